@@ -1,0 +1,47 @@
+namespace GoForge.Core.Identity;
+
+public enum UserRole
+{
+    Member,
+    Admin,
+}
+
+public enum ThemePreference
+{
+    System,
+    Light,
+    Dark,
+}
+
+/// <summary>A person who signs in to the panel. <see cref="PasswordHash"/> is null for accounts that only sign in through GitHub.</summary>
+public sealed record User
+{
+    public required Guid Id { get; init; }
+
+    /// <summary>Lower-case login name, unique.</summary>
+    public required string Login { get; init; }
+
+    public required string DisplayName { get; init; }
+
+    public string? PasswordHash { get; init; }
+
+    public required UserRole Role { get; init; }
+
+    public long? GitHubId { get; init; }
+
+    public bool IsDisabled { get; init; }
+
+    public ThemePreference Theme { get; init; }
+
+    public required DateTimeOffset CreatedAt { get; init; }
+
+    public required DateTimeOffset UpdatedAt { get; init; }
+}
+
+/// <summary>The signed-in user on whose behalf a Core service acts; every authorization decision starts from it.</summary>
+public sealed record Actor(Guid UserId, string Login, UserRole Role)
+{
+    public bool IsAdmin => Role == UserRole.Admin;
+
+    public static Actor From(User user) => new(user.Id, user.Login, user.Role);
+}
