@@ -1,0 +1,28 @@
+using Dapper;
+using GoForge.Core.Auditing;
+using Npgsql;
+
+namespace GoForge.Infrastructure.Auditing;
+
+internal sealed class AuditLogRepository(NpgsqlDataSource dataSource) : IAuditLog
+{
+    public async Task RecordAsync(AuditEvent auditEvent, CancellationToken ct = default)
+    {
+        const string sql = """
+            INSERT INTO audit_events (occurred_at, actor_user_id, action, target, client_address, detail)
+            VALUES (@OccurredAt, @ActorUserId, @Action, @Target, @ClientAddress, @Detail)
+            """;
+        await using var conn = await dataSource.OpenConnectionAsync(ct);
+        await conn.ExecuteAsync(new CommandDefinition(sql, auditEvent, cancellationToken: ct));
+    }
+
+    public async Task<IReadOnlyList<AuditEvent>> ListRecentAsync(int count, CancellationToken ct = default)
+    {
+        const string sql = """
+            SELECT id, occurred_at, actor_user_id, action, target, client_address, detail
+            FROM audit_events ORDER BY id DESC LIMIT @count
+            """;
+        await using var conn = await dataSource.OpenConnectionAsync(ct);
+        return (await conn.QueryAsync<AuditEvent>(new CommandDefinition(sql, new { count = Math.Clamp(count, 1, 1000) }, cancellationToken: ct))).AsList();
+    }
+}

@@ -1,0 +1,57 @@
+using GoForge.Core.Auditing;
+using GoForge.Core.Identity;
+using GoForge.Core.Servers;
+using GoForge.Infrastructure.Auditing;
+using GoForge.Infrastructure.Crypto;
+using GoForge.Infrastructure.Docker;
+using GoForge.Infrastructure.Identity;
+using GoForge.Infrastructure.Persistence;
+using GoForge.Infrastructure.Servers;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Npgsql;
+
+namespace GoForge.Infrastructure;
+
+public static class DependencyInjection
+{
+    /// <summary>Registers PostgreSQL (data source, migrator, repositories), crypto and the Docker adapters.</summary>
+    public static IHostApplicationBuilder AddGoForgeInfrastructure(this IHostApplicationBuilder builder)
+    {
+        var connectionString = builder.Configuration.GetConnectionString(DatabaseConnectionString.Name);
+        if (string.IsNullOrWhiteSpace(connectionString))
+        {
+            throw new InvalidOperationException(
+                "No database configured: set ConnectionStrings:GoForge (environment variable ConnectionStrings__GoForge) to a PostgreSQL connection string.");
+        }
+
+        DapperConventions.Apply();
+        var services = builder.Services;
+        services.AddSingleton(new DatabaseConnectionString(connectionString));
+        services.AddSingleton(_ => NpgsqlDataSource.Create(connectionString));
+        services.AddSingleton<DatabaseMigrator>();
+        services.AddDapperRepositories();
+
+        services.AddOptions<PasswordHashingOptions>()
+            .BindConfiguration(PasswordHashingOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        services.AddSingleton<IPasswordHasher, Argon2PasswordHasher>();
+
+        services.AddOptions<DockerOptions>()
+            .BindConfiguration(DockerOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        services.AddSingleton<DockerClientProvider>();
+        services.AddSingleton<IEngineStatusProbe, DockerEngineStatusProbe>();
+        return builder;
+    }
+
+    private static void AddDapperRepositories(this IServiceCollection services)
+    {
+        services.AddSingleton<IUserRepository, UserRepository>();
+        services.AddSingleton<IUserSessionRepository, UserSessionRepository>();
+        services.AddSingleton<IAuditLog, AuditLogRepository>();
+    }
+}
