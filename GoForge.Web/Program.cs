@@ -1,27 +1,16 @@
-using GoForge.Web.Components;
+using GoForge.Core;
+using GoForge.Infrastructure;
+using GoForge.Web.Hosting;
 
 var builder = WebApplication.CreateBuilder(args);
-
-// Add services to the container.
-builder.Services.AddRazorComponents()
-    .AddInteractiveServerComponents();
+builder.AddGoForgeCore();
+builder.AddGoForgeInfrastructure();
+builder.AddGoForgeWeb();
 
 var app = builder.Build();
+app.MigrateGoForgeDatabase();
+app.UseGoForgeWeb();
+await app.RunAsync();
 
-// Configure the HTTP request pipeline.
-if (!app.Environment.IsDevelopment())
-{
-    app.UseExceptionHandler("/Error", createScopeForErrors: true);
-    // The default HSTS value is 30 days. You may want to change this for production scenarios, see https://aka.ms/aspnetcore-hsts.
-    app.UseHsts();
-}
-app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
-app.UseHttpsRedirection();
-
-app.UseAntiforgery();
-
-app.MapStaticAssets();
-app.MapRazorComponents<App>()
-    .AddInteractiveServerRenderMode();
-
-app.Run();
+/// <summary>The entry point, visible to the tests' application factory.</summary>
+public partial class Program;

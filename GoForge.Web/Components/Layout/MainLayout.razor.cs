@@ -1,0 +1,52 @@
+using GoForge.Core.Identity;
+using GoForge.Web.Auth;
+using Microsoft.AspNetCore.Components;
+using MudBlazor;
+
+namespace GoForge.Web.Components.Layout;
+
+public sealed partial class MainLayout
+{
+    [Inject]
+    public required AccountService Account { get; init; }
+
+    [Inject]
+    public required CurrentUser CurrentUser { get; init; }
+
+    private MudThemeProvider? _themeProvider;
+    private bool _drawerOpen = true;
+    private bool _isDarkMode;
+    private ThemePreference _preference;
+
+    protected override async Task OnInitializedAsync()
+    {
+        var actor = (await CurrentUser.GetPrincipalAsync()).ToActor();
+        if (actor is null)
+        {
+            return;
+        }
+
+        var profile = await Account.GetProfileAsync(actor);
+        _preference = profile.IsSuccess ? profile.Value.Theme : ThemePreference.System;
+        _isDarkMode = _preference == ThemePreference.Dark;
+    }
+
+    protected override async Task OnAfterRenderAsync(bool firstRender)
+    {
+        // "System" follows the browser, which is only known once the page is interactive.
+        if (firstRender && _preference == ThemePreference.System && _themeProvider is not null)
+        {
+            _isDarkMode = await _themeProvider.GetSystemDarkModeAsync();
+            StateHasChanged();
+        }
+    }
+
+    private void ToggleDrawer() => _drawerOpen = !_drawerOpen;
+
+    private async Task ToggleThemeAsync()
+    {
+        _isDarkMode = !_isDarkMode;
+        _preference = _isDarkMode ? ThemePreference.Dark : ThemePreference.Light;
+        await Account.SetThemeAsync(await CurrentUser.GetActorAsync(), _preference);
+    }
+}

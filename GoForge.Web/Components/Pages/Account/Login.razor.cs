@@ -1,0 +1,85 @@
+using GoForge.Core.Identity;
+using GoForge.Web.Auth;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Components;
+
+namespace GoForge.Web.Components.Pages.Account;
+
+public sealed partial class Login
+{
+    [Inject]
+    public required SignInService SignIn { get; init; }
+
+    [Inject]
+    public required NavigationManager Navigation { get; init; }
+
+    [CascadingParameter]
+    private HttpContext HttpContext { get; set; } = default!;
+
+    [SupplyParameterFromForm(FormName = "sign-in")]
+    private SignInForm? Form { get; set; }
+
+    private SignInForm Input => Form ??= new();
+
+    [SupplyParameterFromQuery]
+    private string? ReturnUrl { get; set; }
+
+    [SupplyParameterFromQuery(Name = "signedOut")]
+    private string? SignedOut { get; set; }
+
+    [SupplyParameterFromQuery(Name = "setup")]
+    private string? SetupDone { get; set; }
+
+    private string? _error;
+    private string? _notice;
+    private IReadOnlyDictionary<string, string[]>? _fieldErrors;
+
+    private string SafeReturnUrl => LocalUrl.OrHome(Input.ReturnUrl ?? ReturnUrl);
+
+    protected override void OnInitialized()
+    {
+        if (HttpMethods.IsGet(HttpContext.Request.Method))
+        {
+            _notice = SetupDone is not null ? "Your administrator account is ready. Sign in with it."
+                : SignedOut is not null ? "You are signed out."
+                : null;
+        }
+    }
+
+    private async Task SignInAsync()
+    {
+        var request = new SignInRequest(Input.Login, Input.Password, HttpContext.Connection.RemoteIpAddress?.ToString(),
+            HttpContext.Request.Headers.UserAgent.ToString());
+        var result = await SignIn.SignInAsync(request, HttpContext.RequestAborted);
+        if (!result.IsSuccess)
+        {
+            _error = result.Error.Kind == Core.Common.ErrorKind.Validation ? null : result.Error.Message;
+            _fieldErrors = result.Error.FieldErrors;
+            HttpContext.Response.StatusCode = result.Error.Kind switch
+            {
+                Core.Common.ErrorKind.TooManyRequests => StatusCodes.Status429TooManyRequests,
+                Core.Common.ErrorKind.Validation => StatusCodes.Status400BadRequest,
+                _ => StatusCodes.Status401Unauthorized,
+            };
+            Input.Password = null;
+            return;
+        }
+
+        var signedIn = result.Value;
+        await HttpContext.SignInAsync(
+            CookieAuthenticationDefaults.AuthenticationScheme,
+            GoForgeClaims.CreatePrincipal(signedIn.User, signedIn.Session.Id),
+            new AuthenticationProperties { IsPersistent = true });
+        Navigation.NavigateTo(SafeReturnUrl);
+    }
+
+    private sealed class SignInForm
+    {
+        public string? Login { get; set; }
+
+        public string? Password { get; set; }
+
+        public string? ReturnUrl { get; set; }
+    }
+}

@@ -1,0 +1,34 @@
+using Microsoft.Extensions.Options;
+
+namespace GoForge.Web.Hosting;
+
+/// <summary>Panel settings (section <c>GoForge</c>).</summary>
+public sealed class GoForgeWebOptions
+{
+    public const string SectionName = "GoForge";
+
+    /// <summary>Folder for GoForge's own files (data-protection keys now; key files and clones later). Default <c>~/.goforge</c>.</summary>
+    public string DataPath { get; set; } = Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".goforge");
+
+    /// <summary>The address people reach the panel at, used in printed links. Default: the first address Kestrel listens on.</summary>
+    public Uri? PublicUrl { get; set; }
+}
+
+internal sealed class GoForgeWebOptionsValidator : IValidateOptions<GoForgeWebOptions>
+{
+    public ValidateOptionsResult Validate(string? name, GoForgeWebOptions options)
+    {
+        var failures = new List<string>();
+        if (string.IsNullOrWhiteSpace(options.DataPath) || !Path.IsPathFullyQualified(options.DataPath))
+        {
+            failures.Add($"{GoForgeWebOptions.SectionName}:{nameof(GoForgeWebOptions.DataPath)} must be an absolute folder path.");
+        }
+
+        if (options.PublicUrl is { } url && (!url.IsAbsoluteUri || (url.Scheme != Uri.UriSchemeHttp && url.Scheme != Uri.UriSchemeHttps)))
+        {
+            failures.Add($"{GoForgeWebOptions.SectionName}:{nameof(GoForgeWebOptions.PublicUrl)} must be an absolute http(s) address.");
+        }
+
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+}

@@ -1,0 +1,94 @@
+using GoForge.Core.Identity;
+using GoForge.Infrastructure.Persistence;
+using GoForge.Web.Auth;
+using GoForge.Web.Components;
+using GoForge.Web.Endpoints;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Components.Authorization;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.HttpOverrides;
+using Microsoft.Extensions.Options;
+using MudBlazor.Services;
+
+namespace GoForge.Web.Hosting;
+
+public static class WebRegistration
+{
+    /// <summary>Registers the Blazor panel, MudBlazor, cookie sign-in with server-side sessions, and rate limits.</summary>
+    public static IHostApplicationBuilder AddGoForgeWeb(this IHostApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddOptions<GoForgeWebOptions>()
+            .BindConfiguration(GoForgeWebOptions.SectionName)
+            .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<GoForgeWebOptions>, GoForgeWebOptionsValidator>();
+
+        services.AddRazorComponents().AddInteractiveServerComponents();
+        services.AddMudServices();
+
+        // Cookies are encrypted with keys kept in the data folder, so a restart does not sign everyone out.
+        var dataPath = builder.Configuration[$"{GoForgeWebOptions.SectionName}:{nameof(GoForgeWebOptions.DataPath)}"] ?? new GoForgeWebOptions().DataPath;
+        services.AddDataProtection()
+            .SetApplicationName("GoForge")
+            .PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(dataPath, "keys")));
+
+        services.AddScoped<SessionCookieEvents>();
+        services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme)
+            .AddCookie(cookie =>
+            {
+                cookie.LoginPath = "/login";
+                cookie.LogoutPath = "/account/logout";
+                cookie.AccessDeniedPath = "/login";
+                cookie.Cookie.Name = "goforge.session";
+                cookie.Cookie.HttpOnly = true;
+                cookie.Cookie.SameSite = SameSiteMode.Lax;
+                cookie.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+                cookie.SlidingExpiration = true;
+                cookie.EventsType = typeof(SessionCookieEvents);
+            });
+        services.AddOptions<CookieAuthenticationOptions>(CookieAuthenticationDefaults.AuthenticationScheme)
+            .Configure<IOptions<AuthOptions>>((cookie, auth) => cookie.ExpireTimeSpan = auth.Value.SessionIdleTimeout);
+
+        // Every endpoint needs a signed-in user unless it says otherwise (sign-in, setup, static files).
+        services.AddAuthorizationBuilder()
+            .SetFallbackPolicy(new Microsoft.AspNetCore.Authorization.AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build());
+        services.AddCascadingAuthenticationState();
+        services.AddScoped<AuthenticationStateProvider, SessionRevalidatingAuthenticationStateProvider>();
+        services.AddScoped<CurrentUser>();
+
+        services.AddSignInRateLimiting();
+        services.Configure<ForwardedHeadersOptions>(forwarded =>
+            forwarded.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto);
+        services.AddHostedService<SetupLinkAnnouncer>();
+        return builder;
+    }
+
+    /// <summary>Brings the database schema up to date before anything serves a request.</summary>
+    public static void MigrateGoForgeDatabase(this WebApplication app)
+    {
+        var applied = app.Services.GetRequiredService<DatabaseMigrator>().Migrate();
+        WebLog.DatabaseReady(app.Logger, applied.Count);
+    }
+
+    /// <summary>The request pipeline: forwarded headers, errors, auth, rate limits, antiforgery, then endpoints.</summary>
+    public static WebApplication UseGoForgeWeb(this WebApplication app)
+    {
+        app.UseForwardedHeaders();
+        if (!app.Environment.IsDevelopment())
+        {
+            app.UseExceptionHandler("/error", createScopeForErrors: true);
+            app.UseHsts();
+        }
+
+        app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.UseRateLimiter();
+        app.UseAntiforgery();
+
+        app.MapStaticAssets().AllowAnonymous();
+        app.MapAccountEndpoints();
+        app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+        return app;
+    }
+}
