@@ -1,0 +1,59 @@
+using GoForge.Core;
+using GoForge.Infrastructure;
+using GoForge.Infrastructure.Persistence;
+using GoForge.Tests.Harness;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace GoForge.Tests.Support;
+
+/// <summary>
+/// GoForge's Core and Infrastructure wired exactly as the panel wires them, against a fresh, migrated
+/// database on the test PostgreSQL server.
+/// </summary>
+public sealed class TestHost : IAsyncDisposable
+{
+    private readonly IHost _host;
+
+    private TestHost(IHost host, string connectionString)
+    {
+        _host = host;
+        ConnectionString = connectionString;
+    }
+
+    public string ConnectionString { get; }
+
+    public IServiceProvider Services => _host.Services;
+
+    public T Get<T>() where T : notnull => _host.Services.GetRequiredService<T>();
+
+    public static async Task<TestHost> StartAsync(PostgresFixture postgres, string prefix, IDictionary<string, string?>? settings = null)
+    {
+        var connectionString = await postgres.CreateDatabaseAsync(prefix);
+        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:GoForge"] = connectionString,
+            ["GoForge:Docker:Endpoint"] = "unix:///nonexistent/docker.sock",
+        });
+        if (settings is not null)
+        {
+            builder.Configuration.AddInMemoryCollection(settings);
+        }
+
+        builder.Services.AddLogging();
+        builder.AddGoForgeCore();
+        builder.AddGoForgeInfrastructure();
+        var host = builder.Build();
+        host.Services.GetRequiredService<DatabaseMigrator>().Migrate();
+        await host.StartAsync();
+        return new TestHost(host, connectionString);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _host.StopAsync();
+        _host.Dispose();
+    }
+}

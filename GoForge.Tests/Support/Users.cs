@@ -1,0 +1,29 @@
+using GoForge.Core.Identity;
+
+namespace GoForge.Tests.Support;
+
+/// <summary>Makes users through the real repository and hasher, with unique logins per call.</summary>
+public static class TestUsers
+{
+    public const string Password = "correct horse battery staple";
+
+    private static int _counter;
+
+    public static async Task<User> CreateAsync(TestHost host, UserRole role = UserRole.Member, bool disabled = false, string? login = null)
+    {
+        var now = DateTimeOffset.UtcNow;
+        var user = new User
+        {
+            Id = Guid.CreateVersion7(),
+            Login = login ?? $"user{Interlocked.Increment(ref _counter)}-{Guid.NewGuid():N}"[..20],
+            DisplayName = "Test User",
+            PasswordHash = host.Get<IPasswordHasher>().Hash(Password),
+            Role = role,
+            IsDisabled = disabled,
+            CreatedAt = now,
+            UpdatedAt = now,
+        };
+        Assert.True(await host.Get<IUserRepository>().TryCreateAsync(user));
+        return user;
+    }
+}
