@@ -1,0 +1,165 @@
+using System.Buffers.Binary;
+using System.Formats.Tar;
+using System.Text;
+using Docker.DotNet;
+using Docker.DotNet.Models;
+
+namespace GoForge.Tests.Harness;
+
+/// <summary>
+/// The image container tests run: busybox's httpd answering "hello" on port 8080. No registry is reachable, so it is
+/// built <c>FROM scratch</c> around the host's static busybox and never pulled. Built once per engine; later calls
+/// only inspect it.
+/// </summary>
+public static class BusyboxImage
+{
+    public const string Tag = "goforge-test/busybox-httpd:latest";
+    public const int Port = 8080;
+    public const string BusyboxPath = "/bin/busybox";
+
+    private const string Dockerfile = """
+        FROM scratch
+        COPY busybox /bin/busybox
+        RUN ["/bin/busybox", "--install", "-s", "/bin"]
+        CMD ["/bin/sh", "-c", "mkdir -p /www && echo hello > /www/index.html && exec httpd -f -p 8080 -h /www"]
+        """;
+
+    private static readonly SemaphoreSlim BuildLock = new(1, 1);
+
+    /// <summary>Builds the image unless the engine already has it; returns its tag.</summary>
+    public static async Task<string> EnsureAsync(IDockerClient docker, CancellationToken ct = default)
+    {
+        await BuildLock.WaitAsync(ct);
+        try
+        {
+            if (await ExistsAsync(docker, ct))
+            {
+                return Tag;
+            }
+
+            await using var context = await CreateBuildContextAsync(ct);
+            var log = new BuildLog();
+            var parameters = new ImageBuildParameters
+            {
+                Tags = [Tag],
+                Labels = new Dictionary<string, string> { ["goforge.test"] = "true" },
+                Remove = true,
+                ForceRemove = true,
+            };
+            await docker.Images.BuildImageFromDockerfileAsync(parameters, context, null, null, log, ct);
+            if (log.Error is not null || !await ExistsAsync(docker, ct))
+            {
+                throw new InvalidOperationException($"Building {Tag} failed: {log.Error ?? "the image is missing afterwards"}\n{log}");
+            }
+
+            return Tag;
+        }
+        finally
+        {
+            BuildLock.Release();
+        }
+    }
+
+    private static async Task<bool> ExistsAsync(IDockerClient docker, CancellationToken ct)
+    {
+        try
+        {
+            await docker.Images.InspectImageAsync(Tag, ct);
+            return true;
+        }
+        catch (DockerApiException e) when (e.StatusCode == System.Net.HttpStatusCode.NotFound)
+        {
+            return false;
+        }
+    }
+
+    private static async Task<MemoryStream> CreateBuildContextAsync(CancellationToken ct)
+    {
+        if (!File.Exists(BusyboxPath))
+        {
+            throw new InvalidOperationException($"{BusyboxPath} is missing: apt-get install -y busybox-static.");
+        }
+
+        var busybox = await File.ReadAllBytesAsync(BusyboxPath, ct);
+        if (!IsStaticElf(busybox))
+        {
+            throw new InvalidOperationException(
+                $"{BusyboxPath} is not a statically linked executable, so it cannot run FROM scratch: apt-get install -y busybox-static.");
+        }
+
+        var context = new MemoryStream();
+        await using (var tar = new TarWriter(context, TarEntryFormat.Ustar, leaveOpen: true))
+        {
+            await tar.WriteEntryAsync(FileEntry("Dockerfile", Encoding.UTF8.GetBytes(Dockerfile), executable: false), ct);
+            await tar.WriteEntryAsync(FileEntry("busybox", busybox, executable: true), ct);
+        }
+
+        context.Position = 0;
+        return context;
+    }
+
+    private static UstarTarEntry FileEntry(string name, byte[] content, bool executable) => new(TarEntryType.RegularFile, name)
+    {
+        DataStream = new MemoryStream(content),
+        Mode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead
+            | (executable ? UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute : UnixFileMode.None),
+    };
+
+    /// <summary>A dynamic executable names its loader in a PT_INTERP program header; FROM scratch there is no loader.</summary>
+    private static bool IsStaticElf(ReadOnlySpan<byte> elf)
+    {
+        const uint PtInterp = 3;
+        if (elf.Length < 64 || !elf[..4].SequenceEqual("\u007fELF"u8) || elf[4] != 2 /* 64-bit */ || elf[5] != 1 /* little-endian */)
+        {
+            return false;
+        }
+
+        var headersAt = BinaryPrimitives.ReadUInt64LittleEndian(elf[0x20..]);
+        var headerSize = BinaryPrimitives.ReadUInt16LittleEndian(elf[0x36..]);
+        var headerCount = BinaryPrimitives.ReadUInt16LittleEndian(elf[0x38..]);
+        for (var i = 0UL; i < headerCount; i++)
+        {
+            var at = headersAt + (i * headerSize);
+            if (at + 4 > (ulong)elf.Length)
+            {
+                return false;
+            }
+
+            if (BinaryPrimitives.ReadUInt32LittleEndian(elf[(int)at..]) == PtInterp)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>Collects the build's output synchronously (Progress&lt;T&gt; would post it after the build returned).</summary>
+    private sealed class BuildLog : IProgress<JSONMessage>
+    {
+        private readonly StringBuilder _text = new();
+
+        public string? Error { get; private set; }
+
+        public void Report(JSONMessage value)
+        {
+            lock (_text)
+            {
+                _text.Append(value.Stream);
+                if (!string.IsNullOrEmpty(value.Error?.Message))
+                {
+                    Error ??= value.Error.Message;
+                    _text.AppendLine(value.Error.Message);
+                }
+            }
+        }
+
+        public override string ToString()
+        {
+            lock (_text)
+            {
+                return _text.ToString();
+            }
+        }
+    }
+}
