@@ -6,7 +6,7 @@ namespace GoForge.Tests.Identity;
 
 public sealed class PasswordHashingTests
 {
-    private static IPasswordHasher Hasher(int memoryKiB = 19456, int iterations = 2) =>
+    private static Argon2PasswordHasher Hasher(int memoryKiB = 19456, int iterations = 2) =>
         new Argon2PasswordHasher(Options.Create(new PasswordHashingOptions { MemoryKiB = memoryKiB, Iterations = iterations }));
 
     [Fact]
