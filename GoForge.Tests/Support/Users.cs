@@ -1,4 +1,5 @@
 using GoForge.Core.Identity;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace GoForge.Tests.Support;
 
@@ -9,7 +10,10 @@ public static class TestUsers
 
     private static int _counter;
 
-    public static async Task<User> CreateAsync(TestHost host, UserRole role = UserRole.Member, bool disabled = false, string? login = null)
+    public static Task<User> CreateAsync(TestHost host, UserRole role = UserRole.Member, bool disabled = false, string? login = null) =>
+        CreateAsync(host.Services, role, disabled, login);
+
+    public static async Task<User> CreateAsync(IServiceProvider services, UserRole role = UserRole.Member, bool disabled = false, string? login = null)
     {
         var now = DateTimeOffset.UtcNow;
         var user = new User
@@ -17,13 +21,13 @@ public static class TestUsers
             Id = Guid.CreateVersion7(),
             Login = login ?? $"user{Interlocked.Increment(ref _counter)}-{Guid.NewGuid():N}"[..20],
             DisplayName = "Test User",
-            PasswordHash = host.Get<IPasswordHasher>().Hash(Password),
+            PasswordHash = services.GetRequiredService<IPasswordHasher>().Hash(Password),
             Role = role,
             IsDisabled = disabled,
             CreatedAt = now,
             UpdatedAt = now,
         };
-        Assert.True(await host.Get<IUserRepository>().TryCreateAsync(user));
+        Assert.True(await services.GetRequiredService<IUserRepository>().TryCreateAsync(user));
         return user;
     }
 }

@@ -1,0 +1,117 @@
+using System.Collections.Concurrent;
+using GoForge.Core.Identity;
+using GoForge.Tests.Harness;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace GoForge.Tests.Support;
+
+/// <summary>
+/// The real GoForge web app (Program.cs, every service, migrations at start) against a fresh database.
+/// With <c>kestrel: true</c> it listens on a free 127.0.0.1 port for browser tests.
+/// </summary>
+public sealed class GoForgeApp : WebApplicationFactory<Program>
+{
+    private readonly string _connectionString;
+    private readonly string _dataPath = Directory.CreateTempSubdirectory("goforge-app-").FullName;
+    private readonly IReadOnlyDictionary<string, string?> _settings;
+
+    private GoForgeApp(string connectionString, IReadOnlyDictionary<string, string?> settings)
+    {
+        _connectionString = connectionString;
+        _settings = settings;
+    }
+
+    public CapturedLogs Logs { get; } = new();
+
+    public T Get<T>() where T : notnull => Services.GetRequiredService<T>();
+
+    public static async Task<GoForgeApp> StartAsync(PostgresFixture postgres, string prefix, bool kestrel = false, IReadOnlyDictionary<string, string?>? settings = null)
+    {
+        var app = new GoForgeApp(await postgres.CreateDatabaseAsync(prefix), settings ?? new Dictionary<string, string?>());
+        if (kestrel)
+        {
+            app.UseKestrel(0);
+            app.StartServer();
+        }
+        else
+        {
+            _ = app.Server;
+        }
+
+        return app;
+    }
+
+    /// <summary>Where the Kestrel server listens (kestrel mode only).</summary>
+    public Uri Address => new(Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
+
+    /// <summary>The setup link the panel printed to its log at start.</summary>
+    public async Task<Uri> SetupLinkAsync()
+    {
+        string? line = null;
+        await Wait.UntilAsync(() => Task.FromResult((line = Logs.Messages.FirstOrDefault(m => m.Contains("/setup?token=", StringComparison.Ordinal))) is not null), "the setup link in the log");
+        return new Uri(line![line!.IndexOf("http", StringComparison.Ordinal)..].Trim());
+    }
+
+    public Task<User> CreateUserAsync(UserRole role = UserRole.Member, bool disabled = false, string? login = null) =>
+        TestUsers.CreateAsync(Services, role, disabled, login);
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseSetting("ConnectionStrings:GoForge", _connectionString);
+        builder.UseSetting("GoForge:DataPath", _dataPath);
+        builder.UseSetting("GoForge:Docker:Endpoint", "unix:///nonexistent/goforge-test/docker.sock");
+        foreach (var (key, value) in _settings)
+        {
+            builder.UseSetting(key, value);
+        }
+
+        builder.ConfigureLogging(logging => logging.AddProvider(Logs));
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        base.Dispose(disposing);
+        try
+        {
+            Directory.Delete(_dataPath, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A leftover temp folder is harmless.
+        }
+    }
+}
+
+/// <summary>Keeps every formatted log message, so tests can read what an operator would see.</summary>
+public sealed class CapturedLogs : ILoggerProvider
+{
+    private readonly ConcurrentQueue<string> _messages = new();
+
+    public IReadOnlyCollection<string> Messages => _messages;
+
+    public ILogger CreateLogger(string categoryName) => new Logger(_messages);
+
+    public void Dispose()
+    {
+    }
+
+    private sealed class Logger(ConcurrentQueue<string> messages) : ILogger
+    {
+        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => logLevel >= LogLevel.Information;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            if (IsEnabled(logLevel))
+            {
+                messages.Enqueue(formatter(state, exception));
+            }
+        }
+    }
+}
