@@ -36,8 +36,19 @@ internal sealed class ExitGuard : IDisposable
         }
     }
 
-    // Handlers run on a runtime thread while the process is going down: block there, off any synchronization context.
-    private void RunBlocking() => Task.Run(RunAsync).GetAwaiter().GetResult();
+    // Handlers run on a runtime thread while the process is going down: block there, off any synchronization context,
+    // and report a failed clean-up instead of crashing the exit with it.
+    private void RunBlocking()
+    {
+        try
+        {
+            Task.Run(RunAsync).GetAwaiter().GetResult();
+        }
+        catch (Exception e)
+        {
+            Console.Error.WriteLine($"Test harness clean-up at exit failed: {e}");
+        }
+    }
 
     private void OnProcessExit(object? sender, EventArgs e) => RunBlocking();
 

@@ -49,9 +49,10 @@ internal static class ProcessRunner
             // A grandchild that keeps our pipes open must not hang us either.
             await Task.WhenAll(stdout, stderr).WaitAsync(timeoutCts.Token);
         }
-        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        catch (OperationCanceledException)
         {
             process.Kill(entireProcessTree: true);
+            ct.ThrowIfCancellationRequested();
             throw new TimeoutException($"`{command}` did not finish within {timeout.TotalSeconds:0} s and was killed.");
         }
 
