@@ -49,7 +49,7 @@ public sealed class SignInFlowTests(PostgresFixture postgres) : IAsyncLifetime
         var response = await FormClient.SignInAsync(client, user.Login, TestUsers.Password);
 
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
-        Assert.Equal("/", response.Headers.Location!.OriginalString);
+        AssertLocalRedirect("/", response);
         var setCookie = string.Join(";", response.Headers.GetValues("Set-Cookie"));
         Assert.Contains("goforge.session=", setCookie, StringComparison.Ordinal);
         Assert.Contains("httponly", setCookie, StringComparison.OrdinalIgnoreCase);
@@ -69,8 +69,8 @@ public sealed class SignInFlowTests(PostgresFixture postgres) : IAsyncLifetime
         var foreign = await FormClient.SubmitAsync(NewClient(), "/login?returnUrl=%2F%2Fevil.example%2F",
             new Dictionary<string, string> { ["Input.Login"] = user.Login, ["Input.Password"] = TestUsers.Password });
 
-        Assert.Equal("/settings", local.Headers.Location!.OriginalString);
-        Assert.Equal("/", foreign.Headers.Location!.OriginalString);
+        AssertLocalRedirect("/settings", local);
+        AssertLocalRedirect("/", foreign);
     }
 
     [Fact]
@@ -182,10 +182,10 @@ public sealed class SignInFlowTests(PostgresFixture postgres) : IAsyncLifetime
 
         var created = await FormClient.SubmitAsync(NewClient(), path, values);
         Assert.Equal(HttpStatusCode.Redirect, created.StatusCode);
-        Assert.Equal("/login?setup=done", created.Headers.Location!.OriginalString);
+        AssertLocalRedirect("/login?setup=done", created);
 
         var reused = await NewClient().GetAsync(path);
-        Assert.Equal(HttpStatusCode.NotFound, reused.StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, reused.StatusCode);
         Assert.Contains("not valid or was already used", await reused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
 
         var users = await _app.Get<IUserRepository>().ListAsync();
@@ -199,7 +199,16 @@ public sealed class SignInFlowTests(PostgresFixture postgres) : IAsyncLifetime
     {
         var response = await NewClient().GetAsync("/setup?token=guess");
 
-        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        Assert.Contains("not valid or was already used", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         Assert.DoesNotContain("Input.Password", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    private static void AssertLocalRedirect(string pathAndQuery, HttpResponseMessage response)
+    {
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        var location = response.Headers.Location!;
+        Assert.Equal(pathAndQuery, location.IsAbsoluteUri ? location.PathAndQuery : location.OriginalString);
+        Assert.True(!location.IsAbsoluteUri || location.Host == "localhost", $"Redirect left the site: {location}");
     }
 }

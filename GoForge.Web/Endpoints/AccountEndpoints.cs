@@ -18,6 +18,12 @@ internal static class AccountEndpoints
 
     private static async Task<IResult> SignOutAsync(HttpContext context, SessionService sessions)
     {
+        // The middleware only records the check; an endpoint that binds no form must act on it itself.
+        if (context.Features.Get<IAntiforgeryValidationFeature>() is not { IsValid: true })
+        {
+            return TypedResults.BadRequest("The sign-out form expired. Reload the page and try again.");
+        }
+
         var actor = context.User.ToActor();
         var sessionId = context.User.GetSessionId();
         if (actor is not null && sessionId is not null)

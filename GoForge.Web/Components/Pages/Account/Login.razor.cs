@@ -18,9 +18,7 @@ public sealed partial class Login
     private HttpContext HttpContext { get; set; } = default!;
 
     [SupplyParameterFromForm(FormName = "sign-in")]
-    private SignInForm? Form { get; set; }
-
-    private SignInForm Input => Form ??= new();
+    private SignInForm Input { get; set; } = default!;
 
     [SupplyParameterFromQuery]
     private string? ReturnUrl { get; set; }
@@ -39,6 +37,7 @@ public sealed partial class Login
 
     protected override void OnInitialized()
     {
+        Input ??= new();
         if (HttpMethods.IsGet(HttpContext.Request.Method))
         {
             _notice = SetupDone is not null ? "Your administrator account is ready. Sign in with it."
@@ -63,6 +62,11 @@ public sealed partial class Login
                 _ => StatusCodes.Status401Unauthorized,
             };
             Input.Password = null;
+            if (Input.Login?.Length > UserInputRules.LoginMaxLength)
+            {
+                Input.Login = null; // never echo an oversized value back into the page
+            }
+
             return;
         }
 

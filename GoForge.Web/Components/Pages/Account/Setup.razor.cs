@@ -18,9 +18,7 @@ public sealed partial class Setup
     private HttpContext HttpContext { get; set; } = default!;
 
     [SupplyParameterFromForm(FormName = "setup")]
-    private SetupForm? Form { get; set; }
-
-    private SetupForm Input => Form ??= new();
+    private SetupForm Input { get; set; } = default!;
 
     [SupplyParameterFromQuery(Name = "token")]
     private string? QueryToken { get; set; }
@@ -33,11 +31,12 @@ public sealed partial class Setup
 
     protected override void OnInitialized()
     {
+        Input ??= new();
         _linkValid = SetupService.IsTokenValid(CurrentToken);
         if (!_linkValid)
         {
             _error = InvalidLinkMessage;
-            HttpContext.Response.StatusCode = StatusCodes.Status404NotFound;
+            HttpContext.Response.StatusCode = StatusCodes.Status403Forbidden;
         }
     }
 
