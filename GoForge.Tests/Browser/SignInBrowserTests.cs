@@ -1,0 +1,104 @@
+using GoForge.Core.Identity;
+using GoForge.Tests.Harness;
+using GoForge.Tests.Support;
+using Microsoft.Playwright;
+
+namespace GoForge.Tests.Browser;
+
+[Collection(PostgresCollection.Name)]
+public sealed class SignInBrowserTests(BrowserFixture browser, PostgresFixture postgres) : IClassFixture<BrowserFixture>, IAsyncLifetime
+{
+    private static readonly float Timeout = (float)Wait.DefaultTimeout.TotalMilliseconds;
+
+    private GoForgeApp _app = null!;
+    private IBrowserContext _context = null!;
+
+    public async Task InitializeAsync()
+    {
+        _app = await GoForgeApp.StartAsync(postgres, "browser", kestrel: true);
+        _context = await browser.Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = _app.Address.ToString() });
+        _context.SetDefaultTimeout(Timeout);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _context.CloseAsync();
+        await _app.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task First_admin_made_from_the_setup_link_signs_in_and_sees_the_live_dashboard()
+    {
+        var page = await _context.NewPageAsync();
+
+        await page.GotoAsync((await _app.SetupLinkAsync()).ToString());
+        await page.FillAsync("#login", "founder");
+        await page.FillAsync("#display-name", "Ada Founder");
+        await page.FillAsync("#password", TestUsers.Password);
+        await page.FillAsync("#confirm-password", TestUsers.Password);
+        await page.ClickAsync("button[type=submit]");
+        await page.WaitForURLAsync("**/login?setup=done");
+        await page.GetByText("Your administrator account is ready").WaitForAsync();
+
+        await page.FillAsync("#login", "founder");
+        await page.FillAsync("#password", TestUsers.Password);
+        await page.ClickAsync("button[type=submit]");
+
+        await page.GetByRole(AriaRole.Heading, new() { Name = "Welcome, Ada Founder" }).WaitForAsync();
+        await page.Locator("[data-testid=engine-status]").GetByText("unreachable").WaitForAsync();
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = ScreenshotPath("dashboard.png"), FullPage = true });
+
+        // The theme toggle only works over a live, authenticated circuit: it proves the hub is connected.
+        await WaitForCircuitAsync(page);
+        var founder = (await _app.Get<IUserRepository>().GetByLoginAsync("founder"))!;
+        await page.ClickAsync("[data-testid=theme-toggle]");
+        await Wait.UntilAsync(async () => (await _app.Get<IUserRepository>().GetByIdAsync(founder.Id))!.Theme != ThemePreference.System,
+            "the theme choice to be saved");
+    }
+
+    [Fact]
+    public async Task Wrong_password_in_the_browser_shows_the_message_and_stays_on_sign_in()
+    {
+        var user = await _app.CreateUserAsync();
+        var page = await _context.NewPageAsync();
+
+        await page.GotoAsync("/");
+        await page.WaitForURLAsync("**/login?ReturnUrl=*");
+        await page.FillAsync("#login", user.Login);
+        await page.FillAsync("#password", "not the right one");
+        await page.ClickAsync("button[type=submit]");
+
+        var error = page.Locator("[data-testid=sign-in-error]");
+        await error.WaitForAsync();
+        Assert.Equal(SignInService.WrongCredentialsMessage, (await error.TextContentAsync())?.Trim());
+    }
+
+    [Fact]
+    public async Task Signing_out_from_the_user_menu_returns_to_sign_in_and_the_dashboard_is_closed()
+    {
+        var user = await _app.CreateUserAsync(UserRole.Admin);
+        var page = await _context.NewPageAsync();
+        await page.GotoAsync("/login");
+        await page.FillAsync("#login", user.Login);
+        await page.FillAsync("#password", TestUsers.Password);
+        await page.ClickAsync("button[type=submit]");
+        await page.GetByRole(AriaRole.Heading, new() { Name = "Welcome, Test User" }).WaitForAsync();
+        await WaitForCircuitAsync(page);
+
+        await page.ClickAsync("[data-testid=user-menu]");
+        await page.ClickAsync("[data-testid=sign-out]");
+
+        await page.WaitForURLAsync("**/login?signedOut=1");
+        await page.GotoAsync("/");
+        await page.WaitForURLAsync("**/login?ReturnUrl=*");
+    }
+
+    private static Task WaitForCircuitAsync(IPage page) => page.Locator("[data-interactive=true]").WaitForAsync();
+
+    private static string ScreenshotPath(string name)
+    {
+        var folder = Path.Combine(AppContext.BaseDirectory, "screenshots");
+        Directory.CreateDirectory(folder);
+        return Path.Combine(folder, name);
+    }
+}
