@@ -14,11 +14,16 @@ require_dotnet
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 cd "$repo"
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
 status=0
-dotnet test GoForge.sln -c Release --logger "console;verbosity=normal" "$@" || status=$?
-if ((status == 0)); then
-  echo "test.sh: SUMMARY: all tests passed"
-else
-  echo "test.sh: SUMMARY: dotnet test failed (exit code $status)" >&2
+dotnet test GoForge.sln -c Release --logger "console;verbosity=normal" "$@" 2>&1 | tee "$log" || status=$?
+# One plain closing line, "N passed, N failed", summed over every test assembly.
+read -r passed failed skipped < <(sed -nE 's/.*Failed: +([0-9]+), Passed: +([0-9]+), Skipped: +([0-9]+).*/\2 \1 \3/p' "$log" |
+  awk '{p+=$1; f+=$2; s+=$3} END {print p+0, f+0, s+0}')
+if ((status == 0 && passed == 0)); then
+  echo "test.sh: no test ran" >&2
+  status=1
 fi
+echo "${passed} passed, ${failed} failed, ${skipped} skipped"
 exit "$status"
