@@ -28,7 +28,8 @@ public sealed class TestHost : IAsyncDisposable
 
     public T Get<T>() where T : notnull => _host.Services.GetRequiredService<T>();
 
-    public static async Task<TestHost> StartAsync(PostgresFixture postgres, string prefix, IDictionary<string, string?>? settings = null)
+    public static async Task<TestHost> StartAsync(
+        PostgresFixture postgres, string prefix, IDictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null)
     {
         var connectionString = await postgres.CreateDatabaseAsync(prefix);
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
@@ -43,6 +44,7 @@ public sealed class TestHost : IAsyncDisposable
         }
 
         builder.Services.AddLogging();
+        services?.Invoke(builder.Services); // before GoForge's own registrations, so replacements (e.g. TimeProvider) win
         builder.AddGoForgeCore();
         builder.AddGoForgeInfrastructure();
         var host = builder.Build();
