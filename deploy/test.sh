@@ -18,9 +18,12 @@ log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 status=0
 dotnet test GoForge.sln -c Release --logger "console;verbosity=normal" "$@" 2>&1 | tee "$log" || status=$?
-# One plain closing line, "N passed, N failed", summed over every test assembly.
-read -r passed failed skipped < <(sed -nE 's/.*Failed: +([0-9]+), Passed: +([0-9]+), Skipped: +([0-9]+).*/\2 \1 \3/p' "$log" |
-  awk '{p+=$1; f+=$2; s+=$3} END {print p+0, f+0, s+0}')
+# One plain closing line, "N passed, N failed", summed over the summaries dotnet test prints per test assembly.
+read -r passed failed skipped < <(awk '
+  /^ +Passed: [0-9]+$/ {p += $2}
+  /^ +Failed: [0-9]+$/ {f += $2}
+  /^ +Skipped: [0-9]+$/ {s += $2}
+  END {print p + 0, f + 0, s + 0}' "$log")
 if ((status == 0 && passed == 0)); then
   echo "test.sh: no test ran" >&2
   status=1
