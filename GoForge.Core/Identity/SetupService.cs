@@ -56,10 +56,7 @@ public sealed class SetupService(IUserRepository users, IPasswordHasher hasher, 
             return Error.Unauthorized("This setup link is not valid or was already used. Restart GoForge to print a new one if no administrator exists yet.");
         }
 
-        var errors = new FieldErrors();
-        UserInputRules.ValidateLogin(input.Login, errors);
-        UserInputRules.ValidateDisplayName(input.DisplayName, errors);
-        UserInputRules.ValidateNewPassword(input.Password, errors);
+        var errors = UserInputRules.ValidateNewAccount(input.Login, input.DisplayName, input.Password);
         if (errors.IsEmpty && !string.Equals(input.Password, input.ConfirmPassword, StringComparison.Ordinal))
         {
             errors.Add(nameof(FirstAdminInput.ConfirmPassword), "The passwords do not match.");
@@ -71,16 +68,7 @@ public sealed class SetupService(IUserRepository users, IPasswordHasher hasher, 
         }
 
         var now = time.GetUtcNow();
-        var admin = new User
-        {
-            Id = Guid.CreateVersion7(now),
-            Login = UserInputRules.NormalizeLogin(input.Login),
-            DisplayName = UserInputRules.NormalizeDisplayName(input.DisplayName),
-            PasswordHash = hasher.Hash(input.Password!),
-            Role = UserRole.Admin,
-            CreatedAt = now,
-            UpdatedAt = now,
-        };
+        var admin = User.CreateNew(input.Login!, input.DisplayName!, hasher.Hash(input.Password!), UserRole.Admin, now);
 
         // The repository inserts only into an empty table, atomically: two racing requests make one admin.
         var created = await users.TryCreateFirstAsync(admin, ct);

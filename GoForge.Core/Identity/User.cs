@@ -36,6 +36,18 @@ public sealed record User
     public required DateTimeOffset CreatedAt { get; init; }
 
     public required DateTimeOffset UpdatedAt { get; init; }
+
+    /// <summary>A new account from input that passed <see cref="UserInputRules.ValidateNewAccount"/>.</summary>
+    public static User CreateNew(string login, string displayName, string passwordHash, UserRole role, DateTimeOffset now) => new()
+    {
+        Id = Guid.CreateVersion7(now),
+        Login = UserInputRules.NormalizeLogin(login),
+        DisplayName = UserInputRules.NormalizeDisplayName(displayName),
+        PasswordHash = passwordHash,
+        Role = role,
+        CreatedAt = now,
+        UpdatedAt = now,
+    };
 }
 
 /// <summary>The signed-in user on whose behalf a Core service acts; every authorization decision starts from it.</summary>

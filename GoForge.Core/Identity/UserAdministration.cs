@@ -33,10 +33,7 @@ public sealed class UserAdministration(
             return NotAdmin;
         }
 
-        var errors = new FieldErrors();
-        UserInputRules.ValidateLogin(input.Login, errors);
-        UserInputRules.ValidateDisplayName(input.DisplayName, errors);
-        UserInputRules.ValidateNewPassword(input.Password, errors);
+        var errors = UserInputRules.ValidateNewAccount(input.Login, input.DisplayName, input.Password);
         if (!Enum.IsDefined(input.Role))
         {
             errors.Add(nameof(NewUserInput.Role), "Choose a role.");
@@ -47,17 +44,7 @@ public sealed class UserAdministration(
             return errors.ToError();
         }
 
-        var now = time.GetUtcNow();
-        var user = new User
-        {
-            Id = Guid.CreateVersion7(now),
-            Login = UserInputRules.NormalizeLogin(input.Login),
-            DisplayName = UserInputRules.NormalizeDisplayName(input.DisplayName),
-            PasswordHash = hasher.Hash(input.Password!),
-            Role = input.Role,
-            CreatedAt = now,
-            UpdatedAt = now,
-        };
+        var user = User.CreateNew(input.Login!, input.DisplayName!, hasher.Hash(input.Password!), input.Role, time.GetUtcNow());
         if (!await users.TryCreateAsync(user, ct))
         {
             return Error.Validation(nameof(NewUserInput.Login), $"The login '{user.Login}' is taken.");

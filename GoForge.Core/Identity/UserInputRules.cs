@@ -76,6 +76,16 @@ public static partial class UserInputRules
         }
     }
 
+    /// <summary>The checks for a new account: login, display name and password together.</summary>
+    public static FieldErrors ValidateNewAccount(string? login, string? displayName, string? password)
+    {
+        var errors = new FieldErrors();
+        ValidateLogin(login, errors);
+        ValidateDisplayName(displayName, errors);
+        ValidateNewPassword(password, errors);
+        return errors;
+    }
+
     private static bool IsForbiddenInName(char c) =>
         char.IsControl(c) || CharUnicodeInfo.GetUnicodeCategory(c) == UnicodeCategory.Format;
 
