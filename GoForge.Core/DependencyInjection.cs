@@ -1,4 +1,5 @@
 using GoForge.Core.Identity;
+using GoForge.Core.Projects;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
@@ -26,6 +27,13 @@ public static class DependencyInjection
         services.AddSingleton<SetupService>();
         services.AddSingleton<UserAdministration>();
         services.AddSingleton<AccountService>();
+
+        services.AddSingleton<ProjectAccess>();
+        services.AddSingleton<ProjectService>();
+        services.AddSingleton<EnvironmentService>();
+        services.AddSingleton<ApplicationService>();
+        services.AddSingleton<VariableService>();
+        services.AddSingleton<MembershipService>();
         return builder;
     }
 }

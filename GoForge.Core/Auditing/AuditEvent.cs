@@ -33,6 +33,21 @@ public static class AuditActions
     public const string PasswordChanged = "user.password_changed";
     public const string UserDisabled = "user.disabled";
     public const string UserEnabled = "user.enabled";
+    public const string ProjectCreated = "project.created";
+    public const string ProjectUpdated = "project.updated";
+    public const string ProjectDeleted = "project.deleted";
+    public const string EnvironmentCreated = "environment.created";
+    public const string EnvironmentRenamed = "environment.renamed";
+    public const string EnvironmentDeleted = "environment.deleted";
+    public const string ApplicationCreated = "application.created";
+    public const string ApplicationUpdated = "application.updated";
+    public const string ApplicationDeleted = "application.deleted";
+    public const string VariablesSet = "variables.set";
+    public const string VariableDeleted = "variable.deleted";
+    public const string SecretRevealed = "variable.secret_revealed";
+    public const string MemberSet = "member.set";
+    public const string MemberRemoved = "member.removed";
+    public const string SecretKeyRotated = "secrets.key_rotated";
 }
 
 public interface IAuditLog
@@ -40,4 +55,18 @@ public interface IAuditLog
     Task RecordAsync(AuditEvent auditEvent, CancellationToken ct = default);
 
     Task<IReadOnlyList<AuditEvent>> ListRecentAsync(int count, CancellationToken ct = default);
+}
+
+public static class AuditLogExtensions
+{
+    /// <summary>Records what an actor did to a target, now.</summary>
+    public static Task RecordAsync(this IAuditLog log, TimeProvider time, Identity.Actor actor, string action, string target, string? detail = null, CancellationToken ct = default) =>
+        log.RecordAsync(new AuditEvent
+        {
+            OccurredAt = time.GetUtcNow(),
+            ActorUserId = actor.UserId,
+            Action = action,
+            Target = target,
+            Detail = detail,
+        }, ct);
 }

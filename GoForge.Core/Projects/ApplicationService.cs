@@ -1,0 +1,218 @@
+using GoForge.Core.Auditing;
+using GoForge.Core.Common;
+using GoForge.Core.Identity;
+
+namespace GoForge.Core.Projects;
+
+/// <summary>What a user enters for an application. Domains are text: one per line, <c>host</c> or <c>host/path</c>.</summary>
+public sealed record ApplicationInput
+{
+    public string? Name { get; init; }
+
+    public string? GitUrl { get; init; }
+
+    public string? Branch { get; init; } = "main";
+
+    public string? BuildContext { get; init; } = ".";
+
+    public string? DockerfilePath { get; init; } = "Dockerfile";
+
+    public int? ContainerPort { get; init; } = 8080;
+
+    public string? Domains { get; init; }
+
+    public string? HealthCheckPath { get; init; }
+
+    public int? MemoryLimitMb { get; init; }
+
+    public decimal? CpuLimit { get; init; }
+
+    public RestartPolicy RestartPolicy { get; init; } = RestartPolicy.UnlessStopped;
+
+    public bool AutoDeploy { get; init; } = true;
+
+    public static ApplicationInput From(Application app) => new()
+    {
+        Name = app.Name,
+        GitUrl = app.GitUrl,
+        Branch = app.Branch,
+        BuildContext = app.BuildContext,
+        DockerfilePath = app.DockerfilePath,
+        ContainerPort = app.ContainerPort,
+        Domains = string.Join('\n', app.Domains),
+        HealthCheckPath = app.HealthCheckPath,
+        MemoryLimitMb = app.MemoryLimitMb,
+        CpuLimit = app.CpuLimit,
+        RestartPolicy = app.RestartPolicy,
+        AutoDeploy = app.AutoDeploy,
+    };
+}
+
+/// <summary>Applications of an environment: list, create, change, delete.</summary>
+public sealed class ApplicationService(
+    IApplicationRepository applications,
+    IEnvironmentRepository environments,
+    ProjectAccess access,
+    IAuditLog audit,
+    TimeProvider time)
+{
+    private const string What = "application";
+
+    public async Task<Result<IReadOnlyList<Application>>> ListAsync(Actor actor, Guid environmentId, CancellationToken ct = default)
+    {
+        var environment = await environments.GetAsync(environmentId, ct);
+        if (environment is null)
+        {
+            return ProjectAccess.NotFound("environment");
+        }
+
+        var allowed = await access.CheckAsync(actor, environment.ProjectId, ProjectAction.View, "environment", ct);
+        return allowed.IsSuccess ? Result<IReadOnlyList<Application>>.Ok(await applications.ListByEnvironmentAsync(environmentId, ct)) : allowed.Error;
+    }
+
+    public Task<Result<Application>> GetAsync(Actor actor, Guid applicationId, CancellationToken ct = default) =>
+        FindAsync(actor, applicationId, ProjectAction.View, ct);
+
+    public async Task<Result<Application>> CreateAsync(Actor actor, Guid environmentId, ApplicationInput input, CancellationToken ct = default)
+    {
+        var environment = await environments.GetAsync(environmentId, ct);
+        if (environment is null)
+        {
+            return ProjectAccess.NotFound("environment");
+        }
+
+        var allowed = await access.CheckAsync(actor, environment.ProjectId, ProjectAction.Manage, "environment", ct);
+        if (!allowed.IsSuccess)
+        {
+            return allowed.Error;
+        }
+
+        var now = time.GetUtcNow();
+        var built = Build(input, Guid.CreateVersion7(now), environment, now, now);
+        if (!built.IsSuccess)
+        {
+            return built.Error;
+        }
+
+        var outcome = await applications.TryCreateAsync(built.Value, ct);
+        if (Explain(outcome, built.Value) is { } error)
+        {
+            return error;
+        }
+
+        await audit.RecordAsync(time, actor, AuditActions.ApplicationCreated, $"application:{built.Value.Slug}", $"environment {environmentId}", ct);
+        return built.Value;
+    }
+
+    public async Task<Result<Application>> UpdateAsync(Actor actor, Guid applicationId, ApplicationInput input, CancellationToken ct = default)
+    {
+        var found = await FindAsync(actor, applicationId, ProjectAction.Manage, ct);
+        if (!found.IsSuccess)
+        {
+            return found.Error;
+        }
+
+        var environment = await environments.GetAsync(found.Value.EnvironmentId, ct);
+        if (environment is null)
+        {
+            return ProjectAccess.NotFound(What);
+        }
+
+        var built = Build(input, applicationId, environment, found.Value.CreatedAt, time.GetUtcNow());
+        if (!built.IsSuccess)
+        {
+            return built.Error;
+        }
+
+        var updated = built.Value with { Slug = found.Value.Slug };
+        var outcome = await applications.TryUpdateAsync(updated, ct);
+        if (Explain(outcome, updated) is { } error)
+        {
+            return error;
+        }
+
+        await audit.RecordAsync(time, actor, AuditActions.ApplicationUpdated, $"application:{updated.Slug}", ct: ct);
+        return updated;
+    }
+
+    /// <summary>Deletes the application and its variables. (Its containers are removed once deployments exist.)</summary>
+    public async Task<Result> DeleteAsync(Actor actor, Guid applicationId, CancellationToken ct = default)
+    {
+        var found = await FindAsync(actor, applicationId, ProjectAction.Manage, ct);
+        if (!found.IsSuccess)
+        {
+            return found.Error;
+        }
+
+        await applications.DeleteAsync(applicationId, ct);
+        await audit.RecordAsync(time, actor, AuditActions.ApplicationDeleted, $"application:{found.Value.Slug}", ct: ct);
+        return Result.Success;
+    }
+
+    /// <summary>Loads the application when the actor may do <paramref name="action"/> in its project; not found otherwise.</summary>
+    internal async Task<Result<Application>> FindAsync(Actor actor, Guid applicationId, ProjectAction action, CancellationToken ct)
+    {
+        var application = await applications.GetAsync(applicationId, ct);
+        if (application is null)
+        {
+            return ProjectAccess.NotFound(What);
+        }
+
+        var allowed = await access.CheckAsync(actor, application.ProjectId, action, What, ct);
+        return allowed.IsSuccess ? application : allowed.Error;
+    }
+
+    private static Result<Application> Build(ApplicationInput input, Guid id, ProjectEnvironment environment, DateTimeOffset createdAt, DateTimeOffset now)
+    {
+        var errors = new FieldErrors();
+        ProjectInputRules.ValidateName(input.Name, errors);
+        ProjectInputRules.ValidateGitUrl(input.GitUrl, errors);
+        ProjectInputRules.ValidateBranch(input.Branch, errors);
+        ProjectInputRules.ValidateRepositoryPath(input.BuildContext, errors, nameof(ApplicationInput.BuildContext), allowRoot: true);
+        ProjectInputRules.ValidateRepositoryPath(input.DockerfilePath, errors, nameof(ApplicationInput.DockerfilePath), allowRoot: false);
+        ProjectInputRules.ValidatePort(input.ContainerPort, errors);
+        ProjectInputRules.ValidateHealthCheckPath(input.HealthCheckPath, errors);
+        ProjectInputRules.ValidateLimits(input.MemoryLimitMb, input.CpuLimit, errors);
+        if (!Enum.IsDefined(input.RestartPolicy))
+        {
+            errors.Add(nameof(ApplicationInput.RestartPolicy), "Choose a restart policy.");
+        }
+
+        var domains = ProjectInputRules.ParseDomains(input.Domains, errors);
+        if (!errors.IsEmpty)
+        {
+            return errors.ToError();
+        }
+
+        return new Application
+        {
+            Id = id,
+            ProjectId = environment.ProjectId,
+            EnvironmentId = environment.Id,
+            Name = ProjectInputRules.NormalizeName(input.Name),
+            Slug = ProjectInputRules.Slugify(input.Name),
+            GitUrl = input.GitUrl!.Trim(),
+            Branch = input.Branch!.Trim(),
+            BuildContext = ProjectInputRules.NormalizeRepositoryPath(input.BuildContext),
+            DockerfilePath = ProjectInputRules.NormalizeRepositoryPath(input.DockerfilePath),
+            ContainerPort = input.ContainerPort!.Value,
+            Domains = domains,
+            HealthCheckPath = string.IsNullOrWhiteSpace(input.HealthCheckPath) ? null : input.HealthCheckPath,
+            MemoryLimitMb = input.MemoryLimitMb,
+            CpuLimit = input.CpuLimit,
+            RestartPolicy = input.RestartPolicy,
+            AutoDeploy = input.AutoDeploy,
+            CreatedAt = createdAt,
+            UpdatedAt = now,
+        };
+    }
+
+    private static Error? Explain(SaveOutcome outcome, Application application) => outcome switch
+    {
+        SaveOutcome.Saved => null,
+        SaveOutcome.SlugTaken => Error.Validation("Name", $"This environment already has an application named like '{application.Slug}'."),
+        SaveOutcome.DomainTaken => Error.Validation("Domains", "One of these domains already routes to another application."),
+        SaveOutcome.NotFound => ProjectAccess.NotFound(What),
+        _ => throw new ArgumentOutOfRangeException(nameof(outcome), outcome, null),
+    };
+}
