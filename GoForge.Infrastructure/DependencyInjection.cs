@@ -6,6 +6,8 @@ using GoForge.Infrastructure.Crypto;
 using GoForge.Infrastructure.Docker;
 using GoForge.Infrastructure.Identity;
 using GoForge.Infrastructure.Persistence;
+using GoForge.Infrastructure.Projects;
+using GoForge.Core.Projects;
 using GoForge.Infrastructure.Servers;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -53,5 +55,8 @@ public static class DependencyInjection
         services.AddSingleton<IUserRepository, UserRepository>();
         services.AddSingleton<IUserSessionRepository, UserSessionRepository>();
         services.AddSingleton<IAuditLog, AuditLogRepository>();
+        services.AddSingleton<IProjectRepository, ProjectRepository>();
+        services.AddSingleton<IEnvironmentRepository, EnvironmentRepository>();
+        services.AddSingleton<IApplicationRepository, ApplicationRepository>();
     }
 }

@@ -89,6 +89,6 @@ public static partial class UserInputRules
     private static bool IsForbiddenInName(char c) =>
         char.IsControl(c) || CharUnicodeInfo.GetUnicodeCategory(c) == UnicodeCategory.Format;
 
-    [GeneratedRegex("^[a-z0-9](?:[a-z0-9._-]*[a-z0-9])?$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex("^[a-z0-9](?:[a-z0-9._-]*[a-z0-9])?\\z", RegexOptions.CultureInvariant)]
     private static partial Regex LoginPattern();
 }

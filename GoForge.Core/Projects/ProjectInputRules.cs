@@ -107,9 +107,16 @@ public static partial class ProjectInputRules
             return;
         }
 
-        if (value.Any(c => char.IsWhiteSpace(c) || char.IsControl(c)) || value.Contains("::", StringComparison.Ordinal))
+        if (value.Any(c => char.IsWhiteSpace(c) || char.IsControl(c) || ShellCharacters.Contains(c, StringComparison.Ordinal))
+            || value.Contains("::", StringComparison.Ordinal))
         {
-            errors.Add(field, "A repository URL cannot contain spaces, control characters or '::' (remote helpers like ext:: are refused).");
+            errors.Add(field, "A repository URL cannot contain spaces, control characters, shell characters ($ ` ; | & ' \" < > ( ) { } \\) or '::' (remote helpers like ext:: are refused).");
+            return;
+        }
+
+        if (HasDotDotSegment(value))
+        {
+            errors.Add(field, "A repository URL cannot contain '..' path segments.");
             return;
         }
 
@@ -326,6 +333,9 @@ public static partial class ProjectInputRules
         }
     }
 
+    // Never needed in a repository address; refusing them keeps hostile strings out of logs and tools.
+    private const string ShellCharacters = "$`;|&'\"<>(){}\\";
+
     internal static string Shorten(string value) => value.Length <= 40 ? value : value[..40] + "…";
 
     private static string? NormalizePathPrefix(string path)
@@ -341,24 +351,24 @@ public static partial class ProjectInputRules
     private static bool IsControlOrFormat(char c) =>
         char.IsControl(c) || CharUnicodeInfo.GetUnicodeCategory(c) == UnicodeCategory.Format;
 
-    [GeneratedRegex("^[A-Za-z0-9._-]+@[A-Za-z0-9.-]+:[A-Za-z0-9._/~-]+$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex("^[A-Za-z0-9._-]+@[A-Za-z0-9.-]+:[A-Za-z0-9._/~-]+\\z", RegexOptions.CultureInvariant)]
     private static partial Regex ScpLike();
 
-    [GeneratedRegex("^/[A-Za-z0-9._/-]+$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex("^/[A-Za-z0-9._/-]+\\z", RegexOptions.CultureInvariant)]
     private static partial Regex LocalPath();
 
-    [GeneratedRegex("^[A-Za-z0-9._/ +@-]+$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex("^[A-Za-z0-9._/ +@-]+\\z", RegexOptions.CultureInvariant)]
     private static partial Regex RepositoryPath();
 
-    [GeneratedRegex("^/[A-Za-z0-9._~/?=&%+-]*$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex("^/[A-Za-z0-9._~/?=&%+-]*\\z", RegexOptions.CultureInvariant)]
     private static partial Regex HealthPath();
 
-    [GeneratedRegex("^/[A-Za-z0-9._~/-]*$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex("^/[A-Za-z0-9._~/-]*\\z", RegexOptions.CultureInvariant)]
     private static partial Regex PathPrefix();
 
-    [GeneratedRegex("^[a-z0-9]([a-z0-9-]*[a-z0-9])?$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex("^[a-z0-9]([a-z0-9-]*[a-z0-9])?\\z", RegexOptions.CultureInvariant)]
     private static partial Regex HostLabel();
 
-    [GeneratedRegex("^[A-Za-z_][A-Za-z0-9_]*$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex("^[A-Za-z_][A-Za-z0-9_]*\\z", RegexOptions.CultureInvariant)]
     private static partial Regex VariableKey();
 }

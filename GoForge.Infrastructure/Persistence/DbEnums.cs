@@ -1,4 +1,5 @@
 using GoForge.Core.Identity;
+using GoForge.Core.Projects;
 
 namespace GoForge.Infrastructure.Persistence;
 
@@ -18,5 +19,31 @@ internal static class DbEnums
         ThemePreference.Light => "light",
         ThemePreference.Dark => "dark",
         _ => throw new ArgumentOutOfRangeException(nameof(theme), theme, null),
+    };
+
+    public static string ToDb(this ProjectRole role) => role switch
+    {
+        ProjectRole.Viewer => "viewer",
+        ProjectRole.Deployer => "deployer",
+        ProjectRole.Maintainer => "maintainer",
+        _ => throw new ArgumentOutOfRangeException(nameof(role), role, null),
+    };
+
+    public static string ToDb(this RestartPolicy policy) => policy switch
+    {
+        RestartPolicy.UnlessStopped => "unless-stopped",
+        RestartPolicy.Always => "always",
+        RestartPolicy.OnFailure => "on-failure",
+        RestartPolicy.No => "no",
+        _ => throw new ArgumentOutOfRangeException(nameof(policy), policy, null),
+    };
+
+    public static RestartPolicy ToRestartPolicy(string value) => value switch
+    {
+        "unless-stopped" => RestartPolicy.UnlessStopped,
+        "always" => RestartPolicy.Always,
+        "on-failure" => RestartPolicy.OnFailure,
+        "no" => RestartPolicy.No,
+        _ => throw new ArgumentOutOfRangeException(nameof(value), value, "Unknown restart policy in the database."),
     };
 }
