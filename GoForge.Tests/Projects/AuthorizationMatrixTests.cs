@@ -1,0 +1,180 @@
+using System.Reflection;
+using GoForge.Core.Common;
+using GoForge.Core.Identity;
+using GoForge.Core.Projects;
+using GoForge.Tests.Harness;
+using GoForge.Tests.Support;
+
+namespace GoForge.Tests.Projects;
+
+/// <summary>
+/// Every public method of every project service, called by someone outside the project with ids from
+/// inside it, answers "not found" and changes nothing; read-only roles are refused every change.
+/// </summary>
+[Collection(PostgresCollection.Name)]
+public sealed class AuthorizationMatrixTests(PostgresFixture postgres) : IAsyncLifetime
+{
+    private static readonly Type[] ServiceTypes =
+        [typeof(ProjectService), typeof(EnvironmentService), typeof(ApplicationService), typeof(VariableService), typeof(MembershipService)];
+
+    private TestHost _host = null!;
+    private Actor _maintainer = null!;
+    private Actor _intruder = null!;
+    private Actor _viewer = null!;
+    private Actor _deployer = null!;
+    private Target _b = null!;
+
+    private sealed record Target(Guid ProjectId, Guid EnvironmentId, Guid ApplicationId, Guid VariableId, Guid MaintainerId);
+
+    public async Task InitializeAsync()
+    {
+        _host = await TestHost.StartAsync(postgres, "authz");
+        _maintainer = Actor.From(await TestUsers.CreateAsync(_host));
+        _intruder = Actor.From(await TestUsers.CreateAsync(_host));
+        var viewer = await TestUsers.CreateAsync(_host);
+        var deployer = await TestUsers.CreateAsync(_host);
+        _viewer = Actor.From(viewer);
+        _deployer = Actor.From(deployer);
+
+        // The intruder maintains a project of their own: being a maintainer somewhere grants nothing elsewhere.
+        await _host.Get<ProjectService>().CreateAsync(_intruder, new ProjectInput("Intruder's own", null));
+
+        var project = (await _host.Get<ProjectService>().CreateAsync(_maintainer, new ProjectInput("Project B", null))).Value!;
+        var environment = (await _host.Get<EnvironmentService>().ListAsync(_maintainer, project.Id)).Value![0];
+        var app = (await _host.Get<ApplicationService>().CreateAsync(_maintainer, environment.Id, new ApplicationInput
+        {
+            Name = "api",
+            GitUrl = "https://example.com/b.git",
+            Domains = "b.example.com",
+        })).Value!;
+        await _host.Get<VariableService>().SetAsync(_maintainer, app.Id, new VariableInput("TOKEN", "s3cret", IsSecret: true));
+        var variable = (await _host.Get<VariableService>().ListAsync(_maintainer, app.Id)).Value![0];
+        var members = _host.Get<MembershipService>();
+        await members.SetAsync(_maintainer, project.Id, viewer.Login, ProjectRole.Viewer);
+        await members.SetAsync(_maintainer, project.Id, deployer.Login, ProjectRole.Deployer);
+        _b = new Target(project.Id, environment.Id, app.Id, variable.Id, _maintainer.UserId);
+    }
+
+    public async Task DisposeAsync() => await _host.DisposeAsync();
+
+    /// <summary>Each public service method, by name, called against project B's ids.</summary>
+    private Dictionary<string, Func<Actor, Task<Error?>>> Calls()
+    {
+        var projects = _host.Get<ProjectService>();
+        var environments = _host.Get<EnvironmentService>();
+        var applications = _host.Get<ApplicationService>();
+        var variables = _host.Get<VariableService>();
+        var members = _host.Get<MembershipService>();
+        var app = new ApplicationInput { Name = "hijacked", GitUrl = "https://evil.example/x.git", Domains = "evil.example.com" };
+        return new()
+        {
+            ["ProjectService.GetAsync"] = async a => (await projects.GetAsync(a, _b.ProjectId)).Error,
+            ["ProjectService.UpdateAsync"] = async a => (await projects.UpdateAsync(a, _b.ProjectId, new ProjectInput("Hijacked", null))).Error,
+            ["ProjectService.DeleteAsync"] = async a => (await projects.DeleteAsync(a, _b.ProjectId)).Error,
+            ["EnvironmentService.ListAsync"] = async a => (await environments.ListAsync(a, _b.ProjectId)).Error,
+            ["EnvironmentService.GetAsync"] = async a => (await environments.GetAsync(a, _b.EnvironmentId)).Error,
+            ["EnvironmentService.CreateAsync"] = async a => (await environments.CreateAsync(a, _b.ProjectId, "sneaky")).Error,
+            ["EnvironmentService.RenameAsync"] = async a => (await environments.RenameAsync(a, _b.EnvironmentId, "sneaky")).Error,
+            ["EnvironmentService.DeleteAsync"] = async a => (await environments.DeleteAsync(a, _b.EnvironmentId)).Error,
+            ["ApplicationService.ListAsync"] = async a => (await applications.ListAsync(a, _b.EnvironmentId)).Error,
+            ["ApplicationService.GetAsync"] = async a => (await applications.GetAsync(a, _b.ApplicationId)).Error,
+            ["ApplicationService.CreateAsync"] = async a => (await applications.CreateAsync(a, _b.EnvironmentId, app)).Error,
+            ["ApplicationService.UpdateAsync"] = async a => (await applications.UpdateAsync(a, _b.ApplicationId, app)).Error,
+            ["ApplicationService.DeleteAsync"] = async a => (await applications.DeleteAsync(a, _b.ApplicationId)).Error,
+            ["VariableService.ListAsync"] = async a => (await variables.ListAsync(a, _b.ApplicationId)).Error,
+            ["VariableService.RevealAsync"] = async a => (await variables.RevealAsync(a, _b.VariableId)).Error,
+            ["VariableService.SetAsync"] = async a => (await variables.SetAsync(a, _b.ApplicationId, new VariableInput("TOKEN", "stolen"))).Error,
+            ["VariableService.SetManyAsync"] = async a => (await variables.SetManyAsync(a, _b.ApplicationId, [new VariableInput("X", "y")])).Error,
+            ["VariableService.DeleteAsync"] = async a => (await variables.DeleteAsync(a, _b.VariableId)).Error,
+            ["VariableService.PreviewPasteAsync"] = async a => (await variables.PreviewPasteAsync(a, _b.ApplicationId, "TOKEN=x", false)).Error,
+            ["VariableService.ApplyPasteAsync"] = async a => (await variables.ApplyPasteAsync(a, _b.ApplicationId, "TOKEN=x", false)).Error,
+            ["MembershipService.ListAsync"] = async a => (await members.ListAsync(a, _b.ProjectId)).Error,
+            ["MembershipService.SetAsync"] = async a => (await members.SetAsync(a, _b.ProjectId, "someone", ProjectRole.Maintainer)).Error,
+            ["MembershipService.RemoveAsync"] = async a => (await members.RemoveAsync(a, _b.ProjectId, _b.MaintainerId)).Error,
+        };
+    }
+
+    private static readonly HashSet<string> ReadOnlyCalls =
+    [
+        "ProjectService.GetAsync", "EnvironmentService.ListAsync", "EnvironmentService.GetAsync", "ApplicationService.ListAsync",
+        "ApplicationService.GetAsync", "VariableService.ListAsync", "MembershipService.ListAsync",
+    ];
+
+    [Fact]
+    public void The_matrix_covers_every_public_service_method()
+    {
+        var methods = ServiceTypes
+            .SelectMany(t => t.GetMethods(BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly).Select(m => $"{t.Name}.{m.Name}"))
+            .Where(m => !m.EndsWith(".ListAsync", StringComparison.Ordinal) || !m.StartsWith("ProjectService", StringComparison.Ordinal)) // lists only the caller's own projects
+            .ToHashSet();
+
+        Assert.Equal(methods.Order(), Calls().Keys.Order());
+    }
+
+    [Fact]
+    public async Task Outsiders_get_not_found_from_every_method_and_change_nothing()
+    {
+        var before = await SnapshotAsync();
+
+        foreach (var (name, call) in Calls())
+        {
+            var error = await call(_intruder);
+            Assert.True(error?.Kind == ErrorKind.NotFound, $"{name} answered {error?.Kind.ToString() ?? "success"} to an outsider");
+        }
+
+        Assert.Equal(before, await SnapshotAsync());
+        Assert.DoesNotContain(await _host.Get<ProjectService>().ListAsync(_intruder), p => p.Project.Id == _b.ProjectId);
+    }
+
+    [Theory]
+    [InlineData("viewer")]
+    [InlineData("deployer")]
+    public async Task Viewers_and_deployers_read_but_every_change_and_secret_reveal_is_forbidden(string who)
+    {
+        var actor = who == "viewer" ? _viewer : _deployer;
+        var before = await SnapshotAsync();
+
+        foreach (var (name, call) in Calls())
+        {
+            var error = await call(actor);
+            if (ReadOnlyCalls.Contains(name))
+            {
+                Assert.True(error is null, $"{name} refused a {who}: {error?.Message}");
+            }
+            else
+            {
+                Assert.True(error?.Kind == ErrorKind.Forbidden, $"{name} answered {error?.Kind.ToString() ?? "success"} to a {who}");
+            }
+        }
+
+        Assert.Equal(before, await SnapshotAsync());
+        var listed = (await _host.Get<VariableService>().ListAsync(actor, _b.ApplicationId)).Value!;
+        Assert.Null(Assert.Single(listed).Value);
+    }
+
+    [Fact]
+    public async Task Administrators_reach_every_project()
+    {
+        var admin = Actor.From(await TestUsers.CreateAsync(_host, UserRole.Admin));
+
+        Assert.True((await _host.Get<ProjectService>().GetAsync(admin, _b.ProjectId)).IsSuccess);
+        Assert.Equal("s3cret", (await _host.Get<VariableService>().RevealAsync(admin, _b.VariableId)).Value);
+    }
+
+    private async Task<string> SnapshotAsync()
+    {
+        var m = _maintainer;
+        var project = (await _host.Get<ProjectService>().GetAsync(m, _b.ProjectId)).Value!;
+        var environments = (await _host.Get<EnvironmentService>().ListAsync(m, _b.ProjectId)).Value!;
+        var app = (await _host.Get<ApplicationService>().GetAsync(m, _b.ApplicationId)).Value!;
+        var variables = (await _host.Get<VariableService>().ListAsync(m, _b.ApplicationId)).Value!;
+        var secret = (await _host.Get<VariableService>().RevealAsync(m, _b.VariableId)).Value;
+        var members = (await _host.Get<MembershipService>().ListAsync(m, _b.ProjectId)).Value!;
+        return string.Join("|",
+            project.Name, project.UpdatedAt.Ticks,
+            string.Join(",", environments.Select(e => e.Name)),
+            app.Name, app.GitUrl, string.Join(",", app.Domains), app.UpdatedAt.Ticks,
+            string.Join(",", variables.Select(v => $"{v.Key}:{v.UpdatedAt.Ticks}")), secret,
+            string.Join(",", members.Select(x => $"{x.Login}:{x.Role}")));
+    }
+}
