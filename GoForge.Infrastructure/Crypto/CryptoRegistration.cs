@@ -15,15 +15,21 @@ public static class CryptoRegistration
     /// </summary>
     public static IServiceCollection AddSecretProtection(this IServiceCollection services)
     {
+        // Binding twice would append the retired keys to themselves; once is enough.
+        if (services.Any(d => d.ServiceType == typeof(SecretKeyRing)))
+        {
+            return services;
+        }
+
         services.TryAddSingleton(TimeProvider.System);
         services.AddOptions<SecretKeyOptions>()
             .BindConfiguration(SecretKeyOptions.SectionName)
             .ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SecretKeyOptions>, SecretKeyOptionsValidator>());
-        services.TryAddSingleton<SecretKeyRing>();
-        services.TryAddSingleton<ISecretProtector, AesGcmSecretProtector>();
-        services.TryAddSingleton<ISecretKeyRotator, SecretKeyRotator>();
-        services.TryAddSingleton<SecretKeyCheck>();
+        services.AddSingleton<IValidateOptions<SecretKeyOptions>, SecretKeyOptionsValidator>();
+        services.AddSingleton<SecretKeyRing>();
+        services.AddSingleton<ISecretProtector, AesGcmSecretProtector>();
+        services.AddSingleton<ISecretKeyRotator, SecretKeyRotator>();
+        services.AddSingleton<SecretKeyCheck>();
         return services;
     }
 }
