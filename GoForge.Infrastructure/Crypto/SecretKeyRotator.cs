@@ -21,7 +21,7 @@ internal sealed class SecretKeyRotator(
     ILogger<SecretKeyRotator> logger) : ISecretKeyRotator
 {
     // pg_advisory_lock key: one rotation at a time across every process using this database ("GoFoSeKR").
-    private const long RotationLockKey = 0x476F_466F_5365_4B52;
+    internal const long RotationLockKey = 0x476F_466F_5365_4B52;
 
     /// <summary>Values per transaction.</summary>
     internal int BatchSize { get; init; } = 500;
