@@ -1,5 +1,6 @@
 using GoForge.Core;
 using GoForge.Infrastructure;
+using GoForge.Infrastructure.Crypto;
 using GoForge.Infrastructure.Persistence;
 using GoForge.Tests.Harness;
 using Microsoft.Extensions.Configuration;
@@ -16,13 +17,17 @@ public sealed class TestHost : IAsyncDisposable
 {
     private readonly IHost _host;
 
-    private TestHost(IHost host, string connectionString)
+    private TestHost(IHost host, string connectionString, string dataPath)
     {
         _host = host;
         ConnectionString = connectionString;
+        DataPath = dataPath;
     }
 
     public string ConnectionString { get; }
+
+    /// <summary>A temporary <c>GoForge:DataPath</c> (key files), removed at dispose; a test's own setting wins.</summary>
+    public string DataPath { get; }
 
     public IServiceProvider Services => _host.Services;
 
@@ -32,10 +37,12 @@ public sealed class TestHost : IAsyncDisposable
         PostgresFixture postgres, string prefix, IDictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null)
     {
         var connectionString = await postgres.CreateDatabaseAsync(prefix);
+        var dataPath = Directory.CreateTempSubdirectory("goforge-host-").FullName;
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["ConnectionStrings:GoForge"] = connectionString,
+            ["GoForge:DataPath"] = dataPath,
             ["GoForge:Docker:Endpoint"] = "unix:///nonexistent/docker.sock",
         });
         if (settings is not null)
@@ -48,14 +55,42 @@ public sealed class TestHost : IAsyncDisposable
         builder.AddGoForgeCore();
         builder.AddGoForgeInfrastructure();
         var host = builder.Build();
-        host.Services.GetRequiredService<DatabaseMigrator>().Migrate();
-        await host.StartAsync();
-        return new TestHost(host, connectionString);
+        try
+        {
+            host.Services.GetRequiredService<DatabaseMigrator>().Migrate();
+            if (host.Services.GetService<SecretKeyCheck>() is { } secretKeyCheck)
+            {
+                await secretKeyCheck.VerifyAsync(); // as the panel does right after migrating
+            }
+
+            await host.StartAsync();
+        }
+        catch
+        {
+            host.Dispose();
+            DeleteFolder(dataPath);
+            throw;
+        }
+
+        return new TestHost(host, connectionString, dataPath);
     }
 
     public async ValueTask DisposeAsync()
     {
         await _host.StopAsync();
         _host.Dispose();
+        DeleteFolder(DataPath);
+    }
+
+    private static void DeleteFolder(string path)
+    {
+        try
+        {
+            Directory.Delete(path, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A leftover temp folder is harmless.
+        }
     }
 }
