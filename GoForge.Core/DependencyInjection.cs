@@ -1,5 +1,6 @@
 using GoForge.Core.Identity;
 using GoForge.Core.Projects;
+using GoForge.Core.Secrets;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
@@ -34,6 +35,7 @@ public static class DependencyInjection
         services.AddSingleton<ApplicationService>();
         services.AddSingleton<VariableService>();
         services.AddSingleton<MembershipService>();
+        services.AddSecretsServices();
         return builder;
     }
 }

@@ -1,5 +1,6 @@
 using GoForge.Core.Auditing;
 using GoForge.Core.Identity;
+using GoForge.Core.Projects;
 using GoForge.Core.Servers;
 using GoForge.Infrastructure.Auditing;
 using GoForge.Infrastructure.Crypto;
@@ -7,7 +8,6 @@ using GoForge.Infrastructure.Docker;
 using GoForge.Infrastructure.Identity;
 using GoForge.Infrastructure.Persistence;
 using GoForge.Infrastructure.Projects;
-using GoForge.Core.Projects;
 using GoForge.Infrastructure.Servers;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -40,6 +40,7 @@ public static class DependencyInjection
             .ValidateDataAnnotations()
             .ValidateOnStart();
         services.AddSingleton<IPasswordHasher, Argon2PasswordHasher>();
+        services.AddSecretProtection();
 
         services.AddOptions<DockerOptions>()
             .BindConfiguration(DockerOptions.SectionName)
@@ -58,5 +59,6 @@ public static class DependencyInjection
         services.AddSingleton<IProjectRepository, ProjectRepository>();
         services.AddSingleton<IEnvironmentRepository, EnvironmentRepository>();
         services.AddSingleton<IApplicationRepository, ApplicationRepository>();
+        services.AddSingleton<IEnvironmentVariableRepository, EnvironmentVariableRepository>();
     }
 }

@@ -1,4 +1,5 @@
 using GoForge.Core.Identity;
+using GoForge.Infrastructure.Crypto;
 using GoForge.Infrastructure.Persistence;
 using GoForge.Web.Auth;
 using GoForge.Web.Components;
@@ -63,11 +64,14 @@ public static class WebRegistration
         return builder;
     }
 
-    /// <summary>Brings the database schema up to date before anything serves a request.</summary>
+    /// <summary>Brings the database schema up to date and checks the secrets key before anything serves a request.</summary>
     public static void MigrateGoForgeDatabase(this WebApplication app)
     {
         var applied = app.Services.GetRequiredService<DatabaseMigrator>().Migrate();
         WebLog.DatabaseReady(app.Logger, applied.Count);
+
+        // A wrong or missing secrets key stops start-up here, with the setting's name, before anything decrypts.
+        app.Services.GetRequiredService<SecretKeyCheck>().Verify();
     }
 
     /// <summary>The request pipeline: forwarded headers, errors, auth, rate limits, antiforgery, then endpoints.</summary>
