@@ -1,0 +1,97 @@
+using System.Security.Claims;
+using Bunit;
+using GoForge.Core.Auditing;
+using GoForge.Core.Identity;
+using GoForge.Core.Projects;
+using GoForge.Web.Auth;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace GoForge.Tests.Support;
+
+/// <summary>
+/// Everything the project repositories would keep in PostgreSQL, in memory, for component tests that run the real
+/// Core services. One lock guards it: bunit's renderer and the test thread both touch it.
+/// </summary>
+public sealed class InMemoryProjectStore
+{
+    internal readonly Lock Gate = new();
+    internal readonly List<User> UserList = [];
+    internal readonly List<Project> ProjectList = [];
+    internal readonly List<ProjectEnvironment> EnvironmentList = [];
+    internal readonly List<Application> ApplicationList = [];
+    internal readonly List<EnvironmentVariable> VariableList = [];
+    internal readonly List<(Guid ProjectId, Guid UserId, ProjectRole Role)> MemberList = [];
+    internal readonly List<AuditEvent> AuditList = [];
+
+    public IReadOnlyList<Application> Applications => Snapshot(ApplicationList);
+
+    public IReadOnlyList<EnvironmentVariable> Variables => Snapshot(VariableList);
+
+    public IReadOnlyList<AuditEvent> Audit => Snapshot(AuditList);
+
+    public User AddUser(string login, UserRole role = UserRole.Member)
+    {
+        var now = DateTimeOffset.UtcNow;
+        var user = new User { Id = Guid.CreateVersion7(), Login = login, DisplayName = $"{login} (test)", Role = role, CreatedAt = now, UpdatedAt = now };
+        lock (Gate)
+        {
+            UserList.Add(user);
+        }
+
+        return user;
+    }
+
+    internal void RemoveEnvironmentCascade(Guid environmentId)
+    {
+        foreach (var app in ApplicationList.Where(a => a.EnvironmentId == environmentId).ToList())
+        {
+            VariableList.RemoveAll(v => v.ApplicationId == app.Id);
+            ApplicationList.Remove(app);
+        }
+
+        EnvironmentList.RemoveAll(e => e.Id == environmentId);
+    }
+
+    private List<T> Snapshot<T>(List<T> list)
+    {
+        lock (Gate)
+        {
+            return [.. list];
+        }
+    }
+}
+
+public static class InMemoryProjects
+{
+    /// <summary>Registers the in-memory repositories, the real project services over them, and <see cref="CurrentUser"/>.</summary>
+    public static InMemoryProjectStore AddInMemoryProjects(this IServiceCollection services)
+    {
+        var store = new InMemoryProjectStore();
+        services.AddSingleton(store);
+        services.AddSingleton<IProjectRepository>(new InMemoryProjectRepository(store));
+        services.AddSingleton<IEnvironmentRepository>(new InMemoryEnvironmentRepository(store));
+        services.AddSingleton<IApplicationRepository>(new InMemoryApplicationRepository(store));
+        services.AddSingleton<IEnvironmentVariableRepository>(new InMemoryVariableRepository(store));
+        services.AddSingleton<IUserRepository>(new InMemoryUserRepository(store));
+        services.AddSingleton<IAuditLog>(new InMemoryAuditLog(store));
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton<ProjectAccess>();
+        services.AddSingleton<ProjectService>();
+        services.AddSingleton<EnvironmentService>();
+        services.AddSingleton<ApplicationService>();
+        services.AddSingleton<VariableService>();
+        services.AddSingleton<MembershipService>();
+        services.AddScoped<CurrentUser>();
+        return store;
+    }
+
+    /// <summary>Signs <paramref name="user"/> in for the rendered components, with the claims the real cookie carries.</summary>
+    public static Actor SignIn(this BunitContext context, User user)
+    {
+        var auth = context.AddAuthorization();
+        auth.SetAuthorized(user.Login);
+        auth.SetRoles(GoForgeClaims.RoleName(user.Role));
+        auth.SetClaims(new Claim(ClaimTypes.NameIdentifier, user.Id.ToString()), new Claim(GoForgeClaims.DisplayName, user.DisplayName));
+        return Actor.From(user);
+    }
+}
