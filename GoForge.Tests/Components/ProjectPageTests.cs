@@ -69,6 +69,21 @@ public sealed class ProjectPageTests : GoForgeTestContext
     }
 
     [Fact]
+    public async Task The_env_query_opens_that_environments_tab()
+    {
+        var (shop, _) = await Services.CreateProjectAsync(_ada, "Shop");
+        var staging = await Services.GetRequiredService<EnvironmentService>().CreateAsync(_ada, shop.Id, "staging");
+        await Services.CreateApplicationAsync(_ada, staging.Value!.Id, "worker");
+        Services.GetRequiredService<NavigationManager>().NavigateTo($"/projects/{shop.Id}?env={staging.Value.Id}");
+
+        var page = Render<ProjectPage>(p => p.Add(c => c.ProjectId, shop.Id));
+
+        page.WaitForElement("[data-testid=application-card]", WaitTimeout);
+        Assert.Equal("staging", page.Find(".mud-tab-active").TextContent.Trim());
+        Assert.Contains("worker", page.Find("[data-testid=application-card]").TextContent, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Viewers_get_no_buttons_that_change_the_project()
     {
         var bob = Actor.From(_store.AddUser("bob"));
