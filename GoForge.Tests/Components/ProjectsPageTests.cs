@@ -2,10 +2,10 @@ using Bunit;
 using GoForge.Core.Identity;
 using GoForge.Core.Projects;
 using GoForge.Tests.Support;
-using GoForge.Web.Components.Pages.Projects;
 using Microsoft.AspNetCore.Components;
 using Microsoft.Extensions.DependencyInjection;
 using MudBlazor;
+using ProjectsList = GoForge.Web.Components.Pages.Projects.Projects;
 
 namespace GoForge.Tests.Components;
 
@@ -25,7 +25,7 @@ public sealed class ProjectsPageTests : GoForgeTestContext
     public void Projects_page_shows_the_empty_state_then_the_created_project_as_a_card()
     {
         var dialogs = Render<MudDialogProvider>();
-        var page = Render<Projects>();
+        var page = Render<ProjectsList>();
         Assert.Contains("No projects yet", page.Find("[data-testid=projects-empty]").TextContent, StringComparison.Ordinal);
         Assert.Empty(page.FindAll("[data-testid=project-card]"));
 
@@ -38,7 +38,7 @@ public sealed class ProjectsPageTests : GoForgeTestContext
         var navigation = Services.GetRequiredService<NavigationManager>();
         dialogs.WaitForAssertion(() => Assert.Matches("/projects/[0-9a-f-]{36}$", navigation.Uri), WaitTimeout);
 
-        var card = Render<Projects>().Find("[data-testid=project-card]");
+        var card = Render<ProjectsList>().Find("[data-testid=project-card]");
         Assert.Contains("Web Shop", card.QuerySelector("[data-testid=project-link]")!.TextContent, StringComparison.Ordinal);
         Assert.Contains("Storefront and its API", card.TextContent, StringComparison.Ordinal);
         Assert.Equal("1 environment", card.QuerySelector("[data-testid=environment-count]")!.TextContent.Trim());
@@ -51,7 +51,7 @@ public sealed class ProjectsPageTests : GoForgeTestContext
     public void An_empty_name_is_refused_in_the_dialog_and_creates_nothing()
     {
         var dialogs = Render<MudDialogProvider>();
-        var page = Render<Projects>();
+        var page = Render<ProjectsList>();
 
         page.Find("[data-testid=new-project]").Click();
         dialogs.Find("[data-testid=create-project]").Click();
@@ -70,7 +70,7 @@ public sealed class ProjectsPageTests : GoForgeTestContext
         await Services.CreateProjectAsync(bob, "Secret plans");
         await Services.AddMemberAsync(bob, shop.Id, "ada", ProjectRole.Viewer);
 
-        var page = Render<Projects>();
+        var page = Render<ProjectsList>();
 
         var card = Assert.Single(page.FindAll("[data-testid=project-card]"));
         Assert.Contains("Shop", card.TextContent, StringComparison.Ordinal);
