@@ -1,6 +1,5 @@
 using Bunit;
 using GoForge.Core.Identity;
-using GoForge.Core.Projects;
 using GoForge.Tests.Support;
 using GoForge.Web.Components.Pages.Applications;
 using Microsoft.AspNetCore.Components;

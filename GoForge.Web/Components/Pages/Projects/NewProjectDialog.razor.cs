@@ -1,4 +1,3 @@
-using GoForge.Core.Common;
 using GoForge.Core.Projects;
 using GoForge.Web.Auth;
 using GoForge.Web.Components.Shared;
