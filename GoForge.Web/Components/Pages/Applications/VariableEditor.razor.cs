@@ -160,7 +160,7 @@ public sealed partial class VariableEditor
         {
             var added = applied.Lines.Count(l => l.Change == VariableChange.Added);
             var changed = applied.Lines.Count(l => l.Change == VariableChange.Changed);
-            Snackbar.Add($"Added {Wording.Count(added, "variable")}, changed {changed}.", Severity.Success);
+            Snackbar.Add($"{Wording.Count(added, "variable")} added, {changed} changed. They apply from the next deployment.", Severity.Success);
             await LoadAsync();
         }
     }
