@@ -1,0 +1,91 @@
+using GoForge.Core.Identity;
+using GoForge.Core.Projects;
+using GoForge.Tests.Harness;
+using GoForge.Tests.Support;
+using Microsoft.Playwright;
+
+namespace GoForge.Tests.Browser;
+
+[Collection(PostgresCollection.Name)]
+public sealed class ProjectsBrowserTests(BrowserFixture browser, PostgresFixture postgres) : IClassFixture<BrowserFixture>, IAsyncLifetime
+{
+    private const string Secret = "s3cr3t-in-the-browser";
+
+    private GoForgeApp _app = null!;
+    private IBrowserContext _context = null!;
+
+    public async Task InitializeAsync()
+    {
+        _app = await GoForgeApp.StartAsync(postgres, "projectsui", kestrel: true);
+        _context = await browser.Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = _app.Address.ToString() });
+        _context.SetDefaultTimeout((float)Wait.DefaultTimeout.TotalMilliseconds);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _context.CloseAsync();
+        await _app.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task A_member_creates_a_project_and_an_application_then_pastes_variables_whose_secrets_stay_masked()
+    {
+        var member = await _app.CreateUserAsync();
+        var page = await SignInAsync(member.Login, "/projects");
+        await page.Locator("[data-testid=projects-empty]").WaitForAsync();
+
+        await page.ClickAsync("[data-testid=new-project]");
+        await page.FillAsync("[data-testid=project-name]", "Web Shop");
+        await page.ClickAsync("[data-testid=create-project]");
+        await page.GetByRole(AriaRole.Heading, new() { Name = "Web Shop" }).WaitForAsync();
+
+        await page.ClickAsync("[data-testid=new-application]");
+        await page.Locator("[data-interactive=true]").WaitForAsync();
+        await page.FillAsync("[data-testid=app-name]", "api");
+        await page.FillAsync("[data-testid=app-git-url]", "ext::sh -c id");
+        await page.FillAsync("[data-testid=app-port]", "0");
+        await page.ClickAsync("[data-testid=save-application]");
+        await page.GetByText("remote helpers like ext:: are refused").WaitForAsync();
+        await page.GetByText("A port is a number from 1 to 65535.").WaitForAsync();
+        var projects = await _app.Get<ProjectService>().ListAsync(Actor.From(member));
+        Assert.Equal(0, Assert.Single(projects).ApplicationCount);
+
+        await page.FillAsync("[data-testid=app-git-url]", "https://git.example.com/acme/shop.git");
+        await page.FillAsync("[data-testid=app-port]", "8080");
+        await page.ClickAsync("[data-testid=save-application]");
+        await page.Locator("[data-testid=application-tabs]").WaitForAsync();
+
+        await page.GetByRole(AriaRole.Tab, new() { Name = "Environment" }).ClickAsync();
+        await page.ClickAsync("[data-testid=bulk-paste]");
+        await page.FillAsync("[data-testid=paste-text]", $"LOG_LEVEL=info\nAPI_TOKEN={Secret}");
+        await page.CheckAsync("[data-testid=paste-as-secrets]");
+        await page.ClickAsync("[data-testid=preview-paste]");
+        await page.Locator("[data-testid=apply-paste]:not([disabled])").WaitForAsync();
+        await page.ClickAsync("[data-testid=apply-paste]");
+
+        await page.Locator("[data-testid=variables-table]").GetByText("API_TOKEN", new() { Exact = true }).WaitForAsync();
+        Assert.DoesNotContain(Secret, await page.ContentAsync(), StringComparison.Ordinal);
+        await page.Locator("tr", new() { Has = page.GetByText("API_TOKEN", new() { Exact = true }) }).Locator("[data-testid=reveal-variable]").ClickAsync();
+        await page.GetByText(Secret, new() { Exact = true }).WaitForAsync();
+    }
+
+    [Fact]
+    public async Task A_guessed_project_address_says_no_such_project()
+    {
+        var member = await _app.CreateUserAsync();
+        var page = await SignInAsync(member.Login, $"/projects/{Guid.NewGuid()}");
+
+        await page.GetByRole(AriaRole.Heading, new() { Name = "No such project" }).WaitForAsync();
+    }
+
+    private async Task<IPage> SignInAsync(string login, string returnUrl)
+    {
+        var page = await _context.NewPageAsync();
+        await page.GotoAsync(returnUrl);
+        await page.FillAsync("#login", login);
+        await page.FillAsync("#password", TestUsers.Password);
+        await page.ClickAsync("button[type=submit]");
+        await page.Locator("[data-interactive=true]").WaitForAsync();
+        return page;
+    }
+}
