@@ -97,7 +97,8 @@ internal sealed class PostgresCluster
             ["-D", DataDirectory, "-U", "postgres", "--auth=trust", "--encoding=UTF8", "--locale=C", "--no-sync"], ct);
         initdb.EnsureSuccess();
 
-        var options = $"-p {_port} -k {_root} -c listen_addresses=127.0.0.1 -c fsync=off";
+        // Every test database has its own connection pools (the app's and the test's), so allow many connections.
+        var options = $"-p {_port} -k {_root} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=500";
         var start = await RunToolAsync(_binDirectory, _root, "pg_ctl",
             ["-D", DataDirectory, "-o", options, "-l", LogFile, "-w", "-t", "60", "start"], ct);
         if (start.ExitCode != 0)
