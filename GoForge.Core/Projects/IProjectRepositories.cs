@@ -79,5 +79,5 @@ public interface IEnvironmentVariableRepository
     Task<bool> DeleteAsync(Guid id, CancellationToken ct = default);
 }
 
-/// <summary>One variable as entered: key, value and flags.</summary>
+/// <summary>One variable as entered: key, value and flags. A null value keeps the stored value of an existing key.</summary>
 public sealed record VariableInput(string? Key, string? Value, bool IsSecret = false, bool IsBuildTime = false);

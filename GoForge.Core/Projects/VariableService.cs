@@ -95,7 +95,10 @@ public sealed class VariableService(
             return errors.ToError();
         }
 
-        await variables.UpsertAsync(applicationId, inputs.Select(i => i with { Value = i.Value ?? string.Empty }).ToList(), time.GetUtcNow(), ct);
+        // A null value keeps the stored one, so flags of a secret can change without revealing it first.
+        var stored = existing.ToDictionary(v => v.Key, v => v.Value, StringComparer.Ordinal);
+        var resolved = inputs.Select(i => i with { Value = i.Value ?? stored.GetValueOrDefault(i.Key!) ?? string.Empty }).ToList();
+        await variables.UpsertAsync(applicationId, resolved, time.GetUtcNow(), ct);
         await audit.RecordAsync(time, actor, AuditActions.VariablesSet, $"application:{app.Value.Slug}", string.Join(", ", inputs.Select(i => i.Key)), ct);
         return Result.Success;
     }

@@ -28,7 +28,7 @@ public sealed class ProjectsBrowserTests(BrowserFixture browser, PostgresFixture
     }
 
     [Fact]
-    public async Task A_member_creates_a_project_and_an_application_then_pastes_variables_whose_secrets_stay_masked()
+    public async Task A_member_creates_a_project_an_environment_and_an_application_then_pastes_variables_whose_secrets_stay_masked()
     {
         var member = await _app.CreateUserAsync();
         var page = await SignInAsync(member.Login, "/projects");
@@ -38,6 +38,12 @@ public sealed class ProjectsBrowserTests(BrowserFixture browser, PostgresFixture
         await page.FillAsync("[data-testid=project-name]", "Web Shop");
         await page.ClickAsync("[data-testid=create-project]");
         await page.GetByRole(AriaRole.Heading, new() { Name = "Web Shop" }).WaitForAsync();
+        await page.Locator("[data-interactive=true]").WaitForAsync();
+
+        await page.ClickAsync("[data-testid=new-environment]");
+        await page.FillAsync("[data-testid=environment-name]", "Staging");
+        await page.ClickAsync("[data-testid=save-environment]");
+        await page.Locator("[data-testid=applications-empty]").GetByText("No applications in Staging yet").WaitForAsync();
 
         await page.ClickAsync("[data-testid=new-application]");
         await page.Locator("[data-interactive=true]").WaitForAsync();
@@ -54,6 +60,11 @@ public sealed class ProjectsBrowserTests(BrowserFixture browser, PostgresFixture
         await page.FillAsync("[data-testid=app-port]", "8080");
         await page.ClickAsync("[data-testid=save-application]");
         await page.Locator("[data-testid=application-tabs]").WaitForAsync();
+        var project = Assert.Single(await _app.Get<ProjectService>().ListAsync(Actor.From(member)));
+        var environments = (await _app.Get<EnvironmentService>().ListAsync(Actor.From(member), project.Project.Id)).Value!;
+        Assert.Equal(["production", "Staging"], environments.Select(e => e.Name));
+        var apps = (await _app.Get<ApplicationService>().ListAsync(Actor.From(member), environments[1].Id)).Value!;
+        Assert.Equal(("api", "https://git.example.com/acme/shop.git", 8080), (Assert.Single(apps).Name, apps[0].GitUrl, apps[0].ContainerPort));
 
         await page.GetByRole(AriaRole.Tab, new() { Name = "Environment" }).ClickAsync();
         await page.ClickAsync("[data-testid=bulk-paste]");
@@ -67,6 +78,11 @@ public sealed class ProjectsBrowserTests(BrowserFixture browser, PostgresFixture
         Assert.DoesNotContain(Secret, await page.ContentAsync(), StringComparison.Ordinal);
         await page.Locator("tr", new() { Has = page.GetByText("API_TOKEN", new() { Exact = true }) }).Locator("[data-testid=reveal-variable]").ClickAsync();
         await page.GetByText(Secret, new() { Exact = true }).WaitForAsync();
+        Directory.CreateDirectory(Path.Combine(AppContext.BaseDirectory, "screenshots"));
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(AppContext.BaseDirectory, "screenshots", "variables.png"), FullPage = true });
+        await page.GotoAsync($"/projects/{project.Project.Id}?env={environments[1].Id}");
+        await page.Locator("[data-testid=application-card]").WaitForAsync();
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(AppContext.BaseDirectory, "screenshots", "project.png"), FullPage = true });
     }
 
     [Fact]

@@ -31,7 +31,7 @@ public sealed class ApplicationFormTests : GoForgeTestContext
         page.Fill("app-name", "api");
         page.Fill("app-git-url", "ext::sh -c id");
         page.Fill("app-port", "0");
-        page.Find("[data-testid=save-application]").Click();
+        page.WaitForElement("[data-testid=save-application]", WaitTimeout).Click();
 
         page.WaitForAssertion(() => Assert.True(page.ShowsError("app-git-url")), WaitTimeout);
         Assert.Contains("ext:: are refused", page.MessageUnder("app-git-url"), StringComparison.Ordinal);
@@ -55,7 +55,7 @@ public sealed class ApplicationFormTests : GoForgeTestContext
         page.Fill("app-branch", "release/1.0");
         page.Fill("app-port", "3000");
         page.Fill("app-domains", "shop.example.com\nshop.example.com/api");
-        page.Find("[data-testid=save-application]").Click();
+        page.WaitForElement("[data-testid=save-application]", WaitTimeout).Click();
 
         var navigation = Services.GetRequiredService<NavigationManager>();
         page.WaitForAssertion(() => Assert.Single(_store.Applications), WaitTimeout);
@@ -76,7 +76,7 @@ public sealed class ApplicationFormTests : GoForgeTestContext
         Assert.Equal("Slug: cafe-backend", form.MessageUnder("app-name"));
 
         form.Fill("app-git-url", "https://git.example.com/acme/cafe.git");
-        form.Find("[data-testid=save-application]").Click();
+        form.WaitForElement("[data-testid=save-application]", WaitTimeout).Click();
 
         Assert.NotNull(submitted);
         Assert.Equal(("Café Backend", "https://git.example.com/acme/cafe.git", "main", 8080), (submitted.Name, submitted.GitUrl, submitted.Branch, submitted.ContainerPort));
@@ -91,7 +91,7 @@ public sealed class ApplicationFormTests : GoForgeTestContext
 
         var page = Render<NewApplicationPage>(p => p.Add(c => c.EnvironmentId, production.Id));
 
-        page.WaitForAssertion(() => Assert.Contains("Only maintainers", page.Find("[data-testid=page-error]").TextContent, StringComparison.Ordinal), WaitTimeout);
+        page.WaitForAssertion(() => Assert.Contains("Only maintainers", page.WaitForElement("[data-testid=page-error]", WaitTimeout).TextContent, StringComparison.Ordinal), WaitTimeout);
         Assert.Empty(page.FindAll("[data-testid=application-form]"));
     }
 }

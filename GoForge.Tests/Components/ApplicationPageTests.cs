@@ -24,7 +24,7 @@ public sealed class ApplicationPageTests : GoForgeTestContext
     {
         var page = Render<ApplicationPage>(p => p.Add(c => c.ApplicationId, Guid.NewGuid()));
 
-        page.WaitForAssertion(() => Assert.Contains("No such application", page.Find("[data-testid=not-found] h1").TextContent, StringComparison.Ordinal), WaitTimeout);
+        page.WaitForAssertion(() => Assert.Contains("No such application", page.WaitForElement("[data-testid=not-found] h1", WaitTimeout).TextContent, StringComparison.Ordinal), WaitTimeout);
     }
 
     [Fact]
@@ -40,8 +40,8 @@ public sealed class ApplicationPageTests : GoForgeTestContext
         Assert.Equal(["Projects", "Shop", "production", "api"], crumbs);
         Assert.Equal($"/projects/{shop.Id}?env={production.Id}", page.FindAll("[data-testid=breadcrumbs] a")[2].GetAttribute("href"));
         Assert.Equal(["Overview", "Deployments", "Environment", "Settings", "Logs"], page.FindAll(".mud-tab").Select(t => t.TextContent.Trim()).ToArray());
-        Assert.Contains("https://git.example.com/acme/shop.git", page.Find("[data-testid=overview-source]").TextContent, StringComparison.Ordinal);
-        Assert.Equal("https://api.example.com", page.Find("[data-testid=overview-domains] a").GetAttribute("href"));
+        Assert.Contains("https://git.example.com/acme/shop.git", page.WaitForElement("[data-testid=overview-source]", WaitTimeout).TextContent, StringComparison.Ordinal);
+        Assert.Equal("https://api.example.com", page.WaitForElement("[data-testid=overview-domains] a", WaitTimeout).GetAttribute("href"));
     }
 
     [Fact]
@@ -54,7 +54,7 @@ public sealed class ApplicationPageTests : GoForgeTestContext
         page.WaitForElement("[data-testid=application-tabs]", WaitTimeout);
         page.FindAll(".mud-tab").Single(t => t.TextContent.Trim() == "Deployments").Click();
 
-        page.WaitForAssertion(() => Assert.Contains("Deployments arrive with the deployment pipeline", page.Find("[data-testid=deployments-empty]").TextContent, StringComparison.Ordinal), WaitTimeout);
+        page.WaitForAssertion(() => Assert.Contains("Deployments arrive with the deployment pipeline", page.WaitForElement("[data-testid=deployments-empty]", WaitTimeout).TextContent, StringComparison.Ordinal), WaitTimeout);
     }
 
     [Fact]
@@ -68,13 +68,13 @@ public sealed class ApplicationPageTests : GoForgeTestContext
         Assert.StartsWith("Slug: api (kept", page.MessageUnder("app-name"), StringComparison.Ordinal);
         page.Fill("app-name", "Public API");
         page.Fill("app-branch", "-oops");
-        page.Find("[data-testid=save-application]").Click();
+        page.WaitForElement("[data-testid=save-application]", WaitTimeout).Click();
         page.WaitForAssertion(() => Assert.True(page.ShowsError("app-branch")), WaitTimeout);
 
         page.Fill("app-branch", "develop");
-        page.Find("[data-testid=save-application]").Click();
+        page.WaitForElement("[data-testid=save-application]", WaitTimeout).Click();
 
-        page.WaitForAssertion(() => Assert.Equal("Public API", page.Find("h1").TextContent.Trim()), WaitTimeout);
+        page.WaitForAssertion(() => Assert.Equal("Public API", page.WaitForElement("h1", WaitTimeout).TextContent.Trim()), WaitTimeout);
         var saved = Assert.Single(_store.Applications);
         Assert.Equal(("Public API", "api", "develop"), (saved.Name, saved.Slug, saved.Branch));
     }
@@ -89,9 +89,9 @@ public sealed class ApplicationPageTests : GoForgeTestContext
 
         page.WaitForElement("[data-testid=delete-application]", WaitTimeout).Click();
         dialogs.WaitForElement("[data-testid=confirm-delete-name]", WaitTimeout);
-        Assert.True(dialogs.Find("[data-testid=confirm-delete]").HasAttribute("disabled"));
+        Assert.True(dialogs.WaitForElement("[data-testid=confirm-delete]", WaitTimeout).HasAttribute("disabled"));
         dialogs.Fill("confirm-delete-name", "api");
-        dialogs.Find("[data-testid=confirm-delete]").Click();
+        dialogs.WaitForElement("[data-testid=confirm-delete]", WaitTimeout).Click();
 
         var navigation = Services.GetRequiredService<NavigationManager>();
         page.WaitForAssertion(() => Assert.EndsWith($"/projects/{shop.Id}?env={production.Id}", navigation.Uri, StringComparison.Ordinal), WaitTimeout);

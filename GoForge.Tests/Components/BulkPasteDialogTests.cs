@@ -25,7 +25,7 @@ public sealed class BulkPasteDialogTests : GoForgeTestContext
         var (dialogs, _) = await OpenAsync();
 
         dialogs.Fill("paste-text", "LOG_LEVEL=info\nPORT=9090\nNEW_KEY=hello\nthis line has no equals\n1BAD=x\nQUOTED=\"unclosed");
-        dialogs.Find("[data-testid=preview-paste]").Click();
+        dialogs.WaitForElement("[data-testid=preview-paste]", WaitTimeout).Click();
 
         dialogs.WaitForElement("[data-testid=paste-preview]", WaitTimeout);
         Assert.Equal(
@@ -36,8 +36,8 @@ public sealed class BulkPasteDialogTests : GoForgeTestContext
         Assert.Contains(errors, e => e.StartsWith("Line 4:", StringComparison.Ordinal));
         Assert.Contains(errors, e => e.StartsWith("Line 5:", StringComparison.Ordinal) && e.Contains("1BAD", StringComparison.Ordinal));
         Assert.Contains(errors, e => e.StartsWith("Line 6:", StringComparison.Ordinal));
-        Assert.Contains("1 key added · 1 changed · 1 unchanged", dialogs.Find("[data-testid=paste-summary]").TextContent, StringComparison.Ordinal);
-        Assert.True(dialogs.Find("[data-testid=apply-paste]").HasAttribute("disabled"));
+        Assert.Contains("1 key added · 1 changed · 1 unchanged", dialogs.WaitForElement("[data-testid=paste-summary]", WaitTimeout).TextContent, StringComparison.Ordinal);
+        Assert.True(dialogs.WaitForElement("[data-testid=apply-paste]", WaitTimeout).HasAttribute("disabled"));
         Assert.Equal(["LOG_LEVEL", "PORT"], _store.Variables.Select(v => v.Key).Order().ToArray());
     }
 
@@ -47,14 +47,14 @@ public sealed class BulkPasteDialogTests : GoForgeTestContext
         var (dialogs, editor) = await OpenAsync();
 
         dialogs.Fill("paste-text", "PORT=9090\nexport STRIPE_KEY='sk_live_abc123'");
-        dialogs.Find("[data-testid=paste-as-secrets]").Change(true);
-        dialogs.Find("[data-testid=preview-paste]").Click();
+        dialogs.WaitForElement("[data-testid=paste-as-secrets]", WaitTimeout).Change(true);
+        dialogs.WaitForElement("[data-testid=preview-paste]", WaitTimeout).Click();
 
-        dialogs.WaitForAssertion(() => Assert.False(dialogs.Find("[data-testid=apply-paste]").HasAttribute("disabled")), WaitTimeout);
+        dialogs.WaitForAssertion(() => Assert.False(dialogs.WaitForElement("[data-testid=apply-paste]", WaitTimeout).HasAttribute("disabled")), WaitTimeout);
         Assert.Empty(dialogs.FindAll("[data-testid=paste-error]"));
-        Assert.DoesNotContain("sk_live_abc123", dialogs.Find("[data-testid=paste-preview]").InnerHtml, StringComparison.Ordinal);
+        Assert.DoesNotContain("sk_live_abc123", dialogs.WaitForElement("[data-testid=paste-preview]", WaitTimeout).InnerHtml, StringComparison.Ordinal);
 
-        dialogs.Find("[data-testid=apply-paste]").Click();
+        dialogs.WaitForElement("[data-testid=apply-paste]", WaitTimeout).Click();
 
         editor.WaitForAssertion(() => Assert.NotNull(VariableEditorTests.RowOf(editor, "STRIPE_KEY")), WaitTimeout);
         var stripe = _store.Variables.Single(v => v.Key == "STRIPE_KEY");
@@ -69,12 +69,12 @@ public sealed class BulkPasteDialogTests : GoForgeTestContext
         var (dialogs, _) = await OpenAsync();
 
         dialogs.Fill("paste-text", "NEW_KEY=1");
-        dialogs.Find("[data-testid=preview-paste]").Click();
-        dialogs.WaitForAssertion(() => Assert.False(dialogs.Find("[data-testid=apply-paste]").HasAttribute("disabled")), WaitTimeout);
+        dialogs.WaitForElement("[data-testid=preview-paste]", WaitTimeout).Click();
+        dialogs.WaitForAssertion(() => Assert.False(dialogs.WaitForElement("[data-testid=apply-paste]", WaitTimeout).HasAttribute("disabled")), WaitTimeout);
 
         dialogs.Fill("paste-text", "NEW_KEY=1\nbroken line");
 
-        Assert.True(dialogs.Find("[data-testid=apply-paste]").HasAttribute("disabled"));
+        Assert.True(dialogs.WaitForElement("[data-testid=apply-paste]", WaitTimeout).HasAttribute("disabled"));
         Assert.Empty(dialogs.FindAll("[data-testid=paste-preview]"));
     }
 

@@ -32,7 +32,7 @@ public sealed class DashboardTests : GoForgeTestContext
         _engine.SetResult(new EngineStatus { Reachable = true, Endpoint = "unix:///d.sock", Version = "20.10.24" });
 
         page.WaitForAssertion(() => Assert.Contains("Docker 20.10.24 answers at unix:///d.sock", page.Markup, StringComparison.Ordinal), WaitTimeout);
-        Assert.Contains("Welcome, Ada Lovelace", page.Find("h1").TextContent, StringComparison.Ordinal);
+        Assert.Contains("Welcome, Ada Lovelace", page.WaitForElement("h1", WaitTimeout).TextContent, StringComparison.Ordinal);
         Assert.Contains("Invite your team", page.Markup, StringComparison.Ordinal);
     }
 

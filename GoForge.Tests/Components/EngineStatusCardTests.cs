@@ -20,7 +20,7 @@ public sealed class EngineStatusCardTests : GoForgeTestContext
             Images = 7,
         }));
 
-        Assert.Contains("reachable", card.Find(".mud-chip").TextContent, StringComparison.Ordinal);
+        Assert.Contains("reachable", card.WaitForElement(".mud-chip", WaitTimeout).TextContent, StringComparison.Ordinal);
         Assert.Contains("20.10.24 (API 1.41)", card.Markup, StringComparison.Ordinal);
         Assert.Contains("Debian GNU/Linux 12", card.Markup, StringComparison.Ordinal);
     }
@@ -35,7 +35,7 @@ public sealed class EngineStatusCardTests : GoForgeTestContext
             Error = "Connection refused",
         }));
 
-        Assert.Equal("unreachable", card.Find(".mud-chip").TextContent.Trim());
+        Assert.Equal("unreachable", card.WaitForElement(".mud-chip", WaitTimeout).TextContent.Trim());
         Assert.Contains("Connection refused", card.Markup, StringComparison.Ordinal);
         Assert.Contains("GoForge__Docker__Endpoint", card.Markup, StringComparison.Ordinal);
     }

@@ -25,8 +25,8 @@ public sealed class ProjectPageTests : GoForgeTestContext
     {
         var page = Render<ProjectPage>(p => p.Add(c => c.ProjectId, Guid.NewGuid()));
 
-        page.WaitForAssertion(() => Assert.Contains("No such project", page.Find("[data-testid=not-found] h1").TextContent, StringComparison.Ordinal), WaitTimeout);
-        Assert.Equal("/projects", page.Find("[data-testid=not-found] a").GetAttribute("href"));
+        page.WaitForAssertion(() => Assert.Contains("No such project", page.WaitForElement("[data-testid=not-found] h1", WaitTimeout).TextContent, StringComparison.Ordinal), WaitTimeout);
+        Assert.Equal("/projects", page.WaitForElement("[data-testid=not-found] a", WaitTimeout).GetAttribute("href"));
     }
 
     [Fact]
@@ -36,7 +36,7 @@ public sealed class ProjectPageTests : GoForgeTestContext
 
         var page = Render<ProjectPage>(p => p.Add(c => c.ProjectId, others.Id));
 
-        page.WaitForAssertion(() => Assert.Contains("No such project", page.Find("[data-testid=not-found]").TextContent, StringComparison.Ordinal), WaitTimeout);
+        page.WaitForAssertion(() => Assert.Contains("No such project", page.WaitForElement("[data-testid=not-found]", WaitTimeout).TextContent, StringComparison.Ordinal), WaitTimeout);
         Assert.DoesNotContain("Bob's", page.Markup, StringComparison.Ordinal);
     }
 
@@ -48,11 +48,11 @@ public sealed class ProjectPageTests : GoForgeTestContext
         var page = Render<ProjectPage>(p => p.Add(c => c.ProjectId, shop.Id));
 
         page.WaitForElement("[data-testid=environment-tabs]", WaitTimeout);
-        Assert.Equal("/projects", page.Find("[data-testid=breadcrumbs] a").GetAttribute("href"));
-        Assert.Contains("Shop", page.Find("h1").TextContent, StringComparison.Ordinal);
-        Assert.Contains("No applications in production yet", page.Find("[data-testid=applications-empty]").TextContent, StringComparison.Ordinal);
-        Assert.Equal($"/environments/{production.Id}/applications/new", page.Find("[data-testid=new-application]").GetAttribute("href"));
-        Assert.NotNull(page.Find("[data-testid=new-environment]"));
+        Assert.Equal("/projects", page.WaitForElement("[data-testid=breadcrumbs] a", WaitTimeout).GetAttribute("href"));
+        Assert.Contains("Shop", page.WaitForElement("h1", WaitTimeout).TextContent, StringComparison.Ordinal);
+        Assert.Contains("No applications in production yet", page.WaitForElement("[data-testid=applications-empty]", WaitTimeout).TextContent, StringComparison.Ordinal);
+        Assert.Equal($"/environments/{production.Id}/applications/new", page.WaitForElement("[data-testid=new-application]", WaitTimeout).GetAttribute("href"));
+        Assert.NotNull(page.WaitForElement("[data-testid=new-environment]", WaitTimeout));
     }
 
     [Fact]
@@ -65,7 +65,7 @@ public sealed class ProjectPageTests : GoForgeTestContext
 
         var link = page.WaitForElement("[data-testid=application-link]", WaitTimeout);
         Assert.Equal($"/applications/{api.Id}", link.GetAttribute("href"));
-        Assert.Contains("api.example.com", page.Find("[data-testid=application-card]").TextContent, StringComparison.Ordinal);
+        Assert.Contains("api.example.com", page.WaitForElement("[data-testid=application-card]", WaitTimeout).TextContent, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -79,8 +79,8 @@ public sealed class ProjectPageTests : GoForgeTestContext
         var page = Render<ProjectPage>(p => p.Add(c => c.ProjectId, shop.Id));
 
         page.WaitForElement("[data-testid=application-card]", WaitTimeout);
-        Assert.Equal("staging", page.Find(".mud-tab-active").TextContent.Trim());
-        Assert.Contains("worker", page.Find("[data-testid=application-card]").TextContent, StringComparison.Ordinal);
+        Assert.Equal("staging", page.WaitForElement(".mud-tab-active", WaitTimeout).TextContent.Trim());
+        Assert.Contains("worker", page.WaitForElement("[data-testid=application-card]", WaitTimeout).TextContent, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -93,8 +93,8 @@ public sealed class ProjectPageTests : GoForgeTestContext
         var page = Render<ProjectPage>(p => p.Add(c => c.ProjectId, shop.Id));
 
         page.WaitForElement("[data-testid=environment-tabs]", WaitTimeout);
-        Assert.Equal("viewer", page.Find("[data-testid=project-role]").TextContent.Trim());
-        Assert.NotNull(page.Find("[data-testid=members]"));
+        Assert.Equal("viewer", page.WaitForElement("[data-testid=project-role]", WaitTimeout).TextContent.Trim());
+        Assert.NotNull(page.WaitForElement("[data-testid=members]", WaitTimeout));
         Assert.Empty(page.FindAll("[data-testid=new-application], [data-testid=new-environment], [data-testid=project-settings], [data-testid=environment-menu]"));
         Assert.Contains("A maintainer of this project can add one.", page.Markup, StringComparison.Ordinal);
     }
@@ -109,10 +109,10 @@ public sealed class ProjectPageTests : GoForgeTestContext
         page.WaitForElement("[data-testid=new-environment]", WaitTimeout).Click();
         dialogs.Fill("environment-name", "Staging Two");
         Assert.Equal("Slug: staging-two", dialogs.MessageUnder("environment-name"));
-        dialogs.Find("[data-testid=save-environment]").Click();
+        dialogs.WaitForElement("[data-testid=save-environment]", WaitTimeout).Click();
 
-        page.WaitForAssertion(() => Assert.Contains("Applications in Staging Two", page.Find("h2").TextContent, StringComparison.Ordinal), WaitTimeout);
-        Assert.Contains("Staging Two", page.Find(".mud-tab-active").TextContent, StringComparison.Ordinal);
+        page.WaitForAssertion(() => Assert.Contains("Applications in Staging Two", page.WaitForElement("h2", WaitTimeout).TextContent, StringComparison.Ordinal), WaitTimeout);
+        Assert.Contains("Staging Two", page.WaitForElement(".mud-tab-active", WaitTimeout).TextContent, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -124,11 +124,11 @@ public sealed class ProjectPageTests : GoForgeTestContext
         var page = Render<ProjectPage>(p => p.Add(c => c.ProjectId, shop.Id));
 
         page.WaitForElement("[data-testid=project-settings]", WaitTimeout).Click();
-        dialogs.Find("[data-testid=delete-project]").Click();
+        dialogs.WaitForElement("[data-testid=delete-project]", WaitTimeout).Click();
         dialogs.Fill("confirm-delete-name", "shop");
-        Assert.True(dialogs.Find("[data-testid=confirm-delete]").HasAttribute("disabled"));
+        Assert.True(dialogs.WaitForElement("[data-testid=confirm-delete]", WaitTimeout).HasAttribute("disabled"));
         dialogs.Fill("confirm-delete-name", "Shop");
-        dialogs.Find("[data-testid=confirm-delete]").Click();
+        dialogs.WaitForElement("[data-testid=confirm-delete]", WaitTimeout).Click();
 
         var navigation = Services.GetRequiredService<NavigationManager>();
         page.WaitForAssertion(() => Assert.EndsWith("/projects", navigation.Uri, StringComparison.Ordinal), WaitTimeout);
@@ -146,13 +146,13 @@ public sealed class ProjectPageTests : GoForgeTestContext
 
         page.WaitForElement("[data-testid=members]", WaitTimeout).Click();
         dialogs.Fill("member-login", "nobody");
-        dialogs.Find("[data-testid=add-member]").Click();
+        dialogs.WaitForElement("[data-testid=add-member]", WaitTimeout).Click();
         dialogs.WaitForAssertion(() => Assert.Equal("No active user has this login.", dialogs.MessageUnder("member-login")), WaitTimeout);
 
         dialogs.Fill("member-login", "grace");
-        dialogs.Find("[data-testid=add-member]").Click();
+        dialogs.WaitForElement("[data-testid=add-member]", WaitTimeout).Click();
 
-        dialogs.WaitForAssertion(() => Assert.Contains("grace", dialogs.Find("[data-testid=members-table]").TextContent, StringComparison.Ordinal), WaitTimeout);
+        dialogs.WaitForAssertion(() => Assert.Contains("grace", dialogs.WaitForElement("[data-testid=members-table]", WaitTimeout).TextContent, StringComparison.Ordinal), WaitTimeout);
         var members = await Services.GetRequiredService<MembershipService>().ListAsync(_ada, shop.Id);
         Assert.Equal(ProjectRole.Deployer, Assert.Single(members.Value!, m => m.Login == "grace").Role);
     }

@@ -26,19 +26,19 @@ public sealed class ProjectsPageTests : GoForgeTestContext
     {
         var dialogs = Render<MudDialogProvider>();
         var page = Render<ProjectsList>();
-        Assert.Contains("No projects yet", page.Find("[data-testid=projects-empty]").TextContent, StringComparison.Ordinal);
+        Assert.Contains("No projects yet", page.WaitForElement("[data-testid=projects-empty]", WaitTimeout).TextContent, StringComparison.Ordinal);
         Assert.Empty(page.FindAll("[data-testid=project-card]"));
 
-        page.Find("[data-testid=new-project]").Click();
+        page.WaitForElement("[data-testid=new-project]", WaitTimeout).Click();
         dialogs.Fill("project-name", "Web Shop");
         Assert.Equal("Slug: web-shop", dialogs.MessageUnder("project-name"));
         dialogs.Fill("project-description", "Storefront and its API");
-        dialogs.Find("[data-testid=create-project]").Click();
+        dialogs.WaitForElement("[data-testid=create-project]", WaitTimeout).Click();
 
         var navigation = Services.GetRequiredService<NavigationManager>();
         dialogs.WaitForAssertion(() => Assert.Matches("/projects/[0-9a-f-]{36}$", navigation.Uri), WaitTimeout);
 
-        var card = Render<ProjectsList>().Find("[data-testid=project-card]");
+        var card = Render<ProjectsList>().WaitForElement("[data-testid=project-card]", WaitTimeout);
         Assert.Contains("Web Shop", card.QuerySelector("[data-testid=project-link]")!.TextContent, StringComparison.Ordinal);
         Assert.Contains("Storefront and its API", card.TextContent, StringComparison.Ordinal);
         Assert.Equal("1 environment", card.QuerySelector("[data-testid=environment-count]")!.TextContent.Trim());
@@ -53,8 +53,8 @@ public sealed class ProjectsPageTests : GoForgeTestContext
         var dialogs = Render<MudDialogProvider>();
         var page = Render<ProjectsList>();
 
-        page.Find("[data-testid=new-project]").Click();
-        dialogs.Find("[data-testid=create-project]").Click();
+        page.WaitForElement("[data-testid=new-project]", WaitTimeout).Click();
+        dialogs.WaitForElement("[data-testid=create-project]", WaitTimeout).Click();
 
         dialogs.WaitForAssertion(() => Assert.Equal("Enter a name.", dialogs.MessageUnder("project-name")), WaitTimeout);
         Assert.True(dialogs.ShowsError("project-name"));

@@ -60,35 +60,40 @@ public sealed class VariableEditorTests : GoForgeTestContext
         var app = await AppWithVariablesAsync();
         var editor = RenderEditor(app.Id, canManage: true);
 
-        editor.Find("[data-testid=add-variable]").Click();
+        editor.WaitForElement("[data-testid=add-variable]", WaitTimeout).Click();
+        editor.WaitForElement("[data-testid=variable-key-input]", WaitTimeout);
         editor.Fill("variable-key-input", "1BAD KEY");
         editor.Fill("variable-value-input", "x");
-        editor.Find("[data-testid=save-variable]").Click();
+        editor.WaitForElement("[data-testid=save-variable]", WaitTimeout).Click();
         editor.WaitForAssertion(() => Assert.Contains("is not a valid key", editor.MessageUnder("variable-key-input"), StringComparison.Ordinal), WaitTimeout);
 
         editor.Fill("variable-key-input", "DATABASE_URL");
         editor.Fill("variable-value-input", "postgres://db/shop");
-        editor.Find("[data-testid=save-variable]").Click();
+        editor.WaitForElement("[data-testid=save-variable]", WaitTimeout).Click();
 
         editor.WaitForAssertion(() => Assert.Equal("postgres://db/shop", RowOf(editor, "DATABASE_URL").QuerySelector("[data-testid=variable-value]")!.TextContent.Trim()), WaitTimeout);
         Assert.Empty(editor.FindAll("[data-testid=variable-key-input]"));
     }
 
     [Fact]
-    public async Task Editing_a_hidden_secret_needs_a_new_value_so_it_is_never_wiped_by_accident()
+    public async Task Editing_a_hidden_secret_left_empty_keeps_its_value_and_a_typed_value_replaces_it()
     {
         var app = await AppWithVariablesAsync();
         var editor = RenderEditor(app.Id, canManage: true);
 
         RowOf(editor, "API_TOKEN").QuerySelector("[data-testid=edit-variable]")!.Click();
-        Assert.Equal(string.Empty, editor.Find("[data-testid=variable-value-input]").GetAttribute("value") ?? string.Empty);
-        editor.Find("[data-testid=save-variable]").Click();
+        editor.WaitForElement("[data-testid=variable-value-input]", WaitTimeout);
+        Assert.Equal(string.Empty, editor.WaitForElement("[data-testid=variable-value-input]", WaitTimeout).GetAttribute("value") ?? string.Empty);
+        editor.WaitForElement("input[data-testid=variable-build-time], [data-testid=variable-build-time] input", WaitTimeout).Change(true);
+        editor.WaitForElement("[data-testid=save-variable]", WaitTimeout).Click();
 
-        editor.WaitForAssertion(() => Assert.Contains("Type the new value", editor.MessageUnder("variable-value-input"), StringComparison.Ordinal), WaitTimeout);
+        editor.WaitForAssertion(() => Assert.True(_store.Variables.Single(v => v.Key == "API_TOKEN").IsBuildTime), WaitTimeout);
         Assert.Equal(SecretValue, _store.Variables.Single(v => v.Key == "API_TOKEN").Value);
 
+        RowOf(editor, "API_TOKEN").QuerySelector("[data-testid=edit-variable]")!.Click();
+        editor.WaitForElement("[data-testid=variable-value-input]", WaitTimeout);
         editor.Fill("variable-value-input", "rotated");
-        editor.Find("[data-testid=save-variable]").Click();
+        editor.WaitForElement("[data-testid=save-variable]", WaitTimeout).Click();
 
         editor.WaitForAssertion(() => Assert.Equal("rotated", _store.Variables.Single(v => v.Key == "API_TOKEN").Value), WaitTimeout);
         Assert.True(_store.Variables.Single(v => v.Key == "API_TOKEN").IsSecret);

@@ -78,6 +78,18 @@ public sealed class VariableServiceTests(PostgresFixture postgres) : IAsyncLifet
     }
 
     [Fact]
+    public async Task A_null_value_changes_only_the_flags_and_keeps_the_secret()
+    {
+        await Variables.SetAsync(_owner, _appId, new VariableInput("TOKEN", "keep-me", IsSecret: true));
+
+        await Variables.SetAsync(_owner, _appId, new VariableInput("TOKEN", null, IsSecret: true, IsBuildTime: true));
+
+        var variable = Assert.Single((await Variables.ListAsync(_owner, _appId)).Value!);
+        Assert.True(variable.IsBuildTime);
+        Assert.Equal("keep-me", (await Variables.RevealAsync(_owner, variable.Id)).Value);
+    }
+
+    [Fact]
     public async Task Paste_preview_shows_changes_without_secret_values_and_apply_writes_them()
     {
         await Variables.SetManyAsync(_owner, _appId, [new VariableInput("KEEP", "same"), new VariableInput("TOKEN", "old", IsSecret: true)]);

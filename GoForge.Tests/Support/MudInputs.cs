@@ -10,7 +10,8 @@ public static class MudInputs
     public static void Fill<T>(this IRenderedComponent<T> rendered, string testId, string value)
         where T : IComponent
     {
-        var input = rendered.Find($"[data-testid={testId}]");
+        // Dialogs and edit rows appear after an asynchronous render: wait for the field rather than assume it.
+        var input = rendered.WaitForElement($"[data-testid={testId}]", TimeSpan.FromSeconds(10));
         if (input.HasAttribute("blazor:oninput"))
         {
             input.Input(value);
@@ -25,7 +26,7 @@ public static class MudInputs
     public static string MessageUnder<T>(this IRenderedComponent<T> rendered, string testId)
         where T : IComponent
     {
-        var control = rendered.Find($"[data-testid={testId}]").Closest(".mud-input-control")
+        var control = rendered.WaitForElement($"[data-testid={testId}]", TimeSpan.FromSeconds(10)).Closest(".mud-input-control")
             ?? throw new InvalidOperationException($"{testId} is not inside a MudBlazor input control.");
         return control.QuerySelector(".mud-input-helper-text")?.TextContent.Trim() ?? string.Empty;
     }

@@ -18,7 +18,7 @@ public sealed class VariableDraft
 
     /// <summary>
     /// A secret whose value this page never received (it was not revealed): the field starts empty, and saving it
-    /// empty would wipe the secret, so the user must type the new value.
+    /// empty keeps the stored value (only the flags change).
     /// </summary>
     public bool ValueUnknown { get; init; }
 
@@ -34,5 +34,7 @@ public sealed class VariableDraft
         ValueUnknown = variable.IsSecret && revealedValue is null,
     };
 
-    public VariableInput ToInput() => new(Key?.Trim(), Value ?? string.Empty, IsSecret, IsBuildTime);
+    /// <summary>The input for the service; a hidden secret left empty sends no value, which keeps the stored one.</summary>
+    public VariableInput ToInput() =>
+        new(Key?.Trim(), ValueUnknown && string.IsNullOrEmpty(Value) ? null : Value ?? string.Empty, IsSecret, IsBuildTime);
 }

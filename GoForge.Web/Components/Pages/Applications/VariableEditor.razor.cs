@@ -121,17 +121,12 @@ public sealed partial class VariableEditor
         await LoadAsync();
     }
 
-    /// <summary>Mistakes only this page can see: adding a key that exists (saving would overwrite it), or wiping a hidden secret.</summary>
+    /// <summary>A mistake only this page can see: adding a key that exists (saving would overwrite it).</summary>
     private Error? Refuse(VariableDraft draft)
     {
         var key = draft.Key?.Trim();
-        if (draft.IsNew && _variables?.Any(v => v.Key == key) == true)
-        {
-            return Error.Validation("Key", $"{key} exists already; edit it in its row instead.");
-        }
-
-        return draft.ValueUnknown && string.IsNullOrEmpty(draft.Value)
-            ? Error.Validation("Value", "Type the new value: the current secret is hidden, so saving an empty field would erase it.")
+        return draft.IsNew && _variables?.Any(v => v.Key == key) == true
+            ? Error.Validation("Key", $"{key} exists already; edit it in its row instead.")
             : null;
     }
 
