@@ -4,32 +4,32 @@ using GoForge.Core.Identity;
 
 namespace GoForge.Core.Projects;
 
-/// <summary>What a user enters for an application. Domains are text: one per line, <c>host</c> or <c>host/path</c>.</summary>
+/// <summary>What a user enters for an application (forms bind to it directly). Domains are text: one per line, <c>host</c> or <c>host/path</c>.</summary>
 public sealed record ApplicationInput
 {
-    public string? Name { get; init; }
+    public string? Name { get; set; }
 
-    public string? GitUrl { get; init; }
+    public string? GitUrl { get; set; }
 
-    public string? Branch { get; init; } = "main";
+    public string? Branch { get; set; } = "main";
 
-    public string? BuildContext { get; init; } = ".";
+    public string? BuildContext { get; set; } = ".";
 
-    public string? DockerfilePath { get; init; } = "Dockerfile";
+    public string? DockerfilePath { get; set; } = "Dockerfile";
 
-    public int? ContainerPort { get; init; } = 8080;
+    public int? ContainerPort { get; set; } = 8080;
 
-    public string? Domains { get; init; }
+    public string? Domains { get; set; }
 
-    public string? HealthCheckPath { get; init; }
+    public string? HealthCheckPath { get; set; }
 
-    public int? MemoryLimitMb { get; init; }
+    public int? MemoryLimitMb { get; set; }
 
-    public decimal? CpuLimit { get; init; }
+    public decimal? CpuLimit { get; set; }
 
-    public RestartPolicy RestartPolicy { get; init; } = RestartPolicy.UnlessStopped;
+    public RestartPolicy RestartPolicy { get; set; } = RestartPolicy.UnlessStopped;
 
-    public bool AutoDeploy { get; init; } = true;
+    public bool AutoDeploy { get; set; } = true;
 
     public static ApplicationInput From(Application app) => new()
     {

@@ -13,7 +13,7 @@ public sealed partial class ApplicationForm
         nameof(ApplicationInput.Domains), nameof(ApplicationInput.HealthCheckPath), nameof(ApplicationInput.MemoryLimitMb),
         nameof(ApplicationInput.CpuLimit), nameof(ApplicationInput.RestartPolicy));
 
-    private ApplicationFormModel _model = new();
+    private ApplicationInput _model = new();
     private ApplicationInput? _shownValue;
 
     /// <summary>
@@ -60,13 +60,13 @@ public sealed partial class ApplicationForm
         if (!ReferenceEquals(_shownValue, Value))
         {
             _shownValue = Value;
-            _model = ApplicationFormModel.From(Value);
+            _model = Value with { }; // a copy: typing never changes the parent's value
         }
 
         _errors.Set(Error);
     }
 
-    private Task SubmitAsync() => OnSubmit.InvokeAsync(_model.ToInput());
+    private Task SubmitAsync() => OnSubmit.InvokeAsync(_model with { });
 
     private static string Describe(RestartPolicy policy) => policy switch
     {
