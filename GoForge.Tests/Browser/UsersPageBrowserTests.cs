@@ -1,4 +1,6 @@
 using GoForge.Core.Identity;
+using GoForge.Core.Projects;
+using GoForge.Infrastructure.Crypto;
 using GoForge.Tests.Harness;
 using GoForge.Tests.Support;
 using Microsoft.Playwright;
@@ -58,6 +60,28 @@ public sealed class UsersPageBrowserTests(BrowserFixture browser, PostgresFixtur
 
         await page.GetByText("You do not have access to this page.").WaitForAsync();
         Assert.Equal(0, await page.Locator("nav a[href='/users']").CountAsync());
+    }
+
+    [Fact]
+    public async Task Admin_rotates_the_secrets_key_from_settings_and_every_value_still_reads()
+    {
+        var admin = await _app.CreateUserAsync(UserRole.Admin);
+        var actor = Actor.From(admin);
+        var project = (await _app.Get<ProjectService>().CreateAsync(actor, new ProjectInput("Keys", null))).Value!;
+        var environment = (await _app.Get<EnvironmentService>().ListAsync(actor, project.Id)).Value![0];
+        var app = (await _app.Get<ApplicationService>().CreateAsync(actor, environment.Id, new ApplicationInput { Name = "api", GitUrl = "https://example.com/a.git" })).Value!;
+        await _app.Get<VariableService>().SetAsync(actor, app.Id, new VariableInput("TOKEN", "survives-rotation", IsSecret: true));
+        var ring = _app.Get<SecretKeyRing>();
+        var oldKey = ring.CurrentKeyId;
+        var page = await SignInAsync(admin.Login, "/settings");
+
+        await page.ClickAsync("[data-testid=rotate-key]");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Rotate", Exact = true }).ClickAsync();
+
+        await page.Locator("[data-testid=rotation-report]").GetByText("1 value(s) re-encrypted", new() { Exact = false }).WaitForAsync();
+        Assert.NotEqual(oldKey, ring.CurrentKeyId);
+        var variable = (await _app.Get<VariableService>().ListAsync(actor, app.Id)).Value![0];
+        Assert.Equal("survives-rotation", (await _app.Get<VariableService>().RevealAsync(actor, variable.Id)).Value);
     }
 
     private async Task<IPage> SignInAsync(string login, string returnUrl)
