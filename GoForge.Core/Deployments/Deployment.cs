@@ -1,0 +1,89 @@
+namespace GoForge.Core.Deployments;
+
+/// <summary>Where a deployment is in its life. See docs/deployments/state-machine.md (generated from the code).</summary>
+public enum DeploymentState
+{
+    Pending,
+    Cloning,
+    Building,
+    Deploying,
+    Running,
+    Failed,
+    Canceled,
+    RolledBack,
+
+    /// <summary>Replaced by a newer deployment of the same application: still pending when a newer one was queued, or running when a newer one took over.</summary>
+    Superseded,
+}
+
+public enum DeploymentTrigger
+{
+    /// <summary>The worker picked the deployment up.</summary>
+    Start,
+    CloneSucceeded,
+    BuildSucceeded,
+
+    /// <summary>The container started and passed its health check.</summary>
+    BecameHealthy,
+
+    /// <summary>A step failed, timed out, or was interrupted by a restart; the reason says which.</summary>
+    Fail,
+    Cancel,
+    RollBack,
+    Supersede,
+}
+
+/// <summary>What started a deployment.</summary>
+public enum DeploymentSource
+{
+    Manual,
+    Webhook,
+    Rollback,
+    Api,
+}
+
+public sealed record Deployment
+{
+    public required Guid Id { get; init; }
+
+    public required Guid ApplicationId { get; init; }
+
+    public required DeploymentState State { get; init; }
+
+    public required DeploymentSource Source { get; init; }
+
+    /// <summary>The user who asked for it; null for webhooks.</summary>
+    public Guid? RequestedBy { get; init; }
+
+    /// <summary>The commit to deploy when known up front (a webhook's pushed commit); otherwise the branch head at clone time.</summary>
+    public string? CommitSha { get; init; }
+
+    public string? CommitMessage { get; init; }
+
+    public string? CommitAuthor { get; init; }
+
+    /// <summary>For a rollback: the earlier deployment whose image is started again.</summary>
+    public Guid? RollbackOf { get; init; }
+
+    public string? ImageTag { get; init; }
+
+    public string? ContainerId { get; init; }
+
+    /// <summary>Why it failed, was canceled or superseded; null otherwise.</summary>
+    public string? Reason { get; init; }
+
+    public required DateTimeOffset CreatedAt { get; init; }
+
+    public required DateTimeOffset UpdatedAt { get; init; }
+
+    public bool IsFinished => State is DeploymentState.Failed or DeploymentState.Canceled or DeploymentState.RolledBack or DeploymentState.Superseded;
+}
+
+/// <summary>One recorded step of a deployment's life: the audit trail of its state.</summary>
+public sealed record DeploymentTransition(
+    Guid DeploymentId,
+    DeploymentState? From,
+    DeploymentState To,
+    string? Reason,
+    Guid? ActorUserId,
+    DateTimeOffset OccurredAt);

@@ -1,0 +1,42 @@
+using GoForge.Core.Deployments;
+
+namespace GoForge.Tests.Deployments;
+
+/// <summary>docs/deployments/state-machine.md is generated from the code; this fails when it is stale.</summary>
+public sealed class StateMachineDocTests
+{
+    private const string Header = """
+        # Deployment state machine
+
+        Generated from `GoForge.Core/Deployments/DeploymentStateMachine.cs` by `StateMachineDocTests`; do not edit by
+        hand. To refresh it: `GOFORGE_UPDATE_DOCS=1 dotnet test --filter StateMachineDocTests`.
+        Guards: cancel needs a user who may deploy; rollback needs that and an earlier successful deployment.
+        Time-outs and restarts end in `Failed` through the `Fail` trigger, with the reason recorded.
+
+        """;
+
+    [Fact]
+    public void The_state_machine_doc_matches_the_code()
+    {
+        var expected = Header + "```mermaid\n" + DeploymentStateMachine.ToMermaid().Trim() + "\n```\n";
+        var path = Path.Combine(RepositoryRoot(), "docs", "deployments", "state-machine.md");
+        if (Environment.GetEnvironmentVariable("GOFORGE_UPDATE_DOCS") == "1")
+        {
+            File.WriteAllText(path, expected);
+        }
+
+        Assert.True(File.Exists(path), $"{path} is missing; run with GOFORGE_UPDATE_DOCS=1 to write it.");
+        Assert.Equal(expected, File.ReadAllText(path).ReplaceLineEndings("\n"));
+    }
+
+    private static string RepositoryRoot()
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "GoForge.sln")))
+        {
+            dir = dir.Parent;
+        }
+
+        return dir?.FullName ?? throw new InvalidOperationException("GoForge.sln not found above the test folder.");
+    }
+}
