@@ -1,3 +1,4 @@
+using GoForge.Core.Deployments;
 using GoForge.Core.Identity;
 using GoForge.Core.Projects;
 using GoForge.Core.Secrets;
@@ -36,6 +37,8 @@ public static class DependencyInjection
         services.AddSingleton<VariableService>();
         services.AddSingleton<MembershipService>();
         services.AddSecretsServices();
+        services.AddSingleton<DeploymentStates>();
+        services.AddSingleton<DeploymentService>();
         return builder;
     }
 }

@@ -1,9 +1,11 @@
 using GoForge.Core.Auditing;
+using GoForge.Core.Deployments;
 using GoForge.Core.Identity;
 using GoForge.Core.Projects;
 using GoForge.Core.Servers;
 using GoForge.Infrastructure.Auditing;
 using GoForge.Infrastructure.Crypto;
+using GoForge.Infrastructure.Deployments;
 using GoForge.Infrastructure.Docker;
 using GoForge.Infrastructure.Identity;
 using GoForge.Infrastructure.Persistence;
@@ -60,5 +62,6 @@ public static class DependencyInjection
         services.AddSingleton<IEnvironmentRepository, EnvironmentRepository>();
         services.AddSingleton<IApplicationRepository, ApplicationRepository>();
         services.AddSingleton<IEnvironmentVariableRepository, EnvironmentVariableRepository>();
+        services.AddSingleton<IDeploymentRepository, DeploymentRepository>();
     }
 }

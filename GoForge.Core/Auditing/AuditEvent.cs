@@ -48,6 +48,8 @@ public static class AuditActions
     public const string MemberSet = "member.set";
     public const string MemberRemoved = "member.removed";
     public const string SecretKeyRotated = "secrets.key_rotated";
+    public const string DeploymentQueued = "deployment.queued";
+    public const string DeploymentCanceled = "deployment.canceled";
 }
 
 public interface IAuditLog

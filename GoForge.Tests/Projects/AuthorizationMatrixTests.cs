@@ -1,5 +1,6 @@
 using System.Reflection;
 using GoForge.Core.Common;
+using GoForge.Core.Deployments;
 using GoForge.Core.Identity;
 using GoForge.Core.Projects;
 using GoForge.Tests.Harness;
@@ -15,7 +16,7 @@ namespace GoForge.Tests.Projects;
 public sealed class AuthorizationMatrixTests(PostgresFixture postgres) : IAsyncLifetime
 {
     private static readonly Type[] ServiceTypes =
-        [typeof(ProjectService), typeof(EnvironmentService), typeof(ApplicationService), typeof(VariableService), typeof(MembershipService)];
+        [typeof(ProjectService), typeof(EnvironmentService), typeof(ApplicationService), typeof(VariableService), typeof(MembershipService), typeof(DeploymentService)];
 
     private TestHost _host = null!;
     private Actor _maintainer = null!;
@@ -24,7 +25,7 @@ public sealed class AuthorizationMatrixTests(PostgresFixture postgres) : IAsyncL
     private Actor _deployer = null!;
     private Target _b = null!;
 
-    private sealed record Target(Guid ProjectId, Guid EnvironmentId, Guid ApplicationId, Guid VariableId, Guid MaintainerId);
+    private sealed record Target(Guid ProjectId, Guid EnvironmentId, Guid ApplicationId, Guid VariableId, Guid MaintainerId, Guid DeploymentId);
 
     public async Task InitializeAsync()
     {
@@ -52,7 +53,8 @@ public sealed class AuthorizationMatrixTests(PostgresFixture postgres) : IAsyncL
         var members = _host.Get<MembershipService>();
         await members.SetAsync(_maintainer, project.Id, viewer.Login, ProjectRole.Viewer);
         await members.SetAsync(_maintainer, project.Id, deployer.Login, ProjectRole.Deployer);
-        _b = new Target(project.Id, environment.Id, app.Id, variable.Id, _maintainer.UserId);
+        var deployment = (await _host.Get<DeploymentService>().EnqueueAsync(_maintainer, app.Id)).Value!;
+        _b = new Target(project.Id, environment.Id, app.Id, variable.Id, _maintainer.UserId, deployment.Id);
     }
 
     public async Task DisposeAsync() => await _host.DisposeAsync();
@@ -65,6 +67,7 @@ public sealed class AuthorizationMatrixTests(PostgresFixture postgres) : IAsyncL
         var applications = _host.Get<ApplicationService>();
         var variables = _host.Get<VariableService>();
         var members = _host.Get<MembershipService>();
+        var deployments = _host.Get<DeploymentService>();
         var app = new ApplicationInput { Name = "hijacked", GitUrl = "https://evil.example/x.git", Domains = "evil.example.com" };
         return new()
         {
@@ -91,6 +94,13 @@ public sealed class AuthorizationMatrixTests(PostgresFixture postgres) : IAsyncL
             ["MembershipService.ListAsync"] = async a => (await members.ListAsync(a, _b.ProjectId)).Error,
             ["MembershipService.SetAsync"] = async a => (await members.SetAsync(a, _b.ProjectId, "someone", ProjectRole.Maintainer)).Error,
             ["MembershipService.RemoveAsync"] = async a => (await members.RemoveAsync(a, _b.ProjectId, _b.MaintainerId)).Error,
+            // Cancel before enqueue: a new deployment would supersede the pending one, which is then no longer cancelable.
+            ["DeploymentService.CancelAsync"] = async a => (await deployments.CancelAsync(a, _b.DeploymentId)).Error,
+            ["DeploymentService.EnqueueAsync"] = async a => (await deployments.EnqueueAsync(a, _b.ApplicationId)).Error,
+            ["DeploymentService.GetAsync"] = async a => (await deployments.GetAsync(a, _b.DeploymentId)).Error,
+            ["DeploymentService.ListAsync"] = async a => (await deployments.ListAsync(a, _b.ApplicationId)).Error,
+            ["DeploymentService.HistoryAsync"] = async a => (await deployments.HistoryAsync(a, _b.DeploymentId)).Error,
+            ["DeploymentService.QueuePositionAsync"] = async a => (await deployments.QueuePositionAsync(a, _b.DeploymentId)).Error,
         };
     }
 
@@ -101,7 +111,11 @@ public sealed class AuthorizationMatrixTests(PostgresFixture postgres) : IAsyncL
     [
         "ProjectService.GetAsync", "EnvironmentService.ListAsync", "EnvironmentService.GetAsync", "ApplicationService.ListAsync",
         "ApplicationService.GetAsync", "VariableService.ListAsync", "MembershipService.ListAsync",
+        "DeploymentService.GetAsync", "DeploymentService.ListAsync", "DeploymentService.HistoryAsync", "DeploymentService.QueuePositionAsync",
     ];
+
+    // What a deployer may do besides reading.
+    private static readonly HashSet<string> DeployCalls = ["DeploymentService.EnqueueAsync", "DeploymentService.CancelAsync"];
 
     [Fact]
     public void The_matrix_covers_every_public_service_method()
@@ -132,15 +146,16 @@ public sealed class AuthorizationMatrixTests(PostgresFixture postgres) : IAsyncL
     [Theory]
     [InlineData("viewer")]
     [InlineData("deployer")]
-    public async Task Viewers_and_deployers_read_but_every_change_and_secret_reveal_is_forbidden(string who)
+    public async Task Viewers_and_deployers_read_deployers_deploy_and_every_other_change_and_secret_reveal_is_forbidden(string who)
     {
         var actor = who == "viewer" ? _viewer : _deployer;
-        var before = await SnapshotAsync();
+        // A deployer's queued and canceled deployments are allowed changes; nothing else may move.
+        var before = await SnapshotAsync(includeDeployments: who == "viewer");
 
         foreach (var (name, call) in Calls())
         {
             var error = await call(actor);
-            if (ReadOnlyCalls.Contains(name))
+            if (ReadOnlyCalls.Contains(name) || (who == "deployer" && DeployCalls.Contains(name)))
             {
                 Assert.True(error is null, $"{name} refused a {who}: {error?.Message}");
             }
@@ -150,7 +165,7 @@ public sealed class AuthorizationMatrixTests(PostgresFixture postgres) : IAsyncL
             }
         }
 
-        Assert.Equal(before, await SnapshotAsync());
+        Assert.Equal(before, await SnapshotAsync(includeDeployments: who == "viewer"));
         var listed = (await _host.Get<VariableService>().ListAsync(actor, _b.ApplicationId)).Value!;
         Assert.Null(Assert.Single(listed).Value);
     }
@@ -164,7 +179,7 @@ public sealed class AuthorizationMatrixTests(PostgresFixture postgres) : IAsyncL
         Assert.Equal("s3cret", (await _host.Get<VariableService>().RevealAsync(admin, _b.VariableId)).Value);
     }
 
-    private async Task<string> SnapshotAsync()
+    private async Task<string> SnapshotAsync(bool includeDeployments = true)
     {
         var m = _maintainer;
         var project = (await _host.Get<ProjectService>().GetAsync(m, _b.ProjectId)).Value!;
@@ -173,7 +188,9 @@ public sealed class AuthorizationMatrixTests(PostgresFixture postgres) : IAsyncL
         var variables = (await _host.Get<VariableService>().ListAsync(m, _b.ApplicationId)).Value!;
         var secret = (await _host.Get<VariableService>().RevealAsync(m, _b.VariableId)).Value;
         var members = (await _host.Get<MembershipService>().ListAsync(m, _b.ProjectId)).Value!;
+        var deployments = (await _host.Get<DeploymentService>().ListAsync(m, _b.ApplicationId)).Value!;
         return string.Join("|",
+            includeDeployments ? string.Join(",", deployments.Select(d => $"{d.Id}:{d.State}")) : "-",
             project.Name, project.UpdatedAt.Ticks,
             string.Join(",", environments.Select(e => e.Name)),
             app.Name, app.GitUrl, string.Join(",", app.Domains), app.UpdatedAt.Ticks,

@@ -1,0 +1,62 @@
+using GoForge.Core.Common;
+using GoForge.Core.Projects;
+
+namespace GoForge.Core.Deployments;
+
+/// <summary>
+/// The one way a deployment's state changes: load it, build its <see cref="DeploymentStateMachine"/>, fire, and
+/// persist the transition (only if the row is still in the state it started from) before returning. Used by the
+/// worker and by <see cref="DeploymentService"/>, which checks the person first; it takes no actor itself.
+/// </summary>
+public sealed class DeploymentStates(IDeploymentRepository deployments, TimeProvider time)
+{
+    /// <summary>
+    /// Fires a trigger on the deployment as it is in the database now. Refused (Forbidden when only a guard said
+    /// no, Conflict otherwise) without writing; Conflict too when another change got there first.
+    /// </summary>
+    public async Task<Result<Deployment>> TransitionAsync(Guid deploymentId, DeploymentTrigger trigger, TransitionRequest request, CancellationToken ct = default)
+    {
+        var deployment = await deployments.GetAsync(deploymentId, ct);
+        if (deployment is null)
+        {
+            return ProjectAccess.NotFound("deployment");
+        }
+
+        var state = deployment.State;
+        var machine = new DeploymentStateMachine(() => state, s => state = s, async (from, to, r) =>
+        {
+            if (!await deployments.TryTransitionAsync(deploymentId, from, to, r.Reason, r.ActorUserId, time.GetUtcNow(), ct))
+            {
+                throw new DeploymentChangedException();
+            }
+        });
+        if (!machine.CanFire(trigger, request))
+        {
+            var privileged = request with { ActorMayDeploy = true, RollbackTargetExists = true };
+            return machine.CanFire(trigger, privileged)
+                ? Error.Forbidden($"You may not {Describe(trigger)} this deployment.")
+                : Error.Conflict($"A {deployment.State.ToString().ToLowerInvariant()} deployment cannot {Describe(trigger)}.");
+        }
+
+        try
+        {
+            await machine.FireAsync(trigger, request);
+        }
+        catch (DeploymentChangedException)
+        {
+            return Error.Conflict("The deployment changed meanwhile; reload and try again.");
+        }
+
+        return deployment with { State = state, Reason = request.Reason ?? deployment.Reason, UpdatedAt = time.GetUtcNow() };
+    }
+
+    private static string Describe(DeploymentTrigger trigger) => trigger switch
+    {
+        DeploymentTrigger.Cancel => "cancel",
+        DeploymentTrigger.RollBack => "roll back",
+        DeploymentTrigger.Supersede => "be superseded",
+        _ => "move on with " + trigger,
+    };
+
+    private sealed class DeploymentChangedException : Exception;
+}

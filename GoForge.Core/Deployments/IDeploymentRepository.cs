@@ -1,0 +1,26 @@
+namespace GoForge.Core.Deployments;
+
+public interface IDeploymentRepository
+{
+    /// <summary>Inserts a pending deployment with its first transition (none → Pending).</summary>
+    Task CreateAsync(Deployment deployment, CancellationToken ct = default);
+
+    Task<Deployment?> GetAsync(Guid id, CancellationToken ct = default);
+
+    /// <summary>Newest first.</summary>
+    Task<IReadOnlyList<Deployment>> ListByApplicationAsync(Guid applicationId, int limit, CancellationToken ct = default);
+
+    /// <summary>
+    /// Moves the deployment from <paramref name="from"/> to <paramref name="to"/> and records the transition, in one
+    /// transaction; false (and nothing written) when the deployment is no longer in <paramref name="from"/>.
+    /// </summary>
+    Task<bool> TryTransitionAsync(Guid id, DeploymentState from, DeploymentState to, string? reason, Guid? actorUserId, DateTimeOffset now, CancellationToken ct = default);
+
+    Task<IReadOnlyList<DeploymentTransition>> ListTransitionsAsync(Guid id, CancellationToken ct = default);
+
+    /// <summary>Pending deployments of the application created before <paramref name="before"/>.</summary>
+    Task<IReadOnlyList<Guid>> ListPendingAsync(Guid applicationId, DateTimeOffset before, Guid except, CancellationToken ct = default);
+
+    /// <summary>1 for the next deployment the worker takes; null when the deployment is not pending.</summary>
+    Task<int?> QueuePositionAsync(Guid id, CancellationToken ct = default);
+}

@@ -1,0 +1,177 @@
+using Dapper;
+using GoForge.Core.Deployments;
+using Npgsql;
+
+namespace GoForge.Infrastructure.Deployments;
+
+internal sealed class DeploymentRepository(NpgsqlDataSource dataSource) : IDeploymentRepository
+{
+    private const string Columns = """
+        id, application_id, state, source, requested_by, commit_sha, commit_message, commit_author, rollback_of,
+        image_tag, container_id, reason, created_at, updated_at
+        """;
+
+    public async Task CreateAsync(Deployment deployment, CancellationToken ct = default)
+    {
+        const string sql = $"""
+            INSERT INTO deployments ({Columns})
+            VALUES (@Id, @ApplicationId, @State, @Source, @RequestedBy, @CommitSha, @CommitMessage, @CommitAuthor, @RollbackOf,
+                    @ImageTag, @ContainerId, @Reason, @CreatedAt, @UpdatedAt)
+            """;
+        const string transitionSql = """
+            INSERT INTO deployment_transitions (deployment_id, from_state, to_state, reason, actor_user_id, occurred_at)
+            VALUES (@Id, NULL, @State, @Reason, @RequestedBy, @CreatedAt)
+            """;
+        var row = new
+        {
+            deployment.Id,
+            deployment.ApplicationId,
+            State = ToDb(deployment.State),
+            Source = deployment.Source.ToString().ToLowerInvariant(),
+            deployment.RequestedBy,
+            deployment.CommitSha,
+            deployment.CommitMessage,
+            deployment.CommitAuthor,
+            deployment.RollbackOf,
+            deployment.ImageTag,
+            deployment.ContainerId,
+            deployment.Reason,
+            deployment.CreatedAt,
+            deployment.UpdatedAt,
+        };
+        await using var conn = await dataSource.OpenConnectionAsync(ct);
+        await using var tx = await conn.BeginTransactionAsync(ct);
+        await conn.ExecuteAsync(new CommandDefinition(sql, row, tx, cancellationToken: ct));
+        await conn.ExecuteAsync(new CommandDefinition(transitionSql, row, tx, cancellationToken: ct));
+        await tx.CommitAsync(ct);
+    }
+
+    public async Task<Deployment?> GetAsync(Guid id, CancellationToken ct = default)
+    {
+        const string sql = $"SELECT {Columns} FROM deployments WHERE id = @id";
+        await using var conn = await dataSource.OpenConnectionAsync(ct);
+        var row = await conn.QuerySingleOrDefaultAsync<DeploymentRow>(new CommandDefinition(sql, new { id }, cancellationToken: ct));
+        return row?.ToDeployment();
+    }
+
+    public async Task<IReadOnlyList<Deployment>> ListByApplicationAsync(Guid applicationId, int limit, CancellationToken ct = default)
+    {
+        const string sql = $"SELECT {Columns} FROM deployments WHERE application_id = @applicationId ORDER BY created_at DESC, id DESC LIMIT @limit";
+        await using var conn = await dataSource.OpenConnectionAsync(ct);
+        var rows = await conn.QueryAsync<DeploymentRow>(new CommandDefinition(sql, new { applicationId, limit = Math.Clamp(limit, 1, 500) }, cancellationToken: ct));
+        return rows.Select(r => r.ToDeployment()).ToList();
+    }
+
+    public async Task<bool> TryTransitionAsync(Guid id, DeploymentState from, DeploymentState to, string? reason, Guid? actorUserId, DateTimeOffset now, CancellationToken ct = default)
+    {
+        const string updateSql = """
+            UPDATE deployments SET state = @to, reason = COALESCE(@reason, reason), updated_at = @now
+            WHERE id = @id AND state = @from
+            """;
+        const string transitionSql = """
+            INSERT INTO deployment_transitions (deployment_id, from_state, to_state, reason, actor_user_id, occurred_at)
+            VALUES (@id, @from, @to, @reason, @actorUserId, @now)
+            """;
+        var args = new { id, from = ToDb(from), to = ToDb(to), reason, actorUserId, now };
+        await using var conn = await dataSource.OpenConnectionAsync(ct);
+        await using var tx = await conn.BeginTransactionAsync(ct);
+        if (await conn.ExecuteAsync(new CommandDefinition(updateSql, args, tx, cancellationToken: ct)) == 0)
+        {
+            return false;
+        }
+
+        await conn.ExecuteAsync(new CommandDefinition(transitionSql, args, tx, cancellationToken: ct));
+        await tx.CommitAsync(ct);
+        return true;
+    }
+
+    public async Task<IReadOnlyList<DeploymentTransition>> ListTransitionsAsync(Guid id, CancellationToken ct = default)
+    {
+        const string sql = """
+            SELECT deployment_id, from_state, to_state, reason, actor_user_id, occurred_at
+            FROM deployment_transitions WHERE deployment_id = @id ORDER BY id
+            """;
+        await using var conn = await dataSource.OpenConnectionAsync(ct);
+        var rows = await conn.QueryAsync<TransitionRow>(new CommandDefinition(sql, new { id }, cancellationToken: ct));
+        return rows.Select(r => new DeploymentTransition(r.DeploymentId, r.FromState is null ? null : FromDb(r.FromState), FromDb(r.ToState),
+            r.Reason, r.ActorUserId, r.OccurredAt)).ToList();
+    }
+
+    public async Task<IReadOnlyList<Guid>> ListPendingAsync(Guid applicationId, DateTimeOffset before, Guid except, CancellationToken ct = default)
+    {
+        const string sql = """
+            SELECT id FROM deployments
+            WHERE application_id = @applicationId AND state = 'pending' AND created_at <= @before AND id <> @except
+            ORDER BY created_at, id
+            """;
+        await using var conn = await dataSource.OpenConnectionAsync(ct);
+        return (await conn.QueryAsync<Guid>(new CommandDefinition(sql, new { applicationId, before, except }, cancellationToken: ct))).AsList();
+    }
+
+    public async Task<int?> QueuePositionAsync(Guid id, CancellationToken ct = default)
+    {
+        const string sql = """
+            SELECT CASE WHEN d.state = 'pending'
+                        THEN (SELECT count(*)::int FROM deployments q WHERE q.state = 'pending' AND (q.created_at, q.id) <= (d.created_at, d.id))
+                   END
+            FROM deployments d WHERE d.id = @id
+            """;
+        await using var conn = await dataSource.OpenConnectionAsync(ct);
+        return await conn.ExecuteScalarAsync<int?>(new CommandDefinition(sql, new { id }, cancellationToken: ct));
+    }
+
+    private static string ToDb(DeploymentState state) => state.ToString().ToLowerInvariant();
+
+    private static DeploymentState FromDb(string state) => Enum.Parse<DeploymentState>(state, ignoreCase: true);
+
+    private sealed record TransitionRow(Guid DeploymentId, string? FromState, string ToState, string? Reason, Guid? ActorUserId, DateTimeOffset OccurredAt);
+
+    private sealed record DeploymentRow
+    {
+        public Guid Id { get; init; }
+
+        public Guid ApplicationId { get; init; }
+
+        public string State { get; init; } = "";
+
+        public string Source { get; init; } = "";
+
+        public Guid? RequestedBy { get; init; }
+
+        public string? CommitSha { get; init; }
+
+        public string? CommitMessage { get; init; }
+
+        public string? CommitAuthor { get; init; }
+
+        public Guid? RollbackOf { get; init; }
+
+        public string? ImageTag { get; init; }
+
+        public string? ContainerId { get; init; }
+
+        public string? Reason { get; init; }
+
+        public DateTimeOffset CreatedAt { get; init; }
+
+        public DateTimeOffset UpdatedAt { get; init; }
+
+        public Deployment ToDeployment() => new()
+        {
+            Id = Id,
+            ApplicationId = ApplicationId,
+            State = FromDb(State),
+            Source = Enum.Parse<DeploymentSource>(Source, ignoreCase: true),
+            RequestedBy = RequestedBy,
+            CommitSha = CommitSha,
+            CommitMessage = CommitMessage,
+            CommitAuthor = CommitAuthor,
+            RollbackOf = RollbackOf,
+            ImageTag = ImageTag,
+            ContainerId = ContainerId,
+            Reason = Reason,
+            CreatedAt = CreatedAt,
+            UpdatedAt = UpdatedAt,
+        };
+    }
+}
