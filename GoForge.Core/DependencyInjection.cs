@@ -37,6 +37,12 @@ public static class DependencyInjection
         services.AddSingleton<VariableService>();
         services.AddSingleton<MembershipService>();
         services.AddSecretsServices();
+        services.AddOptions<DeploymentOptions>()
+            .BindConfiguration(DeploymentOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<DeploymentOptions>, DeploymentOptionsValidator>();
+        services.AddSingleton<DeploymentSignal>();
         services.AddSingleton<DeploymentStates>();
         services.AddSingleton<DeploymentService>();
         return builder;

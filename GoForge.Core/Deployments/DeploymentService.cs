@@ -13,6 +13,7 @@ namespace GoForge.Core.Deployments;
 public sealed partial class DeploymentService(
     IDeploymentRepository deployments,
     DeploymentStates states,
+    DeploymentSignal signal,
     ApplicationService applications,
     ProjectAccess access,
     IAuditLog audit,
@@ -53,6 +54,7 @@ public sealed partial class DeploymentService(
             await states.TransitionAsync(older, DeploymentTrigger.Supersede, TransitionRequest.System($"superseded by {deployment.Id}"), ct);
         }
 
+        signal.Wake();
         await audit.RecordAsync(time, actor, AuditActions.DeploymentQueued, $"application:{app.Value.Slug}", deployment.Id.ToString(), ct);
         return deployment;
     }

@@ -12,7 +12,8 @@ public interface IDeploymentRepository
 
     /// <summary>
     /// Moves the deployment from <paramref name="from"/> to <paramref name="to"/> and records the transition, in one
-    /// transaction; false (and nothing written) when the deployment is no longer in <paramref name="from"/>.
+    /// transaction; false (and nothing written) when the deployment is no longer in <paramref name="from"/>, or when
+    /// the move would make a second active deployment of the same application.
     /// </summary>
     Task<bool> TryTransitionAsync(Guid id, DeploymentState from, DeploymentState to, string? reason, Guid? actorUserId, DateTimeOffset now, CancellationToken ct = default);
 
@@ -23,4 +24,18 @@ public interface IDeploymentRepository
 
     /// <summary>1 for the next deployment the worker takes; null when the deployment is not pending.</summary>
     Task<int?> QueuePositionAsync(Guid id, CancellationToken ct = default);
+
+    /// <summary>Pending deployments, oldest first, whose application has no active deployment.</summary>
+    Task<IReadOnlyList<Guid>> ListRunnableAsync(int limit, CancellationToken ct = default);
+
+    /// <summary>Deployments in cloning, building or deploying.</summary>
+    Task<IReadOnlyList<Guid>> ListActiveAsync(CancellationToken ct = default);
+
+    /// <summary>Appends log lines after the last one stored.</summary>
+    Task AppendLogAsync(Guid deploymentId, IReadOnlyList<string> lines, DateTimeOffset now, CancellationToken ct = default);
+
+    /// <summary>Log lines numbered after <paramref name="afterLine"/>, at most <paramref name="limit"/>.</summary>
+    Task<IReadOnlyList<DeploymentLogLine>> ListLogAsync(Guid deploymentId, int afterLine, int limit, CancellationToken ct = default);
 }
+
+public sealed record DeploymentLogLine(int LineNo, DateTimeOffset LoggedAt, string Text);

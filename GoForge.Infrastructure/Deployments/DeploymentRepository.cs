@@ -1,5 +1,6 @@
 using Dapper;
 using GoForge.Core.Deployments;
+using GoForge.Infrastructure.Persistence;
 using Npgsql;
 
 namespace GoForge.Infrastructure.Deployments;
@@ -75,7 +76,14 @@ internal sealed class DeploymentRepository(NpgsqlDataSource dataSource) : IDeplo
         var args = new { id, from = ToDb(from), to = ToDb(to), reason, actorUserId, now };
         await using var conn = await dataSource.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(ct);
-        if (await conn.ExecuteAsync(new CommandDefinition(updateSql, args, tx, cancellationToken: ct)) == 0)
+        try
+        {
+            if (await conn.ExecuteAsync(new CommandDefinition(updateSql, args, tx, cancellationToken: ct)) == 0)
+            {
+                return false;
+            }
+        }
+        catch (PostgresException e) when (e.IsUniqueViolation("deployments_one_active_per_application"))
         {
             return false;
         }
@@ -118,6 +126,60 @@ internal sealed class DeploymentRepository(NpgsqlDataSource dataSource) : IDeplo
             """;
         await using var conn = await dataSource.OpenConnectionAsync(ct);
         return await conn.ExecuteScalarAsync<int?>(new CommandDefinition(sql, new { id }, cancellationToken: ct));
+    }
+
+    public async Task<IReadOnlyList<Guid>> ListRunnableAsync(int limit, CancellationToken ct = default)
+    {
+        // SKIP LOCKED passes over rows another panel is changing right now; the compare-and-set transition and the
+        // one-active-per-application index decide who actually starts a deployment.
+        const string sql = """
+            SELECT d.id FROM deployments d
+            WHERE d.state = 'pending'
+              AND NOT EXISTS (SELECT 1 FROM deployments a
+                              WHERE a.application_id = d.application_id AND a.state IN ('cloning', 'building', 'deploying'))
+            ORDER BY d.created_at, d.id
+            LIMIT @limit
+            FOR UPDATE OF d SKIP LOCKED
+            """;
+        await using var conn = await dataSource.OpenConnectionAsync(ct);
+        return (await conn.QueryAsync<Guid>(new CommandDefinition(sql, new { limit = Math.Clamp(limit, 1, 100) }, cancellationToken: ct))).AsList();
+    }
+
+    public async Task<IReadOnlyList<Guid>> ListActiveAsync(CancellationToken ct = default)
+    {
+        const string sql = "SELECT id FROM deployments WHERE state IN ('cloning', 'building', 'deploying') ORDER BY created_at, id";
+        await using var conn = await dataSource.OpenConnectionAsync(ct);
+        return (await conn.QueryAsync<Guid>(new CommandDefinition(sql, cancellationToken: ct))).AsList();
+    }
+
+    public async Task AppendLogAsync(Guid deploymentId, IReadOnlyList<string> lines, DateTimeOffset now, CancellationToken ct = default)
+    {
+        const string sql = """
+            INSERT INTO deployment_log_lines (deployment_id, line_no, logged_at, text)
+            SELECT @deploymentId,
+                   COALESCE((SELECT max(line_no) FROM deployment_log_lines WHERE deployment_id = @deploymentId), 0) + l.n,
+                   @now, l.text
+            FROM unnest(@lines) WITH ORDINALITY AS l(text, n)
+            """;
+        if (lines.Count == 0)
+        {
+            return;
+        }
+
+        await using var conn = await dataSource.OpenConnectionAsync(ct);
+        await conn.ExecuteAsync(new CommandDefinition(sql, new { deploymentId, lines = lines.ToArray(), now }, cancellationToken: ct));
+    }
+
+    public async Task<IReadOnlyList<DeploymentLogLine>> ListLogAsync(Guid deploymentId, int afterLine, int limit, CancellationToken ct = default)
+    {
+        const string sql = """
+            SELECT line_no, logged_at, text FROM deployment_log_lines
+            WHERE deployment_id = @deploymentId AND line_no > @afterLine
+            ORDER BY line_no LIMIT @limit
+            """;
+        await using var conn = await dataSource.OpenConnectionAsync(ct);
+        return (await conn.QueryAsync<DeploymentLogLine>(new CommandDefinition(sql,
+            new { deploymentId, afterLine, limit = Math.Clamp(limit, 1, 10000) }, cancellationToken: ct))).AsList();
     }
 
     private static string ToDb(DeploymentState state) => state.ToString().ToLowerInvariant();

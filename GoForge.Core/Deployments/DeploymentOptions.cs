@@ -1,0 +1,47 @@
+using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.Options;
+
+namespace GoForge.Core.Deployments;
+
+/// <summary>The deployment worker's settings (section <c>GoForge:Deployments</c>).</summary>
+public sealed class DeploymentOptions
+{
+    public const string SectionName = "GoForge:Deployments";
+
+    /// <summary>Deployments that run at once (clone, build, deploy). Default 2.</summary>
+    [Range(1, 32)]
+    public int MaxConcurrent { get; set; } = 2;
+
+    /// <summary>Longest a clone and build may take together before the deployment fails. Default 30 minutes.</summary>
+    public TimeSpan BuildTimeout { get; set; } = TimeSpan.FromMinutes(30);
+
+    /// <summary>Longest starting the container and waiting for it to be healthy may take. Default 5 minutes.</summary>
+    public TimeSpan DeployTimeout { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>How often the worker looks at the queue when nothing woke it (another panel may have queued). Default 30 s.</summary>
+    public TimeSpan IdlePollInterval { get; set; } = TimeSpan.FromSeconds(30);
+}
+
+internal sealed class DeploymentOptionsValidator : IValidateOptions<DeploymentOptions>
+{
+    public ValidateOptionsResult Validate(string? name, DeploymentOptions options)
+    {
+        var failures = new List<string>();
+        if (options.BuildTimeout < TimeSpan.FromSeconds(10))
+        {
+            failures.Add($"{DeploymentOptions.SectionName}:{nameof(DeploymentOptions.BuildTimeout)} must be at least 10 seconds.");
+        }
+
+        if (options.DeployTimeout < TimeSpan.FromSeconds(5))
+        {
+            failures.Add($"{DeploymentOptions.SectionName}:{nameof(DeploymentOptions.DeployTimeout)} must be at least 5 seconds.");
+        }
+
+        if (options.IdlePollInterval < TimeSpan.FromMilliseconds(100))
+        {
+            failures.Add($"{DeploymentOptions.SectionName}:{nameof(DeploymentOptions.IdlePollInterval)} must be at least 100 ms.");
+        }
+
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+}

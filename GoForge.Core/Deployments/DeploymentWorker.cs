@@ -1,0 +1,112 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace GoForge.Core.Deployments;
+
+/// <summary>
+/// Takes pending deployments in order, at most <see cref="DeploymentOptions.MaxConcurrent"/> at once and one per
+/// application, and runs each through the <see cref="IDeploymentRunner"/>. On start it first fails every deployment
+/// a previous run left in Cloning, Building or Deploying ("interrupted by restart"): their work died with that
+/// process, and the application's previous container was never touched before Deploying, so it keeps serving.
+/// </summary>
+public sealed partial class DeploymentWorker(
+    IDeploymentRepository deployments,
+    DeploymentStates states,
+    DeploymentSignal queue,
+    IDeploymentRunner runner,
+    IOptions<DeploymentOptions> options,
+    ILogger<DeploymentWorker> logger) : BackgroundService
+{
+    public const string InterruptedReason = "interrupted by restart";
+
+    private readonly Dictionary<Guid, Task> _running = [];
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        await RecoverAsync(stoppingToken);
+        var settings = options.Value;
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                Reap();
+                var free = settings.MaxConcurrent - _running.Count;
+                if (free > 0)
+                {
+                    foreach (var id in await deployments.ListRunnableAsync(free, stoppingToken))
+                    {
+                        await TryStartAsync(id, stoppingToken);
+                    }
+                }
+
+                await queue.WaitAsync(settings.IdlePollInterval, stoppingToken);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                break;
+            }
+            catch (Exception e)
+            {
+                // The loop must not die: log, pause briefly, and look at the queue again.
+                LogLoopFailed(logger, e);
+                await Task.Delay(TimeSpan.FromSeconds(1), stoppingToken).ContinueWith(_ => { }, TaskScheduler.Default);
+            }
+        }
+
+        await Task.WhenAll(_running.Values).ContinueWith(_ => { }, TaskScheduler.Default);
+    }
+
+    private async Task RecoverAsync(CancellationToken ct)
+    {
+        foreach (var id in await deployments.ListActiveAsync(ct))
+        {
+            var failed = await states.TransitionAsync(id, DeploymentTrigger.Fail, TransitionRequest.System(InterruptedReason), ct);
+            LogRecovered(logger, id, failed.IsSuccess);
+        }
+    }
+
+    private async Task TryStartAsync(Guid id, CancellationToken ct)
+    {
+        // Compare-and-set: another panel, a cancel or a newer deployment may have moved it meanwhile.
+        var started = await states.TransitionAsync(id, DeploymentTrigger.Start, TransitionRequest.System("picked up"), ct);
+        if (!started.IsSuccess)
+        {
+            return;
+        }
+
+        _running[id] = Task.Run(async () =>
+        {
+            try
+            {
+                await runner.RunAsync(started.Value, ct);
+            }
+            catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
+            {
+                LogRunFailed(logger, id, e);
+                await states.TransitionAsync(id, DeploymentTrigger.Fail, TransitionRequest.System($"unexpected error: {e.Message}"), CancellationToken.None);
+            }
+            finally
+            {
+                queue.Wake();
+            }
+        }, CancellationToken.None);
+    }
+
+    private void Reap()
+    {
+        foreach (var done in _running.Where(r => r.Value.IsCompleted).Select(r => r.Key).ToList())
+        {
+            _running.Remove(done);
+        }
+    }
+
+    [LoggerMessage(EventId = 3000, Level = LogLevel.Error, Message = "The deployment worker loop failed; it goes on")]
+    private static partial void LogLoopFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 3001, Level = LogLevel.Warning, Message = "Deployment {DeploymentId} was interrupted by a restart; marked failed: {Recorded}")]
+    private static partial void LogRecovered(ILogger logger, Guid deploymentId, bool recorded);
+
+    [LoggerMessage(EventId = 3002, Level = LogLevel.Error, Message = "Deployment {DeploymentId} failed unexpectedly")]
+    private static partial void LogRunFailed(ILogger logger, Guid deploymentId, Exception exception);
+}
