@@ -81,16 +81,54 @@ internal sealed class LibGit2GitClient : IGitClient
     private static ClonedCommit CloneAndCheckout(GitCloneRequest request, string target, IProgress<string>? log, CancellationToken ct)
     {
         var progress = new ThrottledProgress(log, ProgressInterval);
+
+        // A pinned commit may be anywhere in the branch's history, so its clone is full. libgit2's local transport
+        // does not do shallow fetches, so local paths are always full too.
+        if (request.CommitSha is null && !IsLocalPath(request.RepositoryUrl))
+        {
+            try
+            {
+                Fetch(request, target, progress, depth: 1, ct);
+            }
+            catch (LibGit2SharpException ex) when (!ct.IsCancellationRequested && ex is not UserCancelledException)
+            {
+                // libgit2 0.32's shallow request is refused by some servers (git daemon 2.39: "expected SHA1 list");
+                // the full branch is slower but still correct.
+                RemovePartialClone(target, existedBefore: false);
+                progress.Report("The server refused a shallow clone; fetching the whole branch", final: true);
+                Fetch(request, target, progress, depth: 0, ct);
+            }
+        }
+        else
+        {
+            Fetch(request, target, progress, depth: 0, ct);
+        }
+
+        ct.ThrowIfCancellationRequested();
+        using var repo = new Repository(target);
+        var commit = request.CommitSha is null ? repo.Head.Tip : FindPinned(repo, request);
+
+        // libgit2 cannot abort a checkout from .NET (its notify callback does not stop a fresh checkout, and throwing
+        // across the native boundary is not safe): a cancel during checkout is honoured as soon as it ends.
+        repo.Reset(ResetMode.Hard, commit, new CheckoutOptions
+        {
+            OnCheckoutProgress = (_, completed, total) => progress.Report($"Checking out files {completed}/{total}", completed == total),
+        });
+        ct.ThrowIfCancellationRequested();
+        return new ClonedCommit(commit.Sha, commit.Message.TrimEnd(), $"{commit.Author.Name} <{commit.Author.Email}>", commit.Author.When);
+    }
+
+    private static void Fetch(GitCloneRequest request, string target, ThrottledProgress progress, int depth, CancellationToken ct)
+    {
         var options = new CloneOptions
         {
             BranchName = request.Branch,
             RecurseSubmodules = false,
-            // With a pinned commit the branch head is not what we want in the working tree: skip that checkout.
-            Checkout = request.CommitSha is null,
-            OnCheckoutProgress = (_, completed, total) => progress.Report($"Checking out files {completed}/{total}", completed == total),
+            Checkout = false,
         };
         var fetch = options.FetchOptions;
         fetch.TagFetchMode = TagFetchMode.None;
+        fetch.Depth = depth;
         fetch.OnTransferProgress = p =>
         {
             progress.Report(
@@ -102,23 +140,10 @@ internal sealed class LibGit2GitClient : IGitClient
         };
         fetch.OnProgress = _ => !ct.IsCancellationRequested;
         fetch.CredentialsProvider = CredentialsProvider(request.Credentials);
-
-        // A pinned commit may be anywhere in the branch's history, so its clone is full. libgit2's local transport
-        // does not do shallow fetches, so local paths are always full too.
-        if (request.CommitSha is null && !IsLocalPath(request.RepositoryUrl))
-        {
-            fetch.Depth = 1;
-        }
-
         Repository.Clone(request.RepositoryUrl, target, options);
-        ct.ThrowIfCancellationRequested();
-
-        using var repo = new Repository(target);
-        var commit = request.CommitSha is null ? repo.Head.Tip : CheckoutPinned(repo, request, progress);
-        return new ClonedCommit(commit.Sha, commit.Message.TrimEnd(), $"{commit.Author.Name} <{commit.Author.Email}>", commit.Author.When);
     }
 
-    private static Commit CheckoutPinned(Repository repo, GitCloneRequest request, ThrottledProgress progress)
+    private static Commit FindPinned(Repository repo, GitCloneRequest request)
     {
         var branchTip = repo.Head.Tip;
         Commit? pinned;
@@ -137,10 +162,6 @@ internal sealed class LibGit2GitClient : IGitClient
             throw new GitCloneException($"The commit {request.CommitSha} does not exist on branch '{request.Branch}' of {GitRedaction.Url(request.RepositoryUrl)}.");
         }
 
-        repo.Reset(ResetMode.Hard, pinned, new CheckoutOptions
-        {
-            OnCheckoutProgress = (_, completed, total) => progress.Report($"Checking out files {completed}/{total}", completed == total),
-        });
         return pinned;
     }
 
