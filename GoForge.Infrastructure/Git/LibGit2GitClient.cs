@@ -1,0 +1,270 @@
+using System.Diagnostics;
+using GoForge.Core.Deployments;
+using LibGit2Sharp;
+
+namespace GoForge.Infrastructure.Git;
+
+/// <summary>
+/// Clones with libgit2 (in process, no git binary needed on the host). The blocking native work runs on a thread-pool
+/// thread; cancellation is observed in the transfer callbacks, which make libgit2 abort the fetch.
+/// </summary>
+internal sealed class LibGit2GitClient : IGitClient
+{
+    private static readonly TimeSpan ProgressInterval = TimeSpan.FromMilliseconds(250);
+
+    public Task<ClonedCommit> CloneAsync(GitCloneRequest request, IProgress<string>? log, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        Validate(request);
+        ct.ThrowIfCancellationRequested();
+        return Task.Run(() => Clone(request, log, ct), ct);
+    }
+
+    private static void Validate(GitCloneRequest request)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(request.RepositoryUrl);
+        ArgumentException.ThrowIfNullOrWhiteSpace(request.Branch);
+        ArgumentException.ThrowIfNullOrWhiteSpace(request.TargetDirectory);
+
+        // Defence in depth: Core's input rules refuse such values long before they get here, but a leading '-'
+        // must never be able to reach anything that might read it as an option.
+        if (request.RepositoryUrl.StartsWith('-') || request.Branch.StartsWith('-'))
+        {
+            throw new ArgumentException("A repository URL or branch may not start with '-'.", nameof(request));
+        }
+
+        // Only a sha, never a revision expression (HEAD~1, main@{1}, ...).
+        if (request.CommitSha is { } sha && (sha.Length is < 4 or > 64 || !sha.All(char.IsAsciiHexDigit)))
+        {
+            throw new ArgumentException("The commit must be a hexadecimal sha.", nameof(request));
+        }
+
+        if (Directory.Exists(request.TargetDirectory) && Directory.EnumerateFileSystemEntries(request.TargetDirectory).Any())
+        {
+            throw new ArgumentException($"The target directory {request.TargetDirectory} is not empty.", nameof(request));
+        }
+    }
+
+    private static ClonedCommit Clone(GitCloneRequest request, IProgress<string>? log, CancellationToken ct)
+    {
+        var target = Path.GetFullPath(request.TargetDirectory);
+        var existedBefore = Directory.Exists(target);
+        try
+        {
+            var commit = CloneAndCheckout(request, target, log, ct);
+            ct.ThrowIfCancellationRequested();
+            return commit;
+        }
+        catch (UserCancelledException) when (ct.IsCancellationRequested)
+        {
+            RemovePartialClone(target, existedBefore);
+            throw new OperationCanceledException("The clone was cancelled.", ct);
+        }
+        catch (LibGit2SharpException ex)
+        {
+            RemovePartialClone(target, existedBefore);
+            if (ct.IsCancellationRequested)
+            {
+                throw new OperationCanceledException("The clone was cancelled.", ex, ct);
+            }
+
+            throw Failure(request, $"Cloning branch '{request.Branch}' of {GitRedaction.Url(request.RepositoryUrl)} failed", ex);
+        }
+        catch (Exception)
+        {
+            // GitCloneException, OperationCanceledException and the unexpected: clean up, keep the exception.
+            RemovePartialClone(target, existedBefore);
+            throw;
+        }
+    }
+
+    private static ClonedCommit CloneAndCheckout(GitCloneRequest request, string target, IProgress<string>? log, CancellationToken ct)
+    {
+        var progress = new ThrottledProgress(log, ProgressInterval);
+
+        // A pinned commit may be anywhere in the branch's history, so its clone is full. libgit2's local transport
+        // does not do shallow fetches, so local paths are always full too.
+        if (request.CommitSha is null && !IsLocalPath(request.RepositoryUrl))
+        {
+            try
+            {
+                Fetch(request, target, progress, depth: 1, ct);
+            }
+            catch (LibGit2SharpException ex) when (!ct.IsCancellationRequested && ex is not UserCancelledException)
+            {
+                // libgit2 0.32's shallow request is refused by some servers (git daemon 2.39: "expected SHA1 list");
+                // the full branch is slower but still correct.
+                RemovePartialClone(target, existedBefore: false);
+                progress.Report("The server refused a shallow clone; fetching the whole branch", final: true);
+                Fetch(request, target, progress, depth: 0, ct);
+            }
+        }
+        else
+        {
+            Fetch(request, target, progress, depth: 0, ct);
+        }
+
+        ct.ThrowIfCancellationRequested();
+        using var repo = new Repository(target);
+        var commit = request.CommitSha is null ? repo.Head.Tip : FindPinned(repo, request);
+
+        // libgit2 cannot abort a checkout from .NET (its notify callback does not stop a fresh checkout, and throwing
+        // across the native boundary is not safe): a cancel during checkout is honoured as soon as it ends.
+        repo.Reset(ResetMode.Hard, commit, new CheckoutOptions
+        {
+            OnCheckoutProgress = (_, completed, total) => progress.Report($"Checking out files {completed}/{total}", completed == total),
+        });
+        ct.ThrowIfCancellationRequested();
+        return new ClonedCommit(commit.Sha, commit.Message.TrimEnd(), $"{commit.Author.Name} <{commit.Author.Email}>", commit.Author.When);
+    }
+
+    private static void Fetch(GitCloneRequest request, string target, ThrottledProgress progress, int depth, CancellationToken ct)
+    {
+        var options = new CloneOptions
+        {
+            BranchName = request.Branch,
+            RecurseSubmodules = false,
+            Checkout = false,
+        };
+        var fetch = options.FetchOptions;
+        fetch.TagFetchMode = TagFetchMode.None;
+        fetch.Depth = depth;
+        fetch.OnTransferProgress = p =>
+        {
+            progress.Report(
+                p.ReceivedObjects < p.TotalObjects
+                    ? $"Receiving objects {p.ReceivedObjects}/{p.TotalObjects}"
+                    : $"Indexing objects {p.IndexedObjects}/{p.TotalObjects}",
+                final: p.IndexedObjects == p.TotalObjects);
+            return !ct.IsCancellationRequested;
+        };
+        fetch.OnProgress = _ => !ct.IsCancellationRequested;
+        fetch.CredentialsProvider = CredentialsProvider(request.Credentials);
+        Repository.Clone(request.RepositoryUrl, target, options);
+    }
+
+    private static Commit FindPinned(Repository repo, GitCloneRequest request)
+    {
+        var branchTip = repo.Head.Tip;
+        Commit? pinned;
+        try
+        {
+            pinned = repo.Lookup<Commit>(request.CommitSha);
+        }
+        catch (AmbiguousSpecificationException)
+        {
+            throw new GitCloneException($"The commit {request.CommitSha} is ambiguous: give more characters of its sha.");
+        }
+
+        // The ancestry check keeps a deployment of "branch X" from building a commit that only exists elsewhere.
+        if (pinned is null || (pinned.Sha != branchTip.Sha && repo.ObjectDatabase.FindMergeBase(pinned, branchTip)?.Sha != pinned.Sha))
+        {
+            throw new GitCloneException($"The commit {request.CommitSha} does not exist on branch '{request.Branch}' of {GitRedaction.Url(request.RepositoryUrl)}.");
+        }
+
+        return pinned;
+    }
+
+    private static LibGit2Sharp.Handlers.CredentialsHandler? CredentialsProvider(GitCredentials? credentials) => credentials switch
+    {
+        null => null,
+        GitCredentials.UsernamePassword up => (_, _, _) => new UsernamePasswordCredentials { Username = up.Username, Password = up.Password },
+        _ => throw new NotSupportedException($"Git credentials of kind '{credentials.Kind}' are not supported yet."),
+    };
+
+    /// <summary>libgit2 treats anything that is neither a URL (scheme://) nor scp-like (user@host:path) as a local path.</summary>
+    internal static bool IsLocalPath(string url)
+    {
+        if (url.StartsWith("file://", StringComparison.OrdinalIgnoreCase))
+        {
+            return true;
+        }
+
+        if (url.Contains("://", StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        var colon = url.IndexOf(':', StringComparison.Ordinal);
+        var slash = url.IndexOf('/', StringComparison.Ordinal);
+        var scpLike = colon > 0 && (slash < 0 || colon < slash) && !Path.IsPathRooted(url);
+        return !scpLike;
+    }
+
+    private static GitCloneException Failure(GitCloneRequest request, string what, LibGit2SharpException ex)
+    {
+        var engineMessage = GitRedaction.Message(ex.Message, request);
+        // The inner exception is kept only when its text carries nothing secret: loggers print inner messages too.
+        return engineMessage == ex.Message
+            ? new GitCloneException($"{what}: {engineMessage}", ex)
+            : new GitCloneException($"{what}: {engineMessage}");
+    }
+
+    private static void RemovePartialClone(string target, bool existedBefore)
+    {
+        try
+        {
+            if (!Directory.Exists(target))
+            {
+                return;
+            }
+
+            // Pack files are read-only; on Windows that blocks deletion.
+            foreach (var file in Directory.EnumerateFiles(target, "*", SearchOption.AllDirectories))
+            {
+                File.SetAttributes(file, FileAttributes.Normal);
+            }
+
+            if (existedBefore)
+            {
+                foreach (var entry in new DirectoryInfo(target).EnumerateFileSystemInfos())
+                {
+                    if (entry is DirectoryInfo dir)
+                    {
+                        dir.Delete(recursive: true);
+                    }
+                    else
+                    {
+                        entry.Delete();
+                    }
+                }
+            }
+            else
+            {
+                Directory.Delete(target, recursive: true);
+            }
+        }
+        catch (IOException)
+        {
+            // Best effort: the original failure matters more than a leftover folder.
+        }
+        catch (UnauthorizedAccessException)
+        {
+        }
+    }
+
+    /// <summary>At most one line per interval, plus the final line of each phase.</summary>
+    private sealed class ThrottledProgress(IProgress<string>? log, TimeSpan interval)
+    {
+        private long _lastReport = long.MinValue;
+        private string? _lastLine;
+
+        public void Report(string line, bool final)
+        {
+            if (log is null || line == _lastLine)
+            {
+                return;
+            }
+
+            var now = Stopwatch.GetTimestamp();
+            if (!final && _lastReport != long.MinValue && Stopwatch.GetElapsedTime(_lastReport, now) < interval)
+            {
+                return;
+            }
+
+            _lastReport = now;
+            _lastLine = line;
+            log.Report(line);
+        }
+    }
+}
