@@ -7,6 +7,7 @@ using GoForge.Infrastructure.Auditing;
 using GoForge.Infrastructure.Crypto;
 using GoForge.Infrastructure.Deployments;
 using GoForge.Infrastructure.Docker;
+using GoForge.Infrastructure.Git;
 using GoForge.Infrastructure.Identity;
 using GoForge.Infrastructure.Persistence;
 using GoForge.Infrastructure.Projects;
@@ -49,6 +50,7 @@ public static class DependencyInjection
             .ValidateDataAnnotations()
             .ValidateOnStart();
         services.AddSingleton<DockerClientProvider>();
+        services.AddGitClient();
         services.AddSingleton<IEngineStatusProbe, DockerEngineStatusProbe>();
         return builder;
     }
