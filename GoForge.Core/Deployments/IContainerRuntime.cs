@@ -1,0 +1,93 @@
+using GoForge.Core.Projects;
+
+namespace GoForge.Core.Deployments;
+
+/// <summary>Runs, probes and removes application containers.</summary>
+public interface IContainerRuntime
+{
+    /// <summary>
+    /// Creates the container described by <paramref name="spec"/> on its network (created if missing) and starts it;
+    /// returns the container id. Throws <see cref="ContainerRuntimeException"/> with the engine's message on failure.
+    /// </summary>
+    Task<string> CreateAndStartAsync(ContainerSpec spec, CancellationToken ct = default);
+
+    /// <summary>
+    /// Waits until the container is healthy or <paramref name="timeout"/> passes. With a <paramref name="healthCheckPath"/>
+    /// healthy means an HTTP 2xx/3xx answer from <c>http://&lt;container ip&gt;:&lt;port&gt;&lt;path&gt;</c>; without one,
+    /// running for 2 s without restarting. A container that exits or restarts is unhealthy at once.
+    /// </summary>
+    Task<ContainerHealth> WaitHealthyAsync(string containerId, string? healthCheckPath, int port, TimeSpan timeout, CancellationToken ct = default);
+
+    /// <summary>Stops (gracefully, then by force) and removes the container; a missing container is not an error.</summary>
+    Task StopAndRemoveAsync(string containerId, CancellationToken ct = default);
+
+    /// <summary>Removes the image tag; a missing image is not an error.</summary>
+    Task RemoveImageAsync(string tag, CancellationToken ct = default);
+
+    /// <summary>Ids of all containers (running or not) carrying every label in <paramref name="labelFilter"/>.</summary>
+    Task<IReadOnlyList<string>> ListContainersAsync(IReadOnlyDictionary<string, string> labelFilter, CancellationToken ct = default);
+}
+
+/// <summary>What to run.</summary>
+public sealed record ContainerSpec
+{
+    /// <summary>Container name, unique on the engine.</summary>
+    public required string Name { get; init; }
+
+    /// <summary>Image reference (a tag or id) already present on the engine.</summary>
+    public required string Image { get; init; }
+
+    public IReadOnlyDictionary<string, string> Env { get; init; } = new Dictionary<string, string>();
+
+    public IReadOnlyDictionary<string, string> Labels { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>User-defined bridge network the container joins; created (labelled <c>goforge.managed=true</c>) if missing.</summary>
+    public required string Network { get; init; }
+
+    /// <summary>The port the application listens on inside the container.</summary>
+    public required int ContainerPort { get; init; }
+
+    public int? MemoryLimitMb { get; init; }
+
+    /// <summary>CPU limit in cores (e.g. 0.5).</summary>
+    public double? CpuLimit { get; init; }
+
+    public RestartPolicy RestartPolicy { get; init; } = RestartPolicy.UnlessStopped;
+
+    public string? HealthCheckPath { get; init; }
+}
+
+public enum ContainerHealthStatus
+{
+    Healthy,
+    Unhealthy,
+}
+
+/// <summary>The outcome of a health wait: why, and the container's last log lines (for the deployment log).</summary>
+public sealed record ContainerHealth(ContainerHealthStatus Status, string Reason, IReadOnlyList<string> LastLogLines)
+{
+    public bool IsHealthy => Status == ContainerHealthStatus.Healthy;
+}
+
+/// <summary>The engine refused a container operation; <see cref="EngineError"/> is its own message.</summary>
+public sealed class ContainerRuntimeException : Exception
+{
+    public ContainerRuntimeException()
+        : this("The container operation failed.")
+    {
+    }
+
+    public ContainerRuntimeException(string engineError)
+        : base(engineError)
+    {
+        EngineError = engineError;
+    }
+
+    public ContainerRuntimeException(string engineError, Exception innerException)
+        : base(engineError, innerException)
+    {
+        EngineError = engineError;
+    }
+
+    public string EngineError { get; } = "";
+}

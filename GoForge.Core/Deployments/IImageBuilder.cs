@@ -1,0 +1,51 @@
+namespace GoForge.Core.Deployments;
+
+/// <summary>Builds a container image from a checked-out source tree.</summary>
+public interface IImageBuilder
+{
+    /// <summary>
+    /// Builds <paramref name="request"/> and tags it. Build output is reported line by line to <paramref name="log"/>.
+    /// Throws <see cref="ImageBuildException"/> with the engine's error text when the build fails, and
+    /// <see cref="OperationCanceledException"/> (leaving no image with the tag) when <paramref name="ct"/> is cancelled.
+    /// </summary>
+    Task<BuiltImage> BuildAsync(ImageBuildRequest request, IProgress<string> log, CancellationToken ct = default);
+}
+
+/// <summary>What to build.</summary>
+/// <param name="ContextDirectory">The build context: a local directory, sent honouring its <c>.dockerignore</c>.</param>
+/// <param name="DockerfilePath">The Dockerfile, relative to <paramref name="ContextDirectory"/> (for example <c>Dockerfile</c> or <c>deploy/Dockerfile</c>).</param>
+/// <param name="Tag">The image reference to tag the result with, e.g. <c>goforge/app-1:abc123</c>.</param>
+/// <param name="BuildArgs">Values for the Dockerfile's <c>ARG</c>s.</param>
+/// <param name="Labels">Labels put on the image.</param>
+public sealed record ImageBuildRequest(
+    string ContextDirectory,
+    string DockerfilePath,
+    string Tag,
+    IReadOnlyDictionary<string, string> BuildArgs,
+    IReadOnlyDictionary<string, string> Labels);
+
+/// <summary>A built image: the engine's id (<c>sha256:...</c>) and the tag it carries.</summary>
+public sealed record BuiltImage(string ImageId, string Tag);
+
+/// <summary>The build failed; <see cref="EngineError"/> is the engine's own message, fit to show the user.</summary>
+public sealed class ImageBuildException : Exception
+{
+    public ImageBuildException()
+        : this("The image build failed.")
+    {
+    }
+
+    public ImageBuildException(string engineError)
+        : base(engineError)
+    {
+        EngineError = engineError;
+    }
+
+    public ImageBuildException(string engineError, Exception innerException)
+        : base(engineError, innerException)
+    {
+        EngineError = engineError;
+    }
+
+    public string EngineError { get; } = "";
+}

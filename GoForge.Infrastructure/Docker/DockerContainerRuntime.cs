@@ -1,0 +1,345 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using Docker.DotNet;
+using Docker.DotNet.Models;
+using GoForge.Core.Deployments;
+using Microsoft.Extensions.Logging;
+using ContainerSpec = GoForge.Core.Deployments.ContainerSpec;
+using CoreRestartPolicy = GoForge.Core.Projects.RestartPolicy;
+
+namespace GoForge.Infrastructure.Docker;
+
+/// <summary>Application containers on user-defined bridge networks, probed over the container's own IP.</summary>
+public sealed class DockerContainerRuntime(DockerClientProvider docker, ILogger<DockerContainerRuntime> logger) : IContainerRuntime, IDisposable
+{
+    public const string ManagedLabel = "goforge.managed";
+    private const int LogLinesKept = 30;
+    private static readonly TimeSpan StableRunning = TimeSpan.FromSeconds(2);
+    private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(500);
+    private static readonly TimeSpan ProbeTimeout = TimeSpan.FromSeconds(2);
+
+    private readonly HttpClient _probe = new(new SocketsHttpHandler
+    {
+        AllowAutoRedirect = false,
+        UseProxy = false,
+        // Container IPs are reused by later containers; never keep a connection to an old one.
+        PooledConnectionLifetime = TimeSpan.Zero,
+    })
+    {
+        Timeout = ProbeTimeout,
+    };
+
+    public async Task<string> CreateAndStartAsync(ContainerSpec spec, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        await EnsureNetworkAsync(spec.Network, ct);
+        var port = $"{spec.ContainerPort.ToString(CultureInfo.InvariantCulture)}/tcp";
+        var parameters = new CreateContainerParameters
+        {
+            Name = spec.Name,
+            Image = spec.Image,
+            Env = spec.Env.Select(e => $"{e.Key}={e.Value}").ToList(),
+            Labels = spec.Labels.ToDictionary(),
+            ExposedPorts = new Dictionary<string, EmptyStruct> { [port] = default },
+            HostConfig = new HostConfig
+            {
+                NetworkMode = spec.Network,
+                Memory = spec.MemoryLimitMb is { } mb ? mb * 1024L * 1024L : 0,
+                NanoCPUs = spec.CpuLimit is { } cpus ? (long)(cpus * 1_000_000_000) : 0,
+                RestartPolicy = new global::Docker.DotNet.Models.RestartPolicy { Name = ToDocker(spec.RestartPolicy) },
+            },
+            NetworkingConfig = new NetworkingConfig
+            {
+                EndpointsConfig = new Dictionary<string, EndpointSettings> { [spec.Network] = new() },
+            },
+        };
+
+        string id;
+        try
+        {
+            id = (await docker.Client.Containers.CreateContainerAsync(parameters, ct)).ID;
+        }
+        catch (DockerApiException e)
+        {
+            throw new ContainerRuntimeException(e.EngineMessage(), e);
+        }
+
+        try
+        {
+            await docker.Client.Containers.StartContainerAsync(id, new ContainerStartParameters(), ct);
+        }
+        catch (Exception e) when (e is DockerApiException or OperationCanceledException)
+        {
+            // A created but never started container would block the name for the next attempt.
+            await RemoveQuietlyAsync(id);
+            if (e is DockerApiException api)
+            {
+                throw new ContainerRuntimeException(api.EngineMessage(), api);
+            }
+
+            throw;
+        }
+
+        logger.ContainerStarted(spec.Name, id, spec.Image, spec.Network);
+        return id;
+    }
+
+    public async Task<ContainerHealth> WaitHealthyAsync(string containerId, string? healthCheckPath, int port, TimeSpan timeout, CancellationToken ct = default)
+    {
+        var elapsed = Stopwatch.StartNew();
+        string lastReason = "not yet checked";
+        string? runningSince = null;
+        TimeSpan runningSeenAt = default;
+        long? restartCount = null;
+        while (true)
+        {
+            ct.ThrowIfCancellationRequested();
+            ContainerInspectResponse container;
+            try
+            {
+                container = await docker.Client.Containers.InspectContainerAsync(containerId, ct);
+            }
+            catch (DockerApiException e) when (e.IsNotFound())
+            {
+                return await UnhealthyAsync(containerId, "the container no longer exists", ct);
+            }
+
+            if (container.State is not { } state)
+            {
+                throw new ContainerRuntimeException($"The engine reported no state for container {new ShortId(containerId)}.");
+            }
+
+            if (state.Status is "exited" or "dead")
+            {
+                return await UnhealthyAsync(containerId, $"the container exited with code {state.ExitCode.ToString(CultureInfo.InvariantCulture)}", ct);
+            }
+
+            restartCount ??= container.RestartCount;
+            if (state.Restarting || container.RestartCount != restartCount)
+            {
+                return await UnhealthyAsync(containerId, "the container is restarting (it exited)", ct);
+            }
+
+            if (state.Running)
+            {
+                if (string.IsNullOrEmpty(healthCheckPath))
+                {
+                    if (runningSince != state.StartedAt)
+                    {
+                        runningSince = state.StartedAt;
+                        runningSeenAt = elapsed.Elapsed;
+                    }
+                    else if (elapsed.Elapsed - runningSeenAt >= StableRunning)
+                    {
+                        return Healthy(containerId, $"running for {StableRunning.TotalSeconds:0} s without restarting");
+                    }
+
+                    lastReason = "running, not yet for 2 s";
+                }
+                else
+                {
+                    var (ok, reason) = await ProbeAsync(container, healthCheckPath, port, ct);
+                    if (ok)
+                    {
+                        return Healthy(containerId, reason);
+                    }
+
+                    lastReason = reason;
+                }
+            }
+            else
+            {
+                lastReason = $"the container is {state.Status}";
+            }
+
+            var left = timeout - elapsed.Elapsed;
+            if (left <= TimeSpan.Zero)
+            {
+                return await UnhealthyAsync(containerId, $"not healthy within {timeout.TotalSeconds:0.#} s: {lastReason}", ct);
+            }
+
+            await Task.Delay(left < PollInterval ? left : PollInterval, ct);
+        }
+    }
+
+    public async Task StopAndRemoveAsync(string containerId, CancellationToken ct = default)
+    {
+        try
+        {
+            await docker.Client.Containers.StopContainerAsync(containerId, new ContainerStopParameters { WaitBeforeKillSeconds = 10 }, ct);
+            await docker.Client.Containers.RemoveContainerAsync(containerId, new ContainerRemoveParameters { Force = true, RemoveVolumes = true }, ct);
+        }
+        catch (DockerApiException e) when (e.IsNotFound())
+        {
+            return;
+        }
+        catch (DockerApiException e) when (e.StatusCode == System.Net.HttpStatusCode.Conflict)
+        {
+            // Removal already in progress (e.g. an auto-remove container): it is going away either way.
+            return;
+        }
+
+        logger.ContainerRemoved(containerId);
+    }
+
+    public async Task RemoveImageAsync(string tag, CancellationToken ct = default)
+    {
+        try
+        {
+            await docker.Client.Images.DeleteImageAsync(tag, new ImageDeleteParameters { NoPrune = false }, ct);
+        }
+        catch (DockerApiException e) when (e.IsNotFound())
+        {
+            return;
+        }
+        catch (DockerApiException e)
+        {
+            throw new ContainerRuntimeException(e.EngineMessage(), e);
+        }
+
+        logger.ImageRemoved(tag);
+    }
+
+    public async Task<IReadOnlyList<string>> ListContainersAsync(IReadOnlyDictionary<string, string> labelFilter, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(labelFilter);
+        var parameters = new ContainersListParameters
+        {
+            All = true,
+            Filters = new Dictionary<string, IDictionary<string, bool>>
+            {
+                ["label"] = labelFilter.ToDictionary(l => $"{l.Key}={l.Value}", _ => true),
+            },
+        };
+        var containers = await docker.Client.Containers.ListContainersAsync(parameters, ct);
+        return containers.Select(c => c.ID).ToList();
+    }
+
+    public void Dispose() => _probe.Dispose();
+
+    private async Task EnsureNetworkAsync(string name, CancellationToken ct)
+    {
+        // The name filter matches substrings, so the exact name is checked here.
+        var existing = await docker.Client.Networks.ListNetworksAsync(
+            new NetworksListParameters { Filters = new Dictionary<string, IDictionary<string, bool>> { ["name"] = new Dictionary<string, bool> { [name] = true } } },
+            ct);
+        if (existing.Any(n => n.Name == name))
+        {
+            return;
+        }
+
+        try
+        {
+            var created = await docker.Client.Networks.CreateNetworkAsync(
+                new NetworksCreateParameters
+                {
+                    Name = name,
+                    Driver = "bridge",
+                    Labels = new Dictionary<string, string> { [ManagedLabel] = "true" },
+                },
+                ct);
+            logger.NetworkCreated(name, created.ID);
+        }
+        catch (DockerApiException e) when (e.StatusCode == System.Net.HttpStatusCode.Conflict)
+        {
+            // Created concurrently by another deployment: that one is as good.
+        }
+        catch (DockerApiException e)
+        {
+            throw new ContainerRuntimeException(e.EngineMessage(), e);
+        }
+    }
+
+    private async Task<(bool Ok, string Reason)> ProbeAsync(ContainerInspectResponse container, string path, int port, CancellationToken ct)
+    {
+        var ip = container.NetworkSettings?.Networks?.Values.Select(n => n.IPAddress).FirstOrDefault(a => !string.IsNullOrEmpty(a));
+        if (ip is null)
+        {
+            return (false, "the container has no IP address yet");
+        }
+
+        var url = new UriBuilder("http", ip, port, path.StartsWith('/') ? path : "/" + path).Uri;
+        try
+        {
+            using var response = await _probe.GetAsync(url, HttpCompletionOption.ResponseHeadersRead, ct);
+            var code = (int)response.StatusCode;
+            var reason = $"GET {url.PathAndQuery} answered {code.ToString(CultureInfo.InvariantCulture)}";
+            return (code is >= 200 and < 400, reason);
+        }
+        catch (HttpRequestException e)
+        {
+            return (false, $"GET {url.PathAndQuery} failed: {e.Message}");
+        }
+        catch (TaskCanceledException) when (!ct.IsCancellationRequested)
+        {
+            return (false, $"GET {url.PathAndQuery} got no answer within {ProbeTimeout.TotalSeconds:0} s");
+        }
+    }
+
+    private ContainerHealth Healthy(string containerId, string reason)
+    {
+        logger.ContainerHealthy(containerId, reason);
+        return new ContainerHealth(ContainerHealthStatus.Healthy, reason, []);
+    }
+
+    private async Task<ContainerHealth> UnhealthyAsync(string containerId, string reason, CancellationToken ct)
+    {
+        logger.ContainerUnhealthy(containerId, reason);
+        return new ContainerHealth(ContainerHealthStatus.Unhealthy, reason, await LastLogLinesAsync(containerId, ct));
+    }
+
+    private async Task<IReadOnlyList<string>> LastLogLinesAsync(string containerId, CancellationToken ct)
+    {
+        try
+        {
+            var parameters = new ContainerLogsParameters
+            {
+                ShowStdout = true,
+                ShowStderr = true,
+                Tail = LogLinesKept.ToString(CultureInfo.InvariantCulture),
+            };
+            using var stream = await docker.Client.Containers.GetContainerLogsAsync(containerId, parameters, ct);
+            var text = new StringBuilder();
+            var buffer = new byte[8192];
+            while (true)
+            {
+                var read = await stream.ReadOutputAsync(buffer, 0, buffer.Length, ct);
+                if (read.EOF)
+                {
+                    break;
+                }
+
+                text.Append(Encoding.UTF8.GetString(buffer, 0, read.Count));
+            }
+
+            return text.ToString().Split('\n').Select(l => l.TrimEnd('\r')).Where(l => l.Length > 0).TakeLast(LogLinesKept).ToList();
+        }
+        catch (DockerApiException e) when (e.IsNotFound())
+        {
+            return [];
+        }
+    }
+
+    private async Task RemoveQuietlyAsync(string containerId)
+    {
+        try
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+            await docker.Client.Containers.RemoveContainerAsync(containerId, new ContainerRemoveParameters { Force = true }, timeout.Token);
+        }
+        catch (Exception e) when (e is DockerApiException or OperationCanceledException or HttpRequestException)
+        {
+            // Best effort: the original failure is the one worth reporting.
+        }
+    }
+
+    private static RestartPolicyKind ToDocker(CoreRestartPolicy policy) => policy switch
+    {
+        CoreRestartPolicy.UnlessStopped => RestartPolicyKind.UnlessStopped,
+        CoreRestartPolicy.Always => RestartPolicyKind.Always,
+        CoreRestartPolicy.OnFailure => RestartPolicyKind.OnFailure,
+        CoreRestartPolicy.No => RestartPolicyKind.No,
+        _ => throw new ArgumentOutOfRangeException(nameof(policy), policy, null),
+    };
+}

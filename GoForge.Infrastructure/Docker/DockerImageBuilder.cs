@@ -1,0 +1,147 @@
+using Docker.DotNet;
+using Docker.DotNet.Models;
+using GoForge.Core.Deployments;
+using Microsoft.Extensions.Logging;
+
+namespace GoForge.Infrastructure.Docker;
+
+/// <summary>Builds images with the engine's build API from a local context directory.</summary>
+public sealed class DockerImageBuilder(DockerClientProvider docker, ILogger<DockerImageBuilder> logger) : IImageBuilder
+{
+    public async Task<BuiltImage> BuildAsync(ImageBuildRequest request, IProgress<string> log, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(log);
+        var dockerfile = NormalizeDockerfilePath(request.DockerfilePath);
+        if (!File.Exists(Path.Combine(request.ContextDirectory, dockerfile)))
+        {
+            throw new ImageBuildException($"Cannot locate the Dockerfile '{dockerfile}' in the build context.");
+        }
+
+        logger.ImageBuilding(request.Tag, dockerfile);
+        await using var context = await BuildContextArchive.CreateAsync(request.ContextDirectory, dockerfile, ct);
+        var parameters = new ImageBuildParameters
+        {
+            Dockerfile = dockerfile,
+            Tags = [request.Tag],
+            BuildArgs = request.BuildArgs.ToDictionary(),
+            Labels = request.Labels.ToDictionary(),
+            Remove = true,
+            ForceRemove = true,
+        };
+
+        var messages = new BuildMessages(log);
+        try
+        {
+            await docker.Client.Images.BuildImageFromDockerfileAsync(parameters, context, null, null, messages, ct);
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            logger.ImageBuildCanceled(request.Tag);
+            throw;
+        }
+        catch (DockerApiException e)
+        {
+            var error = e.EngineMessage();
+            logger.ImageBuildFailed(request.Tag, error);
+            throw new ImageBuildException(error, e);
+        }
+
+        messages.Flush();
+        if (messages.Error is { } buildError)
+        {
+            logger.ImageBuildFailed(request.Tag, buildError);
+            throw new ImageBuildException(buildError);
+        }
+
+        ImageInspectResponse image;
+        try
+        {
+            image = await docker.Client.Images.InspectImageAsync(request.Tag, ct);
+        }
+        catch (DockerApiException e) when (e.IsNotFound())
+        {
+            // The stream ended without an error, yet nothing was tagged: the engine hung up mid-build.
+            const string Missing = "The build ended without an error, but the image was not tagged.";
+            logger.ImageBuildFailed(request.Tag, Missing);
+            throw new ImageBuildException(Missing, e);
+        }
+
+        logger.ImageBuilt(request.Tag, image.ID);
+        return new BuiltImage(image.ID, request.Tag);
+    }
+
+    /// <summary>The engine wants the Dockerfile as a forward-slash path inside the context; anything outside is refused.</summary>
+    private static string NormalizeDockerfilePath(string path)
+    {
+        var segments = path.Replace('\\', '/').Split('/', StringSplitOptions.RemoveEmptyEntries).Where(s => s != ".").ToList();
+        if (segments.Count == 0 || segments.Contains(".."))
+        {
+            throw new ImageBuildException($"The Dockerfile path '{path}' must name a file inside the build context.");
+        }
+
+        return string.Join('/', segments);
+    }
+
+    /// <summary>
+    /// Turns the engine's JSON messages into log lines, synchronously (a <see cref="Progress{T}"/> would post them after
+    /// the build returned). The stream field carries partial lines, so text is split on newlines here.
+    /// </summary>
+    private sealed class BuildMessages(IProgress<string> log) : IProgress<JSONMessage>
+    {
+        private readonly Lock _lock = new();
+        private string _partial = "";
+
+        public string? Error { get; private set; }
+
+        public void Report(JSONMessage value)
+        {
+            lock (_lock)
+            {
+                var error = value.Error?.Message;
+                if (!string.IsNullOrEmpty(error))
+                {
+                    Error ??= error.Trim();
+                    FlushLocked();
+                    log.Report(error.TrimEnd());
+                    return;
+                }
+
+                if (string.IsNullOrEmpty(value.Stream))
+                {
+                    if (!string.IsNullOrEmpty(value.Status))
+                    {
+                        log.Report(value.Status);
+                    }
+
+                    return;
+                }
+
+                var text = _partial + value.Stream;
+                var lines = text.Split('\n');
+                _partial = lines[^1];
+                foreach (var line in lines[..^1])
+                {
+                    log.Report(line.TrimEnd('\r'));
+                }
+            }
+        }
+
+        public void Flush()
+        {
+            lock (_lock)
+            {
+                FlushLocked();
+            }
+        }
+
+        private void FlushLocked()
+        {
+            if (_partial.Length > 0)
+            {
+                log.Report(_partial.TrimEnd('\r'));
+                _partial = "";
+            }
+        }
+    }
+}
