@@ -51,6 +51,7 @@ public static class DependencyInjection
             .ValidateOnStart();
         services.AddSingleton<DockerClientProvider>();
         services.AddGitClient();
+        services.AddDockerAdapters();
         services.AddSingleton<IEngineStatusProbe, DockerEngineStatusProbe>();
         return builder;
     }
