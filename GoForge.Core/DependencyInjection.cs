@@ -44,6 +44,8 @@ public static class DependencyInjection
         services.AddSingleton<IValidateOptions<DeploymentOptions>, DeploymentOptionsValidator>();
         services.AddSingleton<DeploymentSignal>();
         services.AddSingleton<DeploymentStates>();
+        services.AddSingleton<DeploymentCancellations>();
+        services.AddSingleton<IDeploymentRunner, DeploymentRunner>();
         services.AddSingleton<DeploymentService>();
         return builder;
     }

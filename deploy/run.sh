@@ -101,6 +101,7 @@ if [[ -z ${ConnectionStrings__GoForge:-} ]]; then
 fi
 choose_docker_endpoint
 export GoForge__DataPath=$data
+export GoForge__Deployments__WorkDirectory=$data/work
 
 cd "$repo"
 exec dotnet run --project GoForge.Web -c Release -- --urls http://127.0.0.1:5080 "$@"

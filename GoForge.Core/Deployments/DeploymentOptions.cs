@@ -18,6 +18,9 @@ public sealed class DeploymentOptions
     /// <summary>Longest starting the container and waiting for it to be healthy may take. Default 5 minutes.</summary>
     public TimeSpan DeployTimeout { get; set; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>Where repositories are cloned, one folder per deployment, removed when it ends. Default <c>~/.goforge/work</c>.</summary>
+    public string WorkDirectory { get; set; } = Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".goforge", "work");
+
     /// <summary>How often the worker looks at the queue when nothing woke it (another panel may have queued). Default 30 s.</summary>
     public TimeSpan IdlePollInterval { get; set; } = TimeSpan.FromSeconds(30);
 }

@@ -14,6 +14,7 @@ public sealed partial class DeploymentService(
     IDeploymentRepository deployments,
     DeploymentStates states,
     DeploymentSignal signal,
+    DeploymentCancellations cancellations,
     ApplicationService applications,
     ProjectAccess access,
     IAuditLog audit,
@@ -110,6 +111,7 @@ public sealed partial class DeploymentService(
         var result = await states.TransitionAsync(deploymentId, DeploymentTrigger.Cancel, request, ct);
         if (result.IsSuccess)
         {
+            cancellations.Cancel(deploymentId);
             await audit.RecordAsync(time, actor, AuditActions.DeploymentCanceled, $"application:{app.Value.Slug}", deploymentId.ToString(), ct);
         }
 

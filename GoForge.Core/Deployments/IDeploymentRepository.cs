@@ -25,6 +25,15 @@ public interface IDeploymentRepository
     /// <summary>1 for the next deployment the worker takes; null when the deployment is not pending.</summary>
     Task<int?> QueuePositionAsync(Guid id, CancellationToken ct = default);
 
+    /// <summary>Records the commit that was cloned.</summary>
+    Task RecordCommitAsync(Guid id, ClonedCommit commit, CancellationToken ct = default);
+
+    /// <summary>Records the built image's tag and the started container's id (either may be null to leave it).</summary>
+    Task RecordArtifactsAsync(Guid id, string? imageTag, string? containerId, CancellationToken ct = default);
+
+    /// <summary>The application's deployments in Running.</summary>
+    Task<IReadOnlyList<Deployment>> ListRunningAsync(Guid applicationId, CancellationToken ct = default);
+
     /// <summary>Pending deployments, oldest first, whose application has no active deployment.</summary>
     Task<IReadOnlyList<Guid>> ListRunnableAsync(int limit, CancellationToken ct = default);
 

@@ -145,6 +145,37 @@ internal sealed class DeploymentRepository(NpgsqlDataSource dataSource) : IDeplo
         return (await conn.QueryAsync<Guid>(new CommandDefinition(sql, new { limit = Math.Clamp(limit, 1, 100) }, cancellationToken: ct))).AsList();
     }
 
+    public async Task RecordCommitAsync(Guid id, ClonedCommit commit, CancellationToken ct = default)
+    {
+        const string sql = "UPDATE deployments SET commit_sha = @sha, commit_message = @message, commit_author = @author WHERE id = @id";
+        await using var conn = await dataSource.OpenConnectionAsync(ct);
+        await conn.ExecuteAsync(new CommandDefinition(sql, new
+        {
+            id,
+            sha = commit.Sha,
+            message = commit.Message.Length > 2000 ? commit.Message[..2000] : commit.Message,
+            author = commit.Author,
+        }, cancellationToken: ct));
+    }
+
+    public async Task RecordArtifactsAsync(Guid id, string? imageTag, string? containerId, CancellationToken ct = default)
+    {
+        const string sql = """
+            UPDATE deployments SET image_tag = COALESCE(@imageTag, image_tag), container_id = COALESCE(@containerId, container_id)
+            WHERE id = @id
+            """;
+        await using var conn = await dataSource.OpenConnectionAsync(ct);
+        await conn.ExecuteAsync(new CommandDefinition(sql, new { id, imageTag, containerId }, cancellationToken: ct));
+    }
+
+    public async Task<IReadOnlyList<Deployment>> ListRunningAsync(Guid applicationId, CancellationToken ct = default)
+    {
+        const string sql = $"SELECT {Columns} FROM deployments WHERE application_id = @applicationId AND state = 'running' ORDER BY created_at, id";
+        await using var conn = await dataSource.OpenConnectionAsync(ct);
+        var rows = await conn.QueryAsync<DeploymentRow>(new CommandDefinition(sql, new { applicationId }, cancellationToken: ct));
+        return rows.Select(r => r.ToDeployment()).ToList();
+    }
+
     public async Task<IReadOnlyList<Guid>> ListActiveAsync(CancellationToken ct = default)
     {
         const string sql = "SELECT id FROM deployments WHERE state IN ('cloning', 'building', 'deploying') ORDER BY created_at, id";

@@ -73,7 +73,7 @@ public sealed class ApplicationFormTests : GoForgeTestContext
             .Add(c => c.OnSubmit, (ApplicationInput input) => submitted = input));
 
         form.Fill("app-name", "Café Backend");
-        Assert.Equal("Slug: cafe-backend", form.MessageUnder("app-name"));
+        form.WaitForAssertion(() => Assert.Equal("Slug: cafe-backend", form.MessageUnder("app-name")), WaitTimeout);
 
         form.Fill("app-git-url", "https://git.example.com/acme/cafe.git");
         form.WaitForElement("[data-testid=save-application]", WaitTimeout).Click();

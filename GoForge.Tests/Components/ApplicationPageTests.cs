@@ -91,7 +91,7 @@ public sealed class ApplicationPageTests : GoForgeTestContext
         dialogs.WaitForElement("[data-testid=confirm-delete-name]", WaitTimeout);
         Assert.True(dialogs.WaitForElement("[data-testid=confirm-delete]", WaitTimeout).HasAttribute("disabled"));
         dialogs.Fill("confirm-delete-name", "api");
-        dialogs.WaitForElement("[data-testid=confirm-delete]", WaitTimeout).Click();
+        dialogs.WaitForElement("[data-testid=confirm-delete]:not([disabled])", WaitTimeout).Click();
 
         var navigation = Services.GetRequiredService<NavigationManager>();
         page.WaitForAssertion(() => Assert.EndsWith($"/projects/{shop.Id}?env={production.Id}", navigation.Uri, StringComparison.Ordinal), WaitTimeout);

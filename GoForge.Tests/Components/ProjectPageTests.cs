@@ -108,7 +108,7 @@ public sealed class ProjectPageTests : GoForgeTestContext
 
         page.WaitForElement("[data-testid=new-environment]", WaitTimeout).Click();
         dialogs.Fill("environment-name", "Staging Two");
-        Assert.Equal("Slug: staging-two", dialogs.MessageUnder("environment-name"));
+        dialogs.WaitForAssertion(() => Assert.Equal("Slug: staging-two", dialogs.MessageUnder("environment-name")), WaitTimeout);
         dialogs.WaitForElement("[data-testid=save-environment]", WaitTimeout).Click();
 
         page.WaitForAssertion(() => Assert.Contains("Applications in Staging Two", page.WaitForElement("h2", WaitTimeout).TextContent, StringComparison.Ordinal), WaitTimeout);
@@ -128,7 +128,7 @@ public sealed class ProjectPageTests : GoForgeTestContext
         dialogs.Fill("confirm-delete-name", "shop");
         Assert.True(dialogs.WaitForElement("[data-testid=confirm-delete]", WaitTimeout).HasAttribute("disabled"));
         dialogs.Fill("confirm-delete-name", "Shop");
-        dialogs.WaitForElement("[data-testid=confirm-delete]", WaitTimeout).Click();
+        dialogs.WaitForElement("[data-testid=confirm-delete]:not([disabled])", WaitTimeout).Click();
 
         var navigation = Services.GetRequiredService<NavigationManager>();
         page.WaitForAssertion(() => Assert.EndsWith("/projects", navigation.Uri, StringComparison.Ordinal), WaitTimeout);

@@ -31,7 +31,7 @@ public sealed class ProjectsPageTests : GoForgeTestContext
 
         page.WaitForElement("[data-testid=new-project]", WaitTimeout).Click();
         dialogs.Fill("project-name", "Web Shop");
-        Assert.Equal("Slug: web-shop", dialogs.MessageUnder("project-name"));
+        dialogs.WaitForAssertion(() => Assert.Equal("Slug: web-shop", dialogs.MessageUnder("project-name")), WaitTimeout);
         dialogs.Fill("project-description", "Storefront and its API");
         dialogs.WaitForElement("[data-testid=create-project]", WaitTimeout).Click();
 

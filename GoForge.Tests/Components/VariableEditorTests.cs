@@ -40,7 +40,7 @@ public sealed class VariableEditorTests : GoForgeTestContext
         Assert.Contains(_store.Audit, e => e.Action == AuditActions.SecretRevealed && e.Detail == "API_TOKEN");
 
         RowOf(editor, "API_TOKEN").QuerySelector("[data-testid=hide-variable]")!.Click();
-        Assert.DoesNotContain(SecretValue, editor.Markup, StringComparison.Ordinal);
+        editor.WaitForAssertion(() => Assert.DoesNotContain(SecretValue, editor.Markup, StringComparison.Ordinal), WaitTimeout);
     }
 
     [Fact]

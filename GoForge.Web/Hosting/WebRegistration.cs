@@ -61,6 +61,9 @@ public static class WebRegistration
         services.Configure<ForwardedHeadersOptions>(forwarded =>
             forwarded.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto);
         services.AddHostedService<SetupLinkAnnouncer>();
+
+        // The deployment worker runs inside the panel process.
+        services.AddHostedService<GoForge.Core.Deployments.DeploymentWorker>();
         return builder;
     }
 
