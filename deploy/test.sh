@@ -17,7 +17,12 @@ cd "$repo"
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 status=0
-dotnet test GoForge.sln -c Release --logger "console;verbosity=normal" "$@" 2>&1 | tee "$log" || status=$?
+# Benchmarks print figures and run only when asked for (--filter Category=Benchmark).
+filter=(--filter "Category!=Benchmark")
+for arg in "$@"; do
+  if [[ $arg == --filter* ]]; then filter=(); fi
+done
+dotnet test GoForge.sln -c Release --logger "console;verbosity=normal" "${filter[@]}" "$@" 2>&1 | tee "$log" || status=$?
 # One plain closing line, "N passed, N failed", summed over the summaries dotnet test prints per test assembly.
 read -r passed failed skipped < <(awk '
   /^ +Passed: [0-9]+$/ {p += $2}

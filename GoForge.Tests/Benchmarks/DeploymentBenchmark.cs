@@ -1,0 +1,185 @@
+using System.Diagnostics;
+using GoForge.Core.Deployments;
+using GoForge.Core.Identity;
+using GoForge.Core.Projects;
+using GoForge.Tests.Git;
+using GoForge.Tests.Harness;
+using GoForge.Tests.Support;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Xunit.Abstractions;
+
+namespace GoForge.Tests.Benchmarks;
+
+/// <summary>
+/// Figures, not assertions (excluded from the default run): GoForge's Pending → Running time against the same
+/// work done by hand with the same adapters, a no-change redeploy, and enqueue → worker pick-up. Run with
+/// <c>bash deploy/test.sh --filter Category=Benchmark</c> (see docs/benchmarks.md).
+/// </summary>
+[Trait("Category", "Benchmark")]
+[Collection(PostgresCollection.Name)]
+public sealed class DeploymentBenchmark(PostgresFixture postgres, DockerFixture docker, ITestOutputHelper output) : IClassFixture<DockerFixture>, IAsyncLifetime
+{
+    private const int Runs = 5;
+    private readonly string _root = Directory.CreateTempSubdirectory("goforge-bench-").FullName;
+    private TestHost _host = null!;
+    private Actor _owner = null!;
+    private Guid _appId;
+
+    public async Task InitializeAsync()
+    {
+        _host = await TestHost.StartAsync(postgres, "bench", new Dictionary<string, string?>
+        {
+            ["GoForge:Docker:Endpoint"] = docker.Endpoint.ToString(),
+            ["GoForge:Deployments:WorkDirectory"] = Path.Combine(_root, "work"),
+        });
+        _owner = Actor.From(await TestUsers.CreateAsync(_host));
+        var project = (await _host.Get<ProjectService>().CreateAsync(_owner, new ProjectInput("Bench", null))).Value!;
+        var environment = (await _host.Get<EnvironmentService>().ListAsync(_owner, project.Id)).Value![0];
+        var source = Path.Combine(_root, "src");
+        Directory.CreateDirectory(source);
+        File.Copy(BusyboxImage.BusyboxPath, Path.Combine(source, "busybox"));
+        File.WriteAllText(Path.Combine(source, "Dockerfile"), """
+            FROM scratch
+            COPY busybox /bin/busybox
+            RUN ["/bin/busybox", "--install", "-s", "/bin"]
+            CMD ["/bin/sh", "-c", "mkdir -p /www && echo hello > /www/index.html && exec httpd -f -p 8080 -h /www"]
+            """);
+        GitCli.Run(source, "init", "-q", "-b", "main");
+        GitCli.Run(source, "add", "-A");
+        GitCli.Run(source, "-c", "user.name=Bench", "-c", "user.email=bench@example.com", "commit", "-q", "-m", "bench");
+        GitCli.Run(_root, "clone", "-q", "--bare", source, Path.Combine(_root, "app.git"));
+        _appId = (await _host.Get<ApplicationService>().CreateAsync(_owner, environment.Id, new ApplicationInput
+        {
+            Name = "bench", GitUrl = Path.Combine(_root, "app.git"), ContainerPort = 8080, HealthCheckPath = "/",
+        })).Value!.Id;
+    }
+
+    public async Task DisposeAsync()
+    {
+        var runtime = _host.Get<IContainerRuntime>();
+        foreach (var id in await runtime.ListContainersAsync(new Dictionary<string, string> { ["goforge.bench"] = "true" }))
+        {
+            await runtime.StopAndRemoveAsync(id);
+        }
+
+        foreach (var id in await runtime.ListContainersAsync(new Dictionary<string, string> { ["goforge.app"] = _appId.ToString() }))
+        {
+            await runtime.StopAndRemoveAsync(id);
+        }
+
+        await _host.DisposeAsync();
+        Directory.Delete(_root, recursive: true);
+    }
+
+    [Fact]
+    public async Task Pipeline_overhead_redeploy_and_pickup_latency()
+    {
+        var goforge = new List<double>();
+        var byHand = new List<double>();
+        for (var i = 0; i < Runs; i++)
+        {
+            byHand.Add(await ByHandAsync(i));
+            goforge.Add(await GoForgeAsync());
+        }
+
+        var pickup = await PickupLatencyAsync();
+        var medianGoForge = Median(goforge);
+        var medianByHand = Median(byHand);
+        output.WriteLine($"runs: {Runs} (first of each is a cold build cache; later ones are no-change redeploys)");
+        output.WriteLine($"GoForge Pending->Running  median {medianGoForge:F0} ms  [{string.Join(", ", goforge.Select(v => v.ToString("F0")))}]");
+        output.WriteLine($"by hand clone+build+run   median {medianByHand:F0} ms  [{string.Join(", ", byHand.Select(v => v.ToString("F0")))}]");
+        output.WriteLine($"overhead ratio            {medianGoForge / medianByHand:F2}  (target <= 1.10)");
+        output.WriteLine($"no-change redeploy        median {Median(goforge.Skip(1).ToList()):F0} ms  (target < 3000)");
+        output.WriteLine($"enqueue -> pick-up        median {Median(pickup):F1} ms  [{string.Join(", ", pickup.Select(v => v.ToString("F1")))}]  (target < 50)");
+        Assert.Equal(Runs, goforge.Count);
+    }
+
+    private async Task<double> GoForgeAsync()
+    {
+        var queued = (await _host.Get<DeploymentService>().EnqueueAsync(_owner, _appId)).Value!;
+        var started = (await _host.Get<DeploymentStates>().TransitionAsync(queued.Id, DeploymentTrigger.Start, TransitionRequest.System())).Value!;
+        await _host.Get<IDeploymentRunner>().RunAsync(started, CancellationToken.None);
+
+        // Pending -> Running from the recorded transitions; retiring the previous container happens after Running.
+        var history = await _host.Get<IDeploymentRepository>().ListTransitionsAsync(queued.Id);
+        var pending = history.First(h => h.To == DeploymentState.Pending).OccurredAt;
+        var running = history.Single(h => h.To == DeploymentState.Running).OccurredAt;
+        return (running - pending).TotalMilliseconds;
+    }
+
+    private async Task<double> ByHandAsync(int run)
+    {
+        var target = Path.Combine(_root, "hand", run.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        var runtime = _host.Get<IContainerRuntime>();
+        var clock = Stopwatch.StartNew();
+        await _host.Get<IGitClient>().CloneAsync(new GitCloneRequest(Path.Combine(_root, "app.git"), "main", null, target, null), null, CancellationToken.None);
+        var tag = $"goforge-bench/hand:{run}";
+        await _host.Get<IImageBuilder>().BuildAsync(new ImageBuildRequest(target, "Dockerfile", tag, new Dictionary<string, string>(),
+            new Dictionary<string, string> { ["goforge.bench"] = "true" }), new Progress<string>(), CancellationToken.None);
+        var id = await runtime.CreateAndStartAsync(new ContainerSpec
+        {
+            Name = $"goforge-bench-{Guid.NewGuid():N}"[..30],
+            Image = tag,
+            Network = "goforge-bench",
+            ContainerPort = 8080,
+            Labels = new Dictionary<string, string> { ["goforge.bench"] = "true" },
+        }, CancellationToken.None);
+        var health = await runtime.WaitHealthyAsync(id, "/", 8080, TimeSpan.FromSeconds(30), CancellationToken.None);
+        clock.Stop();
+        Assert.True(health.IsHealthy);
+
+        // Like GoForge's figure, the clock stops when the new container is healthy; the removal is not counted.
+        await runtime.StopAndRemoveAsync(id);
+        return clock.Elapsed.TotalMilliseconds;
+    }
+
+    private async Task<List<double>> PickupLatencyAsync()
+    {
+        var runner = new TimingRunner(_host.Get<DeploymentStates>());
+        var worker = new DeploymentWorker(_host.Get<IDeploymentRepository>(), _host.Get<DeploymentStates>(), _host.Get<DeploymentSignal>(), runner,
+            Options.Create(new DeploymentOptions { IdlePollInterval = TimeSpan.FromSeconds(30) }), NullLogger<DeploymentWorker>.Instance);
+        await worker.StartAsync(CancellationToken.None);
+        var latencies = new List<double>();
+        try
+        {
+            for (var i = 0; i < 10; i++)
+            {
+                runner.Next = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                runner.Done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                var clock = Stopwatch.StartNew();
+                await _host.Get<DeploymentService>().EnqueueAsync(_owner, _appId);
+                await runner.Next.Task.WaitAsync(TimeSpan.FromSeconds(30));
+                latencies.Add(clock.Elapsed.TotalMilliseconds);
+                await runner.Done.Task.WaitAsync(TimeSpan.FromSeconds(30));
+            }
+        }
+        finally
+        {
+            await worker.StopAsync(CancellationToken.None);
+        }
+
+        return latencies;
+    }
+
+    private static double Median(List<double> values)
+    {
+        var sorted = values.Order().ToList();
+        return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[(sorted.Count / 2) - 1] + sorted[sorted.Count / 2]) / 2;
+    }
+
+    /// <summary>Marks the moment the worker hands a deployment over, then ends it at once so the next one can run.</summary>
+    private sealed class TimingRunner(DeploymentStates states) : IDeploymentRunner
+    {
+        public TaskCompletionSource Next { get; set; } = new();
+
+        public TaskCompletionSource Done { get; set; } = new();
+
+        public async Task RunAsync(Deployment deployment, CancellationToken ct)
+        {
+            Next.TrySetResult();
+            await states.TransitionAsync(deployment.Id, DeploymentTrigger.Fail, TransitionRequest.System("benchmark: pick-up only"), ct);
+            Done.TrySetResult();
+        }
+    }
+}
