@@ -7,30 +7,15 @@ using Microsoft.Playwright;
 namespace GoForge.Tests.Browser;
 
 [Collection(PostgresCollection.Name)]
-public sealed class ProjectsBrowserTests(BrowserFixture browser, PostgresFixture postgres) : IClassFixture<BrowserFixture>, IAsyncLifetime
+public sealed class ProjectsBrowserTests(BrowserFixture browser, PostgresFixture postgres)
+    : BrowserTest(browser, postgres, "projectsui"), IClassFixture<BrowserFixture>
 {
     private const string Secret = "s3cr3t-in-the-browser";
-
-    private GoForgeApp _app = null!;
-    private IBrowserContext _context = null!;
-
-    public async Task InitializeAsync()
-    {
-        _app = await GoForgeApp.StartAsync(postgres, "projectsui", kestrel: true);
-        _context = await browser.Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = _app.Address.ToString() });
-        _context.SetDefaultTimeout((float)Wait.DefaultTimeout.TotalMilliseconds);
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _context.CloseAsync();
-        await _app.DisposeAsync();
-    }
 
     [Fact]
     public async Task A_member_creates_a_project_an_environment_and_an_application_then_pastes_variables_whose_secrets_stay_masked()
     {
-        var member = await _app.CreateUserAsync();
+        var member = await App.CreateUserAsync();
         var page = await SignInAsync(member.Login, "/projects");
         await page.Locator("[data-testid=projects-empty]").WaitForAsync();
 
@@ -53,17 +38,17 @@ public sealed class ProjectsBrowserTests(BrowserFixture browser, PostgresFixture
         await page.ClickAsync("[data-testid=save-application]");
         await page.GetByText("remote helpers like ext:: are refused").WaitForAsync();
         await page.GetByText("A port is a number from 1 to 65535.").WaitForAsync();
-        var projects = await _app.Get<ProjectService>().ListAsync(Actor.From(member));
+        var projects = await App.Get<ProjectService>().ListAsync(Actor.From(member));
         Assert.Equal(0, Assert.Single(projects).ApplicationCount);
 
         await page.FillAsync("[data-testid=app-git-url]", "https://git.example.com/acme/shop.git");
         await page.FillAsync("[data-testid=app-port]", "8080");
         await page.ClickAsync("[data-testid=save-application]");
         await page.Locator("[data-testid=application-tabs]").WaitForAsync();
-        var project = Assert.Single(await _app.Get<ProjectService>().ListAsync(Actor.From(member)));
-        var environments = (await _app.Get<EnvironmentService>().ListAsync(Actor.From(member), project.Project.Id)).Value!;
+        var project = Assert.Single(await App.Get<ProjectService>().ListAsync(Actor.From(member)));
+        var environments = (await App.Get<EnvironmentService>().ListAsync(Actor.From(member), project.Project.Id)).Value!;
         Assert.Equal(["production", "Staging"], environments.Select(e => e.Name));
-        var apps = (await _app.Get<ApplicationService>().ListAsync(Actor.From(member), environments[1].Id)).Value!;
+        var apps = (await App.Get<ApplicationService>().ListAsync(Actor.From(member), environments[1].Id)).Value!;
         Assert.Equal(("api", "https://git.example.com/acme/shop.git", 8080), (Assert.Single(apps).Name, apps[0].GitUrl, apps[0].ContainerPort));
 
         await page.GetByRole(AriaRole.Tab, new() { Name = "Environment" }).ClickAsync();
@@ -88,20 +73,9 @@ public sealed class ProjectsBrowserTests(BrowserFixture browser, PostgresFixture
     [Fact]
     public async Task A_guessed_project_address_says_no_such_project()
     {
-        var member = await _app.CreateUserAsync();
+        var member = await App.CreateUserAsync();
         var page = await SignInAsync(member.Login, $"/projects/{Guid.NewGuid()}");
 
         await page.GetByRole(AriaRole.Heading, new() { Name = "No such project" }).WaitForAsync();
-    }
-
-    private async Task<IPage> SignInAsync(string login, string returnUrl)
-    {
-        var page = await _context.NewPageAsync();
-        await page.GotoAsync(returnUrl);
-        await page.FillAsync("#login", login);
-        await page.FillAsync("#password", TestUsers.Password);
-        await page.ClickAsync("button[type=submit]");
-        await page.Locator("[data-interactive=true]").WaitForAsync();
-        return page;
     }
 }

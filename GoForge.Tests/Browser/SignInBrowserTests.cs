@@ -6,32 +6,15 @@ using Microsoft.Playwright;
 namespace GoForge.Tests.Browser;
 
 [Collection(PostgresCollection.Name)]
-public sealed class SignInBrowserTests(BrowserFixture browser, PostgresFixture postgres) : IClassFixture<BrowserFixture>, IAsyncLifetime
+public sealed class SignInBrowserTests(BrowserFixture browser, PostgresFixture postgres)
+    : BrowserTest(browser, postgres, "browser"), IClassFixture<BrowserFixture>
 {
-    private static readonly float Timeout = (float)Wait.DefaultTimeout.TotalMilliseconds;
-
-    private GoForgeApp _app = null!;
-    private IBrowserContext _context = null!;
-
-    public async Task InitializeAsync()
-    {
-        _app = await GoForgeApp.StartAsync(postgres, "browser", kestrel: true);
-        _context = await browser.Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = _app.Address.ToString() });
-        _context.SetDefaultTimeout(Timeout);
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _context.CloseAsync();
-        await _app.DisposeAsync();
-    }
-
     [Fact]
     public async Task First_admin_made_from_the_setup_link_signs_in_and_sees_the_live_dashboard()
     {
-        var page = await _context.NewPageAsync();
+        var page = await Context.NewPageAsync();
 
-        await page.GotoAsync((await _app.SetupLinkAsync()).ToString());
+        await page.GotoAsync((await App.SetupLinkAsync()).ToString());
         await page.FillAsync("#login", "founder");
         await page.FillAsync("#display-name", "Ada Founder");
         await page.FillAsync("#password", TestUsers.Password);
@@ -50,17 +33,17 @@ public sealed class SignInBrowserTests(BrowserFixture browser, PostgresFixture p
 
         // The theme toggle only works over a live, authenticated circuit: it proves the hub is connected.
         await WaitForCircuitAsync(page);
-        var founder = (await _app.Get<IUserRepository>().GetByLoginAsync("founder"))!;
+        var founder = (await App.Get<IUserRepository>().GetByLoginAsync("founder"))!;
         await page.ClickAsync("[data-testid=theme-toggle]");
-        await Wait.UntilAsync(async () => (await _app.Get<IUserRepository>().GetByIdAsync(founder.Id))!.Theme != ThemePreference.System,
+        await Wait.UntilAsync(async () => (await App.Get<IUserRepository>().GetByIdAsync(founder.Id))!.Theme != ThemePreference.System,
             "the theme choice to be saved");
     }
 
     [Fact]
     public async Task Wrong_password_in_the_browser_shows_the_message_and_stays_on_sign_in()
     {
-        var user = await _app.CreateUserAsync();
-        var page = await _context.NewPageAsync();
+        var user = await App.CreateUserAsync();
+        var page = await Context.NewPageAsync();
 
         await page.GotoAsync("/");
         await page.WaitForURLAsync("**/login?ReturnUrl=*");
@@ -76,8 +59,8 @@ public sealed class SignInBrowserTests(BrowserFixture browser, PostgresFixture p
     [Fact]
     public async Task Signing_out_from_the_user_menu_returns_to_sign_in_and_the_dashboard_is_closed()
     {
-        var user = await _app.CreateUserAsync(UserRole.Admin);
-        var page = await _context.NewPageAsync();
+        var user = await App.CreateUserAsync(UserRole.Admin);
+        var page = await Context.NewPageAsync();
         await page.GotoAsync("/login");
         await page.FillAsync("#login", user.Login);
         await page.FillAsync("#password", TestUsers.Password);
