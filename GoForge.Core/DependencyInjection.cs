@@ -45,6 +45,8 @@ public static class DependencyInjection
         services.AddSingleton<DeploymentSignal>();
         services.AddSingleton<DeploymentStates>();
         services.AddSingleton<DeploymentCancellations>();
+        services.AddSingleton<DeploymentFeed>();
+        services.AddSingleton<ImageRetention>();
         services.AddSingleton<IDeploymentRunner, DeploymentRunner>();
         services.AddSingleton<DeploymentService>();
         return builder;

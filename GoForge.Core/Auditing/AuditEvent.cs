@@ -50,6 +50,7 @@ public static class AuditActions
     public const string SecretKeyRotated = "secrets.key_rotated";
     public const string DeploymentQueued = "deployment.queued";
     public const string DeploymentCanceled = "deployment.canceled";
+    public const string DeploymentRollbackQueued = "deployment.rollback_queued";
 }
 
 public interface IAuditLog

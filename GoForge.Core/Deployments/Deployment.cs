@@ -20,6 +20,9 @@ public enum DeploymentTrigger
 {
     /// <summary>The worker picked the deployment up.</summary>
     Start,
+
+    /// <summary>The worker picked up a rollback: its image exists already, so clone and build are skipped.</summary>
+    StartFromImage,
     CloneSucceeded,
     BuildSucceeded,
 

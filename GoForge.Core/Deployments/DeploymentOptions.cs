@@ -23,6 +23,9 @@ public sealed class DeploymentOptions
 
     /// <summary>How often the worker looks at the queue when nothing woke it (another panel may have queued). Default 30 s.</summary>
     public TimeSpan IdlePollInterval { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Images kept per application for rollbacks: the running one and the newest others that served (default 3).</summary>
+    public int KeepImages { get; set; } = 3;
 }
 
 internal sealed class DeploymentOptionsValidator : IValidateOptions<DeploymentOptions>
@@ -38,6 +41,11 @@ internal sealed class DeploymentOptionsValidator : IValidateOptions<DeploymentOp
         if (options.DeployTimeout < TimeSpan.FromSeconds(5))
         {
             failures.Add($"{DeploymentOptions.SectionName}:{nameof(DeploymentOptions.DeployTimeout)} must be at least 5 seconds.");
+        }
+
+        if (options.KeepImages is < 1 or > 50)
+        {
+            failures.Add($"{DeploymentOptions.SectionName}:{nameof(DeploymentOptions.KeepImages)} must be between 1 and 50.");
         }
 
         if (options.IdlePollInterval < TimeSpan.FromMilliseconds(100))

@@ -20,6 +20,8 @@ public sealed class DeploymentRunner(
     IGitClient git,
     IImageBuilder images,
     IContainerRuntime containers,
+    ImageRetention retention,
+    DeploymentFeed feed,
     IOptions<DeploymentOptions> options,
     TimeProvider time) : IDeploymentRunner
 {
@@ -28,7 +30,7 @@ public sealed class DeploymentRunner(
         var settings = options.Value;
         using var cancel = cancellations.Register(deployment.Id, ct);
         var workDirectory = Path.Combine(settings.WorkDirectory, deployment.Id.ToString("N"));
-        var log = new DeploymentLog(deployments, deployment.Id, time);
+        var log = new DeploymentLog(deployments, feed, deployment, time);
         try
         {
             var app = await applications.GetAsync(deployment.ApplicationId, cancel.Token);
@@ -42,14 +44,24 @@ public sealed class DeploymentRunner(
 
             var vars = await variables.ListAsync(app.Id, cancel.Token);
             log.Masker = new SecretMasker(vars.Where(v => v.IsSecret).Select(v => v.Value));
-            var tag = $"goforge/{app.Slug}:{deployment.Id:N}";
-            var built = await CloneAndBuildAsync(deployment, app, vars, tag, workDirectory, log, settings, cancel);
-            if (!built)
+            string tag;
+            if (deployment.RollbackOf is { } target && deployment.ImageTag is { } kept)
             {
-                return;
+                // A rollback: the image of an earlier deployment is started again through the same deploy step.
+                await log.WriteAsync($"Rolling back to deployment {target} (image {kept})");
+                tag = kept;
+            }
+            else
+            {
+                tag = $"goforge/{app.Slug}:{deployment.Id:N}";
+                if (!await CloneAndBuildAsync(deployment, app, vars, tag, workDirectory, log, settings, cancel))
+                {
+                    return;
+                }
             }
 
             await DeployAsync(deployment, app, environment, project, vars, tag, log, settings, cancel);
+            await retention.PruneAsync(app, log.WriteAsync, CancellationToken.None);
         }
         catch (OperationCanceledException) when (cancel.IsCancellationRequested && !ct.IsCancellationRequested)
         {
@@ -164,7 +176,11 @@ public sealed class DeploymentRunner(
         await log.WriteAsync("Healthy: the new container serves now.");
         foreach (var old in previous)
         {
-            await states.TransitionAsync(old.Id, DeploymentTrigger.Supersede, TransitionRequest.System($"replaced by {deployment.Id}"), CancellationToken.None);
+            // A rollback's predecessor is RolledBack; any other's is Superseded. Either way its container goes.
+            _ = deployment.Source == DeploymentSource.Rollback
+                ? await states.TransitionAsync(old.Id, DeploymentTrigger.RollBack,
+                    TransitionRequest.System($"rolled back by {deployment.Id}") with { RollbackTargetExists = true }, CancellationToken.None)
+                : await states.TransitionAsync(old.Id, DeploymentTrigger.Supersede, TransitionRequest.System($"replaced by {deployment.Id}"), CancellationToken.None);
             if (old.ContainerId is { } oldContainer)
             {
                 await containers.StopAndRemoveAsync(oldContainer, CancellationToken.None);
@@ -203,14 +219,18 @@ public sealed class DeploymentRunner(
     }
 
     /// <summary>
-    /// Masks and stores one deployment's log lines in order. Every write, direct or from a progress callback, goes
-    /// through one chain, so lines keep their order and never race for a line number. A failed write loses that
-    /// line, never the deployment.
+    /// Masks, stores and publishes one deployment's log lines in order. Lines written while a write is on its way
+    /// are stored together in the next one (one round trip per batch, not per line), so a chatty build does not
+    /// wait on the database. <see cref="WriteAsync"/> completes once its line is stored. A failed write loses those
+    /// lines, never the deployment.
     /// </summary>
-    private sealed class DeploymentLog(IDeploymentRepository repository, Guid deploymentId, TimeProvider time)
+    private sealed class DeploymentLog(IDeploymentRepository repository, DeploymentFeed feed, Deployment deployment, TimeProvider time)
     {
+        private const int MaxBatch = 1000;
         private readonly Lock _gate = new();
-        private Task _tail = Task.CompletedTask;
+        private readonly List<string> _pending = [];
+        private TaskCompletionSource? _pendingStored;
+        private bool _writing;
 
         public SecretMasker Masker { get; set; } = SecretMasker.None;
 
@@ -219,22 +239,58 @@ public sealed class DeploymentRunner(
             var masked = Masker.Apply(line);
             lock (_gate)
             {
-                _tail = _tail.ContinueWith(async _ =>
+                _pending.Add(masked);
+                _pendingStored ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                var stored = _pendingStored.Task;
+                if (!_writing)
                 {
-                    try
-                    {
-                        await repository.AppendLogAsync(deploymentId, [masked], time.GetUtcNow(), CancellationToken.None);
-                    }
-                    catch (Exception e) when (e is not OutOfMemoryException)
-                    {
-                        // Logging must not fail a deployment.
-                    }
-                }, TaskScheduler.Default).Unwrap();
-                return _tail;
+                    _writing = true;
+                    _ = Task.Run(WriteBatchesAsync);
+                }
+
+                return stored;
             }
         }
 
         public IProgress<string> Progress() => new LogProgress(this);
+
+        private async Task WriteBatchesAsync()
+        {
+            while (true)
+            {
+                List<string> batch;
+                TaskCompletionSource? stored = null;
+                lock (_gate)
+                {
+                    if (_pending.Count == 0)
+                    {
+                        _writing = false;
+                        return;
+                    }
+
+                    var take = Math.Min(MaxBatch, _pending.Count);
+                    batch = _pending.GetRange(0, take);
+                    _pending.RemoveRange(0, take);
+                    if (_pending.Count == 0)
+                    {
+                        stored = _pendingStored;
+                        _pendingStored = null;
+                    }
+                }
+
+                try
+                {
+                    var lines = await repository.AppendLogAsync(deployment.Id, batch, time.GetUtcNow(), CancellationToken.None);
+                    feed.Publish(new DeploymentLogAppended(deployment.Id, deployment.ApplicationId, lines));
+                }
+                catch (Exception e) when (e is not OutOfMemoryException)
+                {
+                    // Logging must not fail a deployment.
+                }
+
+                stored?.TrySetResult();
+            }
+        }
 
         private sealed class LogProgress(DeploymentLog log) : IProgress<string>
         {

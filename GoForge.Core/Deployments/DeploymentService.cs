@@ -15,6 +15,7 @@ public sealed partial class DeploymentService(
     DeploymentStates states,
     DeploymentSignal signal,
     DeploymentCancellations cancellations,
+    DeploymentFeed feed,
     ApplicationService applications,
     ProjectAccess access,
     IAuditLog audit,
@@ -36,6 +37,84 @@ public sealed partial class DeploymentService(
             return Error.Validation("CommitSha", "A commit is a full 40- or 64-character lower-case hexadecimal id.");
         }
 
+        var deployment = await QueueAsync(actor, applicationId, source, commitSha, rollbackOf: null, ct);
+        await audit.RecordAsync(time, actor, AuditActions.DeploymentQueued, $"application:{app.Value.Slug}", deployment.Id.ToString(), ct);
+        return deployment;
+    }
+
+    /// <summary>
+    /// Queues a rollback: a deployment that starts the image of an earlier deployment that served (the newest such
+    /// one whose image is still kept, or <paramref name="targetDeploymentId"/>) through the same deploy step; when it
+    /// is healthy, the deployment running now becomes RolledBack. Needs the deploy right and a running deployment.
+    /// </summary>
+    public async Task<Result<Deployment>> RollbackAsync(Actor actor, Guid applicationId, Guid? targetDeploymentId = null, CancellationToken ct = default)
+    {
+        var app = await applications.FindAsync(actor, applicationId, ProjectAction.View, ct);
+        if (!app.IsSuccess)
+        {
+            return app.Error;
+        }
+
+        var mayDeploy = (await access.CheckAsync(actor, app.Value.ProjectId, ProjectAction.Deploy, What, ct)).IsSuccess;
+        if (!mayDeploy)
+        {
+            return Error.Forbidden("You may not roll back this application.");
+        }
+
+        var running = await CurrentAsync(applicationId, ct);
+        if (running is null)
+        {
+            return Error.Conflict("Nothing is running, so there is nothing to roll back.");
+        }
+
+        var targets = await RollbackCandidatesAsync(running, ct);
+        var target = targetDeploymentId is { } wanted ? targets.FirstOrDefault(t => t.DeploymentId == wanted) : targets.Count > 0 ? targets[0] : null;
+        if (targetDeploymentId is not null && target is null)
+        {
+            return ProjectAccess.NotFound("rollback target");
+        }
+
+        // The state machine has the last word: a running deployment, the right, and a target.
+        var allowed = DeploymentStates.Check(running, DeploymentTrigger.RollBack, new TransitionRequest(null, actor.UserId, mayDeploy, target is not null));
+        if (!allowed.IsSuccess)
+        {
+            return allowed.Error!;
+        }
+
+        var source = (await deployments.GetAsync(target!.DeploymentId, ct))!;
+        var deployment = await QueueAsync(actor, applicationId, DeploymentSource.Rollback, source.CommitSha, source, ct);
+        await audit.RecordAsync(time, actor, AuditActions.DeploymentRollbackQueued, $"application:{app.Value.Slug}", $"{deployment.Id} to {source.Id}", ct);
+        return deployment;
+    }
+
+    /// <summary>Earlier deployments of the application whose image is kept and could be started again, newest first.</summary>
+    public async Task<Result<IReadOnlyList<RetainedImage>>> RollbackTargetsAsync(Actor actor, Guid applicationId, CancellationToken ct = default)
+    {
+        var app = await applications.FindAsync(actor, applicationId, ProjectAction.View, ct);
+        if (!app.IsSuccess)
+        {
+            return app.Error;
+        }
+
+        var running = await CurrentAsync(applicationId, ct);
+        return running is null ? Result<IReadOnlyList<RetainedImage>>.Ok([]) : Result<IReadOnlyList<RetainedImage>>.Ok(await RollbackCandidatesAsync(running, ct));
+    }
+
+    /// <summary>The deployment serving now (the newest running one).</summary>
+    private async Task<Deployment?> CurrentAsync(Guid applicationId, CancellationToken ct)
+    {
+        var running = await deployments.ListRunningAsync(applicationId, ct);
+        return running.Count > 0 ? running[^1] : null;
+    }
+
+    private async Task<IReadOnlyList<RetainedImage>> RollbackCandidatesAsync(Deployment running, CancellationToken ct) =>
+        (await deployments.ListImagesAsync(running.ApplicationId, ct))
+            .Where(i => i.Served && i.DeploymentId != running.Id && i.ImageTag != running.ImageTag && i.State is DeploymentState.Superseded or DeploymentState.RolledBack)
+            .DistinctBy(i => i.ImageTag)
+            .ToList();
+
+    private async Task<Deployment> QueueAsync(Actor actor, Guid applicationId, DeploymentSource source, string? commitSha, Deployment? rollbackOf, CancellationToken ct)
+    {
         var now = time.GetUtcNow();
         var deployment = new Deployment
         {
@@ -45,10 +124,15 @@ public sealed partial class DeploymentService(
             Source = source,
             RequestedBy = actor.UserId,
             CommitSha = commitSha,
+            CommitMessage = rollbackOf?.CommitMessage,
+            CommitAuthor = rollbackOf?.CommitAuthor,
+            RollbackOf = rollbackOf?.Id,
+            ImageTag = rollbackOf?.ImageTag,
             CreatedAt = now,
             UpdatedAt = now,
         };
         await deployments.CreateAsync(deployment, ct);
+        feed.Publish(new DeploymentStateChanged(deployment));
         foreach (var older in await deployments.ListPendingAsync(applicationId, now, deployment.Id, ct))
         {
             // A pending one the worker took meanwhile is simply not superseded; it runs and the newer one follows.
@@ -56,7 +140,6 @@ public sealed partial class DeploymentService(
         }
 
         signal.Wake();
-        await audit.RecordAsync(time, actor, AuditActions.DeploymentQueued, $"application:{app.Value.Slug}", deployment.Id.ToString(), ct);
         return deployment;
     }
 
@@ -82,6 +165,25 @@ public sealed partial class DeploymentService(
     {
         var found = await GetAsync(actor, deploymentId, ct);
         return found.IsSuccess ? Result<IReadOnlyList<DeploymentTransition>>.Ok(await deployments.ListTransitionsAsync(deploymentId, ct)) : found.Error;
+    }
+
+    /// <summary>Log lines numbered after <paramref name="afterLine"/> (0 for the start), at most <paramref name="limit"/>.</summary>
+    public async Task<Result<IReadOnlyList<DeploymentLogLine>>> LogAsync(Actor actor, Guid deploymentId, int afterLine = 0, int limit = 5000, CancellationToken ct = default)
+    {
+        var found = await GetAsync(actor, deploymentId, ct);
+        return found.IsSuccess
+            ? Result<IReadOnlyList<DeploymentLogLine>>.Ok(await deployments.ListLogAsync(deploymentId, Math.Max(0, afterLine), limit, ct))
+            : found.Error;
+    }
+
+    /// <summary>
+    /// Pushes every state change and log line of the application's deployments to <paramref name="handler"/> until
+    /// the result is disposed. Needs the view right; the handler runs on the publisher's thread and must return quickly.
+    /// </summary>
+    public async Task<Result<IDisposable>> WatchAsync(Actor actor, Guid applicationId, Action<DeploymentUpdate> handler, CancellationToken ct = default)
+    {
+        var app = await applications.FindAsync(actor, applicationId, ProjectAction.View, ct);
+        return app.IsSuccess ? Result<IDisposable>.Ok(feed.Subscribe(applicationId, handler)) : app.Error;
     }
 
     /// <summary>1 for the next deployment the worker takes; null when not pending.</summary>

@@ -56,6 +56,7 @@ public sealed class DeploymentStateMachine
         var t = _triggers;
         _machine.Configure(DeploymentState.Pending)
             .Permit(t[DeploymentTrigger.Start].Trigger, DeploymentState.Cloning)
+            .Permit(t[DeploymentTrigger.StartFromImage].Trigger, DeploymentState.Deploying)
             .PermitIf(t[DeploymentTrigger.Cancel], DeploymentState.Canceled, r => r.ActorMayDeploy, "actor may deploy")
             .Permit(t[DeploymentTrigger.Supersede].Trigger, DeploymentState.Superseded);
 

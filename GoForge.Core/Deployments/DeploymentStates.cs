@@ -6,10 +6,19 @@ namespace GoForge.Core.Deployments;
 /// <summary>
 /// The one way a deployment's state changes: load it, build its <see cref="DeploymentStateMachine"/>, fire, and
 /// persist the transition (only if the row is still in the state it started from) before returning. Used by the
-/// worker and by <see cref="DeploymentService"/>, which checks the person first; it takes no actor itself.
+/// worker and by <see cref="DeploymentService"/>, which checks the person first; it takes no actor itself. Every
+/// recorded change is then published on the <see cref="DeploymentFeed"/> for live viewers.
 /// </summary>
-public sealed class DeploymentStates(IDeploymentRepository deployments, TimeProvider time)
+public sealed class DeploymentStates(IDeploymentRepository deployments, DeploymentFeed feed, TimeProvider time)
 {
+    /// <summary>Whether the trigger would be allowed on the deployment as given, guards included, without firing it.</summary>
+    public static Result Check(Deployment deployment, DeploymentTrigger trigger, TransitionRequest request)
+    {
+        var state = deployment.State;
+        var machine = new DeploymentStateMachine(() => state, s => state = s);
+        return new Result(Refusal(machine, deployment, trigger, request));
+    }
+
     /// <summary>
     /// Fires a trigger on the deployment as it is in the database now. Refused (Forbidden when only a guard said
     /// no, Conflict otherwise) without writing; Conflict too when another change got there first.
@@ -30,12 +39,9 @@ public sealed class DeploymentStates(IDeploymentRepository deployments, TimeProv
                 throw new DeploymentChangedException();
             }
         });
-        if (!machine.CanFire(trigger, request))
+        if (Refusal(machine, deployment, trigger, request) is { } refused)
         {
-            var privileged = request with { ActorMayDeploy = true, RollbackTargetExists = true };
-            return machine.CanFire(trigger, privileged)
-                ? Error.Forbidden($"You may not {Describe(trigger)} this deployment.")
-                : Error.Conflict($"A {deployment.State.ToString().ToLowerInvariant()} deployment cannot {Describe(trigger)}.");
+            return refused;
         }
 
         try
@@ -47,7 +53,27 @@ public sealed class DeploymentStates(IDeploymentRepository deployments, TimeProv
             return Error.Conflict("The deployment changed meanwhile; reload and try again.");
         }
 
-        return deployment with { State = state, Reason = request.Reason ?? deployment.Reason, UpdatedAt = time.GetUtcNow() };
+        var changed = deployment with { State = state, Reason = request.Reason ?? deployment.Reason, UpdatedAt = time.GetUtcNow() };
+        feed.Publish(new DeploymentStateChanged(changed));
+        return changed;
+    }
+
+    private static Error? Refusal(DeploymentStateMachine machine, Deployment deployment, DeploymentTrigger trigger, TransitionRequest request)
+    {
+        if (machine.CanFire(trigger, request))
+        {
+            return null;
+        }
+
+        var privileged = request with { ActorMayDeploy = true, RollbackTargetExists = true };
+        if (machine.CanFire(trigger, privileged))
+        {
+            return trigger == DeploymentTrigger.RollBack && request.ActorMayDeploy
+                ? Error.Conflict("There is no earlier deployment whose image is still kept to roll back to.")
+                : Error.Forbidden($"You may not {Describe(trigger)} this deployment.");
+        }
+
+        return Error.Conflict($"A {deployment.State.ToString().ToLowerInvariant()} deployment cannot {Describe(trigger)}.");
     }
 
     private static string Describe(DeploymentTrigger trigger) => trigger switch

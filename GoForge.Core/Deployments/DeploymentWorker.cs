@@ -69,7 +69,9 @@ public sealed partial class DeploymentWorker(
     private async Task TryStartAsync(Guid id, CancellationToken ct)
     {
         // Compare-and-set: another panel, a cancel or a newer deployment may have moved it meanwhile.
-        var started = await states.TransitionAsync(id, DeploymentTrigger.Start, TransitionRequest.System("picked up"), ct);
+        var pending = await deployments.GetAsync(id, ct);
+        var trigger = pending?.RollbackOf is null ? DeploymentTrigger.Start : DeploymentTrigger.StartFromImage;
+        var started = await states.TransitionAsync(id, trigger, TransitionRequest.System("picked up"), ct);
         if (!started.IsSuccess)
         {
             return;

@@ -21,7 +21,7 @@ public interface IContainerRuntime
     /// <summary>Stops (gracefully, then by force) and removes the container; a missing container is not an error.</summary>
     Task StopAndRemoveAsync(string containerId, CancellationToken ct = default);
 
-    /// <summary>Removes the image tag; a missing image is not an error.</summary>
+    /// <summary>Removes the image tag; a missing image is not an error. Refuses (<see cref="ContainerRuntimeException"/>) an image without the <c>goforge.managed=true</c> label.</summary>
     Task RemoveImageAsync(string tag, CancellationToken ct = default);
 
     /// <summary>Ids of all containers (running or not) carrying every label in <paramref name="labelFilter"/>.</summary>

@@ -40,11 +40,20 @@ public interface IDeploymentRepository
     /// <summary>Deployments in cloning, building or deploying.</summary>
     Task<IReadOnlyList<Guid>> ListActiveAsync(CancellationToken ct = default);
 
-    /// <summary>Appends log lines after the last one stored.</summary>
-    Task AppendLogAsync(Guid deploymentId, IReadOnlyList<string> lines, DateTimeOffset now, CancellationToken ct = default);
+    /// <summary>Appends log lines after the last one stored; returns them as stored, numbered.</summary>
+    Task<IReadOnlyList<DeploymentLogLine>> AppendLogAsync(Guid deploymentId, IReadOnlyList<string> lines, DateTimeOffset now, CancellationToken ct = default);
+
+    /// <summary>The application's deployments that carry an image not yet pruned, newest first.</summary>
+    Task<IReadOnlyList<RetainedImage>> ListImagesAsync(Guid applicationId, CancellationToken ct = default);
+
+    /// <summary>Records that the image tag was removed from the engine, for every deployment of the application that carries it.</summary>
+    Task MarkImagePrunedAsync(Guid applicationId, string imageTag, DateTimeOffset now, CancellationToken ct = default);
 
     /// <summary>Log lines numbered after <paramref name="afterLine"/>, at most <paramref name="limit"/>.</summary>
     Task<IReadOnlyList<DeploymentLogLine>> ListLogAsync(Guid deploymentId, int afterLine, int limit, CancellationToken ct = default);
 }
+
+/// <summary>An image a deployment built (or reused) that has not been pruned; <see cref="Served"/> when the deployment ever reached Running.</summary>
+public sealed record RetainedImage(Guid DeploymentId, string ImageTag, DeploymentState State, bool Served, DateTimeOffset CreatedAt);
 
 public sealed record DeploymentLogLine(int LineNo, DateTimeOffset LoggedAt, string Text);

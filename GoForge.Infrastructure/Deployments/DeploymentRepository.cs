@@ -183,7 +183,7 @@ internal sealed class DeploymentRepository(NpgsqlDataSource dataSource) : IDeplo
         return (await conn.QueryAsync<Guid>(new CommandDefinition(sql, cancellationToken: ct))).AsList();
     }
 
-    public async Task AppendLogAsync(Guid deploymentId, IReadOnlyList<string> lines, DateTimeOffset now, CancellationToken ct = default)
+    public async Task<IReadOnlyList<DeploymentLogLine>> AppendLogAsync(Guid deploymentId, IReadOnlyList<string> lines, DateTimeOffset now, CancellationToken ct = default)
     {
         const string sql = """
             INSERT INTO deployment_log_lines (deployment_id, line_no, logged_at, text)
@@ -191,14 +191,40 @@ internal sealed class DeploymentRepository(NpgsqlDataSource dataSource) : IDeplo
                    COALESCE((SELECT max(line_no) FROM deployment_log_lines WHERE deployment_id = @deploymentId), 0) + l.n,
                    @now, l.text
             FROM unnest(@lines) WITH ORDINALITY AS l(text, n)
+            RETURNING line_no, logged_at, text
             """;
         if (lines.Count == 0)
         {
-            return;
+            return [];
         }
 
         await using var conn = await dataSource.OpenConnectionAsync(ct);
-        await conn.ExecuteAsync(new CommandDefinition(sql, new { deploymentId, lines = lines.ToArray(), now }, cancellationToken: ct));
+        var stored = await conn.QueryAsync<DeploymentLogLine>(new CommandDefinition(sql, new { deploymentId, lines = lines.ToArray(), now }, cancellationToken: ct));
+        return stored.OrderBy(l => l.LineNo).ToList();
+    }
+
+    public async Task<IReadOnlyList<RetainedImage>> ListImagesAsync(Guid applicationId, CancellationToken ct = default)
+    {
+        const string sql = """
+            SELECT d.id AS deployment_id, d.image_tag, d.state, d.created_at,
+                   EXISTS (SELECT 1 FROM deployment_transitions t WHERE t.deployment_id = d.id AND t.to_state = 'running') AS served
+            FROM deployments d
+            WHERE d.application_id = @applicationId AND d.image_tag IS NOT NULL AND d.image_pruned_at IS NULL
+            ORDER BY d.created_at DESC, d.id DESC
+            """;
+        await using var conn = await dataSource.OpenConnectionAsync(ct);
+        var rows = await conn.QueryAsync<ImageRow>(new CommandDefinition(sql, new { applicationId }, cancellationToken: ct));
+        return rows.Select(r => new RetainedImage(r.DeploymentId, r.ImageTag, FromDb(r.State), r.Served, r.CreatedAt)).ToList();
+    }
+
+    public async Task MarkImagePrunedAsync(Guid applicationId, string imageTag, DateTimeOffset now, CancellationToken ct = default)
+    {
+        const string sql = """
+            UPDATE deployments SET image_pruned_at = @now
+            WHERE application_id = @applicationId AND image_tag = @imageTag AND image_pruned_at IS NULL
+            """;
+        await using var conn = await dataSource.OpenConnectionAsync(ct);
+        await conn.ExecuteAsync(new CommandDefinition(sql, new { applicationId, imageTag, now }, cancellationToken: ct));
     }
 
     public async Task<IReadOnlyList<DeploymentLogLine>> ListLogAsync(Guid deploymentId, int afterLine, int limit, CancellationToken ct = default)
@@ -216,6 +242,8 @@ internal sealed class DeploymentRepository(NpgsqlDataSource dataSource) : IDeplo
     private static string ToDb(DeploymentState state) => state.ToString().ToLowerInvariant();
 
     private static DeploymentState FromDb(string state) => Enum.Parse<DeploymentState>(state, ignoreCase: true);
+
+    private sealed record ImageRow(Guid DeploymentId, string ImageTag, string State, DateTimeOffset CreatedAt, bool Served);
 
     private sealed record TransitionRow(Guid DeploymentId, string? FromState, string ToState, string? Reason, Guid? ActorUserId, DateTimeOffset OccurredAt);
 

@@ -16,7 +16,7 @@ public sealed class DockerContainerRuntime(DockerClientProvider docker, ILogger<
     public const string ManagedLabel = "goforge.managed";
     private const int LogLinesKept = 30;
     private static readonly TimeSpan StableRunning = TimeSpan.FromSeconds(2);
-    private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(500);
+    private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(100);
     private static readonly TimeSpan ProbeTimeout = TimeSpan.FromSeconds(2);
 
     private readonly HttpClient _probe = new(new SocketsHttpHandler
@@ -187,6 +187,13 @@ public sealed class DockerContainerRuntime(DockerClientProvider docker, ILogger<
     {
         try
         {
+            // Never an image GoForge did not build, whatever the caller passes.
+            var image = await docker.Client.Images.InspectImageAsync(tag, ct);
+            if (image.Config?.Labels is not { } labels || !labels.TryGetValue("goforge.managed", out var managed) || managed != "true")
+            {
+                throw new ContainerRuntimeException($"The image {tag} was not built by GoForge; it is left alone.");
+            }
+
             await docker.Client.Images.DeleteImageAsync(tag, new ImageDeleteParameters { NoPrune = false }, ct);
         }
         catch (DockerApiException e) when (e.IsNotFound())

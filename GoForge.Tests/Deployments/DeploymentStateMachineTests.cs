@@ -10,6 +10,7 @@ public sealed class DeploymentStateMachineTests
     private static readonly Dictionary<(DeploymentState, DeploymentTrigger), DeploymentState> Permitted = new()
     {
         [(DeploymentState.Pending, DeploymentTrigger.Start)] = DeploymentState.Cloning,
+        [(DeploymentState.Pending, DeploymentTrigger.StartFromImage)] = DeploymentState.Deploying,
         [(DeploymentState.Pending, DeploymentTrigger.Cancel)] = DeploymentState.Canceled,
         [(DeploymentState.Pending, DeploymentTrigger.Supersede)] = DeploymentState.Superseded,
         [(DeploymentState.Cloning, DeploymentTrigger.CloneSucceeded)] = DeploymentState.Building,

@@ -101,6 +101,15 @@ public sealed class AuthorizationMatrixTests(PostgresFixture postgres) : IAsyncL
             ["DeploymentService.ListAsync"] = async a => (await deployments.ListAsync(a, _b.ApplicationId)).Error,
             ["DeploymentService.HistoryAsync"] = async a => (await deployments.HistoryAsync(a, _b.DeploymentId)).Error,
             ["DeploymentService.QueuePositionAsync"] = async a => (await deployments.QueuePositionAsync(a, _b.DeploymentId)).Error,
+            ["DeploymentService.LogAsync"] = async a => (await deployments.LogAsync(a, _b.DeploymentId)).Error,
+            ["DeploymentService.RollbackTargetsAsync"] = async a => (await deployments.RollbackTargetsAsync(a, _b.ApplicationId)).Error,
+            ["DeploymentService.RollbackAsync"] = async a => (await deployments.RollbackAsync(a, _b.ApplicationId)).Error,
+            ["DeploymentService.WatchAsync"] = async a =>
+            {
+                var watch = await deployments.WatchAsync(a, _b.ApplicationId, _ => { });
+                watch.Value?.Dispose();
+                return watch.Error;
+            },
         };
     }
 
@@ -112,7 +121,11 @@ public sealed class AuthorizationMatrixTests(PostgresFixture postgres) : IAsyncL
         "ProjectService.GetAsync", "EnvironmentService.ListAsync", "EnvironmentService.GetAsync", "ApplicationService.ListAsync",
         "ApplicationService.GetAsync", "VariableService.ListAsync", "MembershipService.ListAsync",
         "DeploymentService.GetAsync", "DeploymentService.ListAsync", "DeploymentService.HistoryAsync", "DeploymentService.QueuePositionAsync",
+        "DeploymentService.LogAsync", "DeploymentService.RollbackTargetsAsync", "DeploymentService.WatchAsync",
     ];
+
+    // Deploy calls that a deployer may make but that project B's state refuses (nothing is running to roll back).
+    private static readonly HashSet<string> DeployCallsRefusedByState = ["DeploymentService.RollbackAsync"];
 
     // What a deployer may do besides reading.
     private static readonly HashSet<string> DeployCalls = ["DeploymentService.EnqueueAsync", "DeploymentService.CancelAsync"];
@@ -158,6 +171,10 @@ public sealed class AuthorizationMatrixTests(PostgresFixture postgres) : IAsyncL
             if (ReadOnlyCalls.Contains(name) || (who == "deployer" && DeployCalls.Contains(name)))
             {
                 Assert.True(error is null, $"{name} refused a {who}: {error?.Message}");
+            }
+            else if (who == "deployer" && DeployCallsRefusedByState.Contains(name))
+            {
+                Assert.True(error?.Kind == ErrorKind.Conflict, $"{name} answered {error?.Kind.ToString() ?? "success"} to a deployer");
             }
             else
             {
