@@ -77,10 +77,16 @@ public sealed class DeploymentBenchmark(PostgresFixture postgres, DockerFixture 
     {
         var goforge = new List<double>();
         var byHand = new List<double>();
+        var goforgeSteps = new List<double[]>();
+        var byHandSteps = new List<double[]>();
         for (var i = 0; i < Runs; i++)
         {
-            byHand.Add(await ByHandAsync(i));
-            goforge.Add(await GoForgeAsync());
+            var hand = await ByHandAsync(i);
+            byHand.Add(hand.Sum());
+            byHandSteps.Add(hand);
+            var ours = await GoForgeAsync();
+            goforge.Add(ours.Sum());
+            goforgeSteps.Add(ours);
         }
 
         var pickup = await PickupLatencyAsync();
@@ -91,11 +97,18 @@ public sealed class DeploymentBenchmark(PostgresFixture postgres, DockerFixture 
         output.WriteLine($"by hand clone+build+run   median {medianByHand:F0} ms  [{string.Join(", ", byHand.Select(v => v.ToString("F0")))}]");
         output.WriteLine($"overhead ratio            {medianGoForge / medianByHand:F2}  (target <= 1.10)");
         output.WriteLine($"no-change redeploy        median {Median(goforge.Skip(1).ToList()):F0} ms  (target < 3000)");
+        string[] steps = ["pick-up", "clone", "build", "start + health"];
+        for (var step = 0; step < steps.Length; step++)
+        {
+            output.WriteLine($"  step {steps[step],-15} GoForge median {Median(goforgeSteps.Select(s => s[step]).ToList()),6:F0} ms   by hand median {Median(byHandSteps.Select(s => s[step]).ToList()),6:F0} ms");
+        }
+
         output.WriteLine($"enqueue -> pick-up        median {Median(pickup):F1} ms  [{string.Join(", ", pickup.Select(v => v.ToString("F1")))}]  (target < 50)");
         Assert.Equal(Runs, goforge.Count);
     }
 
-    private async Task<double> GoForgeAsync()
+    /// <summary>GoForge's steps from the recorded transitions: pick-up, clone, build, start + health.</summary>
+    private async Task<double[]> GoForgeAsync()
     {
         var queued = (await _host.Get<DeploymentService>().EnqueueAsync(_owner, _appId)).Value!;
         var started = (await _host.Get<DeploymentStates>().TransitionAsync(queued.Id, DeploymentTrigger.Start, TransitionRequest.System())).Value!;
@@ -103,20 +116,25 @@ public sealed class DeploymentBenchmark(PostgresFixture postgres, DockerFixture 
 
         // Pending -> Running from the recorded transitions; retiring the previous container happens after Running.
         var history = await _host.Get<IDeploymentRepository>().ListTransitionsAsync(queued.Id);
-        var pending = history.First(h => h.To == DeploymentState.Pending).OccurredAt;
-        var running = history.Single(h => h.To == DeploymentState.Running).OccurredAt;
-        return (running - pending).TotalMilliseconds;
+        DateTimeOffset At(DeploymentState state) => history.First(h => h.To == state).OccurredAt;
+        DeploymentState[] marks = [DeploymentState.Pending, DeploymentState.Cloning, DeploymentState.Building, DeploymentState.Deploying, DeploymentState.Running];
+        return marks.Skip(1).Select((state, i) => (At(state) - At(marks[i])).TotalMilliseconds).ToArray();
     }
 
-    private async Task<double> ByHandAsync(int run)
+    /// <summary>The same steps by hand: (no pick-up), clone, build, start + health.</summary>
+    private async Task<double[]> ByHandAsync(int run)
     {
         var target = Path.Combine(_root, "hand", run.ToString(System.Globalization.CultureInfo.InvariantCulture));
         var runtime = _host.Get<IContainerRuntime>();
         var clock = Stopwatch.StartNew();
+        var steps = new double[4];
         await _host.Get<IGitClient>().CloneAsync(new GitCloneRequest(Path.Combine(_root, "app.git"), "main", null, target, null), null, CancellationToken.None);
+        steps[1] = clock.Elapsed.TotalMilliseconds;
         var tag = $"goforge-bench/hand:{run}";
         await _host.Get<IImageBuilder>().BuildAsync(new ImageBuildRequest(target, "Dockerfile", tag, new Dictionary<string, string>(),
-            new Dictionary<string, string> { ["goforge.bench"] = "true" }), new Progress<string>(), CancellationToken.None);
+            // The same kind of labels GoForge puts on each build: one of them differs every time.
+            new Dictionary<string, string> { ["goforge.bench"] = "true", ["goforge.deployment"] = Guid.NewGuid().ToString() }), new Progress<string>(), CancellationToken.None);
+        steps[2] = clock.Elapsed.TotalMilliseconds - steps[1];
         var id = await runtime.CreateAndStartAsync(new ContainerSpec
         {
             Name = $"goforge-bench-{Guid.NewGuid():N}"[..30],
@@ -127,11 +145,12 @@ public sealed class DeploymentBenchmark(PostgresFixture postgres, DockerFixture 
         }, CancellationToken.None);
         var health = await runtime.WaitHealthyAsync(id, "/", 8080, TimeSpan.FromSeconds(30), CancellationToken.None);
         clock.Stop();
+        steps[3] = clock.Elapsed.TotalMilliseconds - steps[1] - steps[2];
         Assert.True(health.IsHealthy);
 
         // Like GoForge's figure, the clock stops when the new container is healthy; the removal is not counted.
         await runtime.StopAndRemoveAsync(id);
-        return clock.Elapsed.TotalMilliseconds;
+        return steps;
     }
 
     private async Task<List<double>> PickupLatencyAsync()
