@@ -189,7 +189,7 @@ public sealed class DockerContainerRuntime(DockerClientProvider docker, ILogger<
         {
             // Never an image GoForge did not build, whatever the caller passes.
             var image = await docker.Client.Images.InspectImageAsync(tag, ct);
-            if (image.Config?.Labels is not { } labels || !labels.TryGetValue("goforge.managed", out var managed) || managed != "true")
+            if (image.Config?.Labels is not { } labels || !labels.TryGetValue(ManagedLabel, out var managed) || managed != "true")
             {
                 throw new ContainerRuntimeException($"The image {tag} was not built by GoForge; it is left alone.");
             }

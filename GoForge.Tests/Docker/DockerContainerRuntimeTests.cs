@@ -11,6 +11,9 @@ namespace GoForge.Tests.Docker;
 [Collection(DockerCollection.Name)]
 public sealed class DockerContainerRuntimeTests(DockerFixture fixture) : IDisposable
 {
+    /// <summary>GoForge's own images carry this label; RemoveImageAsync refuses any other.</summary>
+    private static readonly Dictionary<string, string> Managed = new() { [DockerContainerRuntime.ManagedLabel] = "true" };
+
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(120);
     private static readonly TimeSpan UnhealthyWithin = TimeSpan.FromSeconds(5);
     private readonly DockerClientProvider _provider = new(Options.Create(new DockerOptions { Endpoint = fixture.Endpoint }));
@@ -95,7 +98,7 @@ public sealed class DockerContainerRuntimeTests(DockerFixture fixture) : IDispos
             using var timeout = new CancellationTokenSource(Timeout);
             var empty = new Dictionary<string, string>();
             await new DockerImageBuilder(_provider, NullLogger<DockerImageBuilder>.Instance)
-                .BuildAsync(new ImageBuildRequest(context.Path, "Dockerfile", tag, empty, empty), new LineLog(), timeout.Token);
+                .BuildAsync(new ImageBuildRequest(context.Path, "Dockerfile", tag, empty, Managed), new LineLog(), timeout.Token);
             id = await runtime.CreateAndStartAsync(Spec(tag, healthPath: null) with { RestartPolicy = RestartPolicy.No }, timeout.Token);
 
             var health = await runtime.WaitHealthyAsync(id, null, 8080, TimeSpan.FromSeconds(30), timeout.Token);
@@ -145,7 +148,7 @@ public sealed class DockerContainerRuntimeTests(DockerFixture fixture) : IDispos
             using var timeout = new CancellationTokenSource(Timeout);
             var empty = new Dictionary<string, string>();
             await new DockerImageBuilder(_provider, NullLogger<DockerImageBuilder>.Instance)
-                .BuildAsync(new ImageBuildRequest(context.Path, "Dockerfile", tag, empty, empty), new LineLog(), timeout.Token);
+                .BuildAsync(new ImageBuildRequest(context.Path, "Dockerfile", tag, empty, Managed), new LineLog(), timeout.Token);
             var spec = Spec(tag, healthPath: null);
             id = await runtime.CreateAndStartAsync(spec, timeout.Token);
 
