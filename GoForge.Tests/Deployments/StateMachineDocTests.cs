@@ -1,4 +1,5 @@
 using GoForge.Core.Deployments;
+using GoForge.Tests.Support;
 
 namespace GoForge.Tests.Deployments;
 
@@ -19,7 +20,7 @@ public sealed class StateMachineDocTests
     public void The_state_machine_doc_matches_the_code()
     {
         var expected = Header + "```mermaid\n" + DeploymentStateMachine.ToMermaid().Trim() + "\n```\n";
-        var path = Path.Combine(RepositoryRoot(), "docs", "deployments", "state-machine.md");
+        var path = RepositoryFiles.PathOf("docs", "deployments", "state-machine.md");
         if (Environment.GetEnvironmentVariable("GOFORGE_UPDATE_DOCS") == "1")
         {
             File.WriteAllText(path, expected);
@@ -27,16 +28,5 @@ public sealed class StateMachineDocTests
 
         Assert.True(File.Exists(path), $"{path} is missing; run with GOFORGE_UPDATE_DOCS=1 to write it.");
         Assert.Equal(expected, File.ReadAllText(path).ReplaceLineEndings("\n"));
-    }
-
-    private static string RepositoryRoot()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "GoForge.sln")))
-        {
-            dir = dir.Parent;
-        }
-
-        return dir?.FullName ?? throw new InvalidOperationException("GoForge.sln not found above the test folder.");
     }
 }

@@ -58,8 +58,14 @@ public static class WebRegistration
         services.AddScoped<CurrentUser>();
 
         services.AddSignInRateLimiting();
-        services.Configure<ForwardedHeadersOptions>(forwarded =>
-            forwarded.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto);
+        services.AddOptions<ForwardedHeadersOptions>().Configure<IOptions<GoForgeWebOptions>>((forwarded, web) =>
+        {
+            forwarded.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
+            foreach (var proxy in web.Value.TrustedProxies)
+            {
+                forwarded.KnownIPNetworks.Add(System.Net.IPNetwork.Parse(proxy));
+            }
+        });
         services.AddHostedService<SetupLinkAnnouncer>();
 
         // The deployment worker runs inside the panel process.
