@@ -1,7 +1,6 @@
 using GoForge.Core.Deployments;
 using GoForge.Core.Identity;
 using GoForge.Core.Projects;
-using GoForge.Tests.Git;
 using GoForge.Tests.Harness;
 using GoForge.Tests.Support;
 
@@ -62,17 +61,7 @@ public sealed class DeploymentPipelineTests(PostgresFixture postgres, DockerFixt
         Directory.Delete(_root, recursive: true);
     }
 
-    private void CreateRepository(string dockerfile)
-    {
-        var source = Path.Combine(_root, "src");
-        Directory.CreateDirectory(source);
-        File.Copy(BusyboxImage.BusyboxPath, Path.Combine(source, "busybox"), overwrite: true);
-        File.WriteAllText(Path.Combine(source, "Dockerfile"), dockerfile);
-        GitCli.Run(source, "init", "-q", "-b", "main");
-        GitCli.Run(source, "add", "-A");
-        GitCli.Run(source, "-c", "user.name=Ada", "-c", "user.email=ada@example.com", "commit", "-q", "-m", "First version");
-        GitCli.Run(_root, "clone", "-q", "--bare", source, Path.Combine(_root, "app.git"));
-    }
+    private void CreateRepository(string dockerfile) => new SampleRepository(_root).Commit("First version", dockerfile);
 
     private const string WorkingDockerfile = """
         FROM scratch
@@ -80,7 +69,7 @@ public sealed class DeploymentPipelineTests(PostgresFixture postgres, DockerFixt
         RUN ["/bin/busybox", "--install", "-s", "/bin"]
         ARG TOKEN
         RUN ["/bin/sh", "-c", "echo build sees token=$TOKEN"]
-        CMD ["/bin/sh", "-c", "mkdir -p /www && echo $GREETING > /www/index.html && exec httpd -f -p 8080 -h /www"]
+        CMD ["/bin/sh", "-c", "mkdir -p /www && echo $GREETING > /www/index.html; trap 'exit 0' TERM; httpd -f -p 8080 -h /www & wait"]
         """;
 
     private async Task<Deployment> DeployAsync()
