@@ -1,7 +1,6 @@
 using GoForge.Core.Deployments;
 using GoForge.Core.Identity;
 using GoForge.Core.Projects;
-using GoForge.Tests.Git;
 using GoForge.Tests.Harness;
 using GoForge.Tests.Support;
 
@@ -62,25 +61,19 @@ public sealed class DeploymentPipelineTests(PostgresFixture postgres, DockerFixt
         Directory.Delete(_root, recursive: true);
     }
 
-    private void CreateRepository(string dockerfile)
-    {
-        var source = Path.Combine(_root, "src");
-        Directory.CreateDirectory(source);
-        File.Copy(BusyboxImage.BusyboxPath, Path.Combine(source, "busybox"), overwrite: true);
-        File.WriteAllText(Path.Combine(source, "Dockerfile"), dockerfile);
-        GitCli.Run(source, "init", "-q", "-b", "main");
-        GitCli.Run(source, "add", "-A");
-        GitCli.Run(source, "-c", "user.name=Ada", "-c", "user.email=ada@example.com", "commit", "-q", "-m", "First version");
-        GitCli.Run(_root, "clone", "-q", "--bare", source, Path.Combine(_root, "app.git"));
-    }
+    private void CreateRepository(string dockerfile) => new SampleRepository(_root).Commit("First version", dockerfile);
 
-    private const string WorkingDockerfile = """
+    // The nonce keeps the echo step's cache key unique: other runs on a shared engine build the same Dockerfile, and a
+    // cached step prints nothing.
+    private readonly string _nonce = Guid.NewGuid().ToString("N")[..12];
+
+    private string WorkingDockerfile => $$"""
         FROM scratch
         COPY busybox /bin/busybox
         RUN ["/bin/busybox", "--install", "-s", "/bin"]
         ARG TOKEN
-        RUN ["/bin/sh", "-c", "echo build sees token=$TOKEN"]
-        CMD ["/bin/sh", "-c", "mkdir -p /www && echo $GREETING > /www/index.html && exec httpd -f -p 8080 -h /www"]
+        RUN ["/bin/sh", "-c", "echo build {{_nonce}} sees token=$TOKEN"]
+        CMD ["/bin/sh", "-c", "mkdir -p /www && echo $GREETING > /www/index.html; trap 'exit 0' TERM; httpd -f -p 8080 -h /www & wait"]
         """;
 
     private async Task<Deployment> DeployAsync()
@@ -105,7 +98,7 @@ public sealed class DeploymentPipelineTests(PostgresFixture postgres, DockerFixt
         Assert.True(deployment.State == DeploymentState.Running, $"ended {deployment.State}: {deployment.Reason}\n{log}");
         Assert.Equal("First version", deployment.CommitMessage);
         Assert.Matches("^[0-9a-f]{40}$", deployment.CommitSha);
-        Assert.Contains("build sees token=****", log, StringComparison.Ordinal);
+        Assert.Contains($"build {_nonce} sees token=****", log, StringComparison.Ordinal);
         Assert.DoesNotContain(Secret, log, StringComparison.Ordinal);
         var containers = await _host.Get<IContainerRuntime>().ListContainersAsync(new Dictionary<string, string> { ["goforge.deployment"] = deployment.Id.ToString() });
         Assert.Single(containers);

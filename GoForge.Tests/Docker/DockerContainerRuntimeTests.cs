@@ -11,11 +11,12 @@ namespace GoForge.Tests.Docker;
 [Collection(DockerCollection.Name)]
 public sealed class DockerContainerRuntimeTests(DockerFixture fixture) : IDisposable
 {
-    /// <summary>GoForge's own images carry this label; RemoveImageAsync refuses any other.</summary>
-    private static readonly Dictionary<string, string> Managed = new() { [DockerContainerRuntime.ManagedLabel] = "true" };
-
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(120);
     private static readonly TimeSpan UnhealthyWithin = TimeSpan.FromSeconds(5);
+    private static readonly Dictionary<string, string> NoArgs = [];
+
+    // As GoForge labels what it builds: RemoveImageAsync refuses anything else.
+    private static readonly Dictionary<string, string> ManagedLabels = new() { [DockerContainerRuntime.ManagedLabel] = "true" };
     private readonly DockerClientProvider _provider = new(Options.Create(new DockerOptions { Endpoint = fixture.Endpoint }));
     private readonly List<string> _networks = [];
 
@@ -96,9 +97,8 @@ public sealed class DockerContainerRuntimeTests(DockerFixture fixture) : IDispos
         try
         {
             using var timeout = new CancellationTokenSource(Timeout);
-            var empty = new Dictionary<string, string>();
             await new DockerImageBuilder(_provider, NullLogger<DockerImageBuilder>.Instance)
-                .BuildAsync(new ImageBuildRequest(context.Path, "Dockerfile", tag, empty, Managed), new LineLog(), timeout.Token);
+                .BuildAsync(new ImageBuildRequest(context.Path, "Dockerfile", tag, NoArgs, ManagedLabels), new LineLog(), timeout.Token);
             id = await runtime.CreateAndStartAsync(Spec(tag, healthPath: null) with { RestartPolicy = RestartPolicy.No }, timeout.Token);
 
             var health = await runtime.WaitHealthyAsync(id, null, 8080, TimeSpan.FromSeconds(30), timeout.Token);
@@ -146,9 +146,8 @@ public sealed class DockerContainerRuntimeTests(DockerFixture fixture) : IDispos
         try
         {
             using var timeout = new CancellationTokenSource(Timeout);
-            var empty = new Dictionary<string, string>();
             await new DockerImageBuilder(_provider, NullLogger<DockerImageBuilder>.Instance)
-                .BuildAsync(new ImageBuildRequest(context.Path, "Dockerfile", tag, empty, Managed), new LineLog(), timeout.Token);
+                .BuildAsync(new ImageBuildRequest(context.Path, "Dockerfile", tag, NoArgs, ManagedLabels), new LineLog(), timeout.Token);
             var spec = Spec(tag, healthPath: null);
             id = await runtime.CreateAndStartAsync(spec, timeout.Token);
 
@@ -165,6 +164,26 @@ public sealed class DockerContainerRuntimeTests(DockerFixture fixture) : IDispos
         {
             await CleanUpAsync(runtime, id);
             await runtime.RemoveImageAsync(tag);
+        }
+    }
+
+    [Fact]
+    public async Task RemoveImage_refuses_an_image_without_the_goforge_managed_label_and_leaves_it()
+    {
+        var image = await BusyboxImage.EnsureAsync(fixture.Client);
+        var tag = Unique.Tag("foreign");
+        var (repository, name) = (tag[..tag.LastIndexOf(':')], tag[(tag.LastIndexOf(':') + 1)..]);
+        await fixture.Client.Images.TagImageAsync(image, new global::Docker.DotNet.Models.ImageTagParameters { RepositoryName = repository, Tag = name });
+        try
+        {
+            var refused = await Assert.ThrowsAsync<ContainerRuntimeException>(() => Runtime.RemoveImageAsync(tag));
+
+            Assert.Contains("not built by GoForge", refused.EngineError, StringComparison.Ordinal);
+            Assert.Equal(tag, (await fixture.Client.Images.InspectImageAsync(tag)).RepoTags.Single(t => t == tag));
+        }
+        finally
+        {
+            await fixture.Client.Images.DeleteImageAsync(tag, new global::Docker.DotNet.Models.ImageDeleteParameters());
         }
     }
 

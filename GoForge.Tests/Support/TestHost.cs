@@ -34,9 +34,16 @@ public sealed class TestHost : IAsyncDisposable
     public T Get<T>() where T : notnull => _host.Services.GetRequiredService<T>();
 
     public static async Task<TestHost> StartAsync(
-        PostgresFixture postgres, string prefix, IDictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null)
+        PostgresFixture postgres, string prefix, IDictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null) =>
+        await StartOnAsync(await postgres.CreateDatabaseAsync(prefix), settings, services);
+
+    /// <summary>
+    /// A host on an existing database, as a restarted panel: migrations run again (a no-op when current). To read what
+    /// an earlier host encrypted, pass the same <c>GoForge:DataPath</c> in <paramref name="settings"/>.
+    /// </summary>
+    public static async Task<TestHost> StartOnAsync(
+        string connectionString, IDictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null)
     {
-        var connectionString = await postgres.CreateDatabaseAsync(prefix);
         var dataPath = Directory.CreateTempSubdirectory("goforge-host-").FullName;
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>

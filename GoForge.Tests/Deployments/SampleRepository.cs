@@ -1,0 +1,81 @@
+using GoForge.Tests.Git;
+using GoForge.Tests.Harness;
+
+namespace GoForge.Tests.Deployments;
+
+/// <summary>
+/// The Git repository a deployment test deploys: a working copy and the bare repository GoForge clones
+/// (<see cref="GitUrl"/>), branch <c>main</c>, with the host's static busybox so images build <c>FROM scratch</c>.
+/// Each <see cref="Commit"/> pushes a new version.
+/// </summary>
+internal sealed class SampleRepository
+{
+    private readonly string _source;
+
+    public SampleRepository(string root)
+    {
+        _source = Path.Combine(root, "src");
+        GitUrl = Path.Combine(root, "app.git");
+        Directory.CreateDirectory(_source);
+        File.Copy(BusyboxImage.BusyboxPath, Path.Combine(_source, "busybox"), overwrite: true);
+        GitCli.Run(root, "init", "-q", "--bare", "-b", "main", GitUrl);
+        GitCli.Run(_source, "init", "-q", "-b", "main");
+    }
+
+    public string GitUrl { get; }
+
+    /// <summary>Writes the Dockerfile and any other files, commits them as Ada and pushes; returns the commit's sha.</summary>
+    public string Commit(string message, string dockerfile, IReadOnlyDictionary<string, string>? files = null)
+    {
+        File.WriteAllText(Path.Combine(_source, "Dockerfile"), dockerfile);
+        foreach (var (name, content) in files ?? new Dictionary<string, string>())
+        {
+            File.WriteAllText(Path.Combine(_source, name), content);
+        }
+
+        GitCli.Run(_source, "add", "-A");
+        GitCli.Run(_source, "-c", "user.name=Ada", "-c", "user.email=ada@example.com", "commit", "-q", "--allow-empty", "-m", message);
+        GitCli.Run(_source, "push", "-q", GitUrl, "main");
+        return GitCli.Run(_source, "rev-parse", "HEAD");
+    }
+}
+
+/// <summary>Dockerfiles for deployment tests; <c>nonce</c> makes a step's cache key unique, so it really runs and prints.</summary>
+internal static class SampleDockerfiles
+{
+    /// <summary>
+    /// Serves <c>index.html</c> from the repository on 8080; the build prints the build-time TOKEN. The shell stays
+    /// PID 1 and exits on SIGTERM (a bare httpd as PID 1 ignores it, so every stop would wait for the engine's kill).
+    /// </summary>
+    public static string ServesIndex(string nonce) => $$"""
+        FROM scratch
+        COPY busybox /bin/busybox
+        RUN ["/bin/busybox", "--install", "-s", "/bin"]
+        ARG TOKEN
+        RUN ["/bin/sh", "-c", "echo build {{nonce}} sees token=$TOKEN"]
+        COPY index.html /www/index.html
+        CMD ["/bin/sh", "-c", "trap 'exit 0' TERM; httpd -f -p 8080 -h /www & wait"]
+        """;
+
+    /// <summary>A build step that prints <see cref="SlowStepLine"/> and then sleeps a minute: a build to cancel or interrupt.</summary>
+    public static string SlowBuild(string nonce) => $$"""
+        FROM scratch
+        COPY busybox /bin/busybox
+        RUN ["/bin/busybox", "--install", "-s", "/bin"]
+        RUN ["/bin/sh", "-c", "echo {{SlowStepLine(nonce)}} && sleep 60"]
+        COPY index.html /www/index.html
+        CMD ["/bin/sh", "-c", "trap 'exit 0' TERM; httpd -f -p 8080 -h /www & wait"]
+        """;
+
+    /// <summary>Prints the TOKEN at build time and at run time, then exits: a deployment that never gets healthy.</summary>
+    public static string PrintsTokenAndExits(string nonce) => $$"""
+        FROM scratch
+        COPY busybox /bin/busybox
+        RUN ["/bin/busybox", "--install", "-s", "/bin"]
+        ARG TOKEN
+        RUN ["/bin/sh", "-c", "echo build {{nonce}} sees token=$TOKEN"]
+        CMD ["/bin/sh", "-c", "echo runtime {{nonce}} sees token=$TOKEN; exit 3"]
+        """;
+
+    public static string SlowStepLine(string nonce) => $"slow step {nonce} begins";
+}
