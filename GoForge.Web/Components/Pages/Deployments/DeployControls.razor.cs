@@ -48,7 +48,8 @@ public sealed partial class DeployControls : ComponentBase, IDisposable
         var watch = await Deployments.WatchAsync(actor, ApplicationId, OnUpdate);
         _subscription = watch.Value;
         var latest = await Deployments.ListAsync(actor, ApplicationId, limit: 1);
-        if (latest.IsSuccess && latest.Value.Count > 0 && IsNewest(latest.Value[0]))
+        // A pushed change may have arrived meanwhile; it is at least as new as this read for the same deployment.
+        if (latest.IsSuccess && latest.Value.Count > 0 && (_latest is null || latest.Value[0].CreatedAt > _latest.CreatedAt))
         {
             _latest = latest.Value[0];
         }

@@ -73,7 +73,7 @@ public sealed partial class DeploymentList : ComponentBase, IDisposable
         var members = await Members.ListAsync(_actor, ProjectId);
         _names = members.IsSuccess ? members.Value.ToDictionary(m => m.UserId, m => m.Login) : [];
         _names[_actor.UserId] = "you";
-        await ReloadAsync();
+        await _refresh.RunAsync(); // shares the gate with pushed refreshes that may already be arriving
     }
 
     // Runs on the publisher's thread: hand off to the circuit at once. Log lines do not change the list.

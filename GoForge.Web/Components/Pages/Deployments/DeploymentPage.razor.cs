@@ -66,11 +66,14 @@ public sealed partial class DeploymentPage : ComponentBase, IDisposable
 
     private bool CanRollBack => _deployment is not null && DeploymentStates.Check(_deployment, DeploymentTrigger.RollBack, Request).IsSuccess;
 
+    /// <summary>"Deployment 3f2a9c1", or just "Deployment" until the clone has recorded the commit.</summary>
+    private string Title => _deployment?.CommitSha is { } sha ? $"Deployment {DeploymentWording.ShortSha(sha)}" : "Deployment";
+
     private List<BreadcrumbItem> Breadcrumbs
     {
         get
         {
-            var items = _trail!.Breadcrumbs($"Deployment {DeploymentWording.ShortSha(_deployment!.CommitSha)}");
+            var items = _trail!.Breadcrumbs(Title);
             items.Insert(3, new BreadcrumbItem(_application!.Name, $"/applications/{_application.Id}?tab=deployments"));
             return items;
         }
@@ -106,7 +109,7 @@ public sealed partial class DeploymentPage : ComponentBase, IDisposable
         var watch = await Deployments.WatchAsync(_actor, application.Value.Id, OnUpdate);
         _subscription = watch.Value;
         (_application, _trail) = (application.Value, trail.Value);
-        await ReloadAsync();
+        await _refresh.RunAsync(); // shares the gate with pushed refreshes that may already be arriving
     }
 
     // Runs on the publisher's thread. Any state change in the application counts: a newer deployment can
