@@ -93,7 +93,7 @@ public sealed class DeploymentPageTests(PostgresFixture postgres) : DeploymentUi
         await SignInAsync(role: null);
         var page = Render<DeploymentPage>(p => p.Add(c => c.DeploymentId, deployment.Id));
 
-        page.WaitForAssertion(() => Assert.Contains("No such deployment", page.WaitForElement("[data-testid=not-found] h1", WaitTimeout).TextContent, StringComparison.Ordinal), WaitTimeout);
+        page.WaitForAssertion(() => Assert.Contains("No such deployment", page.Find("[data-testid=not-found] h1").TextContent, StringComparison.Ordinal), WaitTimeout);
         Assert.DoesNotContain("private line", page.Markup, StringComparison.Ordinal);
     }
 
