@@ -1,5 +1,6 @@
 using GoForge.Tests.Harness;
 using GoForge.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 
 namespace GoForge.Tests.Browser;
@@ -13,7 +14,7 @@ public abstract class BrowserTest(BrowserFixture browser, PostgresFixture postgr
 
     public async Task InitializeAsync()
     {
-        App = await GoForgeApp.StartAsync(postgres, databasePrefix, kestrel: true);
+        App = await GoForgeApp.StartAsync(postgres, databasePrefix, kestrel: true, services: ConfigureServices);
         Context = await browser.Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = App.Address.ToString() });
         Context.SetDefaultTimeout((float)Wait.DefaultTimeout.TotalMilliseconds);
     }
@@ -22,6 +23,11 @@ public abstract class BrowserTest(BrowserFixture browser, PostgresFixture postgr
     {
         await Context.CloseAsync();
         await App.DisposeAsync();
+    }
+
+    /// <summary>Changes to the app's services for this class's tests; none by default.</summary>
+    protected virtual void ConfigureServices(IServiceCollection services)
+    {
     }
 
     /// <summary>Signs in through the form, landing on <paramref name="returnUrl"/> once its circuit is live.</summary>

@@ -45,7 +45,7 @@ public sealed class ApplicationPageTests : GoForgeTestContext
     }
 
     [Fact]
-    public async Task Deployments_tab_says_deployments_arrive_with_the_pipeline()
+    public async Task Deployments_tab_without_deployments_says_how_to_deploy()
     {
         var (_, production) = await Services.CreateProjectAsync(_ada, "Shop");
         var app = await Services.CreateApplicationAsync(_ada, production.Id, "api");
@@ -54,7 +54,7 @@ public sealed class ApplicationPageTests : GoForgeTestContext
         page.WaitForElement("[data-testid=application-tabs]", WaitTimeout);
         page.FindAll(".mud-tab").Single(t => t.TextContent.Trim() == "Deployments").Click();
 
-        page.WaitForAssertion(() => Assert.Contains("Deployments arrive with the deployment pipeline", page.WaitForElement("[data-testid=deployments-empty]", WaitTimeout).TextContent, StringComparison.Ordinal), WaitTimeout);
+        page.WaitForAssertion(() => Assert.Contains("Press Deploy to build the branch head", page.Find("[data-testid=deployments-empty]").TextContent, StringComparison.Ordinal), WaitTimeout);
     }
 
     [Fact]

@@ -21,8 +21,19 @@ public abstract class GoForgeTestContext : BunitContext, IAsyncLifetime
         });
     }
 
-    Task IAsyncLifetime.InitializeAsync() => Task.CompletedTask;
+    Task IAsyncLifetime.InitializeAsync() => InitializeAsync();
 
-    // MudBlazor registers services that only dispose asynchronously.
-    async Task IAsyncLifetime.DisposeAsync() => await DisposeAsync();
+    // MudBlazor registers services that only dispose asynchronously. Components go first, so they let go of
+    // whatever the test's own resources (a database host) provide.
+    async Task IAsyncLifetime.DisposeAsync()
+    {
+        await DisposeAsync();
+        await DisposeResourcesAsync();
+    }
+
+    /// <summary>Async set-up before any test runs (e.g. a database host whose services the components use).</summary>
+    protected virtual Task InitializeAsync() => Task.CompletedTask;
+
+    /// <summary>Releases what <see cref="InitializeAsync"/> made, after the components are disposed.</summary>
+    protected virtual ValueTask DisposeResourcesAsync() => ValueTask.CompletedTask;
 }

@@ -1,11 +1,14 @@
 using System.Collections.Concurrent;
+using GoForge.Core.Deployments;
 using GoForge.Core.Identity;
 using GoForge.Tests.Harness;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace GoForge.Tests.Support;
@@ -19,20 +22,24 @@ public sealed class GoForgeApp : WebApplicationFactory<Program>
     private readonly string _connectionString;
     private readonly string _dataPath = Directory.CreateTempSubdirectory("goforge-app-").FullName;
     private readonly IReadOnlyDictionary<string, string?> _settings;
+    private readonly Action<IServiceCollection>? _services;
 
-    private GoForgeApp(string connectionString, IReadOnlyDictionary<string, string?> settings)
+    private GoForgeApp(string connectionString, IReadOnlyDictionary<string, string?> settings, Action<IServiceCollection>? services)
     {
         _connectionString = connectionString;
         _settings = settings;
+        _services = services;
     }
 
     public CapturedLogs Logs { get; } = new();
 
     public T Get<T>() where T : notnull => Services.GetRequiredService<T>();
 
-    public static async Task<GoForgeApp> StartAsync(PostgresFixture postgres, string prefix, bool kestrel = false, IReadOnlyDictionary<string, string?>? settings = null)
+    /// <param name="services">Changes to the app's services after its own registrations (e.g. <see cref="WithoutDeploymentWorker"/>).</param>
+    public static async Task<GoForgeApp> StartAsync(
+        PostgresFixture postgres, string prefix, bool kestrel = false, IReadOnlyDictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null)
     {
-        var app = new GoForgeApp(await postgres.CreateDatabaseAsync(prefix), settings ?? new Dictionary<string, string?>());
+        var app = new GoForgeApp(await postgres.CreateDatabaseAsync(prefix), settings ?? new Dictionary<string, string?>(), services);
         if (kestrel)
         {
             app.UseKestrel(0);
@@ -57,6 +64,10 @@ public sealed class GoForgeApp : WebApplicationFactory<Program>
         return new Uri(line![line!.IndexOf("http", StringComparison.Ordinal)..].Trim());
     }
 
+    /// <summary>Leaves queued deployments pending, so a test drives their states itself (no clone of a fake repository racing it).</summary>
+    public static void WithoutDeploymentWorker(IServiceCollection services) =>
+        services.Remove(services.Single(d => d.ServiceType == typeof(IHostedService) && d.ImplementationType == typeof(DeploymentWorker)));
+
     public Task<User> CreateUserAsync(UserRole role = UserRole.Member, bool disabled = false, string? login = null) =>
         TestUsers.CreateAsync(Services, role, disabled, login);
 
@@ -71,6 +82,10 @@ public sealed class GoForgeApp : WebApplicationFactory<Program>
         }
 
         builder.ConfigureLogging(logging => logging.AddProvider(Logs));
+        if (_services is not null)
+        {
+            builder.ConfigureTestServices(_services);
+        }
     }
 
     protected override void Dispose(bool disposing)

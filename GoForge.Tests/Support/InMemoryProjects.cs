@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using Bunit;
 using GoForge.Core.Auditing;
+using GoForge.Core.Deployments;
 using GoForge.Core.Identity;
 using GoForge.Core.Projects;
 using GoForge.Web.Auth;
@@ -63,7 +64,7 @@ public sealed class InMemoryProjectStore
 
 public static class InMemoryProjects
 {
-    /// <summary>Registers the in-memory repositories, the real project services over them, and <see cref="CurrentUser"/>.</summary>
+    /// <summary>Registers the in-memory repositories, the real project services over them, an empty deployment store, and <see cref="CurrentUser"/>.</summary>
     public static InMemoryProjectStore AddInMemoryProjects(this IServiceCollection services)
     {
         var store = new InMemoryProjectStore();
@@ -81,6 +82,12 @@ public static class InMemoryProjects
         services.AddSingleton<ApplicationService>();
         services.AddSingleton<VariableService>();
         services.AddSingleton<MembershipService>();
+        services.AddSingleton<IDeploymentRepository, NoDeploymentRepository>();
+        services.AddSingleton<DeploymentFeed>();
+        services.AddSingleton<DeploymentStates>();
+        services.AddSingleton<DeploymentSignal>();
+        services.AddSingleton<DeploymentCancellations>();
+        services.AddSingleton<DeploymentService>();
         services.AddScoped<CurrentUser>();
         return store;
     }

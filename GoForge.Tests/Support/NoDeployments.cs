@@ -1,0 +1,47 @@
+using GoForge.Core.Deployments;
+
+namespace GoForge.Tests.Support;
+
+/// <summary>
+/// The deployment store for in-memory page tests: always empty. Pages that show deployments render their empty
+/// state; deployment behaviour itself is tested on PostgreSQL (<c>DeploymentUiTest</c>).
+/// </summary>
+internal sealed class NoDeploymentRepository : IDeploymentRepository
+{
+    public Task CreateAsync(Deployment deployment, CancellationToken ct = default) => throw Unsupported();
+
+    public Task<Deployment?> GetAsync(Guid id, CancellationToken ct = default) => Task.FromResult<Deployment?>(null);
+
+    public Task<IReadOnlyList<Deployment>> ListByApplicationAsync(Guid applicationId, int limit, CancellationToken ct = default) => Empty<Deployment>();
+
+    public Task<bool> TryTransitionAsync(Guid id, DeploymentState from, DeploymentState to, string? reason, Guid? actorUserId, DateTimeOffset now, CancellationToken ct = default) =>
+        Task.FromResult(false);
+
+    public Task<IReadOnlyList<DeploymentTransition>> ListTransitionsAsync(Guid id, CancellationToken ct = default) => Empty<DeploymentTransition>();
+
+    public Task<IReadOnlyList<Guid>> ListPendingAsync(Guid applicationId, DateTimeOffset before, Guid except, CancellationToken ct = default) => Empty<Guid>();
+
+    public Task<int?> QueuePositionAsync(Guid id, CancellationToken ct = default) => Task.FromResult<int?>(null);
+
+    public Task RecordCommitAsync(Guid id, ClonedCommit commit, CancellationToken ct = default) => throw Unsupported();
+
+    public Task RecordArtifactsAsync(Guid id, string? imageTag, string? containerId, CancellationToken ct = default) => throw Unsupported();
+
+    public Task<IReadOnlyList<Deployment>> ListRunningAsync(Guid applicationId, CancellationToken ct = default) => Empty<Deployment>();
+
+    public Task<IReadOnlyList<Guid>> ListRunnableAsync(int limit, CancellationToken ct = default) => Empty<Guid>();
+
+    public Task<IReadOnlyList<Guid>> ListActiveAsync(CancellationToken ct = default) => Empty<Guid>();
+
+    public Task<IReadOnlyList<DeploymentLogLine>> AppendLogAsync(Guid deploymentId, IReadOnlyList<string> lines, DateTimeOffset now, CancellationToken ct = default) => throw Unsupported();
+
+    public Task<IReadOnlyList<RetainedImage>> ListImagesAsync(Guid applicationId, CancellationToken ct = default) => Empty<RetainedImage>();
+
+    public Task MarkImagePrunedAsync(Guid applicationId, string imageTag, DateTimeOffset now, CancellationToken ct = default) => throw Unsupported();
+
+    public Task<IReadOnlyList<DeploymentLogLine>> ListLogAsync(Guid deploymentId, int afterLine, int limit, CancellationToken ct = default) => Empty<DeploymentLogLine>();
+
+    private static Task<IReadOnlyList<T>> Empty<T>() => Task.FromResult<IReadOnlyList<T>>([]);
+
+    private static NotSupportedException Unsupported() => new("In-memory page tests queue no deployments; use DeploymentUiTest (PostgreSQL).");
+}

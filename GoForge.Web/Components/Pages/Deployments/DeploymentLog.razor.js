@@ -1,0 +1,6 @@
+// Keeps the deployment log scrolled to its newest line.
+export function scrollToEnd(element) {
+    if (element) {
+        element.scrollTop = element.scrollHeight;
+    }
+}
