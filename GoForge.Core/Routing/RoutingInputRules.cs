@@ -337,7 +337,12 @@ public static partial class RoutingInputRules
             return null;
         }
 
-        return IPNetwork.TryParse(candidate, out var network) ? network.ToString() : null;
+        // IPNetwork masks host bits away ("10.0.0.1/8" becomes 10.0.0.0/8): refuse instead of widening what was meant.
+        return IPNetwork.TryParse(candidate, out var network)
+            && IPAddress.TryParse(candidate[..candidate.IndexOf('/', StringComparison.Ordinal)], out var address)
+            && network.BaseAddress.Equals(address)
+                ? network.ToString()
+                : null;
     }
 
     private static bool IsHeaderValueChar(char c) => c is >= ' ' and <= '~' and not ('`' or '"' or ',');
