@@ -314,7 +314,7 @@ public static partial class RoutingInputRules
         ValidateCertResolver(settings.CertResolver, errors);
     }
 
-    /// <summary>A bcrypt hash as Traefik reads it: <c>$2y$</c> or <c>$2a$</c>/<c>$2b$</c>, a cost, 53 characters of bcrypt's base64.</summary>
+    /// <summary>A bcrypt hash as Traefik reads it: <c>$2y$</c> or <c>$2a$</c> (its htpasswd reader knows no <c>$2b$</c>), a cost, 53 characters of bcrypt's base64.</summary>
     public static bool IsBcryptHash(string? hash) => hash is not null && BcryptHash().IsMatch(hash);
 
     /// <summary>A host name in the form <see cref="ProjectInputRules.ParseDomains"/> stores: lower-case ASCII labels, at least one dot.</summary>
@@ -356,7 +356,7 @@ public static partial class RoutingInputRules
     [GeneratedRegex("^[A-Za-z][A-Za-z0-9_-]*\\z", RegexOptions.CultureInvariant)]
     private static partial Regex ResolverName();
 
-    [GeneratedRegex("^\\$2[aby]\\$(0[4-9]|[12][0-9]|3[01])\\$[./A-Za-z0-9]{53}\\z", RegexOptions.CultureInvariant)]
+    [GeneratedRegex("^\\$2[ay]\\$(0[4-9]|[12][0-9]|3[01])\\$[./A-Za-z0-9]{53}\\z", RegexOptions.CultureInvariant)]
     private static partial Regex BcryptHash();
 
     [GeneratedRegex("^[a-z0-9]([a-z0-9-]*[a-z0-9])?\\z", RegexOptions.CultureInvariant)]

@@ -179,6 +179,7 @@ public sealed class RoutingHostileInputTests
     [InlineData("plain-text-password")]
     [InlineData("$apr1$abc$def")]
     [InlineData("$2y$10$short")]
+    [InlineData("$2b$10$.vGA1O9wmRjrwAVXD98HNOgsNpDczlqm3Jq7KnEd1rVAGv3Fykk1a")]
     [InlineData("$2y$10$.vGA1O9wmRjrwAVXD98HNOgsNpDczlqm3Jq7KnEd1rVAGv3Fykk1,")]
     public void A_password_not_stored_as_a_bcrypt_hash_gets_no_route_target(string hash) =>
         Assert.Contains("BasicAuthUsers", Refused(App(), Settings with { BasicAuthUsers = [new BasicAuthUser("alice", hash)] }).FieldErrors.Keys);
