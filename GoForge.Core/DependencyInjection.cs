@@ -1,6 +1,7 @@
 using GoForge.Core.Deployments;
 using GoForge.Core.Identity;
 using GoForge.Core.Projects;
+using GoForge.Core.Routing;
 using GoForge.Core.Secrets;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -36,6 +37,7 @@ public static class DependencyInjection
         services.AddSingleton<ApplicationService>();
         services.AddSingleton<VariableService>();
         services.AddSingleton<MembershipService>();
+        services.AddSingleton<RoutingService>();
         services.AddSecretsServices();
         services.AddOptions<DeploymentOptions>()
             .BindConfiguration(DeploymentOptions.SectionName)

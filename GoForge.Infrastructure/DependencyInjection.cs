@@ -2,6 +2,7 @@ using GoForge.Core.Auditing;
 using GoForge.Core.Deployments;
 using GoForge.Core.Identity;
 using GoForge.Core.Projects;
+using GoForge.Core.Routing;
 using GoForge.Core.Servers;
 using GoForge.Infrastructure.Auditing;
 using GoForge.Infrastructure.Crypto;
@@ -11,6 +12,8 @@ using GoForge.Infrastructure.Git;
 using GoForge.Infrastructure.Identity;
 using GoForge.Infrastructure.Persistence;
 using GoForge.Infrastructure.Projects;
+using GoForge.Infrastructure.Proxy;
+using GoForge.Infrastructure.Routing;
 using GoForge.Infrastructure.Servers;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -43,6 +46,7 @@ public static class DependencyInjection
             .ValidateDataAnnotations()
             .ValidateOnStart();
         services.AddSingleton<IPasswordHasher, Argon2PasswordHasher>();
+        services.AddSingleton<IBasicAuthHasher, BcryptBasicAuthHasher>();
         services.AddSecretProtection();
 
         services.AddOptions<DockerOptions>()
@@ -52,6 +56,7 @@ public static class DependencyInjection
         services.AddSingleton<DockerClientProvider>();
         services.AddGitClient();
         services.AddDockerAdapters();
+        services.AddProxyRoutes();
         services.AddSingleton<IEngineStatusProbe, DockerEngineStatusProbe>();
         return builder;
     }
@@ -66,5 +71,6 @@ public static class DependencyInjection
         services.AddSingleton<IApplicationRepository, ApplicationRepository>();
         services.AddSingleton<IEnvironmentVariableRepository, EnvironmentVariableRepository>();
         services.AddSingleton<IDeploymentRepository, DeploymentRepository>();
+        services.AddSingleton<IRoutingSettingsRepository, RoutingSettingsRepository>();
     }
 }

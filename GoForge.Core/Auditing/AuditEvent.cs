@@ -51,6 +51,7 @@ public static class AuditActions
     public const string DeploymentQueued = "deployment.queued";
     public const string DeploymentCanceled = "deployment.canceled";
     public const string DeploymentRollbackQueued = "deployment.rollback_queued";
+    public const string RoutingUpdated = "application.routing_updated";
 }
 
 public interface IAuditLog

@@ -1,5 +1,6 @@
 using GoForge.Core.Identity;
 using GoForge.Core.Projects;
+using GoForge.Core.Routing;
 
 namespace GoForge.Infrastructure.Persistence;
 
@@ -45,5 +46,21 @@ internal static class DbEnums
         "on-failure" => RestartPolicy.OnFailure,
         "no" => RestartPolicy.No,
         _ => throw new ArgumentOutOfRangeException(nameof(value), value, "Unknown restart policy in the database."),
+    };
+
+    public static string ToDb(this WwwRedirect redirect) => redirect switch
+    {
+        WwwRedirect.None => "none",
+        WwwRedirect.ToWww => "to-www",
+        WwwRedirect.ToApex => "to-apex",
+        _ => throw new ArgumentOutOfRangeException(nameof(redirect), redirect, null),
+    };
+
+    public static WwwRedirect ToWwwRedirect(string value) => value switch
+    {
+        "none" => WwwRedirect.None,
+        "to-www" => WwwRedirect.ToWww,
+        "to-apex" => WwwRedirect.ToApex,
+        _ => throw new ArgumentOutOfRangeException(nameof(value), value, "Unknown www redirect in the database."),
     };
 }

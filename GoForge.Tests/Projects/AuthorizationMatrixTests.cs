@@ -3,6 +3,7 @@ using GoForge.Core.Common;
 using GoForge.Core.Deployments;
 using GoForge.Core.Identity;
 using GoForge.Core.Projects;
+using GoForge.Core.Routing;
 using GoForge.Tests.Harness;
 using GoForge.Tests.Support;
 
@@ -16,7 +17,7 @@ namespace GoForge.Tests.Projects;
 public sealed class AuthorizationMatrixTests(PostgresFixture postgres) : IAsyncLifetime
 {
     private static readonly Type[] ServiceTypes =
-        [typeof(ProjectService), typeof(EnvironmentService), typeof(ApplicationService), typeof(VariableService), typeof(MembershipService), typeof(DeploymentService)];
+        [typeof(ProjectService), typeof(EnvironmentService), typeof(ApplicationService), typeof(VariableService), typeof(MembershipService), typeof(DeploymentService), typeof(RoutingService)];
 
     private TestHost _host = null!;
     private Actor _maintainer = null!;
@@ -68,6 +69,7 @@ public sealed class AuthorizationMatrixTests(PostgresFixture postgres) : IAsyncL
         var variables = _host.Get<VariableService>();
         var members = _host.Get<MembershipService>();
         var deployments = _host.Get<DeploymentService>();
+        var routing = _host.Get<RoutingService>();
         var app = new ApplicationInput { Name = "hijacked", GitUrl = "https://evil.example/x.git", Domains = "evil.example.com" };
         return new()
         {
@@ -104,6 +106,8 @@ public sealed class AuthorizationMatrixTests(PostgresFixture postgres) : IAsyncL
             ["DeploymentService.LogAsync"] = async a => (await deployments.LogAsync(a, _b.DeploymentId)).Error,
             ["DeploymentService.RollbackTargetsAsync"] = async a => (await deployments.RollbackTargetsAsync(a, _b.ApplicationId)).Error,
             ["DeploymentService.RollbackAsync"] = async a => (await deployments.RollbackAsync(a, _b.ApplicationId)).Error,
+            ["RoutingService.GetAsync"] = async a => (await routing.GetAsync(a, _b.ApplicationId)).Error,
+            ["RoutingService.UpdateAsync"] = async a => (await routing.UpdateAsync(a, _b.ApplicationId, new RoutingInput { IpAllowList = "0.0.0.0/0", RedirectToHttps = false })).Error,
             ["DeploymentService.WatchAsync"] = async a =>
             {
                 var watch = await deployments.WatchAsync(a, _b.ApplicationId, _ => { });
@@ -122,6 +126,7 @@ public sealed class AuthorizationMatrixTests(PostgresFixture postgres) : IAsyncL
         "ApplicationService.GetAsync", "VariableService.ListAsync", "MembershipService.ListAsync",
         "DeploymentService.GetAsync", "DeploymentService.ListAsync", "DeploymentService.HistoryAsync", "DeploymentService.QueuePositionAsync",
         "DeploymentService.LogAsync", "DeploymentService.RollbackTargetsAsync", "DeploymentService.WatchAsync",
+        "RoutingService.GetAsync",
     ];
 
     // Deploy calls that a deployer may make but that project B's state refuses (nothing is running to roll back).
@@ -206,12 +211,14 @@ public sealed class AuthorizationMatrixTests(PostgresFixture postgres) : IAsyncL
         var secret = (await _host.Get<VariableService>().RevealAsync(m, _b.VariableId)).Value;
         var members = (await _host.Get<MembershipService>().ListAsync(m, _b.ProjectId)).Value!;
         var deployments = (await _host.Get<DeploymentService>().ListAsync(m, _b.ApplicationId)).Value!;
+        var routing = (await _host.Get<RoutingService>().GetAsync(m, _b.ApplicationId)).Value!;
         return string.Join("|",
             includeDeployments ? string.Join(",", deployments.Select(d => $"{d.Id}:{d.State}")) : "-",
             project.Name, project.UpdatedAt.Ticks,
             string.Join(",", environments.Select(e => e.Name)),
             app.Name, app.GitUrl, string.Join(",", app.Domains), app.UpdatedAt.Ticks,
             string.Join(",", variables.Select(v => $"{v.Key}:{v.UpdatedAt.Ticks}")), secret,
-            string.Join(",", members.Select(x => $"{x.Login}:{x.Role}")));
+            string.Join(",", members.Select(x => $"{x.Login}:{x.Role}")),
+            routing.RedirectToHttps, routing.IpAllowList);
     }
 }

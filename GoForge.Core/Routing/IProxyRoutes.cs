@@ -1,0 +1,43 @@
+namespace GoForge.Core.Routing;
+
+/// <summary>
+/// What a deployment needs from the reverse proxy. One port for two kinds of proxy:
+/// <list type="bullet">
+/// <item>label-driven (Traefik's Docker provider): <see cref="Labels"/> returns the labels the container is created
+/// with, and the proxy follows containers by itself; <see cref="ApplyAsync"/> and <see cref="RemoveAsync"/> do nothing;</item>
+/// <item>API-driven (Caddy's admin API): <see cref="Labels"/> returns none; <see cref="ApplyAsync"/> points the routes
+/// at the new container once it is healthy, and <see cref="RemoveAsync"/> takes them away.</item>
+/// </list>
+/// The deployment runner calls all three, in that order of a container's life, and so works with either.
+/// Failures to reach the proxy are <see cref="ProxyException"/>s.
+/// </summary>
+public interface IProxyRoutes
+{
+    /// <summary>Labels for every container of the application; sorted, the same for the same target. Pure: no I/O.</summary>
+    IReadOnlyDictionary<string, string> Labels(RouteTarget target);
+
+    /// <summary>Routes the application's domains to <paramref name="upstreamHost"/> (the container's name on the target's network).</summary>
+    Task ApplyAsync(RouteTarget target, string upstreamHost, CancellationToken ct = default);
+
+    /// <summary>Removes every route of the application; nothing to remove is not an error.</summary>
+    Task RemoveAsync(Guid applicationId, CancellationToken ct = default);
+}
+
+/// <summary>The proxy could not be reached or refused a change; the message is the proxy's own.</summary>
+public sealed class ProxyException : Exception
+{
+    public ProxyException()
+        : this("The proxy could not be reached.")
+    {
+    }
+
+    public ProxyException(string message)
+        : base(message)
+    {
+    }
+
+    public ProxyException(string message, Exception innerException)
+        : base(message, innerException)
+    {
+    }
+}
