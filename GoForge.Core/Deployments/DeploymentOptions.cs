@@ -24,6 +24,13 @@ public sealed class DeploymentOptions
     /// <summary>How often the worker looks at the queue when nothing woke it (another panel may have queued). Default 30 s.</summary>
     public TimeSpan IdlePollInterval { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// The Docker network shared with the reverse proxy (e.g. <c>goforge-proxy</c> in the production compose file);
+    /// every application container joins it besides its environment's network. Null: the proxy uses each
+    /// environment's network.
+    /// </summary>
+    public string? ProxyNetwork { get; set; }
+
     /// <summary>Images kept per application for rollbacks: the running one and the newest others that served (default 3).</summary>
     public int KeepImages { get; set; } = 3;
 }
@@ -41,6 +48,11 @@ internal sealed class DeploymentOptionsValidator : IValidateOptions<DeploymentOp
         if (options.DeployTimeout < TimeSpan.FromSeconds(5))
         {
             failures.Add($"{DeploymentOptions.SectionName}:{nameof(DeploymentOptions.DeployTimeout)} must be at least 5 seconds.");
+        }
+
+        if (options.ProxyNetwork is { } network && !System.Text.RegularExpressions.Regex.IsMatch(network, "^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}\\z", System.Text.RegularExpressions.RegexOptions.CultureInvariant))
+        {
+            failures.Add($"{DeploymentOptions.SectionName}:{nameof(DeploymentOptions.ProxyNetwork)} must be a Docker network name (letters, digits, _ . -).");
         }
 
         if (options.KeepImages is < 1 or > 50)

@@ -1,5 +1,6 @@
 using System.Globalization;
 using GoForge.Core.Projects;
+using GoForge.Core.Routing;
 using Microsoft.Extensions.Options;
 
 namespace GoForge.Core.Deployments;
@@ -21,6 +22,8 @@ public sealed class DeploymentRunner(
     IImageBuilder images,
     IContainerRuntime containers,
     ImageRetention retention,
+    RoutingService routing,
+    IProxyRoutes proxy,
     DeploymentFeed feed,
     IOptions<DeploymentOptions> options,
     TimeProvider time) : IDeploymentRunner
@@ -48,7 +51,7 @@ public sealed class DeploymentRunner(
             if (deployment.RollbackOf is { } target && deployment.ImageTag is { } kept)
             {
                 // A rollback: the image of an earlier deployment is started again through the same deploy step.
-                await log.WriteAsync($"Rolling back to deployment {target} (image {kept})");
+                log.Write($"Rolling back to deployment {target} (image {kept})");
                 tag = kept;
             }
             else
@@ -70,6 +73,8 @@ public sealed class DeploymentRunner(
         }
         finally
         {
+            // Every line is stored before the run ends.
+            await log.FlushAsync();
             cancellations.Unregister(deployment.Id);
             DeleteFolder(workDirectory);
         }
@@ -82,10 +87,10 @@ public sealed class DeploymentRunner(
         timeout.CancelAfter(settings.BuildTimeout);
         try
         {
-            await log.WriteAsync($"Cloning {app.Branch}{(deployment.CommitSha is null ? "" : " at " + deployment.CommitSha)}");
+            log.Write($"Cloning {app.Branch}{(deployment.CommitSha is null ? "" : " at " + deployment.CommitSha)}");
             var commit = await git.CloneAsync(new GitCloneRequest(app.GitUrl, app.Branch, deployment.CommitSha, workDirectory, null), log.Progress(), timeout.Token);
             await deployments.RecordCommitAsync(deployment.Id, commit, timeout.Token);
-            await log.WriteAsync($"Commit {commit.Sha[..12]} by {commit.Author}: {FirstLine(commit.Message)}");
+            log.Write($"Commit {commit.Sha[..12]} by {commit.Author}: {FirstLine(commit.Message)}");
             if (!(await states.TransitionAsync(deployment.Id, DeploymentTrigger.CloneSucceeded, TransitionRequest.System("clone ok"), timeout.Token)).IsSuccess)
             {
                 return false;
@@ -93,15 +98,18 @@ public sealed class DeploymentRunner(
 
             var context = Path.GetFullPath(Path.Combine(workDirectory, app.BuildContext));
             var dockerfile = Path.GetRelativePath(context, Path.Combine(workDirectory, app.DockerfilePath));
+            // The engine adds one build step per label, in name order; the one that changes every time
+            // (goforge.deployment) sorts last, so a no-change redeploy reruns a single metadata step.
             var labels = new Dictionary<string, string>
             {
-                ["goforge.managed"] = "true",
                 ["goforge.app"] = app.Id.ToString(),
                 ["goforge.deployment"] = deployment.Id.ToString(),
                 ["goforge.commit"] = commit.Sha,
             };
             var buildArgs = vars.Where(v => v.IsBuildTime).ToDictionary(v => v.Key, v => v.Value, StringComparer.Ordinal);
+            var buildStarted = time.GetTimestamp();
             await images.BuildAsync(new ImageBuildRequest(context, dockerfile, tag, buildArgs, labels), log.Progress(), timeout.Token);
+            log.Write($"Built {tag} in {Seconds(time.GetElapsedTime(buildStarted))} s");
             await deployments.RecordArtifactsAsync(deployment.Id, tag, null, timeout.Token);
             return (await states.TransitionAsync(deployment.Id, DeploymentTrigger.BuildSucceeded, TransitionRequest.System("build ok"), timeout.Token)).IsSuccess;
         }
@@ -120,19 +128,30 @@ public sealed class DeploymentRunner(
     private async Task DeployAsync(Deployment deployment, Application app, ProjectEnvironment environment, Project project,
         IReadOnlyList<EnvironmentVariable> vars, string tag, DeploymentLog log, DeploymentOptions settings, CancellationTokenSource cancel)
     {
+        // The proxy's view of the application: refused settings fail the deployment before anything starts.
+        var network = $"goforge-{project.Slug}-{environment.Slug}";
+        var route = await routing.TargetAsync(app, settings.ProxyNetwork ?? network, CancellationToken.None);
+        if (!route.IsSuccess)
+        {
+            await FailAsync(deployment.Id, "routing: " + route.Error.Message, log);
+            return;
+        }
+
+        var labels = new Dictionary<string, string>(proxy.Labels(route.Value), StringComparer.Ordinal)
+        {
+            ["goforge.managed"] = "true",
+            ["goforge.app"] = app.Id.ToString(),
+            ["goforge.deployment"] = deployment.Id.ToString(),
+        };
         var spec = new ContainerSpec
         {
             Name = $"goforge-{app.Slug}-{deployment.Id.ToString("N")[..12]}",
             Image = tag,
-            Network = $"goforge-{project.Slug}-{environment.Slug}",
+            Network = network,
+            ProxyNetwork = settings.ProxyNetwork,
             ContainerPort = app.ContainerPort,
             Env = vars.ToDictionary(v => v.Key, v => v.Value, StringComparer.Ordinal),
-            Labels = new Dictionary<string, string>
-            {
-                ["goforge.managed"] = "true",
-                ["goforge.app"] = app.Id.ToString(),
-                ["goforge.deployment"] = deployment.Id.ToString(),
-            },
+            Labels = labels,
             MemoryLimitMb = app.MemoryLimitMb,
             CpuLimit = app.CpuLimit is { } cpus ? (double)cpus : null,
             RestartPolicy = app.RestartPolicy,
@@ -142,7 +161,7 @@ public sealed class DeploymentRunner(
         string containerId;
         try
         {
-            await log.WriteAsync($"Starting {spec.Name} on {spec.Network}");
+            log.Write($"Starting {spec.Name} on {spec.Network}");
             containerId = await containers.CreateAndStartAsync(spec, CancellationToken.None);
         }
         catch (ContainerRuntimeException e)
@@ -166,6 +185,19 @@ public sealed class DeploymentRunner(
             return;
         }
 
+        try
+        {
+            // The proxy switches to the new container now; the old one serves until this returns.
+            var address = await containers.AddressAsync(containerId, route.Value.Network, CancellationToken.None);
+            await proxy.ApplyAsync(route.Value, new RouteUpstream(spec.Name, address, app.ContainerPort), CancellationToken.None);
+        }
+        catch (ProxyException e)
+        {
+            await containers.StopAndRemoveAsync(containerId, CancellationToken.None);
+            await FailAsync(deployment.Id, "the proxy refused the new route: " + log.Masker.Apply(e.Message), log);
+            return;
+        }
+
         var previous = await deployments.ListRunningAsync(app.Id, CancellationToken.None);
         if (!(await states.TransitionAsync(deployment.Id, DeploymentTrigger.BecameHealthy, TransitionRequest.System("healthy"), CancellationToken.None)).IsSuccess)
         {
@@ -173,7 +205,7 @@ public sealed class DeploymentRunner(
             return;
         }
 
-        await log.WriteAsync("Healthy: the new container serves now.");
+        log.Write("Healthy: the new container serves now.");
         foreach (var old in previous)
         {
             // A rollback's predecessor is RolledBack; any other's is Superseded. Either way its container goes.
@@ -197,6 +229,8 @@ public sealed class DeploymentRunner(
 
         await states.TransitionAsync(deploymentId, DeploymentTrigger.Fail, TransitionRequest.System(reason), CancellationToken.None);
     }
+
+    private static string Seconds(TimeSpan elapsed) => elapsed.TotalSeconds.ToString("0.0##", CultureInfo.InvariantCulture);
 
     private static string FirstLine(string message) => message.Split('\n')[0];
 
@@ -230,6 +264,7 @@ public sealed class DeploymentRunner(
         private readonly Lock _gate = new();
         private readonly List<string> _pending = [];
         private TaskCompletionSource? _pendingStored;
+        private TaskCompletionSource? _inFlight;
         private bool _writing;
 
         public SecretMasker Masker { get; set; } = SecretMasker.None;
@@ -249,6 +284,18 @@ public sealed class DeploymentRunner(
                 }
 
                 return stored;
+            }
+        }
+
+        /// <summary>Queues a line without waiting for it to be stored; order is kept, and the next awaited write or <see cref="FlushAsync"/> covers it.</summary>
+        public void Write(string line) => _ = WriteAsync(line);
+
+        /// <summary>Completes when every line written so far is stored.</summary>
+        public Task FlushAsync()
+        {
+            lock (_gate)
+            {
+                return _pendingStored?.Task ?? _inFlight?.Task ?? Task.CompletedTask;
             }
         }
 
@@ -275,6 +322,7 @@ public sealed class DeploymentRunner(
                     {
                         stored = _pendingStored;
                         _pendingStored = null;
+                        _inFlight = stored;
                     }
                 }
 

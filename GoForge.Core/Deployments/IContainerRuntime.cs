@@ -18,10 +18,13 @@ public interface IContainerRuntime
     /// </summary>
     Task<ContainerHealth> WaitHealthyAsync(string containerId, string? healthCheckPath, int port, TimeSpan timeout, CancellationToken ct = default);
 
+    /// <summary>The container's IP address on <paramref name="network"/>; null when it is not attached there.</summary>
+    Task<string?> AddressAsync(string containerId, string network, CancellationToken ct = default);
+
     /// <summary>Stops (gracefully, then by force) and removes the container; a missing container is not an error.</summary>
     Task StopAndRemoveAsync(string containerId, CancellationToken ct = default);
 
-    /// <summary>Removes the image tag; a missing image is not an error. Refuses (<see cref="ContainerRuntimeException"/>) an image without the <c>goforge.managed=true</c> label.</summary>
+    /// <summary>Removes the image tag; a missing image is not an error. Refuses (<see cref="ContainerRuntimeException"/>) an image without the <c>goforge.app</c> label that GoForge puts on every image it builds.</summary>
     Task RemoveImageAsync(string tag, CancellationToken ct = default);
 
     /// <summary>Ids of all containers (running or not) carrying every label in <paramref name="labelFilter"/>.</summary>
@@ -43,6 +46,9 @@ public sealed record ContainerSpec
 
     /// <summary>User-defined bridge network the container joins; created (labelled <c>goforge.managed=true</c>) if missing.</summary>
     public required string Network { get; init; }
+
+    /// <summary>A second network the container joins (created if missing), where the proxy reaches it; null for none.</summary>
+    public string? ProxyNetwork { get; init; }
 
     /// <summary>The port the application listens on inside the container.</summary>
     public required int ContainerPort { get; init; }

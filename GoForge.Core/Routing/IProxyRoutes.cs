@@ -16,12 +16,18 @@ public interface IProxyRoutes
     /// <summary>Labels for every container of the application; sorted, the same for the same target. Pure: no I/O.</summary>
     IReadOnlyDictionary<string, string> Labels(RouteTarget target);
 
-    /// <summary>Routes the application's domains to <paramref name="upstreamHost"/> (the container's name on the target's network).</summary>
-    Task ApplyAsync(RouteTarget target, string upstreamHost, CancellationToken ct = default);
+    /// <summary>Routes the application's domains to <paramref name="upstream"/>, the new container, replacing any earlier upstream.</summary>
+    Task ApplyAsync(RouteTarget target, RouteUpstream upstream, CancellationToken ct = default);
 
     /// <summary>Removes every route of the application; nothing to remove is not an error.</summary>
     Task RemoveAsync(Guid applicationId, CancellationToken ct = default);
 }
+
+/// <summary>
+/// Where the proxy finds a container: its name (resolvable by a proxy that shares the target's Docker network) and
+/// its address on that network (for a proxy on the host). The adapter picks what its deployment can reach.
+/// </summary>
+public sealed record RouteUpstream(string ContainerName, string? Address, int Port);
 
 /// <summary>The proxy could not be reached or refused a change; the message is the proxy's own.</summary>
 public sealed class ProxyException : Exception

@@ -14,6 +14,13 @@ namespace GoForge.Infrastructure.Docker;
 public sealed class DockerContainerRuntime(DockerClientProvider docker, ILogger<DockerContainerRuntime> logger) : IContainerRuntime, IDisposable
 {
     public const string ManagedLabel = "goforge.managed";
+
+    /// <summary>
+    /// The label every image GoForge builds carries (the application's id). Images are marked by it rather than by
+    /// <see cref="ManagedLabel"/>: each build label is its own build step, and one label fewer on every build is a
+    /// step fewer on every redeploy.
+    /// </summary>
+    public const string ImageOwnerLabel = "goforge.app";
     private const int LogLinesKept = 30;
     private static readonly TimeSpan StableRunning = TimeSpan.FromSeconds(2);
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(100);
@@ -55,6 +62,11 @@ public sealed class DockerContainerRuntime(DockerClientProvider docker, ILogger<
             },
         };
 
+        if (spec.ProxyNetwork is { } proxyNetwork && proxyNetwork != spec.Network)
+        {
+            await EnsureNetworkAsync(proxyNetwork, ct);
+        }
+
         string id;
         try
         {
@@ -63,6 +75,20 @@ public sealed class DockerContainerRuntime(DockerClientProvider docker, ILogger<
         catch (DockerApiException e)
         {
             throw new ContainerRuntimeException(e.EngineMessage(), e);
+        }
+
+        if (spec.ProxyNetwork is { } extra && extra != spec.Network)
+        {
+            try
+            {
+                // A container is created on one network; the proxy's is joined before it starts.
+                await docker.Client.Networks.ConnectNetworkAsync(extra, new NetworkConnectParameters { Container = id }, ct);
+            }
+            catch (Exception e) when (e is DockerApiException or OperationCanceledException)
+            {
+                await RemoveQuietlyAsync(id);
+                throw e is DockerApiException api ? new ContainerRuntimeException(api.EngineMessage(), api) : e;
+            }
         }
 
         try
@@ -163,6 +189,21 @@ public sealed class DockerContainerRuntime(DockerClientProvider docker, ILogger<
         }
     }
 
+    public async Task<string?> AddressAsync(string containerId, string network, CancellationToken ct = default)
+    {
+        try
+        {
+            var container = await docker.Client.Containers.InspectContainerAsync(containerId, ct);
+            return container.NetworkSettings?.Networks is { } networks && networks.TryGetValue(network, out var endpoint) && !string.IsNullOrEmpty(endpoint.IPAddress)
+                ? endpoint.IPAddress
+                : null;
+        }
+        catch (DockerApiException e) when (e.IsNotFound())
+        {
+            return null;
+        }
+    }
+
     public async Task StopAndRemoveAsync(string containerId, CancellationToken ct = default)
     {
         try
@@ -189,7 +230,7 @@ public sealed class DockerContainerRuntime(DockerClientProvider docker, ILogger<
         {
             // Never an image GoForge did not build, whatever the caller passes.
             var image = await docker.Client.Images.InspectImageAsync(tag, ct);
-            if (image.Config?.Labels is not { } labels || !labels.TryGetValue(ManagedLabel, out var managed) || managed != "true")
+            if (image.Config?.Labels is not { } labels || !labels.TryGetValue(ImageOwnerLabel, out var owner) || string.IsNullOrEmpty(owner))
             {
                 throw new ContainerRuntimeException($"The image {tag} was not built by GoForge; it is left alone.");
             }

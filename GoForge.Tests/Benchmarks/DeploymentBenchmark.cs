@@ -116,6 +116,19 @@ public sealed class DeploymentBenchmark(PostgresFixture postgres, DockerFixture 
 
         // Pending -> Running from the recorded transitions; retiring the previous container happens after Running.
         var history = await _host.Get<IDeploymentRepository>().ListTransitionsAsync(queued.Id);
+        if (Environment.GetEnvironmentVariable("GOFORGE_BENCH_LOG") == "1")
+        {
+            foreach (var line in await _host.Get<IDeploymentRepository>().ListLogAsync(queued.Id, 0, 1000))
+            {
+                output.WriteLine($"  {line.LoggedAt:HH:mm:ss.fff} {line.Text}");
+            }
+
+            foreach (var step in history)
+            {
+                output.WriteLine($"  {step.OccurredAt:HH:mm:ss.fff} -> {step.To}");
+            }
+        }
+
         DateTimeOffset At(DeploymentState state) => history.First(h => h.To == state).OccurredAt;
         DeploymentState[] marks = [DeploymentState.Pending, DeploymentState.Cloning, DeploymentState.Building, DeploymentState.Deploying, DeploymentState.Running];
         return marks.Skip(1).Select((state, i) => (At(state) - At(marks[i])).TotalMilliseconds).ToArray();

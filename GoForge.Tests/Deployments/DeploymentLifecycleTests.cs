@@ -260,7 +260,7 @@ public sealed class DeploymentLifecycleTests(PostgresFixture postgres, DockerFix
     {
         _repository.Commit("One", SampleDockerfiles.ServesIndex(_nonce), Index("one"));
         var deployed = new List<Deployment> { await DeployAsync() };
-        // Another name for the first image, and a goforge/-named image GoForge never built (no goforge.managed label).
+        // Another name for the first image, and a goforge/-named image GoForge never built (no goforge.app label).
         await TagAsync(deployed[0].ImageTag!, $"goforge-test/kept-{_nonce}", "first");
         await TagAsync(await BusyboxImage.EnsureAsync(docker.Client), $"goforge/{_app.Slug}", "handmade");
         for (var i = 0; i < 4; i++)

@@ -16,7 +16,7 @@ public sealed class DockerContainerRuntimeTests(DockerFixture fixture) : IDispos
     private static readonly Dictionary<string, string> NoArgs = [];
 
     // As GoForge labels what it builds: RemoveImageAsync refuses anything else.
-    private static readonly Dictionary<string, string> ManagedLabels = new() { [DockerContainerRuntime.ManagedLabel] = "true" };
+    private static readonly Dictionary<string, string> ManagedLabels = new() { [DockerContainerRuntime.ImageOwnerLabel] = Guid.NewGuid().ToString() };
     private readonly DockerClientProvider _provider = new(Options.Create(new DockerOptions { Endpoint = fixture.Endpoint }));
     private readonly List<string> _networks = [];
 
@@ -168,7 +168,7 @@ public sealed class DockerContainerRuntimeTests(DockerFixture fixture) : IDispos
     }
 
     [Fact]
-    public async Task RemoveImage_refuses_an_image_without_the_goforge_managed_label_and_leaves_it()
+    public async Task RemoveImage_refuses_an_image_without_goforges_label_and_leaves_it()
     {
         var image = await BusyboxImage.EnsureAsync(fixture.Client);
         var tag = Unique.Tag("foreign");

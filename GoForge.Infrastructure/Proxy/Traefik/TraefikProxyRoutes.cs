@@ -10,7 +10,7 @@ internal sealed class TraefikProxyRoutes(IOptions<TraefikOptions> options) : IPr
 
     // Traefik routes to a container as soon as it is healthy (the Docker provider skips unhealthy ones), and both
     // containers of a start-first deploy carry the same router and service during the overlap.
-    public Task ApplyAsync(RouteTarget target, string upstreamHost, CancellationToken ct = default) => Task.CompletedTask;
+    public Task ApplyAsync(RouteTarget target, RouteUpstream upstream, CancellationToken ct = default) => Task.CompletedTask;
 
     public Task RemoveAsync(Guid applicationId, CancellationToken ct = default) => Task.CompletedTask;
 }
