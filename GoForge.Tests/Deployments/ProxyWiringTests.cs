@@ -1,0 +1,104 @@
+using Docker.DotNet.Models;
+using GoForge.Core.Deployments;
+using GoForge.Core.Projects;
+using GoForge.Core.Routing;
+using GoForge.Tests.Harness;
+using GoForge.Tests.Support;
+using Actor = GoForge.Core.Identity.Actor;
+
+namespace GoForge.Tests.Deployments;
+
+/// <summary>
+/// The deployment runner and the proxy port on the real engine: the container is created with the proxy's labels
+/// (Traefik here) and joins the proxy network besides its environment's.
+/// </summary>
+[Collection(PostgresCollection.Name)]
+public sealed class ProxyWiringTests(PostgresFixture postgres, DockerFixture docker) : IClassFixture<DockerFixture>, IAsyncLifetime
+{
+    private readonly string _root = Directory.CreateTempSubdirectory("goforge-proxywire-").FullName;
+    private readonly string _nonce = Guid.NewGuid().ToString("N")[..12];
+    private string ProxyNetwork => $"goforge-test-proxy-{_nonce}";
+    private TestHost _host = null!;
+    private Actor _owner = null!;
+    private Application _app = null!;
+
+    public async Task InitializeAsync()
+    {
+        var repository = new SampleRepository(_root);
+        repository.Commit("One", SampleDockerfiles.ServesIndex(_nonce), new Dictionary<string, string> { ["index.html"] = "one\n" });
+        _host = await TestHost.StartAsync(postgres, "proxywire", new Dictionary<string, string?>
+        {
+            ["GoForge:Docker:Endpoint"] = docker.Endpoint.ToString(),
+            ["GoForge:Deployments:WorkDirectory"] = Path.Combine(_root, "work"),
+            ["GoForge:Deployments:DeployTimeout"] = "00:00:15",
+            ["GoForge:Deployments:ProxyNetwork"] = ProxyNetwork,
+        });
+        _owner = Actor.From(await TestUsers.CreateAsync(_host));
+        var project = (await _host.Get<ProjectService>().CreateAsync(_owner, new ProjectInput("Wired", null))).Value!;
+        var environment = (await _host.Get<EnvironmentService>().ListAsync(_owner, project.Id)).Value![0];
+        _app = (await _host.Get<ApplicationService>().CreateAsync(_owner, environment.Id, new ApplicationInput
+        {
+            Name = $"wired {_nonce}"[..14],
+            GitUrl = repository.GitUrl,
+            ContainerPort = 8080,
+            HealthCheckPath = "/",
+            Domains = "wired.example.com",
+        })).Value!;
+    }
+
+    public async Task DisposeAsync()
+    {
+        var runtime = _host.Get<IContainerRuntime>();
+        foreach (var id in await runtime.ListContainersAsync(new Dictionary<string, string> { ["goforge.app"] = _app.Id.ToString() }))
+        {
+            await runtime.StopAndRemoveAsync(id);
+        }
+
+        foreach (var deployment in await _host.Get<IDeploymentRepository>().ListByApplicationAsync(_app.Id, 50))
+        {
+            if (deployment.ImageTag is { } tag)
+            {
+                await runtime.RemoveImageAsync(tag);
+            }
+        }
+
+        foreach (var network in await docker.Client.Networks.ListNetworksAsync(new NetworksListParameters()))
+        {
+            if (network.Name == ProxyNetwork)
+            {
+                await docker.Client.Networks.DeleteNetworkAsync(network.ID);
+            }
+        }
+
+        await _host.DisposeAsync();
+        Directory.Delete(_root, recursive: true);
+    }
+
+    private async Task<Deployment> DeployAsync()
+    {
+        var queued = (await _host.Get<DeploymentService>().EnqueueAsync(_owner, _app.Id)).Value!;
+        var started = (await _host.Get<DeploymentStates>().TransitionAsync(queued.Id, DeploymentTrigger.Start, TransitionRequest.System("test"))).Value!;
+        await _host.Get<IDeploymentRunner>().RunAsync(started, CancellationToken.None);
+        return (await _host.Get<IDeploymentRepository>().GetAsync(queued.Id))!;
+    }
+
+    [Fact]
+    public async Task A_deployed_container_carries_the_proxys_labels_for_its_domain_and_joins_the_proxy_network()
+    {
+        await _host.Get<RoutingService>().UpdateAsync(_owner, _app.Id, new RoutingInput { Compression = true });
+
+        var deployment = await DeployAsync();
+
+        Assert.Equal(DeploymentState.Running, deployment.State);
+        var container = await docker.Client.Containers.InspectContainerAsync(deployment.ContainerId!);
+        var labels = container.Config!.Labels;
+        Assert.Equal("true", labels["traefik.enable"]);
+        Assert.Equal(ProxyNetwork, labels["traefik.docker.network"]);
+        Assert.Contains(labels, l => l.Key.StartsWith("traefik.http.routers.", StringComparison.Ordinal) && l.Key.EndsWith(".rule", StringComparison.Ordinal)
+            && l.Value.Contains("Host(`wired.example.com`)", StringComparison.Ordinal));
+        Assert.Contains(labels, l => l.Key.EndsWith(".compress", StringComparison.Ordinal));
+        Assert.Equal(_app.Id.ToString(), labels["goforge.app"]);
+        Assert.Contains(ProxyNetwork, container.NetworkSettings!.Networks.Keys);
+        Assert.Contains(container.NetworkSettings.Networks.Keys, n => n.StartsWith("goforge-wired", StringComparison.Ordinal));
+    }
+}
