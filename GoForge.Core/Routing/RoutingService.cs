@@ -21,6 +21,9 @@ public sealed class RoutingService(
 {
     private const string Field = nameof(RoutingInput.BasicAuthUsers);
 
+    /// <summary>What the labels preview shows instead of a basic-auth password hash.</summary>
+    public const string HiddenHash = "(bcrypt hash)";
+
     /// <summary>The settings as a form shows them: user names without their password hashes.</summary>
     public async Task<Result<RoutingInput>> GetAsync(Actor actor, Guid applicationId, CancellationToken ct = default)
     {
@@ -54,8 +57,8 @@ public sealed class RoutingService(
 
     /// <summary>
     /// The proxy labels the application's next container would carry, for people to read (View). Built exactly as
-    /// a deployment builds them, on the same network; a refused route target answers with its field errors.
-    /// Empty for a proxy that takes no labels.
+    /// a deployment builds them, on the same network, but with basic-auth password hashes replaced by
+    /// <see cref="HiddenHash"/>; a refused route target answers with its field errors. Empty for a proxy that takes no labels.
     /// </summary>
     public async Task<Result<IReadOnlyDictionary<string, string>>> PreviewLabelsAsync(Actor actor, Guid applicationId, CancellationToken ct = default)
     {
@@ -74,7 +77,17 @@ public sealed class RoutingService(
         }
 
         var target = await TargetAsync(app, options.Value.ProxyNetwork ?? NetworkOf(project, environment), ct);
-        return target.IsSuccess ? Result<IReadOnlyDictionary<string, string>>.Ok(proxy.Labels(target.Value)) : target.Error;
+        if (!target.IsSuccess)
+        {
+            return target.Error;
+        }
+
+        // Viewers read this too, and GetAsync shows no one a password hash: the preview does not either.
+        var hashes = target.Value.Settings.BasicAuthUsers.Select(u => u.PasswordHash).ToList();
+        return proxy.Labels(target.Value).ToDictionary(
+            l => l.Key,
+            l => hashes.Aggregate(l.Value, (value, hash) => value.Replace(hash, HiddenHash, StringComparison.Ordinal)),
+            StringComparer.Ordinal);
     }
 
     /// <summary>The Docker network of an environment's containers (the proxy reaches them there unless a proxy network is set).</summary>

@@ -198,6 +198,25 @@ public sealed class RoutingTabTests : GoForgeTestContext
     }
 
     [Fact]
+    public async Task The_labels_preview_hides_basic_auth_password_hashes()
+    {
+        this.SignIn(_ada);
+        var app = await SeedAsync();
+        var saved = await Routing.UpdateAsync(Actor.From(_ada), app.Id, new RoutingInput
+        {
+            BasicAuthUsers = [new BasicAuthUserInput { UserName = "alice", Password = "correct horse battery" }],
+        });
+        Assert.True(saved.IsSuccess, saved.Error?.Message);
+        var page = RenderRoutingTab(app.Id);
+
+        page.WaitForElement("[data-testid=routing-labels] .mud-expand-panel-header", WaitTimeout).Click();
+
+        page.WaitForAssertion(() => Assert.Contains($"alice:{RoutingService.HiddenHash}", page.Find("[data-testid=routing-labels-text]").TextContent, StringComparison.Ordinal), WaitTimeout);
+        Assert.DoesNotContain("$2y$", page.Markup, StringComparison.Ordinal);
+        Assert.DoesNotContain(_store.Routing(app.Id)!.BasicAuthUsers[0].PasswordHash, page.Markup, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Edit_in_settings_opens_the_settings_tab()
     {
         this.SignIn(_ada);
