@@ -129,7 +129,7 @@ public sealed class DeploymentRunner(
         IReadOnlyList<EnvironmentVariable> vars, string tag, DeploymentLog log, DeploymentOptions settings, CancellationTokenSource cancel)
     {
         // The proxy's view of the application: refused settings fail the deployment before anything starts.
-        var network = $"goforge-{project.Slug}-{environment.Slug}";
+        var network = RoutingService.NetworkOf(project, environment);
         var route = await routing.TargetAsync(app, settings.ProxyNetwork ?? network, CancellationToken.None);
         if (!route.IsSuccess)
         {

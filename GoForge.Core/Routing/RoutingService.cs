@@ -1,7 +1,9 @@
 using GoForge.Core.Auditing;
 using GoForge.Core.Common;
+using GoForge.Core.Deployments;
 using GoForge.Core.Identity;
 using GoForge.Core.Projects;
+using Microsoft.Extensions.Options;
 
 namespace GoForge.Core.Routing;
 
@@ -10,10 +12,17 @@ public sealed class RoutingService(
     ApplicationService applications,
     IRoutingSettingsRepository repository,
     IBasicAuthHasher hasher,
+    IProxyRoutes proxy,
+    IEnvironmentRepository environments,
+    IProjectRepository projects,
+    IOptions<DeploymentOptions> options,
     IAuditLog audit,
     TimeProvider time)
 {
     private const string Field = nameof(RoutingInput.BasicAuthUsers);
+
+    /// <summary>What the labels preview shows instead of a basic-auth password hash.</summary>
+    public const string HiddenHash = "(bcrypt hash)";
 
     /// <summary>The settings as a form shows them: user names without their password hashes.</summary>
     public async Task<Result<RoutingInput>> GetAsync(Actor actor, Guid applicationId, CancellationToken ct = default)
@@ -45,6 +54,44 @@ public sealed class RoutingService(
         await audit.RecordAsync(time, actor, AuditActions.RoutingUpdated, $"application:{found.Value.Slug}", Describe(built.Value), ct);
         return RoutingInput.From(built.Value);
     }
+
+    /// <summary>
+    /// The proxy labels the application's next container would carry, for people to read (View). Built exactly as
+    /// a deployment builds them, on the same network, but with basic-auth password hashes replaced by
+    /// <see cref="HiddenHash"/>; a refused route target answers with its field errors. Empty for a proxy that takes no labels.
+    /// </summary>
+    public async Task<Result<IReadOnlyDictionary<string, string>>> PreviewLabelsAsync(Actor actor, Guid applicationId, CancellationToken ct = default)
+    {
+        var found = await applications.FindAsync(actor, applicationId, ProjectAction.View, ct);
+        if (!found.IsSuccess)
+        {
+            return found.Error;
+        }
+
+        var app = found.Value;
+        var environment = await environments.GetAsync(app.EnvironmentId, ct);
+        var project = await projects.GetAsync(app.ProjectId, ct);
+        if (environment is null || project is null)
+        {
+            return ProjectAccess.NotFound("application");
+        }
+
+        var target = await TargetAsync(app, options.Value.ProxyNetwork ?? NetworkOf(project, environment), ct);
+        if (!target.IsSuccess)
+        {
+            return target.Error;
+        }
+
+        // Viewers read this too, and GetAsync shows no one a password hash: the preview does not either.
+        var hashes = target.Value.Settings.BasicAuthUsers.Select(u => u.PasswordHash).ToList();
+        return proxy.Labels(target.Value).ToDictionary(
+            l => l.Key,
+            l => hashes.Aggregate(l.Value, (value, hash) => value.Replace(hash, HiddenHash, StringComparison.Ordinal)),
+            StringComparer.Ordinal);
+    }
+
+    /// <summary>The Docker network of an environment's containers (the proxy reaches them there unless a proxy network is set).</summary>
+    internal static string NetworkOf(Project project, ProjectEnvironment environment) => $"goforge-{project.Slug}-{environment.Slug}";
 
     /// <summary>
     /// The seam for the deployment runner (no actor: it acts for a deployment already authorised): the application's

@@ -107,6 +107,7 @@ public sealed class AuthorizationMatrixTests(PostgresFixture postgres) : IAsyncL
             ["DeploymentService.RollbackTargetsAsync"] = async a => (await deployments.RollbackTargetsAsync(a, _b.ApplicationId)).Error,
             ["DeploymentService.RollbackAsync"] = async a => (await deployments.RollbackAsync(a, _b.ApplicationId)).Error,
             ["RoutingService.GetAsync"] = async a => (await routing.GetAsync(a, _b.ApplicationId)).Error,
+            ["RoutingService.PreviewLabelsAsync"] = async a => (await routing.PreviewLabelsAsync(a, _b.ApplicationId)).Error,
             ["RoutingService.UpdateAsync"] = async a => (await routing.UpdateAsync(a, _b.ApplicationId, new RoutingInput { IpAllowList = "0.0.0.0/0", RedirectToHttps = false })).Error,
             ["DeploymentService.WatchAsync"] = async a =>
             {
@@ -126,7 +127,7 @@ public sealed class AuthorizationMatrixTests(PostgresFixture postgres) : IAsyncL
         "ApplicationService.GetAsync", "VariableService.ListAsync", "MembershipService.ListAsync",
         "DeploymentService.GetAsync", "DeploymentService.ListAsync", "DeploymentService.HistoryAsync", "DeploymentService.QueuePositionAsync",
         "DeploymentService.LogAsync", "DeploymentService.RollbackTargetsAsync", "DeploymentService.WatchAsync",
-        "RoutingService.GetAsync",
+        "RoutingService.GetAsync", "RoutingService.PreviewLabelsAsync",
     ];
 
     // Deploy calls that a deployer may make but that project B's state refuses (nothing is running to roll back).

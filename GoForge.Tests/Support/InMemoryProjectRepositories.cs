@@ -1,6 +1,7 @@
 using GoForge.Core.Auditing;
 using GoForge.Core.Identity;
 using GoForge.Core.Projects;
+using GoForge.Core.Routing;
 
 namespace GoForge.Tests.Support;
 
@@ -234,6 +235,7 @@ internal sealed class InMemoryApplicationRepository(InMemoryProjectStore store) 
         lock (store.Gate)
         {
             store.VariableList.RemoveAll(v => v.ApplicationId == id);
+            store.RoutingMap.Remove(id);
             return Task.FromResult(store.ApplicationList.RemoveAll(a => a.Id == id) > 0);
         }
     }
@@ -371,6 +373,31 @@ internal sealed class InMemoryUserRepository(InMemoryProjectStore store) : IUser
         lock (store.Gate)
         {
             return Task.FromResult(store.UserList.FirstOrDefault(match));
+        }
+    }
+}
+
+internal sealed class InMemoryRoutingSettingsRepository(InMemoryProjectStore store) : IRoutingSettingsRepository
+{
+    public Task<RoutingSettings?> GetAsync(Guid applicationId, CancellationToken ct = default)
+    {
+        lock (store.Gate)
+        {
+            return Task.FromResult(store.RoutingMap.GetValueOrDefault(applicationId));
+        }
+    }
+
+    public Task<bool> SaveAsync(RoutingSettings settings, CancellationToken ct = default)
+    {
+        lock (store.Gate)
+        {
+            if (!store.ApplicationList.Any(a => a.Id == settings.ApplicationId))
+            {
+                return Task.FromResult(false);
+            }
+
+            store.RoutingMap[settings.ApplicationId] = settings;
+            return Task.FromResult(true);
         }
     }
 }

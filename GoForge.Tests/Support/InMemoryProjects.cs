@@ -4,8 +4,12 @@ using GoForge.Core.Auditing;
 using GoForge.Core.Deployments;
 using GoForge.Core.Identity;
 using GoForge.Core.Projects;
+using GoForge.Core.Routing;
+using GoForge.Infrastructure.Crypto;
+using GoForge.Infrastructure.Proxy.Traefik;
 using GoForge.Web.Auth;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 
 namespace GoForge.Tests.Support;
 
@@ -23,12 +27,22 @@ public sealed class InMemoryProjectStore
     internal readonly List<EnvironmentVariable> VariableList = [];
     internal readonly List<(Guid ProjectId, Guid UserId, ProjectRole Role)> MemberList = [];
     internal readonly List<AuditEvent> AuditList = [];
+    internal readonly Dictionary<Guid, RoutingSettings> RoutingMap = [];
 
     public IReadOnlyList<Application> Applications => Snapshot(ApplicationList);
 
     public IReadOnlyList<EnvironmentVariable> Variables => Snapshot(VariableList);
 
     public IReadOnlyList<AuditEvent> Audit => Snapshot(AuditList);
+
+    /// <summary>The saved routing settings of an application; null when none were saved.</summary>
+    public RoutingSettings? Routing(Guid applicationId)
+    {
+        lock (Gate)
+        {
+            return RoutingMap.GetValueOrDefault(applicationId);
+        }
+    }
 
     public User AddUser(string login, UserRole role = UserRole.Member)
     {
@@ -47,6 +61,7 @@ public sealed class InMemoryProjectStore
         foreach (var app in ApplicationList.Where(a => a.EnvironmentId == environmentId).ToList())
         {
             VariableList.RemoveAll(v => v.ApplicationId == app.Id);
+            RoutingMap.Remove(app.Id);
             ApplicationList.Remove(app);
         }
 
@@ -88,6 +103,12 @@ public static class InMemoryProjects
         services.AddSingleton<DeploymentSignal>();
         services.AddSingleton<DeploymentCancellations>();
         services.AddSingleton<DeploymentService>();
+        services.AddSingleton<IRoutingSettingsRepository>(new InMemoryRoutingSettingsRepository(store));
+        services.AddSingleton<IBasicAuthHasher, BcryptBasicAuthHasher>();
+        services.AddSingleton(Options.Create(new TraefikOptions()));
+        services.AddSingleton(Options.Create(new DeploymentOptions()));
+        services.AddSingleton<IProxyRoutes, TraefikProxyRoutes>();
+        services.AddSingleton<RoutingService>();
         services.AddScoped<CurrentUser>();
         return store;
     }

@@ -4,6 +4,7 @@ using GoForge.Infrastructure.Persistence;
 using GoForge.Web.Auth;
 using GoForge.Web.Components;
 using GoForge.Web.Endpoints;
+using GoForge.Web.Proxy;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.DataProtection;
@@ -23,6 +24,11 @@ public static class WebRegistration
             .BindConfiguration(GoForgeWebOptions.SectionName)
             .ValidateOnStart();
         services.AddSingleton<IValidateOptions<GoForgeWebOptions>, GoForgeWebOptionsValidator>();
+        services.AddOptions<ProxyPanelOptions>()
+            .BindConfiguration(ProxyPanelOptions.SectionName)
+            .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<ProxyPanelOptions>, ProxyPanelOptionsValidator>();
+        services.AddSingleton<ProxyStatus>();
 
         services.AddRazorComponents().AddInteractiveServerComponents();
         services.AddMudServices();

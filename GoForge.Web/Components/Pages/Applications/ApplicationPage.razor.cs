@@ -8,7 +8,7 @@ namespace GoForge.Web.Components.Pages.Applications;
 
 public sealed partial class ApplicationPage
 {
-    private static readonly string[] Tabs = ["overview", "deployments", "environment", "settings", "logs"];
+    private static readonly string[] Tabs = ["overview", "deployments", "environment", "routing", "settings", "logs"];
 
     [Inject]
     public required ApplicationService Applications { get; init; }
@@ -73,6 +73,8 @@ public sealed partial class ApplicationPage
         _application = saved;
         Snackbar.Add($"Saved {saved.Name}.", Severity.Success);
     }
+
+    private void ShowSettings() => _tab = Array.IndexOf(Tabs, "settings");
 
     private void Deleted()
     {

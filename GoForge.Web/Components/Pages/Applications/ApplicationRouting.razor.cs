@@ -1,0 +1,83 @@
+using GoForge.Core.Common;
+using GoForge.Core.Projects;
+using GoForge.Core.Routing;
+using GoForge.Web.Auth;
+using Microsoft.AspNetCore.Components;
+using MudBlazor;
+
+namespace GoForge.Web.Components.Pages.Applications;
+
+public sealed partial class ApplicationRouting
+{
+    [Inject]
+    public required RoutingService Routing { get; init; }
+
+    [Inject]
+    public required CurrentUser CurrentUser { get; init; }
+
+    [Inject]
+    public required ISnackbar Snackbar { get; init; }
+
+    /// <summary>The application whose routing is shown. Required.</summary>
+    [Parameter, EditorRequired]
+    public Application Application { get; set; } = default!;
+
+    /// <summary>Whether the viewer may change the routing (maintainers). Default false.</summary>
+    [Parameter]
+    public bool CanManage { get; set; }
+
+    /// <summary>Raised when the user asks to edit the domains, which live in the Settings tab.</summary>
+    [Parameter]
+    public EventCallback OnEditDomains { get; set; }
+
+    private RoutingInput? _input;
+    private Error? _error;
+    private Error? _saveError;
+    private IReadOnlyDictionary<string, string>? _labels;
+    private Error? _labelsError;
+    private Application? _shownApplication;
+    private bool _busy;
+
+    protected override async Task OnParametersSetAsync()
+    {
+        // The domains feed the labels: a renamed or re-domained application is read again.
+        if (ReferenceEquals(_shownApplication, Application))
+        {
+            return;
+        }
+
+        _shownApplication = Application;
+        var actor = await CurrentUser.GetActorAsync();
+        var loaded = await Routing.GetAsync(actor, Application.Id);
+        (_input, _error) = (loaded.Value, loaded.Error);
+        if (loaded.IsSuccess)
+        {
+            await LoadLabelsAsync(actor);
+        }
+    }
+
+    private async Task LoadLabelsAsync(Core.Identity.Actor actor)
+    {
+        var labels = await Routing.PreviewLabelsAsync(actor, Application.Id);
+        (_labels, _labelsError) = (labels.Value, labels.Error);
+    }
+
+    private async Task SaveAsync(RoutingInput input)
+    {
+        _busy = true;
+        var actor = await CurrentUser.GetActorAsync();
+        var result = await Routing.UpdateAsync(actor, Application.Id, input);
+        _busy = false;
+        _saveError = result.Error;
+        if (result.IsSuccess)
+        {
+            _input = result.Value;
+            await LoadLabelsAsync(actor);
+            Snackbar.Add("Routing saved; it applies from the next deployment.", Severity.Success);
+        }
+        else if (result.Error.Kind != ErrorKind.Validation)
+        {
+            Snackbar.Add(result.Error.Message, Severity.Error);
+        }
+    }
+}
