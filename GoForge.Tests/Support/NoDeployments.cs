@@ -45,3 +45,22 @@ internal sealed class NoDeploymentRepository : IDeploymentRepository
 
     private static NotSupportedException Unsupported() => new("In-memory page tests queue no deployments; use DeploymentUiTest (PostgreSQL).");
 }
+
+/// <summary>The engine for in-memory page tests: runs nothing, so it has nothing to list or remove.</summary>
+internal sealed class NoContainerRuntime : IContainerRuntime
+{
+    public Task<string> CreateAndStartAsync(ContainerSpec spec, CancellationToken ct = default) =>
+        throw new NotSupportedException("In-memory page tests start no containers.");
+
+    public Task<ContainerHealth> WaitHealthyAsync(string containerId, string? healthCheckPath, int port, TimeSpan timeout, CancellationToken ct = default) =>
+        throw new NotSupportedException("In-memory page tests start no containers.");
+
+    public Task<string?> AddressAsync(string containerId, string network, CancellationToken ct = default) => Task.FromResult<string?>(null);
+
+    public Task StopAndRemoveAsync(string containerId, CancellationToken ct = default) => Task.CompletedTask;
+
+    public Task RemoveImageAsync(string tag, CancellationToken ct = default) => Task.CompletedTask;
+
+    public Task<IReadOnlyList<string>> ListContainersAsync(IReadOnlyDictionary<string, string> labelFilter, CancellationToken ct = default) =>
+        Task.FromResult<IReadOnlyList<string>>([]);
+}
