@@ -12,7 +12,7 @@ namespace GoForge.Infrastructure.Proxy.Caddy;
 
 /// <summary>
 /// Routes through Caddy's JSON admin API: one route per application, identified by <c>@id</c>. A redeploy replaces
-/// the route in place (<c>PATCH /id/…</c>); Caddy applies every config change as a whole new config, switching
+/// the route in place (<c>PATCH /id/…</c>) and a new one is inserted at the top of the server's routes; Caddy applies every config change as a whole new config, switching
 /// atomically with its listeners kept open, so no request sees a half-updated route and the old upstream serves until
 /// the switch. Calls are serialised, so two deployments cannot both find the route missing and add it twice.
 /// </summary>
@@ -54,7 +54,9 @@ internal sealed class CaddyProxyRoutes(IHttpClientFactory clients, IOptions<Cadd
                 return;
             }
 
-            using var added = await SendAsync(HttpMethod.Post, $"config/apps/http/servers/{settings.ServerName}/routes", route, ct);
+            // Inserted first: application routes match by host and end the chain, so they go before any catch-all
+            // route the operator keeps at the end of the server's list.
+            using var added = await SendAsync(HttpMethod.Put, $"config/apps/http/servers/{settings.ServerName}/routes/0", route, ct);
             await EnsureSuccessAsync(added, ct);
             logger.RouteApplied(id, "added", hosts, dial);
         }
