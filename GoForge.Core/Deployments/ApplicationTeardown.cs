@@ -17,11 +17,12 @@ public sealed partial class ApplicationTeardown(
     IDeploymentRepository deployments,
     ILogger<ApplicationTeardown> logger)
 {
-    private const int RecentDeployments = 20;
+    private const int RecentDeployments = 50;
 
     /// <summary>Removes routes, then containers, then images; a failure to remove a route or container is a conflict and nothing should be deleted.</summary>
     public async Task<Result> TearDownAsync(IReadOnlyCollection<Guid> applicationIds, CancellationToken ct)
     {
+        var deployed = new List<Guid>();
         foreach (var id in applicationIds)
         {
             // A deployment past Pending would start a container (and route it) after its containers were listed.
@@ -30,9 +31,16 @@ public sealed partial class ApplicationTeardown(
             {
                 return Error.Conflict("A deployment is in progress; cancel it or wait for it to end, then delete again.");
             }
+
+            // Containers and routes come only after an image: an application none of whose deployments got one never
+            // had either, and deleting it needs neither the engine nor the proxy.
+            if (recent.Any(d => d.ImageTag is not null || d.ContainerId is not null))
+            {
+                deployed.Add(id);
+            }
         }
 
-        foreach (var id in applicationIds)
+        foreach (var id in deployed)
         {
             try
             {
@@ -43,7 +51,8 @@ public sealed partial class ApplicationTeardown(
                     await containers.StopAndRemoveAsync(container, ct);
                 }
             }
-            catch (Exception e) when (e is ProxyException or ContainerRuntimeException)
+            // The Docker adapter lets an unreachable engine's HttpRequestException through.
+            catch (Exception e) when (e is ProxyException or ContainerRuntimeException or HttpRequestException)
             {
                 LogTeardownFailed(logger, id, e.Message);
                 return Error.Conflict($"The application's route or containers could not be removed ({e.Message}); nothing was deleted, delete again to retry.");

@@ -37,6 +37,18 @@ public sealed class ApplicationTeardownTests : IDisposable
             Name = "web", GitUrl = "https://example.com/web.git", Domains = "web.example.com",
         });
         Assert.True(app.IsSuccess, app.Error?.Message);
+        // It was deployed once: without an image it would never have had a route or container to take away.
+        ((NoDeploymentRepository)_services.GetRequiredService<IDeploymentRepository>()).History.Add(new Deployment
+        {
+            Id = Guid.NewGuid(),
+            ApplicationId = app.Value!.Id,
+            State = DeploymentState.Running,
+            Source = DeploymentSource.Manual,
+            ImageTag = "goforge/web:1",
+            ContainerId = "c0ffee",
+            CreatedAt = DateTimeOffset.UnixEpoch,
+            UpdatedAt = DateTimeOffset.UnixEpoch,
+        });
         return (project, environment, app.Value!);
     }
 
@@ -56,6 +68,16 @@ public sealed class ApplicationTeardownTests : IDisposable
         Assert.True((await applications.DeleteAsync(_admin, app.Id)).IsSuccess);
         Assert.Null(await _services.GetRequiredService<IApplicationRepository>().GetAsync(app.Id));
         Assert.Equal([app.Id], _proxy.Removed);
+    }
+
+    [Fact]
+    public async Task An_application_never_deployed_is_deleted_without_asking_the_proxy_or_engine()
+    {
+        var (_, _, app) = await CreateAsync();
+        ((NoDeploymentRepository)_services.GetRequiredService<IDeploymentRepository>()).History.Clear();
+
+        Assert.True((await _services.GetRequiredService<ApplicationService>().DeleteAsync(_admin, app.Id)).IsSuccess);
+        Assert.Empty(_proxy.Removed);
     }
 
     [Fact]

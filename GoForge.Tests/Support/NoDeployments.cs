@@ -3,16 +3,21 @@ using GoForge.Core.Deployments;
 namespace GoForge.Tests.Support;
 
 /// <summary>
-/// The deployment store for in-memory page tests: always empty. Pages that show deployments render their empty
-/// state; deployment behaviour itself is tested on PostgreSQL (<c>DeploymentUiTest</c>).
+/// The deployment store for in-memory page tests: empty unless a test puts finished deployments in
+/// <see cref="History"/>. Pages that show deployments render their empty state; deployment behaviour itself is
+/// tested on PostgreSQL (<c>DeploymentUiTest</c>).
 /// </summary>
 internal sealed class NoDeploymentRepository : IDeploymentRepository
 {
+    /// <summary>Deployments <see cref="ListByApplicationAsync"/> returns, newest first; nothing else reads them.</summary>
+    public List<Deployment> History { get; } = [];
+
     public Task CreateAsync(Deployment deployment, CancellationToken ct = default) => throw Unsupported();
 
     public Task<Deployment?> GetAsync(Guid id, CancellationToken ct = default) => Task.FromResult<Deployment?>(null);
 
-    public Task<IReadOnlyList<Deployment>> ListByApplicationAsync(Guid applicationId, int limit, CancellationToken ct = default) => Empty<Deployment>();
+    public Task<IReadOnlyList<Deployment>> ListByApplicationAsync(Guid applicationId, int limit, CancellationToken ct = default) =>
+        Task.FromResult<IReadOnlyList<Deployment>>(History.Where(d => d.ApplicationId == applicationId).Take(limit).ToList());
 
     public Task<bool> TryTransitionAsync(Guid id, DeploymentState from, DeploymentState to, string? reason, Guid? actorUserId, DateTimeOffset now, CancellationToken ct = default) =>
         Task.FromResult(false);
