@@ -49,6 +49,7 @@ public static class DependencyInjection
         services.AddSingleton<DeploymentCancellations>();
         services.AddSingleton<DeploymentFeed>();
         services.AddSingleton<ImageRetention>();
+        services.AddSingleton<ApplicationTeardown>();
         services.AddSingleton<IDeploymentRunner, DeploymentRunner>();
         services.AddSingleton<DeploymentService>();
         return builder;

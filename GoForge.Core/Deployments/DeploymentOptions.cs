@@ -33,6 +33,13 @@ public sealed class DeploymentOptions
 
     /// <summary>Images kept per application for rollbacks: the running one and the newest others that served (default 3).</summary>
     public int KeepImages { get; set; } = 3;
+
+    /// <summary>
+    /// How long the replaced container keeps running after the proxy was switched to the new one, so requests the
+    /// proxy had already sent it (or sends on connections opened before the switch) are answered rather than cut.
+    /// Zero stops it at once. Default 2 s.
+    /// </summary>
+    public TimeSpan DrainDelay { get; set; } = TimeSpan.FromSeconds(2);
 }
 
 internal sealed class DeploymentOptionsValidator : IValidateOptions<DeploymentOptions>
@@ -58,6 +65,11 @@ internal sealed class DeploymentOptionsValidator : IValidateOptions<DeploymentOp
         if (options.KeepImages is < 1 or > 50)
         {
             failures.Add($"{DeploymentOptions.SectionName}:{nameof(DeploymentOptions.KeepImages)} must be between 1 and 50.");
+        }
+
+        if (options.DrainDelay < TimeSpan.Zero || options.DrainDelay > TimeSpan.FromMinutes(5))
+        {
+            failures.Add($"{DeploymentOptions.SectionName}:{nameof(DeploymentOptions.DrainDelay)} must be between 00:00:00 and 00:05:00.");
         }
 
         if (options.IdlePollInterval < TimeSpan.FromMilliseconds(100))

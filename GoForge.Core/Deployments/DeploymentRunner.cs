@@ -213,10 +213,20 @@ public sealed class DeploymentRunner(
                 ? await states.TransitionAsync(old.Id, DeploymentTrigger.RollBack,
                     TransitionRequest.System($"rolled back by {deployment.Id}") with { RollbackTargetExists = true }, CancellationToken.None)
                 : await states.TransitionAsync(old.Id, DeploymentTrigger.Supersede, TransitionRequest.System($"replaced by {deployment.Id}"), CancellationToken.None);
-            if (old.ContainerId is { } oldContainer)
-            {
-                await containers.StopAndRemoveAsync(oldContainer, CancellationToken.None);
-            }
+        }
+
+        var retired = previous.Select(p => p.ContainerId).OfType<string>().ToList();
+        if (retired.Count > 0 && settings.DrainDelay > TimeSpan.Zero)
+        {
+            // The proxy's switch is not the end of the old container's traffic: requests already on their way to it,
+            // and connections opened before the switch, still reach it for a moment. Stopping it now would cut them.
+            log.Write($"Draining the previous container for {Seconds(settings.DrainDelay)} s");
+            await Task.Delay(settings.DrainDelay, time, CancellationToken.None);
+        }
+
+        foreach (var oldContainer in retired)
+        {
+            await containers.StopAndRemoveAsync(oldContainer, CancellationToken.None);
         }
     }
 

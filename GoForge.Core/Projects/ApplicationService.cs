@@ -1,5 +1,6 @@
 using GoForge.Core.Auditing;
 using GoForge.Core.Common;
+using GoForge.Core.Deployments;
 using GoForge.Core.Identity;
 
 namespace GoForge.Core.Projects;
@@ -53,6 +54,7 @@ public sealed class ApplicationService(
     IApplicationRepository applications,
     IEnvironmentRepository environments,
     ProjectAccess access,
+    ApplicationTeardown applicationTeardown,
     IAuditLog audit,
     TimeProvider time)
 {
@@ -135,13 +137,23 @@ public sealed class ApplicationService(
         return updated;
     }
 
-    /// <summary>Deletes the application and its variables. (Its containers are removed once deployments exist.)</summary>
+    /// <summary>
+    /// Deletes the application: its route, containers and images first (<see cref="ApplicationTeardown"/>), then its
+    /// rows (variables, deployments and routing go with it). When the proxy or engine fails nothing is deleted, so
+    /// deleting again finishes the job.
+    /// </summary>
     public async Task<Result> DeleteAsync(Actor actor, Guid applicationId, CancellationToken ct = default)
     {
         var found = await FindAsync(actor, applicationId, ProjectAction.Manage, ct);
         if (!found.IsSuccess)
         {
             return found.Error;
+        }
+
+        var teardown = await applicationTeardown.TearDownAsync([applicationId], ct);
+        if (!teardown.IsSuccess)
+        {
+            return teardown;
         }
 
         await applications.DeleteAsync(applicationId, ct);

@@ -1,11 +1,18 @@
 using GoForge.Core.Auditing;
 using GoForge.Core.Common;
+using GoForge.Core.Deployments;
 using GoForge.Core.Identity;
 
 namespace GoForge.Core.Projects;
 
 /// <summary>Environments of a project: list, add, rename, delete.</summary>
-public sealed class EnvironmentService(IEnvironmentRepository environments, ProjectAccess access, IAuditLog audit, TimeProvider time)
+public sealed class EnvironmentService(
+    IEnvironmentRepository environments,
+    IApplicationRepository applications,
+    ApplicationTeardown applicationTeardown,
+    ProjectAccess access,
+    IAuditLog audit,
+    TimeProvider time)
 {
     private const string What = "environment";
 
@@ -79,6 +86,14 @@ public sealed class EnvironmentService(IEnvironmentRepository environments, Proj
         if (!found.IsSuccess)
         {
             return found.Error;
+        }
+
+        // The rows of its applications go with it (ON DELETE CASCADE); their routes, containers and images first.
+        var apps = await applications.ListByEnvironmentAsync(environmentId, ct);
+        var teardown = await applicationTeardown.TearDownAsync(apps.Select(a => a.Id).ToList(), ct);
+        if (!teardown.IsSuccess)
+        {
+            return teardown;
         }
 
         await environments.DeleteAsync(environmentId, ct);

@@ -1,5 +1,6 @@
 using GoForge.Core.Auditing;
 using GoForge.Core.Common;
+using GoForge.Core.Deployments;
 using GoForge.Core.Identity;
 
 namespace GoForge.Core.Projects;
@@ -7,7 +8,14 @@ namespace GoForge.Core.Projects;
 public sealed record ProjectInput(string? Name, string? Description);
 
 /// <summary>Projects: list what the actor may see, create (the creator becomes maintainer), change, delete.</summary>
-public sealed class ProjectService(IProjectRepository projects, ProjectAccess access, IAuditLog audit, TimeProvider time)
+public sealed class ProjectService(
+    IProjectRepository projects,
+    IEnvironmentRepository environments,
+    IApplicationRepository applications,
+    ApplicationTeardown applicationTeardown,
+    ProjectAccess access,
+    IAuditLog audit,
+    TimeProvider time)
 {
     public const string FirstEnvironmentName = "production";
 
@@ -100,7 +108,25 @@ public sealed class ProjectService(IProjectRepository projects, ProjectAccess ac
         }
 
         var project = await projects.GetAsync(projectId, ct);
-        if (project is null || !await projects.DeleteAsync(projectId, ct))
+        if (project is null)
+        {
+            return ProjectAccess.NotFound("project");
+        }
+
+        // Environments and applications go with the project's row (ON DELETE CASCADE); their routes, containers and images first.
+        var apps = new List<Guid>();
+        foreach (var environment in await environments.ListAsync(projectId, ct))
+        {
+            apps.AddRange((await applications.ListByEnvironmentAsync(environment.Id, ct)).Select(a => a.Id));
+        }
+
+        var teardown = await applicationTeardown.TearDownAsync(apps, ct);
+        if (!teardown.IsSuccess)
+        {
+            return teardown;
+        }
+
+        if (!await projects.DeleteAsync(projectId, ct))
         {
             return ProjectAccess.NotFound("project");
         }

@@ -1,4 +1,5 @@
 using GoForge.Core.Routing;
+using GoForge.Infrastructure.Proxy.Caddy;
 using GoForge.Infrastructure.Proxy.Traefik;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -7,14 +8,35 @@ namespace GoForge.Infrastructure.Proxy;
 
 public static class ProxyRegistration
 {
-    /// <summary>Registers the proxy adapter (Traefik, through container labels) with its options, validated on start.</summary>
+    /// <summary>
+    /// Registers the proxy adapter chosen by <c>GoForge:Proxy:Kind</c> (<c>Traefik</c>, the default, through container
+    /// labels; or <c>Caddy</c>, through its admin API) with every proxy's options, validated on start.
+    /// </summary>
     public static IServiceCollection AddProxyRoutes(this IServiceCollection services)
     {
+        services.AddOptions<ProxyOptions>()
+            .BindConfiguration(ProxyOptions.SectionName)
+            .ValidateOnStart();
         services.AddOptions<TraefikOptions>()
             .BindConfiguration(TraefikOptions.SectionName)
             .ValidateOnStart();
         services.AddSingleton<IValidateOptions<TraefikOptions>, TraefikOptionsValidator>();
-        services.AddSingleton<IProxyRoutes, TraefikProxyRoutes>();
+        services.AddOptions<CaddyOptions>()
+            .BindConfiguration(CaddyOptions.SectionName)
+            .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<CaddyOptions>, CaddyOptionsValidator>();
+        services.AddHttpClient(CaddyProxyRoutes.ClientName)
+            // The admin API is on loopback: never through an HTTP proxy from the environment.
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { UseProxy = false });
+
+        services.AddSingleton<TraefikProxyRoutes>();
+        services.AddSingleton<CaddyProxyRoutes>();
+        services.AddSingleton<IProxyRoutes>(sp => sp.GetRequiredService<IOptions<ProxyOptions>>().Value.Kind switch
+        {
+            ProxyKind.Traefik => sp.GetRequiredService<TraefikProxyRoutes>(),
+            ProxyKind.Caddy => sp.GetRequiredService<CaddyProxyRoutes>(),
+            var kind => throw new OptionsValidationException(ProxyOptions.SectionName, typeof(ProxyOptions), [$"{ProxyOptions.SectionName}:Kind '{kind}' is not a known proxy."]),
+        });
         return services;
     }
 }

@@ -8,7 +8,10 @@ using GoForge.Core.Routing;
 using GoForge.Infrastructure.Crypto;
 using GoForge.Infrastructure.Proxy.Traefik;
 using GoForge.Web.Auth;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace GoForge.Tests.Support;
@@ -98,6 +101,12 @@ public static class InMemoryProjects
         services.AddSingleton<VariableService>();
         services.AddSingleton<MembershipService>();
         services.AddSingleton<IDeploymentRepository, NoDeploymentRepository>();
+        // Deleting an application tears it down through the real type, over an engine that runs nothing and the
+        // label-driven proxy (which has nothing to remove).
+        services.AddSingleton<IContainerRuntime, NoContainerRuntime>();
+        services.AddSingleton<IProxyRoutes>(new TraefikProxyRoutes(Options.Create(new TraefikOptions())));
+        services.TryAddSingleton(typeof(ILogger<>), typeof(NullLogger<>));
+        services.AddSingleton<ApplicationTeardown>();
         services.AddSingleton<DeploymentFeed>();
         services.AddSingleton<DeploymentStates>();
         services.AddSingleton<DeploymentSignal>();

@@ -3,16 +3,21 @@ using GoForge.Core.Deployments;
 namespace GoForge.Tests.Support;
 
 /// <summary>
-/// The deployment store for in-memory page tests: always empty. Pages that show deployments render their empty
-/// state; deployment behaviour itself is tested on PostgreSQL (<c>DeploymentUiTest</c>).
+/// The deployment store for in-memory page tests: empty unless a test puts finished deployments in
+/// <see cref="History"/>. Pages that show deployments render their empty state; deployment behaviour itself is
+/// tested on PostgreSQL (<c>DeploymentUiTest</c>).
 /// </summary>
 internal sealed class NoDeploymentRepository : IDeploymentRepository
 {
+    /// <summary>Deployments <see cref="ListByApplicationAsync"/> returns, newest first; nothing else reads them.</summary>
+    public List<Deployment> History { get; } = [];
+
     public Task CreateAsync(Deployment deployment, CancellationToken ct = default) => throw Unsupported();
 
     public Task<Deployment?> GetAsync(Guid id, CancellationToken ct = default) => Task.FromResult<Deployment?>(null);
 
-    public Task<IReadOnlyList<Deployment>> ListByApplicationAsync(Guid applicationId, int limit, CancellationToken ct = default) => Empty<Deployment>();
+    public Task<IReadOnlyList<Deployment>> ListByApplicationAsync(Guid applicationId, int limit, CancellationToken ct = default) =>
+        Task.FromResult<IReadOnlyList<Deployment>>(History.Where(d => d.ApplicationId == applicationId).Take(limit).ToList());
 
     public Task<bool> TryTransitionAsync(Guid id, DeploymentState from, DeploymentState to, string? reason, Guid? actorUserId, DateTimeOffset now, CancellationToken ct = default) =>
         Task.FromResult(false);
@@ -44,4 +49,23 @@ internal sealed class NoDeploymentRepository : IDeploymentRepository
     private static Task<IReadOnlyList<T>> Empty<T>() => Task.FromResult<IReadOnlyList<T>>([]);
 
     private static NotSupportedException Unsupported() => new("In-memory page tests queue no deployments; use DeploymentUiTest (PostgreSQL).");
+}
+
+/// <summary>The engine for in-memory page tests: runs nothing, so it has nothing to list or remove.</summary>
+internal sealed class NoContainerRuntime : IContainerRuntime
+{
+    public Task<string> CreateAndStartAsync(ContainerSpec spec, CancellationToken ct = default) =>
+        throw new NotSupportedException("In-memory page tests start no containers.");
+
+    public Task<ContainerHealth> WaitHealthyAsync(string containerId, string? healthCheckPath, int port, TimeSpan timeout, CancellationToken ct = default) =>
+        throw new NotSupportedException("In-memory page tests start no containers.");
+
+    public Task<string?> AddressAsync(string containerId, string network, CancellationToken ct = default) => Task.FromResult<string?>(null);
+
+    public Task StopAndRemoveAsync(string containerId, CancellationToken ct = default) => Task.CompletedTask;
+
+    public Task RemoveImageAsync(string tag, CancellationToken ct = default) => Task.CompletedTask;
+
+    public Task<IReadOnlyList<string>> ListContainersAsync(IReadOnlyDictionary<string, string> labelFilter, CancellationToken ct = default) =>
+        Task.FromResult<IReadOnlyList<string>>([]);
 }

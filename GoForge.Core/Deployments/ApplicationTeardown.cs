@@ -1,0 +1,83 @@
+using GoForge.Core.Common;
+using GoForge.Core.Routing;
+using Microsoft.Extensions.Logging;
+
+namespace GoForge.Core.Deployments;
+
+/// <summary>
+/// Takes away what deployments left on the proxy and the engine for applications about to be deleted: their routes,
+/// their containers (found by the <c>goforge.app</c> label, so a container a failed step lost track of goes too) and
+/// their images. Runs before the rows are deleted, because the image tags are known only from the deployment rows,
+/// and every step is idempotent: when the proxy or the engine fails, the caller keeps the rows and the user deletes
+/// again, which finishes the job; after the rows are gone there would be nothing left to retry from.
+/// </summary>
+public sealed partial class ApplicationTeardown(
+    IProxyRoutes proxy,
+    IContainerRuntime containers,
+    IDeploymentRepository deployments,
+    ILogger<ApplicationTeardown> logger)
+{
+    private const int RecentDeployments = 50;
+
+    /// <summary>Removes routes, then containers, then images; a failure to remove a route or container is a conflict and nothing should be deleted.</summary>
+    public async Task<Result> TearDownAsync(IReadOnlyCollection<Guid> applicationIds, CancellationToken ct)
+    {
+        var deployed = new List<Guid>();
+        foreach (var id in applicationIds)
+        {
+            // A deployment past Pending would start a container (and route it) after its containers were listed.
+            var recent = await deployments.ListByApplicationAsync(id, RecentDeployments, ct);
+            if (recent.Any(d => d.State is DeploymentState.Cloning or DeploymentState.Building or DeploymentState.Deploying))
+            {
+                return Error.Conflict("A deployment is in progress; cancel it or wait for it to end, then delete again.");
+            }
+
+            // Containers and routes come only after an image: an application none of whose deployments got one never
+            // had either, and deleting it needs neither the engine nor the proxy.
+            if (recent.Any(d => d.ImageTag is not null || d.ContainerId is not null))
+            {
+                deployed.Add(id);
+            }
+        }
+
+        foreach (var id in deployed)
+        {
+            try
+            {
+                // The route first: traffic stops reaching the application before its containers stop.
+                await proxy.RemoveAsync(id, ct);
+                foreach (var container in await containers.ListContainersAsync(new Dictionary<string, string> { ["goforge.app"] = id.ToString() }, ct))
+                {
+                    await containers.StopAndRemoveAsync(container, ct);
+                }
+            }
+            // The Docker adapter lets an unreachable engine's HttpRequestException through.
+            catch (Exception e) when (e is ProxyException or ContainerRuntimeException or HttpRequestException)
+            {
+                LogTeardownFailed(logger, id, e.Message);
+                return Error.Conflict($"The application's route or containers could not be removed ({e.Message}); nothing was deleted, delete again to retry.");
+            }
+
+            foreach (var tag in (await deployments.ListImagesAsync(id, ct)).Select(i => i.ImageTag).Distinct(StringComparer.Ordinal))
+            {
+                try
+                {
+                    await containers.RemoveImageAsync(tag, ct);
+                }
+                catch (ContainerRuntimeException e)
+                {
+                    // An image still used elsewhere (or not GoForge's) is left alone: it takes disk, not traffic.
+                    LogImageKept(logger, tag, e.EngineError);
+                }
+            }
+        }
+
+        return Result.Success;
+    }
+
+    [LoggerMessage(EventId = 3020, Level = LogLevel.Warning, Message = "Tearing down application {ApplicationId} failed: {Reason}")]
+    private static partial void LogTeardownFailed(ILogger logger, Guid applicationId, string reason);
+
+    [LoggerMessage(EventId = 3021, Level = LogLevel.Warning, Message = "Image {Tag} of a deleted application was not removed: {Reason}")]
+    private static partial void LogImageKept(ILogger logger, string tag, string reason);
+}

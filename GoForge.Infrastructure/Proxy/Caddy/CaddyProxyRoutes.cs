@@ -1,0 +1,163 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using GoForge.Core.Routing;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace GoForge.Infrastructure.Proxy.Caddy;
+
+/// <summary>
+/// Routes through Caddy's JSON admin API: one route per application, identified by <c>@id</c>. A redeploy replaces
+/// the route in place (<c>PATCH /id/…</c>) and a new one is inserted at the top of the server's routes; Caddy applies every config change as a whole new config, switching
+/// atomically with its listeners kept open, so no request sees a half-updated route and the old upstream serves until
+/// the switch. Calls are serialised, so two deployments cannot both find the route missing and add it twice.
+/// </summary>
+internal sealed class CaddyProxyRoutes(IHttpClientFactory clients, IOptions<CaddyOptions> options, ILogger<CaddyProxyRoutes> logger) : IProxyRoutes, IDisposable
+{
+    public const string ClientName = "caddy-admin";
+    private static readonly IReadOnlyDictionary<string, string> NoLabels = new Dictionary<string, string>();
+    private readonly SemaphoreSlim _gate = new(1, 1);
+
+    public IReadOnlyDictionary<string, string> Labels(RouteTarget target) => NoLabels;
+
+    public async Task ApplyAsync(RouteTarget target, RouteUpstream upstream, CancellationToken ct = default)
+    {
+        if (target.Domains.Count == 0)
+        {
+            // No domain, no route (as Traefik's traefik.enable=false); one left from earlier domains goes.
+            await RemoveAsync(target.ApplicationId, ct);
+            return;
+        }
+
+        var settings = options.Value;
+        var dial = Dial(upstream, settings.UseAddress);
+        var id = CaddyRoutes.RouteId(target.ApplicationId);
+        if (target.Settings.RateLimit is not null)
+        {
+            logger.RateLimitUnsupported(id);
+        }
+
+        var route = CaddyRoutes.For(target, dial, settings.AutomaticHttps).ToJsonString();
+        var hosts = string.Join(", ", target.Domains.Select(d => d.ToString()));
+        await _gate.WaitAsync(ct);
+        try
+        {
+            using var replaced = await SendAsync(HttpMethod.Patch, $"id/{id}", route, ct);
+            if (replaced.StatusCode != HttpStatusCode.NotFound)
+            {
+                await EnsureSuccessAsync(replaced, ct);
+                logger.RouteApplied(id, "replaced", hosts, dial);
+                return;
+            }
+
+            // Inserted first: application routes match by host and end the chain, so they go before any catch-all
+            // route the operator keeps at the end of the server's list.
+            using var added = await SendAsync(HttpMethod.Put, $"config/apps/http/servers/{settings.ServerName}/routes/0", route, ct);
+            await EnsureSuccessAsync(added, ct);
+            logger.RouteApplied(id, "added", hosts, dial);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    public async Task RemoveAsync(Guid applicationId, CancellationToken ct = default)
+    {
+        var id = CaddyRoutes.RouteId(applicationId);
+        await _gate.WaitAsync(ct);
+        try
+        {
+            using var response = await SendAsync(HttpMethod.Delete, $"id/{id}", null, ct);
+            if (response.StatusCode != HttpStatusCode.NotFound)
+            {
+                await EnsureSuccessAsync(response, ct);
+            }
+
+            logger.RouteRemoved(id, response.StatusCode != HttpStatusCode.NotFound);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    public void Dispose() => _gate.Dispose();
+
+    internal static string Dial(RouteUpstream upstream, bool useAddress)
+    {
+        var port = upstream.Port.ToString(CultureInfo.InvariantCulture);
+        if (!useAddress)
+        {
+            return $"{upstream.ContainerName}:{port}";
+        }
+
+        if (upstream.Address is null || !IPAddress.TryParse(upstream.Address, out var address))
+        {
+            throw new ProxyException($"Container {upstream.ContainerName} has no address on the proxy's network, so Caddy cannot reach it.");
+        }
+
+        return address.AddressFamily == AddressFamily.InterNetworkV6 ? $"[{address}]:{port}" : $"{address}:{port}";
+    }
+
+    private async Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, string? json, CancellationToken ct)
+    {
+        var settings = options.Value;
+        var client = clients.CreateClient(ClientName);
+        using var request = new HttpRequestMessage(method, new Uri(settings.AdminUrl, path));
+        if (json is not null)
+        {
+            request.Content = new StringContent(json, Encoding.UTF8, "application/json");
+        }
+
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        timeout.CancelAfter(settings.RequestTimeout);
+        try
+        {
+            return await client.SendAsync(request, timeout.Token);
+        }
+        catch (HttpRequestException e)
+        {
+            throw new ProxyException($"Caddy's admin API at {settings.AdminUrl} could not be reached: {e.Message}", e);
+        }
+        catch (OperationCanceledException e) when (!ct.IsCancellationRequested)
+        {
+            throw new ProxyException($"Caddy's admin API at {settings.AdminUrl} did not answer {method} /{path} within {settings.RequestTimeout.TotalSeconds:0.#} s.", e);
+        }
+    }
+
+    private async Task EnsureSuccessAsync(HttpResponseMessage response, CancellationToken ct)
+    {
+        if (response.IsSuccessStatusCode)
+        {
+            return;
+        }
+
+        var body = await response.Content.ReadAsStringAsync(ct);
+        var reason = CaddyError(body);
+        var request = response.RequestMessage;
+        logger.AdminRefused(request?.Method.Method ?? "?", request?.RequestUri?.AbsolutePath ?? "?", (int)response.StatusCode, reason);
+        throw new ProxyException($"Caddy refused the change ({(int)response.StatusCode}): {reason}");
+    }
+
+    /// <summary>Caddy answers errors as <c>{"error":"…"}</c>; anything else is shown as it came, cut short.</summary>
+    private static string CaddyError(string body)
+    {
+        try
+        {
+            if (JsonNode.Parse(body) is JsonObject o && o["error"] is JsonValue error && error.TryGetValue<string>(out var message))
+            {
+                return message;
+            }
+        }
+        catch (JsonException)
+        {
+        }
+
+        return body.Length > 500 ? body[..500] : body;
+    }
+}

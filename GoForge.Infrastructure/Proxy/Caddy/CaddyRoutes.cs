@@ -1,0 +1,220 @@
+using System.Text.Json.Nodes;
+using GoForge.Core.Projects;
+using GoForge.Core.Routing;
+
+namespace GoForge.Infrastructure.Proxy.Caddy;
+
+/// <summary>
+/// One application's route in Caddy's JSON config: a pure function of the <see cref="RouteTarget"/> (every value in it
+/// has passed <see cref="RoutingInputRules"/>) and the upstream to dial. The route matches the application's hosts
+/// (and path prefixes) and hands requests to a subroute whose steps follow Traefik's middleware order, so both
+/// proxies treat a request the same way.
+/// </summary>
+internal static class CaddyRoutes
+{
+    private const string Permanent = "308";
+
+    /// <summary>The route's <c>@id</c>: the application id alone, so <see cref="IProxyRoutes.RemoveAsync"/> finds it without the slug.</summary>
+    public static string RouteId(Guid applicationId) => $"goforge-{applicationId:N}";
+
+    public static JsonObject For(RouteTarget target, string dial, bool automaticHttps)
+    {
+        var settings = target.Settings;
+        var steps = new JsonArray();
+        if (automaticHttps && settings.RedirectToHttps)
+        {
+            steps.Add(Route(
+                new JsonArray(new JsonObject { ["protocol"] = "http" }),
+                Redirect("https://{http.request.host}{http.request.uri}")));
+        }
+
+        if (settings.IpAllowList.Count > 0)
+        {
+            var allowed = new JsonObject { ["remote_ip"] = new JsonObject { ["ranges"] = Strings(settings.IpAllowList) } };
+            steps.Add(Route(
+                new JsonArray(new JsonObject { ["not"] = new JsonArray(allowed) }),
+                new JsonObject { ["handler"] = "static_response", ["status_code"] = "403" }));
+        }
+
+        // Rate limiting has no handler in standard Caddy (docs/decisions/routing.md); the adapter logs that it is skipped.
+        AddWwwRedirects(target, steps);
+        if (settings.BasicAuthUsers.Count > 0)
+        {
+            var accounts = new JsonArray();
+            foreach (var user in settings.BasicAuthUsers)
+            {
+                // Caddy 2.6 reads a bcrypt hash as it is ($2y$ included); checked against the real binary in CaddyRoutingTests.
+                accounts.Add(new JsonObject { ["username"] = user.UserName, ["password"] = user.PasswordHash });
+            }
+
+            steps.Add(Route(null,
+                new JsonObject
+                {
+                    ["handler"] = "authentication",
+                    ["providers"] = new JsonObject
+                    {
+                        ["http_basic"] = new JsonObject
+                        {
+                            ["accounts"] = accounts,
+                            ["hash"] = new JsonObject { ["algorithm"] = "bcrypt" },
+                            ["realm"] = "restricted",
+                        },
+                    },
+                },
+                // As Traefik's removeheader: the application never sees the credentials.
+                new JsonObject { ["handler"] = "headers", ["request"] = new JsonObject { ["delete"] = new JsonArray("Authorization") } }));
+        }
+
+        var headers = ResponseHeaders(settings);
+        if (headers.Count > 0)
+        {
+            steps.Add(Route(null, new JsonObject { ["handler"] = "headers", ["response"] = new JsonObject { ["set"] = headers } }));
+        }
+
+        if (settings.StripPathPrefix)
+        {
+            foreach (var domain in target.Domains.Where(d => d.PathPrefix is not null))
+            {
+                steps.Add(Route(
+                    new JsonArray(Match(Hosts(domain, settings.WwwRedirect), domain.PathPrefix)),
+                    new JsonObject { ["handler"] = "rewrite", ["strip_path_prefix"] = domain.PathPrefix }));
+            }
+        }
+
+        if (settings.Compression)
+        {
+            steps.Add(Route(null, new JsonObject
+            {
+                ["handler"] = "encode",
+                ["encodings"] = new JsonObject { ["zstd"] = new JsonObject(), ["gzip"] = new JsonObject() },
+                ["prefer"] = new JsonArray("zstd", "gzip"),
+            }));
+        }
+
+        steps.Add(Route(null, new JsonObject
+        {
+            ["handler"] = "reverse_proxy",
+            ["upstreams"] = new JsonArray(new JsonObject { ["dial"] = dial }),
+        }));
+
+        var matchers = new JsonArray();
+        foreach (var domain in target.Domains)
+        {
+            matchers.Add(Match(Hosts(domain, settings.WwwRedirect), domain.PathPrefix));
+        }
+
+        return new JsonObject
+        {
+            ["@id"] = RouteId(target.ApplicationId),
+            ["match"] = matchers,
+            ["handle"] = new JsonArray(new JsonObject { ["handler"] = "subroute", ["routes"] = steps }),
+            ["terminal"] = true,
+        };
+    }
+
+    /// <summary>The host forms a domain answers to: with a www redirect, both, so the redirect can answer the other one.</summary>
+    private static List<string> Hosts(AppDomainRoute domain, WwwRedirect redirect)
+    {
+        var hosts = new List<string> { domain.Host };
+        if (redirect != WwwRedirect.None)
+        {
+            hosts.Add(IsWww(domain.Host) ? domain.Host[4..] : "www." + domain.Host);
+        }
+
+        return hosts;
+    }
+
+    private static void AddWwwRedirects(RouteTarget target, JsonArray steps)
+    {
+        var apexes = target.Domains.Select(d => IsWww(d.Host) ? d.Host[4..] : d.Host).Distinct(StringComparer.Ordinal).ToList();
+        switch (target.Settings.WwwRedirect)
+        {
+            case WwwRedirect.None:
+                break;
+            case WwwRedirect.ToWww:
+                steps.Add(Route(
+                    new JsonArray(new JsonObject { ["host"] = Strings(apexes) }),
+                    Redirect("{http.request.scheme}://www.{http.request.host}{http.request.uri}")));
+                break;
+            case WwwRedirect.ToApex:
+                foreach (var apex in apexes)
+                {
+                    steps.Add(Route(
+                        new JsonArray(new JsonObject { ["host"] = new JsonArray("www." + apex) }),
+                        Redirect("{http.request.scheme}://" + apex + "{http.request.uri}")));
+                }
+
+                break;
+        }
+    }
+
+    private static JsonObject ResponseHeaders(RoutingSettings settings)
+    {
+        var set = new JsonObject();
+        if (settings.SecurityHeaders)
+        {
+            set["Strict-Transport-Security"] = new JsonArray("max-age=31536000; includeSubDomains; preload");
+            set["X-Content-Type-Options"] = new JsonArray("nosniff");
+            set["X-Frame-Options"] = new JsonArray("DENY");
+            set["X-XSS-Protection"] = new JsonArray("1; mode=block");
+            set["Referrer-Policy"] = new JsonArray("strict-origin-when-cross-origin");
+        }
+
+        foreach (var header in settings.ResponseHeaders)
+        {
+            set[header.Name] = new JsonArray(header.Value);
+        }
+
+        return set;
+    }
+
+    private static JsonObject Match(List<string> hosts, string? pathPrefix)
+    {
+        var match = new JsonObject { ["host"] = Strings(hosts) };
+        if (pathPrefix is not null)
+        {
+            // "/api" and "/api/…", not "/apiary": Traefik's PathPrefix matches by string, Caddy's path by pattern.
+            match["path"] = new JsonArray(pathPrefix, pathPrefix.TrimEnd('/') + "/*");
+        }
+
+        return match;
+    }
+
+    private static JsonObject Redirect(string location) => new()
+    {
+        ["handler"] = "static_response",
+        ["status_code"] = Permanent,
+        ["headers"] = new JsonObject { ["Location"] = new JsonArray(location) },
+    };
+
+    private static JsonObject Route(JsonArray? match, params JsonObject[] handlers)
+    {
+        var route = new JsonObject();
+        if (match is not null)
+        {
+            route["match"] = match;
+        }
+
+        var handle = new JsonArray();
+        foreach (var handler in handlers)
+        {
+            handle.Add(handler);
+        }
+
+        route["handle"] = handle;
+        return route;
+    }
+
+    private static JsonArray Strings(IEnumerable<string> values)
+    {
+        var array = new JsonArray();
+        foreach (var value in values)
+        {
+            array.Add(value);
+        }
+
+        return array;
+    }
+
+    private static bool IsWww(string host) => host.StartsWith("www.", StringComparison.Ordinal);
+}

@@ -1,0 +1,136 @@
+using GoForge.Core.Deployments;
+using GoForge.Core.Projects;
+using GoForge.Infrastructure.Proxy.Caddy;
+using GoForge.Tests.Deployments;
+using GoForge.Tests.Harness;
+using GoForge.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
+using Actor = GoForge.Core.Identity.Actor;
+
+namespace GoForge.Tests.Proxy;
+
+/// <summary>
+/// A panel on its own database with the real deployment worker and the Caddy adapter pointed at a
+/// <see cref="CaddyFixture"/>: applications deploy through the whole pipeline and are reached by host name through Caddy.
+/// Removes every container and image of its applications on dispose.
+/// </summary>
+internal sealed class CaddyPanel : IAsyncDisposable
+{
+    public static readonly TimeSpan BuildWait = TimeSpan.FromSeconds(90);
+    private readonly string _root = Directory.CreateTempSubdirectory("goforge-caddy-panel-").FullName;
+    private readonly List<Guid> _apps = [];
+    private Guid _environmentId;
+
+    private CaddyPanel()
+    {
+    }
+
+    public TestHost Host { get; private set; } = null!;
+
+    public Actor Owner { get; private set; } = null!;
+
+    /// <summary>Makes a step's build cache key unique to this panel, so builds really run.</summary>
+    public string Nonce { get; } = Guid.NewGuid().ToString("N")[..12];
+
+    private string WorkDirectory => Path.Combine(_root, "work");
+
+    public static async Task<CaddyPanel> StartAsync(PostgresFixture postgres, DockerFixture docker, CaddyFixture caddy, string database)
+    {
+        var panel = new CaddyPanel();
+        var connectionString = await postgres.CreateDatabaseAsync(database);
+        panel.Host = await TestHost.StartOnAsync(connectionString, new Dictionary<string, string?>
+        {
+            ["GoForge:Docker:Endpoint"] = docker.Endpoint.ToString(),
+            ["GoForge:DataPath"] = Path.Combine(panel._root, "data"),
+            ["GoForge:Deployments:WorkDirectory"] = panel.WorkDirectory,
+            ["GoForge:Deployments:DeployTimeout"] = "00:00:20",
+            ["GoForge:Proxy:Kind"] = "Caddy",
+            [$"{CaddyOptions.SectionName}:AdminUrl"] = caddy.AdminUrl.ToString(),
+            [$"{CaddyOptions.SectionName}:ServerName"] = CaddyFixture.ServerName,
+            [$"{CaddyOptions.SectionName}:UseAddress"] = "true",
+            [$"{CaddyOptions.SectionName}:AutomaticHttps"] = "false",
+        }, services => services.AddHostedService<DeploymentWorker>());
+        panel.Owner = Actor.From(await TestUsers.CreateAsync(panel.Host));
+        var project = (await panel.Host.Get<ProjectService>().CreateAsync(panel.Owner, new ProjectInput("Proxied", null))).Value!;
+        panel._environmentId = (await panel.Host.Get<EnvironmentService>().ListAsync(panel.Owner, project.Id)).Value![0].Id;
+        return panel;
+    }
+
+    /// <summary>An application serving <c>index.html</c> of its own repository on 8080, reached at <paramref name="domains"/>.</summary>
+    public async Task<ProxiedApp> CreateAppAsync(string name, string domains)
+    {
+        var repository = new SampleRepository(Path.Combine(_root, name));
+        var created = await Host.Get<ApplicationService>().CreateAsync(Owner, _environmentId, new ApplicationInput
+        {
+            Name = name,
+            GitUrl = repository.GitUrl,
+            Branch = "main",
+            ContainerPort = 8080,
+            HealthCheckPath = "/",
+            Domains = domains,
+        });
+        Assert.True(created.IsSuccess, created.Error?.Message);
+        _apps.Add(created.Value!.Id);
+        return new ProxiedApp(created.Value!, repository, Nonce);
+    }
+
+    /// <summary>Queues a deployment of the branch's head and waits until the worker is done with it.</summary>
+    public async Task<Deployment> DeployAsync(ProxiedApp app, bool expectRunning = true)
+    {
+        var queued = await Host.Get<DeploymentService>().EnqueueAsync(Owner, app.App.Id);
+        Assert.True(queued.IsSuccess, queued.Error?.Message);
+        var id = queued.Value!.Id;
+        await Wait.UntilAsync(async () =>
+        {
+            var state = (await GetAsync(id)).State;
+            return state is not (DeploymentState.Pending or DeploymentState.Cloning or DeploymentState.Building or DeploymentState.Deploying)
+                && !Directory.Exists(Path.Combine(WorkDirectory, id.ToString("N")));
+        }, $"deployment {id} to end", BuildWait);
+        var deployment = await GetAsync(id);
+        if (expectRunning)
+        {
+            Assert.True(deployment.State == DeploymentState.Running, $"ended {deployment.State}: {deployment.Reason}\n{await LogAsync(id)}");
+        }
+
+        return deployment;
+    }
+
+    public Task<IReadOnlyList<string>> ContainersAsync(Guid applicationId) =>
+        Host.Get<IContainerRuntime>().ListContainersAsync(new Dictionary<string, string> { ["goforge.app"] = applicationId.ToString() });
+
+    public async Task<string> LogAsync(Guid deploymentId) =>
+        string.Join("\n", (await Host.Get<IDeploymentRepository>().ListLogAsync(deploymentId, 0, 10000)).Select(l => l.Text));
+
+    public async ValueTask DisposeAsync()
+    {
+        var runtime = Host.Get<IContainerRuntime>();
+        foreach (var app in _apps)
+        {
+            foreach (var id in await ContainersAsync(app))
+            {
+                await runtime.StopAndRemoveAsync(id);
+            }
+
+            foreach (var deployment in await Host.Get<IDeploymentRepository>().ListByApplicationAsync(app, 50))
+            {
+                if (deployment.ImageTag is { } tag)
+                {
+                    await runtime.RemoveImageAsync(tag);
+                }
+            }
+        }
+
+        await Host.DisposeAsync();
+        Directory.Delete(_root, recursive: true);
+    }
+
+    private async Task<Deployment> GetAsync(Guid id) => (await Host.Get<IDeploymentRepository>().GetAsync(id))!;
+}
+
+/// <summary>An application of a <see cref="CaddyPanel"/> and the repository it deploys from.</summary>
+internal sealed record ProxiedApp(Application App, SampleRepository Repository, string Nonce)
+{
+    /// <summary>Pushes a version whose <c>/index.html</c> says <paramref name="body"/>.</summary>
+    public void Serve(string body) =>
+        Repository.Commit(body, SampleDockerfiles.ServesIndex(Nonce), new Dictionary<string, string> { ["index.html"] = body + "\n" });
+}
