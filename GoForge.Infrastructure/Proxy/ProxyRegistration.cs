@@ -17,6 +17,7 @@ public static class ProxyRegistration
         services.AddOptions<ProxyOptions>()
             .BindConfiguration(ProxyOptions.SectionName)
             .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<ProxyOptions>, ProxyOptionsValidator>();
         services.AddOptions<TraefikOptions>()
             .BindConfiguration(TraefikOptions.SectionName)
             .ValidateOnStart();
@@ -29,6 +30,9 @@ public static class ProxyRegistration
             // The admin API is on loopback: never through an HTTP proxy from the environment.
             .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { UseProxy = false });
 
+        services.AddHttpClient(TraefikProxyProbe.ClientName)
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { UseProxy = false, AllowAutoRedirect = false });
+
         services.AddSingleton<TraefikProxyRoutes>();
         services.AddSingleton<CaddyProxyRoutes>();
         services.AddSingleton<IProxyRoutes>(sp => sp.GetRequiredService<IOptions<ProxyOptions>>().Value.Kind switch
@@ -37,6 +41,11 @@ public static class ProxyRegistration
             ProxyKind.Caddy => sp.GetRequiredService<CaddyProxyRoutes>(),
             var kind => throw new OptionsValidationException(ProxyOptions.SectionName, typeof(ProxyOptions), [$"{ProxyOptions.SectionName}:Kind '{kind}' is not a known proxy."]),
         });
+        services.AddSingleton<TraefikProxyProbe>();
+        services.AddSingleton<CaddyProxyProbe>();
+        services.AddSingleton<IProxyProbe>(sp => sp.GetRequiredService<IOptions<ProxyOptions>>().Value.Kind == ProxyKind.Caddy
+            ? sp.GetRequiredService<CaddyProxyProbe>()
+            : sp.GetRequiredService<TraefikProxyProbe>());
         return services;
     }
 }

@@ -24,10 +24,6 @@ public static class WebRegistration
             .BindConfiguration(GoForgeWebOptions.SectionName)
             .ValidateOnStart();
         services.AddSingleton<IValidateOptions<GoForgeWebOptions>, GoForgeWebOptionsValidator>();
-        services.AddOptions<ProxyPanelOptions>()
-            .BindConfiguration(ProxyPanelOptions.SectionName)
-            .ValidateOnStart();
-        services.AddSingleton<IValidateOptions<ProxyPanelOptions>, ProxyPanelOptionsValidator>();
         services.AddSingleton<ProxyStatus>();
 
         services.AddRazorComponents().AddInteractiveServerComponents();

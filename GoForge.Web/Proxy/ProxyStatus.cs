@@ -1,4 +1,6 @@
 using GoForge.Core.Deployments;
+using GoForge.Core.Routing;
+using GoForge.Infrastructure.Proxy;
 using GoForge.Infrastructure.Proxy.Traefik;
 using Microsoft.Extensions.Options;
 
@@ -22,19 +24,22 @@ public sealed record ProxyStatusReport(
     public bool IsTraefik => Kind == ProxyStatus.Traefik;
 }
 
-/// <summary>Gathers the proxy settings from their options; nothing is read from the proxy itself.</summary>
-public sealed class ProxyStatus(IOptions<ProxyPanelOptions> panel, IOptions<TraefikOptions> traefik, IOptions<DeploymentOptions> deployments)
+/// <summary>Gathers the proxy settings from their options (<see cref="Read"/>) and asks the proxy whether it answers (<see cref="ProbeAsync"/>).</summary>
+public sealed class ProxyStatus(IOptions<ProxyOptions> proxy, IOptions<TraefikOptions> traefik, IOptions<DeploymentOptions> deployments, IProxyProbe probe)
 {
     public const string Traefik = "Traefik";
     public const string Caddy = "Caddy";
 
     public ProxyStatusReport Read()
     {
-        var kind = string.Equals(panel.Value.Kind, Caddy, StringComparison.OrdinalIgnoreCase) ? Caddy : Traefik;
+        var kind = proxy.Value.Kind == ProxyKind.Caddy ? Caddy : Traefik;
         var network = string.IsNullOrEmpty(deployments.Value.ProxyNetwork) ? null : deployments.Value.ProxyNetwork;
-        var email = string.IsNullOrEmpty(panel.Value.AcmeEmail) ? null : panel.Value.AcmeEmail;
+        var email = string.IsNullOrEmpty(proxy.Value.AcmeEmail) ? null : proxy.Value.AcmeEmail;
         return kind == Traefik
             ? new ProxyStatusReport(kind, traefik.Value.WebEntryPoint, traefik.Value.WebSecureEntryPoint, traefik.Value.DefaultCertResolver, network, email)
             : new ProxyStatusReport(kind, null, null, null, network, email);
     }
+
+    /// <summary>Whether the active proxy answers now; bounded by the adapter's time-out.</summary>
+    public Task<ProxyReachability> ProbeAsync(CancellationToken ct = default) => probe.ProbeAsync(ct);
 }

@@ -19,6 +19,9 @@ public sealed class TraefikOptions
 
     /// <summary>The Docker network Traefik reaches containers on; empty to use each application's own network.</summary>
     public string? Network { get; set; }
+
+    /// <summary>Traefik's ping endpoint (<c>--ping=true</c>), read by the settings page to show whether Traefik answers; unset: not checked.</summary>
+    public Uri? PingUrl { get; set; }
 }
 
 internal sealed partial class TraefikOptionsValidator : IValidateOptions<TraefikOptions>
@@ -32,6 +35,12 @@ internal sealed partial class TraefikOptionsValidator : IValidateOptions<Traefik
         if (!string.IsNullOrEmpty(options.Network))
         {
             Check(options.Network, nameof(TraefikOptions.Network), Network(), "a Docker network name (letters, digits, _ . -)", failures);
+        }
+
+        if (options.PingUrl is { } ping
+            && (!ping.IsAbsoluteUri || (ping.Scheme != Uri.UriSchemeHttp && ping.Scheme != Uri.UriSchemeHttps) || !string.IsNullOrEmpty(ping.UserInfo)))
+        {
+            failures.Add($"{TraefikOptions.SectionName}:{nameof(TraefikOptions.PingUrl)} must be an http or https URL without credentials, e.g. http://traefik:8080/ping.");
         }
 
         if (string.Equals(options.WebEntryPoint, options.WebSecureEntryPoint, StringComparison.Ordinal))
