@@ -1,5 +1,6 @@
 using GoForge.Core.Deployments;
 using GoForge.Core.Identity;
+using GoForge.Core.Monitoring;
 using GoForge.Core.Projects;
 using GoForge.Core.Routing;
 using GoForge.Core.Secrets;
@@ -52,6 +53,18 @@ public static class DependencyInjection
         services.AddSingleton<ApplicationTeardown>();
         services.AddSingleton<IDeploymentRunner, DeploymentRunner>();
         services.AddSingleton<DeploymentService>();
+
+        services.AddOptions<MonitoringOptions>()
+            .BindConfiguration(MonitoringOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<MonitoringOptions>, MonitoringOptionsValidator>();
+        services.AddSingleton<ContainerStatsHub>();
+        services.AddSingleton<ContainerStateTracker>();
+        services.AddSingleton<HostMonitor>();
+        services.AddSingleton<MonitoringService>();
+        services.AddSingleton<DockerAdminService>();
+        services.AddSingleton<DashboardService>();
         return builder;
     }
 }

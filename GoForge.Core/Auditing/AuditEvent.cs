@@ -52,6 +52,7 @@ public static class AuditActions
     public const string DeploymentCanceled = "deployment.canceled";
     public const string DeploymentRollbackQueued = "deployment.rollback_queued";
     public const string RoutingUpdated = "application.routing_updated";
+    public const string DockerPruned = "docker.pruned";
 }
 
 public interface IAuditLog
