@@ -2,6 +2,7 @@ using System.Security.Claims;
 using Bunit;
 using GoForge.Core.Identity;
 using GoForge.Core.Servers;
+using GoForge.Tests.Support;
 using GoForge.Web.Auth;
 using GoForge.Web.Components.Pages.Dashboard;
 using Microsoft.Extensions.DependencyInjection;
@@ -11,12 +12,19 @@ namespace GoForge.Tests.Components;
 public sealed class DashboardTests : GoForgeTestContext
 {
     private readonly TaskCompletionSource<EngineStatus> _engine = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly LiveMonitoring _monitoring;
 
     public DashboardTests()
     {
         Services.AddSingleton<IEngineStatusProbe>(new PendingProbe(_engine.Task));
         Services.AddScoped<CurrentUser>();
+
+        // The dashboard's live figures need these; DashboardLiveTests tests them.
+        Services.AddInMemoryProjects();
+        _monitoring = LiveMonitoring.AddTo(Services, TimeProvider.System, probe: false);
     }
+
+    protected override ValueTask DisposeResourcesAsync() => _monitoring.DisposeAsync();
 
     [Fact]
     public void Dashboard_greets_the_user_and_fills_in_the_engine_step_when_the_probe_answers()
