@@ -16,6 +16,7 @@ public sealed class ApplicationPageTests : GoForgeTestContext
     public ApplicationPageTests()
     {
         _store = Services.AddInMemoryProjects();
+        Services.AddFakeMonitoring(); // the Overview's runtime card and the Logs tab watch the (fake) engine
         _ada = this.SignIn(_store.AddUser("ada"));
     }
 
