@@ -107,6 +107,7 @@ public static class WebRegistration
         app.MapStaticAssets().AllowAnonymous();
         app.MapAccountEndpoints();
         app.MapDeploymentEndpoints();
+        app.MapContainerLogEndpoints();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;
     }
