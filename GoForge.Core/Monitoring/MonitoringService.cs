@@ -74,6 +74,35 @@ public sealed class MonitoringService(
         return Result<IAsyncEnumerable<ApplicationLogEntry>>.Ok(FollowAsync(applicationId, lines, new SecretMasker(secrets), ct));
     }
 
+    /// <summary>
+    /// The last <paramref name="tail"/> lines of the application's current container, masked, without following:
+    /// the sequence ends after them (for a download). Empty when the application has no container.
+    /// </summary>
+    public async Task<Result<IAsyncEnumerable<ApplicationLogEntry>>> ReadLogsAsync(Actor actor, Guid applicationId, int tail, CancellationToken ct = default)
+    {
+        var found = await applications.FindAsync(actor, applicationId, ProjectAction.View, ct);
+        if (!found.IsSuccess)
+        {
+            return found.Error;
+        }
+
+        var secrets = (await variables.ListAsync(applicationId, ct)).Where(v => v.IsSecret).Select(v => v.Value);
+        return Result<IAsyncEnumerable<ApplicationLogEntry>>.Ok(ReadAsync(applicationId, Math.Clamp(tail, 0, 10_000), new SecretMasker(secrets), ct));
+    }
+
+    private async IAsyncEnumerable<ApplicationLogEntry> ReadAsync(Guid applicationId, int tail, SecretMasker masker, [EnumeratorCancellation] CancellationToken ct)
+    {
+        if (tracker.CurrentFor(applicationId) is not { State: not ContainerRunState.Removed } container)
+        {
+            yield break;
+        }
+
+        await foreach (var line in logs.ReadAsync(container.Id, tail, since: null, follow: false, ct))
+        {
+            yield return new ApplicationLogEntry(line.Time, line.Stream, masker.Apply(line.Text), container.Id);
+        }
+    }
+
     private async IAsyncEnumerable<ApplicationLogEntry> FollowAsync(Guid applicationId, int tail, SecretMasker masker, [EnumeratorCancellation] CancellationToken ct)
     {
         var changes = Channel.CreateBounded<ContainerStateChange>(new BoundedChannelOptions(16) { FullMode = BoundedChannelFullMode.DropOldest });
