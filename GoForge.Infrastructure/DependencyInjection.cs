@@ -10,6 +10,7 @@ using GoForge.Infrastructure.Deployments;
 using GoForge.Infrastructure.Docker;
 using GoForge.Infrastructure.Git;
 using GoForge.Infrastructure.Identity;
+using GoForge.Infrastructure.Monitoring;
 using GoForge.Infrastructure.Persistence;
 using GoForge.Infrastructure.Projects;
 using GoForge.Infrastructure.Proxy;
@@ -56,6 +57,7 @@ public static class DependencyInjection
         services.AddSingleton<DockerClientProvider>();
         services.AddGitClient();
         services.AddDockerAdapters();
+        services.AddMonitoringAdapters();
         services.AddProxyRoutes();
         services.AddSingleton<IEngineStatusProbe, DockerEngineStatusProbe>();
         return builder;

@@ -1,0 +1,87 @@
+using System.Net.Sockets;
+using System.Text.Json;
+using Docker.DotNet;
+
+namespace GoForge.Infrastructure.Monitoring;
+
+/// <summary>
+/// Plain HTTP to the engine endpoint, for the two calls Docker.DotNet.Enhanced 4.3.3 cannot make against the engines
+/// GoForge runs on: <c>GET /system/df</c> (its model has only the API 1.52 shape, so against Engine 20.10 / API 1.41
+/// every field comes back null) and <c>POST /build/prune</c> (it has no method for it, and no public raw-request API).
+/// Paths are unversioned, so the engine answers in its own API version. Errors are thrown as Docker.DotNet's
+/// <see cref="DockerApiException"/>, so callers handle both clients alike.
+/// </summary>
+internal sealed class EngineHttp : IDisposable
+{
+    private static readonly TimeSpan RequestTimeout = TimeSpan.FromMinutes(5);
+    private readonly HttpClient _http;
+
+    public EngineHttp(Uri endpoint)
+    {
+        ArgumentNullException.ThrowIfNull(endpoint);
+        var handler = new SocketsHttpHandler { UseProxy = false, AllowAutoRedirect = false };
+        Uri baseAddress;
+        switch (endpoint.Scheme)
+        {
+            case "unix":
+                var socketPath = endpoint.LocalPath;
+                handler.ConnectCallback = (_, ct) => ConnectUnixAsync(socketPath, ct);
+                // Any host will do: the connection goes to the socket.
+                baseAddress = new Uri("http://docker.sock/");
+                break;
+            case "tcp" or "http":
+                baseAddress = new UriBuilder(Uri.UriSchemeHttp, endpoint.Host, endpoint.Port).Uri;
+                break;
+            case "https":
+                baseAddress = new UriBuilder(Uri.UriSchemeHttps, endpoint.Host, endpoint.Port).Uri;
+                break;
+            default:
+                handler.Dispose();
+                throw new NotSupportedException($"The Docker endpoint {endpoint} has a scheme GoForge cannot reach (unix, tcp, http or https).");
+        }
+
+        _http = new HttpClient(handler) { BaseAddress = baseAddress, Timeout = RequestTimeout };
+    }
+
+    public Task<JsonDocument> GetJsonAsync(string pathAndQuery, CancellationToken ct) => SendAsync(HttpMethod.Get, pathAndQuery, ct);
+
+    public Task<JsonDocument> PostJsonAsync(string pathAndQuery, CancellationToken ct) => SendAsync(HttpMethod.Post, pathAndQuery, ct);
+
+    public void Dispose() => _http.Dispose();
+
+    private async Task<JsonDocument> SendAsync(HttpMethod method, string pathAndQuery, CancellationToken ct)
+    {
+        using var request = new HttpRequestMessage(method, new Uri(pathAndQuery, UriKind.Relative));
+        try
+        {
+            using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct);
+            if (!response.IsSuccessStatusCode)
+            {
+                throw new DockerApiException(response.StatusCode, await response.Content.ReadAsStringAsync(ct));
+            }
+
+            await using var body = await response.Content.ReadAsStreamAsync(ct);
+            return await JsonDocument.ParseAsync(body, cancellationToken: ct);
+        }
+        catch (TaskCanceledException e) when (!ct.IsCancellationRequested)
+        {
+            // HttpClient reports its own time-out as a cancellation; nobody asked for one.
+            throw new TimeoutException($"The Docker engine did not answer {method} /{pathAndQuery} within {RequestTimeout.TotalMinutes:0} minutes.", e);
+        }
+    }
+
+    private static async ValueTask<Stream> ConnectUnixAsync(string path, CancellationToken ct)
+    {
+        var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+        try
+        {
+            await socket.ConnectAsync(new UnixDomainSocketEndPoint(path), ct);
+            return new NetworkStream(socket, ownsSocket: true);
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+    }
+}

@@ -1,0 +1,26 @@
+using GoForge.Core.Monitoring;
+using GoForge.Infrastructure.Docker;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace GoForge.Infrastructure.Monitoring;
+
+public static class MonitoringAdapterRegistration
+{
+    /// <summary>
+    /// Registers the engine's stats, logs, events, inventory and maintenance adapters over the one cached
+    /// <see cref="DockerClientProvider"/>, and the host's /proc metrics.
+    /// </summary>
+    public static IServiceCollection AddMonitoringAdapters(this IServiceCollection services)
+    {
+        services.TryAddSingleton<DockerClientProvider>();
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<IContainerStatsSource, DockerStatsSource>();
+        services.TryAddSingleton<IContainerLogSource, DockerLogSource>();
+        services.TryAddSingleton<IEngineEventSource, DockerEventSource>();
+        services.TryAddSingleton<IContainerInventory, DockerContainerInventory>();
+        services.TryAddSingleton<IDockerMaintenance, DockerMaintenance>();
+        services.TryAddSingleton<IHostMetrics, ProcHostMetrics>();
+        return services;
+    }
+}
