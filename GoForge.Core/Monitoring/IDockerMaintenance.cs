@@ -17,7 +17,8 @@ public interface IDockerMaintenance
 
     /// <summary>
     /// Removes exactly <paramref name="candidates"/> (a plan the admin confirmed), skipping any that changed since
-    /// (in use again, gone). Build cache is pruned by the engine's own filter, with the managed label unless everything.
+    /// (in use again, gone, no longer GoForge's). Build-cache records carry no labels (and the engine ignores a label
+    /// filter on <c>/build/prune</c>), so none is GoForge's: they are planned and pruned, by id, only with everything.
     /// </summary>
     Task<PruneOutcome> PruneAsync(PruneKind kind, bool everything, IReadOnlyList<PruneCandidate> candidates, CancellationToken ct = default);
 }
