@@ -2,6 +2,7 @@ using System.Reflection;
 using GoForge.Core.Common;
 using GoForge.Core.Deployments;
 using GoForge.Core.Identity;
+using GoForge.Core.Monitoring;
 using GoForge.Core.Projects;
 using GoForge.Core.Routing;
 using GoForge.Tests.Harness;
@@ -17,7 +18,7 @@ namespace GoForge.Tests.Projects;
 public sealed class AuthorizationMatrixTests(PostgresFixture postgres) : IAsyncLifetime
 {
     private static readonly Type[] ServiceTypes =
-        [typeof(ProjectService), typeof(EnvironmentService), typeof(ApplicationService), typeof(VariableService), typeof(MembershipService), typeof(DeploymentService), typeof(RoutingService)];
+        [typeof(ProjectService), typeof(EnvironmentService), typeof(ApplicationService), typeof(VariableService), typeof(MembershipService), typeof(DeploymentService), typeof(RoutingService), typeof(MonitoringService)];
 
     private TestHost _host = null!;
     private Actor _maintainer = null!;
@@ -70,6 +71,7 @@ public sealed class AuthorizationMatrixTests(PostgresFixture postgres) : IAsyncL
         var members = _host.Get<MembershipService>();
         var deployments = _host.Get<DeploymentService>();
         var routing = _host.Get<RoutingService>();
+        var monitoring = _host.Get<MonitoringService>();
         var app = new ApplicationInput { Name = "hijacked", GitUrl = "https://evil.example/x.git", Domains = "evil.example.com" };
         return new()
         {
@@ -109,6 +111,14 @@ public sealed class AuthorizationMatrixTests(PostgresFixture postgres) : IAsyncL
             ["RoutingService.GetAsync"] = async a => (await routing.GetAsync(a, _b.ApplicationId)).Error,
             ["RoutingService.PreviewLabelsAsync"] = async a => (await routing.PreviewLabelsAsync(a, _b.ApplicationId)).Error,
             ["RoutingService.UpdateAsync"] = async a => (await routing.UpdateAsync(a, _b.ApplicationId, new RoutingInput { IpAllowList = "0.0.0.0/0", RedirectToHttps = false })).Error,
+            ["MonitoringService.WatchAsync"] = async a =>
+            {
+                var watch = await monitoring.WatchAsync(a, _b.ApplicationId, _ => { });
+                watch.Value?.Dispose();
+                return watch.Error;
+            },
+            ["MonitoringService.FollowLogsAsync"] = async a => (await monitoring.FollowLogsAsync(a, _b.ApplicationId)).Error,
+            ["MonitoringService.ReadLogsAsync"] = async a => (await monitoring.ReadLogsAsync(a, _b.ApplicationId, 10)).Error,
             ["DeploymentService.WatchAsync"] = async a =>
             {
                 var watch = await deployments.WatchAsync(a, _b.ApplicationId, _ => { });
@@ -128,6 +138,7 @@ public sealed class AuthorizationMatrixTests(PostgresFixture postgres) : IAsyncL
         "DeploymentService.GetAsync", "DeploymentService.ListAsync", "DeploymentService.HistoryAsync", "DeploymentService.QueuePositionAsync",
         "DeploymentService.LogAsync", "DeploymentService.RollbackTargetsAsync", "DeploymentService.WatchAsync",
         "RoutingService.GetAsync", "RoutingService.PreviewLabelsAsync",
+        "MonitoringService.WatchAsync", "MonitoringService.FollowLogsAsync", "MonitoringService.ReadLogsAsync",
     ];
 
     // Deploy calls that a deployer may make but that project B's state refuses (nothing is running to roll back).
@@ -191,6 +202,20 @@ public sealed class AuthorizationMatrixTests(PostgresFixture postgres) : IAsyncL
         Assert.Equal(before, await SnapshotAsync(includeDeployments: who == "viewer"));
         var listed = (await _host.Get<VariableService>().ListAsync(actor, _b.ApplicationId)).Value!;
         Assert.Null(Assert.Single(listed).Value);
+    }
+
+    [Fact]
+    public async Task The_dashboard_shows_an_outsider_nothing_of_the_project_and_a_viewer_its_application()
+    {
+        var dashboard = _host.Get<DashboardService>();
+
+        var outsider = (await dashboard.GetAsync(_intruder)).Value!;
+        var viewer = (await dashboard.GetAsync(_viewer)).Value!;
+
+        Assert.DoesNotContain(outsider.Applications, a => a.Id == _b.ApplicationId);
+        Assert.DoesNotContain(outsider.RecentDeployments, d => d.Deployment.Id == _b.DeploymentId);
+        Assert.Contains(viewer.Applications, a => a.Id == _b.ApplicationId && a.Health == ApplicationHealth.NotDeployed);
+        Assert.Contains(viewer.RecentDeployments, d => d.Deployment.Id == _b.DeploymentId);
     }
 
     [Fact]
