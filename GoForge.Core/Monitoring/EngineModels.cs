@@ -130,6 +130,20 @@ public sealed record ContainerSnapshot
 
     public bool IsRunning => State is ContainerRunState.Running or ContainerRunState.Restarting;
 
+    /// <summary>
+    /// Equal when every field is, labels by content: each inspect builds a new label dictionary, and the tracker
+    /// pushes a snapshot only when it differs from the one it had.
+    /// </summary>
+    public bool Equals(ContainerSnapshot? other) =>
+        other is not null
+        && Id == other.Id && Name == other.Name && Image == other.Image && State == other.State && Health == other.Health
+        && ExitCode == other.ExitCode && StartedAt == other.StartedAt && FinishedAt == other.FinishedAt
+        && RestartCount == other.RestartCount && ApplicationId == other.ApplicationId && DeploymentId == other.DeploymentId
+        && Labels.Count == other.Labels.Count
+        && Labels.All(l => other.Labels.TryGetValue(l.Key, out var value) && value == l.Value);
+
+    public override int GetHashCode() => HashCode.Combine(Id, State, Health, ExitCode, StartedAt, RestartCount);
+
     /// <summary>Needs attention: unhealthy, restarting, or exited with a non-zero code.</summary>
     public bool IsUnhealthy => Health == ContainerHealthState.Unhealthy
         || State is ContainerRunState.Restarting or ContainerRunState.Dead

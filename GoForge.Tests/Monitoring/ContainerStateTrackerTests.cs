@@ -143,4 +143,20 @@ public sealed class ContainerStateTrackerTests : IAsyncLifetime
 
         await UntilAsync(() => _tracker.Find("c2") is not null, "events after the failing subscriber");
     }
+
+    [Fact]
+    public async Task An_event_that_changes_nothing_is_not_pushed_again()
+    {
+        _engine.Put(FakeEngine.Running(App, "c1"));
+        await StartAsync();
+        using var watch = _tracker.Subscribe(_changes.Enqueue, App);
+        var same = _tracker.Find("c1")! with { Labels = new Dictionary<string, string>(_tracker.Find("c1")!.Labels) };
+
+        // The engine's kill before a stop: a new inspect, new label dictionary, same container.
+        _engine.Put(same, "kill");
+        _engine.Put(same with { State = ContainerRunState.Exited, ExitCode = 0 }, "die");
+
+        await UntilAsync(() => _changes.Any(c => c.Container?.State == ContainerRunState.Exited), "the die");
+        Assert.Single(_changes);
+    }
 }
