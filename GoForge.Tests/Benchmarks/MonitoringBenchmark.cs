@@ -24,9 +24,10 @@ namespace GoForge.Tests.Benchmarks;
 
 /// <summary>
 /// Figures, not assertions (excluded from the default run), for live monitoring: what the always-on stats streams of
-/// 50 idle containers cost this process (CPU and memory, against a baseline window without monitoring); how soon a
-/// stop reaches a subscriber; and the panel's own resident memory idle and with 10 Overview circuits, read from
-/// <c>/proc</c> of the panel run as its own process. See docs/benchmarks.md, "Live monitoring".
+/// 50 idle containers cost this process (CPU and memory, against baseline windows without monitoring); how soon a
+/// stop reaches a subscriber; the panel's own resident memory idle and with 10 Overview circuits, read from
+/// <c>/proc</c> of the panel run as its own process; and the managed heap a circuit keeps. See docs/benchmarks.md,
+/// "Live monitoring".
 /// </summary>
 [Trait("Category", "Benchmark")]
 [Collection(PostgresCollection.Name)]
