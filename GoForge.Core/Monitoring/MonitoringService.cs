@@ -39,6 +39,9 @@ public sealed class MonitoringService(
     IContainerLogSource logs,
     IOptions<MonitoringOptions> options)
 {
+    /// <summary>The most log lines one read or follow starts with.</summary>
+    public const int MaxLogTail = 10_000;
+
     /// <summary>
     /// Starts pushing the application's runtime updates to <paramref name="onUpdate"/> (on the engine's threads:
     /// hand off quickly) and returns the watch with the state as it was when watching began; dispose it to stop.
@@ -69,9 +72,8 @@ public sealed class MonitoringService(
             return found.Error;
         }
 
-        var lines = Math.Clamp(tail ?? options.Value.LogTail, 0, 10_000);
-        var secrets = (await variables.ListAsync(applicationId, ct)).Where(v => v.IsSecret).Select(v => v.Value);
-        return Result<IAsyncEnumerable<ApplicationLogEntry>>.Ok(FollowAsync(applicationId, lines, new SecretMasker(secrets), ct));
+        var lines = Math.Clamp(tail ?? options.Value.LogTail, 0, MaxLogTail);
+        return Result<IAsyncEnumerable<ApplicationLogEntry>>.Ok(FollowAsync(applicationId, lines, await MaskerForAsync(applicationId, ct), ct));
     }
 
     /// <summary>
@@ -86,9 +88,12 @@ public sealed class MonitoringService(
             return found.Error;
         }
 
-        var secrets = (await variables.ListAsync(applicationId, ct)).Where(v => v.IsSecret).Select(v => v.Value);
-        return Result<IAsyncEnumerable<ApplicationLogEntry>>.Ok(ReadAsync(applicationId, Math.Clamp(tail, 0, 10_000), new SecretMasker(secrets), ct));
+        return Result<IAsyncEnumerable<ApplicationLogEntry>>.Ok(ReadAsync(applicationId, Math.Clamp(tail, 0, MaxLogTail), await MaskerForAsync(applicationId, ct), ct));
     }
+
+    // The application's secret values, masked in every line as in deployment logs.
+    private async Task<SecretMasker> MaskerForAsync(Guid applicationId, CancellationToken ct) =>
+        new((await variables.ListAsync(applicationId, ct)).Where(v => v.IsSecret).Select(v => v.Value));
 
     private async IAsyncEnumerable<ApplicationLogEntry> ReadAsync(Guid applicationId, int tail, SecretMasker masker, [EnumeratorCancellation] CancellationToken ct)
     {

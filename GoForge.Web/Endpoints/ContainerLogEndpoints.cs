@@ -8,7 +8,7 @@ namespace GoForge.Web.Endpoints;
 
 internal static class ContainerLogEndpoints
 {
-    /// <summary>Lines in a download unless <c>?tail=</c> says otherwise (the service allows up to 10,000).</summary>
+    /// <summary>Lines in a download unless <c>?tail=</c> says otherwise (at most <see cref="MonitoringService.MaxLogTail"/>).</summary>
     public const int DefaultTail = 5000;
 
     private static readonly UTF8Encoding Utf8 = new(encoderShouldEmitUTF8Identifier: false);
@@ -32,7 +32,7 @@ internal static class ContainerLogEndpoints
             return TypedResults.NotFound();
         }
 
-        var lines = Math.Clamp(tail ?? DefaultTail, 0, 10_000);
+        var lines = Math.Clamp(tail ?? DefaultTail, 0, MonitoringService.MaxLogTail);
         var read = await monitoring.ReadLogsAsync(actor, applicationId, lines, context.RequestAborted);
         if (!read.IsSuccess)
         {
