@@ -10,7 +10,7 @@ namespace GoForge.Infrastructure.Crypto;
 /// Re-encrypts every stored secret under a new key while the panel runs. With a key file, a new key becomes current
 /// (the old ones stay in the file, retired, decrypting); with keys from configuration, the configured current key is
 /// the target. Values move in batches, each its own transaction, so a crash leaves every value decryptable and the
-/// next run carries on. A last pass locks the variables table against writes, moves what is left and the canary, and
+/// next run carries on. A last pass locks every table of <see cref="SecretKeyTables.EncryptedColumns"/> against writes, moves what is left and the canary, and
 /// forgets the old key ids; only then are the old keys dropped from the key file.
 /// </summary>
 internal sealed class SecretKeyRotator(
@@ -60,7 +60,7 @@ internal sealed class SecretKeyRotator(
                     SecretsLog.RotationProgress(logger, count);
                 }
             }
-            while (moved == BatchSize);
+            while (moved > 0);
 
             count += await FinishAsync(target, ct);
             var retired = ring.DropRetiredKeys();
@@ -77,7 +77,16 @@ internal sealed class SecretKeyRotator(
     {
         await using var conn = await dataSource.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(ct);
-        var moved = await ReencryptAsync(conn, tx, target, ct);
+        var moved = 0;
+        foreach (var column in SecretKeyTables.EncryptedColumns)
+        {
+            moved = await ReencryptAsync(conn, tx, column, target, ct);
+            if (moved > 0)
+            {
+                break;
+            }
+        }
+
         await tx.CommitAsync(ct);
         return moved;
     }
@@ -87,18 +96,24 @@ internal sealed class SecretKeyRotator(
     {
         // Writers (ROW EXCLUSIVE) wait until commit; after it, a value encrypted under an old key can no longer be
         // stored (its key id is gone), so none can outlive the old keys. Readers are not blocked.
-        const string lockSql = "LOCK TABLE environment_variables IN SHARE ROW EXCLUSIVE MODE";
         await using var conn = await dataSource.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(ct);
-        await conn.ExecuteAsync(new CommandDefinition(lockSql, transaction: tx, cancellationToken: ct));
-        var count = 0;
-        int moved;
-        do
+        foreach (var column in SecretKeyTables.EncryptedColumns)
         {
-            moved = await ReencryptAsync(conn, tx, target, ct);
-            count += moved;
+            await conn.ExecuteAsync(new CommandDefinition(column.LockSql, transaction: tx, cancellationToken: ct));
         }
-        while (moved == BatchSize);
+
+        var count = 0;
+        foreach (var column in SecretKeyTables.EncryptedColumns)
+        {
+            int moved;
+            do
+            {
+                moved = await ReencryptAsync(conn, tx, column, target, ct);
+                count += moved;
+            }
+            while (moved == BatchSize);
+        }
 
         await SecretKeyTables.WriteCheckAsync(conn, tx, AesGcmSecretProtector.Protect(SecretKeyTables.CheckPlaintext, SecretKeyTables.CheckId, target), ct);
         await SecretKeyTables.DeleteKeyIdsExceptAsync(conn, tx, target.Id, ct);
@@ -107,18 +122,9 @@ internal sealed class SecretKeyRotator(
     }
 
     /// <summary>Re-encrypts up to one batch of values not yet under <paramref name="target"/>; a value that does not decrypt stops the rotation.</summary>
-    private async Task<int> ReencryptAsync(DbConnection conn, DbTransaction tx, SecretKey target, CancellationToken ct)
+    private async Task<int> ReencryptAsync(DbConnection conn, DbTransaction tx, EncryptedColumn column, SecretKey target, CancellationToken ct)
     {
-        const string selectSql = """
-            SELECT id, value_key_id, value_ciphertext FROM environment_variables
-            WHERE value_key_id <> @keyId
-            ORDER BY id
-            LIMIT @limit
-            FOR UPDATE
-            """;
-        const string updateSql = "UPDATE environment_variables SET value_key_id = @KeyId, value_ciphertext = @Ciphertext WHERE id = @Id";
-
-        var rows = (await conn.QueryAsync<StoredValue>(new CommandDefinition(selectSql, new { keyId = target.Id, limit = BatchSize }, tx, cancellationToken: ct))).AsList();
+        var rows = (await conn.QueryAsync<StoredValue>(new CommandDefinition(column.SelectBatchSql, new { keyId = target.Id, limit = BatchSize }, tx, cancellationToken: ct))).AsList();
         if (rows.Count == 0)
         {
             return 0;
@@ -130,7 +136,7 @@ internal sealed class SecretKeyRotator(
             var value = AesGcmSecretProtector.Protect(plaintext, row.Id, target);
             return new { row.Id, value.KeyId, value.Ciphertext };
         }).ToList();
-        await conn.ExecuteAsync(new CommandDefinition(updateSql, updates, tx, cancellationToken: ct));
+        await conn.ExecuteAsync(new CommandDefinition(column.UpdateSql, updates, tx, cancellationToken: ct));
         return rows.Count;
     }
 

@@ -52,10 +52,46 @@ internal static class SecretKeyTables
         return new ProtectedValue(row.KeyId, row.Ciphertext);
     }
 
-    /// <summary>Every key id a stored variable names.</summary>
+    /// <summary>
+    /// Every column that holds a value encrypted by <see cref="ISecretProtector"/>, bound to its row's id. A table that
+    /// stores a secret is listed here, or key rotation and the start-up check would miss it
+    /// (<c>SecretKeyRotationTests</c> checks the list against the schema: every <c>bytea</c> column with a key id).
+    /// </summary>
+    public static readonly IReadOnlyList<EncryptedColumn> EncryptedColumns =
+    [
+        new("environment_variables", "value_ciphertext", "value_key_id"),
+    ];
+
+    /// <summary>Every key id a stored value names.</summary>
     public static async Task<IReadOnlyList<string>> ListKeyIdsInUseAsync(DbConnection conn, DbTransaction tx, CancellationToken ct)
     {
-        const string sql = "SELECT DISTINCT value_key_id FROM environment_variables ORDER BY value_key_id";
-        return (await conn.QueryAsync<string>(new CommandDefinition(sql, transaction: tx, cancellationToken: ct))).AsList();
+        var inUse = new SortedSet<string>(StringComparer.Ordinal);
+        foreach (var column in EncryptedColumns)
+        {
+            inUse.UnionWith(await conn.QueryAsync<string>(new CommandDefinition(column.SelectKeyIdsSql, transaction: tx, cancellationToken: ct)));
+        }
+
+        return inUse.ToList();
     }
+}
+
+/// <summary>
+/// A table's encrypted column, its key id column, and the <c>id</c> (uuid) its values are bound to. The SQL below is
+/// built from these compile-time names only, never from input.
+/// </summary>
+internal sealed record EncryptedColumn(string Table, string CiphertextColumn, string KeyIdColumn)
+{
+    public string SelectKeyIdsSql => $"SELECT DISTINCT {KeyIdColumn} FROM {Table}";
+
+    public string LockSql => $"LOCK TABLE {Table} IN SHARE ROW EXCLUSIVE MODE";
+
+    public string SelectBatchSql => $"""
+        SELECT id, {KeyIdColumn} AS value_key_id, {CiphertextColumn} AS value_ciphertext FROM {Table}
+        WHERE {KeyIdColumn} <> @keyId
+        ORDER BY id
+        LIMIT @limit
+        FOR UPDATE
+        """;
+
+    public string UpdateSql => $"UPDATE {Table} SET {KeyIdColumn} = @KeyId, {CiphertextColumn} = @Ciphertext WHERE id = @Id";
 }

@@ -192,6 +192,28 @@ public sealed class SecretKeyRotationTests(PostgresFixture postgres)
         Assert.Equal(keyId, host.Get<SecretKeyRing>().CurrentKeyId);
     }
 
+    [Fact]
+    public async Task Every_column_keyed_by_a_secret_key_id_is_rotated()
+    {
+        // A new table with an encrypted value references secret_key_ids; if it is not in EncryptedColumns, a
+        // rotation would leave it under the old key and then fail to drop that key.
+        const string sql = """
+            SELECT src.relname || '.' || a.attname
+            FROM pg_constraint c
+            JOIN pg_class src ON src.oid = c.conrelid
+            JOIN pg_class dst ON dst.oid = c.confrelid
+            JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = ANY (c.conkey)
+            WHERE c.contype = 'f' AND dst.relname = 'secret_key_ids' AND src.relname <> 'secret_key_check'
+            ORDER BY 1
+            """;
+        await using var host = await StartHostAsync(postgres, "rotate_columns");
+        await using var conn = new NpgsqlConnection(host.ConnectionString);
+
+        var keyed = (await conn.QueryAsync<string>(sql)).ToList();
+
+        Assert.Equal(keyed, SecretKeyTables.EncryptedColumns.Select(c => $"{c.Table}.{c.KeyIdColumn}").Order(StringComparer.Ordinal));
+    }
+
     private static string KeyFile(string dataPath) => Path.Combine(dataPath, SecretKeyRing.KeyFileName);
 
     private static SecretKeyRotator Rotator(TestHost host, int batchSize, ILogger<SecretKeyRotator>? logger = null) =>
