@@ -27,7 +27,7 @@ public sealed record GitCloneRequest(
         $"GitCloneRequest {{ RepositoryUrl = {RepositoryUrl}, Branch = {Branch}, CommitSha = {CommitSha}, TargetDirectory = {TargetDirectory}, Credentials = {(Credentials is null ? "none" : Credentials.Kind)} }}";
 }
 
-/// <summary>How to authenticate to a repository. Further kinds (SSH keys) derive from this.</summary>
+/// <summary>How to authenticate to a repository: an HTTPS token, or an SSH deploy key.</summary>
 public abstract record GitCredentials
 {
     private protected GitCredentials()
@@ -44,10 +44,43 @@ public abstract record GitCredentials
 
         public override string ToString() => $"UsernamePassword {{ Username = {Username}, Password = *** }}";
     }
+
+    /// <summary>
+    /// An SSH key pair for ssh:// and scp-like (user@host:path) URLs. <paramref name="PrivateKey"/> is an unencrypted
+    /// OpenSSH private key ("-----BEGIN OPENSSH PRIVATE KEY-----"). <paramref name="KnownHostKey"/> is the server's
+    /// host key fingerprint ("SHA256:..." as ssh-keygen prints it) seen at the first clone: when set, a server that
+    /// shows another key is refused; when null, the key is accepted and reported in
+    /// <see cref="ClonedCommit.SshHostKey"/> so the caller can pin it (trust on first use).
+    /// </summary>
+    public sealed record SshKey(string Username, string PrivateKey, string? KnownHostKey) : GitCredentials
+    {
+        public override string Kind => "ssh key";
+
+        public override string ToString() => $"SshKey {{ Username = {Username}, PrivateKey = ***, KnownHostKey = {KnownHostKey ?? "none"} }}";
+    }
+}
+
+/// <summary>Makes SSH deploy keys.</summary>
+public interface IDeployKeyGenerator
+{
+    /// <summary>A new ed25519 key pair from a cryptographic random source; <paramref name="comment"/> ends the public key line.</summary>
+    DeployKeyPair Generate(string comment);
+}
+
+/// <param name="PublicKey">One OpenSSH line: "ssh-ed25519 AAAA... comment", to paste into the Git host.</param>
+/// <param name="PrivateKey">The unencrypted OpenSSH private key; stored only encrypted.</param>
+/// <param name="Fingerprint">"SHA256:..." of the public key, as ssh-keygen -l prints it.</param>
+public sealed record DeployKeyPair(string PublicKey, string PrivateKey, string Fingerprint)
+{
+    public override string ToString() => $"DeployKeyPair {{ PublicKey = {PublicKey}, PrivateKey = ***, Fingerprint = {Fingerprint} }}";
 }
 
 /// <summary>The commit that was checked out.</summary>
-public sealed record ClonedCommit(string Sha, string Message, string Author, DateTimeOffset When);
+public sealed record ClonedCommit(string Sha, string Message, string Author, DateTimeOffset When)
+{
+    /// <summary>With <see cref="GitCredentials.SshKey"/>: the fingerprint ("SHA256:...") of the host key the server showed.</summary>
+    public string? SshHostKey { get; init; }
+}
 
 /// <summary>A clone failed for a reason other than cancellation. The message never contains credentials.</summary>
 public sealed class GitCloneException : Exception
