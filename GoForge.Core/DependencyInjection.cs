@@ -1,4 +1,5 @@
 using GoForge.Core.Deployments;
+using GoForge.Core.GitProviders;
 using GoForge.Core.Identity;
 using GoForge.Core.Monitoring;
 using GoForge.Core.Projects;
@@ -53,6 +54,11 @@ public static class DependencyInjection
         services.AddSingleton<ApplicationTeardown>();
         services.AddSingleton<IDeploymentRunner, DeploymentRunner>();
         services.AddSingleton<DeploymentService>();
+
+        services.AddSingleton<GitCredentialService>();
+        services.AddSingleton<WebhookFeed>();
+        services.AddSingleton<WebhookService>();
+        services.AddSingleton<WebhookReceiver>();
 
         services.AddOptions<MonitoringOptions>()
             .BindConfiguration(MonitoringOptions.SectionName)

@@ -1,5 +1,6 @@
 using GoForge.Core.Auditing;
 using GoForge.Core.Deployments;
+using GoForge.Core.GitProviders;
 using GoForge.Core.Identity;
 using GoForge.Core.Projects;
 using GoForge.Core.Routing;
@@ -9,6 +10,7 @@ using GoForge.Infrastructure.Crypto;
 using GoForge.Infrastructure.Deployments;
 using GoForge.Infrastructure.Docker;
 using GoForge.Infrastructure.Git;
+using GoForge.Infrastructure.GitProviders;
 using GoForge.Infrastructure.Identity;
 using GoForge.Infrastructure.Monitoring;
 using GoForge.Infrastructure.Persistence;
@@ -74,5 +76,7 @@ public static class DependencyInjection
         services.AddSingleton<IEnvironmentVariableRepository, EnvironmentVariableRepository>();
         services.AddSingleton<IDeploymentRepository, DeploymentRepository>();
         services.AddSingleton<IRoutingSettingsRepository, RoutingSettingsRepository>();
+        services.AddSingleton<IWebhookRepository, WebhookRepository>();
+        services.AddSingleton<IGitCredentialRepository, GitCredentialRepository>();
     }
 }

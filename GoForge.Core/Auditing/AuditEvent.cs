@@ -53,6 +53,12 @@ public static class AuditActions
     public const string DeploymentRollbackQueued = "deployment.rollback_queued";
     public const string RoutingUpdated = "application.routing_updated";
     public const string DockerPruned = "docker.pruned";
+    public const string WebhookSecretSet = "webhook.secret_set";
+    public const string WebhookSecretRevealed = "webhook.secret_revealed";
+    public const string GitCredentialSet = "git.credential_set";
+    public const string GitCredentialRemoved = "git.credential_removed";
+    public const string GitHostKeyPinned = "git.host_key_pinned";
+    public const string GitHostKeyForgotten = "git.host_key_forgotten";
 }
 
 public interface IAuditLog

@@ -1,4 +1,5 @@
 using System.Globalization;
+using GoForge.Core.GitProviders;
 using GoForge.Core.Projects;
 using GoForge.Core.Routing;
 using Microsoft.Extensions.Options;
@@ -19,6 +20,7 @@ public sealed class DeploymentRunner(
     IProjectRepository projects,
     IEnvironmentVariableRepository variables,
     IGitClient git,
+    GitCredentialService gitCredentials,
     IImageBuilder images,
     IContainerRuntime containers,
     ImageRetention retention,
@@ -88,7 +90,23 @@ public sealed class DeploymentRunner(
         try
         {
             log.Write($"Cloning {app.Branch}{(deployment.CommitSha is null ? "" : " at " + deployment.CommitSha)}");
-            var commit = await git.CloneAsync(new GitCloneRequest(app.GitUrl, app.Branch, deployment.CommitSha, workDirectory, null), log.Progress(), timeout.Token);
+            var (credential, forClone, note) = await gitCredentials.ResolveAsync(app, timeout.Token);
+            if (credential is not null)
+            {
+                // The token or private key is masked like any secret, should a tool ever echo it.
+                log.Masker = new SecretMasker(vars.Where(v => v.IsSecret).Select(v => v.Value).Append(credential.Secret));
+            }
+
+            if (note is not null)
+            {
+                log.Write(note);
+            }
+
+            var commit = await git.CloneAsync(new GitCloneRequest(app.GitUrl, app.Branch, deployment.CommitSha, workDirectory, forClone), log.Progress(), timeout.Token);
+            if (credential is not null && commit.SshHostKey is { } hostKey && await gitCredentials.PinHostKeyAsync(credential, hostKey, timeout.Token))
+            {
+                log.Write($"Pinned the SSH server's host key {hostKey}: a server showing another key will be refused");
+            }
             await deployments.RecordCommitAsync(deployment.Id, commit, timeout.Token);
             log.Write($"Commit {commit.Sha[..12]} by {commit.Author}: {FirstLine(commit.Message)}");
             if (!(await states.TransitionAsync(deployment.Id, DeploymentTrigger.CloneSucceeded, TransitionRequest.System("clone ok"), timeout.Token)).IsSuccess)

@@ -37,8 +37,30 @@ public sealed partial class DeploymentService(
             return Error.Validation("CommitSha", "A commit is a full 40- or 64-character lower-case hexadecimal id.");
         }
 
-        var deployment = await QueueAsync(actor, applicationId, source, commitSha, rollbackOf: null, ct);
+        var deployment = await QueueAsync(actor.UserId, applicationId, source, commitSha, rollbackOf: null, ct);
         await audit.RecordAsync(time, actor, AuditActions.DeploymentQueued, $"application:{app.Value.Slug}", deployment.Id.ToString(), ct);
+        return deployment;
+    }
+
+    /// <summary>
+    /// Queues a deployment of exactly <paramref name="commitSha"/> for a push webhook whose signature the caller has
+    /// verified with the application's own secret: the secret is the authority, so there is no acting user.
+    /// </summary>
+    internal async Task<Result<Deployment>> EnqueueForPushAsync(Application app, string commitSha, string why, CancellationToken ct)
+    {
+        if (!CommitSha().IsMatch(commitSha))
+        {
+            return Error.Validation("CommitSha", "A commit is a full 40- or 64-character lower-case hexadecimal id.");
+        }
+
+        var deployment = await QueueAsync(null, app.Id, DeploymentSource.Webhook, commitSha, rollbackOf: null, ct);
+        await audit.RecordAsync(new AuditEvent
+        {
+            OccurredAt = time.GetUtcNow(),
+            Action = AuditActions.DeploymentQueued,
+            Target = $"application:{app.Slug}",
+            Detail = $"{deployment.Id} ({why})",
+        }, ct);
         return deployment;
     }
 
@@ -82,7 +104,7 @@ public sealed partial class DeploymentService(
         }
 
         var source = (await deployments.GetAsync(target!.DeploymentId, ct))!;
-        var deployment = await QueueAsync(actor, applicationId, DeploymentSource.Rollback, source.CommitSha, source, ct);
+        var deployment = await QueueAsync(actor.UserId, applicationId, DeploymentSource.Rollback, source.CommitSha, source, ct);
         await audit.RecordAsync(time, actor, AuditActions.DeploymentRollbackQueued, $"application:{app.Value.Slug}", $"{deployment.Id} to {source.Id}", ct);
         return deployment;
     }
@@ -113,7 +135,7 @@ public sealed partial class DeploymentService(
             .DistinctBy(i => i.ImageTag)
             .ToList();
 
-    private async Task<Deployment> QueueAsync(Actor actor, Guid applicationId, DeploymentSource source, string? commitSha, Deployment? rollbackOf, CancellationToken ct)
+    private async Task<Deployment> QueueAsync(Guid? requestedBy, Guid applicationId, DeploymentSource source, string? commitSha, Deployment? rollbackOf, CancellationToken ct)
     {
         var now = time.GetUtcNow();
         var deployment = new Deployment
@@ -122,7 +144,7 @@ public sealed partial class DeploymentService(
             ApplicationId = applicationId,
             State = DeploymentState.Pending,
             Source = source,
-            RequestedBy = actor.UserId,
+            RequestedBy = requestedBy,
             CommitSha = commitSha,
             CommitMessage = rollbackOf?.CommitMessage,
             CommitAuthor = rollbackOf?.CommitAuthor,

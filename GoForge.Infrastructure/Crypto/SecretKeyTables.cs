@@ -60,6 +60,8 @@ internal static class SecretKeyTables
     public static readonly IReadOnlyList<EncryptedColumn> EncryptedColumns =
     [
         new("environment_variables", "value_ciphertext", "value_key_id"),
+        new("webhook_secrets", "secret_ciphertext", "secret_key_id"),
+        new("git_credentials", "secret_ciphertext", "secret_key_id"),
     ];
 
     /// <summary>Every key id a stored value names.</summary>

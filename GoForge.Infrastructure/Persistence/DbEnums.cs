@@ -1,3 +1,4 @@
+using GoForge.Core.GitProviders;
 using GoForge.Core.Identity;
 using GoForge.Core.Projects;
 using GoForge.Core.Routing;
@@ -62,5 +63,55 @@ internal static class DbEnums
         "to-www" => WwwRedirect.ToWww,
         "to-apex" => WwwRedirect.ToApex,
         _ => throw new ArgumentOutOfRangeException(nameof(value), value, "Unknown www redirect in the database."),
+    };
+
+    public static string ToDb(this WebhookProvider provider) => provider switch
+    {
+        WebhookProvider.GitHub => "github",
+        WebhookProvider.GitLab => "gitlab",
+        WebhookProvider.Gitea => "gitea",
+        _ => throw new ArgumentOutOfRangeException(nameof(provider), provider, null),
+    };
+
+    public static WebhookProvider ToWebhookProvider(string value) => value switch
+    {
+        "github" => WebhookProvider.GitHub,
+        "gitlab" => WebhookProvider.GitLab,
+        "gitea" => WebhookProvider.Gitea,
+        _ => throw new ArgumentOutOfRangeException(nameof(value), value, "Unknown webhook provider in the database."),
+    };
+
+    public static string ToDb(this WebhookOutcome outcome) => outcome switch
+    {
+        WebhookOutcome.Received => "received",
+        WebhookOutcome.Deployed => "deployed",
+        WebhookOutcome.Ignored => "ignored",
+        WebhookOutcome.Rejected => "rejected",
+        WebhookOutcome.Failed => "failed",
+        _ => throw new ArgumentOutOfRangeException(nameof(outcome), outcome, null),
+    };
+
+    public static WebhookOutcome ToWebhookOutcome(string value) => value switch
+    {
+        "received" => WebhookOutcome.Received,
+        "deployed" => WebhookOutcome.Deployed,
+        "ignored" => WebhookOutcome.Ignored,
+        "rejected" => WebhookOutcome.Rejected,
+        "failed" => WebhookOutcome.Failed,
+        _ => throw new ArgumentOutOfRangeException(nameof(value), value, "Unknown webhook outcome in the database."),
+    };
+
+    public static string ToDb(this GitCredentialKind kind) => kind switch
+    {
+        GitCredentialKind.Token => "token",
+        GitCredentialKind.SshKey => "ssh-key",
+        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
+    };
+
+    public static GitCredentialKind ToGitCredentialKind(string value) => value switch
+    {
+        "token" => GitCredentialKind.Token,
+        "ssh-key" => GitCredentialKind.SshKey,
+        _ => throw new ArgumentOutOfRangeException(nameof(value), value, "Unknown credential kind in the database."),
     };
 }

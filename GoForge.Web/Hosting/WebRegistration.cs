@@ -108,6 +108,7 @@ public static class WebRegistration
         app.MapAccountEndpoints();
         app.MapDeploymentEndpoints();
         app.MapContainerLogEndpoints();
+        app.MapWebhookEndpoints();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;
     }

@@ -1,0 +1,49 @@
+using GoForge.Core.Common;
+
+namespace GoForge.Core.GitProviders;
+
+/// <summary>What a repository user name and token may be; checked once here for every entry point.</summary>
+public static class GitCredentialRules
+{
+    public const int UsernameMaxLength = 100;
+    public const int TokenMaxLength = 1000;
+
+    public static void ValidateUsername(string? username, FieldErrors errors, string field = nameof(GitTokenInput.Username))
+    {
+        var value = username?.Trim() ?? string.Empty;
+        if (value.Length == 0)
+        {
+            errors.Add(field, "Enter the user name the token belongs to (any non-empty name works for GitHub and GitLab tokens, e.g. 'git').");
+        }
+        else if (value.Length > UsernameMaxLength)
+        {
+            errors.Add(field, $"A user name has at most {UsernameMaxLength} characters.");
+        }
+        else if (value.Any(c => char.IsWhiteSpace(c) || char.IsControl(c) || c is ':' or '@' or '/'))
+        {
+            errors.Add(field, "A user name cannot contain spaces, control characters, ':', '@' or '/'.");
+        }
+    }
+
+    public static void ValidateToken(string? token, FieldErrors errors, string field = nameof(GitTokenInput.Token))
+    {
+        var value = token?.Trim() ?? string.Empty;
+        if (value.Length == 0)
+        {
+            errors.Add(field, "Paste the access token.");
+        }
+        else if (value.Length > TokenMaxLength)
+        {
+            errors.Add(field, $"A token has at most {TokenMaxLength} characters.");
+        }
+        else if (value.Any(c => char.IsWhiteSpace(c) || char.IsControl(c)))
+        {
+            errors.Add(field, "A token cannot contain spaces or control characters.");
+        }
+    }
+
+    /// <summary>ssh:// and scp-like (git@host:owner/repo) URLs; everything else clones over http(s), git:// or a local path.</summary>
+    public static bool IsSshUrl(string url) =>
+        url.StartsWith("ssh://", StringComparison.OrdinalIgnoreCase)
+        || (!url.Contains("://", StringComparison.Ordinal) && !url.StartsWith('/') && url.IndexOf(':', StringComparison.Ordinal) > 0);
+}

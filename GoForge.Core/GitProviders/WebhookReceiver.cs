@@ -1,0 +1,192 @@
+using GoForge.Core.Deployments;
+using GoForge.Core.Projects;
+using Microsoft.Extensions.Logging;
+
+namespace GoForge.Core.GitProviders;
+
+/// <summary>
+/// Handles one webhook delivery: reads it, finds the application whose secret signed it, records it once per
+/// delivery id, and queues a deployment of exactly the pushed commit when the push is to the application's branch.
+/// It only queues: the answer goes back within milliseconds and the worker does the deployment.
+/// </summary>
+public sealed partial class WebhookReceiver(
+    IWebhookRepository webhooks,
+    IApplicationRepository applications,
+    DeploymentService deployments,
+    WebhookFeed feed,
+    TimeProvider time,
+    ILogger<WebhookReceiver> logger)
+{
+    public async Task<WebhookResponse> ReceiveAsync(WebhookRequest request, CancellationToken ct = default)
+    {
+        if (request.Body.Length > WebhookLimits.MaxBodyBytes)
+        {
+            return new WebhookResponse(WebhookResponseStatus.TooLarge, $"The payload is larger than {WebhookLimits.MaxBodyBytes / (1024 * 1024)} MB.");
+        }
+
+        var (evt, refusal) = WebhookPayload.Read(request);
+        if (evt is null)
+        {
+            return refusal!;
+        }
+
+        var candidates = await CandidatesAsync(request, evt, ct);
+        if (candidates is null)
+        {
+            return new WebhookResponse(WebhookResponseStatus.NotFound, "No such application.");
+        }
+
+        var signature = request.Header(WebhookSignature.HeaderOf(request.Provider));
+        foreach (var candidate in candidates)
+        {
+            var secret = await webhooks.GetSecretAsync(candidate.Id, ct);
+            if (secret is not null && WebhookSignature.Verify(request.Provider, secret, request.Body.Span, signature))
+            {
+                return await HandleAsync(candidate, request.Provider, evt, ct);
+            }
+        }
+
+        // Only a URL that names its application gets a rejected delivery recorded (so its owner sees why); a
+        // request matched by repository alone could be anyone's, and recording it would let strangers fill lists.
+        var reason = signature is null
+            ? $"refused: the {WebhookSignature.HeaderOf(request.Provider)} header is missing"
+            : $"refused: the {WebhookSignature.HeaderOf(request.Provider)} does not match the application's webhook secret";
+        if (request.ApplicationId is not null && candidates.Count == 1)
+        {
+            var app = candidates[0];
+            var hasSecret = await webhooks.GetSecretAsync(app.Id, ct) is not null;
+            reason = hasSecret ? reason : "refused: the application has no webhook secret; create one on its Webhooks panel";
+            var rejected = NewDelivery(app.Id, request.Provider, evt, WebhookOutcome.Rejected, reason);
+            await webhooks.RecordRejectedAsync(rejected, ct);
+            feed.Publish(rejected);
+        }
+
+        Log.Rejected(logger, request.Provider, evt.DeliveryKey, candidates.Count);
+        return new WebhookResponse(WebhookResponseStatus.Unauthorized, Capitalize(reason) + ".");
+    }
+
+    /// <summary>The application the URL names (null when there is none), or every application with a secret for the payload's repository.</summary>
+    private async Task<IReadOnlyList<Application>?> CandidatesAsync(WebhookRequest request, WebhookEvent evt, CancellationToken ct)
+    {
+        if (request.ApplicationId is { } id)
+        {
+            var app = await applications.GetAsync(id, ct);
+            return app is null ? null : [app];
+        }
+
+        var keys = evt.RepositoryUrls.Select(RepositoryUrl.Key).Where(k => k is not null).ToHashSet(StringComparer.Ordinal);
+        var matches = new List<Application>();
+        foreach (var target in await webhooks.ListTargetsAsync(ct))
+        {
+            if (RepositoryUrl.Key(target.GitUrl) is { } key && keys.Contains(key) && await applications.GetAsync(target.ApplicationId, ct) is { } app)
+            {
+                matches.Add(app);
+            }
+        }
+
+        return matches;
+    }
+
+    private async Task<WebhookResponse> HandleAsync(Application app, WebhookProvider provider, WebhookEvent evt, CancellationToken ct)
+    {
+        var now = time.GetUtcNow();
+        var claim = await webhooks.ClaimAsync(NewDelivery(app.Id, provider, evt, WebhookOutcome.Received, null), now - WebhookLimits.StaleClaim, ct);
+        if (!claim.Claimed)
+        {
+            feed.Publish(claim.Delivery);
+            var earlier = claim.Delivery.DeploymentId is { } id ? $" (deployment {id})" : string.Empty;
+            return new WebhookResponse(WebhookResponseStatus.Ok, $"Delivery {evt.DeliveryKey} was handled already{earlier}; nothing done again.", claim.Delivery.DeploymentId);
+        }
+
+        var (outcome, reason, deploymentId) = await DecideAsync(app, provider, evt, ct);
+        await webhooks.CompleteAsync(claim.Delivery.Id, outcome, reason, deploymentId, CancellationToken.None);
+        feed.Publish(claim.Delivery with { Outcome = outcome, Reason = reason, DeploymentId = deploymentId });
+        Log.Handled(logger, provider, evt.DeliveryKey, app.Id, outcome);
+        return outcome switch
+        {
+            WebhookOutcome.Deployed => new WebhookResponse(WebhookResponseStatus.Accepted, Capitalize(reason) + ".", deploymentId),
+            WebhookOutcome.Failed => new WebhookResponse(WebhookResponseStatus.Failed, Capitalize(reason) + "."),
+            _ => new WebhookResponse(WebhookResponseStatus.Ok, Capitalize(reason) + "."),
+        };
+    }
+
+    private async Task<(WebhookOutcome Outcome, string Reason, Guid? DeploymentId)> DecideAsync(Application app, WebhookProvider provider, WebhookEvent evt, CancellationToken ct)
+    {
+        if (evt.Kind == WebhookEventKind.Ping)
+        {
+            return (WebhookOutcome.Ignored, "ping received; the webhook is set up", null);
+        }
+
+        if (evt.Kind == WebhookEventKind.Other)
+        {
+            return (WebhookOutcome.Ignored, $"'{evt.Event}' events do not deploy; only pushes do", null);
+        }
+
+        if (evt.RepositoryUrls.Count > 0 && !RepositoryUrl.Matches(app.GitUrl, evt.RepositoryUrls))
+        {
+            return (WebhookOutcome.Ignored, $"the push is to {evt.RepositoryUrls[0]}, not to this application's repository {app.GitUrl}", null);
+        }
+
+        if (evt.Ref is not null && evt.Ref.StartsWith(WebhookEvent.TagPrefix, StringComparison.Ordinal))
+        {
+            return (WebhookOutcome.Ignored, $"tag push ({evt.Ref[WebhookEvent.TagPrefix.Length..]}); only branch pushes deploy", null);
+        }
+
+        if (evt.Branch is not { } branch)
+        {
+            return (WebhookOutcome.Ignored, $"the push names no branch (ref '{evt.Ref}')", null);
+        }
+
+        if (!string.Equals(branch, app.Branch, StringComparison.Ordinal))
+        {
+            return (WebhookOutcome.Ignored, $"pushed to '{branch}'; this application deploys '{app.Branch}'", null);
+        }
+
+        if (evt.Deleted)
+        {
+            return (WebhookOutcome.Ignored, $"branch '{branch}' was deleted; nothing to deploy", null);
+        }
+
+        if (!app.AutoDeploy)
+        {
+            return (WebhookOutcome.Ignored, "auto-deploy is off for this application", null);
+        }
+
+        var queued = await deployments.EnqueueForPushAsync(app, evt.After ?? string.Empty, $"{provider} push {evt.DeliveryKey}", ct);
+        return queued.IsSuccess
+            ? (WebhookOutcome.Deployed, $"queued a deployment of {evt.After![..12]} on '{branch}'", queued.Value.Id)
+            : (WebhookOutcome.Failed, $"the deployment could not be queued: {queued.Error.Message}", null);
+    }
+
+    private WebhookDelivery NewDelivery(Guid applicationId, WebhookProvider provider, WebhookEvent evt, WebhookOutcome outcome, string? reason)
+    {
+        var now = time.GetUtcNow();
+        return new WebhookDelivery
+        {
+            Id = Guid.CreateVersion7(now),
+            ApplicationId = applicationId,
+            Provider = provider,
+            DeliveryKey = evt.DeliveryKey,
+            Event = evt.Event,
+            ReceivedAt = now,
+            LastReceivedAt = now,
+            Outcome = outcome,
+            Reason = reason,
+            GitRef = Truncate(evt.Ref, 255),
+            CommitSha = evt.After is { Length: 40 or 64 } sha && sha.All(char.IsAsciiHexDigit) ? sha.ToLowerInvariant() : null,
+        };
+    }
+
+    private static string? Truncate(string? value, int max) => value is null || value.Length <= max ? value : value[..max];
+
+    private static string Capitalize(string text) => text.Length == 0 ? text : char.ToUpperInvariant(text[0]) + text[1..];
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 7001, Level = LogLevel.Information, Message = "{Provider} delivery {DeliveryKey} for application {ApplicationId}: {Outcome}")]
+        public static partial void Handled(ILogger logger, WebhookProvider provider, string deliveryKey, Guid applicationId, WebhookOutcome outcome);
+
+        [LoggerMessage(EventId = 7002, Level = LogLevel.Warning, Message = "{Provider} delivery {DeliveryKey} refused: no secret of {Candidates} candidate application(s) verifies it")]
+        public static partial void Rejected(ILogger logger, WebhookProvider provider, string deliveryKey, int candidates);
+    }
+}

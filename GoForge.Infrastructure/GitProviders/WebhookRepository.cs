@@ -1,0 +1,163 @@
+using Dapper;
+using GoForge.Core.GitProviders;
+using GoForge.Core.Secrets;
+using GoForge.Infrastructure.Persistence;
+using Npgsql;
+
+namespace GoForge.Infrastructure.GitProviders;
+
+/// <summary>Webhook secrets, encrypted here bound to their row id, and the deliveries, one row per delivery id.</summary>
+internal sealed class WebhookRepository(NpgsqlDataSource dataSource, ISecretProtector protector) : IWebhookRepository
+{
+    private const string DeliveryColumns =
+        "id, application_id, provider, delivery_key, event, received_at, last_received_at, redeliveries, outcome, claim_token, reason, git_ref, commit_sha, deployment_id";
+
+    public async Task<string?> GetSecretAsync(Guid applicationId, CancellationToken ct = default)
+    {
+        const string sql = "SELECT id, secret_key_id, secret_ciphertext FROM webhook_secrets WHERE application_id = @applicationId";
+        await using var conn = await dataSource.OpenConnectionAsync(ct);
+        var row = await conn.QuerySingleOrDefaultAsync<SecretRow>(new CommandDefinition(sql, new { applicationId }, cancellationToken: ct));
+        return row is null ? null : protector.Unprotect(new ProtectedValue(row.SecretKeyId, row.SecretCiphertext), row.Id);
+    }
+
+    public async Task<DateTimeOffset?> GetSecretCreatedAtAsync(Guid applicationId, CancellationToken ct = default)
+    {
+        const string sql = "SELECT created_at FROM webhook_secrets WHERE application_id = @applicationId";
+        await using var conn = await dataSource.OpenConnectionAsync(ct);
+        return await conn.QuerySingleOrDefaultAsync<DateTimeOffset?>(new CommandDefinition(sql, new { applicationId }, cancellationToken: ct));
+    }
+
+    public async Task SetSecretAsync(Guid applicationId, string secret, DateTimeOffset now, CancellationToken ct = default)
+    {
+        // A new row id each time: the old ciphertext is bound to the old id and can never verify again.
+        const string sql = """
+            INSERT INTO webhook_secrets (id, application_id, secret_ciphertext, secret_key_id, created_at)
+            VALUES (@id, @applicationId, @ciphertext, @keyId, @now)
+            ON CONFLICT (application_id) DO UPDATE
+            SET id = excluded.id, secret_ciphertext = excluded.secret_ciphertext, secret_key_id = excluded.secret_key_id, created_at = excluded.created_at
+            """;
+        var id = Guid.CreateVersion7(now);
+        var value = protector.Protect(secret, id);
+        await using var conn = await dataSource.OpenConnectionAsync(ct);
+        await conn.ExecuteAsync(new CommandDefinition(sql, new { id, applicationId, ciphertext = value.Ciphertext, keyId = value.KeyId, now }, cancellationToken: ct));
+    }
+
+    public async Task<IReadOnlyList<WebhookTarget>> ListTargetsAsync(CancellationToken ct = default)
+    {
+        const string sql = "SELECT a.id AS application_id, a.git_url FROM webhook_secrets w JOIN applications a ON a.id = w.application_id";
+        await using var conn = await dataSource.OpenConnectionAsync(ct);
+        return (await conn.QueryAsync<WebhookTarget>(new CommandDefinition(sql, cancellationToken: ct))).AsList();
+    }
+
+    public async Task<WebhookClaim> ClaimAsync(WebhookDelivery delivery, DateTimeOffset staleBefore, CancellationToken ct = default)
+    {
+        // Every SET expression reads the row as it was: a final outcome stays; a rejected, failed or stale claim is
+        // taken over by this caller's token, which RETURNING compares.
+        const string sql = $"""
+            INSERT INTO webhook_deliveries ({DeliveryColumns})
+            VALUES (@Id, @ApplicationId, @Provider, @DeliveryKey, @Event, @ReceivedAt, @ReceivedAt, 0, 'received', @ClaimToken, NULL, @GitRef, @CommitSha, NULL)
+            ON CONFLICT (application_id, provider, delivery_key) DO UPDATE
+            SET redeliveries = webhook_deliveries.redeliveries + 1,
+                last_received_at = excluded.last_received_at,
+                claim_token = CASE WHEN {TakeOver} THEN excluded.claim_token ELSE webhook_deliveries.claim_token END,
+                outcome = CASE WHEN {TakeOver} THEN 'received' ELSE webhook_deliveries.outcome END,
+                reason = CASE WHEN {TakeOver} THEN NULL ELSE webhook_deliveries.reason END
+            RETURNING {DeliveryColumns}
+            """;
+        var claimToken = Guid.NewGuid();
+        await using var conn = await dataSource.OpenConnectionAsync(ct);
+        await using var tx = await conn.BeginTransactionAsync(ct);
+        var row = await conn.QuerySingleAsync<DeliveryRow>(new CommandDefinition(sql, Parameters(delivery, claimToken, staleBefore), tx, cancellationToken: ct));
+        await PruneAsync(conn, tx, delivery.ApplicationId, ct);
+        await tx.CommitAsync(ct);
+        return new WebhookClaim(row.ClaimToken == claimToken, row.ToDelivery());
+    }
+
+    public async Task RecordRejectedAsync(WebhookDelivery delivery, CancellationToken ct = default)
+    {
+        const string sql = $"""
+            INSERT INTO webhook_deliveries ({DeliveryColumns})
+            VALUES (@Id, @ApplicationId, @Provider, @DeliveryKey, @Event, @ReceivedAt, @ReceivedAt, 0, 'rejected', @ClaimToken, @Reason, @GitRef, @CommitSha, NULL)
+            ON CONFLICT (application_id, provider, delivery_key) DO UPDATE
+            SET redeliveries = webhook_deliveries.redeliveries + 1,
+                last_received_at = excluded.last_received_at,
+                outcome = CASE WHEN webhook_deliveries.outcome IN ('deployed', 'ignored', 'received') THEN webhook_deliveries.outcome ELSE 'rejected' END,
+                reason = CASE WHEN webhook_deliveries.outcome IN ('deployed', 'ignored', 'received') THEN webhook_deliveries.reason ELSE excluded.reason END
+            """;
+        await using var conn = await dataSource.OpenConnectionAsync(ct);
+        await using var tx = await conn.BeginTransactionAsync(ct);
+        await conn.ExecuteAsync(new CommandDefinition(sql, Parameters(delivery, Guid.NewGuid(), DateTimeOffset.MinValue), tx, cancellationToken: ct));
+        await PruneAsync(conn, tx, delivery.ApplicationId, ct);
+        await tx.CommitAsync(ct);
+    }
+
+    public async Task CompleteAsync(Guid deliveryId, WebhookOutcome outcome, string? reason, Guid? deploymentId, CancellationToken ct = default)
+    {
+        const string sql = "UPDATE webhook_deliveries SET outcome = @outcome, reason = @reason, deployment_id = @deploymentId WHERE id = @deliveryId";
+        await using var conn = await dataSource.OpenConnectionAsync(ct);
+        await conn.ExecuteAsync(new CommandDefinition(sql, new { deliveryId, outcome = outcome.ToDb(), reason = Truncate(reason), deploymentId }, cancellationToken: ct));
+    }
+
+    public async Task<IReadOnlyList<WebhookDelivery>> ListRecentAsync(Guid applicationId, int count, CancellationToken ct = default)
+    {
+        const string sql = $"SELECT {DeliveryColumns} FROM webhook_deliveries WHERE application_id = @applicationId ORDER BY id DESC LIMIT @count";
+        await using var conn = await dataSource.OpenConnectionAsync(ct);
+        var rows = await conn.QueryAsync<DeliveryRow>(new CommandDefinition(sql, new { applicationId, count }, cancellationToken: ct));
+        return rows.Select(r => r.ToDelivery()).ToList();
+    }
+
+    // A take-over: the earlier attempt did not end in a final outcome.
+    private const string TakeOver =
+        "(webhook_deliveries.outcome IN ('rejected', 'failed') OR (webhook_deliveries.outcome = 'received' AND webhook_deliveries.last_received_at < @StaleBefore))";
+
+    private static async Task PruneAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid applicationId, CancellationToken ct)
+    {
+        const string sql = """
+            DELETE FROM webhook_deliveries
+            WHERE application_id = @applicationId
+              AND id < (SELECT id FROM webhook_deliveries WHERE application_id = @applicationId ORDER BY id DESC OFFSET @keep LIMIT 1)
+            """;
+        await conn.ExecuteAsync(new CommandDefinition(sql, new { applicationId, keep = WebhookLimits.KeptDeliveries - 1 }, tx, cancellationToken: ct));
+    }
+
+    private static object Parameters(WebhookDelivery d, Guid claimToken, DateTimeOffset staleBefore) => new
+    {
+        d.Id,
+        d.ApplicationId,
+        Provider = d.Provider.ToDb(),
+        d.DeliveryKey,
+        d.Event,
+        d.ReceivedAt,
+        ClaimToken = claimToken,
+        Reason = Truncate(d.Reason),
+        d.GitRef,
+        d.CommitSha,
+        StaleBefore = staleBefore,
+    };
+
+    private static string? Truncate(string? reason) => reason is { Length: > 1000 } ? reason[..1000] : reason;
+
+    private sealed record SecretRow(Guid Id, string SecretKeyId, byte[] SecretCiphertext);
+
+    private sealed record DeliveryRow(
+        Guid Id, Guid ApplicationId, string Provider, string DeliveryKey, string Event, DateTimeOffset ReceivedAt, DateTimeOffset LastReceivedAt,
+        int Redeliveries, string Outcome, Guid ClaimToken, string? Reason, string? GitRef, string? CommitSha, Guid? DeploymentId)
+    {
+        public WebhookDelivery ToDelivery() => new()
+        {
+            Id = Id,
+            ApplicationId = ApplicationId,
+            Provider = DbEnums.ToWebhookProvider(Provider),
+            DeliveryKey = DeliveryKey,
+            Event = Event,
+            ReceivedAt = ReceivedAt,
+            LastReceivedAt = LastReceivedAt,
+            Redeliveries = Redeliveries,
+            Outcome = DbEnums.ToWebhookOutcome(Outcome),
+            Reason = Reason,
+            GitRef = GitRef,
+            CommitSha = CommitSha,
+            DeploymentId = DeploymentId,
+        };
+    }
+}
