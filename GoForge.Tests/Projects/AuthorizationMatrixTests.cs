@@ -1,6 +1,7 @@
 using System.Reflection;
 using GoForge.Core.Common;
 using GoForge.Core.Deployments;
+using GoForge.Core.GitProviders;
 using GoForge.Core.Identity;
 using GoForge.Core.Monitoring;
 using GoForge.Core.Projects;
@@ -18,7 +19,8 @@ namespace GoForge.Tests.Projects;
 public sealed class AuthorizationMatrixTests(PostgresFixture postgres) : IAsyncLifetime
 {
     private static readonly Type[] ServiceTypes =
-        [typeof(ProjectService), typeof(EnvironmentService), typeof(ApplicationService), typeof(VariableService), typeof(MembershipService), typeof(DeploymentService), typeof(RoutingService), typeof(MonitoringService)];
+        [typeof(ProjectService), typeof(EnvironmentService), typeof(ApplicationService), typeof(VariableService), typeof(MembershipService), typeof(DeploymentService), typeof(RoutingService), typeof(MonitoringService),
+         typeof(WebhookService), typeof(GitCredentialService)];
 
     private TestHost _host = null!;
     private Actor _maintainer = null!;
@@ -56,6 +58,8 @@ public sealed class AuthorizationMatrixTests(PostgresFixture postgres) : IAsyncL
         await members.SetAsync(_maintainer, project.Id, viewer.Login, ProjectRole.Viewer);
         await members.SetAsync(_maintainer, project.Id, deployer.Login, ProjectRole.Deployer);
         var deployment = (await _host.Get<DeploymentService>().EnqueueAsync(_maintainer, app.Id)).Value!;
+        Assert.True((await _host.Get<WebhookService>().RegenerateSecretAsync(_maintainer, app.Id)).IsSuccess);
+        Assert.True((await _host.Get<GitCredentialService>().SetTokenAsync(_maintainer, GitCredentialScope.Project(project.Id), new GitTokenInput("git", "glpat-project-b"))).IsSuccess);
         _b = new Target(project.Id, environment.Id, app.Id, variable.Id, _maintainer.UserId, deployment.Id);
     }
 
@@ -72,6 +76,10 @@ public sealed class AuthorizationMatrixTests(PostgresFixture postgres) : IAsyncL
         var deployments = _host.Get<DeploymentService>();
         var routing = _host.Get<RoutingService>();
         var monitoring = _host.Get<MonitoringService>();
+        var webhooks = _host.Get<WebhookService>();
+        var credentials = _host.Get<GitCredentialService>();
+        var appScope = GitCredentialScope.Application(_b.ApplicationId);
+        var projectScope = GitCredentialScope.Project(_b.ProjectId);
         var app = new ApplicationInput { Name = "hijacked", GitUrl = "https://evil.example/x.git", Domains = "evil.example.com" };
         return new()
         {
@@ -119,6 +127,15 @@ public sealed class AuthorizationMatrixTests(PostgresFixture postgres) : IAsyncL
             },
             ["MonitoringService.FollowLogsAsync"] = async a => (await monitoring.FollowLogsAsync(a, _b.ApplicationId)).Error,
             ["MonitoringService.ReadLogsAsync"] = async a => (await monitoring.ReadLogsAsync(a, _b.ApplicationId, 10)).Error,
+            ["WebhookService.GetAsync"] = async a => (await webhooks.GetAsync(a, _b.ApplicationId)).Error,
+            ["WebhookService.ListDeliveriesAsync"] = async a => (await webhooks.ListDeliveriesAsync(a, _b.ApplicationId)).Error,
+            ["WebhookService.RevealSecretAsync"] = async a => (await webhooks.RevealSecretAsync(a, _b.ApplicationId)).Error,
+            ["WebhookService.RegenerateSecretAsync"] = async a => (await webhooks.RegenerateSecretAsync(a, _b.ApplicationId)).Error,
+            ["GitCredentialService.GetAsync"] = async a => (await credentials.GetAsync(a, appScope)).Error,
+            ["GitCredentialService.SetTokenAsync"] = async a => (await credentials.SetTokenAsync(a, projectScope, new GitTokenInput("git", "stolen"))).Error,
+            ["GitCredentialService.GenerateDeployKeyAsync"] = async a => (await credentials.GenerateDeployKeyAsync(a, appScope)).Error,
+            ["GitCredentialService.ForgetHostKeyAsync"] = async a => (await credentials.ForgetHostKeyAsync(a, projectScope)).Error,
+            ["GitCredentialService.RemoveAsync"] = async a => (await credentials.RemoveAsync(a, projectScope)).Error,
             ["DeploymentService.WatchAsync"] = async a =>
             {
                 var watch = await deployments.WatchAsync(a, _b.ApplicationId, _ => { });
@@ -139,6 +156,7 @@ public sealed class AuthorizationMatrixTests(PostgresFixture postgres) : IAsyncL
         "DeploymentService.LogAsync", "DeploymentService.RollbackTargetsAsync", "DeploymentService.WatchAsync",
         "RoutingService.GetAsync", "RoutingService.PreviewLabelsAsync",
         "MonitoringService.WatchAsync", "MonitoringService.FollowLogsAsync", "MonitoringService.ReadLogsAsync",
+        "WebhookService.GetAsync", "WebhookService.ListDeliveriesAsync", "GitCredentialService.GetAsync",
     ];
 
     // Deploy calls that a deployer may make but that project B's state refuses (nothing is running to roll back).
@@ -238,7 +256,10 @@ public sealed class AuthorizationMatrixTests(PostgresFixture postgres) : IAsyncL
         var members = (await _host.Get<MembershipService>().ListAsync(m, _b.ProjectId)).Value!;
         var deployments = (await _host.Get<DeploymentService>().ListAsync(m, _b.ApplicationId)).Value!;
         var routing = (await _host.Get<RoutingService>().GetAsync(m, _b.ApplicationId)).Value!;
+        var webhookSecret = (await _host.Get<WebhookService>().RevealSecretAsync(m, _b.ApplicationId)).Value;
+        var credential = (await _host.Get<GitCredentialService>().GetAsync(m, GitCredentialScope.Application(_b.ApplicationId))).Value;
         return string.Join("|",
+            webhookSecret, credential,
             includeDeployments ? string.Join(",", deployments.Select(d => $"{d.Id}:{d.State}")) : "-",
             project.Name, project.UpdatedAt.Ticks,
             string.Join(",", environments.Select(e => e.Name)),
