@@ -1,0 +1,93 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Headers;
+using GoForge.Core.GitProviders;
+using GoForge.Core.Identity;
+using GoForge.Core.Projects;
+using GoForge.Tests.GitProviders;
+using GoForge.Tests.Harness;
+using GoForge.Tests.Support;
+using Xunit.Abstractions;
+
+namespace GoForge.Tests.Benchmarks;
+
+/// <summary>
+/// Figures, not assertions: how long <c>POST /webhooks/github</c> takes to answer, through the real pipeline
+/// (in-process server, real PostgreSQL), for deliveries that queue a deployment, that are ignored (another branch),
+/// redeliveries and refusals. The worker is off, so queued deployments stay pending and only the answer is timed.
+/// Run with <c>bash deploy/test.sh --filter FullyQualifiedName~WebhookBenchmark</c>.
+/// </summary>
+[Trait("Category", "Benchmark")]
+[Collection(PostgresCollection.Name)]
+public sealed class WebhookBenchmark(PostgresFixture postgres, ITestOutputHelper output) : IAsyncLifetime
+{
+    private const int Runs = 300;
+    private const string Clone = "https://git.example.com/acme/bench.git";
+    private GoForgeApp _app = null!;
+    private Guid _appId;
+    private string _secret = null!;
+
+    public async Task InitializeAsync()
+    {
+        _app = await GoForgeApp.StartAsync(postgres, "webhook_bench", services: GoForgeApp.WithoutDeploymentWorker);
+        var owner = Actor.From(await _app.CreateUserAsync());
+        var (_, production) = await _app.Services.CreateProjectAsync(owner, "Webhook bench");
+        var app = await _app.Get<ApplicationService>().CreateAsync(owner, production.Id, new ApplicationInput { Name = "bench", GitUrl = Clone });
+        _appId = app.Value!.Id;
+        _secret = (await _app.Get<WebhookService>().RegenerateSecretAsync(owner, _appId)).Value!;
+
+        // Other applications with secrets, so matching by repository has something to skip.
+        for (var i = 0; i < 50; i++)
+        {
+            var other = await _app.Get<ApplicationService>().CreateAsync(owner, production.Id, new ApplicationInput { Name = $"other {i}", GitUrl = $"https://git.example.com/acme/other{i}.git" });
+            await _app.Get<WebhookService>().RegenerateSecretAsync(owner, other.Value!.Id);
+        }
+    }
+
+    public async Task DisposeAsync() => await _app.DisposeAsync();
+
+    [Fact]
+    public async Task Webhook_answer_times()
+    {
+        using var http = _app.CreateClient();
+        await TimeAsync(http, "warm-up", 20, _ => WebhookDeliveries.GitHubPush(_secret, Clone, "refs/heads/other"), "/webhooks/github");
+
+        await TimeAsync(http, "push that queues a deployment (matched by repository)", Runs,
+            i => WebhookDeliveries.Push(WebhookProvider.GitHub, _secret, Clone, after: Sha(i)), "/webhooks/github");
+        await TimeAsync(http, "push that queues a deployment (?app=)", Runs,
+            i => WebhookDeliveries.Push(WebhookProvider.GitHub, _secret, Clone, after: Sha(i + Runs)), $"/webhooks/github?app={_appId}");
+        await TimeAsync(http, "push to another branch (ignored)", Runs, _ => WebhookDeliveries.GitHubPush(_secret, Clone, "refs/heads/other"), "/webhooks/github");
+        var again = WebhookDeliveries.Push(WebhookProvider.GitHub, _secret, Clone, after: Sha(10 * Runs));
+        await TimeAsync(http, "redelivery of one delivery", Runs, _ => again, "/webhooks/github");
+        await TimeAsync(http, "wrong signature (refused)", Runs, _ => WebhookDeliveries.Push(WebhookProvider.GitHub, "wrong", Clone), $"/webhooks/github?app={_appId}");
+    }
+
+    private static string Sha(int i) => (i + 1).ToString("x40", System.Globalization.CultureInfo.InvariantCulture);
+
+    private async Task TimeAsync(HttpClient http, string what, int runs, Func<int, WebhookRequest> request, string url)
+    {
+        var times = new List<double>(runs);
+        var statuses = new Dictionary<HttpStatusCode, int>();
+        for (var i = 0; i < runs; i++)
+        {
+            var r = request(i);
+            using var content = new ByteArrayContent(r.Body.ToArray());
+            content.Headers.ContentType = MediaTypeHeaderValue.Parse(r.ContentType!);
+            using var message = new HttpRequestMessage(HttpMethod.Post, url) { Content = content };
+            foreach (var (name, value) in r.Headers)
+            {
+                message.Headers.TryAddWithoutValidation(name, value);
+            }
+
+            var started = Stopwatch.GetTimestamp();
+            using var response = await http.SendAsync(message);
+            times.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            statuses[response.StatusCode] = statuses.GetValueOrDefault(response.StatusCode) + 1;
+        }
+
+        times.Sort();
+        double At(double p) => times[(int)Math.Min(times.Count - 1, Math.Round(p * (times.Count - 1)))];
+        output.WriteLine($"{what}: n={runs} p50 {At(0.5):0.00} ms, p95 {At(0.95):0.00} ms, p99 {At(0.99):0.00} ms, max {times[^1]:0.00} ms; " +
+            string.Join(", ", statuses.Select(s => $"{(int)s.Key}×{s.Value}")));
+    }
+}
