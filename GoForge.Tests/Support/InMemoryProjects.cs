@@ -2,6 +2,7 @@ using System.Security.Claims;
 using Bunit;
 using GoForge.Core.Auditing;
 using GoForge.Core.Deployments;
+using GoForge.Core.GitProviders;
 using GoForge.Core.Identity;
 using GoForge.Core.Projects;
 using GoForge.Core.Routing;
@@ -118,6 +119,9 @@ public static class InMemoryProjects
         services.AddSingleton(Options.Create(new DeploymentOptions()));
         services.AddSingleton<IProxyRoutes, TraefikProxyRoutes>();
         services.AddSingleton<RoutingService>();
+        services.AddSingleton<IWebhookRepository, InMemoryWebhookRepository>();
+        services.AddSingleton<WebhookFeed>();
+        services.AddSingleton<WebhookService>();
         services.AddScoped<CurrentUser>();
         return store;
     }
