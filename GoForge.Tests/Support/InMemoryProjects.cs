@@ -2,10 +2,12 @@ using System.Security.Claims;
 using Bunit;
 using GoForge.Core.Auditing;
 using GoForge.Core.Deployments;
+using GoForge.Core.GitProviders;
 using GoForge.Core.Identity;
 using GoForge.Core.Projects;
 using GoForge.Core.Routing;
 using GoForge.Infrastructure.Crypto;
+using GoForge.Infrastructure.Git;
 using GoForge.Infrastructure.Proxy.Traefik;
 using GoForge.Web.Auth;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -118,6 +120,12 @@ public static class InMemoryProjects
         services.AddSingleton(Options.Create(new DeploymentOptions()));
         services.AddSingleton<IProxyRoutes, TraefikProxyRoutes>();
         services.AddSingleton<RoutingService>();
+        services.AddSingleton<IGitCredentialRepository, InMemoryGitCredentialRepository>();
+        services.AddSingleton<IDeployKeyGenerator, Ed25519DeployKeyGenerator>();
+        services.AddSingleton<GitCredentialService>();
+        services.AddSingleton<IWebhookRepository, InMemoryWebhookRepository>();
+        services.AddSingleton<WebhookFeed>();
+        services.AddSingleton<WebhookService>();
         services.AddScoped<CurrentUser>();
         return store;
     }

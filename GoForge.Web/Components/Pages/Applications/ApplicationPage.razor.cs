@@ -8,7 +8,7 @@ namespace GoForge.Web.Components.Pages.Applications;
 
 public sealed partial class ApplicationPage
 {
-    private static readonly string[] Tabs = ["overview", "deployments", "environment", "routing", "settings", "logs"];
+    private static readonly string[] Tabs = ["overview", "deployments", "environment", "routing", "webhooks", "settings", "logs"];
 
     [Inject]
     public required ApplicationService Applications { get; init; }
