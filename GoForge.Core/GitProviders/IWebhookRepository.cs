@@ -31,8 +31,8 @@ public interface IWebhookRepository
     /// </summary>
     Task<WebhookClaim> ClaimAsync(WebhookDelivery delivery, DateTimeOffset staleBefore, CancellationToken ct = default);
 
-    /// <summary>Stores a refused delivery (a final outcome of an earlier one with the same key is kept).</summary>
-    Task RecordRejectedAsync(WebhookDelivery delivery, CancellationToken ct = default);
+    /// <summary>Stores a refused delivery (a final outcome of an earlier one with the same key is kept); returns the row as stored.</summary>
+    Task<WebhookDelivery> RecordRejectedAsync(WebhookDelivery delivery, CancellationToken ct = default);
 
     /// <summary>Sets the outcome of a claimed delivery.</summary>
     Task CompleteAsync(Guid deliveryId, WebhookOutcome outcome, string? reason, Guid? deploymentId, CancellationToken ct = default);

@@ -56,9 +56,8 @@ public sealed partial class WebhookReceiver(
             var app = candidates[0];
             var hasSecret = await webhooks.GetSecretAsync(app.Id, ct) is not null;
             reason = hasSecret ? reason : "refused: the application has no webhook secret; create one on its Webhooks panel";
-            var rejected = NewDelivery(app.Id, request.Provider, evt, WebhookOutcome.Rejected, reason);
-            await webhooks.RecordRejectedAsync(rejected, ct);
-            feed.Publish(rejected);
+            var stored = await webhooks.RecordRejectedAsync(NewDelivery(app.Id, request.Provider, evt, WebhookOutcome.Rejected, reason), ct);
+            feed.Publish(stored);
         }
 
         Log.Rejected(logger, request.Provider, evt.DeliveryKey, candidates.Count);

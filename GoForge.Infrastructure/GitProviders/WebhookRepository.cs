@@ -73,7 +73,7 @@ internal sealed class WebhookRepository(NpgsqlDataSource dataSource, ISecretProt
         return new WebhookClaim(row.ClaimToken == claimToken, row.ToDelivery());
     }
 
-    public async Task RecordRejectedAsync(WebhookDelivery delivery, CancellationToken ct = default)
+    public async Task<WebhookDelivery> RecordRejectedAsync(WebhookDelivery delivery, CancellationToken ct = default)
     {
         const string sql = $"""
             INSERT INTO webhook_deliveries ({DeliveryColumns})
@@ -83,12 +83,14 @@ internal sealed class WebhookRepository(NpgsqlDataSource dataSource, ISecretProt
                 last_received_at = excluded.last_received_at,
                 outcome = CASE WHEN webhook_deliveries.outcome IN ('deployed', 'ignored', 'received') THEN webhook_deliveries.outcome ELSE 'rejected' END,
                 reason = CASE WHEN webhook_deliveries.outcome IN ('deployed', 'ignored', 'received') THEN webhook_deliveries.reason ELSE excluded.reason END
+            RETURNING {DeliveryColumns}
             """;
         await using var conn = await dataSource.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(ct);
-        await conn.ExecuteAsync(new CommandDefinition(sql, Parameters(delivery, Guid.NewGuid(), DateTimeOffset.MinValue), tx, cancellationToken: ct));
+        var row = await conn.QuerySingleAsync<DeliveryRow>(new CommandDefinition(sql, Parameters(delivery, Guid.NewGuid(), DateTimeOffset.MinValue), tx, cancellationToken: ct));
         await PruneAsync(conn, tx, delivery.ApplicationId, ct);
         await tx.CommitAsync(ct);
+        return row.ToDelivery();
     }
 
     public async Task CompleteAsync(Guid deliveryId, WebhookOutcome outcome, string? reason, Guid? deploymentId, CancellationToken ct = default)

@@ -40,7 +40,7 @@ internal sealed class InMemoryWebhookRepository : IWebhookRepository
     public Task<WebhookClaim> ClaimAsync(WebhookDelivery delivery, DateTimeOffset staleBefore, CancellationToken ct = default) =>
         throw new NotSupportedException("Receiving webhooks is tested on PostgreSQL.");
 
-    public Task RecordRejectedAsync(WebhookDelivery delivery, CancellationToken ct = default) =>
+    public Task<WebhookDelivery> RecordRejectedAsync(WebhookDelivery delivery, CancellationToken ct = default) =>
         throw new NotSupportedException("Receiving webhooks is tested on PostgreSQL.");
 
     public Task CompleteAsync(Guid deliveryId, WebhookOutcome outcome, string? reason, Guid? deploymentId, CancellationToken ct = default) =>
