@@ -6,11 +6,14 @@ namespace GoForge.Infrastructure.Git;
 
 /// <summary>
 /// Clones with libgit2 (in process, no git binary needed on the host). The blocking native work runs on a thread-pool
-/// thread; cancellation is observed in the transfer callbacks, which make libgit2 abort the fetch.
+/// thread; cancellation is observed in the transfer callbacks, which make libgit2 abort the fetch. ssh and scp-like
+/// URLs go through our own SSH transport (<see cref="SshSubtransport"/>), never through an ssh binary.
 /// </summary>
 internal sealed class LibGit2GitClient : IGitClient
 {
     private static readonly TimeSpan ProgressInterval = TimeSpan.FromMilliseconds(250);
+
+    public LibGit2GitClient() => SshSubtransport.EnsureRegistered();
 
     public Task<ClonedCommit> CloneAsync(GitCloneRequest request, IProgress<string>? log, CancellationToken ct)
     {
@@ -43,17 +46,42 @@ internal sealed class LibGit2GitClient : IGitClient
         {
             throw new ArgumentException($"The target directory {request.TargetDirectory} is not empty.", nameof(request));
         }
+
+        ValidateTransport(request);
+    }
+
+    /// <summary>An ssh URL needs a deploy key and a path we can quote; a deploy key is only for an ssh URL.</summary>
+    private static void ValidateTransport(GitCloneRequest request)
+    {
+        if (SshRemote.IsSsh(request.RepositoryUrl))
+        {
+            // Throws ArgumentException for a host, user or path we refuse (a quote or control character in the path).
+            _ = SshRemote.Parse(request.RepositoryUrl);
+            if (request.Credentials is not GitCredentials.SshKey)
+            {
+                throw new GitCloneException(
+                    $"{GitRedaction.Url(request.RepositoryUrl)} is an SSH URL: cloning it needs an SSH deploy key, not {(request.Credentials is null ? "no credentials" : request.Credentials.Kind)}.");
+            }
+        }
+        else if (request.Credentials is GitCredentials.SshKey)
+        {
+            throw new GitCloneException(
+                $"An SSH deploy key works only with ssh:// or user@host:path URLs, not with {GitRedaction.Url(request.RepositoryUrl)}.");
+        }
     }
 
     private static ClonedCommit Clone(GitCloneRequest request, IProgress<string>? log, CancellationToken ct)
     {
         var target = Path.GetFullPath(request.TargetDirectory);
         var existedBefore = Directory.Exists(target);
+        // Our SSH transport is registered process-wide; this clone's key and token reach it through the context.
+        var ssh = request.Credentials is GitCredentials.SshKey key ? new SshCloneContext(request.RepositoryUrl, key, ct) : null;
+        using var sshScope = ssh is null ? null : SshCloneContext.Enter(ssh);
         try
         {
-            var commit = CloneAndCheckout(request, target, log, ct);
+            var commit = CloneAndCheckout(request, target, log, ssh, ct);
             ct.ThrowIfCancellationRequested();
-            return commit;
+            return ssh is null ? commit : commit with { SshHostKey = ssh.HostKey };
         }
         catch (UserCancelledException) when (ct.IsCancellationRequested)
         {
@@ -68,7 +96,14 @@ internal sealed class LibGit2GitClient : IGitClient
                 throw new OperationCanceledException("The clone was cancelled.", ex, ct);
             }
 
-            throw Failure(request, $"Cloning branch '{request.Branch}' of {GitRedaction.Url(request.RepositoryUrl)} failed", ex);
+            var what = $"Cloning branch '{request.Branch}' of {GitRedaction.Url(request.RepositoryUrl)} failed";
+            if (ssh?.Failure is { } sshFailure)
+            {
+                // The transport's own words; libgit2's wrapping of them adds nothing.
+                throw new GitCloneException($"{what}: {GitRedaction.Message(sshFailure, request)}");
+            }
+
+            throw Failure(request, what, ex);
         }
         catch (Exception)
         {
@@ -78,7 +113,7 @@ internal sealed class LibGit2GitClient : IGitClient
         }
     }
 
-    private static ClonedCommit CloneAndCheckout(GitCloneRequest request, string target, IProgress<string>? log, CancellationToken ct)
+    private static ClonedCommit CloneAndCheckout(GitCloneRequest request, string target, IProgress<string>? log, SshCloneContext? ssh, CancellationToken ct)
     {
         var progress = new ThrottledProgress(log, ProgressInterval);
 
@@ -90,10 +125,11 @@ internal sealed class LibGit2GitClient : IGitClient
             {
                 Fetch(request, target, progress, depth: 1, ct);
             }
-            catch (LibGit2SharpException ex) when (!ct.IsCancellationRequested && ex is not UserCancelledException)
+            catch (LibGit2SharpException ex) when (!ct.IsCancellationRequested && ex is not UserCancelledException && ssh?.Failure is null)
             {
                 // libgit2 0.32's shallow request is refused by some servers (git daemon 2.39: "expected SHA1 list");
-                // the full branch is slower but still correct.
+                // the full branch is slower but still correct. A failure our SSH transport explained (key refused,
+                // host key mismatch) is not about depth, so it is not retried.
                 RemovePartialClone(target, existedBefore: false);
                 progress.Report("The server refused a shallow clone; fetching the whole branch", final: true);
                 Fetch(request, target, progress, depth: 0, ct);
@@ -169,6 +205,8 @@ internal sealed class LibGit2GitClient : IGitClient
     {
         null => null,
         GitCredentials.UsernamePassword up => (_, _, _) => new UsernamePasswordCredentials { Username = up.Username, Password = up.Password },
+        // Our SSH transport takes the key from the clone's SshCloneContext; libgit2 never asks for it.
+        GitCredentials.SshKey => null,
         _ => throw new NotSupportedException($"Git credentials of kind '{credentials.Kind}' are not supported yet."),
     };
 
