@@ -8,7 +8,7 @@ namespace GoForge.Infrastructure.Git;
 /// <see cref="AsyncLocal{T}"/>, set on the thread that calls libgit2, which calls the transport back synchronously
 /// on that same thread. Each clone has its own value, so concurrent clones with different keys cannot mix.
 /// </summary>
-internal sealed class SshCloneContext(string url, GitCredentials.SshKey key, CancellationToken ct)
+internal sealed class SshCloneContext(string url, GitCredentials.SshKey key, CloneFailure failure, CancellationToken ct)
 {
     private static readonly AsyncLocal<SshCloneContext?> CurrentContext = new();
 
@@ -22,8 +22,8 @@ internal sealed class SshCloneContext(string url, GitCredentials.SshKey key, Can
     /// <summary>The fingerprint ("SHA256:...") of the host key the server showed; set by the transport.</summary>
     public string? HostKey { get; set; }
 
-    /// <summary>Why the transport failed, in words for the user (never key material); set by the transport.</summary>
-    public string? Failure { get; set; }
+    /// <summary>Why the transport failed, in words for the user (never key material); written by the transport.</summary>
+    public CloneFailure Failure { get; } = failure;
 
     public static SshCloneContext? Current => CurrentContext.Value;
 

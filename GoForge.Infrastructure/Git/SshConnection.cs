@@ -291,8 +291,7 @@ internal sealed class SshConnection : IDisposable
 
     private static InvalidOperationException Fail(SshCloneContext context, string message)
     {
-        // The first failure is the cause; what libgit2 reports after it is a consequence.
-        context.Failure ??= message;
+        context.Failure.Record(message);
         return new InvalidOperationException(message);
     }
 
