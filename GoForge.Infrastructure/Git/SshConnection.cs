@@ -106,9 +106,9 @@ internal sealed class SshConnection : IDisposable
         return n;
     }
 
-    public void Write(ReadOnlySpan<byte> data)
+    public void Write(byte[] data)
     {
-        var write = _stdin!.WriteAsync(data.ToArray(), Token).AsTask();
+        var write = _stdin!.WriteAsync(data, Token).AsTask();
         try
         {
             write.WaitAsync(Token).GetAwaiter().GetResult();
@@ -132,7 +132,15 @@ internal sealed class SshConnection : IDisposable
         }
 
         _abort.Dispose();
-        _stdin?.Dispose();
+        try
+        {
+            // Sends EOF to upload-pack; after a cancel the session is gone already.
+            _stdin?.Dispose();
+        }
+        catch (Exception ex) when (ex is SshException or IOException or ObjectDisposedException or InvalidOperationException)
+        {
+        }
+
         _command?.Dispose();
         if (_execution is not null)
         {
