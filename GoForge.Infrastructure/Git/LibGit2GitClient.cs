@@ -74,8 +74,8 @@ internal sealed class LibGit2GitClient : IGitClient
     {
         var target = Path.GetFullPath(request.TargetDirectory);
         var existedBefore = Directory.Exists(target);
-        // Our SSH transport is registered process-wide; this clone's key and token reach it through the context.
         var failure = new CloneFailure();
+        // Our SSH transport is registered process-wide; this clone's key and token reach it through the context.
         var ssh = request.Credentials is GitCredentials.SshKey key ? new SshCloneContext(request.RepositoryUrl, key, failure, ct) : null;
         using var sshScope = ssh is null ? null : SshCloneContext.Enter(ssh);
         try
