@@ -31,6 +31,8 @@ has_package() {
     # The test image runs busybox FROM scratch, so it must be the static build.
     busybox-static) dpkg-query -W -f='${Status}' busybox-static 2>/dev/null | grep -q 'install ok installed' ;;
     chromium) [[ -x /usr/bin/chromium ]] ;;
+    # The SSH clone tests start their own sshd (and use ssh-keygen, from openssh-client, which it depends on).
+    openssh-server) [[ -x /usr/sbin/sshd ]] && command -v ssh-keygen >/dev/null ;;
     procps) [[ -n $(type -P kill) ]] ;;
     *) command -v "$1" >/dev/null ;;
   esac

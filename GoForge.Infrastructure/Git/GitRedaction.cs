@@ -25,13 +25,27 @@ internal static class GitRedaction
         return at < 0 ? url : string.Concat(url.AsSpan(0, authorityStart), "***", url.AsSpan(at));
     }
 
-    /// <summary>An engine message with the request's URL user-info and password removed.</summary>
+    /// <summary>An engine message with the request's URL user-info, password and private key removed.</summary>
     public static string Message(string message, GitCloneRequest request)
     {
         var redacted = message.Replace(request.RepositoryUrl, Url(request.RepositoryUrl), StringComparison.Ordinal);
-        if (request.Credentials is GitCredentials.UsernamePassword { Password.Length: > 0 } up)
+        switch (request.Credentials)
         {
-            redacted = redacted.Replace(up.Password, "***", StringComparison.Ordinal);
+            case GitCredentials.UsernamePassword { Password.Length: > 0 } up:
+                redacted = redacted.Replace(up.Password, "***", StringComparison.Ordinal);
+                break;
+            case GitCredentials.SshKey { PrivateKey.Length: > 0 } key:
+                // The whole key, then each of its base64 lines, in case a message quotes part of it.
+                redacted = redacted.Replace(key.PrivateKey, "***", StringComparison.Ordinal);
+                foreach (var line in key.PrivateKey.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+                {
+                    if (line.Length >= 16 && !line.StartsWith("-----", StringComparison.Ordinal))
+                    {
+                        redacted = redacted.Replace(line, "***", StringComparison.Ordinal);
+                    }
+                }
+
+                break;
         }
 
         return redacted;

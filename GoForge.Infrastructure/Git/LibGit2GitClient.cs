@@ -6,11 +6,14 @@ namespace GoForge.Infrastructure.Git;
 
 /// <summary>
 /// Clones with libgit2 (in process, no git binary needed on the host). The blocking native work runs on a thread-pool
-/// thread; cancellation is observed in the transfer callbacks, which make libgit2 abort the fetch.
+/// thread; cancellation is observed in the transfer callbacks, which make libgit2 abort the fetch. ssh and scp-like
+/// URLs go through our own SSH transport (<see cref="SshSubtransport"/>), never through an ssh binary.
 /// </summary>
 internal sealed class LibGit2GitClient : IGitClient
 {
     private static readonly TimeSpan ProgressInterval = TimeSpan.FromMilliseconds(250);
+
+    public LibGit2GitClient() => SshSubtransport.EnsureRegistered();
 
     public Task<ClonedCommit> CloneAsync(GitCloneRequest request, IProgress<string>? log, CancellationToken ct)
     {
@@ -43,17 +46,43 @@ internal sealed class LibGit2GitClient : IGitClient
         {
             throw new ArgumentException($"The target directory {request.TargetDirectory} is not empty.", nameof(request));
         }
+
+        ValidateTransport(request);
+    }
+
+    /// <summary>An ssh URL needs a deploy key and a path we can quote; a deploy key is only for an ssh URL.</summary>
+    private static void ValidateTransport(GitCloneRequest request)
+    {
+        if (SshRemote.IsSsh(request.RepositoryUrl))
+        {
+            // Throws ArgumentException for a host, user or path we refuse (a quote or control character in the path).
+            _ = SshRemote.Parse(request.RepositoryUrl);
+            if (request.Credentials is not GitCredentials.SshKey)
+            {
+                throw new GitCloneException(
+                    $"{GitRedaction.Url(request.RepositoryUrl)} is an SSH URL: cloning it needs an SSH deploy key, not {(request.Credentials is null ? "no credentials" : request.Credentials.Kind)}.");
+            }
+        }
+        else if (request.Credentials is GitCredentials.SshKey)
+        {
+            throw new GitCloneException(
+                $"An SSH deploy key works only with ssh:// or user@host:path URLs, not with {GitRedaction.Url(request.RepositoryUrl)}.");
+        }
     }
 
     private static ClonedCommit Clone(GitCloneRequest request, IProgress<string>? log, CancellationToken ct)
     {
         var target = Path.GetFullPath(request.TargetDirectory);
         var existedBefore = Directory.Exists(target);
+        var failure = new CloneFailure();
+        // Our SSH transport is registered process-wide; this clone's key and token reach it through the context.
+        var ssh = request.Credentials is GitCredentials.SshKey key ? new SshCloneContext(request.RepositoryUrl, key, failure, ct) : null;
+        using var sshScope = ssh is null ? null : SshCloneContext.Enter(ssh);
         try
         {
-            var commit = CloneAndCheckout(request, target, log, ct);
+            var commit = CloneAndCheckout(request, target, log, failure, ct);
             ct.ThrowIfCancellationRequested();
-            return commit;
+            return ssh is null ? commit : commit with { SshHostKey = ssh.HostKey };
         }
         catch (UserCancelledException) when (ct.IsCancellationRequested)
         {
@@ -68,7 +97,14 @@ internal sealed class LibGit2GitClient : IGitClient
                 throw new OperationCanceledException("The clone was cancelled.", ex, ct);
             }
 
-            throw Failure(request, $"Cloning branch '{request.Branch}' of {GitRedaction.Url(request.RepositoryUrl)} failed", ex);
+            var what = $"Cloning branch '{request.Branch}' of {GitRedaction.Url(request.RepositoryUrl)} failed";
+            if (failure.Reason is { } reason)
+            {
+                // The transport's or callback's own words; libgit2's wrapping of them adds nothing.
+                throw new GitCloneException($"{what}: {GitRedaction.Message(reason, request)}");
+            }
+
+            throw Failure(request, what, ex);
         }
         catch (Exception)
         {
@@ -78,7 +114,7 @@ internal sealed class LibGit2GitClient : IGitClient
         }
     }
 
-    private static ClonedCommit CloneAndCheckout(GitCloneRequest request, string target, IProgress<string>? log, CancellationToken ct)
+    private static ClonedCommit CloneAndCheckout(GitCloneRequest request, string target, IProgress<string>? log, CloneFailure failure, CancellationToken ct)
     {
         var progress = new ThrottledProgress(log, ProgressInterval);
 
@@ -88,20 +124,21 @@ internal sealed class LibGit2GitClient : IGitClient
         {
             try
             {
-                Fetch(request, target, progress, depth: 1, ct);
+                Fetch(request, target, progress, failure, depth: 1, ct);
             }
-            catch (LibGit2SharpException ex) when (!ct.IsCancellationRequested && ex is not UserCancelledException)
+            catch (LibGit2SharpException ex) when (!ct.IsCancellationRequested && ex is not UserCancelledException && failure.Reason is null)
             {
                 // libgit2 0.32's shallow request is refused by some servers (git daemon 2.39: "expected SHA1 list");
-                // the full branch is slower but still correct.
+                // the full branch is slower but still correct. A failure with a reason (credentials refused, host key
+                // mismatch) is not about depth, so it is not retried.
                 RemovePartialClone(target, existedBefore: false);
                 progress.Report("The server refused a shallow clone; fetching the whole branch", final: true);
-                Fetch(request, target, progress, depth: 0, ct);
+                Fetch(request, target, progress, failure, depth: 0, ct);
             }
         }
         else
         {
-            Fetch(request, target, progress, depth: 0, ct);
+            Fetch(request, target, progress, failure, depth: 0, ct);
         }
 
         ct.ThrowIfCancellationRequested();
@@ -118,7 +155,7 @@ internal sealed class LibGit2GitClient : IGitClient
         return new ClonedCommit(commit.Sha, commit.Message.TrimEnd(), $"{commit.Author.Name} <{commit.Author.Email}>", commit.Author.When);
     }
 
-    private static void Fetch(GitCloneRequest request, string target, ThrottledProgress progress, int depth, CancellationToken ct)
+    private static void Fetch(GitCloneRequest request, string target, ThrottledProgress progress, CloneFailure failure, int depth, CancellationToken ct)
     {
         var options = new CloneOptions
         {
@@ -139,7 +176,7 @@ internal sealed class LibGit2GitClient : IGitClient
             return !ct.IsCancellationRequested;
         };
         fetch.OnProgress = _ => !ct.IsCancellationRequested;
-        fetch.CredentialsProvider = CredentialsProvider(request.Credentials);
+        fetch.CredentialsProvider = CredentialsProvider(request, failure);
         Repository.Clone(request.RepositoryUrl, target, options);
     }
 
@@ -165,12 +202,35 @@ internal sealed class LibGit2GitClient : IGitClient
         return pinned;
     }
 
-    private static LibGit2Sharp.Handlers.CredentialsHandler? CredentialsProvider(GitCredentials? credentials) => credentials switch
+    /// <summary>
+    /// libgit2 asks for credentials after each 401. It asking again in the same fetch means the server refused what it
+    /// was given, and it would ask up to 15 times more; so the second ask, or an ask with nothing to give, ends the
+    /// fetch with a reason. (A throwing callback aborts libgit2 with that error.)
+    /// </summary>
+    private static LibGit2Sharp.Handlers.CredentialsHandler? CredentialsProvider(GitCloneRequest request, CloneFailure failure)
     {
-        null => null,
-        GitCredentials.UsernamePassword up => (_, _, _) => new UsernamePasswordCredentials { Username = up.Username, Password = up.Password },
-        _ => throw new NotSupportedException($"Git credentials of kind '{credentials.Kind}' are not supported yet."),
-    };
+        switch (request.Credentials)
+        {
+            case null:
+                return (_, _, _) => throw Refuse(failure, "the server asks for credentials, and this repository has none: add an access token.");
+            case GitCredentials.UsernamePassword up:
+                var asked = 0;
+                return (_, _, _) => ++asked == 1
+                    ? new UsernamePasswordCredentials { Username = up.Username, Password = up.Password }
+                    : throw Refuse(failure, $"the server refused the credentials of user '{up.Username}': check the access token (it may be wrong, expired or without read access).");
+            case GitCredentials.SshKey:
+                // Our SSH transport takes the key from the clone's SshCloneContext; libgit2 never asks for it.
+                return null;
+            default:
+                throw new NotSupportedException($"Git credentials of kind '{request.Credentials.Kind}' are not supported.");
+        }
+    }
+
+    private static InvalidOperationException Refuse(CloneFailure failure, string reason)
+    {
+        failure.Record(reason);
+        return new InvalidOperationException(reason);
+    }
 
     /// <summary>libgit2 treats anything that is neither a URL (scheme://) nor scp-like (user@host:path) as a local path.</summary>
     internal static bool IsLocalPath(string url)
