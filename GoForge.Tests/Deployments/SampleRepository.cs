@@ -12,10 +12,11 @@ internal sealed class SampleRepository
 {
     private readonly string _source;
 
-    public SampleRepository(string root)
+    /// <param name="bareName">The bare repository's folder name under <paramref name="root"/>; its working copy is beside it.</param>
+    public SampleRepository(string root, string bareName = "app.git")
     {
-        _source = Path.Combine(root, "src");
-        GitUrl = Path.Combine(root, "app.git");
+        _source = Path.Combine(root, bareName == "app.git" ? "src" : bareName + ".src");
+        GitUrl = Path.Combine(root, bareName);
         Directory.CreateDirectory(_source);
         File.Copy(BusyboxImage.BusyboxPath, Path.Combine(_source, "busybox"), overwrite: true);
         GitCli.Run(root, "init", "-q", "--bare", "-b", "main", GitUrl);

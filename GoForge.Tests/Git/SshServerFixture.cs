@@ -52,6 +52,9 @@ public sealed class SshServerFixture : IAsyncLifetime
 
     public GitCredentials.SshKey Credentials(string? knownHostKey = null) => new(User, DeployKey.PrivateKey, knownHostKey);
 
+    /// <summary>Lets another public key in, as adding a deploy key on a Git host does (sshd reads the file per connection).</summary>
+    public void Authorize(string publicKey) => File.AppendAllText(Path.Combine(_dir, "authorized_keys"), publicKey + "\n");
+
     public async Task InitializeAsync()
     {
         if (!File.Exists(Sshd))
