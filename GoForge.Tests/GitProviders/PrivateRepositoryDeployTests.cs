@@ -39,23 +39,7 @@ public sealed class PrivateRepositoryDeployTests(PostgresFixture postgres, Docke
 
     public async Task DisposeAsync()
     {
-        var runtime = _host.Get<IContainerRuntime>();
-        foreach (var app in _apps)
-        {
-            foreach (var id in await runtime.ListContainersAsync(new Dictionary<string, string> { ["goforge.app"] = app.ToString() }))
-            {
-                await runtime.StopAndRemoveAsync(id);
-            }
-
-            foreach (var deployment in await _host.Get<IDeploymentRepository>().ListByApplicationAsync(app, 50))
-            {
-                if (deployment.ImageTag is { } tag)
-                {
-                    await runtime.RemoveImageAsync(tag);
-                }
-            }
-        }
-
+        await DeployedApps.RemoveAsync(_host.Services, _apps);
         await _host.DisposeAsync();
         Directory.Delete(_root, recursive: true);
     }

@@ -50,20 +50,7 @@ public sealed class PushToDeployTests(PostgresFixture postgres, DockerFixture do
 
     public async Task DisposeAsync()
     {
-        var runtime = _app.Get<IContainerRuntime>();
-        foreach (var id in await runtime.ListContainersAsync(new Dictionary<string, string> { ["goforge.app"] = _application.Id.ToString() }))
-        {
-            await runtime.StopAndRemoveAsync(id);
-        }
-
-        foreach (var deployment in await _app.Get<IDeploymentRepository>().ListByApplicationAsync(_application.Id, 50))
-        {
-            if (deployment.ImageTag is { } tag)
-            {
-                await runtime.RemoveImageAsync(tag);
-            }
-        }
-
+        await DeployedApps.RemoveAsync(_app.Services, _application.Id);
         await _app.DisposeAsync();
         Directory.Delete(_root, recursive: true);
     }

@@ -1,0 +1,29 @@
+using GoForge.Core.Deployments;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace GoForge.Tests.Support;
+
+/// <summary>Clean-up for tests that deploy on the shared engine: every container and image an application got.</summary>
+public static class DeployedApps
+{
+    public static async Task RemoveAsync(IServiceProvider services, params IEnumerable<Guid> applicationIds)
+    {
+        var runtime = services.GetRequiredService<IContainerRuntime>();
+        var deployments = services.GetRequiredService<IDeploymentRepository>();
+        foreach (var app in applicationIds)
+        {
+            foreach (var id in await runtime.ListContainersAsync(new Dictionary<string, string> { ["goforge.app"] = app.ToString() }))
+            {
+                await runtime.StopAndRemoveAsync(id);
+            }
+
+            foreach (var deployment in await deployments.ListByApplicationAsync(app, 50))
+            {
+                if (deployment.ImageTag is { } tag)
+                {
+                    await runtime.RemoveImageAsync(tag);
+                }
+            }
+        }
+    }
+}
