@@ -176,7 +176,7 @@ public static partial class TemplateReader
                 case TemplateScalar scalar:
                     return scalar.Value;
                 default:
-                    Add(path, "must be a single value, not a list or mapping.");
+                    Add(path, "must be a single value, not a list or mapping (in YAML, quote a value that starts with '{{' or '[').");
                     return null;
             }
         }
