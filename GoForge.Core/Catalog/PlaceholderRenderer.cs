@@ -52,7 +52,9 @@ public static class PlaceholderRenderer
             return value;
         }
 
-        problem = $"{reference} refers to no value (an input, host, port or domain).";
+        problem = reference.Name is ValueGenerator.PasswordName or ValueGenerator.HexName
+            ? $"{reference} names no value, and {ValueGenerator.SizeMissing(reference.Name)}"
+            : $"{reference} refers to no value (an input, host, port or domain).";
         return null;
     }
 }

@@ -13,6 +13,8 @@ namespace GoForge.Core.Catalog;
 /// </summary>
 public static partial class TemplateReader
 {
+    private const string TopLevel = "(top)";
+
     private const string BindMount = "asks for a bind mount or a host path; volumes are named volumes only (name and mount_path), never a path on the host.";
 
     /// <summary>Refused wherever they appear, keyed by the name in lower case without '_' or '-'.</summary>
@@ -99,7 +101,7 @@ public static partial class TemplateReader
 
         public ServiceTemplate? ReadTemplate(TemplateNode document, TemplateOrigin origin)
         {
-            if (Map(document, "(top)", TopKeys) is not { } top)
+            if (Map(document, TopLevel, TopKeys) is not { } top)
             {
                 return null;
             }
@@ -133,14 +135,22 @@ public static partial class TemplateReader
         {
             if (node is not TemplateMap map)
             {
-                Add(path, "must be a mapping of keys to values.");
+                if (path == TopLevel)
+                {
+                    Errors.Add("file", $"{prefix}: the file must hold one mapping of keys (id, name, …) to values.");
+                }
+                else
+                {
+                    Add(path, "must be a mapping of keys to values.");
+                }
+
                 return null;
             }
 
             var entries = new Dictionary<string, TemplateNode>(StringComparer.Ordinal);
             foreach (var (key, value) in map.Entries)
             {
-                var field = path == "(top)" ? key : $"{path}.{key}";
+                var field = path == TopLevel ? key : $"{path}.{key}";
                 var normalized = Normalize(key);
                 if (Refused.TryGetValue(normalized, out var reason) || (refusedHere?.TryGetValue(normalized, out reason) ?? false))
                 {

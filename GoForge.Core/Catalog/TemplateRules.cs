@@ -375,6 +375,10 @@ public static partial class TemplateRules
                 {
                     problems.Add($"{reference} is known only for templates exposed over HTTP (an http section).");
                 }
+                else if (reference.Name is ValueGenerator.PasswordName or ValueGenerator.HexName)
+                {
+                    problems.Add($"{reference} names no input, and {ValueGenerator.SizeMissing(reference.Name)}");
+                }
                 else if (reference.Name is not (Placeholder.Host or Placeholder.Port or Placeholder.Domain))
                 {
                     problems.Add($"{reference} refers to nothing: not an input, a built-in (host, port, domain) or a generator (password:N, hex:N, username).");

@@ -51,7 +51,7 @@ public static class ValueGenerator
                 problem = "the username generator takes no size (write {{username}}).";
                 return null;
             case (PasswordName or HexName, null):
-                problem = $"the {name} generator needs a size: {name}:{MinLength}…{name}:{MaxLength}.";
+                problem = SizeMissing(name);
                 return null;
             case (PasswordName or HexName, { } length) when length is < MinLength or > MaxLength:
                 problem = $"{name}:{length} is out of bounds: a size is {MinLength} to {MaxLength}.";
@@ -65,6 +65,8 @@ public static class ValueGenerator
                 return null;
         }
     }
+
+    internal static string SizeMissing(string name) => $"the {name} generator needs a size: {name}:{MinLength}…{name}:{MaxLength}.";
 
     private static int CheckLength(int length) => length is >= MinLength and <= MaxLength
         ? length

@@ -119,7 +119,7 @@ internal static class TemplateDocuments
                     var keyLine = parser.Current?.Start.Line ?? 0;
                     if (ReadYaml(parser, depth + 1) is not TemplateScalar { Value: { } key })
                     {
-                        throw new TemplateSyntaxException($"has a key that is not plain text (line {keyLine}).");
+                        throw new TemplateSyntaxException($"has a key that is not plain text (line {keyLine}); in YAML, quote a value that starts with '{{{{' or '['.");
                     }
 
                     if (!keys.Add(key))
