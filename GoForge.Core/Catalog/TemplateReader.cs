@@ -115,7 +115,7 @@ public static partial class TemplateReader
                 Category = ReadCategory(top.GetValueOrDefault("category")),
                 Description = Text(top, "description") ?? string.Empty,
                 Icon = Text(top, "icon", required: false),
-                Image = ReadImage(top.GetValueOrDefault("image")),
+                Image = Text(top, "image") ?? string.Empty,
                 Versions = TextList(top.GetValueOrDefault("versions"), "versions", "a list of tags, the default first") ?? [],
                 Ports = ports,
                 Inputs = ReadInputs(top.GetValueOrDefault("inputs")),
@@ -287,8 +287,6 @@ public static partial class TemplateReader
 
             return category;
         }
-
-        private string ReadImage(TemplateNode? node) => Text(node, "image") ?? string.Empty;
 
         private List<TemplatePort> ReadPorts(TemplateNode? node)
         {

@@ -52,8 +52,8 @@ public static partial class TemplateRules
     public static Result Validate(ServiceTemplate template)
     {
         ArgumentNullException.ThrowIfNull(template);
-        var check = new Checker(template.Id);
-        check.Run(template);
+        var check = new Checker(template);
+        check.Run();
         return check.Errors.IsEmpty ? Result.Success : check.Errors.ToError();
     }
 
@@ -100,17 +100,19 @@ public static partial class TemplateRules
 
     public static bool IsTag(string? tag) => tag is not null && Tag().IsMatch(tag);
 
-    private sealed class Checker(string id)
+    private sealed class Checker(ServiceTemplate template)
     {
-        private readonly string _prefix = $"Template '{Shorten(id)}'";
+        private readonly string _prefix = $"Template '{Shorten(template.Id ?? string.Empty)}'";
+        private readonly ServiceTemplate _template = template;
+
+        // Inputs some template string refers to; the rest are reported as unused.
         private readonly HashSet<string> _used = new(StringComparer.Ordinal);
-        private ServiceTemplate _template = null!;
 
         public FieldErrors Errors { get; } = new();
 
-        public void Run(ServiceTemplate t)
+        public void Run()
         {
-            _template = t;
+            var t = _template;
             CheckHeader(t);
             CheckPorts(t.Ports);
             CheckInputs(t.Inputs);

@@ -57,6 +57,7 @@ internal sealed class ServiceTemplateLoader(IOptions<CatalogOptions> options, IL
     private static List<(ServiceTemplate Template, string File)> Read(IReadOnlyList<(string File, byte[] Content)> files, TemplateOrigin origin, List<TemplateLoadError> errors)
     {
         var loaded = new List<(ServiceTemplate Template, string File)>();
+        var fileOfId = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var (file, content) in files.OrderBy(f => f.File, StringComparer.Ordinal))
         {
             var read = ReadFile(file, content, origin);
@@ -64,9 +65,9 @@ internal sealed class ServiceTemplateLoader(IOptions<CatalogOptions> options, IL
             {
                 errors.Add(new TemplateLoadError(origin, file, read.Error.FieldErrors.Values.SelectMany(m => m).ToList()));
             }
-            else if (loaded.FirstOrDefault(l => l.Template.Id == read.Value.Id) is { Template: not null } first)
+            else if (!fileOfId.TryAdd(read.Value.Id, file))
             {
-                errors.Add(new TemplateLoadError(origin, file, [$"Template '{read.Value.Id}': the id is already taken by {first.File}; each id appears once per source."]));
+                errors.Add(new TemplateLoadError(origin, file, [$"Template '{read.Value.Id}': the id is already taken by {fileOfId[read.Value.Id]}; each id appears once per source."]));
             }
             else
             {
