@@ -1,3 +1,4 @@
+using GoForge.Core.Catalog;
 using GoForge.Core.Deployments;
 using GoForge.Core.GitProviders;
 using GoForge.Core.Identity;
@@ -71,6 +72,8 @@ public static class DependencyInjection
         services.AddSingleton<MonitoringService>();
         services.AddSingleton<DockerAdminService>();
         services.AddSingleton<DashboardService>();
+
+        services.AddSingleton<CatalogService>();
         return builder;
     }
 }

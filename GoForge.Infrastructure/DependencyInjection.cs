@@ -6,6 +6,7 @@ using GoForge.Core.Projects;
 using GoForge.Core.Routing;
 using GoForge.Core.Servers;
 using GoForge.Infrastructure.Auditing;
+using GoForge.Infrastructure.Catalog;
 using GoForge.Infrastructure.Crypto;
 using GoForge.Infrastructure.Deployments;
 using GoForge.Infrastructure.Docker;
@@ -62,6 +63,7 @@ public static class DependencyInjection
         services.AddMonitoringAdapters();
         services.AddProxyRoutes();
         services.AddSingleton<IEngineStatusProbe, DockerEngineStatusProbe>();
+        services.AddServiceCatalog();
         return builder;
     }
 

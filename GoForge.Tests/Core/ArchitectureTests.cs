@@ -4,7 +4,7 @@ namespace GoForge.Tests.Core;
 
 public sealed class ArchitectureTests
 {
-    private static readonly string[] Forbidden = ["Npgsql", "Dapper", "DbUp", "Docker.DotNet", "LibGit2Sharp", "Microsoft.AspNetCore", "MudBlazor", "Isopoh", "BCrypt"];
+    private static readonly string[] Forbidden = ["Npgsql", "Dapper", "DbUp", "Docker.DotNet", "LibGit2Sharp", "Microsoft.AspNetCore", "MudBlazor", "Isopoh", "BCrypt", "YamlDotNet"];
 
     [Fact]
     public void Core_references_no_database_docker_git_or_web_assembly()
