@@ -60,6 +60,7 @@ internal static class SecretKeyTables
     public static readonly IReadOnlyList<EncryptedColumn> EncryptedColumns =
     [
         new("environment_variables", "value_ciphertext", "value_key_id"),
+        new("github_sign_in_settings", "client_secret_ciphertext", "client_secret_key_id"),
     ];
 
     /// <summary>Every key id a stored value names.</summary>
