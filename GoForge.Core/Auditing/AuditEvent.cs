@@ -53,6 +53,15 @@ public static class AuditActions
     public const string DeploymentRollbackQueued = "deployment.rollback_queued";
     public const string RoutingUpdated = "application.routing_updated";
     public const string DockerPruned = "docker.pruned";
+    public const string GitHubLinked = "user.github_linked";
+    public const string GitHubUnlinked = "user.github_unlinked";
+    public const string GitHubLinkRefused = "user.github_link_refused";
+    public const string DisplayNameChanged = "user.display_name_changed";
+    public const string InvitationCreated = "invitation.created";
+    public const string InvitationRevoked = "invitation.revoked";
+    public const string InvitationUsed = "invitation.used";
+    public const string GitHubSettingsUpdated = "settings.github_updated";
+    public const string GitHubSettingsReset = "settings.github_reset";
 }
 
 public interface IAuditLog
