@@ -1,6 +1,7 @@
 using GoForge.Core.Auditing;
 using GoForge.Core.Deployments;
 using GoForge.Core.Identity;
+using GoForge.Core.Identity.GitHub;
 using GoForge.Core.Projects;
 using GoForge.Core.Routing;
 using GoForge.Core.Servers;
@@ -10,6 +11,7 @@ using GoForge.Infrastructure.Deployments;
 using GoForge.Infrastructure.Docker;
 using GoForge.Infrastructure.Git;
 using GoForge.Infrastructure.Identity;
+using GoForge.Infrastructure.Identity.GitHub;
 using GoForge.Infrastructure.Monitoring;
 using GoForge.Infrastructure.Persistence;
 using GoForge.Infrastructure.Projects;
@@ -74,5 +76,8 @@ public static class DependencyInjection
         services.AddSingleton<IEnvironmentVariableRepository, EnvironmentVariableRepository>();
         services.AddSingleton<IDeploymentRepository, DeploymentRepository>();
         services.AddSingleton<IRoutingSettingsRepository, RoutingSettingsRepository>();
+        services.AddSingleton<IGitHubSettingsRepository, GitHubSettingsRepository>();
+        services.AddSingleton<IGitHubUserRepository, GitHubUserRepository>();
+        services.AddSingleton<IInvitationRepository, InvitationRepository>();
     }
 }
