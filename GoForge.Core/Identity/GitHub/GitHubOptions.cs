@@ -50,6 +50,6 @@ internal sealed class GitHubOptionsValidator : IValidateOptions<GitHubOptions>
             return ValidateOptionsResult.Success;
         }
 
-        return ValidateOptionsResult.Fail(errors.Select(e => $"{GitHubOptions.SectionName}:{e.Field} {e.Message}"));
+        return ValidateOptionsResult.Fail(errors.Select(e => $"{GitHubOptions.SectionName}:{e.Field} {e.Clause}."));
     }
 }

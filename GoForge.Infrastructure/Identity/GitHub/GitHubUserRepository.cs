@@ -30,10 +30,9 @@ internal sealed class GitHubUserRepository(NpgsqlDataSource dataSource) : IGitHu
         ArgumentNullException.ThrowIfNull(user);
         // FOR UPDATE holds off a second sign-in with the same link until this one commits; it then finds it spent.
         const string lockInvitationSql = """
-            SELECT EXISTS (
-                SELECT 1 FROM user_invitations
-                WHERE id = @invitationId AND used_at IS NULL AND revoked_at IS NULL AND expires_at > @now
-                FOR UPDATE)
+            SELECT id FROM user_invitations
+            WHERE id = @invitationId AND used_at IS NULL AND revoked_at IS NULL AND expires_at > @now
+            FOR UPDATE
             """;
         // No conflict target: a taken login and a taken github_id (both unique indexes) each insert nothing.
         const string insertSql = $"""
@@ -47,7 +46,7 @@ internal sealed class GitHubUserRepository(NpgsqlDataSource dataSource) : IGitHu
         await using var conn = await dataSource.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(ct);
         if (invitationId is not null
-            && !await conn.ExecuteScalarAsync<bool>(new CommandDefinition(lockInvitationSql, new { invitationId, now }, tx, cancellationToken: ct)))
+            && await conn.ExecuteScalarAsync<Guid?>(new CommandDefinition(lockInvitationSql, new { invitationId, now }, tx, cancellationToken: ct)) is null)
         {
             return GitHubAccountWrite.InvitationGone;
         }

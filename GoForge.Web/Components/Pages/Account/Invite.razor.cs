@@ -32,7 +32,8 @@ public sealed partial class Invite
             return;
         }
 
+        // As the setup link does: 403, with the page (a 404 would be replaced by the not-found page).
         _error = preview.Error.Message;
-        HttpContext.Response.StatusCode = StatusCodes.Status404NotFound;
+        HttpContext.Response.StatusCode = StatusCodes.Status403Forbidden;
     }
 }
