@@ -157,6 +157,21 @@ public sealed class GitHubAdministrationTests(PostgresFixture postgres) : IAsync
     }
 
     [Fact]
+    public async Task Start_up_stops_on_wrong_GitHub_configuration_naming_the_key()
+    {
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => TestHost.StartAsync(postgres, "ghbadcfg", new Dictionary<string, string?>
+        {
+            ["GoForge:GitHub:Enabled"] = "true",
+            ["GoForge:GitHub:ClientSecret"] = "s3cr3t-value",
+            ["GoForge:GitHub:ApiUrl"] = "api.github.com",
+        }));
+
+        Assert.Contains("GoForge:GitHub:ClientId is required when GitHub sign-in is enabled.", error.Message, StringComparison.Ordinal);
+        Assert.Contains("GoForge:GitHub:ApiUrl must be an absolute http(s) address", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("s3cr3t-value", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void GitHub_sign_in_is_off_by_default_and_that_is_valid_configuration()
     {
         Assert.False(_host.Get<IValidateOptions<GitHubOptions>>().Validate(null, new GitHubOptions()).Failed);

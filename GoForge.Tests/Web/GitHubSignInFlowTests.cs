@@ -345,6 +345,34 @@ public sealed class GitHubSignInFlowTests(PostgresFixture postgres) : IAsyncLife
         Assert.DoesNotContain(_app.Logs.Messages, m => m.Contains(token, StringComparison.Ordinal) || m.Contains(FakeGitHub.ClientSecret, StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task Starting_GitHub_sign_in_counts_against_the_per_address_sign_in_limit()
+    {
+        using var browser = NewBrowser();
+        for (var i = 0; i < new AuthOptions().LoginAttemptsPerMinutePerAddress; i++)
+        {
+            await browser.StartAsync();
+        }
+
+        var fields = await FormClient.HiddenFieldsAsync(browser.Client, "/login");
+        using var refused = await browser.Client.PostAsync("/account/github/sign-in",
+            new FormUrlEncodedContent(new Dictionary<string, string> { ["__RequestVerificationToken"] = fields["__RequestVerificationToken"] }));
+
+        Assert.Equal(HttpStatusCode.TooManyRequests, refused.StatusCode);
+        Assert.Contains("Too many sign-in attempts from your address", await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Starting_without_the_antiforgery_token_is_refused_and_goes_nowhere_near_GitHub()
+    {
+        using var browser = NewBrowser();
+
+        using var response = await browser.Client.PostAsync("/account/github/sign-in", new FormUrlEncodedContent(new Dictionary<string, string> { ["ReturnUrl"] = "/" }));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Empty(_github.Requests);
+    }
+
     private async Task<Actor> AdminAsync() => Actor.From(await _app.CreateUserAsync(UserRole.Admin));
 
     private async Task<User> LinkedUserAsync(FakeGitHubUser gitHub)
