@@ -308,6 +308,24 @@ public sealed class GitHubSignInFlowTests(PostgresFixture postgres) : IAsyncLife
     }
 
     [Fact]
+    public async Task A_link_finished_by_another_signed_in_user_links_nobody()
+    {
+        var starter = await _app.CreateUserAsync();
+        var other = await _app.CreateUserAsync();
+        _github.SignedIn = Octocat;
+        using var browser = NewBrowser();
+        await FormClient.SignInAsync(browser.Client, starter.Login, TestUsers.Password);
+        var authorize = await browser.StartAsync("/account", "/account/github/link");
+
+        await FormClient.SignInAsync(browser.Client, other.Login, TestUsers.Password);
+        var landing = await browser.FollowAsync(await browser.AuthorizeAsync(authorize));
+
+        Assert.Equal("/login", landing.Address.AbsolutePath);
+        Assert.Contains(GitHubOAuthEvents.LinkSessionMessage, landing.Text, StringComparison.Ordinal);
+        Assert.Null(await GitHubUsers.GetByGitHubIdAsync(Octocat.Id));
+    }
+
+    [Fact]
     public async Task Settings_saved_in_the_panel_reach_the_handler_without_a_restart_and_configuration_returns_after_a_reset()
     {
         _github.RegisterClient("Ov23.second-app", "second-app-secret");

@@ -84,6 +84,7 @@ internal sealed class GitHubOAuthEvents(
         if (actor is null || !string.Equals(actor.UserId.ToString(), startedBy, StringComparison.Ordinal))
         {
             GitHubSignInLog.LinkSessionChanged(logger, identity.Id);
+            await signIn.RecordRefusedByHandlerAsync($"link of GitHub id {identity.Id} finished by another session", http.Connection.RemoteIpAddress?.ToString(), http.RequestAborted);
             http.Response.Redirect(notices.Url("/login", isError: true, LinkSessionMessage));
             return;
         }

@@ -73,7 +73,7 @@ public sealed class GitHubSignInService(
         return Error.Forbidden(NoAccountMessage(identity));
     }
 
-    /// <summary>Records a sign-in the OAuth handler refused before GoForge learnt who it was (bad state, PKCE, denied).</summary>
+    /// <summary>Records a GitHub sign-in refused before Core chose an account: by the OAuth handler (bad state, PKCE, denied) or the web host.</summary>
     public Task RecordRefusedByHandlerAsync(string reason, string? clientAddress, CancellationToken ct = default) =>
         audit.RecordAsync(new AuditEvent
         {
