@@ -109,9 +109,14 @@ public sealed class InvitationService(
         }
 
         var status = invitation.StatusAt(time.GetUtcNow());
-        if (status != InvitationStatus.Pending || !await invitations.RevokeAsync(invitationId, time.GetUtcNow(), ct))
+        if (status != InvitationStatus.Pending)
         {
-            return Error.Conflict($"This invitation is {(status == InvitationStatus.Pending ? InvitationStatus.Used : status).ToString().ToLowerInvariant()} already; there is nothing to revoke.");
+            return Error.Conflict($"This invitation is already {status.ToString().ToLowerInvariant()}; there is nothing to revoke.");
+        }
+
+        if (!await invitations.RevokeAsync(invitationId, time.GetUtcNow(), ct))
+        {
+            return Error.Conflict("This invitation was used a moment ago; there is nothing to revoke.");
         }
 
         await audit.RecordAsync(time, actor, AuditActions.InvitationRevoked, $"invitation:{invitationId}", ct: ct);
