@@ -2,6 +2,7 @@ using GoForge.Core.Catalog;
 using GoForge.Core.Deployments;
 using GoForge.Core.GitProviders;
 using GoForge.Core.Identity;
+using GoForge.Core.Identity.GitHub;
 using GoForge.Core.Monitoring;
 using GoForge.Core.Projects;
 using GoForge.Core.Routing;
@@ -28,11 +29,13 @@ public static class DependencyInjection
         services.AddSingleton<IValidateOptions<AuthOptions>, AuthOptionsValidator>();
 
         services.AddSingleton<LoginThrottle>();
+        services.AddSingleton<SessionOpener>();
         services.AddSingleton<SignInService>();
         services.AddSingleton<SessionService>();
         services.AddSingleton<SetupService>();
         services.AddSingleton<UserAdministration>();
         services.AddSingleton<AccountService>();
+        services.AddGitHubSignInServices();
 
         services.AddSingleton<ProjectAccess>();
         services.AddSingleton<ProjectService>();

@@ -2,6 +2,7 @@ using GoForge.Core.Auditing;
 using GoForge.Core.Deployments;
 using GoForge.Core.GitProviders;
 using GoForge.Core.Identity;
+using GoForge.Core.Identity.GitHub;
 using GoForge.Core.Projects;
 using GoForge.Core.Routing;
 using GoForge.Core.Servers;
@@ -13,6 +14,7 @@ using GoForge.Infrastructure.Docker;
 using GoForge.Infrastructure.Git;
 using GoForge.Infrastructure.GitProviders;
 using GoForge.Infrastructure.Identity;
+using GoForge.Infrastructure.Identity.GitHub;
 using GoForge.Infrastructure.Monitoring;
 using GoForge.Infrastructure.Persistence;
 using GoForge.Infrastructure.Projects;
@@ -80,5 +82,8 @@ public static class DependencyInjection
         services.AddSingleton<IRoutingSettingsRepository, RoutingSettingsRepository>();
         services.AddSingleton<IWebhookRepository, WebhookRepository>();
         services.AddSingleton<IGitCredentialRepository, GitCredentialRepository>();
+        services.AddSingleton<IGitHubSettingsRepository, GitHubSettingsRepository>();
+        services.AddSingleton<IGitHubUserRepository, GitHubUserRepository>();
+        services.AddSingleton<IInvitationRepository, InvitationRepository>();
     }
 }

@@ -59,6 +59,15 @@ public static class AuditActions
     public const string GitCredentialRemoved = "git.credential_removed";
     public const string GitHostKeyPinned = "git.host_key_pinned";
     public const string GitHostKeyForgotten = "git.host_key_forgotten";
+    public const string GitHubLinked = "user.github_linked";
+    public const string GitHubUnlinked = "user.github_unlinked";
+    public const string GitHubLinkRefused = "user.github_link_refused";
+    public const string DisplayNameChanged = "user.display_name_changed";
+    public const string InvitationCreated = "invitation.created";
+    public const string InvitationRevoked = "invitation.revoked";
+    public const string InvitationUsed = "invitation.used";
+    public const string GitHubSettingsUpdated = "settings.github_updated";
+    public const string GitHubSettingsReset = "settings.github_reset";
 }
 
 public interface IAuditLog

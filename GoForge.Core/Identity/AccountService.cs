@@ -29,6 +29,26 @@ public sealed class AccountService(
             : Error.NotFound("Your account no longer exists.");
     }
 
+    public async Task<Result> SetDisplayNameAsync(Actor actor, string? displayName, CancellationToken ct = default)
+    {
+        var errors = new FieldErrors();
+        UserInputRules.ValidateDisplayName(displayName, errors);
+        if (!errors.IsEmpty)
+        {
+            return errors.ToError();
+        }
+
+        var now = time.GetUtcNow();
+        var name = UserInputRules.NormalizeDisplayName(displayName);
+        if (!await users.UpdateDisplayNameAsync(actor.UserId, name, now, ct))
+        {
+            return Error.NotFound("Your account no longer exists.");
+        }
+
+        await audit.RecordAsync(time, actor, AuditActions.DisplayNameChanged, $"user:{actor.Login}", ct: ct);
+        return Result.Success;
+    }
+
     /// <summary>Changes the actor's password and ends all their other sessions (the current one stays).</summary>
     public async Task<Result> ChangePasswordAsync(Actor actor, Guid currentSessionId, string? currentPassword, string? newPassword, CancellationToken ct = default)
     {

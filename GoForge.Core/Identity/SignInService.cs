@@ -1,6 +1,5 @@
 using GoForge.Core.Auditing;
 using GoForge.Core.Common;
-using Microsoft.Extensions.Options;
 
 namespace GoForge.Core.Identity;
 
@@ -11,11 +10,10 @@ public sealed record SignedIn(User User, UserSession Session);
 /// <summary>Checks a login and password and opens a server-side session.</summary>
 public sealed class SignInService(
     IUserRepository users,
-    IUserSessionRepository sessions,
+    SessionOpener sessionOpener,
     IPasswordHasher hasher,
     IAuditLog audit,
     LoginThrottle throttle,
-    IOptions<AuthOptions> options,
     TimeProvider time)
 {
     /// <summary>Longest password a sign-in will hash; longer input is refused before any work.</summary>
@@ -89,25 +87,7 @@ public sealed class SignInService(
             await users.UpdatePasswordHashAsync(user.Id, hasher.Hash(request.Password!), now, ct);
         }
 
-        var session = new UserSession
-        {
-            Id = Guid.NewGuid(),
-            UserId = user.Id,
-            CreatedAt = now,
-            LastSeenAt = now,
-            ExpiresAt = now + options.Value.SessionIdleTimeout,
-            ClientAddress = Truncate(request.ClientAddress, 64),
-            UserAgent = Truncate(request.UserAgent, 256),
-        };
-        await sessions.CreateAsync(session, ct);
-        await audit.RecordAsync(new AuditEvent
-        {
-            OccurredAt = now,
-            ActorUserId = user.Id,
-            Action = AuditActions.SignedIn,
-            Target = $"user:{user.Login}",
-            ClientAddress = session.ClientAddress,
-        }, ct);
+        var session = await sessionOpener.OpenAsync(user, request.ClientAddress, request.UserAgent, how: null, ct);
         return new SignedIn(user, session);
     }
 

@@ -62,6 +62,7 @@ internal static class SecretKeyTables
         new("environment_variables", "value_ciphertext", "value_key_id"),
         new("webhook_secrets", "secret_ciphertext", "secret_key_id"),
         new("git_credentials", "secret_ciphertext", "secret_key_id"),
+        new("github_sign_in_settings", "client_secret_ciphertext", "client_secret_key_id"),
     ];
 
     /// <summary>Every key id a stored value names.</summary>

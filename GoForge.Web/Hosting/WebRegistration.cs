@@ -60,6 +60,7 @@ public static class WebRegistration
         services.AddScoped<CurrentUser>();
 
         services.AddSignInRateLimiting();
+        services.AddGitHubSignIn();
         services.AddOptions<ForwardedHeadersOptions>().Configure<IOptions<GoForgeWebOptions>>((forwarded, web) =>
         {
             forwarded.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
@@ -106,6 +107,7 @@ public static class WebRegistration
 
         app.MapStaticAssets().AllowAnonymous();
         app.MapAccountEndpoints();
+        app.MapGitHubSignInEndpoints();
         app.MapDeploymentEndpoints();
         app.MapContainerLogEndpoints();
         app.MapWebhookEndpoints();

@@ -14,6 +14,9 @@ public sealed partial class Login
     [Inject]
     public required NavigationManager Navigation { get; init; }
 
+    [Inject]
+    public required SignInNotice Notices { get; init; }
+
     [CascadingParameter]
     private HttpContext HttpContext { get; set; } = default!;
 
@@ -29,6 +32,10 @@ public sealed partial class Login
     [SupplyParameterFromQuery(Name = "setup")]
     private string? SetupDone { get; set; }
 
+    /// <summary>Why a GitHub sign-in was refused (<see cref="SignInNotice"/>: encrypted, so nobody can put text here).</summary>
+    [SupplyParameterFromQuery(Name = SignInNotice.QueryName)]
+    private string? GitHubNotice { get; set; }
+
     private string? _error;
     private string? _notice;
     private IReadOnlyDictionary<string, string[]>? _fieldErrors;
@@ -43,6 +50,7 @@ public sealed partial class Login
             _notice = SetupDone is not null ? "Your administrator account is ready. Sign in with it."
                 : SignedOut is not null ? "You are signed out."
                 : null;
+            _error = Notices.Read(GitHubNotice)?.Message;
         }
     }
 
