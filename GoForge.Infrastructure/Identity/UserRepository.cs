@@ -7,7 +7,7 @@ namespace GoForge.Infrastructure.Identity;
 
 internal sealed class UserRepository(NpgsqlDataSource dataSource) : IUserRepository
 {
-    private const string Columns = "id, login, display_name, password_hash, role, github_id, is_disabled, theme, created_at, updated_at";
+    internal const string Columns = "id, login, display_name, password_hash, role, github_id, is_disabled, theme, created_at, updated_at";
 
     public async Task<User?> GetByIdAsync(Guid id, CancellationToken ct = default)
     {

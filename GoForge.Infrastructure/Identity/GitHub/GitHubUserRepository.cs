@@ -9,7 +9,8 @@ namespace GoForge.Infrastructure.Identity.GitHub;
 /// <summary>The GitHub columns of <c>users</c> (<c>github_id</c>, unique, and <c>github_login</c>, shown only).</summary>
 internal sealed class GitHubUserRepository(NpgsqlDataSource dataSource) : IGitHubUserRepository
 {
-    private const string Columns = "id, login, display_name, password_hash, role, github_id, is_disabled, theme, created_at, updated_at";
+    // The same columns as UserRepository reads: one mapping of a users row.
+    private const string Columns = UserRepository.Columns;
 
     public async Task<User?> GetByGitHubIdAsync(long gitHubId, CancellationToken ct = default)
     {
