@@ -5,6 +5,7 @@ using GoForge.Core.Identity;
 using GoForge.Core.Projects;
 using GoForge.Core.Routing;
 using GoForge.Core.Servers;
+using GoForge.Core.Services;
 using GoForge.Infrastructure.Auditing;
 using GoForge.Infrastructure.Catalog;
 using GoForge.Infrastructure.Crypto;
@@ -19,6 +20,7 @@ using GoForge.Infrastructure.Projects;
 using GoForge.Infrastructure.Proxy;
 using GoForge.Infrastructure.Routing;
 using GoForge.Infrastructure.Servers;
+using GoForge.Infrastructure.Services;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -80,5 +82,6 @@ public static class DependencyInjection
         services.AddSingleton<IRoutingSettingsRepository, RoutingSettingsRepository>();
         services.AddSingleton<IWebhookRepository, WebhookRepository>();
         services.AddSingleton<IGitCredentialRepository, GitCredentialRepository>();
+        services.AddSingleton<IServiceInstanceRepository, ServiceInstanceRepository>();
     }
 }

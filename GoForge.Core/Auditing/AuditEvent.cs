@@ -59,6 +59,14 @@ public static class AuditActions
     public const string GitCredentialRemoved = "git.credential_removed";
     public const string GitHostKeyPinned = "git.host_key_pinned";
     public const string GitHostKeyForgotten = "git.host_key_forgotten";
+    public const string ServiceCreated = "service.created";
+    public const string ServiceStarted = "service.started";
+    public const string ServiceStopped = "service.stopped";
+    public const string ServiceRestarted = "service.restarted";
+    public const string ServiceVersionChanged = "service.version_changed";
+    public const string ServiceDeleted = "service.deleted";
+    public const string ServiceLinked = "service.linked";
+    public const string ServiceCredentialsRevealed = "service.credentials_revealed";
 }
 
 public interface IAuditLog

@@ -62,6 +62,7 @@ internal static class SecretKeyTables
         new("environment_variables", "value_ciphertext", "value_key_id"),
         new("webhook_secrets", "secret_ciphertext", "secret_key_id"),
         new("git_credentials", "secret_ciphertext", "secret_key_id"),
+        new("service_instances", "inputs_ciphertext", "inputs_key_id"),
     ];
 
     /// <summary>Every key id a stored value names.</summary>
