@@ -246,6 +246,10 @@ public sealed class DockerServiceRuntime(DockerClientProvider docker, IContainer
         {
             return false;
         }
+        catch (Exception e) when (e is HttpRequestException or IOException or SocketException or TimeoutException)
+        {
+            throw new ServiceRuntimeException($"The Docker engine is not reachable: {e.Message}", e);
+        }
     }
 
     private static ServiceRuntimeException Unpullable(string image, string engineError, Exception? inner)
