@@ -74,10 +74,11 @@ public sealed class ServiceInstanceTests(PostgresFixture postgres, DockerFixture
     [Fact]
     public async Task A_service_runs_healthy_on_the_environment_network_and_its_volume_survives_a_restart_and_a_version_change()
     {
-        var pulls = new List<ImagePullProgress>();
-        var service = await CreateAsync("kv", new Progress<ImagePullProgress>(pulls.Add));
+        var pulls = new ProgressRecorder();
+        var service = await CreateAsync("kv", pulls);
 
         Assert.Equal(ServiceState.Running, service.State);
+        Assert.Equal("Image is present", Assert.Single(pulls.Steps).Status); // local image: checked, never pulled
         Assert.StartsWith("healthy", service.Reason, StringComparison.Ordinal);
         var container = await docker.Client.Containers.InspectContainerAsync(service.ContainerId!);
         Assert.Equal(service.Id.ToString(), container.Config!.Labels[ServiceLabels.Service]);
@@ -208,6 +209,20 @@ public sealed class ServiceInstanceTests(PostgresFixture postgres, DockerFixture
         var again = await Services.CreateAsync(_owner, _environment.Id, Input("Twin", preview.Inputs));
         Assert.Equal(ErrorKind.Validation, again.Error?.Kind);
         Assert.Single(Succeeded(await Services.ListAsync(_owner, _environment.Id)));
+    }
+
+    /// <summary>Records synchronously (<see cref="Progress{T}"/> would post to the thread pool and arrive late).</summary>
+    private sealed class ProgressRecorder : IProgress<ImagePullProgress>
+    {
+        public List<ImagePullProgress> Steps { get; } = [];
+
+        public void Report(ImagePullProgress value)
+        {
+            lock (Steps)
+            {
+                Steps.Add(value);
+            }
+        }
     }
 
     private static ServiceInstanceInput Input(string name, IReadOnlyDictionary<string, string> inputs) => new()
