@@ -7,6 +7,7 @@ using GoForge.Core.Monitoring;
 using GoForge.Core.Projects;
 using GoForge.Core.Routing;
 using GoForge.Core.Secrets;
+using GoForge.Core.Services;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
@@ -77,6 +78,7 @@ public static class DependencyInjection
         services.AddSingleton<DashboardService>();
 
         services.AddSingleton<CatalogService>();
+        services.AddSingleton<ServiceInstanceService>();
         return builder;
     }
 }

@@ -6,6 +6,7 @@ using GoForge.Core.Identity.GitHub;
 using GoForge.Core.Projects;
 using GoForge.Core.Routing;
 using GoForge.Core.Servers;
+using GoForge.Core.Services;
 using GoForge.Infrastructure.Auditing;
 using GoForge.Infrastructure.Catalog;
 using GoForge.Infrastructure.Crypto;
@@ -21,6 +22,7 @@ using GoForge.Infrastructure.Projects;
 using GoForge.Infrastructure.Proxy;
 using GoForge.Infrastructure.Routing;
 using GoForge.Infrastructure.Servers;
+using GoForge.Infrastructure.Services;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -85,5 +87,6 @@ public static class DependencyInjection
         services.AddSingleton<IGitHubSettingsRepository, GitHubSettingsRepository>();
         services.AddSingleton<IGitHubUserRepository, GitHubUserRepository>();
         services.AddSingleton<IInvitationRepository, InvitationRepository>();
+        services.AddSingleton<IServiceInstanceRepository, ServiceInstanceRepository>();
     }
 }

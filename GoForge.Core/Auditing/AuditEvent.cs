@@ -68,6 +68,14 @@ public static class AuditActions
     public const string InvitationUsed = "invitation.used";
     public const string GitHubSettingsUpdated = "settings.github_updated";
     public const string GitHubSettingsReset = "settings.github_reset";
+    public const string ServiceCreated = "service.created";
+    public const string ServiceStarted = "service.started";
+    public const string ServiceStopped = "service.stopped";
+    public const string ServiceRestarted = "service.restarted";
+    public const string ServiceVersionChanged = "service.version_changed";
+    public const string ServiceDeleted = "service.deleted";
+    public const string ServiceLinked = "service.linked";
+    public const string ServiceCredentialsRevealed = "service.credentials_revealed";
 }
 
 public interface IAuditLog

@@ -61,7 +61,25 @@ public sealed record ContainerSpec
     public RestartPolicy RestartPolicy { get; init; } = RestartPolicy.UnlessStopped;
 
     public string? HealthCheckPath { get; init; }
+
+    /// <summary>Arguments replacing the image's command (an argument array, never a shell line); empty for the image's own.</summary>
+    public IReadOnlyList<string> Command { get; init; } = [];
+
+    /// <summary>Named volumes mounted into the container; each must exist (services create theirs first).</summary>
+    public IReadOnlyList<ContainerVolume> Volumes { get; init; } = [];
+
+    /// <summary>An extra DNS name the container answers to on <see cref="Network"/>; null for none.</summary>
+    public string? NetworkAlias { get; init; }
+
+    /// <summary>A health check the engine runs inside the container (exec form); null for none.</summary>
+    public ContainerExecHealthCheck? ExecHealthCheck { get; init; }
 }
+
+/// <summary>A named volume and where it is mounted.</summary>
+public sealed record ContainerVolume(string Name, string MountPath);
+
+/// <summary>The engine's <c>HEALTHCHECK</c> in exec form: <see cref="Command"/> is run as an argument array, never by a shell.</summary>
+public sealed record ContainerExecHealthCheck(IReadOnlyList<string> Command, TimeSpan Interval, TimeSpan Timeout, int Retries, TimeSpan StartPeriod);
 
 public enum ContainerHealthStatus
 {

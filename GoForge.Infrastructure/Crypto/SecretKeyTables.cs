@@ -63,6 +63,7 @@ internal static class SecretKeyTables
         new("webhook_secrets", "secret_ciphertext", "secret_key_id"),
         new("git_credentials", "secret_ciphertext", "secret_key_id"),
         new("github_sign_in_settings", "client_secret_ciphertext", "client_secret_key_id"),
+        new("service_instances", "inputs_ciphertext", "inputs_key_id"),
     ];
 
     /// <summary>Every key id a stored value names.</summary>

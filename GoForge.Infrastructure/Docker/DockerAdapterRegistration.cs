@@ -1,4 +1,5 @@
 using GoForge.Core.Deployments;
+using GoForge.Core.Services;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -12,6 +13,7 @@ public static class DockerAdapterRegistration
         services.TryAddSingleton<DockerClientProvider>();
         services.TryAddSingleton<IImageBuilder, DockerImageBuilder>();
         services.TryAddSingleton<IContainerRuntime, DockerContainerRuntime>();
+        services.TryAddSingleton<IServiceRuntime, DockerServiceRuntime>();
         return services;
     }
 }

@@ -61,6 +61,7 @@ public sealed class DockerContainerRuntime(DockerClientProvider docker, ILogger<
                 EndpointsConfig = new Dictionary<string, EndpointSettings> { [spec.Network] = new() },
             },
         };
+        AddServiceSettings(spec, parameters);
 
         if (spec.ProxyNetwork is { } proxyNetwork && proxyNetwork != spec.Network)
         {
@@ -265,6 +266,37 @@ public sealed class DockerContainerRuntime(DockerClientProvider docker, ILogger<
     }
 
     public void Dispose() => _probe.Dispose();
+
+    /// <summary>What services add to a container: their command, named volumes, a host name alias and an exec health check. Unset, the request is as before.</summary>
+    private static void AddServiceSettings(ContainerSpec spec, CreateContainerParameters parameters)
+    {
+        if (spec.Command.Count > 0)
+        {
+            parameters.Cmd = spec.Command.ToList();
+        }
+
+        if (spec.Volumes.Count > 0 && parameters.HostConfig is { } host)
+        {
+            host.Mounts = spec.Volumes.Select(v => new Mount { Type = "volume", Source = v.Name, Target = v.MountPath }).ToList();
+        }
+
+        if (spec.NetworkAlias is { } alias && parameters.NetworkingConfig?.EndpointsConfig is { } endpoints)
+        {
+            endpoints[spec.Network].Aliases = [alias];
+        }
+
+        if (spec.ExecHealthCheck is { } check)
+        {
+            parameters.Healthcheck = new HealthcheckConfig
+            {
+                Test = ["CMD", .. check.Command],
+                Interval = check.Interval,
+                Timeout = check.Timeout,
+                Retries = check.Retries,
+                StartPeriod = check.StartPeriod,
+            };
+        }
+    }
 
     private async Task EnsureNetworkAsync(string name, CancellationToken ct)
     {

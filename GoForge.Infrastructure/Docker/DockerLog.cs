@@ -34,6 +34,18 @@ internal static partial class DockerLog
 
     [LoggerMessage(EventId = 1214, Level = LogLevel.Information, Message = "Removed container {ContainerId}")]
     public static partial void ContainerRemoved(this ILogger logger, ShortId containerId);
+
+    [LoggerMessage(EventId = 1220, Level = LogLevel.Information, Message = "Pulling image {Image}")]
+    public static partial void ImagePulling(this ILogger logger, string image);
+
+    [LoggerMessage(EventId = 1221, Level = LogLevel.Information, Message = "Pulled image {Image}")]
+    public static partial void ImagePulled(this ILogger logger, string image);
+
+    [LoggerMessage(EventId = 1222, Level = LogLevel.Information, Message = "Created volume {Volume}")]
+    public static partial void VolumeCreated(this ILogger logger, string volume);
+
+    [LoggerMessage(EventId = 1223, Level = LogLevel.Information, Message = "Removed volume {Volume}")]
+    public static partial void VolumeRemoved(this ILogger logger, string volume);
 }
 
 /// <summary>An engine id as logged: without its <c>sha256:</c> prefix, 12 characters, like the docker CLI.</summary>

@@ -6,6 +6,7 @@ using GoForge.Core.Identity;
 using GoForge.Core.Monitoring;
 using GoForge.Core.Projects;
 using GoForge.Core.Routing;
+using GoForge.Core.Services;
 using GoForge.Tests.Harness;
 using GoForge.Tests.Support;
 
@@ -20,7 +21,7 @@ public sealed class AuthorizationMatrixTests(PostgresFixture postgres) : IAsyncL
 {
     private static readonly Type[] ServiceTypes =
         [typeof(ProjectService), typeof(EnvironmentService), typeof(ApplicationService), typeof(VariableService), typeof(MembershipService), typeof(DeploymentService), typeof(RoutingService), typeof(MonitoringService),
-         typeof(WebhookService), typeof(GitCredentialService)];
+         typeof(WebhookService), typeof(GitCredentialService), typeof(ServiceInstanceService)];
 
     private TestHost _host = null!;
     private Actor _maintainer = null!;
@@ -29,7 +30,7 @@ public sealed class AuthorizationMatrixTests(PostgresFixture postgres) : IAsyncL
     private Actor _deployer = null!;
     private Target _b = null!;
 
-    private sealed record Target(Guid ProjectId, Guid EnvironmentId, Guid ApplicationId, Guid VariableId, Guid MaintainerId, Guid DeploymentId);
+    private sealed record Target(Guid ProjectId, Guid EnvironmentId, Guid ApplicationId, Guid VariableId, Guid MaintainerId, Guid DeploymentId, Guid ServiceId = default);
 
     public async Task InitializeAsync()
     {
@@ -60,7 +61,11 @@ public sealed class AuthorizationMatrixTests(PostgresFixture postgres) : IAsyncL
         var deployment = (await _host.Get<DeploymentService>().EnqueueAsync(_maintainer, app.Id)).Value!;
         Assert.True((await _host.Get<WebhookService>().RegenerateSecretAsync(_maintainer, app.Id)).IsSuccess);
         Assert.True((await _host.Get<GitCredentialService>().SetTokenAsync(_maintainer, GitCredentialScope.Project(project.Id), new GitTokenInput("git", "glpat-project-b"))).IsSuccess);
-        _b = new Target(project.Id, environment.Id, app.Id, variable.Id, _maintainer.UserId, deployment.Id);
+        // No engine here: the service ends Failed ("engine not reachable"), but its row and encrypted inputs exist.
+        var services = _host.Get<ServiceInstanceService>();
+        var preview = (await services.PreviewAsync("redis")).Value!;
+        var service = (await services.CreateAsync(_maintainer, environment.Id, new ServiceInstanceInput { TemplateId = "redis", Name = "cache", Inputs = preview.Inputs })).Value!;
+        _b = new Target(project.Id, environment.Id, app.Id, variable.Id, _maintainer.UserId, deployment.Id, service.Id);
     }
 
     public async Task DisposeAsync() => await _host.DisposeAsync();
@@ -81,6 +86,8 @@ public sealed class AuthorizationMatrixTests(PostgresFixture postgres) : IAsyncL
         var appScope = GitCredentialScope.Application(_b.ApplicationId);
         var projectScope = GitCredentialScope.Project(_b.ProjectId);
         var app = new ApplicationInput { Name = "hijacked", GitUrl = "https://evil.example/x.git", Domains = "evil.example.com" };
+        var services = _host.Get<ServiceInstanceService>();
+        var serviceInput = new ServiceInstanceInput { TemplateId = "redis", Name = "sneaky", Inputs = new Dictionary<string, string> { ["password"] = "x1234567" } };
         return new()
         {
             ["ProjectService.GetAsync"] = async a => (await projects.GetAsync(a, _b.ProjectId)).Error,
@@ -136,6 +143,17 @@ public sealed class AuthorizationMatrixTests(PostgresFixture postgres) : IAsyncL
             ["GitCredentialService.GenerateDeployKeyAsync"] = async a => (await credentials.GenerateDeployKeyAsync(a, appScope)).Error,
             ["GitCredentialService.ForgetHostKeyAsync"] = async a => (await credentials.ForgetHostKeyAsync(a, projectScope)).Error,
             ["GitCredentialService.RemoveAsync"] = async a => (await credentials.RemoveAsync(a, projectScope)).Error,
+            ["ServiceInstanceService.ListAsync"] = async a => (await services.ListAsync(a, _b.EnvironmentId)).Error,
+            ["ServiceInstanceService.GetAsync"] = async a => (await services.GetAsync(a, _b.ServiceId)).Error,
+            ["ServiceInstanceService.ConnectionAsync"] = async a => (await services.ConnectionAsync(a, _b.ServiceId)).Error,
+            ["ServiceInstanceService.RevealCredentialsAsync"] = async a => (await services.RevealCredentialsAsync(a, _b.ServiceId)).Error,
+            ["ServiceInstanceService.CreateAsync"] = async a => (await services.CreateAsync(a, _b.EnvironmentId, serviceInput)).Error,
+            ["ServiceInstanceService.StartAsync"] = async a => (await services.StartAsync(a, _b.ServiceId)).Error,
+            ["ServiceInstanceService.StopAsync"] = async a => (await services.StopAsync(a, _b.ServiceId)).Error,
+            ["ServiceInstanceService.RestartAsync"] = async a => (await services.RestartAsync(a, _b.ServiceId)).Error,
+            ["ServiceInstanceService.ChangeVersionAsync"] = async a => (await services.ChangeVersionAsync(a, _b.ServiceId, "7.2")).Error,
+            ["ServiceInstanceService.DeleteAsync"] = async a => (await services.DeleteAsync(a, _b.ServiceId, keepVolumes: false)).Error,
+            ["ServiceInstanceService.LinkAsync"] = async a => (await services.LinkAsync(a, _b.ServiceId, "url", _b.ApplicationId, "STOLEN")).Error,
             ["DeploymentService.WatchAsync"] = async a =>
             {
                 var watch = await deployments.WatchAsync(a, _b.ApplicationId, _ => { });
@@ -146,7 +164,7 @@ public sealed class AuthorizationMatrixTests(PostgresFixture postgres) : IAsyncL
     }
 
     // Listing returns only the caller's own projects (tested in ProjectServicesTests); creating makes a new one.
-    private static readonly string[] NotAboutAnExistingProject = ["ProjectService.ListAsync", "ProjectService.CreateAsync"];
+    private static readonly string[] NotAboutAnExistingProject = ["ProjectService.ListAsync", "ProjectService.CreateAsync", "ServiceInstanceService.PreviewAsync"];
 
     private static readonly HashSet<string> ReadOnlyCalls =
     [
@@ -157,6 +175,7 @@ public sealed class AuthorizationMatrixTests(PostgresFixture postgres) : IAsyncL
         "RoutingService.GetAsync", "RoutingService.PreviewLabelsAsync",
         "MonitoringService.WatchAsync", "MonitoringService.FollowLogsAsync", "MonitoringService.ReadLogsAsync",
         "WebhookService.GetAsync", "WebhookService.ListDeliveriesAsync", "GitCredentialService.GetAsync",
+        "ServiceInstanceService.ListAsync", "ServiceInstanceService.GetAsync", "ServiceInstanceService.ConnectionAsync",
     ];
 
     // Deploy calls that a deployer may make but that project B's state refuses (nothing is running to roll back).
@@ -258,8 +277,12 @@ public sealed class AuthorizationMatrixTests(PostgresFixture postgres) : IAsyncL
         var routing = (await _host.Get<RoutingService>().GetAsync(m, _b.ApplicationId)).Value!;
         var webhookSecret = (await _host.Get<WebhookService>().RevealSecretAsync(m, _b.ApplicationId)).Value;
         var credential = (await _host.Get<GitCredentialService>().GetAsync(m, GitCredentialScope.Application(_b.ApplicationId))).Value;
+        var service = (await _host.Get<ServiceInstanceService>().GetAsync(m, _b.ServiceId)).Value!;
+        var services = (await _host.Get<ServiceInstanceService>().ListAsync(m, _b.EnvironmentId)).Value!;
+        var serviceInputs = string.Join(",", (await _host.Get<ServiceInstanceService>().RevealCredentialsAsync(m, _b.ServiceId)).Value!.Select(i => $"{i.Key}={i.Value}"));
         return string.Join("|",
             webhookSecret, credential,
+            $"{service.State}:{service.Version}:{service.UpdatedAt.Ticks}:{services.Count}:{serviceInputs}",
             includeDeployments ? string.Join(",", deployments.Select(d => $"{d.Id}:{d.State}")) : "-",
             project.Name, project.UpdatedAt.Ticks,
             string.Join(",", environments.Select(e => e.Name)),
