@@ -19,4 +19,7 @@ public interface IServiceInstanceRepository
     Task<bool> RecordAsync(Guid id, ServiceState state, string? reason, string? containerId, string version, DateTimeOffset now, CancellationToken ct = default);
 
     Task<bool> DeleteAsync(Guid id, CancellationToken ct = default);
+
+    /// <summary>Marks every service left in Creating, Pulling or Starting as Failed with <paramref name="reason"/>; returns how many.</summary>
+    Task<int> FailInterruptedAsync(string reason, DateTimeOffset now, CancellationToken ct = default);
 }

@@ -88,6 +88,16 @@ internal sealed class ServiceInstanceRepository(NpgsqlDataSource dataSource, ISe
         return await conn.ExecuteAsync(new CommandDefinition(sql, new { id, state = ToDb(state), reason = bounded, containerId, version, now }, cancellationToken: ct)) == 1;
     }
 
+    public async Task<int> FailInterruptedAsync(string reason, DateTimeOffset now, CancellationToken ct = default)
+    {
+        const string sql = """
+            UPDATE service_instances SET state = 'failed', reason = @reason, updated_at = @now
+            WHERE state IN ('creating', 'pulling', 'starting')
+            """;
+        await using var conn = await dataSource.OpenConnectionAsync(ct);
+        return await conn.ExecuteAsync(new CommandDefinition(sql, new { reason, now }, cancellationToken: ct));
+    }
+
     public async Task<bool> DeleteAsync(Guid id, CancellationToken ct = default)
     {
         const string sql = "DELETE FROM service_instances WHERE id = @id";
