@@ -111,6 +111,9 @@ public sealed class DockerFixture : IAsyncLifetime
             "--exec-root", Path.Combine(SharedDirectory, "exec"),
             "--pidfile", DaemonPidFile,
             "--host", SharedSocket.ToString(),
+            // Every project environment gets a network, and a whole run makes hundreds: /24s from one /16 give 256
+            // where the engine's default pools give about 30 and then refuse ("no available address pool").
+            "--default-address-pool", "base=10.213.0.0/16,size=24",
         ];
         foreach (var argument in arguments)
         {
