@@ -79,6 +79,7 @@ public static class DependencyInjection
 
         services.AddSingleton<CatalogService>();
         services.AddSingleton<ServiceInstanceService>();
+        services.AddSingleton<ServiceFeed>();
         return builder;
     }
 }

@@ -28,6 +28,7 @@ public sealed class ServiceInstanceService(
     IContainerRuntime containers,
     IServiceRuntime runtime,
     IAuditLog audit,
+    ServiceFeed feed,
     TimeProvider time)
 {
     /// <summary>How long a started container has to pass its health check.</summary>
@@ -272,6 +273,7 @@ public sealed class ServiceInstanceService(
             }
 
             await instances.DeleteAsync(instance.Id, CancellationToken.None);
+            feed.Publish(new ServiceChange(instance, Deleted: true));
             await audit.RecordAsync(time, actor, AuditActions.ServiceDeleted, Target(instance), keepVolumes ? "volumes kept" : "volumes deleted", CancellationToken.None);
             return Result.Success;
         }
@@ -523,7 +525,9 @@ public sealed class ServiceInstanceService(
     {
         var now = time.GetUtcNow();
         await instances.RecordAsync(instance.Id, state, reason, containerId, version, now, CancellationToken.None);
-        return instance with { State = state, Reason = reason, ContainerId = containerId, Version = version, UpdatedAt = now };
+        var recorded = instance with { State = state, Reason = reason, ContainerId = containerId, Version = version, UpdatedAt = now };
+        feed.Publish(new ServiceChange(recorded));
+        return recorded;
     }
 
     private Task AuditAsync(Actor actor, string action, ServiceInstance ended, string? detail)

@@ -123,7 +123,7 @@ public sealed class MonitoringServiceTests : IAsyncLifetime
 
         await UntilAsync(() => Tracker.CurrentFor(_app.Id) is not null, "the container tracked");
         using var cts = new CancellationTokenSource(Timeout * 3);
-        var entries = new ConcurrentQueue<ApplicationLogEntry>();
+        var entries = new ConcurrentQueue<WorkloadLogEntry>();
         var stream = (await Monitoring.FollowLogsAsync(_owner, _app.Id, tail: 2, cts.Token)).Value!;
         var reader = Task.Run(async () =>
         {
