@@ -64,6 +64,26 @@ public sealed class ServiceInstanceService(
         return allowed.IsSuccess ? Result<IReadOnlyList<ServiceInstance>>.Ok(await instances.ListByEnvironmentAsync(environmentId, ct)) : allowed.Error;
     }
 
+    /// <summary>A name for a new service of <paramref name="template"/>: its id, or with -2, -3… when the environment has one of that slug.</summary>
+    public async Task<Result<string>> SuggestNameAsync(Actor actor, Guid environmentId, ServiceTemplate template, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(template);
+        var listed = await ListAsync(actor, environmentId, ct);
+        if (!listed.IsSuccess)
+        {
+            return listed.Error;
+        }
+
+        var taken = listed.Value.Select(s => s.Slug).ToHashSet(StringComparer.Ordinal);
+        var name = template.Id;
+        for (var n = 2; taken.Contains(ProjectInputRules.Slugify(name)); n++)
+        {
+            name = $"{template.Id}-{n}";
+        }
+
+        return name;
+    }
+
     public Task<Result<ServiceInstance>> GetAsync(Actor actor, Guid serviceId, CancellationToken ct = default) =>
         FindAsync(actor, serviceId, ProjectAction.View, ct);
 
@@ -99,6 +119,26 @@ public sealed class ServiceInstanceService(
         var (inputs, _) = await instances.GetInputsAsync(serviceId, ct);
         await audit.RecordAsync(time, actor, AuditActions.ServiceCredentialsRevealed, Target(found.Value), ct: ct);
         return Result<IReadOnlyDictionary<string, string>>.Ok(inputs);
+    }
+
+    /// <summary>The stored inputs and every output (connection strings with their passwords) in plain text; audited.</summary>
+    public async Task<Result<ServiceSecrets>> RevealAsync(Actor actor, Guid serviceId, CancellationToken ct = default)
+    {
+        var found = await FindAsync(actor, serviceId, ProjectAction.RevealSecrets, ct);
+        if (!found.IsSuccess)
+        {
+            return found.Error;
+        }
+
+        var rendered = await RenderAsync(found.Value, found.Value.Version, ct);
+        if (!rendered.IsSuccess)
+        {
+            return rendered.Error;
+        }
+
+        var (inputs, _) = await instances.GetInputsAsync(serviceId, ct);
+        await audit.RecordAsync(time, actor, AuditActions.ServiceCredentialsRevealed, Target(found.Value), ct: ct);
+        return new ServiceSecrets(inputs, rendered.Value.Service.Outputs.Select(o => new ServiceOutputValue(o.Name, o.Label, o.Value, o.Secret)).ToList());
     }
 
     /// <summary>
