@@ -83,22 +83,25 @@ public sealed partial class CreateServiceDialog : IDisposable
             return;
         }
 
-        _template = preview.Value.Template;
-        _errors = new FormErrors(["Name", "Version", "version", "Domain", "domain", .. _template.Inputs.Select(i => $"inputs.{i.Name}")]);
-        _input.TemplateId = _template.Id;
-        _input.Version = preview.Value.Version;
-        var suggested = await Services.SuggestNameAsync(await CurrentUser.GetActorAsync(), EnvironmentId, _template);
+        // The form shows once everything it reads is in: the render between the awaits must not see half of it.
+        var template = preview.Value.Template;
+        var suggested = await Services.SuggestNameAsync(await CurrentUser.GetActorAsync(), EnvironmentId, template);
         if (!suggested.IsSuccess)
         {
-            (_template, _loadError) = (null, suggested.Error.Message);
+            _loadError = suggested.Error.Message;
             return;
         }
 
-        _input.Name = suggested.Value;
         foreach (var (name, value) in preview.Value.Inputs)
         {
             _values[name] = value;
         }
+
+        _errors = new FormErrors(["Name", "Version", "version", "Domain", "domain", .. template.Inputs.Select(i => $"inputs.{i.Name}")]);
+        _input.TemplateId = template.Id;
+        _input.Version = preview.Value.Version;
+        _input.Name = suggested.Value;
+        _template = template;
     }
 
     private async Task RegenerateAsync(TemplateInput input)
