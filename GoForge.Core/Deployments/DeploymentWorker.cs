@@ -43,7 +43,7 @@ public sealed partial class DeploymentWorker(
                     }
                 }
 
-                metrics.DeploymentQueue(await deployments.CountPendingAsync(stoppingToken), _running.Count);
+                metrics.DeploymentsQueued(await deployments.CountPendingAsync(stoppingToken));
 
                 await queue.WaitAsync(settings.IdlePollInterval, stoppingToken);
             }
@@ -91,6 +91,7 @@ public sealed partial class DeploymentWorker(
             // Every line logged while it runs, by any logger, carries the deployment, its application and commit.
             using var scope = DeploymentLogScope.Begin(logger, started.Value);
             var startedAt = Stopwatch.GetTimestamp();
+            metrics.DeploymentRunStarted();
             LogRunStarted(logger, id, started.Value.ApplicationId);
             try
             {
@@ -103,6 +104,7 @@ public sealed partial class DeploymentWorker(
             }
             finally
             {
+                metrics.DeploymentRunFinished();
                 await RecordEndAsync(id, Stopwatch.GetElapsedTime(startedAt));
                 queue.Wake();
             }

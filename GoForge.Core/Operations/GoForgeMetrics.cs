@@ -46,12 +46,13 @@ public sealed class GoForgeMetrics
         }
     }
 
-    /// <summary>The worker's latest count of the queue and of what it runs.</summary>
-    public void DeploymentQueue(int queued, int active)
-    {
-        Volatile.Write(ref _queued, queued);
-        Volatile.Write(ref _active, active);
-    }
+    /// <summary>The worker's latest count of the queue.</summary>
+    public void DeploymentsQueued(int queued) => Volatile.Write(ref _queued, queued);
+
+    /// <summary>The worker took a deployment up; <see cref="DeploymentRunFinished"/> follows when its run returns.</summary>
+    public void DeploymentRunStarted() => Interlocked.Increment(ref _active);
+
+    public void DeploymentRunFinished() => Interlocked.Decrement(ref _active);
 
     public void WebhookDelivery(WebhookProvider provider, string outcome) =>
         _webhookDeliveries.Add(1,

@@ -65,9 +65,13 @@ public sealed class GoForgeMetricsTests : IDisposable
     }
 
     [Fact]
-    public void The_queue_gauges_report_the_workers_latest_count()
+    public void The_gauges_report_the_queue_as_last_counted_and_the_runs_in_progress()
     {
-        _metrics.DeploymentQueue(queued: 4, active: 2);
+        _metrics.DeploymentsQueued(4);
+        _metrics.DeploymentRunStarted();
+        _metrics.DeploymentRunStarted();
+        _metrics.DeploymentRunStarted();
+        _metrics.DeploymentRunFinished();
 
         _listener.RecordObservableInstruments();
 

@@ -17,7 +17,7 @@ internal sealed class MetricsAccess(IOptions<MetricsOptions> options)
     private const string BearerPrefix = "Bearer ";
 
     // Compared as SHA-256 digests: equal lengths, so the fixed-time comparison leaks not even the token's length.
-    private readonly byte[]? _tokenDigest = options.Value.Token is { } token ? SHA256.HashData(Encoding.UTF8.GetBytes(token)) : null;
+    private readonly byte[]? _tokenDigest = options.Value.Token is { Length: > 0 } token ? SHA256.HashData(Encoding.UTF8.GetBytes(token)) : null;
 
     public MetricsAccessDecision Decide(IPAddress? remoteAddress, string? authorization)
     {

@@ -12,7 +12,7 @@ public sealed class MetricsOptions
 
     /// <summary>
     /// A bearer token that lets a scraper from any address read <c>/metrics</c>
-    /// (<c>Authorization: Bearer &lt;token&gt;</c>). Null (default): only loopback callers may read it.
+    /// (<c>Authorization: Bearer &lt;token&gt;</c>). Null or empty (default): only loopback callers may read it.
     /// </summary>
     public string? Token { get; set; }
 }
@@ -21,7 +21,7 @@ internal sealed class MetricsOptionsValidator : IValidateOptions<MetricsOptions>
 {
     public ValidateOptionsResult Validate(string? name, MetricsOptions options)
     {
-        if (options.Token is not { } token)
+        if (options.Token is not { Length: > 0 } token)
         {
             return ValidateOptionsResult.Success;
         }

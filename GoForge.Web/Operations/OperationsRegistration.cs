@@ -59,8 +59,8 @@ public static class OperationsRegistration
         // Readiness: GoForge's database and Docker engine answer, each within GoForge:Readiness:Timeout.
         endpoints.MapHealthChecks(ReadyPath, Probe(check => check.Tags.Contains(ReadinessRegistration.ReadyTag))).AllowAnonymous();
 
-        var access = endpoints.ServiceProvider.GetRequiredService<MetricsAccess>();
-        endpoints.MapPrometheusScrapingEndpoint(MetricsPath, meterProvider: null, configureBranchedPipeline: branch => branch.Use(access.InvokeAsync), optionsName: null)
+        endpoints.MapPrometheusScrapingEndpoint(MetricsPath, meterProvider: null, optionsName: null,
+                configureBranchedPipeline: branch => branch.Use((context, next) => context.RequestServices.GetRequiredService<MetricsAccess>().InvokeAsync(context, next)))
             .AllowAnonymous(); // the gate decides: loopback, or the bearer token
         return endpoints;
     }
