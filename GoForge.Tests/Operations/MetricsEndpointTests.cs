@@ -9,6 +9,7 @@ using GoForge.Tests.Deployments;
 using GoForge.Tests.GitProviders;
 using GoForge.Tests.Harness;
 using GoForge.Tests.Support;
+using Xunit.Abstractions;
 
 namespace GoForge.Tests.Operations;
 
@@ -17,7 +18,7 @@ namespace GoForge.Tests.Operations;
 /// worker builds and starts it on the real engine, and the counters show both.
 /// </summary>
 [Collection(PostgresCollection.Name)]
-public sealed class MetricsEndpointTests(PostgresFixture postgres, DockerFixture docker) : IClassFixture<DockerFixture>, IAsyncLifetime
+public sealed class MetricsEndpointTests(PostgresFixture postgres, DockerFixture docker, ITestOutputHelper output) : IClassFixture<DockerFixture>, IAsyncLifetime
 {
     private static readonly TimeSpan BuildWait = TimeSpan.FromSeconds(90);
     private readonly string _root = Directory.CreateTempSubdirectory("goforge-metrics-").FullName;
@@ -76,6 +77,7 @@ public sealed class MetricsEndpointTests(PostgresFixture postgres, DockerFixture
         string metrics = string.Empty;
         await Wait.UntilAsync(async () => PrometheusText.Sample(metrics = await ScrapeAsync(http), "goforge_deployments_total", ("outcome", "succeeded")) is not null,
             "the deployment counted in /metrics");
+        output.WriteLine(metrics);
 
         Assert.Equal(1, PrometheusText.Sample(metrics, "goforge_deployments_total", ("outcome", "succeeded")));
         Assert.Equal(1, PrometheusText.Sample(metrics, "goforge_deployment_duration_seconds_count", ("outcome", "succeeded")));
