@@ -125,7 +125,7 @@ public sealed partial class DeploymentWorker(
         catch (Exception e) when (e is not OutOfMemoryException)
         {
             // Metrics never fail a deployment, nor the loop.
-            LogRunFailed(logger, id, e);
+            LogEndNotRecorded(logger, id, e);
         }
     }
 
@@ -148,6 +148,9 @@ public sealed partial class DeploymentWorker(
 
     [LoggerMessage(EventId = 3004, Level = LogLevel.Information, Message = "Deployment {DeploymentId} ended {State} after {Seconds:0.0} s")]
     private static partial void LogRunEnded(ILogger logger, Guid deploymentId, DeploymentState state, double seconds);
+
+    [LoggerMessage(EventId = 3005, Level = LogLevel.Warning, Message = "The end of deployment {DeploymentId} was not counted in the metrics")]
+    private static partial void LogEndNotRecorded(ILogger logger, Guid deploymentId, Exception exception);
 
     [LoggerMessage(EventId = 3002, Level = LogLevel.Error, Message = "Deployment {DeploymentId} failed unexpectedly")]
     private static partial void LogRunFailed(ILogger logger, Guid deploymentId, Exception exception);

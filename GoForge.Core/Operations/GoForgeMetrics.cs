@@ -23,7 +23,7 @@ public sealed class GoForgeMetrics
     {
         var meter = meterFactory.Create(MeterName);
         _deployments = meter.CreateCounter<long>("goforge.deployments", "{deployment}",
-            "Deployments that reached an end, by outcome (succeeded, failed, canceled, superseded, ...).");
+            "Deployments whose run by the worker ended, by outcome (succeeded, failed, canceled).");
         _deploymentDuration = meter.CreateHistogram("goforge.deployment.duration", "s",
             "Time from the worker picking a deployment up to its run ending (clone, build, health check, switch), by outcome.",
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [1, 2, 5, 10, 20, 30, 60, 120, 300, 600, 1200, 1800] });
