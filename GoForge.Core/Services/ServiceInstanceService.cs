@@ -6,6 +6,7 @@ using GoForge.Core.Deployments;
 using GoForge.Core.Identity;
 using GoForge.Core.Projects;
 using GoForge.Core.Routing;
+using Microsoft.Extensions.Options;
 
 namespace GoForge.Core.Services;
 
@@ -29,6 +30,8 @@ public sealed class ServiceInstanceService(
     IServiceRuntime runtime,
     IAuditLog audit,
     ServiceFeed feed,
+    IProxyRoutes proxy,
+    IOptions<DeploymentOptions> deploymentOptions,
     TimeProvider time)
 {
     /// <summary>How long a started container has to pass its health check.</summary>
@@ -297,6 +300,7 @@ public sealed class ServiceInstanceService(
                     await containers.StopAndRemoveAsync(id, CancellationToken.None);
                 }
 
+                await proxy.RemoveAsync(instance.Id, CancellationToken.None);
                 if (!keepVolumes)
                 {
                     foreach (var volume in await runtime.ListVolumesAsync(new Dictionary<string, string> { [ServiceLabels.Service] = owned[ServiceLabels.Service] }, ct))
@@ -305,7 +309,7 @@ public sealed class ServiceInstanceService(
                     }
                 }
             }
-            catch (Exception e) when (e is ContainerRuntimeException or ServiceRuntimeException)
+            catch (Exception e) when (e is ContainerRuntimeException or ServiceRuntimeException or ProxyException)
             {
                 var failed = await RecordAsync(instance, ServiceState.Failed, "delete failed: " + e.Message, instance.ContainerId, instance.Version);
                 await AuditAsync(actor, AuditActions.ServiceDeleted, failed, keepVolumes ? "keeping volumes" : "deleting volumes");
@@ -411,7 +415,9 @@ public sealed class ServiceInstanceService(
         }
 
         var starting = await RecordAsync(instance, ServiceState.Starting, "starting", containerId, instance.Version);
-        return await WaitHealthyAsync(starting, template, containerId, removeWhenUnhealthy: false);
+        var started = await WaitHealthyAsync(starting, template, containerId, removeWhenUnhealthy: false);
+        var route = await RouteOfAsync(started, template);
+        return route.IsSuccess && route.Value is { } target ? await PublishRouteAsync(started, target) : started;
     }
 
     private async Task<bool> StartQuietlyAsync(string containerId)
@@ -487,7 +493,19 @@ public sealed class ServiceInstanceService(
         }
 
         current = await RecordAsync(current, ServiceState.Starting, $"starting {rendered.Image}", null, version);
+        var route = await RouteOfAsync(instance, template);
+        if (!route.IsSuccess)
+        {
+            return await RecordAsync(current, ServiceState.Failed, "routing: " + route.Error.Message, null, version);
+        }
+
         var labels = Labels(instance);
+        var containerLabels = new Dictionary<string, string>(route.Value is { } routed ? proxy.Labels(routed) : new Dictionary<string, string>(), StringComparer.Ordinal);
+        foreach (var (key, value) in labels)
+        {
+            containerLabels[key] = value;
+        }
+
         var network = RoutingService.NetworkOf(project, environment);
         var prefix = $"goforge-{project.Slug}-{environment.Slug}-{instance.Slug}";
         var volumes = template.Volumes.Select(v => new ContainerVolume($"{prefix}-{v.Name}", v.MountPath)).ToList();
@@ -508,10 +526,11 @@ public sealed class ServiceInstanceService(
                 NetworkAlias = instance.Host,
                 ContainerPort = template.MainPort.Port,
                 Env = rendered.Environment.ToDictionary(v => v.Key, v => v.Value, StringComparer.Ordinal),
-                Labels = labels,
+                Labels = containerLabels,
                 Command = rendered.Command,
                 Volumes = volumes,
                 RestartPolicy = RestartPolicy.UnlessStopped,
+                ProxyNetwork = route.Value is null ? null : deploymentOptions.Value.ProxyNetwork,
                 ExecHealthCheck = check is { Kind: HealthCheckKind.Exec }
                     ? new ContainerExecHealthCheck(rendered.HealthCheckExec, check.Interval, check.Timeout, check.Retries, check.StartPeriod)
                     : null,
@@ -523,7 +542,55 @@ public sealed class ServiceInstanceService(
         }
 
         current = await RecordAsync(current, ServiceState.Starting, "waiting for the health check", containerId, version);
-        return await WaitHealthyAsync(current, template, containerId, removeWhenUnhealthy: true);
+        var ended = await WaitHealthyAsync(current, template, containerId, removeWhenUnhealthy: true);
+        return route.Value is { } target ? await PublishRouteAsync(ended, target) : ended;
+    }
+
+    /// <summary>
+    /// The proxy's view of a service served over HTTP (a template with <c>http</c> and a domain chosen); null for the
+    /// rest. Its upstream is the service's container by name on the proxy's network, like an application's.
+    /// </summary>
+    private async Task<Result<RouteTarget?>> RouteOfAsync(ServiceInstance instance, ServiceTemplate template)
+    {
+        var (_, domain) = await instances.GetInputsAsync(instance.Id, CancellationToken.None);
+        if (template.Http is not { } http || domain is null)
+        {
+            return Result<RouteTarget?>.Ok(null);
+        }
+
+        var project = await projects.GetAsync(instance.ProjectId, CancellationToken.None);
+        var environment = await environments.GetAsync(instance.EnvironmentId, CancellationToken.None);
+        if (project is null || environment is null)
+        {
+            return Error.Conflict("The environment no longer exists.");
+        }
+
+        var network = deploymentOptions.Value.ProxyNetwork ?? RoutingService.NetworkOf(project, environment);
+        var target = RouteTarget.ForService(instance.Id, instance.Slug, domain, http.Port, network);
+        return target.IsSuccess ? Result<RouteTarget?>.Ok(target.Value) : target.Error;
+    }
+
+    /// <summary>Points the proxy at a healthy service's container; a refusal leaves it running, unrouted, and says so.</summary>
+    private async Task<ServiceInstance> PublishRouteAsync(ServiceInstance instance, RouteTarget route)
+    {
+        if (instance is not { State: ServiceState.Running, ContainerId: { } containerId })
+        {
+            return instance;
+        }
+
+        try
+        {
+            var project = await projects.GetAsync(instance.ProjectId, CancellationToken.None);
+            var environment = await environments.GetAsync(instance.EnvironmentId, CancellationToken.None);
+            var name = $"goforge-{project?.Slug}-{environment?.Slug}-{instance.Slug}";
+            var address = await containers.AddressAsync(containerId, route.Network, CancellationToken.None);
+            await proxy.ApplyAsync(route, new RouteUpstream(name, address, route.ContainerPort), CancellationToken.None);
+            return await RecordAsync(instance, ServiceState.Running, $"{instance.Reason}; served on https://{route.Domains[0].Host}", containerId, instance.Version);
+        }
+        catch (Exception e) when (e is ProxyException or ContainerRuntimeException)
+        {
+            return await RecordAsync(instance, ServiceState.Running, $"{instance.Reason}; not served on its domain: the proxy refused the route: {e.Message}", containerId, instance.Version);
+        }
     }
 
     private async Task<ServiceInstance> WaitHealthyAsync(ServiceInstance instance, ServiceTemplate template, string containerId, bool removeWhenUnhealthy)

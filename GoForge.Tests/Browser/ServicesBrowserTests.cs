@@ -91,6 +91,7 @@ public sealed class ServicesBrowserTests(BrowserFixture browser, PostgresFixture
         Assert.Equal("test-kv", await name.InputValueAsync());
         Assert.Equal("password", await page.Locator("input[data-testid=service-input-password]").GetAttributeAsync("type"));
         await name.FillAsync("Cache");
+        await page.Locator("input[data-testid=service-domain]").FillAsync("kv.example.com");
         await page.ClickAsync("[data-testid=create-service]");
 
         await page.WaitForURLAsync("**/services/*", new() { Timeout = 120_000 });
@@ -101,6 +102,7 @@ public sealed class ServicesBrowserTests(BrowserFixture browser, PostgresFixture
         Assert.Equal("8080", (await page.Locator("[data-testid=connection-port]").InnerTextAsync()).Trim());
         Assert.Equal("http://cache:8080/", (await page.Locator("[data-testid=output-url] [data-testid=output-value]").InnerTextAsync()).Trim());
         Assert.Equal(1, await page.Locator("[data-testid=output-authenticated_url] [data-testid=masked]").CountAsync());
+        Assert.Equal("https://kv.example.com/", (await page.Locator("[data-testid=output-public_url] [data-testid=output-value]").InnerTextAsync()).Trim());
 
         var stored = (await App.Services.GetRequiredService<ServiceInstanceService>().RevealCredentialsAsync(actor, service.Id)).Value!;
         Assert.Equal(0, await page.GetByText(stored["password"]).CountAsync());

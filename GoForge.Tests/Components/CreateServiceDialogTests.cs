@@ -87,6 +87,21 @@ public sealed class CreateServiceDialogTests(PostgresFixture postgres, DockerFix
     }
 
     [Fact]
+    public async Task A_template_served_over_http_asks_for_its_domain()
+    {
+        SignInOwner();
+        var (dialogs, reference) = await OpenAsync("test-kv");
+        dialogs.Fill("service-domain", string.Empty);
+
+        dialogs.Find("[data-testid=create-service]").Click();
+
+        dialogs.WaitForAssertion(() => Assert.True(dialogs.ShowsError("service-domain")), WaitTimeout);
+        Assert.Contains("choose its domain", dialogs.MessageUnder("service-domain"), StringComparison.Ordinal);
+        Assert.False(reference.Result.IsCompleted);
+        Assert.Empty((await ServiceInstances.ListAsync(Owner, Production.Id)).Value!);
+    }
+
+    [Fact]
     public async Task Create_runs_the_service_and_closes_with_its_id()
     {
         SignInOwner();
@@ -137,6 +152,9 @@ public sealed class CreateServiceDialogTests(PostgresFixture postgres, DockerFix
         IDialogReference? reference = null;
         await dialogs.InvokeAsync(async () => reference = await Services.GetRequiredService<IDialogService>().ShowAsync<CreateServiceDialog>("Add", parameters));
         dialogs.WaitForElement("[data-testid=service-name]", WaitTimeout);
+
+        // The test templates are served over HTTP and name their public URL, so they need a domain.
+        dialogs.Fill("service-domain", "kv.example.com");
         return (dialogs, reference!);
     }
 }

@@ -75,7 +75,7 @@ public sealed class ServiceCatalogPageTests(PostgresFixture postgres, DockerFixt
     {
         await SignInAsync(null);
         var outsider = RenderPage();
-        outsider.WaitForAssertion(() => Assert.Contains("not found", outsider.Markup, StringComparison.OrdinalIgnoreCase), WaitTimeout);
+        outsider.WaitForElement("[data-testid=not-found]", WaitTimeout);
         Assert.Empty(outsider.FindAll("[data-testid=template-card]"));
     }
 

@@ -84,6 +84,13 @@ public sealed class ServiceInstanceTests(PostgresFixture postgres, DockerFixture
         Assert.Equal(service.Id.ToString(), container.Config!.Labels[ServiceLabels.Service]);
         Assert.Equal(_project.Id.ToString(), container.Config.Labels[ServiceLabels.Project]);
         Assert.Equal(_environment.Id.ToString(), container.Config.Labels[ServiceLabels.Environment]);
+
+        // Served over HTTP on its domain: the proxy's labels (Traefik here) route kv.example.test to port 8080.
+        var router = $"goforge-kv-{service.Id:N}";
+        Assert.Equal("true", container.Config.Labels["traefik.enable"]);
+        Assert.Equal("8080", container.Config.Labels[$"traefik.http.services.{router}.loadbalancer.server.port"]);
+        Assert.Contains("Host(`kv.example.test`)", container.Config.Labels[$"traefik.http.routers.{router}-0.rule"], StringComparison.Ordinal);
+        Assert.EndsWith("served on https://kv.example.test", service.Reason, StringComparison.Ordinal);
         var network = $"goforge-{_project.Slug}-{_environment.Slug}";
         Assert.Contains("kv", container.NetworkSettings!.Networks![network].Aliases!);
         var mount = Assert.Single(container.Mounts!);
