@@ -13,7 +13,7 @@ public enum ServiceState
 
 /// <summary>
 /// A container run from a catalog template in one environment. Its inputs (generated credentials) are not part of
-/// it: they are stored encrypted and read only through <see cref="ServiceInstanceService.RevealCredentialsAsync"/>.
+/// it: they are stored encrypted and read only through <see cref="ServiceInstanceService.RevealAsync"/>.
 /// </summary>
 public sealed record ServiceInstance
 {

@@ -110,20 +110,6 @@ public sealed class ServiceInstanceService(
             service.Outputs.Select(o => new ServiceOutputValue(o.Name, o.Label, o.Secret ? null : o.Value, o.Secret)).ToList());
     }
 
-    /// <summary>The stored inputs (credentials) in plain text; audited.</summary>
-    public async Task<Result<IReadOnlyDictionary<string, string>>> RevealCredentialsAsync(Actor actor, Guid serviceId, CancellationToken ct = default)
-    {
-        var found = await FindAsync(actor, serviceId, ProjectAction.RevealSecrets, ct);
-        if (!found.IsSuccess)
-        {
-            return found.Error;
-        }
-
-        var (inputs, _) = await instances.GetInputsAsync(serviceId, ct);
-        await audit.RecordAsync(time, actor, AuditActions.ServiceCredentialsRevealed, Target(found.Value), ct: ct);
-        return Result<IReadOnlyDictionary<string, string>>.Ok(inputs);
-    }
-
     /// <summary>The stored inputs and every output (connection strings with their passwords) in plain text; audited.</summary>
     public async Task<Result<ServiceSecrets>> RevealAsync(Actor actor, Guid serviceId, CancellationToken ct = default)
     {

@@ -43,16 +43,7 @@ public sealed class ServicesBrowserTests(BrowserFixture browser, PostgresFixture
     {
         if (_app is not null)
         {
-            var label = new Dictionary<string, string> { [ServiceLabels.Project] = _projectId.ToString() };
-            foreach (var id in await App.Services.GetRequiredService<IContainerRuntime>().ListContainersAsync(label))
-            {
-                await App.Services.GetRequiredService<IContainerRuntime>().StopAndRemoveAsync(id);
-            }
-
-            foreach (var volume in await App.Services.GetRequiredService<IServiceRuntime>().ListVolumesAsync(label))
-            {
-                await App.Services.GetRequiredService<IServiceRuntime>().RemoveVolumeAsync(volume);
-            }
+            await App.Services.RemoveProjectServicesAsync(_projectId);
         }
 
         if (_context is not null)
@@ -104,7 +95,7 @@ public sealed class ServicesBrowserTests(BrowserFixture browser, PostgresFixture
         Assert.Equal(1, await page.Locator("[data-testid=output-authenticated_url] [data-testid=masked]").CountAsync());
         Assert.Equal("https://kv.example.com/", (await page.Locator("[data-testid=output-public_url] [data-testid=output-value]").InnerTextAsync()).Trim());
 
-        var stored = (await App.Services.GetRequiredService<ServiceInstanceService>().RevealCredentialsAsync(actor, service.Id)).Value!;
+        var stored = (await App.Services.GetRequiredService<ServiceInstanceService>().RevealAsync(actor, service.Id)).Value!.Inputs;
         Assert.Equal(0, await page.GetByText(stored["password"]).CountAsync());
         await page.ClickAsync("[data-testid=reveal-credentials]");
         await page.Locator("[data-testid=credential-password] [data-testid=credential-value]").WaitForAsync();

@@ -59,17 +59,7 @@ public abstract class ServiceUiTest(PostgresFixture postgres, DockerFixture dock
 
     protected override async ValueTask DisposeResourcesAsync()
     {
-        var label = new Dictionary<string, string> { [ServiceLabels.Project] = Project.Id.ToString() };
-        foreach (var id in await _host.Get<IContainerRuntime>().ListContainersAsync(label))
-        {
-            await _host.Get<IContainerRuntime>().StopAndRemoveAsync(id);
-        }
-
-        foreach (var volume in await _host.Get<IServiceRuntime>().ListVolumesAsync(label))
-        {
-            await _host.Get<IServiceRuntime>().RemoveVolumeAsync(volume);
-        }
-
+        await _host.Services.RemoveProjectServicesAsync(Project.Id);
         await _host.DisposeAsync();
         Directory.Delete(_folder, recursive: true);
     }

@@ -147,7 +147,6 @@ public sealed class AuthorizationMatrixTests(PostgresFixture postgres) : IAsyncL
             ["ServiceInstanceService.ListAsync"] = async a => (await services.ListAsync(a, _b.EnvironmentId)).Error,
             ["ServiceInstanceService.GetAsync"] = async a => (await services.GetAsync(a, _b.ServiceId)).Error,
             ["ServiceInstanceService.ConnectionAsync"] = async a => (await services.ConnectionAsync(a, _b.ServiceId)).Error,
-            ["ServiceInstanceService.RevealCredentialsAsync"] = async a => (await services.RevealCredentialsAsync(a, _b.ServiceId)).Error,
             ["ServiceInstanceService.RevealAsync"] = async a => (await services.RevealAsync(a, _b.ServiceId)).Error,
             ["ServiceInstanceService.SuggestNameAsync"] = async a => (await services.SuggestNameAsync(a, _b.EnvironmentId, (await catalog.GetAsync("redis")).Value!)).Error,
             ["ServiceInstanceService.CreateAsync"] = async a => (await services.CreateAsync(a, _b.EnvironmentId, serviceInput)).Error,
@@ -283,7 +282,7 @@ public sealed class AuthorizationMatrixTests(PostgresFixture postgres) : IAsyncL
         var credential = (await _host.Get<GitCredentialService>().GetAsync(m, GitCredentialScope.Application(_b.ApplicationId))).Value;
         var service = (await _host.Get<ServiceInstanceService>().GetAsync(m, _b.ServiceId)).Value!;
         var services = (await _host.Get<ServiceInstanceService>().ListAsync(m, _b.EnvironmentId)).Value!;
-        var serviceInputs = string.Join(",", (await _host.Get<ServiceInstanceService>().RevealCredentialsAsync(m, _b.ServiceId)).Value!.Select(i => $"{i.Key}={i.Value}"));
+        var serviceInputs = string.Join(",", (await _host.Get<ServiceInstanceService>().RevealAsync(m, _b.ServiceId)).Value!.Inputs.Select(i => $"{i.Key}={i.Value}"));
         return string.Join("|",
             webhookSecret, credential,
             $"{service.State}:{service.Version}:{service.UpdatedAt.Ticks}:{services.Count}:{serviceInputs}",

@@ -120,7 +120,7 @@ public sealed partial class CreateServiceDialog : IDisposable
         (_phase, _state, _reason) = (Phase.Working, ServiceState.Creating, "checking the template's inputs");
         _slug = ProjectInputRules.Slugify(_input.Name);
         _feed = Feed.Subscribe(EnvironmentId, OnChange);
-        var progress = new PullProgress(this);
+        var progress = new PullProgressRelay(_pull, _gate, () => _throttle?.Request());
         var actor = await CurrentUser.GetActorAsync();
         var created = await Services.CreateAsync(actor, EnvironmentId, _input, progress, _cancel.Token);
         _feed.Dispose();
@@ -180,19 +180,6 @@ public sealed partial class CreateServiceDialog : IDisposable
         if (_phase != Phase.Working)
         {
             _cancel.Dispose();
-        }
-    }
-
-    private sealed class PullProgress(CreateServiceDialog dialog) : IProgress<ImagePullProgress>
-    {
-        public void Report(ImagePullProgress value)
-        {
-            lock (dialog._gate)
-            {
-                dialog._pull.Apply(value);
-            }
-
-            dialog._throttle?.Request();
         }
     }
 }

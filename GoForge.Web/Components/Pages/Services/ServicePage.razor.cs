@@ -145,7 +145,7 @@ public sealed partial class ServicePage : IDisposable
         }
 
         _pull = new ImagePullTally();
-        var progress = new PullProgress(this);
+        var progress = new PullProgressRelay(_pull, _gate, () => _throttle?.Request());
         await RunAsync($"Changing to {version}", actor => Services.ChangeVersionAsync(actor, ServiceId, version, progress), $"runs {version}");
         _pull = null;
     }
@@ -224,18 +224,5 @@ public sealed partial class ServicePage : IDisposable
         _disposed = true;
         _feed?.Dispose();
         _throttle?.Dispose();
-    }
-
-    private sealed class PullProgress(ServicePage page) : IProgress<ImagePullProgress>
-    {
-        public void Report(ImagePullProgress value)
-        {
-            lock (page._gate)
-            {
-                page._pull?.Apply(value);
-            }
-
-            page._throttle?.Request();
-        }
     }
 }
