@@ -30,7 +30,7 @@ public sealed class ServiceBenchmark(PostgresFixture postgres, DockerFixture doc
     public async Task InitializeAsync()
     {
         await BusyboxImage.EnsureAsync(docker.Client);
-        await docker.Client.Images.TagImageAsync(BusyboxImage.Tag, new Docker.DotNet.Models.ImageTagParameters { RepositoryName = "goforge-test/busybox-httpd", Tag = "v2" });
+        await docker.Client.Images.TagImageAsync(BusyboxImage.Tag, new global::Docker.DotNet.Models.ImageTagParameters { RepositoryName = "goforge-test/busybox-httpd", Tag = "v2" });
         var template = await File.ReadAllTextAsync(CatalogSamples.TestTemplatePath);
         await File.WriteAllTextAsync(Path.Combine(_folder, "test-kv.yaml"), template.Replace("versions: [latest]", "versions: [latest, v2]", StringComparison.Ordinal));
         _host = await TestHost.StartAsync(postgres, "service_bench", new Dictionary<string, string?>
