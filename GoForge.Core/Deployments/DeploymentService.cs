@@ -37,7 +37,7 @@ public sealed partial class DeploymentService(
             return Error.Validation("CommitSha", "A commit is a full 40- or 64-character lower-case hexadecimal id.");
         }
 
-        var deployment = await QueueAsync(actor.UserId, applicationId, source, commitSha, rollbackOf: null, ct);
+        var deployment = await QueueAsync(actor.AccountId, applicationId, source, commitSha, rollbackOf: null, ct);
         await audit.RecordAsync(time, actor, AuditActions.DeploymentQueued, $"application:{app.Value.Slug}", deployment.Id.ToString(), ct);
         return deployment;
     }
@@ -104,7 +104,7 @@ public sealed partial class DeploymentService(
         }
 
         var source = (await deployments.GetAsync(target!.DeploymentId, ct))!;
-        var deployment = await QueueAsync(actor.UserId, applicationId, DeploymentSource.Rollback, source.CommitSha, source, ct);
+        var deployment = await QueueAsync(actor.AccountId, applicationId, DeploymentSource.Rollback, source.CommitSha, source, ct);
         await audit.RecordAsync(time, actor, AuditActions.DeploymentRollbackQueued, $"application:{app.Value.Slug}", $"{deployment.Id} to {source.Id}", ct);
         return deployment;
     }
