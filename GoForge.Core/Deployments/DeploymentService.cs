@@ -97,7 +97,7 @@ public sealed partial class DeploymentService(
         }
 
         // The state machine has the last word: a running deployment, the right, and a target.
-        var allowed = DeploymentStates.Check(running, DeploymentTrigger.RollBack, new TransitionRequest(null, actor.UserId, mayDeploy, target is not null));
+        var allowed = DeploymentStates.Check(running, DeploymentTrigger.RollBack, new TransitionRequest(null, actor.AccountId, mayDeploy, target is not null));
         if (!allowed.IsSuccess)
         {
             return allowed.Error!;
@@ -231,7 +231,7 @@ public sealed partial class DeploymentService(
         }
 
         var mayDeploy = (await access.CheckAsync(actor, app.Value.ProjectId, ProjectAction.Deploy, What, ct)).IsSuccess;
-        var request = new TransitionRequest($"canceled by {actor.Login}", actor.UserId, mayDeploy);
+        var request = new TransitionRequest($"canceled by {actor.Login}", actor.AccountId, mayDeploy);
         var result = await states.TransitionAsync(deploymentId, DeploymentTrigger.Cancel, request, ct);
         if (result.IsSuccess)
         {
