@@ -22,7 +22,12 @@ internal sealed class LocalHost : IAsyncDisposable
         builder.Configuration.AddInMemoryCollection(console.Settings);
         builder.Logging.ClearProviders();
         builder.Logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
-        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        // The panel's Logging section would print every migration and key load; a command shows only what went wrong.
+        builder.Services.PostConfigure<LoggerFilterOptions>(filters =>
+        {
+            filters.Rules.Clear();
+            filters.MinLevel = LogLevel.Warning;
+        });
         builder.AddGoForgeCore();
         builder.AddGoForgeInfrastructure();
         var host = builder.Build();
