@@ -65,7 +65,7 @@ internal sealed class PostgresDumps(
         await tools.RunAsync("pg_restore", arguments, ct);
 
         // Connections opened before the restore may hold type information of dropped objects.
-        NpgsqlConnection.ClearAllPools();
+        dataSource.Clear();
         BackupLog.Restored(logger, replaceExisting);
     }
 
