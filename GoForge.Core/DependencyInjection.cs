@@ -5,6 +5,7 @@ using GoForge.Core.GitProviders;
 using GoForge.Core.Identity;
 using GoForge.Core.Identity.GitHub;
 using GoForge.Core.Monitoring;
+using GoForge.Core.Operations;
 using GoForge.Core.Projects;
 using GoForge.Core.Routing;
 using GoForge.Core.Secrets;
@@ -62,6 +63,7 @@ public static class DependencyInjection
         services.AddSingleton<ApplicationTeardown>();
         services.AddSingleton<IDeploymentRunner, DeploymentRunner>();
         services.AddSingleton<DeploymentService>();
+        services.AddSingleton<GoForgeMetrics>();
 
         services.AddSingleton<GitCredentialService>();
         services.AddSingleton<WebhookFeed>();
@@ -82,6 +84,7 @@ public static class DependencyInjection
 
         services.AddSingleton<CatalogService>();
         services.AddSingleton<ServiceInstanceService>();
+        services.AddSingleton<ServiceFeed>();
         return builder;
     }
 }

@@ -4,6 +4,7 @@ using GoForge.Infrastructure.Persistence;
 using GoForge.Web.Auth;
 using GoForge.Web.Components;
 using GoForge.Web.Endpoints;
+using GoForge.Web.Operations;
 using GoForge.Web.Proxy;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Components.Authorization;
@@ -77,6 +78,9 @@ public static class WebRegistration
 
         // The one Docker events subscriber: live container state, and the stats streams of running containers.
         services.AddHostedService(sp => sp.GetRequiredService<GoForge.Core.Monitoring.ContainerStateTracker>());
+
+        // /healthz, /readyz, /metrics and the JSON console log (docs/operations.md).
+        builder.AddGoForgeOperations();
         return builder;
     }
 
@@ -106,6 +110,7 @@ public static class WebRegistration
         app.UseRateLimiter();
         app.UseAntiforgery();
 
+        app.MapGoForgeOperations();
         app.MapStaticAssets().AllowAnonymous();
         app.MapAccountEndpoints();
         app.MapGitHubSignInEndpoints();
