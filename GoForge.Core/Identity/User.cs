@@ -55,5 +55,14 @@ public sealed record Actor(Guid UserId, string Login, UserRole Role)
 {
     public bool IsAdmin => Role == UserRole.Admin;
 
+    /// <summary>
+    /// The one project this actor may reach, when it acts through a project-restricted API token; null for no
+    /// restriction. <c>ProjectAccess</c> answers every other project as not found.
+    /// </summary>
+    public Guid? ProjectRestriction { get; init; }
+
+    /// <summary>Whether the project restriction (if any) lets this actor reach <paramref name="projectId"/>.</summary>
+    public bool MayReach(Guid projectId) => ProjectRestriction is not { } only || only == projectId;
+
     public static Actor From(User user) => new(user.Id, user.Login, user.Role);
 }
