@@ -4,6 +4,7 @@ using GoForge.Infrastructure.Persistence;
 using GoForge.Web.Auth;
 using GoForge.Web.Components;
 using GoForge.Web.Endpoints;
+using GoForge.Web.Endpoints.Api;
 using GoForge.Web.Proxy;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Components.Authorization;
@@ -60,6 +61,7 @@ public static class WebRegistration
         services.AddScoped<CurrentUser>();
 
         services.AddSignInRateLimiting();
+        services.AddGoForgeApi();
         services.AddGitHubSignIn();
         services.AddOptions<ForwardedHeadersOptions>().Configure<IOptions<GoForgeWebOptions>>((forwarded, web) =>
         {
@@ -101,6 +103,7 @@ public static class WebRegistration
         }
 
         app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
+        app.UseGoForgeApiEdge();
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseRateLimiter();
@@ -112,6 +115,7 @@ public static class WebRegistration
         app.MapDeploymentEndpoints();
         app.MapContainerLogEndpoints();
         app.MapWebhookEndpoints();
+        app.MapGoForgeApiEndpoints();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;
     }

@@ -76,6 +76,13 @@ public sealed partial class ApiTokenService(
     public Task<IReadOnlyList<ApiTokenListItem>> ListAsync(Actor actor, CancellationToken ct = default) =>
         tokens.ListByUserAsync(actor.UserId, ct);
 
+    /// <summary>One of the actor's own tokens; anyone else's is not found.</summary>
+    public async Task<Result<ApiToken>> GetAsync(Actor actor, Guid tokenId, CancellationToken ct = default)
+    {
+        var token = await tokens.GetAsync(tokenId, ct);
+        return token is null || token.UserId != actor.UserId ? Error.NotFound("No such token.") : token;
+    }
+
     /// <summary>Revokes one of the actor's tokens (administrators: anyone's). Someone else's token is not found.</summary>
     public async Task<Result> RevokeAsync(Actor actor, Guid tokenId, CancellationToken ct = default)
     {
