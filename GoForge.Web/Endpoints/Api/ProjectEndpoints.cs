@@ -12,9 +12,9 @@ internal static class ProjectEndpoints
     public static RouteGroupBuilder MapProjectEndpoints(this RouteGroupBuilder api)
     {
         var projects = api.MapGroup("/projects").WithTags("Projects");
-        projects.MapGet("/", ListAsync).RequireScope(ApiScope.Read).WithSummary("Projects the token can see");
+        projects.MapGet("", ListAsync).RequireScope(ApiScope.Read).WithSummary("Projects the token can see");
         projects.MapGet("/{projectId:guid}", GetAsync).RequireScope(ApiScope.Read).WithSummary("One project");
-        projects.MapPost("/", CreateAsync).RequireScope(ApiScope.Write).WithSummary("Create a project (with its production environment)");
+        projects.MapPost("", CreateAsync).RequireScope(ApiScope.Write).WithSummary("Create a project (with its production environment)");
         projects.MapPut("/{projectId:guid}", UpdateAsync).RequireScope(ApiScope.Write).WithSummary("Change a project's name and description");
         projects.MapDelete("/{projectId:guid}", DeleteAsync).RequireScope(ApiScope.Write).WithSummary("Delete a project with everything in it");
         return api;

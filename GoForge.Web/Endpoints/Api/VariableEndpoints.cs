@@ -16,7 +16,7 @@ internal static class VariableEndpoints
     public static RouteGroupBuilder MapVariableEndpoints(this RouteGroupBuilder api)
     {
         var variables = api.MapGroup("/applications/{applicationId:guid}/variables").WithTags("Variables");
-        variables.MapGet("/", ListAsync).RequireScope(ApiScope.Read).WithSummary("An application's variables (secrets masked without the secrets scope)");
+        variables.MapGet("", ListAsync).RequireScope(ApiScope.Read).WithSummary("An application's variables (secrets masked without the secrets scope)");
         variables.MapPut("/{key}", SetAsync).RequireScope(ApiScope.Write).WithSummary("Add or change a variable");
         variables.MapDelete("/{key}", DeleteAsync).RequireScope(ApiScope.Write).WithSummary("Remove a variable");
         return api;
