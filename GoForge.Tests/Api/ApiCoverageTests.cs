@@ -76,8 +76,19 @@ public sealed partial class ApiCoverageTests(PostgresFixture postgres) : IAsyncL
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("text/html", response.Content.Headers.ContentType?.MediaType);
-        Assert.Contains("/openapi/v1.json", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        var html = await response.Content.ReadAsStringAsync();
+        Assert.Contains("v1.json", html, StringComparison.Ordinal);
+
+        // The page's script is served by GoForge itself (these machines reach no CDN, nor may an air-gapped install).
+        var script = ScriptSource().Match(html);
+        Assert.True(script.Success, html);
+        var asset = await anonymous.GetAsync(new Uri(new Uri(anonymous.BaseAddress!, "/api/reference/v1"), script.Groups[1].Value));
+        Assert.Equal(HttpStatusCode.OK, asset.StatusCode);
+        Assert.Contains("javascript", asset.Content.Headers.ContentType?.MediaType, StringComparison.Ordinal);
     }
+
+    [GeneratedRegex("<script src=\"([^\"]+)\"")]
+    private static partial Regex ScriptSource();
 
     private List<(string Method, string Pattern, RequiredScope? Scope)> MappedApiEndpoints() =>
         _app.Services.GetRequiredService<EndpointDataSource>().Endpoints
