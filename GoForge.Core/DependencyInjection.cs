@@ -4,6 +4,7 @@ using GoForge.Core.GitProviders;
 using GoForge.Core.Identity;
 using GoForge.Core.Identity.GitHub;
 using GoForge.Core.Monitoring;
+using GoForge.Core.Operations;
 using GoForge.Core.Projects;
 using GoForge.Core.Routing;
 using GoForge.Core.Secrets;
@@ -60,6 +61,7 @@ public static class DependencyInjection
         services.AddSingleton<ApplicationTeardown>();
         services.AddSingleton<IDeploymentRunner, DeploymentRunner>();
         services.AddSingleton<DeploymentService>();
+        services.AddSingleton<GoForgeMetrics>();
 
         services.AddSingleton<GitCredentialService>();
         services.AddSingleton<WebhookFeed>();
@@ -80,6 +82,7 @@ public static class DependencyInjection
 
         services.AddSingleton<CatalogService>();
         services.AddSingleton<ServiceInstanceService>();
+        services.AddSingleton<ServiceFeed>();
         return builder;
     }
 }

@@ -108,6 +108,7 @@ public sealed class DeploymentRunner(
                 log.Write($"Pinned the SSH server's host key {hostKey}: a server showing another key will be refused");
             }
             await deployments.RecordCommitAsync(deployment.Id, commit, timeout.Token);
+            DeploymentLogScope.Current?.RecordCommit(commit.Sha);
             log.Write($"Commit {commit.Sha[..12]} by {commit.Author}: {FirstLine(commit.Message)}");
             if (!(await states.TransitionAsync(deployment.Id, DeploymentTrigger.CloneSucceeded, TransitionRequest.System("clone ok"), timeout.Token)).IsSuccess)
             {

@@ -1,3 +1,5 @@
+using System.Diagnostics;
+using GoForge.Core.Operations;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -16,6 +18,7 @@ public sealed partial class DeploymentWorker(
     DeploymentSignal queue,
     IDeploymentRunner runner,
     IOptions<DeploymentOptions> options,
+    GoForgeMetrics metrics,
     ILogger<DeploymentWorker> logger) : BackgroundService
 {
     public const string InterruptedReason = "interrupted by restart";
@@ -40,6 +43,8 @@ public sealed partial class DeploymentWorker(
                     }
                 }
 
+                metrics.DeploymentsQueued(await deployments.CountPendingAsync(stoppingToken));
+
                 await queue.WaitAsync(settings.IdlePollInterval, stoppingToken);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -63,6 +68,10 @@ public sealed partial class DeploymentWorker(
         {
             var failed = await states.TransitionAsync(id, DeploymentTrigger.Fail, TransitionRequest.System(InterruptedReason), ct);
             LogRecovered(logger, id, failed.IsSuccess);
+            if (failed.IsSuccess)
+            {
+                metrics.DeploymentEnded(DeploymentState.Failed, duration: null);
+            }
         }
     }
 
@@ -79,6 +88,11 @@ public sealed partial class DeploymentWorker(
 
         _running[id] = Task.Run(async () =>
         {
+            // Every line logged while it runs, by any logger, carries the deployment, its application and commit.
+            using var scope = DeploymentLogScope.Begin(logger, started.Value);
+            var startedAt = Stopwatch.GetTimestamp();
+            metrics.DeploymentRunStarted();
+            LogRunStarted(logger, id, started.Value.ApplicationId);
             try
             {
                 await runner.RunAsync(started.Value, ct);
@@ -90,9 +104,29 @@ public sealed partial class DeploymentWorker(
             }
             finally
             {
+                metrics.DeploymentRunFinished();
+                await RecordEndAsync(id, Stopwatch.GetElapsedTime(startedAt));
                 queue.Wake();
             }
         }, CancellationToken.None);
+    }
+
+    private async Task RecordEndAsync(Guid id, TimeSpan elapsed)
+    {
+        try
+        {
+            // A panel stopping mid-run leaves the deployment active: the next start fails and counts it.
+            if (await deployments.GetAsync(id, CancellationToken.None) is { State: not (DeploymentState.Cloning or DeploymentState.Building or DeploymentState.Deploying) } ended)
+            {
+                metrics.DeploymentEnded(ended.State, elapsed);
+                LogRunEnded(logger, id, ended.State, elapsed.TotalSeconds);
+            }
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // Metrics never fail a deployment, nor the loop.
+            LogEndNotRecorded(logger, id, e);
+        }
     }
 
     private void Reap()
@@ -108,6 +142,15 @@ public sealed partial class DeploymentWorker(
 
     [LoggerMessage(EventId = 3001, Level = LogLevel.Warning, Message = "Deployment {DeploymentId} was interrupted by a restart; marked failed: {Recorded}")]
     private static partial void LogRecovered(ILogger logger, Guid deploymentId, bool recorded);
+
+    [LoggerMessage(EventId = 3003, Level = LogLevel.Information, Message = "Deployment {DeploymentId} of application {ApplicationId} started")]
+    private static partial void LogRunStarted(ILogger logger, Guid deploymentId, Guid applicationId);
+
+    [LoggerMessage(EventId = 3004, Level = LogLevel.Information, Message = "Deployment {DeploymentId} ended {State} after {Seconds:0.0} s")]
+    private static partial void LogRunEnded(ILogger logger, Guid deploymentId, DeploymentState state, double seconds);
+
+    [LoggerMessage(EventId = 3005, Level = LogLevel.Warning, Message = "The end of deployment {DeploymentId} was not counted in the metrics")]
+    private static partial void LogEndNotRecorded(ILogger logger, Guid deploymentId, Exception exception);
 
     [LoggerMessage(EventId = 3002, Level = LogLevel.Error, Message = "Deployment {DeploymentId} failed unexpectedly")]
     private static partial void LogRunFailed(ILogger logger, Guid deploymentId, Exception exception);

@@ -37,6 +37,9 @@ public interface IDeploymentRepository
     /// <summary>Pending deployments, oldest first, whose application has no active deployment.</summary>
     Task<IReadOnlyList<Guid>> ListRunnableAsync(int limit, CancellationToken ct = default);
 
+    /// <summary>Deployments waiting in the queue (pending), of every application.</summary>
+    Task<int> CountPendingAsync(CancellationToken ct = default);
+
     /// <summary>Deployments in cloning, building or deploying.</summary>
     Task<IReadOnlyList<Guid>> ListActiveAsync(CancellationToken ct = default);
 

@@ -1,4 +1,5 @@
 using GoForge.Core.Deployments;
+using GoForge.Core.Operations;
 using GoForge.Core.Projects;
 using Microsoft.Extensions.Logging;
 
@@ -14,26 +15,34 @@ public sealed partial class WebhookReceiver(
     IApplicationRepository applications,
     DeploymentService deployments,
     WebhookFeed feed,
+    GoForgeMetrics metrics,
     TimeProvider time,
     ILogger<WebhookReceiver> logger)
 {
     public async Task<WebhookResponse> ReceiveAsync(WebhookRequest request, CancellationToken ct = default)
     {
+        var (response, outcome) = await HandleRequestAsync(request, ct);
+        metrics.WebhookDelivery(request.Provider, outcome);
+        return response;
+    }
+
+    private async Task<(WebhookResponse Response, string MetricOutcome)> HandleRequestAsync(WebhookRequest request, CancellationToken ct)
+    {
         if (request.Body.Length > WebhookLimits.MaxBodyBytes)
         {
-            return new WebhookResponse(WebhookResponseStatus.TooLarge, $"The payload is larger than {WebhookLimits.MaxBodyBytes / (1024 * 1024)} MB.");
+            return (new WebhookResponse(WebhookResponseStatus.TooLarge, $"The payload is larger than {WebhookLimits.MaxBodyBytes / (1024 * 1024)} MB."), WebhookDeliveryOutcomes.Invalid);
         }
 
         var (evt, refusal) = WebhookPayload.Read(request);
         if (evt is null)
         {
-            return refusal!;
+            return (refusal!, WebhookDeliveryOutcomes.Invalid);
         }
 
         var candidates = await CandidatesAsync(request, evt, ct);
         if (candidates is null)
         {
-            return new WebhookResponse(WebhookResponseStatus.NotFound, "No such application.");
+            return (new WebhookResponse(WebhookResponseStatus.NotFound, "No such application."), WebhookDeliveryOutcomes.NotFound);
         }
 
         var signature = request.Header(WebhookSignature.HeaderOf(request.Provider));
@@ -61,7 +70,7 @@ public sealed partial class WebhookReceiver(
         }
 
         Log.Rejected(logger, request.Provider, evt.DeliveryKey, candidates.Count);
-        return new WebhookResponse(WebhookResponseStatus.Unauthorized, Capitalize(reason) + ".");
+        return (new WebhookResponse(WebhookResponseStatus.Unauthorized, Capitalize(reason) + "."), WebhookDeliveryOutcomes.Rejected);
     }
 
     /// <summary>The application the URL names (null when there is none), or every application with a secret for the payload's repository.</summary>
@@ -86,7 +95,7 @@ public sealed partial class WebhookReceiver(
         return matches;
     }
 
-    private async Task<WebhookResponse> HandleAsync(Application app, WebhookProvider provider, WebhookEvent evt, CancellationToken ct)
+    private async Task<(WebhookResponse Response, string MetricOutcome)> HandleAsync(Application app, WebhookProvider provider, WebhookEvent evt, CancellationToken ct)
     {
         var now = time.GetUtcNow();
         var claim = await webhooks.ClaimAsync(NewDelivery(app.Id, provider, evt, WebhookOutcome.Received, null), now - WebhookLimits.StaleClaim, ct);
@@ -94,19 +103,21 @@ public sealed partial class WebhookReceiver(
         {
             feed.Publish(claim.Delivery);
             var earlier = claim.Delivery.DeploymentId is { } id ? $" (deployment {id})" : string.Empty;
-            return new WebhookResponse(WebhookResponseStatus.Ok, $"Delivery {evt.DeliveryKey} was handled already{earlier}; nothing done again.", claim.Delivery.DeploymentId);
+            return (new WebhookResponse(WebhookResponseStatus.Ok, $"Delivery {evt.DeliveryKey} was handled already{earlier}; nothing done again.", claim.Delivery.DeploymentId),
+                WebhookDeliveryOutcomes.Duplicate);
         }
 
         var (outcome, reason, deploymentId) = await DecideAsync(app, provider, evt, ct);
         await webhooks.CompleteAsync(claim.Delivery.Id, outcome, reason, deploymentId, CancellationToken.None);
         feed.Publish(claim.Delivery with { Outcome = outcome, Reason = reason, DeploymentId = deploymentId });
         Log.Handled(logger, provider, evt.DeliveryKey, app.Id, outcome);
-        return outcome switch
+        var response = outcome switch
         {
             WebhookOutcome.Deployed => new WebhookResponse(WebhookResponseStatus.Accepted, Capitalize(reason) + ".", deploymentId),
             WebhookOutcome.Failed => new WebhookResponse(WebhookResponseStatus.Failed, Capitalize(reason) + "."),
             _ => new WebhookResponse(WebhookResponseStatus.Ok, Capitalize(reason) + "."),
         };
+        return (response, WebhookDeliveryOutcomes.Of(outcome));
     }
 
     private async Task<(WebhookOutcome Outcome, string Reason, Guid? DeploymentId)> DecideAsync(Application app, WebhookProvider provider, WebhookEvent evt, CancellationToken ct)

@@ -52,25 +52,25 @@ public sealed partial class ContainerStateTracker(
     /// <summary>Every GoForge container known now.</summary>
     public IReadOnlyList<ContainerSnapshot> All() => [.. _containers.Values];
 
-    /// <summary>The application's containers, running ones first, then the most recently started.</summary>
-    public IReadOnlyList<ContainerSnapshot> ForApplication(Guid applicationId) =>
+    /// <summary>The containers of an application or a service (a workload), running ones first, then the most recently started.</summary>
+    public IReadOnlyList<ContainerSnapshot> ForWorkload(Guid workloadId) =>
     [
         .. _containers.Values
-            .Where(c => c.ApplicationId == applicationId)
+            .Where(c => c.WorkloadId == workloadId)
             .OrderByDescending(c => c.IsRunning)
             .ThenByDescending(c => c.StartedAt ?? DateTimeOffset.MinValue),
     ];
 
-    /// <summary>The container the application serves from: the newest running one, else the newest; null when it has none.</summary>
-    public ContainerSnapshot? CurrentFor(Guid applicationId) => ForApplication(applicationId) is [var first, ..] ? first : null;
+    /// <summary>The container the application (or service) serves from: the newest running one, else the newest; null when it has none.</summary>
+    public ContainerSnapshot? CurrentFor(Guid workloadId) => ForWorkload(workloadId) is [var first, ..] ? first : null;
 
     public ContainerSnapshot? Find(string containerId) => _containers.GetValueOrDefault(containerId);
 
-    /// <summary>Every change, of every container; <paramref name="applicationId"/> narrows it to one application's (connection changes always come).</summary>
-    public IDisposable Subscribe(Action<ContainerStateChange> handler, Guid? applicationId = null)
+    /// <summary>Every change, of every container; <paramref name="workloadId"/> narrows it to one application's or service's (connection changes always come).</summary>
+    public IDisposable Subscribe(Action<ContainerStateChange> handler, Guid? workloadId = null)
     {
         ArgumentNullException.ThrowIfNull(handler);
-        var subscription = new Subscription(this, handler, applicationId);
+        var subscription = new Subscription(this, handler, workloadId);
         _subscribers[subscription] = 0;
         return subscription;
     }
@@ -213,7 +213,7 @@ public sealed partial class ContainerStateTracker(
     {
         foreach (var subscriber in _subscribers.Keys)
         {
-            if (change.Container is { } c && subscriber.ApplicationId is { } app && c.ApplicationId != app)
+            if (change.Container is { } c && subscriber.WorkloadId is { } workload && c.WorkloadId != workload)
             {
                 continue;
             }
@@ -238,11 +238,11 @@ public sealed partial class ContainerStateTracker(
     [LoggerMessage(EventId = 6012, Level = LogLevel.Warning, Message = "Docker events stream broke ({Kind}: {Reason}); reconnecting")]
     private static partial void LogEventsBroken(ILogger logger, string kind, string reason);
 
-    private sealed class Subscription(ContainerStateTracker tracker, Action<ContainerStateChange> handler, Guid? applicationId) : IDisposable
+    private sealed class Subscription(ContainerStateTracker tracker, Action<ContainerStateChange> handler, Guid? workloadId) : IDisposable
     {
         public Action<ContainerStateChange> Handler { get; } = handler;
 
-        public Guid? ApplicationId { get; } = applicationId;
+        public Guid? WorkloadId { get; } = workloadId;
 
         public void Dispose() => tracker._subscribers.TryRemove(this, out _);
     }

@@ -126,6 +126,12 @@ public sealed record ContainerSnapshot
     /// <summary>From the <c>goforge.deployment</c> label.</summary>
     public Guid? DeploymentId { get; init; }
 
+    /// <summary>From the <c>goforge.service</c> label; null for containers that are not a catalog service's.</summary>
+    public Guid? ServiceId { get; init; }
+
+    /// <summary>What the container runs for: its application, else its service (ids are unique across both).</summary>
+    public Guid? WorkloadId => ApplicationId ?? ServiceId;
+
     public IReadOnlyDictionary<string, string> Labels { get; init; } = new Dictionary<string, string>();
 
     public bool IsRunning => State is ContainerRunState.Running or ContainerRunState.Restarting;
@@ -139,6 +145,7 @@ public sealed record ContainerSnapshot
         && Id == other.Id && Name == other.Name && Image == other.Image && State == other.State && Health == other.Health
         && ExitCode == other.ExitCode && StartedAt == other.StartedAt && FinishedAt == other.FinishedAt
         && RestartCount == other.RestartCount && ApplicationId == other.ApplicationId && DeploymentId == other.DeploymentId
+        && ServiceId == other.ServiceId
         && Labels.Count == other.Labels.Count
         && Labels.All(l => other.Labels.TryGetValue(l.Key, out var value) && value == l.Value);
 

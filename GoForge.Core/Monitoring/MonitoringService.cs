@@ -1,39 +1,63 @@
 using System.Runtime.CompilerServices;
 using System.Threading.Channels;
+using GoForge.Core.Catalog;
 using GoForge.Core.Common;
 using GoForge.Core.Deployments;
 using GoForge.Core.Identity;
 using GoForge.Core.Projects;
+using GoForge.Core.Services;
 using Microsoft.Extensions.Options;
 
 namespace GoForge.Core.Monitoring;
 
-/// <summary>An application's container and chart history as a viewer first sees them.</summary>
+/// <summary>An application's or service's container and chart history as a viewer first sees them.</summary>
 /// <param name="Container">The container it serves from; null when it has none (never deployed, or removed).</param>
 /// <param name="History">The kept stats points of that container, oldest first.</param>
 /// <param name="EngineConnected">Whether GoForge hears the engine's events now.</param>
-public sealed record ApplicationRuntime(ContainerSnapshot? Container, IReadOnlyList<ContainerStatsSample> History, bool EngineConnected);
+public sealed record WorkloadRuntime(ContainerSnapshot? Container, IReadOnlyList<ContainerStatsSample> History, bool EngineConnected);
 
-/// <summary>Something new about a watched application's runtime.</summary>
+/// <summary>Something new about a watched workload's runtime.</summary>
 public abstract record RuntimeUpdate;
 
-/// <summary>The application's container changed state, or it serves from another container now (a redeploy), or the engine connection changed.</summary>
+/// <summary>The workload's container changed state, or it serves from another container now (a redeploy), or the engine connection changed.</summary>
 public sealed record RuntimeContainerChanged(ContainerSnapshot? Container, bool EngineConnected) : RuntimeUpdate;
 
-/// <summary>A new stats point of the application's current container.</summary>
+/// <summary>A new stats point of the workload's current container.</summary>
 public sealed record RuntimeStatsArrived(string ContainerId, ContainerStatsSample Sample) : RuntimeUpdate;
 
-/// <summary>One line of an application's container log, masked; a <see cref="Notice"/> is GoForge's own (e.g. "following container …").</summary>
-public sealed record ApplicationLogEntry(DateTimeOffset Time, LogOutput Stream, string Text, string ContainerId, bool Notice = false);
+/// <summary>One line of a workload's container log, masked; a <see cref="Notice"/> is GoForge's own (e.g. "following container …").</summary>
+public sealed record WorkloadLogEntry(DateTimeOffset Time, LogOutput Stream, string Text, string ContainerId, bool Notice = false);
+
+/// <summary>What runs containers: an application (built from Git) or a catalog service. Ids are unique across both.</summary>
+public enum WorkloadKind
+{
+    Application,
+    Service,
+}
+
+/// <summary>The application or service whose containers are watched; its id is the container's <see cref="ContainerSnapshot.WorkloadId"/>.</summary>
+public readonly record struct Workload(WorkloadKind Kind, Guid Id)
+{
+    public static Workload Application(Guid applicationId) => new(WorkloadKind.Application, applicationId);
+
+    public static Workload Service(Guid serviceId) => new(WorkloadKind.Service, serviceId);
+
+    /// <summary>The path segment of its page and log download: <c>applications</c> or <c>services</c>.</summary>
+    public string Segment => Kind == WorkloadKind.Service ? "services" : "applications";
+}
 
 /// <summary>
-/// What the Overview and Logs tabs see of an application's running containers, for viewers of its project
-/// (View). A project the actor is not in answers "not found", as everywhere else. Secret values of the application
-/// are masked in every log line, as in deployment logs.
+/// What the Overview and Logs tabs see of an application's or a service's running containers, for viewers of its
+/// project (View). A project the actor is not in answers "not found", as everywhere else. Secret values (the
+/// application's secret variables, the service's secret credentials and outputs) are masked in every log line,
+/// as in deployment logs.
 /// </summary>
 public sealed class MonitoringService(
     ApplicationService applications,
     IEnvironmentVariableRepository variables,
+    IServiceInstanceRepository services,
+    CatalogService catalog,
+    ProjectAccess access,
     ContainerStateTracker tracker,
     ContainerStatsHub stats,
     IContainerLogSource logs,
@@ -42,82 +66,125 @@ public sealed class MonitoringService(
     /// <summary>The most log lines one read or follow starts with.</summary>
     public const int MaxLogTail = 10_000;
 
+    /// <inheritdoc cref="WatchAsync(Actor, Workload, Action{RuntimeUpdate}, CancellationToken)"/>
+    public Task<Result<WorkloadWatch>> WatchAsync(Actor actor, Guid applicationId, Action<RuntimeUpdate> onUpdate, CancellationToken ct = default) =>
+        WatchAsync(actor, Workload.Application(applicationId), onUpdate, ct);
+
     /// <summary>
-    /// Starts pushing the application's runtime updates to <paramref name="onUpdate"/> (on the engine's threads:
+    /// Starts pushing the workload's runtime updates to <paramref name="onUpdate"/> (on the engine's threads:
     /// hand off quickly) and returns the watch with the state as it was when watching began; dispose it to stop.
     /// Subscribes before it reads, so nothing that happens in between is lost.
     /// </summary>
-    public async Task<Result<ApplicationWatch>> WatchAsync(Actor actor, Guid applicationId, Action<RuntimeUpdate> onUpdate, CancellationToken ct = default)
+    public async Task<Result<WorkloadWatch>> WatchAsync(Actor actor, Workload workload, Action<RuntimeUpdate> onUpdate, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(onUpdate);
-        var found = await applications.FindAsync(actor, applicationId, ProjectAction.View, ct);
-        if (!found.IsSuccess)
-        {
-            return found.Error;
-        }
-
-        return new ApplicationWatch(applicationId, tracker, stats, onUpdate);
+        var found = await CheckAsync(actor, workload, ct);
+        return found.Error is { } error ? error : new WorkloadWatch(workload.Id, tracker, stats, onUpdate);
     }
 
+    /// <inheritdoc cref="FollowLogsAsync(Actor, Workload, int?, CancellationToken)"/>
+    public Task<Result<IAsyncEnumerable<WorkloadLogEntry>>> FollowLogsAsync(Actor actor, Guid applicationId, int? tail = null, CancellationToken ct = default) =>
+        FollowLogsAsync(actor, Workload.Application(applicationId), tail, ct);
+
     /// <summary>
-    /// The application's container log: the last <paramref name="tail"/> lines (default
+    /// The workload's container log: the last <paramref name="tail"/> lines (default
     /// <see cref="MonitoringOptions.LogTail"/>), then every new line until <paramref name="ct"/> is canceled. When
     /// the container restarts, or a deployment replaces it, the log goes on with the new run, after a notice line.
     /// </summary>
-    public async Task<Result<IAsyncEnumerable<ApplicationLogEntry>>> FollowLogsAsync(Actor actor, Guid applicationId, int? tail = null, CancellationToken ct = default)
+    public async Task<Result<IAsyncEnumerable<WorkloadLogEntry>>> FollowLogsAsync(Actor actor, Workload workload, int? tail = null, CancellationToken ct = default)
     {
-        var found = await applications.FindAsync(actor, applicationId, ProjectAction.View, ct);
-        if (!found.IsSuccess)
+        if ((await CheckAsync(actor, workload, ct)).Error is { } error)
         {
-            return found.Error;
+            return error;
         }
 
         var lines = Math.Clamp(tail ?? options.Value.LogTail, 0, MaxLogTail);
-        return Result<IAsyncEnumerable<ApplicationLogEntry>>.Ok(FollowAsync(applicationId, lines, await MaskerForAsync(applicationId, ct), ct));
+        return Result<IAsyncEnumerable<WorkloadLogEntry>>.Ok(FollowAsync(workload.Id, lines, await MaskerForAsync(workload, ct), ct));
     }
+
+    /// <inheritdoc cref="ReadLogsAsync(Actor, Workload, int, CancellationToken)"/>
+    public Task<Result<IAsyncEnumerable<WorkloadLogEntry>>> ReadLogsAsync(Actor actor, Guid applicationId, int tail, CancellationToken ct = default) =>
+        ReadLogsAsync(actor, Workload.Application(applicationId), tail, ct);
 
     /// <summary>
-    /// The last <paramref name="tail"/> lines of the application's current container, masked, without following:
-    /// the sequence ends after them (for a download). Empty when the application has no container.
+    /// The last <paramref name="tail"/> lines of the workload's current container, masked, without following:
+    /// the sequence ends after them (for a download). Empty when it has no container.
     /// </summary>
-    public async Task<Result<IAsyncEnumerable<ApplicationLogEntry>>> ReadLogsAsync(Actor actor, Guid applicationId, int tail, CancellationToken ct = default)
+    public async Task<Result<IAsyncEnumerable<WorkloadLogEntry>>> ReadLogsAsync(Actor actor, Workload workload, int tail, CancellationToken ct = default)
     {
-        var found = await applications.FindAsync(actor, applicationId, ProjectAction.View, ct);
-        if (!found.IsSuccess)
+        if ((await CheckAsync(actor, workload, ct)).Error is { } error)
         {
-            return found.Error;
+            return error;
         }
 
-        return Result<IAsyncEnumerable<ApplicationLogEntry>>.Ok(ReadAsync(applicationId, Math.Clamp(tail, 0, MaxLogTail), await MaskerForAsync(applicationId, ct), ct));
+        return Result<IAsyncEnumerable<WorkloadLogEntry>>.Ok(ReadAsync(workload.Id, Math.Clamp(tail, 0, MaxLogTail), await MaskerForAsync(workload, ct), ct));
     }
 
-    // The application's secret values, masked in every line as in deployment logs.
-    private async Task<SecretMasker> MaskerForAsync(Guid applicationId, CancellationToken ct) =>
-        new((await variables.ListAsync(applicationId, ct)).Where(v => v.IsSecret).Select(v => v.Value));
-
-    private async IAsyncEnumerable<ApplicationLogEntry> ReadAsync(Guid applicationId, int tail, SecretMasker masker, [EnumeratorCancellation] CancellationToken ct)
+    private async Task<Result> CheckAsync(Actor actor, Workload workload, CancellationToken ct)
     {
-        if (tracker.CurrentFor(applicationId) is not { State: not ContainerRunState.Removed } container)
+        if (workload.Kind == WorkloadKind.Application)
+        {
+            var application = await applications.FindAsync(actor, workload.Id, ProjectAction.View, ct);
+            return application.IsSuccess ? Result.Success : application.Error;
+        }
+
+        if (await services.GetAsync(workload.Id, ct) is not { } service)
+        {
+            return ProjectAccess.NotFound("service");
+        }
+
+        var allowed = await access.CheckAsync(actor, service.ProjectId, ProjectAction.View, "service", ct);
+        return allowed.IsSuccess ? Result.Success : allowed.Error;
+    }
+
+    // The secret values, masked in every line as in deployment logs: an application's secret variables; a service's
+    // secret inputs (its generated passwords) and secret outputs (connection strings with them).
+    private async Task<SecretMasker> MaskerForAsync(Workload workload, CancellationToken ct)
+    {
+        if (workload.Kind == WorkloadKind.Application)
+        {
+            return new((await variables.ListAsync(workload.Id, ct)).Where(v => v.IsSecret).Select(v => v.Value));
+        }
+
+        if (await services.GetAsync(workload.Id, ct) is not { } service || await catalog.GetAsync(service.TemplateId, ct) is not { IsSuccess: true } template)
+        {
+            return new([]);
+        }
+
+        var (inputs, domain) = await services.GetInputsAsync(service.Id, ct);
+        var secrets = template.Value.Inputs.Where(i => i.Secret && inputs.ContainsKey(i.Name)).Select(i => inputs[i.Name]).ToList();
+        var rendered = ServiceRenderer.Render(template.Value, service.Version, inputs, service.Host, domain);
+        if (rendered.IsSuccess)
+        {
+            secrets.AddRange(rendered.Value.Outputs.Where(o => o.Secret).Select(o => o.Value));
+        }
+
+        return new(secrets);
+    }
+
+    private async IAsyncEnumerable<WorkloadLogEntry> ReadAsync(Guid workloadId, int tail, SecretMasker masker, [EnumeratorCancellation] CancellationToken ct)
+    {
+        if (tracker.CurrentFor(workloadId) is not { State: not ContainerRunState.Removed } container)
         {
             yield break;
         }
 
         await foreach (var line in logs.ReadAsync(container.Id, tail, since: null, follow: false, ct))
         {
-            yield return new ApplicationLogEntry(line.Time, line.Stream, masker.Apply(line.Text), container.Id);
+            yield return new WorkloadLogEntry(line.Time, line.Stream, masker.Apply(line.Text), container.Id);
         }
     }
 
-    private async IAsyncEnumerable<ApplicationLogEntry> FollowAsync(Guid applicationId, int tail, SecretMasker masker, [EnumeratorCancellation] CancellationToken ct)
+    private async IAsyncEnumerable<WorkloadLogEntry> FollowAsync(Guid workloadId, int tail, SecretMasker masker, [EnumeratorCancellation] CancellationToken ct)
     {
         var changes = Channel.CreateBounded<ContainerStateChange>(new BoundedChannelOptions(16) { FullMode = BoundedChannelFullMode.DropOldest });
-        using var subscription = tracker.Subscribe(c => changes.Writer.TryWrite(c), applicationId);
+        using var subscription = tracker.Subscribe(c => changes.Writer.TryWrite(c), workloadId);
         string? followed = null;
         DateTimeOffset? followedStart = null;
         DateTimeOffset? lastLine = null;
         while (!ct.IsCancellationRequested)
         {
-            var next = Next(applicationId, followed, followedStart);
+            var next = Next(workloadId, followed, followedStart);
             if (next is null)
             {
                 // Nothing (new) to read: wait for the tracker to see a start or a new container.
@@ -136,7 +203,7 @@ public sealed class MonitoringService(
             var sameContainer = next.Id == followed;
             if (followed is not null)
             {
-                yield return new ApplicationLogEntry(next.StartedAt ?? DateTimeOffset.UtcNow, LogOutput.Stdout, sameContainer
+                yield return new WorkloadLogEntry(next.StartedAt ?? DateTimeOffset.UtcNow, LogOutput.Stdout, sameContainer
                     ? $"— container {next.Name} restarted (restart {next.RestartCount}) —"
                     : $"— now following container {next.Name} —", next.Id, Notice: true);
             }
@@ -174,7 +241,7 @@ public sealed class MonitoringService(
                     }
 
                     lastLine = line.Time;
-                    yield return new ApplicationLogEntry(line.Time, line.Stream, masker.Apply(line.Text), next.Id);
+                    yield return new WorkloadLogEntry(line.Time, line.Stream, masker.Apply(line.Text), next.Id);
                 }
             }
             finally
@@ -186,9 +253,9 @@ public sealed class MonitoringService(
 
     // The container to read next: the first time, the current one in any state (its last lines are worth showing);
     // after that, a running container that is another one or the same one started again.
-    private ContainerSnapshot? Next(Guid applicationId, string? followed, DateTimeOffset? followedStart)
+    private ContainerSnapshot? Next(Guid workloadId, string? followed, DateTimeOffset? followedStart)
     {
-        var current = tracker.CurrentFor(applicationId);
+        var current = tracker.CurrentFor(workloadId);
         if (current is null)
         {
             return null;
@@ -209,12 +276,12 @@ public sealed class MonitoringService(
 }
 
 /// <summary>
-/// A viewer's live watch of one application (from <see cref="MonitoringService.WatchAsync"/>): follows the
-/// application's current container across redeploys, moving its stats subscription to the new container.
+/// A viewer's live watch of one application or service (from <see cref="MonitoringService.WatchAsync(Actor, Workload, Action{RuntimeUpdate}, CancellationToken)"/>):
+/// follows its current container across redeploys and recreations, moving its stats subscription to the new container.
 /// </summary>
-public sealed class ApplicationWatch : IDisposable
+public sealed class WorkloadWatch : IDisposable
 {
-    private readonly Guid _applicationId;
+    private readonly Guid _workloadId;
     private readonly ContainerStateTracker _tracker;
     private readonly ContainerStatsHub _stats;
     private readonly Action<RuntimeUpdate> _onUpdate;
@@ -224,24 +291,24 @@ public sealed class ApplicationWatch : IDisposable
     private string? _containerId;
     private bool _disposed;
 
-    internal ApplicationWatch(Guid applicationId, ContainerStateTracker tracker, ContainerStatsHub stats, Action<RuntimeUpdate> onUpdate)
+    internal WorkloadWatch(Guid workloadId, ContainerStateTracker tracker, ContainerStatsHub stats, Action<RuntimeUpdate> onUpdate)
     {
-        _applicationId = applicationId;
+        _workloadId = workloadId;
         _tracker = tracker;
         _stats = stats;
         _onUpdate = onUpdate;
-        _states = tracker.Subscribe(OnStateChange, applicationId);
-        var current = tracker.CurrentFor(applicationId);
+        _states = tracker.Subscribe(OnStateChange, workloadId);
+        var current = tracker.CurrentFor(workloadId);
         lock (_gate)
         {
             Follow(current);
         }
 
-        Initial = new ApplicationRuntime(current, current is null ? [] : stats.History(current.Id), tracker.EngineConnected);
+        Initial = new WorkloadRuntime(current, current is null ? [] : stats.History(current.Id), tracker.EngineConnected);
     }
 
     /// <summary>The runtime as it was when the watch began.</summary>
-    public ApplicationRuntime Initial { get; }
+    public WorkloadRuntime Initial { get; }
 
     public void Dispose()
     {
@@ -261,7 +328,7 @@ public sealed class ApplicationWatch : IDisposable
 
     private void OnStateChange(ContainerStateChange change)
     {
-        var current = _tracker.CurrentFor(_applicationId);
+        var current = _tracker.CurrentFor(_workloadId);
         lock (_gate)
         {
             if (_disposed)

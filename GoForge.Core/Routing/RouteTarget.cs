@@ -21,6 +21,7 @@ public sealed partial class RouteTarget
         Settings = settings;
     }
 
+    /// <summary>The routed workload's id: an application's, or a catalog service's (<see cref="ForService"/>).</summary>
     public Guid ApplicationId { get; }
 
     public string Slug { get; }
@@ -72,6 +73,31 @@ public sealed partial class RouteTarget
         }
 
         return new RouteTarget(application.Id, application.Slug, application.Domains, application.ContainerPort, network, settings);
+    }
+
+    /// <summary>
+    /// A catalog service served over HTTP on its one <paramref name="domain"/>, with the default routing settings
+    /// (HTTPS redirect, no extra middlewares). Checked with the same rules as an application's target.
+    /// </summary>
+    public static Result<RouteTarget> ForService(Guid serviceId, string slug, string domain, int port, string network)
+    {
+        var errors = new FieldErrors();
+        if (!SlugPattern().IsMatch(slug ?? string.Empty))
+        {
+            errors.Add("Slug", "The service's slug is not DNS-safe.");
+        }
+
+        ProjectInputRules.ValidatePort(port, errors);
+        if (!NetworkName().IsMatch(network ?? string.Empty))
+        {
+            errors.Add(nameof(Network), "A network name has up to 128 ASCII letters, digits and _ . -, starting with a letter or digit.");
+        }
+
+        var routes = new[] { new AppDomainRoute(domain ?? string.Empty, null) };
+        RoutingInputRules.ValidateRoutes(routes, errors);
+        return errors.IsEmpty
+            ? new RouteTarget(serviceId, slug!, routes, port, network!, RoutingSettings.Defaults(serviceId))
+            : errors.ToError();
     }
 
     [GeneratedRegex("^[a-z0-9]([a-z0-9-]{0,38}[a-z0-9])?\\z", RegexOptions.CultureInvariant)]

@@ -13,7 +13,7 @@ public enum ServiceState
 
 /// <summary>
 /// A container run from a catalog template in one environment. Its inputs (generated credentials) are not part of
-/// it: they are stored encrypted and read only through <see cref="ServiceInstanceService.RevealCredentialsAsync"/>.
+/// it: they are stored encrypted and read only through <see cref="ServiceInstanceService.RevealAsync"/>.
 /// </summary>
 public sealed record ServiceInstance
 {
@@ -68,5 +68,15 @@ public sealed record ServiceConnection(string Host, int Port, IReadOnlyList<Serv
 
 public sealed record ServiceOutputValue(string Name, string Label, string? Value, bool Secret);
 
-/// <summary>A step of an image pull, for a progress bar: the engine's status and, when it reports them, bytes done and total.</summary>
-public sealed record ImagePullProgress(string Status, long? Current, long? Total);
+/// <summary>A service's credentials (its inputs) and outputs with every value, for a user allowed to reveal secrets.</summary>
+public sealed record ServiceSecrets(IReadOnlyDictionary<string, string> Inputs, IReadOnlyList<ServiceOutputValue> Outputs);
+
+/// <summary>
+/// A step of an image pull, for a progress bar: the engine's status, the layer it is about (null for the image), and,
+/// when it reports them, bytes done and total. <see cref="ImagePullTally"/> adds the steps up.
+/// </summary>
+public sealed record ImagePullProgress(string Status, long? Current, long? Total, string? Layer = null)
+{
+    /// <summary>"layer: status", or the status alone.</summary>
+    public string Text => Layer is null ? Status : $"{Layer}: {Status}";
+}

@@ -6,6 +6,7 @@ using GoForge.Core.Deployments;
 using GoForge.Core.Identity;
 using GoForge.Core.Projects;
 using GoForge.Core.Routing;
+using Microsoft.Extensions.Options;
 
 namespace GoForge.Core.Services;
 
@@ -28,6 +29,9 @@ public sealed class ServiceInstanceService(
     IContainerRuntime containers,
     IServiceRuntime runtime,
     IAuditLog audit,
+    ServiceFeed feed,
+    IProxyRoutes proxy,
+    IOptions<DeploymentOptions> deploymentOptions,
     TimeProvider time)
 {
     /// <summary>How long a started container has to pass its health check.</summary>
@@ -63,6 +67,26 @@ public sealed class ServiceInstanceService(
         return allowed.IsSuccess ? Result<IReadOnlyList<ServiceInstance>>.Ok(await instances.ListByEnvironmentAsync(environmentId, ct)) : allowed.Error;
     }
 
+    /// <summary>A name for a new service of <paramref name="template"/>: its id, or with -2, -3… when the environment has one of that slug.</summary>
+    public async Task<Result<string>> SuggestNameAsync(Actor actor, Guid environmentId, ServiceTemplate template, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(template);
+        var listed = await ListAsync(actor, environmentId, ct);
+        if (!listed.IsSuccess)
+        {
+            return listed.Error;
+        }
+
+        var taken = listed.Value.Select(s => s.Slug).ToHashSet(StringComparer.Ordinal);
+        var name = template.Id;
+        for (var n = 2; taken.Contains(ProjectInputRules.Slugify(name)); n++)
+        {
+            name = $"{template.Id}-{n}";
+        }
+
+        return name;
+    }
+
     public Task<Result<ServiceInstance>> GetAsync(Actor actor, Guid serviceId, CancellationToken ct = default) =>
         FindAsync(actor, serviceId, ProjectAction.View, ct);
 
@@ -86,8 +110,8 @@ public sealed class ServiceInstanceService(
             service.Outputs.Select(o => new ServiceOutputValue(o.Name, o.Label, o.Secret ? null : o.Value, o.Secret)).ToList());
     }
 
-    /// <summary>The stored inputs (credentials) in plain text; audited.</summary>
-    public async Task<Result<IReadOnlyDictionary<string, string>>> RevealCredentialsAsync(Actor actor, Guid serviceId, CancellationToken ct = default)
+    /// <summary>The stored inputs and every output (connection strings with their passwords) in plain text; audited.</summary>
+    public async Task<Result<ServiceSecrets>> RevealAsync(Actor actor, Guid serviceId, CancellationToken ct = default)
     {
         var found = await FindAsync(actor, serviceId, ProjectAction.RevealSecrets, ct);
         if (!found.IsSuccess)
@@ -95,9 +119,15 @@ public sealed class ServiceInstanceService(
             return found.Error;
         }
 
+        var rendered = await RenderAsync(found.Value, found.Value.Version, ct);
+        if (!rendered.IsSuccess)
+        {
+            return rendered.Error;
+        }
+
         var (inputs, _) = await instances.GetInputsAsync(serviceId, ct);
         await audit.RecordAsync(time, actor, AuditActions.ServiceCredentialsRevealed, Target(found.Value), ct: ct);
-        return Result<IReadOnlyDictionary<string, string>>.Ok(inputs);
+        return new ServiceSecrets(inputs, rendered.Value.Service.Outputs.Select(o => new ServiceOutputValue(o.Name, o.Label, o.Value, o.Secret)).ToList());
     }
 
     /// <summary>
@@ -256,6 +286,7 @@ public sealed class ServiceInstanceService(
                     await containers.StopAndRemoveAsync(id, CancellationToken.None);
                 }
 
+                await proxy.RemoveAsync(instance.Id, CancellationToken.None);
                 if (!keepVolumes)
                 {
                     foreach (var volume in await runtime.ListVolumesAsync(new Dictionary<string, string> { [ServiceLabels.Service] = owned[ServiceLabels.Service] }, ct))
@@ -264,7 +295,7 @@ public sealed class ServiceInstanceService(
                     }
                 }
             }
-            catch (Exception e) when (e is ContainerRuntimeException or ServiceRuntimeException)
+            catch (Exception e) when (e is ContainerRuntimeException or ServiceRuntimeException or ProxyException)
             {
                 var failed = await RecordAsync(instance, ServiceState.Failed, "delete failed: " + e.Message, instance.ContainerId, instance.Version);
                 await AuditAsync(actor, AuditActions.ServiceDeleted, failed, keepVolumes ? "keeping volumes" : "deleting volumes");
@@ -272,6 +303,7 @@ public sealed class ServiceInstanceService(
             }
 
             await instances.DeleteAsync(instance.Id, CancellationToken.None);
+            feed.Publish(new ServiceChange(instance, Deleted: true));
             await audit.RecordAsync(time, actor, AuditActions.ServiceDeleted, Target(instance), keepVolumes ? "volumes kept" : "volumes deleted", CancellationToken.None);
             return Result.Success;
         }
@@ -369,7 +401,9 @@ public sealed class ServiceInstanceService(
         }
 
         var starting = await RecordAsync(instance, ServiceState.Starting, "starting", containerId, instance.Version);
-        return await WaitHealthyAsync(starting, template, containerId, removeWhenUnhealthy: false);
+        var started = await WaitHealthyAsync(starting, template, containerId, removeWhenUnhealthy: false);
+        var route = await RouteOfAsync(started, template);
+        return route.IsSuccess && route.Value is { } target ? await PublishRouteAsync(started, target) : started;
     }
 
     private async Task<bool> StartQuietlyAsync(string containerId)
@@ -445,7 +479,19 @@ public sealed class ServiceInstanceService(
         }
 
         current = await RecordAsync(current, ServiceState.Starting, $"starting {rendered.Image}", null, version);
+        var route = await RouteOfAsync(instance, template);
+        if (!route.IsSuccess)
+        {
+            return await RecordAsync(current, ServiceState.Failed, "routing: " + route.Error.Message, null, version);
+        }
+
         var labels = Labels(instance);
+        var containerLabels = new Dictionary<string, string>(route.Value is { } routed ? proxy.Labels(routed) : new Dictionary<string, string>(), StringComparer.Ordinal);
+        foreach (var (key, value) in labels)
+        {
+            containerLabels[key] = value;
+        }
+
         var network = RoutingService.NetworkOf(project, environment);
         var prefix = $"goforge-{project.Slug}-{environment.Slug}-{instance.Slug}";
         var volumes = template.Volumes.Select(v => new ContainerVolume($"{prefix}-{v.Name}", v.MountPath)).ToList();
@@ -466,10 +512,11 @@ public sealed class ServiceInstanceService(
                 NetworkAlias = instance.Host,
                 ContainerPort = template.MainPort.Port,
                 Env = rendered.Environment.ToDictionary(v => v.Key, v => v.Value, StringComparer.Ordinal),
-                Labels = labels,
+                Labels = containerLabels,
                 Command = rendered.Command,
                 Volumes = volumes,
                 RestartPolicy = RestartPolicy.UnlessStopped,
+                ProxyNetwork = route.Value is null ? null : deploymentOptions.Value.ProxyNetwork,
                 ExecHealthCheck = check is { Kind: HealthCheckKind.Exec }
                     ? new ContainerExecHealthCheck(rendered.HealthCheckExec, check.Interval, check.Timeout, check.Retries, check.StartPeriod)
                     : null,
@@ -481,7 +528,55 @@ public sealed class ServiceInstanceService(
         }
 
         current = await RecordAsync(current, ServiceState.Starting, "waiting for the health check", containerId, version);
-        return await WaitHealthyAsync(current, template, containerId, removeWhenUnhealthy: true);
+        var ended = await WaitHealthyAsync(current, template, containerId, removeWhenUnhealthy: true);
+        return route.Value is { } target ? await PublishRouteAsync(ended, target) : ended;
+    }
+
+    /// <summary>
+    /// The proxy's view of a service served over HTTP (a template with <c>http</c> and a domain chosen); null for the
+    /// rest. Its upstream is the service's container by name on the proxy's network, like an application's.
+    /// </summary>
+    private async Task<Result<RouteTarget?>> RouteOfAsync(ServiceInstance instance, ServiceTemplate template)
+    {
+        var (_, domain) = await instances.GetInputsAsync(instance.Id, CancellationToken.None);
+        if (template.Http is not { } http || domain is null)
+        {
+            return Result<RouteTarget?>.Ok(null);
+        }
+
+        var project = await projects.GetAsync(instance.ProjectId, CancellationToken.None);
+        var environment = await environments.GetAsync(instance.EnvironmentId, CancellationToken.None);
+        if (project is null || environment is null)
+        {
+            return Error.Conflict("The environment no longer exists.");
+        }
+
+        var network = deploymentOptions.Value.ProxyNetwork ?? RoutingService.NetworkOf(project, environment);
+        var target = RouteTarget.ForService(instance.Id, instance.Slug, domain, http.Port, network);
+        return target.IsSuccess ? Result<RouteTarget?>.Ok(target.Value) : target.Error;
+    }
+
+    /// <summary>Points the proxy at a healthy service's container; a refusal leaves it running, unrouted, and says so.</summary>
+    private async Task<ServiceInstance> PublishRouteAsync(ServiceInstance instance, RouteTarget route)
+    {
+        if (instance is not { State: ServiceState.Running, ContainerId: { } containerId })
+        {
+            return instance;
+        }
+
+        try
+        {
+            var project = await projects.GetAsync(instance.ProjectId, CancellationToken.None);
+            var environment = await environments.GetAsync(instance.EnvironmentId, CancellationToken.None);
+            var name = $"goforge-{project?.Slug}-{environment?.Slug}-{instance.Slug}";
+            var address = await containers.AddressAsync(containerId, route.Network, CancellationToken.None);
+            await proxy.ApplyAsync(route, new RouteUpstream(name, address, route.ContainerPort), CancellationToken.None);
+            return await RecordAsync(instance, ServiceState.Running, $"{instance.Reason}; served on https://{route.Domains[0].Host}", containerId, instance.Version);
+        }
+        catch (Exception e) when (e is ProxyException or ContainerRuntimeException)
+        {
+            return await RecordAsync(instance, ServiceState.Running, $"{instance.Reason}; not served on its domain: the proxy refused the route: {e.Message}", containerId, instance.Version);
+        }
     }
 
     private async Task<ServiceInstance> WaitHealthyAsync(ServiceInstance instance, ServiceTemplate template, string containerId, bool removeWhenUnhealthy)
@@ -523,7 +618,9 @@ public sealed class ServiceInstanceService(
     {
         var now = time.GetUtcNow();
         await instances.RecordAsync(instance.Id, state, reason, containerId, version, now, CancellationToken.None);
-        return instance with { State = state, Reason = reason, ContainerId = containerId, Version = version, UpdatedAt = now };
+        var recorded = instance with { State = state, Reason = reason, ContainerId = containerId, Version = version, UpdatedAt = now };
+        feed.Publish(new ServiceChange(recorded));
+        return recorded;
     }
 
     private Task AuditAsync(Actor actor, string action, ServiceInstance ended, string? detail)

@@ -176,6 +176,13 @@ internal sealed class DeploymentRepository(NpgsqlDataSource dataSource) : IDeplo
         return rows.Select(r => r.ToDeployment()).ToList();
     }
 
+    public async Task<int> CountPendingAsync(CancellationToken ct = default)
+    {
+        const string sql = "SELECT count(*)::int FROM deployments WHERE state = 'pending'";
+        await using var conn = await dataSource.OpenConnectionAsync(ct);
+        return await conn.ExecuteScalarAsync<int>(new CommandDefinition(sql, cancellationToken: ct));
+    }
+
     public async Task<IReadOnlyList<Guid>> ListActiveAsync(CancellationToken ct = default)
     {
         const string sql = "SELECT id FROM deployments WHERE state IN ('cloning', 'building', 'deploying') ORDER BY created_at, id";

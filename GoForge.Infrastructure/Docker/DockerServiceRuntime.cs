@@ -48,9 +48,10 @@ public sealed class DockerServiceRuntime(DockerClientProvider docker, IContainer
             }
 
             progress?.Report(new ImagePullProgress(
-                string.IsNullOrEmpty(m.ID) ? m.Status ?? string.Empty : $"{m.ID}: {m.Status}",
+                m.Status ?? string.Empty,
                 m.Progress is { } p && p.Total > 0 ? p.Current : null,
-                m.Progress is { } q && q.Total > 0 ? q.Total : null));
+                m.Progress is { } q && q.Total > 0 ? q.Total : null,
+                string.IsNullOrEmpty(m.ID) ? null : m.ID));
         });
         logger.ImagePulling(image);
         try

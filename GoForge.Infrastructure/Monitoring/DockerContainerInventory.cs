@@ -1,6 +1,7 @@
 using Docker.DotNet;
 using Docker.DotNet.Models;
 using GoForge.Core.Monitoring;
+using GoForge.Core.Services;
 using GoForge.Infrastructure.Docker;
 
 namespace GoForge.Infrastructure.Monitoring;
@@ -86,6 +87,7 @@ public sealed class DockerContainerInventory(DockerClientProvider docker) : ICon
             RestartCount = (int)container.RestartCount,
             ApplicationId = GuidLabel(labels, ApplicationLabel),
             DeploymentId = GuidLabel(labels, DeploymentLabel),
+            ServiceId = GuidLabel(labels, ServiceLabels.Service),
             Labels = labels,
         };
     }

@@ -170,7 +170,7 @@ public sealed class DeploymentBenchmark(PostgresFixture postgres, DockerFixture 
     {
         var runner = new TimingRunner(_host.Get<DeploymentStates>());
         var worker = new DeploymentWorker(_host.Get<IDeploymentRepository>(), _host.Get<DeploymentStates>(), _host.Get<DeploymentSignal>(), runner,
-            Options.Create(new DeploymentOptions { IdlePollInterval = TimeSpan.FromSeconds(30) }), NullLogger<DeploymentWorker>.Instance);
+            Options.Create(new DeploymentOptions { IdlePollInterval = TimeSpan.FromSeconds(30) }), _host.Get<GoForge.Core.Operations.GoForgeMetrics>(), NullLogger<DeploymentWorker>.Instance);
         await worker.StartAsync(CancellationToken.None);
         var latencies = new List<double>();
         try

@@ -389,8 +389,8 @@ public sealed class MonitoringBenchmark(PostgresFixture postgres, DockerFixture 
     private async Task StopLatencyAsync(ContainerStateTracker tracker, ContainerStatsHub hub, ThisRunEvents events, List<RunContainer> victims)
     {
         output.WriteLine("== Stop -> subscriber (stack above running; POST /containers/{id}/kill, SIGKILL: see KillAsync) ==");
-        output.WriteLine("tracker: ContainerStateTracker.Subscribe(handler, applicationId), the push the Overview's ApplicationWatch subscribes to;");
-        output.WriteLine("watch:   an ApplicationWatch itself (what MonitoringService.WatchAsync hands the runtime card), without bunit or a circuit");
+        output.WriteLine("tracker: ContainerStateTracker.Subscribe(handler, applicationId), the push the Overview's WorkloadWatch subscribes to;");
+        output.WriteLine("watch:   an WorkloadWatch itself (what MonitoringService.WatchAsync hands the runtime card), without bunit or a circuit");
         var trackerTimes = new List<double>();
         var watchTimes = new List<double>();
         var eventTimes = new List<double>();
@@ -415,7 +415,7 @@ public sealed class MonitoringBenchmark(PostgresFixture postgres, DockerFixture 
                     }
                 },
                 victim.ApplicationId);
-            using var watch = new ApplicationWatch(victim.ApplicationId, tracker, hub, update =>
+            using var watch = new WorkloadWatch(victim.ApplicationId, tracker, hub, update =>
             {
                 if (update is RuntimeContainerChanged { Container: { State: ContainerRunState.Exited } c } && c.Id == victim.Id)
                 {

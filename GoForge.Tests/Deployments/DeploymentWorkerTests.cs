@@ -32,7 +32,7 @@ public sealed class DeploymentWorkerTests(PostgresFixture postgres) : IAsyncLife
     private DeploymentWorker NewWorker(int maxConcurrent = 2) => new(
         _host.Get<IDeploymentRepository>(), _host.Get<DeploymentStates>(), _host.Get<DeploymentSignal>(), _runner,
         Options.Create(new DeploymentOptions { MaxConcurrent = maxConcurrent, IdlePollInterval = TimeSpan.FromSeconds(30) }),
-        NullLogger<DeploymentWorker>.Instance);
+        _host.Get<GoForge.Core.Operations.GoForgeMetrics>(), NullLogger<DeploymentWorker>.Instance);
 
     private async Task<Guid> NewAppAsync(string name) =>
         (await _host.Get<ApplicationService>().CreateAsync(_owner, _environmentId, new ApplicationInput { Name = name, GitUrl = "https://example.com/x.git" })).Value!.Id;

@@ -78,6 +78,16 @@ internal sealed class PostgresCluster
         Directory.Delete(_root, recursive: true);
     }
 
+    /// <summary>Stops the server (fast shutdown: open sessions are cut) and keeps its data, so <see cref="ResumeAsync"/> can start it again.</summary>
+    public async Task PauseAsync()
+    {
+        var stop = await RunToolAsync(_binDirectory, _root, "pg_ctl", ["-D", DataDirectory, "-m", "fast", "-w", "stop"], CancellationToken.None);
+        stop.EnsureSuccess();
+    }
+
+    /// <summary>Starts a paused server again on the same port; returns once it accepts connections.</summary>
+    public Task ResumeAsync(CancellationToken ct = default) => StartServerAsync(ct);
+
     private async Task InitializeAndStartAsync(CancellationToken ct)
     {
         // pg_ctl hands -o to a shell, so the socket folder must need no quoting.
@@ -96,7 +106,11 @@ internal sealed class PostgresCluster
         var initdb = await RunToolAsync(_binDirectory, _root, "initdb",
             ["-D", DataDirectory, "-U", "postgres", "--auth=trust", "--encoding=UTF8", "--locale=C", "--no-sync"], ct);
         initdb.EnsureSuccess();
+        await StartServerAsync(ct);
+    }
 
+    private async Task StartServerAsync(CancellationToken ct)
+    {
         // Every test database has its own connection pools (the app's and the test's), so allow many connections.
         var options = $"-p {_port} -k {_root} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=500";
         var start = await RunToolAsync(_binDirectory, _root, "pg_ctl",

@@ -4,6 +4,7 @@ using GoForge.Core.Identity;
 using GoForge.Core.Monitoring;
 using GoForge.Core.Projects;
 using GoForge.Core.Servers;
+using GoForge.Core.Services;
 using GoForge.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -86,6 +87,55 @@ public sealed class MonitoringServiceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_service_is_watched_like_an_application_with_its_credentials_masked_and_hidden_from_outsiders()
+    {
+        var environmentId = _app.EnvironmentId;
+        var service = new ServiceInstance
+        {
+            Id = Guid.CreateVersion7(),
+            ProjectId = _app.ProjectId,
+            EnvironmentId = environmentId,
+            TemplateId = "redis",
+            Version = "7.4",
+            Name = "cache",
+            Slug = "cache",
+            State = ServiceState.Running,
+            CreatedAt = DateTimeOffset.UtcNow,
+            UpdatedAt = DateTimeOffset.UtcNow,
+        };
+        await _services.GetRequiredService<IServiceInstanceRepository>().TryCreateAsync(service, new Dictionary<string, string> { ["password"] = "Pw0rdOfTheCache" }, null);
+        var t0 = DateTimeOffset.UtcNow.AddMinutes(-1);
+        _engine.Put(FakeEngine.Running(_app.Id, "app-c", startedAt: t0));
+        _engine.Put(new ContainerSnapshot
+        {
+            Id = "svc-c",
+            Name = "goforge-shop-production-cache",
+            Image = "redis:7.4",
+            State = ContainerRunState.Running,
+            StartedAt = t0,
+            ServiceId = service.Id,
+            Labels = new Dictionary<string, string> { ["goforge.managed"] = "true", [ServiceLabels.Service] = service.Id.ToString() },
+        });
+        _engine.WriteLog("svc-c", Line("requirepass Pw0rdOfTheCache accepted", t0.AddSeconds(1)));
+        await UntilAsync(() => Tracker.CurrentFor(service.Id)?.Id == "svc-c", "the service's container tracked");
+
+        using var watch = (await Monitoring.WatchAsync(_owner, Workload.Service(service.Id), _ => { })).Value!;
+        Assert.Equal("svc-c", watch.Initial.Container?.Id);
+        Assert.Equal("app-c", Tracker.CurrentFor(_app.Id)?.Id);
+        var read = (await Monitoring.ReadLogsAsync(_owner, Workload.Service(service.Id), 10)).Value!;
+        var lines = new List<string>();
+        await foreach (var entry in read)
+        {
+            lines.Add(entry.Text);
+        }
+
+        Assert.Equal(["requirepass **** accepted"], lines);
+        Assert.Equal(ErrorKind.NotFound, (await Monitoring.WatchAsync(_outsider, Workload.Service(service.Id), _ => { })).Error?.Kind);
+        Assert.Equal(ErrorKind.NotFound, (await Monitoring.FollowLogsAsync(_outsider, Workload.Service(service.Id))).Error?.Kind);
+        Assert.Equal(ErrorKind.NotFound, (await Monitoring.ReadLogsAsync(_owner, Workload.Service(Guid.NewGuid()), 10)).Error?.Kind);
+    }
+
+    [Fact]
     public async Task The_watch_starts_with_the_current_container_and_moves_its_stats_to_a_redeployed_one()
     {
         _engine.Put(FakeEngine.Running(_app.Id, "old", startedAt: DateTimeOffset.UtcNow.AddMinutes(-5)));
@@ -123,7 +173,7 @@ public sealed class MonitoringServiceTests : IAsyncLifetime
 
         await UntilAsync(() => Tracker.CurrentFor(_app.Id) is not null, "the container tracked");
         using var cts = new CancellationTokenSource(Timeout * 3);
-        var entries = new ConcurrentQueue<ApplicationLogEntry>();
+        var entries = new ConcurrentQueue<WorkloadLogEntry>();
         var stream = (await Monitoring.FollowLogsAsync(_owner, _app.Id, tail: 2, cts.Token)).Value!;
         var reader = Task.Run(async () =>
         {

@@ -87,6 +87,7 @@ public sealed class AuthorizationMatrixTests(PostgresFixture postgres) : IAsyncL
         var projectScope = GitCredentialScope.Project(_b.ProjectId);
         var app = new ApplicationInput { Name = "hijacked", GitUrl = "https://evil.example/x.git", Domains = "evil.example.com" };
         var services = _host.Get<ServiceInstanceService>();
+        var catalog = _host.Get<GoForge.Core.Catalog.CatalogService>();
         var serviceInput = new ServiceInstanceInput { TemplateId = "redis", Name = "sneaky", Inputs = new Dictionary<string, string> { ["password"] = "x1234567" } };
         return new()
         {
@@ -146,7 +147,8 @@ public sealed class AuthorizationMatrixTests(PostgresFixture postgres) : IAsyncL
             ["ServiceInstanceService.ListAsync"] = async a => (await services.ListAsync(a, _b.EnvironmentId)).Error,
             ["ServiceInstanceService.GetAsync"] = async a => (await services.GetAsync(a, _b.ServiceId)).Error,
             ["ServiceInstanceService.ConnectionAsync"] = async a => (await services.ConnectionAsync(a, _b.ServiceId)).Error,
-            ["ServiceInstanceService.RevealCredentialsAsync"] = async a => (await services.RevealCredentialsAsync(a, _b.ServiceId)).Error,
+            ["ServiceInstanceService.RevealAsync"] = async a => (await services.RevealAsync(a, _b.ServiceId)).Error,
+            ["ServiceInstanceService.SuggestNameAsync"] = async a => (await services.SuggestNameAsync(a, _b.EnvironmentId, (await catalog.GetAsync("redis")).Value!)).Error,
             ["ServiceInstanceService.CreateAsync"] = async a => (await services.CreateAsync(a, _b.EnvironmentId, serviceInput)).Error,
             ["ServiceInstanceService.StartAsync"] = async a => (await services.StartAsync(a, _b.ServiceId)).Error,
             ["ServiceInstanceService.StopAsync"] = async a => (await services.StopAsync(a, _b.ServiceId)).Error,
@@ -176,6 +178,7 @@ public sealed class AuthorizationMatrixTests(PostgresFixture postgres) : IAsyncL
         "MonitoringService.WatchAsync", "MonitoringService.FollowLogsAsync", "MonitoringService.ReadLogsAsync",
         "WebhookService.GetAsync", "WebhookService.ListDeliveriesAsync", "GitCredentialService.GetAsync",
         "ServiceInstanceService.ListAsync", "ServiceInstanceService.GetAsync", "ServiceInstanceService.ConnectionAsync",
+        "ServiceInstanceService.SuggestNameAsync",
     ];
 
     // Deploy calls that a deployer may make but that project B's state refuses (nothing is running to roll back).
@@ -279,7 +282,7 @@ public sealed class AuthorizationMatrixTests(PostgresFixture postgres) : IAsyncL
         var credential = (await _host.Get<GitCredentialService>().GetAsync(m, GitCredentialScope.Application(_b.ApplicationId))).Value;
         var service = (await _host.Get<ServiceInstanceService>().GetAsync(m, _b.ServiceId)).Value!;
         var services = (await _host.Get<ServiceInstanceService>().ListAsync(m, _b.EnvironmentId)).Value!;
-        var serviceInputs = string.Join(",", (await _host.Get<ServiceInstanceService>().RevealCredentialsAsync(m, _b.ServiceId)).Value!.Select(i => $"{i.Key}={i.Value}"));
+        var serviceInputs = string.Join(",", (await _host.Get<ServiceInstanceService>().RevealAsync(m, _b.ServiceId)).Value!.Inputs.Select(i => $"{i.Key}={i.Value}"));
         return string.Join("|",
             webhookSecret, credential,
             $"{service.State}:{service.Version}:{service.UpdatedAt.Ticks}:{services.Count}:{serviceInputs}",

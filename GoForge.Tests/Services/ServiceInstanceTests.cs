@@ -56,17 +56,7 @@ public sealed class ServiceInstanceTests(PostgresFixture postgres, DockerFixture
 
     public async Task DisposeAsync()
     {
-        var label = new Dictionary<string, string> { [ServiceLabels.Project] = _project.Id.ToString() };
-        foreach (var id in await _host.Get<IContainerRuntime>().ListContainersAsync(label))
-        {
-            await _host.Get<IContainerRuntime>().StopAndRemoveAsync(id);
-        }
-
-        foreach (var volume in await _host.Get<IServiceRuntime>().ListVolumesAsync(label))
-        {
-            await _host.Get<IServiceRuntime>().RemoveVolumeAsync(volume);
-        }
-
+        await _host.Services.RemoveProjectServicesAsync(_project.Id);
         await _host.DisposeAsync();
         Directory.Delete(_folder, recursive: true);
     }
@@ -84,6 +74,13 @@ public sealed class ServiceInstanceTests(PostgresFixture postgres, DockerFixture
         Assert.Equal(service.Id.ToString(), container.Config!.Labels[ServiceLabels.Service]);
         Assert.Equal(_project.Id.ToString(), container.Config.Labels[ServiceLabels.Project]);
         Assert.Equal(_environment.Id.ToString(), container.Config.Labels[ServiceLabels.Environment]);
+
+        // Served over HTTP on its domain: the proxy's labels (Traefik here) route kv.example.test to port 8080.
+        var router = $"goforge-kv-{service.Id:N}";
+        Assert.Equal("true", container.Config.Labels["traefik.enable"]);
+        Assert.Equal("8080", container.Config.Labels[$"traefik.http.services.{router}.loadbalancer.server.port"]);
+        Assert.Contains("Host(`kv.example.test`)", container.Config.Labels[$"traefik.http.routers.{router}-0.rule"], StringComparison.Ordinal);
+        Assert.EndsWith("served on https://kv.example.test", service.Reason, StringComparison.Ordinal);
         var network = $"goforge-{_project.Slug}-{_environment.Slug}";
         Assert.Contains("kv", container.NetworkSettings!.Networks![network].Aliases!);
         var mount = Assert.Single(container.Mounts!);
@@ -166,7 +163,7 @@ public sealed class ServiceInstanceTests(PostgresFixture postgres, DockerFixture
     public async Task Linking_writes_an_encrypted_secret_variable_into_an_application_of_the_same_environment_only()
     {
         var service = await CreateAsync("linked");
-        var credentials = Succeeded(await Services.RevealCredentialsAsync(_owner, service.Id));
+        var credentials = Succeeded(await Services.RevealAsync(_owner, service.Id)).Inputs;
         var applications = _host.Get<ApplicationService>();
         var app = Succeeded(await applications.CreateAsync(_owner, _environment.Id, new ApplicationInput { Name = "web", GitUrl = "https://example.com/web.git" }));
 

@@ -53,6 +53,23 @@ public sealed class GoForgeApp : WebApplicationFactory<Program>
         return app;
     }
 
+    /// <summary>The app on a database that exists already (e.g. on a private cluster a test stops and starts).</summary>
+    public static GoForgeApp StartOn(string connectionString, bool kestrel = false, IReadOnlyDictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null)
+    {
+        var app = new GoForgeApp(connectionString, settings ?? new Dictionary<string, string?>(), services);
+        if (kestrel)
+        {
+            app.UseKestrel(0);
+            app.StartServer();
+        }
+        else
+        {
+            _ = app.Server;
+        }
+
+        return app;
+    }
+
     /// <summary>Where the Kestrel server listens (kestrel mode only).</summary>
     public Uri Address => new(Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
 

@@ -1,11 +1,14 @@
 using System.Security.Claims;
 using Bunit;
 using GoForge.Core.Auditing;
+using GoForge.Core.Catalog;
 using GoForge.Core.Deployments;
 using GoForge.Core.GitProviders;
 using GoForge.Core.Identity;
 using GoForge.Core.Projects;
 using GoForge.Core.Routing;
+using GoForge.Core.Services;
+using GoForge.Infrastructure.Catalog;
 using GoForge.Infrastructure.Crypto;
 using GoForge.Infrastructure.Git;
 using GoForge.Infrastructure.Proxy.Traefik;
@@ -115,6 +118,9 @@ public static class InMemoryProjects
         services.AddSingleton<DeploymentCancellations>();
         services.AddSingleton<DeploymentService>();
         services.AddSingleton<IRoutingSettingsRepository>(new InMemoryRoutingSettingsRepository(store));
+        services.AddSingleton<IServiceInstanceRepository, InMemoryServiceInstanceRepository>();
+        services.AddSingleton<IServiceTemplateSource>(new ServiceTemplateLoader(Options.Create(new CatalogOptions()), NullLogger<ServiceTemplateLoader>.Instance));
+        services.AddSingleton<CatalogService>();
         services.AddSingleton<IBasicAuthHasher, BcryptBasicAuthHasher>();
         services.AddSingleton(Options.Create(new TraefikOptions()));
         services.AddSingleton(Options.Create(new DeploymentOptions()));

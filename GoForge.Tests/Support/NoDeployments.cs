@@ -38,6 +38,8 @@ internal sealed class NoDeploymentRepository : IDeploymentRepository
 
     public Task<IReadOnlyList<Guid>> ListActiveAsync(CancellationToken ct = default) => Empty<Guid>();
 
+    public Task<int> CountPendingAsync(CancellationToken ct = default) => Task.FromResult(0);
+
     public Task<IReadOnlyList<DeploymentLogLine>> AppendLogAsync(Guid deploymentId, IReadOnlyList<string> lines, DateTimeOffset now, CancellationToken ct = default) => throw Unsupported();
 
     public Task<IReadOnlyList<RetainedImage>> ListImagesAsync(Guid applicationId, CancellationToken ct = default) => Empty<RetainedImage>();

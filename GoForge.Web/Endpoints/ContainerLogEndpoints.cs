@@ -16,6 +16,7 @@ internal static class ContainerLogEndpoints
     public static IEndpointRouteBuilder MapContainerLogEndpoints(this IEndpointRouteBuilder endpoints)
     {
         endpoints.MapGet("/applications/{applicationId:guid}/logs/download", DownloadAsync);
+        endpoints.MapGet("/services/{serviceId:guid}/logs/download", DownloadServiceAsync);
         return endpoints;
     }
 
@@ -23,8 +24,17 @@ internal static class ContainerLogEndpoints
     /// The container's last lines as text (masked by the service), one per line: time, stream, text. Access is the
     /// service's: an application the user may not see is not found, exactly like one that does not exist.
     /// </summary>
-    internal static async Task<Results<PushStreamHttpResult, NotFound>> DownloadAsync(
-        Guid applicationId, int? tail, HttpContext context, MonitoringService monitoring)
+    internal static Task<Results<PushStreamHttpResult, NotFound>> DownloadAsync(
+        Guid applicationId, int? tail, HttpContext context, MonitoringService monitoring) =>
+        StreamAsync(Workload.Application(applicationId), tail, context, monitoring);
+
+    /// <summary>A catalog service's container log, as <see cref="DownloadAsync(Guid, int?, HttpContext, MonitoringService)"/>.</summary>
+    internal static Task<Results<PushStreamHttpResult, NotFound>> DownloadServiceAsync(
+        Guid serviceId, int? tail, HttpContext context, MonitoringService monitoring) =>
+        StreamAsync(Workload.Service(serviceId), tail, context, monitoring);
+
+    private static async Task<Results<PushStreamHttpResult, NotFound>> StreamAsync(
+        Workload workload, int? tail, HttpContext context, MonitoringService monitoring)
     {
         var actor = context.User.ToActor();
         if (actor is null)
@@ -33,7 +43,7 @@ internal static class ContainerLogEndpoints
         }
 
         var lines = Math.Clamp(tail ?? DefaultTail, 0, MonitoringService.MaxLogTail);
-        var read = await monitoring.ReadLogsAsync(actor, applicationId, lines, context.RequestAborted);
+        var read = await monitoring.ReadLogsAsync(actor, workload, lines, context.RequestAborted);
         if (!read.IsSuccess)
         {
             return TypedResults.NotFound();
@@ -51,6 +61,6 @@ internal static class ContainerLogEndpoints
                 }
             },
             "text/plain; charset=utf-8",
-            $"application-{applicationId}.log");
+            $"{workload.Kind.ToString().ToLowerInvariant()}-{workload.Id}.log");
     }
 }

@@ -5,6 +5,7 @@ using GoForge.Web.Auth;
 using GoForge.Web.Components;
 using GoForge.Web.Endpoints;
 using GoForge.Web.Endpoints.Api;
+using GoForge.Web.Operations;
 using GoForge.Web.Proxy;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Components.Authorization;
@@ -79,6 +80,9 @@ public static class WebRegistration
 
         // The one Docker events subscriber: live container state, and the stats streams of running containers.
         services.AddHostedService(sp => sp.GetRequiredService<GoForge.Core.Monitoring.ContainerStateTracker>());
+
+        // /healthz, /readyz, /metrics and the JSON console log (docs/operations.md).
+        builder.AddGoForgeOperations();
         return builder;
     }
 
@@ -109,6 +113,7 @@ public static class WebRegistration
         app.UseRateLimiter();
         app.UseAntiforgery();
 
+        app.MapGoForgeOperations();
         app.MapStaticAssets().AllowAnonymous();
         app.MapAccountEndpoints();
         app.MapGitHubSignInEndpoints();

@@ -22,7 +22,7 @@ internal sealed class ContainerLogBuffer(int capacity)
     /// <summary>Lines that arrived since the pause (0 when not paused).</summary>
     public int NewWhilePaused => Paused ? (int)(_last - _shownUpTo) : 0;
 
-    public void Add(IEnumerable<ApplicationLogEntry> entries)
+    public void Add(IEnumerable<WorkloadLogEntry> entries)
     {
         foreach (var entry in entries)
         {
@@ -49,5 +49,5 @@ internal sealed class ContainerLogBuffer(int capacity)
         && (string.IsNullOrEmpty(filter) || l.Entry.Text.Contains(filter, StringComparison.OrdinalIgnoreCase)));
 
     /// <summary>A kept line and its arrival number (the render key, and what a pause compares against).</summary>
-    public sealed record Line(long Seq, ApplicationLogEntry Entry);
+    public sealed record Line(long Seq, WorkloadLogEntry Entry);
 }

@@ -23,7 +23,7 @@ public sealed partial class ContainerLogView : ComponentBase, IAsyncDisposable
 
     // Lines read by the worker, waiting for the next batch; the worker's thread and the circuit's meet here.
     private readonly Lock _gate = new();
-    private List<ApplicationLogEntry> _arrived = [];
+    private List<WorkloadLogEntry> _arrived = [];
 
     private readonly CancellationTokenSource _cts = new();
     private readonly ContainerLogBuffer _buffer = new(MaxLines);
@@ -50,15 +50,21 @@ public sealed partial class ContainerLogView : ComponentBase, IAsyncDisposable
     [Inject]
     public required IJSRuntime JS { get; init; }
 
-    /// <summary>The application whose container log is shown. Required; give the component an <c>@key</c> of the same id.</summary>
-    [Parameter, EditorRequired]
+    /// <summary>The application whose container is shown; give the component an <c>@key</c> of the same id. Set this or <see cref="ServiceId"/>.</summary>
+    [Parameter]
     public Guid ApplicationId { get; set; }
+
+    /// <summary>The catalog service whose container is shown, instead of an application; give the component an <c>@key</c> of the same id.</summary>
+    [Parameter]
+    public Guid ServiceId { get; set; }
+
+    private Workload Target => ServiceId != Guid.Empty ? Workload.Service(ServiceId) : Workload.Application(ApplicationId);
 
     /// <summary>Lines read when the view opens, before following. Default null: <c>GoForge:Monitoring:LogTail</c> (200).</summary>
     [Parameter]
     public int? Tail { get; set; }
 
-    private string DownloadHref => $"/applications/{ApplicationId}/logs/download";
+    private string DownloadHref => $"/{Target.Segment}/{Target.Id}/logs/download";
 
     private IEnumerable<ContainerLogBuffer.Line> Visible => _buffer.Visible(_filter);
 
@@ -91,11 +97,11 @@ public sealed partial class ContainerLogView : ComponentBase, IAsyncDisposable
     {
         // Taken before any await: DisposeAsync may cancel and dispose the source meanwhile.
         var token = _cts.Token;
-        Result<IAsyncEnumerable<ApplicationLogEntry>> followed;
+        Result<IAsyncEnumerable<WorkloadLogEntry>> followed;
         try
         {
             var actor = await CurrentUser.GetActorAsync();
-            followed = await Monitoring.FollowLogsAsync(actor, ApplicationId, Tail, token);
+            followed = await Monitoring.FollowLogsAsync(actor, Target, Tail, token);
         }
         catch (OperationCanceledException) when (token.IsCancellationRequested)
         {
@@ -121,7 +127,7 @@ public sealed partial class ContainerLogView : ComponentBase, IAsyncDisposable
     }
 
     // The worker: off the circuit's thread, only buffers and asks for a batch.
-    private async Task ReadAsync(IAsyncEnumerable<ApplicationLogEntry> entries, CancellationToken ct)
+    private async Task ReadAsync(IAsyncEnumerable<WorkloadLogEntry> entries, CancellationToken ct)
     {
         try
         {
@@ -153,7 +159,7 @@ public sealed partial class ContainerLogView : ComponentBase, IAsyncDisposable
     {
         try
         {
-            List<ApplicationLogEntry> arrived;
+            List<WorkloadLogEntry> arrived;
             lock (_gate)
             {
                 (arrived, _arrived) = (_arrived, []);

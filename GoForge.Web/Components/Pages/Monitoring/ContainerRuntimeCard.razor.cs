@@ -31,7 +31,7 @@ public sealed partial class ContainerRuntimeCard : ComponentBase, IDisposable
 
     private readonly List<ContainerStatsSample> _samples = [];
     private RenderThrottle? _throttle;
-    private ApplicationWatch? _watch;
+    private WorkloadWatch? _watch;
     private ContainerSnapshot? _container;
     private Error? _error;
     private bool _engineConnected = true;
@@ -47,9 +47,15 @@ public sealed partial class ContainerRuntimeCard : ComponentBase, IDisposable
     [Inject]
     public required TimeProvider Time { get; init; }
 
-    /// <summary>The application whose container is shown. Required; give the component an <c>@key</c> of the same id.</summary>
-    [Parameter, EditorRequired]
+    /// <summary>The application whose container is shown; give the component an <c>@key</c> of the same id. Set this or <see cref="ServiceId"/>.</summary>
+    [Parameter]
     public Guid ApplicationId { get; set; }
+
+    /// <summary>The catalog service whose container is shown, instead of an application; give the component an <c>@key</c> of the same id.</summary>
+    [Parameter]
+    public Guid ServiceId { get; set; }
+
+    private Workload Target => ServiceId != Guid.Empty ? Workload.Service(ServiceId) : Workload.Application(ApplicationId);
 
     private ContainerStatsSample? Newest => _samples.Count > 0 ? _samples[^1] : null;
 
@@ -66,7 +72,7 @@ public sealed partial class ContainerRuntimeCard : ComponentBase, IDisposable
         }
 
         var actor = await CurrentUser.GetActorAsync();
-        var watch = await Monitoring.WatchAsync(actor, ApplicationId, OnUpdate);
+        var watch = await Monitoring.WatchAsync(actor, Target, OnUpdate);
         if (_disposed)
         {
             // The tab closed while the watch was being set up.

@@ -81,7 +81,7 @@ public static class MonitoringWording
         $"{Bytes(sample.MemoryUsedBytes)} / {Bytes(sample.MemoryLimitBytes)} ({sample.MemoryPercent.ToString("0", CultureInfo.InvariantCulture)} %)";
 
     /// <summary>The CSS classes of a log line: GoForge's notices and standard error stand out.</summary>
-    public static string LogLineClass(ApplicationLogEntry entry) => entry switch
+    public static string LogLineClass(WorkloadLogEntry entry) => entry switch
     {
         { Notice: true } => "gf-log-line gf-log-notice",
         { Stream: LogOutput.Stderr } => "gf-log-line gf-log-stderr",
