@@ -1,3 +1,4 @@
+using GoForge.Core.Backups;
 using GoForge.Core.Catalog;
 using GoForge.Core.Deployments;
 using GoForge.Core.GitProviders;
@@ -47,6 +48,8 @@ public static class DependencyInjection
         services.AddSingleton<VariableService>();
         services.AddSingleton<MembershipService>();
         services.AddSingleton<RoutingService>();
+        services.AddSingleton<ApplicationLocator>();
+        services.AddSingleton<BackupService>();
         services.AddSecretsServices();
         services.AddOptions<DeploymentOptions>()
             .BindConfiguration(DeploymentOptions.SectionName)

@@ -18,6 +18,7 @@ using GoForge.Infrastructure.Identity;
 using GoForge.Infrastructure.Identity.GitHub;
 using GoForge.Infrastructure.Monitoring;
 using GoForge.Infrastructure.Persistence;
+using GoForge.Infrastructure.Persistence.Backups;
 using GoForge.Infrastructure.Projects;
 using GoForge.Infrastructure.Proxy;
 using GoForge.Infrastructure.Routing;
@@ -48,6 +49,7 @@ public static class DependencyInjection
         services.AddSingleton(_ => NpgsqlDataSource.Create(connectionString));
         services.AddSingleton<DatabaseMigrator>();
         services.AddDapperRepositories();
+        services.AddDatabaseBackups();
 
         services.AddOptions<PasswordHashingOptions>()
             .BindConfiguration(PasswordHashingOptions.SectionName)

@@ -48,6 +48,8 @@ public static class AuditActions
     public const string MemberSet = "member.set";
     public const string MemberRemoved = "member.removed";
     public const string SecretKeyRotated = "secrets.key_rotated";
+    public const string DatabaseBackedUp = "database.backed_up";
+    public const string DatabaseRestored = "database.restored";
     public const string DeploymentQueued = "deployment.queued";
     public const string DeploymentCanceled = "deployment.canceled";
     public const string DeploymentRollbackQueued = "deployment.rollback_queued";
@@ -94,7 +96,7 @@ public static class AuditLogExtensions
         log.RecordAsync(new AuditEvent
         {
             OccurredAt = time.GetUtcNow(),
-            ActorUserId = actor.UserId,
+            ActorUserId = actor.AccountId,
             Action = action,
             Target = target,
             Detail = detail,

@@ -37,7 +37,7 @@ public sealed partial class DeploymentService(
             return Error.Validation("CommitSha", "A commit is a full 40- or 64-character lower-case hexadecimal id.");
         }
 
-        var deployment = await QueueAsync(actor.UserId, applicationId, source, commitSha, rollbackOf: null, ct);
+        var deployment = await QueueAsync(actor.AccountId, applicationId, source, commitSha, rollbackOf: null, ct);
         await audit.RecordAsync(time, actor, AuditActions.DeploymentQueued, $"application:{app.Value.Slug}", deployment.Id.ToString(), ct);
         return deployment;
     }
@@ -97,14 +97,14 @@ public sealed partial class DeploymentService(
         }
 
         // The state machine has the last word: a running deployment, the right, and a target.
-        var allowed = DeploymentStates.Check(running, DeploymentTrigger.RollBack, new TransitionRequest(null, actor.UserId, mayDeploy, target is not null));
+        var allowed = DeploymentStates.Check(running, DeploymentTrigger.RollBack, new TransitionRequest(null, actor.AccountId, mayDeploy, target is not null));
         if (!allowed.IsSuccess)
         {
             return allowed.Error!;
         }
 
         var source = (await deployments.GetAsync(target!.DeploymentId, ct))!;
-        var deployment = await QueueAsync(actor.UserId, applicationId, DeploymentSource.Rollback, source.CommitSha, source, ct);
+        var deployment = await QueueAsync(actor.AccountId, applicationId, DeploymentSource.Rollback, source.CommitSha, source, ct);
         await audit.RecordAsync(time, actor, AuditActions.DeploymentRollbackQueued, $"application:{app.Value.Slug}", $"{deployment.Id} to {source.Id}", ct);
         return deployment;
     }
@@ -231,7 +231,7 @@ public sealed partial class DeploymentService(
         }
 
         var mayDeploy = (await access.CheckAsync(actor, app.Value.ProjectId, ProjectAction.Deploy, What, ct)).IsSuccess;
-        var request = new TransitionRequest($"canceled by {actor.Login}", actor.UserId, mayDeploy);
+        var request = new TransitionRequest($"canceled by {actor.Login}", actor.AccountId, mayDeploy);
         var result = await states.TransitionAsync(deploymentId, DeploymentTrigger.Cancel, request, ct);
         if (result.IsSuccess)
         {

@@ -53,6 +53,12 @@ public sealed record User
 /// <summary>The signed-in user on whose behalf a Core service acts; every authorization decision starts from it.</summary>
 public sealed record Actor(Guid UserId, string Login, UserRole Role)
 {
+    /// <summary>
+    /// The operator at GoForge's command line. Whoever can run it with the database connection string and the secrets
+    /// key already holds everything, so it acts as an administrator; no account stands behind it (<see cref="AccountId"/> is null).
+    /// </summary>
+    public static Actor Operator { get; } = new(Guid.Empty, "operator", UserRole.Admin);
+
     public bool IsAdmin => Role == UserRole.Admin;
 
     /// <summary>
@@ -63,6 +69,9 @@ public sealed record Actor(Guid UserId, string Login, UserRole Role)
 
     /// <summary>Whether the project restriction (if any) lets this actor reach <paramref name="projectId"/>.</summary>
     public bool MayReach(Guid projectId) => ProjectRestriction is not { } only || only == projectId;
+
+    /// <summary>The account to record as the one who acted (audit, requested by); null for the <see cref="Operator"/>.</summary>
+    public Guid? AccountId => UserId == Guid.Empty ? null : UserId;
 
     public static Actor From(User user) => new(user.Id, user.Login, user.Role);
 }

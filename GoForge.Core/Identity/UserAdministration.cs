@@ -26,6 +26,19 @@ public sealed class UserAdministration(
         return Result<IReadOnlyList<User>>.Ok(await users.ListAsync(ct));
     }
 
+    /// <summary>The user with this login (compared as logins are: trimmed, case-insensitively).</summary>
+    public async Task<Result<User>> FindByLoginAsync(Actor actor, string? login, CancellationToken ct = default)
+    {
+        if (!actor.IsAdmin)
+        {
+            return NotAdmin;
+        }
+
+        var normalized = UserInputRules.NormalizeLogin(login);
+        var user = normalized.Length == 0 ? null : await users.GetByLoginAsync(normalized, ct);
+        return user is null ? NoSuchUser : user;
+    }
+
     public async Task<Result<User>> CreateAsync(Actor actor, NewUserInput input, CancellationToken ct = default)
     {
         if (!actor.IsAdmin)
@@ -154,7 +167,7 @@ public sealed class UserAdministration(
         audit.RecordAsync(new AuditEvent
         {
             OccurredAt = time.GetUtcNow(),
-            ActorUserId = actor.UserId,
+            ActorUserId = actor.AccountId,
             Action = action,
             Target = $"user:{target.Login}",
             Detail = detail,

@@ -72,7 +72,7 @@ public sealed class ProjectService(
                 Slug = FirstEnvironmentName,
                 CreatedAt = now,
             };
-            if (await projects.TryCreateAsync(project, production, actor.UserId, ct) == SaveOutcome.Saved)
+            if (await projects.TryCreateAsync(project, production, actor.AccountId, ct) == SaveOutcome.Saved)
             {
                 await audit.RecordAsync(time, actor, AuditActions.ProjectCreated, $"project:{project.Slug}", ct: ct);
                 return project;

@@ -32,6 +32,7 @@ public sealed class UserAdministrationTests(PostgresFixture postgres) : IAsyncLi
         Assert.Equal(ErrorKind.Forbidden, (await Admin.ChangeRoleAsync(member, member.UserId, UserRole.Admin)).Error!.Kind);
         Assert.Equal(ErrorKind.Forbidden, (await Admin.ResetPasswordAsync(member, target.Id, "another long password")).Error!.Kind);
         Assert.Equal(ErrorKind.Forbidden, (await Admin.SetDisabledAsync(member, target.Id, true)).Error!.Kind);
+        Assert.Equal(ErrorKind.Forbidden, (await Admin.FindByLoginAsync(member, target.Login)).Error!.Kind);
         Assert.Equal(UserRole.Member, (await _host.Get<IUserRepository>().GetByIdAsync(member.UserId))!.Role);
         Assert.Null(await _host.Get<IUserRepository>().GetByLoginAsync("newbie"));
     }

@@ -33,6 +33,12 @@ public sealed class GoForgeApp : WebApplicationFactory<Program>
 
     public CapturedLogs Logs { get; } = new();
 
+    /// <summary>The app's database, for tools that run beside it (the CLI tests).</summary>
+    public string ConnectionString => _connectionString;
+
+    /// <summary>The app's <c>GoForge:DataPath</c> (its secret key file).</summary>
+    public string DataPath => _dataPath;
+
     public T Get<T>() where T : notnull => Services.GetRequiredService<T>();
 
     /// <param name="services">Changes to the app's services after its own registrations (e.g. <see cref="WithoutDeploymentWorker"/>).</param>

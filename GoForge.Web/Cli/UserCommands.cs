@@ -1,0 +1,127 @@
+using System.CommandLine;
+using GoForge.Core.Identity;
+
+namespace GoForge.Web.Cli;
+
+/// <summary><c>user create | reset-password | list</c>: accounts through <see cref="UserAdministration"/>, as the operator.</summary>
+internal static class UserCommands
+{
+    public static Command Build(CliConsole console)
+    {
+        var user = new Command("user", "Create accounts, reset passwords, list users (local: talks to the database).");
+        user.Subcommands.Add(Create(console));
+        user.Subcommands.Add(ResetPassword(console));
+        user.Subcommands.Add(List(console));
+        return user;
+    }
+
+    private static Command Create(CliConsole console)
+    {
+        var login = new Option<string>("--login", "--email") { Description = "The login to sign in with (letters a-z, digits, '.', '_', '-').", Required = true };
+        var name = new Option<string>("--name") { Description = "The display name.", Required = true };
+        var admin = new Option<bool>("--admin") { Description = "Make the user an administrator." };
+        var stdin = PasswordStdinOption();
+        var command = new Command("create", "Create a user. Without --password-stdin a password is generated and printed once.") { login, name, admin, stdin };
+        command.SetAction((parse, ct) => CliRun.LocalAsync(console, needsCurrentSchema: true, async host =>
+        {
+            var password = ReadPassword(console, parse.GetValue(stdin), out var generated);
+            if (password is null)
+            {
+                return ExitCodes.Usage;
+            }
+
+            var role = parse.GetValue(admin) ? UserRole.Admin : UserRole.Member;
+            var created = await host.Get<UserAdministration>().CreateAsync(Actor.Operator, new NewUserInput(parse.GetValue(login), parse.GetValue(name), password, role), ct);
+            if (!created.IsSuccess)
+            {
+                return CliRun.Report(console, created.Error!);
+            }
+
+            console.Out.WriteLine($"Created {created.Value!.Role.ToString().ToLowerInvariant()} '{created.Value.Login}' ({created.Value.Id}).");
+            if (generated)
+            {
+                console.Out.WriteLine($"Password (shown only now): {password}");
+            }
+
+            return ExitCodes.Ok;
+        }, ct));
+        return command;
+    }
+
+    private static Command ResetPassword(CliConsole console)
+    {
+        var login = new Argument<string>("login") { Description = "The user's login." };
+        var stdin = PasswordStdinOption();
+        var command = new Command("reset-password", "Set a new password and end every session of the user.") { login, stdin };
+        command.SetAction((parse, ct) => CliRun.LocalAsync(console, needsCurrentSchema: true, async host =>
+        {
+            var users = host.Get<UserAdministration>();
+            var found = await users.FindByLoginAsync(Actor.Operator, parse.GetValue(login), ct);
+            if (!found.IsSuccess)
+            {
+                return CliRun.Report(console, found.Error!);
+            }
+
+            var password = ReadPassword(console, parse.GetValue(stdin), out var generated);
+            if (password is null)
+            {
+                return ExitCodes.Usage;
+            }
+
+            var reset = await users.ResetPasswordAsync(Actor.Operator, found.Value!.Id, password, ct);
+            if (!reset.IsSuccess)
+            {
+                return CliRun.Report(console, reset.Error!);
+            }
+
+            console.Out.WriteLine($"New password set for '{found.Value.Login}'; their sessions have ended.");
+            if (generated)
+            {
+                console.Out.WriteLine($"Password (shown only now): {password}");
+            }
+
+            return ExitCodes.Ok;
+        }, ct));
+        return command;
+    }
+
+    private static Command List(CliConsole console)
+    {
+        var command = new Command("list", "List every user: login, role, state, display name.");
+        command.SetAction((parse, ct) => CliRun.LocalAsync(console, needsCurrentSchema: true, async host =>
+        {
+            var listed = await host.Get<UserAdministration>().ListAsync(Actor.Operator, ct);
+            if (!listed.IsSuccess)
+            {
+                return CliRun.Report(console, listed.Error!);
+            }
+
+            var rows = listed.Value!.Select(u => (IReadOnlyList<string>)
+                [u.Login, u.Role.ToString().ToLowerInvariant(), u.IsDisabled ? "disabled" : "active", u.DisplayName]);
+            TextTable.Write(console.Out, ["LOGIN", "ROLE", "STATE", "NAME"], rows);
+            return ExitCodes.Ok;
+        }, ct));
+        return command;
+    }
+
+    private static Option<bool> PasswordStdinOption() =>
+        new("--password-stdin") { Description = "Read the password from the first line of standard input instead of generating one." };
+
+    /// <summary>The first line of standard input, or a generated password; null (after a message) when stdin is empty.</summary>
+    private static string? ReadPassword(CliConsole console, bool fromStdin, out bool generated)
+    {
+        generated = !fromStdin;
+        if (!fromStdin)
+        {
+            return PasswordGenerator.Generate();
+        }
+
+        var line = console.In.ReadLine();
+        if (line is null)
+        {
+            console.Fail("--password-stdin was given but standard input is empty.");
+        }
+
+        return line;
+    }
+}
