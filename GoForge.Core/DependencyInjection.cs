@@ -39,6 +39,7 @@ public static class DependencyInjection
         services.AddSingleton<UserAdministration>();
         services.AddSingleton<AccountService>();
         services.AddGitHubSignInServices();
+        services.AddSingleton<GoForge.Core.Identity.ApiTokens.ApiTokenService>();
 
         services.AddSingleton<ProjectAccess>();
         services.AddSingleton<ProjectService>();

@@ -90,5 +90,6 @@ public static class DependencyInjection
         services.AddSingleton<IGitHubUserRepository, GitHubUserRepository>();
         services.AddSingleton<IInvitationRepository, InvitationRepository>();
         services.AddSingleton<IServiceInstanceRepository, ServiceInstanceRepository>();
+        services.AddSingleton<GoForge.Core.Identity.ApiTokens.IApiTokenRepository, Identity.ApiTokens.ApiTokenRepository>();
     }
 }

@@ -78,6 +78,8 @@ public static class AuditActions
     public const string ServiceDeleted = "service.deleted";
     public const string ServiceLinked = "service.linked";
     public const string ServiceCredentialsRevealed = "service.credentials_revealed";
+    public const string ApiTokenCreated = "api_token.created";
+    public const string ApiTokenRevoked = "api_token.revoked";
 }
 
 public interface IAuditLog

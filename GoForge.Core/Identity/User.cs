@@ -61,6 +61,15 @@ public sealed record Actor(Guid UserId, string Login, UserRole Role)
 
     public bool IsAdmin => Role == UserRole.Admin;
 
+    /// <summary>
+    /// The one project this actor may reach, when it acts through a project-restricted API token; null for no
+    /// restriction. <c>ProjectAccess</c> answers every other project as not found.
+    /// </summary>
+    public Guid? ProjectRestriction { get; init; }
+
+    /// <summary>Whether the project restriction (if any) lets this actor reach <paramref name="projectId"/>.</summary>
+    public bool MayReach(Guid projectId) => ProjectRestriction is not { } only || only == projectId;
+
     /// <summary>The account to record as the one who acted (audit, requested by); null for the <see cref="Operator"/>.</summary>
     public Guid? AccountId => UserId == Guid.Empty ? null : UserId;
 

@@ -44,7 +44,7 @@ public sealed class DashboardService(
     public async Task<Result<DashboardSummary>> GetAsync(Actor actor, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(actor);
-        var visible = await projects.ListAsync(actor.IsAdmin ? null : actor.UserId, ct);
+        var visible = (await projects.ListAsync(actor.IsAdmin ? null : actor.UserId, ct)).Where(p => actor.MayReach(p.Project.Id)).ToList();
         var apps = new List<DashboardApplication>();
         var recent = new List<DashboardDeployment>();
         foreach (var summary in visible)

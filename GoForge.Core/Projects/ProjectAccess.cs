@@ -14,6 +14,11 @@ public sealed class ProjectAccess(IProjectRepository projects)
     /// <summary>The actor's role when they may do <paramref name="action"/> in the project; not-found or forbidden otherwise.</summary>
     public async Task<Result<ProjectRole>> CheckAsync(Actor actor, Guid projectId, ProjectAction action, string what = "project", CancellationToken ct = default)
     {
+        if (!actor.MayReach(projectId))
+        {
+            return NotFound(what);
+        }
+
         ProjectRole? role;
         if (actor.IsAdmin)
         {

@@ -19,8 +19,11 @@ public sealed class ProjectService(
 {
     public const string FirstEnvironmentName = "production";
 
-    public Task<IReadOnlyList<ProjectSummary>> ListAsync(Actor actor, CancellationToken ct = default) =>
-        projects.ListAsync(actor.IsAdmin ? null : actor.UserId, ct);
+    public async Task<IReadOnlyList<ProjectSummary>> ListAsync(Actor actor, CancellationToken ct = default)
+    {
+        var visible = await projects.ListAsync(actor.IsAdmin ? null : actor.UserId, ct);
+        return actor.ProjectRestriction is null ? visible : visible.Where(p => actor.MayReach(p.Project.Id)).ToList();
+    }
 
     public async Task<Result<Project>> GetAsync(Actor actor, Guid projectId, CancellationToken ct = default)
     {
@@ -36,6 +39,11 @@ public sealed class ProjectService(
 
     public async Task<Result<Project>> CreateAsync(Actor actor, ProjectInput input, CancellationToken ct = default)
     {
+        if (actor.ProjectRestriction is not null)
+        {
+            return Error.Forbidden("This token is restricted to one project, so it cannot create projects.");
+        }
+
         var errors = Validate(input);
         if (!errors.IsEmpty)
         {

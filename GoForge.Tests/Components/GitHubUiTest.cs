@@ -31,7 +31,7 @@ public abstract class GitHubUiTest(PostgresFixture postgres, UserRole role) : Go
     {
         Host = await TestHost.StartAsync(postgres, "ghui", GitHubSignInServiceTests.GitHubSettings(allowSignUp: false));
         SignedIn = await CreateSignedInUserAsync(Host);
-        foreach (var type in new[] { typeof(GitHubSettingsAdministration), typeof(GitHubSettingsProvider), typeof(InvitationService), typeof(GitHubLinkService), typeof(AccountService), typeof(TimeProvider) })
+        foreach (var type in new[] { typeof(GitHubSettingsAdministration), typeof(GitHubSettingsProvider), typeof(InvitationService), typeof(GitHubLinkService), typeof(AccountService), typeof(TimeProvider), typeof(GoForge.Core.Identity.ApiTokens.ApiTokenService) })
         {
             Services.AddSingleton(type, Host.Services.GetRequiredService(type));
         }

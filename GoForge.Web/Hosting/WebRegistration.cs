@@ -4,6 +4,7 @@ using GoForge.Infrastructure.Persistence;
 using GoForge.Web.Auth;
 using GoForge.Web.Components;
 using GoForge.Web.Endpoints;
+using GoForge.Web.Endpoints.Api;
 using GoForge.Web.Operations;
 using GoForge.Web.Proxy;
 using Microsoft.AspNetCore.Authentication.Cookies;
@@ -61,6 +62,7 @@ public static class WebRegistration
         services.AddScoped<CurrentUser>();
 
         services.AddSignInRateLimiting();
+        services.AddGoForgeApi();
         services.AddGitHubSignIn();
         services.AddOptions<ForwardedHeadersOptions>().Configure<IOptions<GoForgeWebOptions>>((forwarded, web) =>
         {
@@ -105,6 +107,7 @@ public static class WebRegistration
         }
 
         app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
+        app.UseGoForgeApiEdge();
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseRateLimiter();
@@ -117,6 +120,7 @@ public static class WebRegistration
         app.MapDeploymentEndpoints();
         app.MapContainerLogEndpoints();
         app.MapWebhookEndpoints();
+        app.MapGoForgeApiEndpoints();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;
     }

@@ -1,0 +1,78 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using GoForge.Core.Identity;
+using GoForge.Core.Identity.ApiTokens;
+using GoForge.Core.Projects;
+using GoForge.Tests.Support;
+using Microsoft.AspNetCore.Mvc.Testing;
+
+namespace GoForge.Tests.Api;
+
+/// <summary>Tokens and requests for the /api/v1 tests, over a running <see cref="GoForgeApp"/>.</summary>
+internal static class ApiClient
+{
+    public static async Task<string> CreateTokenAsync(this GoForgeApp app, User user, ApiScope scopes, Guid? projectId = null, DateTimeOffset? expiresAt = null)
+    {
+        var created = await app.Get<ApiTokenService>().CreateAsync(Actor.From(user), new ApiTokenInput { Name = "test", Scopes = scopes, ProjectId = projectId, ExpiresAt = expiresAt });
+        Assert.True(created.IsSuccess, created.Error?.Message);
+        return created.Value.Secret;
+    }
+
+    public static HttpClient TokenClient(this GoForgeApp app, string? token)
+    {
+        var client = app.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = false });
+        if (token is not null)
+        {
+            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        }
+
+        return client;
+    }
+
+    public static Task<HttpResponseMessage> SendAsync(this HttpClient client, HttpMethod method, string path, object? body = null)
+    {
+        var request = new HttpRequestMessage(method, path);
+        if (body is not null)
+        {
+            request.Content = JsonContent.Create(body);
+        }
+
+        return client.SendAsync(request);
+    }
+
+    public static async Task<JsonElement> JsonAsync(this HttpResponseMessage response)
+    {
+        var text = await response.Content.ReadAsStringAsync();
+        return JsonDocument.Parse(text).RootElement.Clone();
+    }
+
+    /// <summary>Asserts an RFC 9457 answer with this status and returns its JSON.</summary>
+    public static async Task<JsonElement> AssertProblemAsync(this HttpResponseMessage response, int status)
+    {
+        Assert.Equal(status, (int)response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        var json = await response.JsonAsync();
+        Assert.Equal(status, json.GetProperty("status").GetInt32());
+        return json;
+    }
+}
+
+/// <summary>One project with an environment, an application and two variables (one secret), made through Core.</summary>
+internal sealed record ApiWorld(Project Project, ProjectEnvironment Environment, Application Application)
+{
+    public const string PlainKey = "PLAIN";
+    public const string SecretKey = "DATABASE_PASSWORD";
+    public const string SecretValue = "s3cret-value-for-api-tests";
+
+    public static async Task<ApiWorld> CreateAsync(GoForgeApp app, User owner, string name)
+    {
+        var actor = Actor.From(owner);
+        var (project, production) = await app.Services.CreateProjectAsync(actor, name);
+        var application = await app.Services.CreateApplicationAsync(actor, production.Id, "api-" + Guid.NewGuid().ToString("N")[..8]);
+        var variables = app.Get<VariableService>();
+        Assert.True((await variables.SetAsync(actor, application.Id, new VariableInput(PlainKey, "plain-value"))).IsSuccess);
+        Assert.True((await variables.SetAsync(actor, application.Id, new VariableInput(SecretKey, SecretValue, IsSecret: true))).IsSuccess);
+        return new ApiWorld(project, production, application);
+    }
+}

@@ -1,0 +1,105 @@
+using System.Net;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using GoForge.Tests.Harness;
+using GoForge.Tests.Support;
+using GoForge.Web.Endpoints.Api;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace GoForge.Tests.Api;
+
+/// <summary>
+/// The mapped /api/v1 endpoints, read from the app's own <see cref="EndpointDataSource"/>: each declares a scope, each
+/// is in the authorization matrix, and each is in the OpenAPI document. A new endpoint fails these until it is covered.
+/// </summary>
+[Collection(PostgresCollection.Name)]
+public sealed partial class ApiCoverageTests(PostgresFixture postgres) : IAsyncLifetime
+{
+    private GoForgeApp _app = null!;
+
+    public async Task InitializeAsync() => _app = await GoForgeApp.StartAsync(postgres, "apicoverage", services: GoForgeApp.WithoutDeploymentWorker);
+
+    public async Task DisposeAsync() => await _app.DisposeAsync();
+
+    [Fact]
+    public void Every_mapped_api_endpoint_declares_its_scope_and_is_in_the_matrix()
+    {
+        var mapped = MappedApiEndpoints();
+        var matrix = ApiEndpointCase.All.Select(c => (c.Method, c.Pattern, c.Scope)).ToHashSet();
+
+        Assert.True(mapped.Count >= ApiEndpointCase.All.Count, "the app maps fewer API endpoints than the matrix lists");
+        Assert.Equal(
+            matrix.OrderBy(m => m.Pattern, StringComparer.Ordinal).ThenBy(m => m.Method, StringComparer.Ordinal),
+            mapped.Select(e => (e.Method, e.Pattern, e.Scope!.Scope)).OrderBy(m => m.Pattern, StringComparer.Ordinal).ThenBy(m => m.Method, StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task The_OpenAPI_document_is_anonymous_valid_JSON_with_the_bearer_scheme_and_every_endpoint()
+    {
+        var anonymous = _app.CreateClient();
+
+        var response = await anonymous.GetAsync("/openapi/v1.json");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        using var document = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        var root = document.RootElement;
+        Assert.StartsWith("3.", root.GetProperty("openapi").GetString(), StringComparison.Ordinal);
+        var bearer = root.GetProperty("components").GetProperty("securitySchemes").GetProperty(ApiOpenApi.SecuritySchemeName);
+        Assert.Equal("http", bearer.GetProperty("type").GetString());
+        Assert.Equal("bearer", bearer.GetProperty("scheme").GetString());
+        var paths = root.GetProperty("paths");
+        var missing = new List<string>();
+        foreach (var endpoint in MappedApiEndpoints())
+        {
+            var path = ConstraintPattern().Replace(endpoint.Pattern, "{$1}");
+            if (!paths.TryGetProperty(path, out var item) || !item.TryGetProperty(endpoint.Method.ToLowerInvariant(), out var operation))
+            {
+                missing.Add($"{endpoint.Method} {path}");
+                continue;
+            }
+
+            var security = operation.GetProperty("security")[0].GetProperty(ApiOpenApi.SecuritySchemeName);
+            Assert.Equal(GoForge.Core.Identity.ApiTokens.ApiScopes.Name(endpoint.Scope!.Scope), security[0].GetString());
+        }
+
+        Assert.Empty(missing);
+        Assert.DoesNotContain(paths.EnumerateObject(), p => !p.Name.StartsWith("/api/v1/", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task The_reference_page_is_served_without_cookies()
+    {
+        var anonymous = _app.CreateClient();
+
+        var response = await anonymous.GetAsync("/api/reference/v1");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("text/html", response.Content.Headers.ContentType?.MediaType);
+        var html = await response.Content.ReadAsStringAsync();
+        Assert.Contains("v1.json", html, StringComparison.Ordinal);
+
+        // The page's script is served by GoForge itself (these machines reach no CDN, nor may an air-gapped install).
+        var script = ScriptSource().Match(html);
+        Assert.True(script.Success, html);
+        var asset = await anonymous.GetAsync(new Uri(new Uri(anonymous.BaseAddress!, "/api/reference/v1"), script.Groups[1].Value));
+        Assert.Equal(HttpStatusCode.OK, asset.StatusCode);
+        Assert.Contains("javascript", asset.Content.Headers.ContentType?.MediaType, StringComparison.Ordinal);
+    }
+
+    [GeneratedRegex("<script src=\"([^\"]+)\"")]
+    private static partial Regex ScriptSource();
+
+    private List<(string Method, string Pattern, RequiredScope? Scope)> MappedApiEndpoints() =>
+        _app.Services.GetRequiredService<EndpointDataSource>().Endpoints
+            .OfType<RouteEndpoint>()
+            .Where(e => e.RoutePattern.RawText?.StartsWith(ApiEndpointsPrefix, StringComparison.Ordinal) == true)
+            .SelectMany(e => (e.Metadata.GetMetadata<Microsoft.AspNetCore.Routing.HttpMethodMetadata>()?.HttpMethods ?? ["*"])
+                .Select(m => (m, e.RoutePattern.RawText!.TrimEnd('/'), e.Metadata.GetMetadata<RequiredScope>())))
+            .ToList();
+
+    private const string ApiEndpointsPrefix = "/api/v1/";
+
+    [GeneratedRegex(@"\{(\w+)(:[^}]*)?\}")]
+    private static partial Regex ConstraintPattern();
+}

@@ -1,0 +1,46 @@
+using GoForge.Core.Identity.ApiTokens;
+
+namespace GoForge.Tests.Api;
+
+/// <summary>
+/// One /api/v1 endpoint as the matrix calls it: its route pattern (as mapped), the scope it needs, how to build its path
+/// and body for a fresh <see cref="ApiWorld"/>, what it answers with the right scope, and what a token restricted to
+/// another project gets. <c>ApiCoverageTests</c> fails when a mapped endpoint is missing here.
+/// </summary>
+internal sealed record ApiEndpointCase(
+    string Method, string Pattern, ApiScope Scope, Func<ApiWorld, string> Path, Func<ApiWorld, object?> Body, int Success, int OtherProject = 404)
+{
+    public override string ToString() => $"{Method} {Pattern}";
+
+    public static readonly IReadOnlyList<ApiEndpointCase> All =
+    [
+        new("GET", "/api/v1/me", ApiScope.Read, _ => "/api/v1/me", NoBody, 200, OtherProject: 200),
+        new("GET", "/api/v1/projects", ApiScope.Read, _ => "/api/v1/projects", NoBody, 200, OtherProject: 200),
+        new("POST", "/api/v1/projects", ApiScope.Write, _ => "/api/v1/projects", _ => new { name = "Made by API" }, 201, OtherProject: 403),
+        new("GET", "/api/v1/projects/{projectId:guid}", ApiScope.Read, w => $"/api/v1/projects/{w.Project.Id}", NoBody, 200),
+        new("PUT", "/api/v1/projects/{projectId:guid}", ApiScope.Write, w => $"/api/v1/projects/{w.Project.Id}", _ => new { name = "Renamed", description = "by the API" }, 200),
+        new("DELETE", "/api/v1/projects/{projectId:guid}", ApiScope.Write, w => $"/api/v1/projects/{w.Project.Id}", NoBody, 204),
+        new("GET", "/api/v1/projects/{projectId:guid}/environments", ApiScope.Read, w => $"/api/v1/projects/{w.Project.Id}/environments", NoBody, 200),
+        new("POST", "/api/v1/projects/{projectId:guid}/environments", ApiScope.Write, w => $"/api/v1/projects/{w.Project.Id}/environments", _ => new { name = "staging" }, 201),
+        new("GET", "/api/v1/environments/{environmentId:guid}", ApiScope.Read, w => $"/api/v1/environments/{w.Environment.Id}", NoBody, 200),
+        new("DELETE", "/api/v1/environments/{environmentId:guid}", ApiScope.Write, w => $"/api/v1/environments/{w.Environment.Id}", NoBody, 204),
+        new("GET", "/api/v1/environments/{environmentId:guid}/applications", ApiScope.Read, w => $"/api/v1/environments/{w.Environment.Id}/applications", NoBody, 200),
+        new("POST", "/api/v1/environments/{environmentId:guid}/applications", ApiScope.Write, w => $"/api/v1/environments/{w.Environment.Id}/applications", _ => NewApplication("web"), 201),
+        new("GET", "/api/v1/projects/{projectId:guid}/applications", ApiScope.Read, w => $"/api/v1/projects/{w.Project.Id}/applications", NoBody, 200),
+        new("GET", "/api/v1/applications/{applicationId:guid}", ApiScope.Read, w => $"/api/v1/applications/{w.Application.Id}", NoBody, 200),
+        new("PUT", "/api/v1/applications/{applicationId:guid}", ApiScope.Write, w => $"/api/v1/applications/{w.Application.Id}", w => NewApplication(w.Application.Name), 200),
+        new("DELETE", "/api/v1/applications/{applicationId:guid}", ApiScope.Write, w => $"/api/v1/applications/{w.Application.Id}", NoBody, 204),
+        new("GET", "/api/v1/applications/{applicationId:guid}/variables", ApiScope.Read, w => $"/api/v1/applications/{w.Application.Id}/variables", NoBody, 200),
+        new("PUT", "/api/v1/applications/{applicationId:guid}/variables/{key}", ApiScope.Write, w => $"/api/v1/applications/{w.Application.Id}/variables/NEW_KEY", _ => new { value = "new" }, 204),
+        new("DELETE", "/api/v1/applications/{applicationId:guid}/variables/{key}", ApiScope.Write, w => $"/api/v1/applications/{w.Application.Id}/variables/{ApiWorld.PlainKey}", NoBody, 204),
+    ];
+
+    private static object? NoBody(ApiWorld world) => null;
+
+    private static object NewApplication(string name) => new
+    {
+        name,
+        gitUrl = "https://git.example.com/acme/web.git",
+        domains = new[] { $"{Guid.NewGuid():N}.example.com" },
+    };
+}

@@ -1,0 +1,103 @@
+using GoForge.Core.Identity;
+using GoForge.Core.Identity.ApiTokens;
+using GoForge.Core.Projects;
+
+namespace GoForge.Web.Endpoints.Api;
+
+// What /api/v1 sends and takes. Separate from Core's records so the wire format changes only on purpose.
+
+public sealed record MeResponse(Guid Id, string Login, string DisplayName, UserRole Role, TokenResponse Token);
+
+public sealed record TokenResponse(Guid Id, string Name, IReadOnlyList<string> Scopes, Guid? ProjectId, DateTimeOffset? ExpiresAt)
+{
+    public static TokenResponse From(ApiToken t) => new(t.Id, t.Name, t.Scopes.Names(), t.ProjectId, t.ExpiresAt);
+}
+
+public sealed record ProjectResponse(Guid Id, string Name, string Slug, string? Description, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt)
+{
+    public static ProjectResponse From(Project p) => new(p.Id, p.Name, p.Slug, p.Description, p.CreatedAt, p.UpdatedAt);
+}
+
+public sealed record ProjectListItem(Guid Id, string Name, string Slug, string? Description, ProjectRole Role, int EnvironmentCount, int ApplicationCount)
+{
+    public static ProjectListItem From(ProjectSummary s) =>
+        new(s.Project.Id, s.Project.Name, s.Project.Slug, s.Project.Description, s.Role, s.EnvironmentCount, s.ApplicationCount);
+}
+
+public sealed record ProjectRequest(string? Name, string? Description);
+
+public sealed record EnvironmentResponse(Guid Id, Guid ProjectId, string Name, string Slug, DateTimeOffset CreatedAt)
+{
+    public static EnvironmentResponse From(ProjectEnvironment e) => new(e.Id, e.ProjectId, e.Name, e.Slug, e.CreatedAt);
+}
+
+public sealed record EnvironmentRequest(string? Name);
+
+public sealed record ApplicationResponse(
+    Guid Id, Guid ProjectId, Guid EnvironmentId, string Name, string Slug, string GitUrl, string Branch, string BuildContext,
+    string DockerfilePath, int ContainerPort, IReadOnlyList<string> Domains, string? HealthCheckPath, int? MemoryLimitMb,
+    decimal? CpuLimit, RestartPolicy RestartPolicy, bool AutoDeploy, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt)
+{
+    public static ApplicationResponse From(Application a) => new(
+        a.Id, a.ProjectId, a.EnvironmentId, a.Name, a.Slug, a.GitUrl, a.Branch, a.BuildContext, a.DockerfilePath, a.ContainerPort,
+        a.Domains.Select(d => d.ToString()).ToList(), a.HealthCheckPath, a.MemoryLimitMb, a.CpuLimit, a.RestartPolicy, a.AutoDeploy,
+        a.CreatedAt, a.UpdatedAt);
+}
+
+/// <summary>An application as a client sends it; a PUT replaces every field (missing ones take their defaults).</summary>
+public sealed record ApplicationRequest
+{
+    public string? Name { get; init; }
+
+    public string? GitUrl { get; init; }
+
+    public string? Branch { get; init; }
+
+    public string? BuildContext { get; init; }
+
+    public string? DockerfilePath { get; init; }
+
+    public int? ContainerPort { get; init; }
+
+    /// <summary><c>host</c> or <c>host/path</c> each.</summary>
+    public IReadOnlyList<string>? Domains { get; init; }
+
+    public string? HealthCheckPath { get; init; }
+
+    public int? MemoryLimitMb { get; init; }
+
+    public decimal? CpuLimit { get; init; }
+
+    public RestartPolicy? RestartPolicy { get; init; }
+
+    public bool? AutoDeploy { get; init; }
+
+    public ApplicationInput ToInput()
+    {
+        var defaults = new ApplicationInput();
+        return new ApplicationInput
+        {
+            Name = Name,
+            GitUrl = GitUrl,
+            Branch = Branch ?? defaults.Branch,
+            BuildContext = BuildContext ?? defaults.BuildContext,
+            DockerfilePath = DockerfilePath ?? defaults.DockerfilePath,
+            ContainerPort = ContainerPort ?? defaults.ContainerPort,
+            Domains = Domains is null ? null : string.Join('\n', Domains),
+            HealthCheckPath = HealthCheckPath,
+            MemoryLimitMb = MemoryLimitMb,
+            CpuLimit = CpuLimit,
+            RestartPolicy = RestartPolicy ?? defaults.RestartPolicy,
+            AutoDeploy = AutoDeploy ?? defaults.AutoDeploy,
+        };
+    }
+}
+
+/// <summary>A variable; <see cref="Value"/> is null for a secret unless the token has the <c>secrets</c> scope and the role may reveal.</summary>
+public sealed record VariableResponse(Guid Id, string Key, string? Value, bool IsSecret, bool IsBuildTime, DateTimeOffset UpdatedAt);
+
+/// <summary>
+/// A variable's new value and flags. A null <see cref="Value"/> keeps the stored value; a null flag keeps the stored
+/// flag (false for a new variable), so changing a value never turns a secret into a plain variable by omission.
+/// </summary>
+public sealed record VariableRequest(string? Value, bool? IsSecret, bool? IsBuildTime);
