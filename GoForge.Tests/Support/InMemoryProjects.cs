@@ -121,6 +121,9 @@ public static class InMemoryProjects
         services.AddSingleton<IServiceInstanceRepository, InMemoryServiceInstanceRepository>();
         services.AddSingleton<IServiceTemplateSource>(new ServiceTemplateLoader(Options.Create(new CatalogOptions()), NullLogger<ServiceTemplateLoader>.Instance));
         services.AddSingleton<CatalogService>();
+        services.AddSingleton<IServiceRuntime, NoServiceRuntime>();
+        services.AddSingleton<ServiceFeed>();
+        services.AddSingleton<ServiceInstanceService>();
         services.AddSingleton<IBasicAuthHasher, BcryptBasicAuthHasher>();
         services.AddSingleton(Options.Create(new TraefikOptions()));
         services.AddSingleton(Options.Create(new DeploymentOptions()));

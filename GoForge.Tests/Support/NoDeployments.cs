@@ -1,3 +1,4 @@
+using GoForge.Core.Services;
 using GoForge.Core.Deployments;
 
 namespace GoForge.Tests.Support;
@@ -70,4 +71,29 @@ internal sealed class NoContainerRuntime : IContainerRuntime
 
     public Task<IReadOnlyList<string>> ListContainersAsync(IReadOnlyDictionary<string, string> labelFilter, CancellationToken ct = default) =>
         Task.FromResult<IReadOnlyList<string>>([]);
+}
+
+/// <summary>
+/// For component tests over in-memory projects that list services but never run one: every engine call is refused
+/// the way an unreachable engine is, so a test that tries to create or start a service sees a clear failure.
+/// </summary>
+internal sealed class NoServiceRuntime : IServiceRuntime
+{
+    private static ServiceRuntimeException None() => new("No Docker engine in this test.");
+
+    public Task EnsureImageAsync(string image, IProgress<ImagePullProgress>? progress, CancellationToken ct = default) => throw None();
+
+    public Task EnsureVolumeAsync(string name, IReadOnlyDictionary<string, string> labels, CancellationToken ct = default) => throw None();
+
+    public Task RemoveVolumeAsync(string name, CancellationToken ct = default) => throw None();
+
+    public Task<IReadOnlyList<string>> ListVolumesAsync(IReadOnlyDictionary<string, string> labelFilter, CancellationToken ct = default) =>
+        Task.FromResult<IReadOnlyList<string>>([]);
+
+    public Task<bool> StartAsync(string containerId, CancellationToken ct = default) => throw None();
+
+    public Task<bool> StopAsync(string containerId, CancellationToken ct = default) => throw None();
+
+    public Task<ServiceHealth> WaitHealthyAsync(string containerId, string network, GoForge.Core.Catalog.TemplateHealthCheck? check, TimeSpan timeout, CancellationToken ct = default) =>
+        throw None();
 }
