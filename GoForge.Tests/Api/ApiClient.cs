@@ -1,6 +1,7 @@
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
+using GoForge.Core.Deployments;
 using GoForge.Core.Identity;
 using GoForge.Core.Identity.ApiTokens;
 using GoForge.Core.Projects;
@@ -58,8 +59,11 @@ internal static class ApiClient
     }
 }
 
-/// <summary>One project with an environment, an application and two variables (one secret), made through Core.</summary>
-internal sealed record ApiWorld(Project Project, ProjectEnvironment Environment, Application Application)
+/// <summary>
+/// One project with an environment, an application, two variables (one secret) and a finished (canceled) deployment,
+/// made through Core. The deployment is finished so that deleting the application is not refused as in progress.
+/// </summary>
+internal sealed record ApiWorld(Project Project, ProjectEnvironment Environment, Application Application, Deployment Deployment)
 {
     public const string PlainKey = "PLAIN";
     public const string SecretKey = "DATABASE_PASSWORD";
@@ -73,6 +77,11 @@ internal sealed record ApiWorld(Project Project, ProjectEnvironment Environment,
         var variables = app.Get<VariableService>();
         Assert.True((await variables.SetAsync(actor, application.Id, new VariableInput(PlainKey, "plain-value"))).IsSuccess);
         Assert.True((await variables.SetAsync(actor, application.Id, new VariableInput(SecretKey, SecretValue, IsSecret: true))).IsSuccess);
-        return new ApiWorld(project, production, application);
+        var deployments = app.Get<DeploymentService>();
+        var queued = await deployments.EnqueueAsync(actor, application.Id);
+        Assert.True(queued.IsSuccess, queued.Error?.Message);
+        var canceled = await deployments.CancelAsync(actor, queued.Value.Id);
+        Assert.True(canceled.IsSuccess, canceled.Error?.Message);
+        return new ApiWorld(project, production, application, canceled.Value);
     }
 }

@@ -101,3 +101,28 @@ public sealed record VariableResponse(Guid Id, string Key, string? Value, bool I
 /// flag (false for a new variable), so changing a value never turns a secret into a plain variable by omission.
 /// </summary>
 public sealed record VariableRequest(string? Value, bool? IsSecret, bool? IsBuildTime);
+
+/// <summary>A deployment. The CLI's remote mode reads <c>id, applicationId, state, reason, commitSha, updatedAt</c>.</summary>
+public sealed record DeploymentResponse(
+    Guid Id, Guid ApplicationId, GoForge.Core.Deployments.DeploymentState State, GoForge.Core.Deployments.DeploymentSource Source,
+    string? Reason, string? CommitSha, string? CommitMessage, string? CommitAuthor, Guid? RollbackOf, Guid? RequestedBy,
+    DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt)
+{
+    public static DeploymentResponse From(GoForge.Core.Deployments.Deployment d) => new(
+        d.Id, d.ApplicationId, d.State, d.Source, d.Reason, d.CommitSha, d.CommitMessage, d.CommitAuthor, d.RollbackOf, d.RequestedBy, d.CreatedAt, d.UpdatedAt);
+}
+
+/// <summary>What to deploy: a full commit id, or null (or no body) for the branch head at clone time.</summary>
+public sealed record DeploymentRequest(string? CommitSha);
+
+/// <summary>The earlier deployment whose image to start again; null (or no body) for the newest one kept.</summary>
+public sealed record RollbackRequest(Guid? TargetDeploymentId);
+
+/// <summary>Log lines after <c>offset</c>; pass <see cref="NextOffset"/> back as <c>offset</c> for the lines that follow.</summary>
+public sealed record DeploymentLogResponse(IReadOnlyList<DeploymentLogLineResponse> Lines, int NextOffset)
+{
+    public static DeploymentLogResponse From(IReadOnlyList<GoForge.Core.Deployments.DeploymentLogLine> lines, int offset) =>
+        new(lines.Select(l => new DeploymentLogLineResponse(l.LineNo, l.LoggedAt, l.Text)).ToList(), lines.Count > 0 ? lines[^1].LineNo : offset);
+}
+
+public sealed record DeploymentLogLineResponse(int LineNo, DateTimeOffset LoggedAt, string Text);
