@@ -28,6 +28,7 @@ internal static class ApiEndpoints
         api.MapApplicationEndpoints();
         api.MapVariableEndpoints();
         api.MapDeploymentEndpoints();
+        api.MapWebhookDeliveryEndpoints();
 
         // Unknown paths under /api answer 404 problem details (ApiEdge), not the panel's page.
         endpoints.MapFallback(ApiEdge.PathPrefix + "/{**path}", () => ApiResults.Problem(StatusCodes.Status404NotFound, "Not found", "No such API endpoint; see /openapi/v1.json."))

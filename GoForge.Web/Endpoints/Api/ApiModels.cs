@@ -126,3 +126,14 @@ public sealed record DeploymentLogResponse(IReadOnlyList<DeploymentLogLineRespon
 }
 
 public sealed record DeploymentLogLineResponse(int LineNo, DateTimeOffset LoggedAt, string Text);
+
+/// <summary>A webhook delivery: who sent what, and what GoForge did with it (the deployment it queued, if any).</summary>
+public sealed record WebhookDeliveryResponse(
+    Guid Id, Guid ApplicationId, GoForge.Core.GitProviders.WebhookProvider Provider, string DeliveryKey, string Event,
+    GoForge.Core.GitProviders.WebhookOutcome Outcome, string? Reason, string? GitRef, string? CommitSha, Guid? DeploymentId,
+    int Redeliveries, DateTimeOffset ReceivedAt, DateTimeOffset LastReceivedAt)
+{
+    public static WebhookDeliveryResponse From(GoForge.Core.GitProviders.WebhookDelivery d) => new(
+        d.Id, d.ApplicationId, d.Provider, d.DeliveryKey, d.Event, d.Outcome, d.Reason, d.GitRef, d.CommitSha, d.DeploymentId,
+        d.Redeliveries, d.ReceivedAt, d.LastReceivedAt);
+}
