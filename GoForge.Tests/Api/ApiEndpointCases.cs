@@ -43,6 +43,8 @@ internal sealed record ApiEndpointCase(
         // The world's deployment is already canceled: the right scope reaches the state machine, which refuses (409).
         new("POST", "/api/v1/deployments/{deploymentId:guid}/cancel", ApiScope.Deploy, w => $"/api/v1/deployments/{w.Deployment.Id}/cancel", NoBody, 409),
         new("GET", "/api/v1/deployments/{deploymentId:guid}/log", ApiScope.Read, w => $"/api/v1/deployments/{w.Deployment.Id}/log", NoBody, 200),
+        new("GET", "/api/v1/catalog", ApiScope.Read, _ => "/api/v1/catalog?category=database", NoBody, 200, OtherProject: 200),
+        new("GET", "/api/v1/environments/{environmentId:guid}/services", ApiScope.Read, w => $"/api/v1/environments/{w.Environment.Id}/services", NoBody, 200),
         new("GET", "/api/v1/applications/{applicationId:guid}/webhook-deliveries", ApiScope.Read, w => $"/api/v1/applications/{w.Application.Id}/webhook-deliveries", NoBody, 200),
     ];
 

@@ -137,3 +137,21 @@ public sealed record WebhookDeliveryResponse(
         d.Id, d.ApplicationId, d.Provider, d.DeliveryKey, d.Event, d.Outcome, d.Reason, d.GitRef, d.CommitSha, d.DeploymentId,
         d.Redeliveries, d.ReceivedAt, d.LastReceivedAt);
 }
+
+/// <summary>A catalog template as a client chooses one: the versions offered (the first is the default).</summary>
+public sealed record CatalogTemplateResponse(
+    string Id, string Name, GoForge.Core.Catalog.ServiceCategory Category, string Description, string Image, IReadOnlyList<string> Versions,
+    string DefaultVersion, bool NeedsDomain)
+{
+    public static CatalogTemplateResponse From(GoForge.Core.Catalog.ServiceTemplate t) =>
+        new(t.Id, t.Name, t.Category, t.Description, t.Image, t.Versions, t.DefaultVersion, t.Http is not null);
+}
+
+/// <summary>A service instance; its credentials are never part of it.</summary>
+public sealed record ServiceResponse(
+    Guid Id, Guid ProjectId, Guid EnvironmentId, string TemplateId, string Version, string Name, string Slug, string Host,
+    GoForge.Core.Services.ServiceState State, string? Reason, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt)
+{
+    public static ServiceResponse From(GoForge.Core.Services.ServiceInstance s) =>
+        new(s.Id, s.ProjectId, s.EnvironmentId, s.TemplateId, s.Version, s.Name, s.Slug, s.Host, s.State, s.Reason, s.CreatedAt, s.UpdatedAt);
+}
