@@ -45,6 +45,8 @@ internal sealed record ApiEndpointCase(
         new("GET", "/api/v1/deployments/{deploymentId:guid}/log", ApiScope.Read, w => $"/api/v1/deployments/{w.Deployment.Id}/log", NoBody, 200),
         new("GET", "/api/v1/catalog", ApiScope.Read, _ => "/api/v1/catalog?category=database", NoBody, 200, OtherProject: 200),
         new("GET", "/api/v1/environments/{environmentId:guid}/services", ApiScope.Read, w => $"/api/v1/environments/{w.Environment.Id}/services", NoBody, 200),
+        new("GET", "/api/v1/services/{serviceId:guid}", ApiScope.Read, w => $"/api/v1/services/{w.Service.Id}", NoBody, 200),
+        new("GET", "/api/v1/services/{serviceId:guid}/connection", ApiScope.Read, w => $"/api/v1/services/{w.Service.Id}/connection", NoBody, 200),
         new("GET", "/api/v1/applications/{applicationId:guid}/webhook-deliveries", ApiScope.Read, w => $"/api/v1/applications/{w.Application.Id}/webhook-deliveries", NoBody, 200),
     ];
 

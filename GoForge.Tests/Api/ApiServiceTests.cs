@@ -40,34 +40,38 @@ public sealed class ApiServiceTests(PostgresFixture postgres) : IAsyncLifetime
     public async Task An_environments_services_are_listed_without_their_credentials()
     {
         var world = await ApiWorld.CreateAsync(_app, _owner, "Services");
-        var services = _app.Get<ServiceInstanceService>();
-        var preview = await services.PreviewAsync("postgresql");
-        Assert.True(preview.IsSuccess, preview.Error?.Message);
-        var now = DateTimeOffset.UtcNow;
-        var instance = new ServiceInstance
-        {
-            Id = Guid.CreateVersion7(now),
-            ProjectId = world.Project.Id,
-            EnvironmentId = world.Environment.Id,
-            TemplateId = "postgresql",
-            Version = preview.Value!.Version,
-            Name = "db",
-            Slug = "db",
-            State = ServiceState.Stopped,
-            CreatedAt = now,
-            UpdatedAt = now,
-        };
-        Assert.Equal(GoForge.Core.Projects.SaveOutcome.Saved, await _app.Get<IServiceInstanceRepository>().TryCreateAsync(instance, preview.Value.Inputs, null));
         var client = _app.TokenClient(await _app.CreateTokenAsync(_owner, ApiScope.Read | ApiScope.Secrets));
 
-        var response = await client.GetAsync($"/api/v1/environments/{world.Environment.Id}/services");
-        var text = await response.Content.ReadAsStringAsync();
-        var listed = JsonDocument.Parse(text).RootElement;
+        var text = await (await client.GetAsync($"/api/v1/environments/{world.Environment.Id}/services")).Content.ReadAsStringAsync();
+        var one = await (await client.GetAsync($"/api/v1/services/{world.Service.Id}")).JsonAsync();
 
-        var service = Assert.Single(listed.GetProperty("items").EnumerateArray());
-        Assert.Equal(instance.Id.ToString(), service.GetProperty("id").GetString());
+        var service = Assert.Single(JsonDocument.Parse(text).RootElement.GetProperty("items").EnumerateArray());
+        Assert.Equal(world.Service.Id.ToString(), service.GetProperty("id").GetString());
         Assert.Equal("stopped", service.GetProperty("state").GetString());
-        Assert.Equal("db", service.GetProperty("host").GetString());
-        Assert.All(preview.Value.Inputs.Values.Where(v => v.Length >= 8), v => Assert.DoesNotContain(v, text, StringComparison.Ordinal));
+        Assert.Equal("db", one.GetProperty("host").GetString());
+        Assert.All((await StoredInputsAsync(world)).Values.Where(v => v.Length >= 8), v => Assert.DoesNotContain(v, text, StringComparison.Ordinal));
     }
+
+    [Fact]
+    public async Task The_connection_masks_secret_outputs_without_the_secrets_scope_and_reveals_and_audits_with_it()
+    {
+        var world = await ApiWorld.CreateAsync(_app, _owner, "Connection");
+        var path = $"/api/v1/services/{world.Service.Id}/connection";
+
+        var masked = await (await _app.TokenClient(await _app.CreateTokenAsync(_owner, ApiScope.Read)).GetAsync(path)).JsonAsync();
+        var shown = await (await _app.TokenClient(await _app.CreateTokenAsync(_owner, ApiScope.Read | ApiScope.Secrets)).GetAsync(path)).JsonAsync();
+
+        var maskedSecrets = masked.GetProperty("outputs").EnumerateArray().Where(o => o.GetProperty("secret").GetBoolean()).ToList();
+        Assert.NotEmpty(maskedSecrets);
+        Assert.All(maskedSecrets, o => Assert.Equal(JsonValueKind.Null, o.GetProperty("value").ValueKind));
+        Assert.All((await StoredInputsAsync(world)).Values.Where(v => v.Length >= 8), v => Assert.DoesNotContain(v, masked.ToString(), StringComparison.Ordinal));
+        Assert.All(shown.GetProperty("outputs").EnumerateArray().Where(o => o.GetProperty("secret").GetBoolean()),
+            o => Assert.False(string.IsNullOrEmpty(o.GetProperty("value").GetString())));
+        Assert.Equal("db", masked.GetProperty("host").GetString());
+        Assert.Contains(await _app.Get<GoForge.Core.Auditing.IAuditLog>().ListRecentAsync(20),
+            e => e.Action == GoForge.Core.Auditing.AuditActions.ServiceCredentialsRevealed && e.ActorUserId == _owner.Id);
+    }
+
+    private async Task<IReadOnlyDictionary<string, string>> StoredInputsAsync(ApiWorld world) =>
+        (await _app.Get<IServiceInstanceRepository>().GetInputsAsync(world.Service.Id)).Inputs;
 }

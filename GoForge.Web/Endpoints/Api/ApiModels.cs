@@ -155,3 +155,8 @@ public sealed record ServiceResponse(
     public static ServiceResponse From(GoForge.Core.Services.ServiceInstance s) =>
         new(s.Id, s.ProjectId, s.EnvironmentId, s.TemplateId, s.Version, s.Name, s.Slug, s.Host, s.State, s.Reason, s.CreatedAt, s.UpdatedAt);
 }
+
+/// <summary>How other apps of the environment reach a service; secret output values are null unless revealed.</summary>
+public sealed record ServiceConnectionResponse(string Host, int Port, IReadOnlyList<ServiceOutputResponse> Outputs);
+
+public sealed record ServiceOutputResponse(string Name, string Label, string? Value, bool Secret);

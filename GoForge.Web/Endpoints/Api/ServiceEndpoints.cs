@@ -14,7 +14,35 @@ internal static class ServiceEndpoints
     {
         api.MapGet("/catalog", CatalogAsync).RequireScope(ApiScope.Read).WithTags("Services").WithSummary("The service templates, optionally searched or of one category");
         api.MapGet("/environments/{environmentId:guid}/services", ListAsync).RequireScope(ApiScope.Read).WithTags("Services").WithSummary("An environment's services");
+        api.MapGet("/services/{serviceId:guid}", GetAsync).RequireScope(ApiScope.Read).WithTags("Services").WithSummary("One service");
+        api.MapGet("/services/{serviceId:guid}/connection", ConnectionAsync).RequireScope(ApiScope.Read).WithTags("Services").WithSummary("How apps reach a service (secret outputs masked without the secrets scope)");
         return api;
+    }
+
+    private static async Task<Results<Ok<ServiceResponse>, ProblemHttpResult>> GetAsync(Guid serviceId, ClaimsPrincipal user, ServiceInstanceService services, CancellationToken ct)
+    {
+        var result = await services.GetAsync(user.ToApiActor(), serviceId, ct);
+        return result.IsSuccess ? TypedResults.Ok(ServiceResponse.From(result.Value)) : ApiResults.Problem(result.Error);
+    }
+
+    /// <summary>Secret outputs are null unless the token has <c>secrets</c>; then Core reveals them (its role rule and audit apply).</summary>
+    private static async Task<Results<Ok<ServiceConnectionResponse>, ProblemHttpResult>> ConnectionAsync(Guid serviceId, ClaimsPrincipal user, ServiceInstanceService services, CancellationToken ct)
+    {
+        var actor = user.ToApiActor();
+        var connection = await services.ConnectionAsync(actor, serviceId, ct);
+        if (!connection.IsSuccess)
+        {
+            return ApiResults.Problem(connection.Error);
+        }
+
+        var outputs = connection.Value.Outputs;
+        if (user.HasScope(ApiScope.Secrets) && outputs.Any(o => o.Secret) && await services.RevealAsync(actor, serviceId, ct) is { IsSuccess: true } revealed)
+        {
+            outputs = revealed.Value.Outputs;
+        }
+
+        return TypedResults.Ok(new ServiceConnectionResponse(connection.Value.Host, connection.Value.Port,
+            outputs.Select(o => new ServiceOutputResponse(o.Name, o.Label, o.Value, o.Secret)).ToList()));
     }
 
     private static async Task<Results<Ok<Page<CatalogTemplateResponse>>, ProblemHttpResult>> CatalogAsync(
