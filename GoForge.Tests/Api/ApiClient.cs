@@ -1,9 +1,11 @@
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
+using GoForge.Core.Deployments;
 using GoForge.Core.Identity;
 using GoForge.Core.Identity.ApiTokens;
 using GoForge.Core.Projects;
+using GoForge.Core.Services;
 using GoForge.Tests.Support;
 using Microsoft.AspNetCore.Mvc.Testing;
 
@@ -58,8 +60,12 @@ internal static class ApiClient
     }
 }
 
-/// <summary>One project with an environment, an application and two variables (one secret), made through Core.</summary>
-internal sealed record ApiWorld(Project Project, ProjectEnvironment Environment, Application Application)
+/// <summary>
+/// One project with an environment, an application, two variables (one secret), a finished (canceled) deployment,
+/// made through Core, and a stopped PostgreSQL service (its row only: no container). The deployment is finished so
+/// that deleting the application is not refused as in progress.
+/// </summary>
+internal sealed record ApiWorld(Project Project, ProjectEnvironment Environment, Application Application, Deployment Deployment, ServiceInstance Service)
 {
     public const string PlainKey = "PLAIN";
     public const string SecretKey = "DATABASE_PASSWORD";
@@ -73,6 +79,34 @@ internal sealed record ApiWorld(Project Project, ProjectEnvironment Environment,
         var variables = app.Get<VariableService>();
         Assert.True((await variables.SetAsync(actor, application.Id, new VariableInput(PlainKey, "plain-value"))).IsSuccess);
         Assert.True((await variables.SetAsync(actor, application.Id, new VariableInput(SecretKey, SecretValue, IsSecret: true))).IsSuccess);
-        return new ApiWorld(project, production, application);
+        var deployments = app.Get<DeploymentService>();
+        var queued = await deployments.EnqueueAsync(actor, application.Id);
+        Assert.True(queued.IsSuccess, queued.Error?.Message);
+        var canceled = await deployments.CancelAsync(actor, queued.Value.Id);
+        Assert.True(canceled.IsSuccess, canceled.Error?.Message);
+        return new ApiWorld(project, production, application, canceled.Value, await CreateStoppedServiceAsync(app, project, production));
+    }
+
+    /// <summary>A PostgreSQL service row with fresh generated inputs, as if created and then stopped.</summary>
+    private static async Task<ServiceInstance> CreateStoppedServiceAsync(GoForgeApp app, Project project, ProjectEnvironment environment)
+    {
+        var preview = await app.Get<ServiceInstanceService>().PreviewAsync("postgresql");
+        Assert.True(preview.IsSuccess, preview.Error?.Message);
+        var now = DateTimeOffset.UtcNow;
+        var instance = new ServiceInstance
+        {
+            Id = Guid.CreateVersion7(now),
+            ProjectId = project.Id,
+            EnvironmentId = environment.Id,
+            TemplateId = "postgresql",
+            Version = preview.Value!.Version,
+            Name = "db",
+            Slug = "db",
+            State = ServiceState.Stopped,
+            CreatedAt = now,
+            UpdatedAt = now,
+        };
+        Assert.Equal(SaveOutcome.Saved, await app.Get<IServiceInstanceRepository>().TryCreateAsync(instance, preview.Value.Inputs, null));
+        return instance;
     }
 }

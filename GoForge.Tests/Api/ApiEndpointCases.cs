@@ -33,6 +33,21 @@ internal sealed record ApiEndpointCase(
         new("GET", "/api/v1/applications/{applicationId:guid}/variables", ApiScope.Read, w => $"/api/v1/applications/{w.Application.Id}/variables", NoBody, 200),
         new("PUT", "/api/v1/applications/{applicationId:guid}/variables/{key}", ApiScope.Write, w => $"/api/v1/applications/{w.Application.Id}/variables/NEW_KEY", _ => new { value = "new" }, 204),
         new("DELETE", "/api/v1/applications/{applicationId:guid}/variables/{key}", ApiScope.Write, w => $"/api/v1/applications/{w.Application.Id}/variables/{ApiWorld.PlainKey}", NoBody, 204),
+        new("POST", "/api/v1/applications/{applicationId:guid}/deployments", ApiScope.Deploy, w => $"/api/v1/applications/{w.Application.Id}/deployments", _ => new { }, 202),
+        new("GET", "/api/v1/applications/{applicationId:guid}/deployments", ApiScope.Read, w => $"/api/v1/applications/{w.Application.Id}/deployments", NoBody, 200),
+
+        // Nothing runs in the world, so the right scope reaches Core and gets its conflict (RollbackAsync checks access first).
+        new("POST", "/api/v1/applications/{applicationId:guid}/rollback", ApiScope.Deploy, w => $"/api/v1/applications/{w.Application.Id}/rollback", _ => new { }, 409),
+        new("GET", "/api/v1/deployments/{deploymentId:guid}", ApiScope.Read, w => $"/api/v1/deployments/{w.Deployment.Id}", NoBody, 200),
+
+        // The world's deployment is already canceled: the right scope reaches the state machine, which refuses (409).
+        new("POST", "/api/v1/deployments/{deploymentId:guid}/cancel", ApiScope.Deploy, w => $"/api/v1/deployments/{w.Deployment.Id}/cancel", NoBody, 409),
+        new("GET", "/api/v1/deployments/{deploymentId:guid}/log", ApiScope.Read, w => $"/api/v1/deployments/{w.Deployment.Id}/log", NoBody, 200),
+        new("GET", "/api/v1/catalog", ApiScope.Read, _ => "/api/v1/catalog?category=database", NoBody, 200, OtherProject: 200),
+        new("GET", "/api/v1/environments/{environmentId:guid}/services", ApiScope.Read, w => $"/api/v1/environments/{w.Environment.Id}/services", NoBody, 200),
+        new("GET", "/api/v1/services/{serviceId:guid}", ApiScope.Read, w => $"/api/v1/services/{w.Service.Id}", NoBody, 200),
+        new("GET", "/api/v1/services/{serviceId:guid}/connection", ApiScope.Read, w => $"/api/v1/services/{w.Service.Id}/connection", NoBody, 200),
+        new("GET", "/api/v1/applications/{applicationId:guid}/webhook-deliveries", ApiScope.Read, w => $"/api/v1/applications/{w.Application.Id}/webhook-deliveries", NoBody, 200),
     ];
 
     private static object? NoBody(ApiWorld world) => null;

@@ -101,3 +101,62 @@ public sealed record VariableResponse(Guid Id, string Key, string? Value, bool I
 /// flag (false for a new variable), so changing a value never turns a secret into a plain variable by omission.
 /// </summary>
 public sealed record VariableRequest(string? Value, bool? IsSecret, bool? IsBuildTime);
+
+/// <summary>A deployment. The CLI's remote mode reads <c>id, applicationId, state, reason, commitSha, updatedAt</c>.</summary>
+public sealed record DeploymentResponse(
+    Guid Id, Guid ApplicationId, GoForge.Core.Deployments.DeploymentState State, GoForge.Core.Deployments.DeploymentSource Source,
+    string? Reason, string? CommitSha, string? CommitMessage, string? CommitAuthor, Guid? RollbackOf, Guid? RequestedBy,
+    DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt)
+{
+    public static DeploymentResponse From(GoForge.Core.Deployments.Deployment d) => new(
+        d.Id, d.ApplicationId, d.State, d.Source, d.Reason, d.CommitSha, d.CommitMessage, d.CommitAuthor, d.RollbackOf, d.RequestedBy, d.CreatedAt, d.UpdatedAt);
+}
+
+/// <summary>What to deploy: a full commit id, or null (or no body) for the branch head at clone time.</summary>
+public sealed record DeploymentRequest(string? CommitSha);
+
+/// <summary>The earlier deployment whose image to start again; null (or no body) for the newest one kept.</summary>
+public sealed record RollbackRequest(Guid? TargetDeploymentId);
+
+/// <summary>Log lines after <c>offset</c>; pass <see cref="NextOffset"/> back as <c>offset</c> for the lines that follow.</summary>
+public sealed record DeploymentLogResponse(IReadOnlyList<DeploymentLogLineResponse> Lines, int NextOffset)
+{
+    public static DeploymentLogResponse From(IReadOnlyList<GoForge.Core.Deployments.DeploymentLogLine> lines, int offset) =>
+        new(lines.Select(l => new DeploymentLogLineResponse(l.LineNo, l.LoggedAt, l.Text)).ToList(), lines.Count > 0 ? lines[^1].LineNo : offset);
+}
+
+public sealed record DeploymentLogLineResponse(int LineNo, DateTimeOffset LoggedAt, string Text);
+
+/// <summary>A webhook delivery: who sent what, and what GoForge did with it (the deployment it queued, if any).</summary>
+public sealed record WebhookDeliveryResponse(
+    Guid Id, Guid ApplicationId, GoForge.Core.GitProviders.WebhookProvider Provider, string DeliveryKey, string Event,
+    GoForge.Core.GitProviders.WebhookOutcome Outcome, string? Reason, string? GitRef, string? CommitSha, Guid? DeploymentId,
+    int Redeliveries, DateTimeOffset ReceivedAt, DateTimeOffset LastReceivedAt)
+{
+    public static WebhookDeliveryResponse From(GoForge.Core.GitProviders.WebhookDelivery d) => new(
+        d.Id, d.ApplicationId, d.Provider, d.DeliveryKey, d.Event, d.Outcome, d.Reason, d.GitRef, d.CommitSha, d.DeploymentId,
+        d.Redeliveries, d.ReceivedAt, d.LastReceivedAt);
+}
+
+/// <summary>A catalog template as a client chooses one: the versions offered (the first is the default).</summary>
+public sealed record CatalogTemplateResponse(
+    string Id, string Name, GoForge.Core.Catalog.ServiceCategory Category, string Description, string Image, IReadOnlyList<string> Versions,
+    string DefaultVersion, bool NeedsDomain)
+{
+    public static CatalogTemplateResponse From(GoForge.Core.Catalog.ServiceTemplate t) =>
+        new(t.Id, t.Name, t.Category, t.Description, t.Image, t.Versions, t.DefaultVersion, t.Http is not null);
+}
+
+/// <summary>A service instance; its credentials are never part of it.</summary>
+public sealed record ServiceResponse(
+    Guid Id, Guid ProjectId, Guid EnvironmentId, string TemplateId, string Version, string Name, string Slug, string Host,
+    GoForge.Core.Services.ServiceState State, string? Reason, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt)
+{
+    public static ServiceResponse From(GoForge.Core.Services.ServiceInstance s) =>
+        new(s.Id, s.ProjectId, s.EnvironmentId, s.TemplateId, s.Version, s.Name, s.Slug, s.Host, s.State, s.Reason, s.CreatedAt, s.UpdatedAt);
+}
+
+/// <summary>How other apps of the environment reach a service; secret output values are null unless revealed.</summary>
+public sealed record ServiceConnectionResponse(string Host, int Port, IReadOnlyList<ServiceOutputResponse> Outputs);
+
+public sealed record ServiceOutputResponse(string Name, string Label, string? Value, bool Secret);

@@ -1,0 +1,90 @@
+using System.Security.Claims;
+using GoForge.Core.Deployments;
+using GoForge.Core.Identity.ApiTokens;
+using GoForge.Web.Auth;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace GoForge.Web.Endpoints.Api;
+
+/// <summary>
+/// Deployments: trigger, list, get, cancel, roll back, and read the log, through <see cref="DeploymentService"/>.
+/// The CLI's remote mode (<c>GoForge.Web/Cli/Remote</c>) reads <see cref="DeploymentResponse"/>; keep them in line.
+/// </summary>
+internal static class DeploymentEndpoints
+{
+    public const int DefaultLogLimit = 1000;
+    public const int MaxLogLimit = 5000;
+
+    public static RouteGroupBuilder MapDeploymentEndpoints(this RouteGroupBuilder api)
+    {
+        api.MapPost("/applications/{applicationId:guid}/deployments", TriggerAsync).RequireScope(ApiScope.Deploy).WithTags("Deployments").WithSummary("Queue a deployment (of a commit, or the branch head)");
+        api.MapGet("/applications/{applicationId:guid}/deployments", ListAsync).RequireScope(ApiScope.Read).WithTags("Deployments").WithSummary("An application's deployments, newest first");
+        api.MapPost("/applications/{applicationId:guid}/rollback", RollbackAsync).RequireScope(ApiScope.Deploy).WithTags("Deployments").WithSummary("Queue a rollback to an earlier deployment's image");
+        api.MapGet("/deployments/{deploymentId:guid}", GetAsync).RequireScope(ApiScope.Read).WithTags("Deployments").WithSummary("One deployment");
+        api.MapPost("/deployments/{deploymentId:guid}/cancel", CancelAsync).RequireScope(ApiScope.Deploy).WithTags("Deployments").WithSummary("Cancel a pending, cloning or building deployment");
+        api.MapGet("/deployments/{deploymentId:guid}/log", LogAsync).RequireScope(ApiScope.Read).WithTags("Deployments").WithSummary("A deployment's log lines after a line number (secrets masked)");
+        return api;
+    }
+
+    private static async Task<Results<Accepted<DeploymentResponse>, ProblemHttpResult>> TriggerAsync(
+        Guid applicationId, DeploymentRequest? body, ClaimsPrincipal user, DeploymentService deployments, CancellationToken ct)
+    {
+        var result = await deployments.EnqueueAsync(user.ToApiActor(), applicationId, body?.CommitSha, DeploymentSource.Api, ct);
+        return result.IsSuccess
+            ? TypedResults.Accepted($"{ApiEndpoints.Prefix}/deployments/{result.Value.Id}", DeploymentResponse.From(result.Value))
+            : ApiResults.Problem(result.Error);
+    }
+
+    private static async Task<Results<Ok<Page<DeploymentResponse>>, ProblemHttpResult>> ListAsync(
+        Guid applicationId, ClaimsPrincipal user, DeploymentService deployments, int? limit, string? cursor, CancellationToken ct)
+    {
+        if (!PageRequest.TryRead(limit, cursor, out var page, out var problem))
+        {
+            return problem!;
+        }
+
+        // One more than this page, so the page knows whether another follows.
+        var result = await deployments.ListAsync(user.ToApiActor(), applicationId, page.Offset + page.Limit + 1, ct);
+        return result.IsSuccess ? TypedResults.Ok(page.Apply(result.Value, DeploymentResponse.From)) : ApiResults.Problem(result.Error);
+    }
+
+    private static async Task<Results<Accepted<DeploymentResponse>, ProblemHttpResult>> RollbackAsync(
+        Guid applicationId, RollbackRequest? body, ClaimsPrincipal user, DeploymentService deployments, CancellationToken ct)
+    {
+        var result = await deployments.RollbackAsync(user.ToApiActor(), applicationId, body?.TargetDeploymentId, ct);
+        return result.IsSuccess
+            ? TypedResults.Accepted($"{ApiEndpoints.Prefix}/deployments/{result.Value.Id}", DeploymentResponse.From(result.Value))
+            : ApiResults.Problem(result.Error);
+    }
+
+    private static async Task<Results<Ok<DeploymentResponse>, ProblemHttpResult>> GetAsync(Guid deploymentId, ClaimsPrincipal user, DeploymentService deployments, CancellationToken ct)
+    {
+        var result = await deployments.GetAsync(user.ToApiActor(), deploymentId, ct);
+        return result.IsSuccess ? TypedResults.Ok(DeploymentResponse.From(result.Value)) : ApiResults.Problem(result.Error);
+    }
+
+    private static async Task<Results<Ok<DeploymentResponse>, ProblemHttpResult>> CancelAsync(Guid deploymentId, ClaimsPrincipal user, DeploymentService deployments, CancellationToken ct)
+    {
+        var result = await deployments.CancelAsync(user.ToApiActor(), deploymentId, ct);
+        return result.IsSuccess ? TypedResults.Ok(DeploymentResponse.From(result.Value)) : ApiResults.Problem(result.Error);
+    }
+
+    private static async Task<Results<Ok<DeploymentLogResponse>, ProblemHttpResult>> LogAsync(
+        Guid deploymentId, ClaimsPrincipal user, DeploymentService deployments, int? offset, int? limit, CancellationToken ct)
+    {
+        var after = offset ?? 0;
+        if (after < 0)
+        {
+            return ApiResults.Validation("offset", "Give the number of the last line you have, 0 for the start.");
+        }
+
+        var size = limit ?? DefaultLogLimit;
+        if (size is < 1 or > MaxLogLimit)
+        {
+            return ApiResults.Validation("limit", $"Ask for 1 to {MaxLogLimit} lines.");
+        }
+
+        var result = await deployments.LogAsync(user.ToApiActor(), deploymentId, after, size, ct);
+        return result.IsSuccess ? TypedResults.Ok(DeploymentLogResponse.From(result.Value, after)) : ApiResults.Problem(result.Error);
+    }
+}
