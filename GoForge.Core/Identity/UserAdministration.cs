@@ -26,6 +26,17 @@ public sealed class UserAdministration(
         return Result<IReadOnlyList<User>>.Ok(await users.ListAsync(ct));
     }
 
+    public async Task<Result<User>> GetAsync(Actor actor, Guid userId, CancellationToken ct = default)
+    {
+        if (!actor.IsAdmin)
+        {
+            return NotAdmin;
+        }
+
+        var user = await users.GetByIdAsync(userId, ct);
+        return user is null ? NoSuchUser : user;
+    }
+
     /// <summary>The user with this login (compared as logins are: trimmed, case-insensitively).</summary>
     public async Task<Result<User>> FindByLoginAsync(Actor actor, string? login, CancellationToken ct = default)
     {

@@ -37,6 +37,9 @@ public sealed class ServiceInstanceService(
     /// <summary>How long a started container has to pass its health check.</summary>
     public static readonly TimeSpan HealthTimeout = TimeSpan.FromMinutes(2);
 
+    /// <summary>How long an image pull may take before the service is Failed with the reason (a stalled registry).</summary>
+    public static readonly TimeSpan PullTimeout = TimeSpan.FromMinutes(30);
+
     private const string What = "service";
     private readonly ConcurrentDictionary<Guid, byte> _busy = new();
 
@@ -134,6 +137,7 @@ public sealed class ServiceInstanceService(
     /// Validates everything, stores the instance (state Creating, inputs encrypted), then pulls the image if missing,
     /// creates the volumes and starts the container. The result is the instance as it ended: Running, or Failed with
     /// the reason (a pull failure leaves no container and no volume). Errors are only for refused input or access.
+    /// Inputs left out of <paramref name="input"/> take the catalog's generated or default values.
     /// </summary>
     public async Task<Result<ServiceInstance>> CreateAsync(Actor actor, Guid environmentId, ServiceInstanceInput input,
         IProgress<ImagePullProgress>? progress = null, CancellationToken ct = default)
@@ -177,8 +181,15 @@ public sealed class ServiceInstanceService(
             domain = null;
         }
 
+        // An input left out (an API call that names only what it cares about) takes what the catalog offers.
+        var inputs = new Dictionary<string, string>(ServiceRenderer.NewInputs(template.Value), StringComparer.Ordinal);
+        foreach (var (name, value) in input.Inputs)
+        {
+            inputs[name] = value;
+        }
+
         // Everything the container will get is checked now, before a row exists.
-        var rendered = ServiceRenderer.Render(template.Value, version, input.Inputs, slug, domain);
+        var rendered = ServiceRenderer.Render(template.Value, version, inputs, slug, domain);
         if (!rendered.IsSuccess)
         {
             return rendered.Error;
@@ -199,7 +210,7 @@ public sealed class ServiceInstanceService(
             CreatedAt = now,
             UpdatedAt = now,
         };
-        var outcome = await instances.TryCreateAsync(instance, input.Inputs, domain, ct);
+        var outcome = await instances.TryCreateAsync(instance, inputs, domain, ct);
         if (outcome == SaveOutcome.SlugTaken)
         {
             return Error.Validation("Name", $"This environment already has a service named like '{slug}'.");
@@ -458,13 +469,19 @@ public sealed class ServiceInstanceService(
         RenderedService rendered, IProgress<ImagePullProgress>? progress, CancellationToken ct)
     {
         var current = await RecordAsync(instance, ServiceState.Pulling, $"making sure {rendered.Image} is present", null, version);
+        using var pull = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        pull.CancelAfter(PullTimeout);
         try
         {
-            await runtime.EnsureImageAsync(rendered.Image, progress, ct);
+            await runtime.EnsureImageAsync(rendered.Image, progress, pull.Token);
         }
         catch (ServiceRuntimeException e)
         {
             return await RecordAsync(current, ServiceState.Failed, e.Message, null, instance.Version);
+        }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        {
+            return await RecordAsync(current, ServiceState.Failed, $"pulling {rendered.Image} took longer than {PullTimeout.TotalMinutes:0} minutes", null, instance.Version);
         }
         catch (OperationCanceledException)
         {

@@ -13,6 +13,9 @@ namespace GoForge.Infrastructure.Docker;
 /// <summary>Application containers on user-defined bridge networks, probed over the container's own IP.</summary>
 public sealed class DockerContainerRuntime(DockerClientProvider docker, ILogger<DockerContainerRuntime> logger) : IContainerRuntime, IDisposable
 {
+    /// <summary>An unreachable engine, as the port's exception (<see cref="DockerErrors.GuardAsync{T}"/>).</summary>
+    private static readonly Func<string, Exception, Exception> Unreachable = static (message, e) => new ContainerRuntimeException(message, e);
+
     public const string ManagedLabel = "goforge.managed";
 
     /// <summary>
@@ -37,7 +40,10 @@ public sealed class DockerContainerRuntime(DockerClientProvider docker, ILogger<
         Timeout = ProbeTimeout,
     };
 
-    public async Task<string> CreateAndStartAsync(ContainerSpec spec, CancellationToken ct = default)
+    public Task<string> CreateAndStartAsync(ContainerSpec spec, CancellationToken ct = default) =>
+        DockerErrors.GuardAsync(CreateAndStartCoreAsync(spec, ct), Unreachable);
+
+    private async Task<string> CreateAndStartCoreAsync(ContainerSpec spec, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(spec);
         await EnsureNetworkAsync(spec.Network, ct);
@@ -112,7 +118,10 @@ public sealed class DockerContainerRuntime(DockerClientProvider docker, ILogger<
         return id;
     }
 
-    public async Task<ContainerHealth> WaitHealthyAsync(string containerId, string? healthCheckPath, int port, TimeSpan timeout, CancellationToken ct = default)
+    public Task<ContainerHealth> WaitHealthyAsync(string containerId, string? healthCheckPath, int port, TimeSpan timeout, CancellationToken ct = default) =>
+        DockerErrors.GuardAsync(WaitHealthyCoreAsync(containerId, healthCheckPath, port, timeout, ct), Unreachable);
+
+    private async Task<ContainerHealth> WaitHealthyCoreAsync(string containerId, string? healthCheckPath, int port, TimeSpan timeout, CancellationToken ct)
     {
         var elapsed = Stopwatch.StartNew();
         string lastReason = "not yet checked";
@@ -190,7 +199,10 @@ public sealed class DockerContainerRuntime(DockerClientProvider docker, ILogger<
         }
     }
 
-    public async Task<string?> AddressAsync(string containerId, string network, CancellationToken ct = default)
+    public Task<string?> AddressAsync(string containerId, string network, CancellationToken ct = default) =>
+        DockerErrors.GuardAsync(AddressCoreAsync(containerId, network, ct), Unreachable);
+
+    private async Task<string?> AddressCoreAsync(string containerId, string network, CancellationToken ct)
     {
         try
         {
@@ -205,7 +217,10 @@ public sealed class DockerContainerRuntime(DockerClientProvider docker, ILogger<
         }
     }
 
-    public async Task StopAndRemoveAsync(string containerId, CancellationToken ct = default)
+    public Task StopAndRemoveAsync(string containerId, CancellationToken ct = default) =>
+        DockerErrors.GuardAsync(StopAndRemoveCoreAsync(containerId, ct), Unreachable);
+
+    private async Task StopAndRemoveCoreAsync(string containerId, CancellationToken ct)
     {
         try
         {
@@ -225,7 +240,10 @@ public sealed class DockerContainerRuntime(DockerClientProvider docker, ILogger<
         logger.ContainerRemoved(containerId);
     }
 
-    public async Task RemoveImageAsync(string tag, CancellationToken ct = default)
+    public Task RemoveImageAsync(string tag, CancellationToken ct = default) =>
+        DockerErrors.GuardAsync(RemoveImageCoreAsync(tag, ct), Unreachable);
+
+    private async Task RemoveImageCoreAsync(string tag, CancellationToken ct)
     {
         try
         {
@@ -250,7 +268,10 @@ public sealed class DockerContainerRuntime(DockerClientProvider docker, ILogger<
         logger.ImageRemoved(tag);
     }
 
-    public async Task<IReadOnlyList<string>> ListContainersAsync(IReadOnlyDictionary<string, string> labelFilter, CancellationToken ct = default)
+    public Task<IReadOnlyList<string>> ListContainersAsync(IReadOnlyDictionary<string, string> labelFilter, CancellationToken ct = default) =>
+        DockerErrors.GuardAsync(ListContainersCoreAsync(labelFilter, ct), Unreachable);
+
+    private async Task<IReadOnlyList<string>> ListContainersCoreAsync(IReadOnlyDictionary<string, string> labelFilter, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(labelFilter);
         var parameters = new ContainersListParameters

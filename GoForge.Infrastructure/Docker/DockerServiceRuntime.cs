@@ -13,6 +13,9 @@ namespace GoForge.Infrastructure.Docker;
 /// <summary>Images, named volumes, start/stop and template health checks for services, over the one cached client.</summary>
 public sealed class DockerServiceRuntime(DockerClientProvider docker, IContainerRuntime containers, ILogger<DockerServiceRuntime> logger) : IServiceRuntime, IDisposable
 {
+    /// <summary>An unreachable engine, as the port's exception (<see cref="DockerErrors.GuardAsync{T}"/>).</summary>
+    private static readonly Func<string, Exception, Exception> Unreachable = static (message, e) => new ServiceRuntimeException(message, e);
+
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(250);
     private static readonly TimeSpan ProbeTimeout = TimeSpan.FromSeconds(2);
 
@@ -76,7 +79,10 @@ public sealed class DockerServiceRuntime(DockerClientProvider docker, IContainer
         logger.ImagePulled(image);
     }
 
-    public async Task EnsureVolumeAsync(string name, IReadOnlyDictionary<string, string> labels, CancellationToken ct = default)
+    public Task EnsureVolumeAsync(string name, IReadOnlyDictionary<string, string> labels, CancellationToken ct = default) =>
+        DockerErrors.GuardAsync(EnsureVolumeCoreAsync(name, labels, ct), Unreachable);
+
+    private async Task EnsureVolumeCoreAsync(string name, IReadOnlyDictionary<string, string> labels, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(labels);
         try
@@ -100,7 +106,10 @@ public sealed class DockerServiceRuntime(DockerClientProvider docker, IContainer
         }
     }
 
-    public async Task RemoveVolumeAsync(string name, CancellationToken ct = default)
+    public Task RemoveVolumeAsync(string name, CancellationToken ct = default) =>
+        DockerErrors.GuardAsync(RemoveVolumeCoreAsync(name, ct), Unreachable);
+
+    private async Task RemoveVolumeCoreAsync(string name, CancellationToken ct)
     {
         try
         {
@@ -117,7 +126,10 @@ public sealed class DockerServiceRuntime(DockerClientProvider docker, IContainer
         }
     }
 
-    public async Task<IReadOnlyList<string>> ListVolumesAsync(IReadOnlyDictionary<string, string> labelFilter, CancellationToken ct = default)
+    public Task<IReadOnlyList<string>> ListVolumesAsync(IReadOnlyDictionary<string, string> labelFilter, CancellationToken ct = default) =>
+        DockerErrors.GuardAsync(ListVolumesCoreAsync(labelFilter, ct), Unreachable);
+
+    private async Task<IReadOnlyList<string>> ListVolumesCoreAsync(IReadOnlyDictionary<string, string> labelFilter, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(labelFilter);
         var response = await docker.Client.Volumes.ListAsync(new VolumesListParameters
@@ -130,7 +142,10 @@ public sealed class DockerServiceRuntime(DockerClientProvider docker, IContainer
         return response.Volumes?.Select(v => v.Name).ToList() ?? [];
     }
 
-    public async Task<bool> StartAsync(string containerId, CancellationToken ct = default)
+    public Task<bool> StartAsync(string containerId, CancellationToken ct = default) =>
+        DockerErrors.GuardAsync(StartCoreAsync(containerId, ct), Unreachable);
+
+    private async Task<bool> StartCoreAsync(string containerId, CancellationToken ct)
     {
         try
         {
@@ -147,7 +162,10 @@ public sealed class DockerServiceRuntime(DockerClientProvider docker, IContainer
         }
     }
 
-    public async Task<bool> StopAsync(string containerId, CancellationToken ct = default)
+    public Task<bool> StopAsync(string containerId, CancellationToken ct = default) =>
+        DockerErrors.GuardAsync(StopCoreAsync(containerId, ct), Unreachable);
+
+    private async Task<bool> StopCoreAsync(string containerId, CancellationToken ct)
     {
         try
         {
@@ -164,7 +182,10 @@ public sealed class DockerServiceRuntime(DockerClientProvider docker, IContainer
         }
     }
 
-    public async Task<ServiceHealth> WaitHealthyAsync(string containerId, string network, TemplateHealthCheck? check, TimeSpan timeout, CancellationToken ct = default)
+    public Task<ServiceHealth> WaitHealthyAsync(string containerId, string network, TemplateHealthCheck? check, TimeSpan timeout, CancellationToken ct = default) =>
+        DockerErrors.GuardAsync(WaitHealthyCoreAsync(containerId, network, check, timeout, ct), Unreachable);
+
+    private async Task<ServiceHealth> WaitHealthyCoreAsync(string containerId, string network, TemplateHealthCheck? check, TimeSpan timeout, CancellationToken ct)
     {
         if (check is null)
         {
@@ -247,7 +268,7 @@ public sealed class DockerServiceRuntime(DockerClientProvider docker, IContainer
         {
             return false;
         }
-        catch (Exception e) when (e is HttpRequestException or IOException or SocketException or TimeoutException)
+        catch (Exception e) when (DockerErrors.IsUnreachable(e))
         {
             throw new ServiceRuntimeException($"The Docker engine is not reachable: {e.Message}", e);
         }

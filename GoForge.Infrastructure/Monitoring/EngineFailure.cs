@@ -1,4 +1,3 @@
-using System.Net.Sockets;
 using System.Text.Json;
 using Docker.DotNet;
 using GoForge.Core.Monitoring;
@@ -13,13 +12,7 @@ internal static class EngineFailure
     /// The transport broke (refused, reset, a stream cut mid-message) or the engine answered with an error. Cancellation
     /// is never one of them: the caller asked for it.
     /// </summary>
-    public static bool IsEngineFailure(Exception e) => e switch
-    {
-        DockerApiException or HttpRequestException or IOException or SocketException or JsonException or TimeoutException => true,
-        // Docker.DotNet's TCP transport reports a refused connection wrapped in an AggregateException.
-        AggregateException aggregate => aggregate.InnerExceptions.Count > 0 && aggregate.InnerExceptions.All(IsEngineFailure),
-        _ => false,
-    };
+    public static bool IsEngineFailure(Exception e) => e is DockerApiException or JsonException || DockerErrors.IsUnreachable(e);
 
     public static EngineUnavailableException ToUnavailable(Exception e) => e switch
     {

@@ -11,7 +11,8 @@ namespace GoForge.Tests.Api;
 
 /// <summary>
 /// Every /api/v1 endpoint (<see cref="ApiEndpointCase.All"/>) with the right scope, the wrong scopes, an expired token,
-/// a revoked token, a token restricted to another project, and a signed-in browser's cookie alone.
+/// a revoked token, a token restricted to another project, and a signed-in browser's cookie alone. The project's owner
+/// is a member; the <c>admin</c> endpoints are called with an administrator's tokens.
 /// </summary>
 [Collection(PostgresCollection.Name)]
 public sealed class ApiAuthorizationMatrixTests(PostgresFixture postgres) : IAsyncLifetime
@@ -20,11 +21,13 @@ public sealed class ApiAuthorizationMatrixTests(PostgresFixture postgres) : IAsy
 
     private GoForgeApp _app = null!;
     private User _owner = null!;
+    private User _admin = null!;
 
     public async Task InitializeAsync()
     {
         _app = await GoForgeApp.StartAsync(postgres, "apimatrix", services: GoForgeApp.WithoutDeploymentWorker);
         _owner = await _app.CreateUserAsync();
+        _admin = await _app.CreateUserAsync(UserRole.Admin);
     }
 
     public async Task DisposeAsync() => await _app.DisposeAsync();
@@ -36,7 +39,7 @@ public sealed class ApiAuthorizationMatrixTests(PostgresFixture postgres) : IAsy
         foreach (var endpoint in ApiEndpointCase.All)
         {
             var world = await ApiWorld.CreateAsync(_app, _owner, "Right " + endpoint.Pattern.Length);
-            var client = _app.TokenClient(await _app.CreateTokenAsync(_owner, endpoint.Scope));
+            var client = _app.TokenClient(await _app.CreateTokenAsync(CallerOf(endpoint), endpoint.Scope));
 
             var response = await client.SendAsync(new HttpMethod(endpoint.Method), endpoint.Path(world), endpoint.Body(world));
 
@@ -56,7 +59,7 @@ public sealed class ApiAuthorizationMatrixTests(PostgresFixture postgres) : IAsy
         var failures = new List<string>();
         foreach (var endpoint in ApiEndpointCase.All)
         {
-            var client = _app.TokenClient(await _app.CreateTokenAsync(_owner, EveryUserScope & ~endpoint.Scope));
+            var client = _app.TokenClient(await _app.CreateTokenAsync(CallerOf(endpoint), EveryUserScope & ~endpoint.Scope));
 
             var response = await client.SendAsync(new HttpMethod(endpoint.Method), endpoint.Path(world), endpoint.Body(world));
 
@@ -154,4 +157,7 @@ public sealed class ApiAuthorizationMatrixTests(PostgresFixture postgres) : IAsy
 
         Assert.Empty(failures);
     }
+
+    /// <summary>Who calls an endpoint in the scope tests: an administrator for the <c>admin</c> ones, else the project's owner.</summary>
+    private User CallerOf(ApiEndpointCase endpoint) => endpoint.Scope == ApiScope.Admin ? _admin : _owner;
 }

@@ -62,10 +62,11 @@ internal static class ApiClient
 
 /// <summary>
 /// One project with an environment, an application, two variables (one secret), a finished (canceled) deployment,
-/// made through Core, and a stopped PostgreSQL service (its row only: no container). The deployment is finished so
-/// that deleting the application is not refused as in progress.
+/// made through Core, a stopped PostgreSQL service (its row only: no container), and another account (a member of
+/// nothing) for the user administration endpoints. The deployment is finished so that deleting the application is not
+/// refused as in progress.
 /// </summary>
-internal sealed record ApiWorld(Project Project, ProjectEnvironment Environment, Application Application, Deployment Deployment, ServiceInstance Service)
+internal sealed record ApiWorld(Project Project, ProjectEnvironment Environment, Application Application, Deployment Deployment, ServiceInstance Service, User Account)
 {
     public const string PlainKey = "PLAIN";
     public const string SecretKey = "DATABASE_PASSWORD";
@@ -84,7 +85,7 @@ internal sealed record ApiWorld(Project Project, ProjectEnvironment Environment,
         Assert.True(queued.IsSuccess, queued.Error?.Message);
         var canceled = await deployments.CancelAsync(actor, queued.Value.Id);
         Assert.True(canceled.IsSuccess, canceled.Error?.Message);
-        return new ApiWorld(project, production, application, canceled.Value, await CreateStoppedServiceAsync(app, project, production));
+        return new ApiWorld(project, production, application, canceled.Value, await CreateStoppedServiceAsync(app, project, production), await app.CreateUserAsync());
     }
 
     /// <summary>A PostgreSQL service row with fresh generated inputs, as if created and then stopped.</summary>

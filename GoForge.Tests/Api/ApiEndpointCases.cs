@@ -47,6 +47,26 @@ internal sealed record ApiEndpointCase(
         new("GET", "/api/v1/environments/{environmentId:guid}/services", ApiScope.Read, w => $"/api/v1/environments/{w.Environment.Id}/services", NoBody, 200),
         new("GET", "/api/v1/services/{serviceId:guid}", ApiScope.Read, w => $"/api/v1/services/{w.Service.Id}", NoBody, 200),
         new("GET", "/api/v1/services/{serviceId:guid}/connection", ApiScope.Read, w => $"/api/v1/services/{w.Service.Id}/connection", NoBody, 200),
+
+        // The matrix's engine is unreachable, so services that would start end Failed with the reason: still 201/200.
+        new("POST", "/api/v1/environments/{environmentId:guid}/services", ApiScope.Write, w => $"/api/v1/environments/{w.Environment.Id}/services", _ => new { templateId = "postgresql" }, 201),
+        new("POST", "/api/v1/services/{serviceId:guid}/start", ApiScope.Deploy, w => $"/api/v1/services/{w.Service.Id}/start", NoBody, 200),
+        new("POST", "/api/v1/services/{serviceId:guid}/stop", ApiScope.Deploy, w => $"/api/v1/services/{w.Service.Id}/stop", NoBody, 200),
+        new("POST", "/api/v1/services/{serviceId:guid}/restart", ApiScope.Deploy, w => $"/api/v1/services/{w.Service.Id}/restart", NoBody, 200),
+        new("PUT", "/api/v1/services/{serviceId:guid}/version", ApiScope.Write, w => $"/api/v1/services/{w.Service.Id}/version", w => new { version = w.Service.Version }, 200),
+        new("POST", "/api/v1/services/{serviceId:guid}/links", ApiScope.Write, w => $"/api/v1/services/{w.Service.Id}/links", w => new { applicationId = w.Application.Id, outputName = "url", key = "DATABASE_URL" }, 204),
+
+        // Core will not forget a service whose container it cannot ask the unreachable engine about: 409, the row stays.
+        new("DELETE", "/api/v1/services/{serviceId:guid}", ApiScope.Write, w => $"/api/v1/services/{w.Service.Id}", NoBody, 409),
+
+        // Administration: a token restricted to a project never acts as an administrator, so it lacks the scope's effect (403).
+        new("GET", "/api/v1/users", ApiScope.Admin, _ => "/api/v1/users", NoBody, 200, OtherProject: 403),
+        new("GET", "/api/v1/users/{userId:guid}", ApiScope.Admin, w => $"/api/v1/users/{w.Account.Id}", NoBody, 200, OtherProject: 403),
+        new("POST", "/api/v1/users", ApiScope.Admin, _ => "/api/v1/users", _ => new { login = "api-" + Guid.NewGuid().ToString("N")[..10], password = "a long enough password 1" }, 201, OtherProject: 403),
+        new("PUT", "/api/v1/users/{userId:guid}/role", ApiScope.Admin, w => $"/api/v1/users/{w.Account.Id}/role", _ => new { role = "admin" }, 200, OtherProject: 403),
+        new("POST", "/api/v1/users/{userId:guid}/disable", ApiScope.Admin, w => $"/api/v1/users/{w.Account.Id}/disable", NoBody, 200, OtherProject: 403),
+        new("POST", "/api/v1/users/{userId:guid}/enable", ApiScope.Admin, w => $"/api/v1/users/{w.Account.Id}/enable", NoBody, 200, OtherProject: 403),
+        new("PUT", "/api/v1/users/{userId:guid}/password", ApiScope.Admin, w => $"/api/v1/users/{w.Account.Id}/password", _ => new { password = "another long password 2" }, 204, OtherProject: 403),
         new("GET", "/api/v1/applications/{applicationId:guid}/webhook-deliveries", ApiScope.Read, w => $"/api/v1/applications/{w.Application.Id}/webhook-deliveries", NoBody, 200),
     ];
 

@@ -130,13 +130,7 @@ public sealed class DeploymentLifecycleTests(PostgresFixture postgres, DockerFix
         string.Join("\n", (await _host.Get<IDeploymentRepository>().ListLogAsync(id, 0, 10000)).Select(l => l.Text));
 
     /// <summary>What the deployment's container answers on / over its IP on the application network.</summary>
-    private async Task<string> FetchAsync(Deployment deployment)
-    {
-        var container = await docker.Client.Containers.InspectContainerAsync(deployment.ContainerId!);
-        var ip = container.NetworkSettings!.Networks.Values.Select(n => n.IPAddress).First(a => !string.IsNullOrEmpty(a));
-        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
-        return (await http.GetStringAsync(new Uri($"http://{ip}:8080/"))).Trim();
-    }
+    private Task<string> FetchAsync(Deployment deployment) => ContainerHttp.GetRootAsync(docker.Client, deployment.ContainerId!);
 
     /// <summary>Every container on the engine, stopped ones too, that runs this test's slow build step.</summary>
     private async Task<IReadOnlyList<string>> BuildContainersAsync() =>

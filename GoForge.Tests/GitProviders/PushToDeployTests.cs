@@ -158,13 +158,7 @@ public sealed class PushToDeployTests(PostgresFixture postgres, DockerFixture do
         return await http.SendAsync(message);
     }
 
-    private async Task<string> ServesAsync(Deployment deployment)
-    {
-        var container = await docker.Client.Containers.InspectContainerAsync(deployment.ContainerId!);
-        var ip = container.NetworkSettings!.Networks.Values.Select(n => n.IPAddress).First(a => !string.IsNullOrEmpty(a));
-        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
-        return (await http.GetStringAsync(new Uri($"http://{ip}:8080/"))).Trim();
-    }
+    private Task<string> ServesAsync(Deployment deployment) => ContainerHttp.GetRootAsync(docker.Client, deployment.ContainerId!);
 
     private sealed record Answer(string Message, Guid? DeploymentId);
 }

@@ -160,3 +160,29 @@ public sealed record ServiceResponse(
 public sealed record ServiceConnectionResponse(string Host, int Port, IReadOnlyList<ServiceOutputResponse> Outputs);
 
 public sealed record ServiceOutputResponse(string Name, string Label, string? Value, bool Secret);
+
+/// <summary>
+/// A service to create. A null <see cref="Name"/> is the one the panel would offer; a left-out input takes the
+/// catalog's generated or default value; <see cref="Domain"/> only for templates served over HTTP.
+/// </summary>
+public sealed record ServiceRequest(string? TemplateId, string? Name, string? Version, string? Domain, IReadOnlyDictionary<string, string>? Inputs);
+
+public sealed record ServiceVersionRequest(string? Version);
+
+/// <summary>Writes the service's output <see cref="OutputName"/> as the secret variable <see cref="Key"/> of the application.</summary>
+public sealed record ServiceLinkRequest(Guid? ApplicationId, string? OutputName, string? Key);
+
+/// <summary>An account as administrators see it; never its password hash.</summary>
+public sealed record UserResponse(
+    Guid Id, string Login, string DisplayName, UserRole Role, bool Disabled, bool HasPassword, bool GitHubLinked, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt)
+{
+    public static UserResponse From(User u) =>
+        new(u.Id, u.Login, u.DisplayName, u.Role, u.IsDisabled, u.PasswordHash is not null, u.GitHubId is not null, u.CreatedAt, u.UpdatedAt);
+}
+
+/// <summary>A new account; <see cref="Role"/> is <c>member</c> (the default) or <c>admin</c>, a left-out display name is the login.</summary>
+public sealed record UserRequest(string? Login, string? DisplayName, string? Password, string? Role);
+
+public sealed record UserRoleRequest(string? Role);
+
+public sealed record UserPasswordRequest(string? Password);
