@@ -7,7 +7,7 @@ using GoForge.Tests.Support;
 
 namespace GoForge.Tests.Api;
 
-/// <summary>The catalog and an environment's services over /api/v1, without starting a container.</summary>
+/// <summary>The catalog and an environment's services over /api/v1, without starting a container (the engine is unreachable).</summary>
 [Collection(PostgresCollection.Name)]
 public sealed class ApiServiceTests(PostgresFixture postgres) : IAsyncLifetime
 {
@@ -70,6 +70,22 @@ public sealed class ApiServiceTests(PostgresFixture postgres) : IAsyncLifetime
         Assert.Equal("db", masked.GetProperty("host").GetString());
         Assert.Contains(await _app.Get<GoForge.Core.Auditing.IAuditLog>().ListRecentAsync(20),
             e => e.Action == GoForge.Core.Auditing.AuditActions.ServiceCredentialsRevealed && e.ActorUserId == _owner.Id);
+    }
+
+    [Fact]
+    public async Task With_the_engine_unreachable_start_ends_failed_with_the_reason_and_delete_is_refused_keeping_the_service()
+    {
+        var world = await ApiWorld.CreateAsync(_app, _owner, "No engine");
+        var client = _app.TokenClient(await _app.CreateTokenAsync(_owner, ApiScope.Read | ApiScope.Write | ApiScope.Deploy));
+
+        var started = await (await client.SendAsync(HttpMethod.Post, $"/api/v1/services/{world.Service.Id}/start")).JsonAsync();
+        var deleted = await (await client.SendAsync(HttpMethod.Delete, $"/api/v1/services/{world.Service.Id}")).AssertProblemAsync(409);
+
+        Assert.Equal("failed", started.GetProperty("state").GetString());
+        Assert.Contains("Docker engine is not reachable", started.GetProperty("reason").GetString(), StringComparison.Ordinal);
+        Assert.Contains("not reachable", deleted.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        var kept = await (await client.GetAsync($"/api/v1/services/{world.Service.Id}")).JsonAsync();
+        Assert.Equal(world.Service.Id.ToString(), kept.GetProperty("id").GetString());
     }
 
     private async Task<IReadOnlyDictionary<string, string>> StoredInputsAsync(ApiWorld world) =>

@@ -3,7 +3,6 @@ using GoForge.Core.Deployments;
 using GoForge.Core.Identity;
 using GoForge.Core.Projects;
 using GoForge.Core.Services;
-using GoForge.Tests.Catalog;
 using GoForge.Tests.Harness;
 using GoForge.Tests.Support;
 using GoForge.Web.Auth;
@@ -19,7 +18,7 @@ namespace GoForge.Tests.Components;
 /// </summary>
 public abstract class ServiceUiTest(PostgresFixture postgres, DockerFixture docker) : GoForgeTestContext
 {
-    private readonly string _folder = Directory.CreateTempSubdirectory("goforge-serviceui-").FullName;
+    private TestTemplateFolder _templates = null!;
     private TestHost _host = null!;
     private User _owner = null!;
 
@@ -37,18 +36,11 @@ public abstract class ServiceUiTest(PostgresFixture postgres, DockerFixture dock
 
     protected override async Task InitializeAsync()
     {
-        await BusyboxImage.EnsureAsync(docker.Client);
-        var template = await File.ReadAllTextAsync(CatalogSamples.TestTemplatePath);
-        await File.WriteAllTextAsync(Path.Combine(_folder, "test-kv.yaml"), template);
-        await File.WriteAllTextAsync(Path.Combine(_folder, "test-absent.yaml"), template
-            .Replace("id: test-kv", "id: test-absent", StringComparison.Ordinal)
-            .Replace("name: Test KV", "name: Test Absent", StringComparison.Ordinal)
-            .Replace("image: goforge-test/busybox-httpd", "image: 127.0.0.1:9/goforge-test/absent", StringComparison.Ordinal));
-
+        _templates = await TestTemplateFolder.CreateAsync(docker);
         _host = await TestHost.StartAsync(postgres, "serviceui", new Dictionary<string, string?>
         {
             ["GoForge:Docker:Endpoint"] = docker.Endpoint.ToString(),
-            ["GoForge:Catalog:TemplateFolder"] = _folder,
+            ["GoForge:Catalog:TemplateFolder"] = _templates.Path,
         });
         Services.AddFallbackServiceProvider(_host.Services);
         Services.AddScoped<CurrentUser>();
@@ -61,7 +53,7 @@ public abstract class ServiceUiTest(PostgresFixture postgres, DockerFixture dock
     {
         await _host.Services.RemoveProjectServicesAsync(Project.Id);
         await _host.DisposeAsync();
-        Directory.Delete(_folder, recursive: true);
+        _templates.Dispose();
     }
 
     /// <summary>Signs in a new user with <paramref name="role"/> in the project, or no role at all (an outsider).</summary>

@@ -5,7 +5,6 @@ using GoForge.Core.Common;
 using GoForge.Core.Deployments;
 using GoForge.Core.Projects;
 using GoForge.Core.Services;
-using GoForge.Tests.Catalog;
 using GoForge.Tests.Harness;
 using GoForge.Tests.Support;
 using Npgsql;
@@ -24,7 +23,7 @@ public sealed class ServiceInstanceTests(PostgresFixture postgres, DockerFixture
     private const string SecondTag = "v2";
     private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(5) };
 
-    private readonly string _folder = Directory.CreateTempSubdirectory("goforge-services-").FullName;
+    private TestTemplateFolder _templates = null!;
     private TestHost _host = null!;
     private Actor _owner = null!;
     private Project _project = null!;
@@ -34,20 +33,13 @@ public sealed class ServiceInstanceTests(PostgresFixture postgres, DockerFixture
 
     public async Task InitializeAsync()
     {
-        await BusyboxImage.EnsureAsync(docker.Client);
-        await docker.Client.Images.TagImageAsync(BusyboxImage.Tag, new ImageTagParameters { RepositoryName = "goforge-test/busybox-httpd", Tag = SecondTag });
-
         // The test template with a second version (a second local tag of the same image), and one whose image nobody has.
-        var template = await File.ReadAllTextAsync(CatalogSamples.TestTemplatePath);
-        await File.WriteAllTextAsync(Path.Combine(_folder, "test-kv.yaml"), template.Replace("versions: [latest]", $"versions: [latest, {SecondTag}]", StringComparison.Ordinal));
-        await File.WriteAllTextAsync(Path.Combine(_folder, "test-absent.yaml"), template
-            .Replace("id: test-kv", "id: test-absent", StringComparison.Ordinal)
-            .Replace("image: goforge-test/busybox-httpd", "image: 127.0.0.1:9/goforge-test/absent", StringComparison.Ordinal));
+        _templates = await TestTemplateFolder.CreateAsync(docker, SecondTag);
 
         _host = await TestHost.StartAsync(postgres, "services", new Dictionary<string, string?>
         {
             ["GoForge:Docker:Endpoint"] = docker.Endpoint.ToString(),
-            ["GoForge:Catalog:TemplateFolder"] = _folder,
+            ["GoForge:Catalog:TemplateFolder"] = _templates.Path,
         });
         _owner = Actor.From(await TestUsers.CreateAsync(_host));
         _project = (await _host.Get<ProjectService>().CreateAsync(_owner, new ProjectInput($"Svc {Guid.NewGuid():N}"[..16], null))).Value!;
@@ -58,7 +50,7 @@ public sealed class ServiceInstanceTests(PostgresFixture postgres, DockerFixture
     {
         await _host.Services.RemoveProjectServicesAsync(_project.Id);
         await _host.DisposeAsync();
-        Directory.Delete(_folder, recursive: true);
+        _templates.Dispose();
     }
 
     [Fact]

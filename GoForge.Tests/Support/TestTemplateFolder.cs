@@ -1,0 +1,40 @@
+using Docker.DotNet.Models;
+using GoForge.Tests.Catalog;
+using GoForge.Tests.Harness;
+
+namespace GoForge.Tests.Support;
+
+/// <summary>
+/// A catalog folder (<c>GoForge:Catalog:TemplateFolder</c>) with the test template <c>test-kv</c>, its image built
+/// locally, and <c>test-absent</c>, the same but with an image no registry has. Deleted on dispose.
+/// With <c>secondVersion</c>, <c>test-kv</c> offers that version too: a second local tag of the same image.
+/// </summary>
+public sealed class TestTemplateFolder : IDisposable
+{
+    private TestTemplateFolder(string path) => Path = path;
+
+    public string Path { get; }
+
+    public static async Task<TestTemplateFolder> CreateAsync(DockerFixture docker, string? secondVersion = null)
+    {
+        ArgumentNullException.ThrowIfNull(docker);
+        await BusyboxImage.EnsureAsync(docker.Client);
+        var template = await File.ReadAllTextAsync(CatalogSamples.TestTemplatePath);
+        var testKv = template;
+        if (secondVersion is not null)
+        {
+            await docker.Client.Images.TagImageAsync(BusyboxImage.Tag, new ImageTagParameters { RepositoryName = "goforge-test/busybox-httpd", Tag = secondVersion });
+            testKv = template.Replace("versions: [latest]", $"versions: [latest, {secondVersion}]", StringComparison.Ordinal);
+        }
+
+        var folder = new TestTemplateFolder(Directory.CreateTempSubdirectory("goforge-templates-").FullName);
+        await File.WriteAllTextAsync(System.IO.Path.Combine(folder.Path, "test-kv.yaml"), testKv);
+        await File.WriteAllTextAsync(System.IO.Path.Combine(folder.Path, "test-absent.yaml"), template
+            .Replace("id: test-kv", "id: test-absent", StringComparison.Ordinal)
+            .Replace("name: Test KV", "name: Test Absent", StringComparison.Ordinal)
+            .Replace("image: goforge-test/busybox-httpd", "image: 127.0.0.1:9/goforge-test/absent", StringComparison.Ordinal));
+        return folder;
+    }
+
+    public void Dispose() => Directory.Delete(Path, recursive: true);
+}
