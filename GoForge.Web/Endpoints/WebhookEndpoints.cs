@@ -6,7 +6,8 @@ namespace GoForge.Web.Endpoints;
 
 /// <summary>
 /// <c>POST /webhooks/github|gitlab|gitea[?app=&lt;application id&gt;]</c>: anonymous (the signature is the
-/// authentication), no antiforgery (no cookies are read), the raw body read up to its cap and handed to Core.
+/// authentication), no antiforgery (no cookies are read), limited per client address (<see cref="WebhookRateLimitPolicy"/>),
+/// the raw body read up to its cap and handed to Core.
 /// </summary>
 internal static class WebhookEndpoints
 {
@@ -17,6 +18,7 @@ internal static class WebhookEndpoints
         endpoints.MapPost("/webhooks/{provider}", ReceiveAsync)
             .AllowAnonymous()
             .DisableAntiforgery()
+            .RequireRateLimiting(WebhookRateLimitPolicy.Name)
             .WithName("ReceiveWebhook");
         return endpoints;
     }

@@ -63,6 +63,7 @@ public static class WebRegistration
 
         services.AddSignInRateLimiting();
         services.AddGoForgeApi();
+        services.AddWebhookRateLimiting();
         services.AddGitHubSignIn();
         services.AddOptions<ForwardedHeadersOptions>().Configure<IOptions<GoForgeWebOptions>>((forwarded, web) =>
         {
