@@ -468,9 +468,10 @@ public sealed class ServiceInstanceService(
     private async Task<ServiceInstance> ProvisionAsync(ServiceInstance instance, ServiceTemplate template, string version,
         RenderedService rendered, IProgress<ImagePullProgress>? progress, CancellationToken ct)
     {
+        // The clock starts before Pulling is recorded, so whoever sees Pulling sees a pull already bounded.
+        using var timeout = new CancellationTokenSource(PullTimeout, time);
+        using var pull = CancellationTokenSource.CreateLinkedTokenSource(ct, timeout.Token);
         var current = await RecordAsync(instance, ServiceState.Pulling, $"making sure {rendered.Image} is present", null, version);
-        using var pull = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        pull.CancelAfter(PullTimeout);
         try
         {
             await runtime.EnsureImageAsync(rendered.Image, progress, pull.Token);
@@ -479,7 +480,7 @@ public sealed class ServiceInstanceService(
         {
             return await RecordAsync(current, ServiceState.Failed, e.Message, null, instance.Version);
         }
-        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        catch (OperationCanceledException) when (timeout.IsCancellationRequested && !ct.IsCancellationRequested)
         {
             return await RecordAsync(current, ServiceState.Failed, $"pulling {rendered.Image} took longer than {PullTimeout.TotalMinutes:0} minutes", null, instance.Version);
         }

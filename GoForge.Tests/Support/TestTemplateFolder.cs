@@ -29,11 +29,18 @@ public sealed class TestTemplateFolder : IDisposable
 
         var folder = new TestTemplateFolder(Directory.CreateTempSubdirectory("goforge-templates-").FullName);
         await File.WriteAllTextAsync(System.IO.Path.Combine(folder.Path, "test-kv.yaml"), testKv);
-        await File.WriteAllTextAsync(System.IO.Path.Combine(folder.Path, "test-absent.yaml"), template
-            .Replace("id: test-kv", "id: test-absent", StringComparison.Ordinal)
-            .Replace("name: Test KV", "name: Test Absent", StringComparison.Ordinal)
-            .Replace("image: goforge-test/busybox-httpd", "image: 127.0.0.1:9/goforge-test/absent", StringComparison.Ordinal));
+        await folder.AddVariantAsync("test-absent", "127.0.0.1:9/goforge-test/absent");
         return folder;
+    }
+
+    /// <summary>Adds a copy of <c>test-kv</c> named <paramref name="id"/> whose image is <paramref name="image"/>.</summary>
+    public async Task AddVariantAsync(string id, string image)
+    {
+        var template = await File.ReadAllTextAsync(CatalogSamples.TestTemplatePath);
+        await File.WriteAllTextAsync(System.IO.Path.Combine(Path, id + ".yaml"), template
+            .Replace("id: test-kv", "id: " + id, StringComparison.Ordinal)
+            .Replace("name: Test KV", "name: " + id, StringComparison.Ordinal)
+            .Replace("image: goforge-test/busybox-httpd", "image: " + image, StringComparison.Ordinal));
     }
 
     public void Dispose() => Directory.Delete(Path, recursive: true);
