@@ -10,6 +10,9 @@ public interface IDeploymentRepository
     /// <summary>Newest first.</summary>
     Task<IReadOnlyList<Deployment>> ListByApplicationAsync(Guid applicationId, int limit, CancellationToken ct = default);
 
+    /// <summary>The newest <paramref name="limit"/> deployments of any of these applications, newest first, in one query.</summary>
+    Task<IReadOnlyList<Deployment>> ListRecentAsync(IReadOnlyCollection<Guid> applicationIds, int limit, CancellationToken ct = default);
+
     /// <summary>
     /// Moves the deployment from <paramref name="from"/> to <paramref name="to"/> and records the transition, in one
     /// transaction; false (and nothing written) when the deployment is no longer in <paramref name="from"/>, or when

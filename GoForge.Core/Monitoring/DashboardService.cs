@@ -34,7 +34,6 @@ public sealed record DashboardSummary(
 /// </summary>
 public sealed class DashboardService(
     IProjectRepository projects,
-    IEnvironmentRepository environments,
     IApplicationRepository applications,
     IDeploymentRepository deployments,
     ContainerStateTracker tracker)
@@ -45,26 +44,24 @@ public sealed class DashboardService(
     {
         ArgumentNullException.ThrowIfNull(actor);
         var visible = (await projects.ListAsync(actor.IsAdmin ? null : actor.UserId, ct)).Where(p => actor.MayReach(p.Project.Id)).ToList();
-        var apps = new List<DashboardApplication>();
-        var recent = new List<DashboardDeployment>();
-        foreach (var summary in visible)
-        {
-            foreach (var environment in await environments.ListAsync(summary.Project.Id, ct))
+        var projectNames = visible.ToDictionary(p => p.Project.Id, p => p.Project.Name);
+
+        // Two queries whatever the number of projects and applications: it runs again on every container change.
+        var apps = (await applications.ListByProjectsAsync(projectNames.Keys, ct))
+            .Select(app =>
             {
-                foreach (var app in await applications.ListByEnvironmentAsync(environment.Id, ct))
-                {
-                    var container = tracker.CurrentFor(app.Id);
-                    apps.Add(new DashboardApplication(app.Id, app.Name, summary.Project.Id, summary.Project.Name, HealthOf(container), container));
-                    recent.AddRange((await deployments.ListByApplicationAsync(app.Id, RecentDeploymentCount, ct))
-                        .Select(d => new DashboardDeployment(d, app.Name, summary.Project.Id)));
-                }
-            }
-        }
+                var container = tracker.CurrentFor(app.Id);
+                return new DashboardApplication(app.Id, app.Name, app.ProjectId, projectNames[app.ProjectId], HealthOf(container), container);
+            })
+            .ToList();
+        var byId = apps.ToDictionary(a => a.Id);
+        var recent = (await deployments.ListRecentAsync(byId.Keys, RecentDeploymentCount, ct))
+            .Select(d => new DashboardDeployment(d, byId[d.ApplicationId].Name, byId[d.ApplicationId].ProjectId))
+            .ToList();
 
         var ordered = apps.OrderBy(a => a.Health).ThenBy(a => a.ProjectName, StringComparer.OrdinalIgnoreCase).ThenBy(a => a.Name, StringComparer.OrdinalIgnoreCase).ToList();
         var counts = Enum.GetValues<ApplicationHealth>().ToDictionary(h => h, h => apps.Count(a => a.Health == h));
-        var latest = recent.OrderByDescending(d => d.Deployment.CreatedAt).Take(RecentDeploymentCount).ToList();
-        return new DashboardSummary(ordered, counts, latest, tracker.EngineConnected);
+        return new DashboardSummary(ordered, counts, recent, tracker.EngineConnected);
     }
 
     public static ApplicationHealth HealthOf(ContainerSnapshot? container) => container switch

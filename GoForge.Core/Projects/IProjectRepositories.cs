@@ -60,6 +60,9 @@ public interface IApplicationRepository
 
     Task<IReadOnlyList<Application>> ListByEnvironmentAsync(Guid environmentId, CancellationToken ct = default);
 
+    /// <summary>Every application of these projects, in one query (the dashboard's read).</summary>
+    Task<IReadOnlyList<Application>> ListByProjectsAsync(IReadOnlyCollection<Guid> projectIds, CancellationToken ct = default);
+
     /// <summary>Replaces the settings and domains (not the slug, which containers are named after).</summary>
     Task<SaveOutcome> TryUpdateAsync(Application application, CancellationToken ct = default);
 

@@ -63,6 +63,20 @@ internal sealed class DeploymentRepository(NpgsqlDataSource dataSource) : IDeplo
         return rows.Select(r => r.ToDeployment()).ToList();
     }
 
+    public async Task<IReadOnlyList<Deployment>> ListRecentAsync(IReadOnlyCollection<Guid> applicationIds, int limit, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(applicationIds);
+        if (applicationIds.Count == 0)
+        {
+            return [];
+        }
+
+        const string sql = $"SELECT {Columns} FROM deployments WHERE application_id = ANY(@applicationIds) ORDER BY created_at DESC, id DESC LIMIT @limit";
+        await using var conn = await dataSource.OpenConnectionAsync(ct);
+        var rows = await conn.QueryAsync<DeploymentRow>(new CommandDefinition(sql, new { applicationIds = applicationIds.ToArray(), limit = Math.Clamp(limit, 1, 500) }, cancellationToken: ct));
+        return rows.Select(r => r.ToDeployment()).ToList();
+    }
+
     public async Task<bool> TryTransitionAsync(Guid id, DeploymentState from, DeploymentState to, string? reason, Guid? actorUserId, DateTimeOffset now, CancellationToken ct = default)
     {
         const string updateSql = """

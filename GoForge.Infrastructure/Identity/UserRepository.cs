@@ -107,7 +107,8 @@ internal sealed class UserRepository(NpgsqlDataSource dataSource) : IUserReposit
         return await conn.ExecuteScalarAsync<int>(new CommandDefinition(sql, cancellationToken: ct));
     }
 
-    private static object ToRow(User user) => new
+    /// <summary>A user as the <c>users</c> columns' parameters (also for <see cref="GitHub.GitHubUserRepository"/>'s insert).</summary>
+    internal static object ToRow(User user) => new
     {
         user.Id,
         user.Login,

@@ -49,6 +49,20 @@ internal sealed class ApplicationRepository(NpgsqlDataSource dataSource) : IAppl
         return await WithDomainsAsync(conn, rows, ct);
     }
 
+    public async Task<IReadOnlyList<Application>> ListByProjectsAsync(IReadOnlyCollection<Guid> projectIds, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(projectIds);
+        if (projectIds.Count == 0)
+        {
+            return [];
+        }
+
+        const string sql = $"SELECT {Columns} FROM applications WHERE project_id = ANY(@projectIds) ORDER BY lower(name), id";
+        await using var conn = await dataSource.OpenConnectionAsync(ct);
+        var rows = (await conn.QueryAsync<ApplicationRow>(new CommandDefinition(sql, new { projectIds = projectIds.ToArray() }, cancellationToken: ct))).AsList();
+        return await WithDomainsAsync(conn, rows, ct);
+    }
+
     public async Task<SaveOutcome> TryUpdateAsync(Application application, CancellationToken ct = default)
     {
         const string sql = """

@@ -23,15 +23,15 @@ public sealed class DashboardLiveTests : GoForgeTestContext
 {
     private readonly FakeTimeProvider _time = new(DateTimeOffset.Parse("2026-12-01T10:00:00Z", CultureInfo.InvariantCulture));
     private readonly InMemoryProjectStore _store;
-    private readonly CountingEnvironments _environments;
+    private readonly CountingApplications _applications;
     private readonly LiveMonitoring _monitoring;
     private readonly Actor _ada;
 
     public DashboardLiveTests()
     {
         _store = Services.AddInMemoryProjects();
-        _environments = new CountingEnvironments(new InMemoryEnvironmentRepository(_store));
-        Services.AddSingleton<IEnvironmentRepository>(_environments);
+        _applications = new CountingApplications(new InMemoryApplicationRepository(_store));
+        Services.AddSingleton<IApplicationRepository>(_applications);
         _monitoring = LiveMonitoring.AddTo(Services, _time);
         _ada = this.SignIn(_store.AddUser("ada", UserRole.Admin));
     }
@@ -98,7 +98,7 @@ public sealed class DashboardLiveTests : GoForgeTestContext
         await _monitoring.PutAndSettleAsync(container);
         var page = Render<Dashboard>();
         page.WaitForAssertion(() => Assert.Equal("1", CountOf(page, ApplicationHealth.Running)), WaitTimeout);
-        var readsBefore = _environments.Lists;
+        var readsBefore = _applications.Lists;
 
         for (var restart = 1; restart <= 5; restart++)
         {
@@ -106,13 +106,13 @@ public sealed class DashboardLiveTests : GoForgeTestContext
         }
 
         await _monitoring.PutAndSettleAsync(container with { State = ContainerRunState.Exited, ExitCode = 2, RestartCount = 5 }, "die");
-        Assert.Equal(readsBefore, _environments.Lists);
+        Assert.Equal(readsBefore, _applications.Lists);
         _time.Advance(Dashboard.RefreshInterval);
 
         page.WaitForAssertion(() => Assert.Equal("1", CountOf(page, ApplicationHealth.Unhealthy)), WaitTimeout);
-        Assert.Equal(readsBefore + 1, _environments.Lists);
+        Assert.Equal(readsBefore + 1, _applications.Lists);
         _time.Advance(Dashboard.RefreshInterval);
-        Assert.Equal(readsBefore + 1, _environments.Lists);
+        Assert.Equal(readsBefore + 1, _applications.Lists);
     }
 
     [Fact]
@@ -164,24 +164,26 @@ public sealed class DashboardLiveTests : GoForgeTestContext
         UpdatedAt = _time.GetUtcNow(),
     };
 
-    /// <summary>Counts how often the dashboard's summary is read (it lists each project's environments once per read).</summary>
-    private sealed class CountingEnvironments(IEnvironmentRepository inner) : IEnvironmentRepository
+    /// <summary>Counts how often the dashboard's summary is read (it lists the visible projects' applications once per read).</summary>
+    private sealed class CountingApplications(IApplicationRepository inner) : IApplicationRepository
     {
         private int _lists;
 
         public int Lists => Volatile.Read(ref _lists);
 
-        public Task<IReadOnlyList<ProjectEnvironment>> ListAsync(Guid projectId, CancellationToken ct = default)
+        public Task<IReadOnlyList<Application>> ListByProjectsAsync(IReadOnlyCollection<Guid> projectIds, CancellationToken ct = default)
         {
             Interlocked.Increment(ref _lists);
-            return inner.ListAsync(projectId, ct);
+            return inner.ListByProjectsAsync(projectIds, ct);
         }
 
-        public Task<SaveOutcome> TryCreateAsync(ProjectEnvironment environment, CancellationToken ct = default) => inner.TryCreateAsync(environment, ct);
+        public Task<SaveOutcome> TryCreateAsync(Application application, CancellationToken ct = default) => inner.TryCreateAsync(application, ct);
 
-        public Task<ProjectEnvironment?> GetAsync(Guid id, CancellationToken ct = default) => inner.GetAsync(id, ct);
+        public Task<Application?> GetAsync(Guid id, CancellationToken ct = default) => inner.GetAsync(id, ct);
 
-        public Task<bool> RenameAsync(Guid id, string name, CancellationToken ct = default) => inner.RenameAsync(id, name, ct);
+        public Task<IReadOnlyList<Application>> ListByEnvironmentAsync(Guid environmentId, CancellationToken ct = default) => inner.ListByEnvironmentAsync(environmentId, ct);
+
+        public Task<SaveOutcome> TryUpdateAsync(Application application, CancellationToken ct = default) => inner.TryUpdateAsync(application, ct);
 
         public Task<bool> DeleteAsync(Guid id, CancellationToken ct = default) => inner.DeleteAsync(id, ct);
     }

@@ -206,6 +206,15 @@ internal sealed class InMemoryApplicationRepository(InMemoryProjectStore store) 
         }
     }
 
+    public Task<IReadOnlyList<Application>> ListByProjectsAsync(IReadOnlyCollection<Guid> projectIds, CancellationToken ct = default)
+    {
+        lock (store.Gate)
+        {
+            IReadOnlyList<Application> list = store.ApplicationList.Where(a => projectIds.Contains(a.ProjectId)).ToList();
+            return Task.FromResult(list);
+        }
+    }
+
     public Task<IReadOnlyList<Application>> ListByEnvironmentAsync(Guid environmentId, CancellationToken ct = default)
     {
         lock (store.Gate)

@@ -20,6 +20,9 @@ internal sealed class NoDeploymentRepository : IDeploymentRepository
     public Task<IReadOnlyList<Deployment>> ListByApplicationAsync(Guid applicationId, int limit, CancellationToken ct = default) =>
         Task.FromResult<IReadOnlyList<Deployment>>(History.Where(d => d.ApplicationId == applicationId).Take(limit).ToList());
 
+    public Task<IReadOnlyList<Deployment>> ListRecentAsync(IReadOnlyCollection<Guid> applicationIds, int limit, CancellationToken ct = default) =>
+        Task.FromResult<IReadOnlyList<Deployment>>(History.Where(d => applicationIds.Contains(d.ApplicationId)).OrderByDescending(d => d.CreatedAt).Take(limit).ToList());
+
     public Task<bool> TryTransitionAsync(Guid id, DeploymentState from, DeploymentState to, string? reason, Guid? actorUserId, DateTimeOffset now, CancellationToken ct = default) =>
         Task.FromResult(false);
 

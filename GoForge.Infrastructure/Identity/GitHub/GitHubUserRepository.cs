@@ -52,20 +52,8 @@ internal sealed class GitHubUserRepository(NpgsqlDataSource dataSource) : IGitHu
             return GitHubAccountWrite.InvitationGone;
         }
 
-        var row = new
-        {
-            user.Id,
-            user.Login,
-            user.DisplayName,
-            user.PasswordHash,
-            Role = user.Role.ToDb(),
-            user.GitHubId,
-            user.IsDisabled,
-            Theme = user.Theme.ToDb(),
-            user.CreatedAt,
-            user.UpdatedAt,
-            GitHubLogin = gitHubLogin,
-        };
+        var row = new DynamicParameters(UserRepository.ToRow(user));
+        row.Add("GitHubLogin", gitHubLogin);
         if (await conn.ExecuteAsync(new CommandDefinition(insertSql, row, tx, cancellationToken: ct)) != 1)
         {
             var idTaken = await conn.ExecuteScalarAsync<bool>(new CommandDefinition(whichSql, new { gitHubId = user.GitHubId }, tx, cancellationToken: ct));
