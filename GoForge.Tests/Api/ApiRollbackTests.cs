@@ -22,37 +22,27 @@ public sealed class ApiRollbackTests(PostgresFixture postgres, DockerFixture doc
     private static readonly TimeSpan BuildWait = TimeSpan.FromSeconds(120);
     private static readonly TimeSpan Promptly = TimeSpan.FromSeconds(15);
 
-    private readonly string _root = Directory.CreateTempSubdirectory("goforge-api-rollback-").FullName;
-    private readonly string _nonce = Guid.NewGuid().ToString("N")[..12];
-    private readonly List<Guid> _applications = [];
-    private SampleRepository _repository = null!;
-    private GoForgeApp _app = null!;
-    private User _owner = null!;
+    private DeployScenario _scenario = null!;
     private Application _application = null!;
     private HttpClient _client = null!;
 
+    private GoForgeApp App => _scenario.App;
+
     public async Task InitializeAsync()
     {
-        _repository = new SampleRepository(_root);
-        _app = await GoForgeApp.StartAsync(postgres, "apirollback", settings: new Dictionary<string, string?>
+        _scenario = await DeployScenario.StartAsync(postgres, docker, "apirollback", settings: new Dictionary<string, string?>
         {
-            ["GoForge:Docker:Endpoint"] = docker.Endpoint.ToString(),
-            ["GoForge:Deployments:WorkDirectory"] = Path.Combine(_root, "work"),
-            ["GoForge:Deployments:DeployTimeout"] = "00:00:30",
             // Polling GET every 50 ms through a build would pass the default 600 requests a minute per token.
             ["GoForge:Api:RequestsPerMinutePerToken"] = "100000",
         });
-        _owner = await _app.CreateUserAsync();
-        _application = await CreateApplicationAsync(_owner, "own");
-        _client = _app.TokenClient(await _app.CreateTokenAsync(_owner, ApiScope.Deploy | ApiScope.Read));
+        _application = await _scenario.CreateApplicationAsync(_scenario.Actor, "own");
+        _client = App.TokenClient(await App.CreateTokenAsync(_scenario.Owner, ApiScope.Deploy | ApiScope.Read));
     }
 
     public async Task DisposeAsync()
     {
         _client.Dispose();
-        await DeployedApps.RemoveAsync(_app.Services, _applications);
-        await _app.DisposeAsync();
-        Directory.Delete(_root, recursive: true);
+        await _scenario.DisposeAsync();
     }
 
     [Fact]
@@ -61,7 +51,7 @@ public sealed class ApiRollbackTests(PostgresFixture postgres, DockerFixture doc
         var (one, two) = CommitTwoVersions();
         var v1 = await DeployAsync(_client, _application, one);
         var v2 = await DeployAsync(_client, _application, two);
-        Assert.Equal($"two {_nonce}", await ContainerHttp.GetRootAsync(docker.Client, v2.ContainerId!));
+        Assert.Equal($"two {_scenario.Nonce}", await ContainerHttp.GetRootAsync(docker.Client, v2.ContainerId!));
 
         var posted = await _client.SendAsync(HttpMethod.Post, $"/api/v1/applications/{_application.Id}/rollback", new { targetDeploymentId = v1.Id });
 
@@ -80,11 +70,11 @@ public sealed class ApiRollbackTests(PostgresFixture postgres, DockerFixture doc
         Assert.Equal("rollback", finished.GetProperty("source").GetString());
         Assert.Equal(one, finished.GetProperty("commitSha").GetString());
         // The API does not show image tags: the stored row says which image the rollback started.
-        var rollback = (await _app.Get<IDeploymentRepository>().GetAsync(id))!;
+        var rollback = (await App.Get<IDeploymentRepository>().GetAsync(id))!;
         Assert.NotNull(v1.ImageTag);
         Assert.NotEqual(v1.ImageTag, v2.ImageTag);
         Assert.Equal(v1.ImageTag, rollback.ImageTag);
-        Assert.Equal($"one {_nonce}", await ContainerHttp.GetRootAsync(docker.Client, rollback.ContainerId!));
+        Assert.Equal($"one {_scenario.Nonce}", await ContainerHttp.GetRootAsync(docker.Client, rollback.ContainerId!));
 
         var second = await (await _client.GetAsync($"/api/v1/deployments/{v2.Id}")).JsonAsync();
         Assert.Equal("rolledBack", second.GetProperty("state").GetString());
@@ -96,16 +86,16 @@ public sealed class ApiRollbackTests(PostgresFixture postgres, DockerFixture doc
     public async Task Rollback_to_a_deployment_of_another_users_application_is_404_and_queues_nothing()
     {
         var (one, two) = CommitTwoVersions();
-        var stranger = await _app.CreateUserAsync();
-        var theirs = await CreateApplicationAsync(stranger, "theirs");
-        using var strangerClient = _app.TokenClient(await _app.CreateTokenAsync(stranger, ApiScope.Deploy | ApiScope.Read));
+        var stranger = await App.CreateUserAsync();
+        var theirs = await _scenario.CreateApplicationAsync(Actor.From(stranger), "theirs");
+        using var strangerClient = App.TokenClient(await App.CreateTokenAsync(stranger, ApiScope.Deploy | ApiScope.Read));
         var theirFirst = await DeployAsync(strangerClient, theirs, one);
         await DeployAsync(strangerClient, theirs, two);
         await DeployAsync(_client, _application, one);
         var ownRunning = await DeployAsync(_client, _application, two);
         // Their first deployment is a real rollback target of their own application, and the owner's has one too.
-        Assert.Equal(DeploymentState.Superseded, (await _app.Get<IDeploymentRepository>().GetAsync(theirFirst.Id))!.State);
-        Assert.NotEmpty((await _app.Get<DeploymentService>().RollbackTargetsAsync(Actor.From(_owner), _application.Id)).Value!);
+        Assert.Equal(DeploymentState.Superseded, (await App.Get<IDeploymentRepository>().GetAsync(theirFirst.Id))!.State);
+        Assert.NotEmpty((await App.Get<DeploymentService>().RollbackTargetsAsync(_scenario.Actor, _application.Id)).Value!);
         var ownBefore = await IdsAsync(_application);
         var theirsBefore = await IdsAsync(theirs);
 
@@ -118,30 +108,13 @@ public sealed class ApiRollbackTests(PostgresFixture postgres, DockerFixture doc
         Assert.Equal(theirsBefore, await IdsAsync(theirs));
         var own = await (await _client.GetAsync($"/api/v1/deployments/{ownRunning.Id}")).JsonAsync();
         Assert.Equal("running", own.GetProperty("state").GetString());
-        Assert.Equal($"two {_nonce}", await ContainerHttp.GetRootAsync(docker.Client, ownRunning.ContainerId!));
+        Assert.Equal($"two {_scenario.Nonce}", await ContainerHttp.GetRootAsync(docker.Client, ownRunning.ContainerId!));
     }
 
     /// <summary>Two versions of the sample repository, serving "one …" and then "two …"; their commit ids.</summary>
     private (string One, string Two) CommitTwoVersions() => (
-        _repository.Commit("One", SampleDockerfiles.ServesIndex(_nonce), new Dictionary<string, string> { ["index.html"] = $"one {_nonce}\n" }),
-        _repository.Commit("Two", SampleDockerfiles.ServesIndex(_nonce), new Dictionary<string, string> { ["index.html"] = $"two {_nonce}\n" }));
-
-    private async Task<Application> CreateApplicationAsync(User user, string name)
-    {
-        var actor = Actor.From(user);
-        var (_, production) = await _app.Services.CreateProjectAsync(actor, $"{name} {_nonce[..6]}");
-        var created = await _app.Get<ApplicationService>().CreateAsync(actor, production.Id, new ApplicationInput
-        {
-            Name = $"{name} {_nonce[..6]}",
-            GitUrl = _repository.GitUrl,
-            Branch = "main",
-            ContainerPort = 8080,
-            HealthCheckPath = "/",
-        });
-        Assert.True(created.IsSuccess, created.Error?.Message);
-        _applications.Add(created.Value.Id);
-        return created.Value;
-    }
+        _scenario.Repository.Commit("One", SampleDockerfiles.ServesIndex(_scenario.Nonce), new Dictionary<string, string> { ["index.html"] = $"one {_scenario.Nonce}\n" }),
+        _scenario.Repository.Commit("Two", SampleDockerfiles.ServesIndex(_scenario.Nonce), new Dictionary<string, string> { ["index.html"] = $"two {_scenario.Nonce}\n" }));
 
     /// <summary>Queues the commit through the API, waits for the worker to finish it and asserts it is running.</summary>
     private async Task<Deployment> DeployAsync(HttpClient client, Application application, string commitSha)
@@ -151,7 +124,7 @@ public sealed class ApiRollbackTests(PostgresFixture postgres, DockerFixture doc
         var id = Guid.Parse((await posted.JsonAsync()).GetProperty("id").GetString()!);
         var finished = await WaitFinishedAsync(client, id);
         Assert.True(finished.GetProperty("state").GetString() == "running", $"deployment of {commitSha} ended {finished}\n{await LogAsync(id)}");
-        var deployment = (await _app.Get<IDeploymentRepository>().GetAsync(id))!;
+        var deployment = (await App.Get<IDeploymentRepository>().GetAsync(id))!;
         Assert.Equal(commitSha, deployment.CommitSha);
         return deployment;
     }
@@ -171,11 +144,11 @@ public sealed class ApiRollbackTests(PostgresFixture postgres, DockerFixture doc
     }
 
     private async Task<List<Guid>> IdsAsync(Application application) =>
-        (await _app.Get<IDeploymentRepository>().ListByApplicationAsync(application.Id, 50)).Select(d => d.Id).Order().ToList();
+        (await App.Get<IDeploymentRepository>().ListByApplicationAsync(application.Id, 50)).Select(d => d.Id).Order().ToList();
 
     private Task<IReadOnlyList<string>> AppContainersAsync(Application application) =>
-        _app.Get<IContainerRuntime>().ListContainersAsync(new Dictionary<string, string> { ["goforge.app"] = application.Id.ToString() });
+        App.Get<IContainerRuntime>().ListContainersAsync(new Dictionary<string, string> { ["goforge.app"] = application.Id.ToString() });
 
     private async Task<string> LogAsync(Guid id) =>
-        string.Join("\n", (await _app.Get<IDeploymentRepository>().ListLogAsync(id, 0, 10000)).Select(l => l.Text));
+        string.Join("\n", (await App.Get<IDeploymentRepository>().ListLogAsync(id, 0, 10000)).Select(l => l.Text));
 }

@@ -3,7 +3,6 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using GoForge.Core.Deployments;
 using GoForge.Core.GitProviders;
-using GoForge.Core.Identity;
 using GoForge.Core.Projects;
 using GoForge.Tests.Deployments;
 using GoForge.Tests.Harness;
@@ -20,71 +19,52 @@ namespace GoForge.Tests.GitProviders;
 public sealed class PushToDeployTests(PostgresFixture postgres, DockerFixture docker) : IClassFixture<DockerFixture>, IAsyncLifetime
 {
     private static readonly TimeSpan BuildWait = TimeSpan.FromSeconds(90);
-    private readonly string _root = Directory.CreateTempSubdirectory("goforge-push-").FullName;
-    private readonly string _nonce = Guid.NewGuid().ToString("N")[..12];
-    private GoForgeApp _app = null!;
-    private SampleRepository _repository = null!;
+    private DeployScenario _scenario = null!;
     private Application _application = null!;
-    private Actor _owner = null!;
+
+    private GoForgeApp App => _scenario.App;
 
     public async Task InitializeAsync()
     {
-        _repository = new SampleRepository(_root);
-        _app = await GoForgeApp.StartAsync(postgres, "push", settings: new Dictionary<string, string?>
+        _scenario = await DeployScenario.StartAsync(postgres, docker, "push", settings: new Dictionary<string, string?>
         {
-            ["GoForge:Docker:Endpoint"] = docker.Endpoint.ToString(),
-            ["GoForge:Deployments:WorkDirectory"] = Path.Combine(_root, "work"),
             ["GoForge:Deployments:DeployTimeout"] = "00:00:20",
         });
-        _owner = Actor.From(await _app.CreateUserAsync());
-        var (_, production) = await _app.Services.CreateProjectAsync(_owner, "Push " + _nonce[..6]);
-        _application = (await _app.Get<ApplicationService>().CreateAsync(_owner, production.Id, new ApplicationInput
-        {
-            Name = "shop " + _nonce[..6],
-            GitUrl = _repository.GitUrl,
-            Branch = "main",
-            ContainerPort = 8080,
-            HealthCheckPath = "/",
-        })).Value!;
+        _application = await _scenario.CreateApplicationAsync(_scenario.Actor, "shop");
     }
 
-    public async Task DisposeAsync()
-    {
-        await DeployedApps.RemoveAsync(_app.Services, _application.Id);
-        await _app.DisposeAsync();
-        Directory.Delete(_root, recursive: true);
-    }
+    public Task DisposeAsync() => _scenario.DisposeAsync().AsTask();
 
     [Fact]
     public async Task Signed_push_redeploys_the_app_at_the_pushed_commit_and_it_serves_the_new_content()
     {
-        var secret = (await _app.Get<WebhookService>().RegenerateSecretAsync(_owner, _application.Id)).Value!;
-        using var http = _app.CreateClient(); // no cookie: webhooks are anonymous, the signature is the authentication
-        var first = _repository.Commit("v1", SampleDockerfiles.ServesIndex(_nonce), new Dictionary<string, string> { ["index.html"] = $"one {_nonce}\n" });
+        var secret = (await App.Get<WebhookService>().RegenerateSecretAsync(_scenario.Actor, _application.Id)).Value!;
+        using var http = App.CreateClient(); // no cookie: webhooks are anonymous, the signature is the authentication
+        var first = _scenario.Repository.Commit("v1", SampleDockerfiles.ServesIndex(_scenario.Nonce), new Dictionary<string, string> { ["index.html"] = $"one {_scenario.Nonce}\n" });
         var v1 = await DeliverAsync(http, secret, first);
-        Assert.Equal($"one {_nonce}", await ServesAsync(v1));
+        Assert.Equal($"one {_scenario.Nonce}", await ServesAsync(v1));
 
-        var second = _repository.Commit("v2", SampleDockerfiles.ServesIndex(_nonce), new Dictionary<string, string> { ["index.html"] = $"two {_nonce}\n" });
+        var second = _scenario.Repository.Commit("v2", SampleDockerfiles.ServesIndex(_scenario.Nonce), new Dictionary<string, string> { ["index.html"] = $"two {_scenario.Nonce}\n" });
         var v2 = await DeliverAsync(http, secret, second);
 
         Assert.Equal(second, v2.CommitSha);
         Assert.Equal(DeploymentSource.Webhook, v2.Source);
-        Assert.Equal($"two {_nonce}", await ServesAsync(v2));
-        Assert.Equal(DeploymentState.Superseded, (await _app.Get<IDeploymentRepository>().GetAsync(v1.Id))!.State);
+        Assert.Equal($"two {_scenario.Nonce}", await ServesAsync(v2));
+        Assert.Equal(DeploymentState.Superseded, (await App.Get<IDeploymentRepository>().GetAsync(v1.Id))!.State);
     }
 
     [Fact]
     public async Task Endpoint_answers_each_refusal_with_its_status()
     {
-        var secret = (await _app.Get<WebhookService>().RegenerateSecretAsync(_owner, _application.Id)).Value!;
-        using var http = _app.CreateClient();
+        var secret = (await App.Get<WebhookService>().RegenerateSecretAsync(_scenario.Actor, _application.Id)).Value!;
+        using var http = App.CreateClient();
         var url = $"/webhooks/github?app={_application.Id}";
 
-        var unsigned = await PostAsync(http, url, WebhookDeliveries.Push(WebhookProvider.GitHub, null, _repository.GitUrl));
-        var wrong = await PostAsync(http, url, WebhookDeliveries.Push(WebhookProvider.GitHub, "wrong", _repository.GitUrl));
-        var otherBranch = await PostAsync(http, url, WebhookDeliveries.GitHubPush(secret, _repository.GitUrl, "refs/heads/dev"));
+        var unsigned = await PostAsync(http, url, WebhookDeliveries.Push(WebhookProvider.GitHub, null, _scenario.Repository.GitUrl));
+        var wrong = await PostAsync(http, url, WebhookDeliveries.Push(WebhookProvider.GitHub, "wrong", _scenario.Repository.GitUrl));
+        var otherBranch = await PostAsync(http, url, WebhookDeliveries.GitHubPush(secret, _scenario.Repository.GitUrl, "refs/heads/dev"));
         var unknownProvider = await http.PostAsync("/webhooks/bitbucket", new StringContent("{}"));
-        var unknownApp = await PostAsync(http, $"/webhooks/github?app={Guid.NewGuid()}", WebhookDeliveries.Push(WebhookProvider.GitHub, secret, _repository.GitUrl));
+        var unknownApp = await PostAsync(http, $"/webhooks/github?app={Guid.NewGuid()}", WebhookDeliveries.Push(WebhookProvider.GitHub, secret, _scenario.Repository.GitUrl));
         var text = await http.PostAsync(url, new StringContent("hello"));
 
         Assert.Equal(HttpStatusCode.Unauthorized, unsigned.StatusCode);
@@ -94,14 +74,14 @@ public sealed class PushToDeployTests(PostgresFixture postgres, DockerFixture do
         Assert.Equal(HttpStatusCode.NotFound, unknownProvider.StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, unknownApp.StatusCode);
         Assert.Equal(HttpStatusCode.UnsupportedMediaType, text.StatusCode);
-        Assert.Empty((await _app.Get<DeploymentService>().ListAsync(_owner, _application.Id)).Value!);
+        Assert.Empty((await App.Get<DeploymentService>().ListAsync(_scenario.Actor, _application.Id)).Value!);
     }
 
     [Fact]
     public async Task Endpoint_refuses_a_body_over_25_MB_with_413()
     {
-        await _app.Get<WebhookService>().RegenerateSecretAsync(_owner, _application.Id);
-        using var http = _app.CreateClient();
+        await App.Get<WebhookService>().RegenerateSecretAsync(_scenario.Actor, _application.Id);
+        using var http = App.CreateClient();
         using var content = new ByteArrayContent(new byte[WebhookLimits.MaxBodyBytes + 1]);
         content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
 
@@ -113,9 +93,9 @@ public sealed class PushToDeployTests(PostgresFixture postgres, DockerFixture do
     [Fact]
     public async Task Endpoint_takes_GitHubs_form_encoded_payload_and_a_redelivery_does_not_deploy_again()
     {
-        var secret = (await _app.Get<WebhookService>().RegenerateSecretAsync(_owner, _application.Id)).Value!;
-        using var http = _app.CreateClient();
-        var json = System.Text.Encoding.UTF8.GetString(WebhookDeliveries.Payload("github-push.json", _repository.GitUrl));
+        var secret = (await App.Get<WebhookService>().RegenerateSecretAsync(_scenario.Actor, _application.Id)).Value!;
+        using var http = App.CreateClient();
+        var json = System.Text.Encoding.UTF8.GetString(WebhookDeliveries.Payload("github-push.json", _scenario.Repository.GitUrl));
         var form = System.Text.Encoding.UTF8.GetBytes("payload=" + WebUtility.UrlEncode(json));
         var headers = WebhookDeliveries.Headers(WebhookProvider.GitHub, secret, form, "push");
         var request = new WebhookRequest(WebhookProvider.GitHub, headers, "application/x-www-form-urlencoded", form, null);
@@ -125,21 +105,18 @@ public sealed class PushToDeployTests(PostgresFixture postgres, DockerFixture do
 
         Assert.Equal(HttpStatusCode.Accepted, first.StatusCode);
         Assert.Equal(HttpStatusCode.OK, again.StatusCode);
-        var deployment = Assert.Single((await _app.Get<DeploymentService>().ListAsync(_owner, _application.Id)).Value!);
+        var deployment = Assert.Single((await App.Get<DeploymentService>().ListAsync(_scenario.Actor, _application.Id)).Value!);
         Assert.Equal(WebhookDeliveries.SomeSha, deployment.CommitSha);
         Assert.Equal(deployment.Id, (await first.Content.ReadFromJsonAsync<Answer>())!.DeploymentId);
     }
 
     private async Task<Deployment> DeliverAsync(HttpClient http, string secret, string sha)
     {
-        var response = await PostAsync(http, "/webhooks/github", WebhookDeliveries.Push(WebhookProvider.GitHub, secret, _repository.GitUrl, after: sha));
+        var response = await PostAsync(http, "/webhooks/github", WebhookDeliveries.Push(WebhookProvider.GitHub, secret, _scenario.Repository.GitUrl, after: sha));
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
         var id = (await response.Content.ReadFromJsonAsync<Answer>())!.DeploymentId!.Value;
-        var repository = _app.Get<IDeploymentRepository>();
-        await Wait.UntilAsync(async () => (await repository.GetAsync(id))!.State is not (DeploymentState.Pending or DeploymentState.Cloning or DeploymentState.Building or DeploymentState.Deploying),
-            $"deployment {id} to end", BuildWait);
-        var deployment = (await repository.GetAsync(id))!;
-        var log = string.Join("\n", (await repository.ListLogAsync(id, 0, 1000)).Select(l => l.Text));
+        var deployment = await _scenario.UntilSettledAsync(id, BuildWait);
+        var log = string.Join("\n", (await App.Get<IDeploymentRepository>().ListLogAsync(id, 0, 1000)).Select(l => l.Text));
         Assert.True(deployment.State == DeploymentState.Running, $"ended {deployment.State}: {deployment.Reason}\n{log}");
         Assert.Equal(sha, deployment.CommitSha);
         return deployment;

@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using GoForge.Core.Deployments;
-using GoForge.Core.Identity;
 using GoForge.Core.Projects;
 using GoForge.Tests.Deployments;
 using GoForge.Tests.Harness;
@@ -17,53 +16,34 @@ namespace GoForge.Tests.Operations;
 [Collection(PostgresCollection.Name)]
 public sealed class DeploymentLogScopeTests(PostgresFixture postgres, DockerFixture docker) : IClassFixture<DockerFixture>, IAsyncLifetime
 {
-    private readonly string _root = Directory.CreateTempSubdirectory("goforge-scope-").FullName;
-    private readonly string _nonce = Guid.NewGuid().ToString("N")[..12];
     private readonly ScopedLogs _logs = new();
-    private GoForgeApp _app = null!;
+    private DeployScenario _scenario = null!;
     private Application _application = null!;
-    private Actor _owner = null!;
     private string _sha = null!;
+
+    private GoForgeApp App => _scenario.App;
 
     public async Task InitializeAsync()
     {
-        var repository = new SampleRepository(_root);
-        _sha = repository.Commit("v1", SampleDockerfiles.ServesIndex(_nonce), new Dictionary<string, string> { ["index.html"] = $"scoped {_nonce}\n" });
-        _app = await GoForgeApp.StartAsync(postgres, "log_scope", settings: new Dictionary<string, string?>
+        _scenario = await DeployScenario.StartAsync(postgres, docker, "log_scope", settings: new Dictionary<string, string?>
         {
-            ["GoForge:Docker:Endpoint"] = docker.Endpoint.ToString(),
-            ["GoForge:Deployments:WorkDirectory"] = Path.Combine(_root, "work"),
-            ["GoForge:Deployments:DeployTimeout"] = "00:00:30",
             ["GoForge:Deployments:DrainDelay"] = "00:00:00",
         }, services: services => services.AddSingleton<ILoggerProvider>(_logs));
-        _owner = Actor.From(await _app.CreateUserAsync());
-        var (_, production) = await _app.Services.CreateProjectAsync(_owner, "Scope " + _nonce[..6]);
-        _application = (await _app.Get<ApplicationService>().CreateAsync(_owner, production.Id, new ApplicationInput
-        {
-            Name = "scoped " + _nonce[..6],
-            GitUrl = repository.GitUrl,
-            Branch = "main",
-            ContainerPort = 8080,
-            HealthCheckPath = "/",
-        })).Value!;
+        _sha = _scenario.Repository.Commit("v1", SampleDockerfiles.ServesIndex(_scenario.Nonce), new Dictionary<string, string> { ["index.html"] = $"scoped {_scenario.Nonce}\n" });
+        _application = await _scenario.CreateApplicationAsync(_scenario.Actor, "scoped");
     }
 
-    public async Task DisposeAsync()
-    {
-        await DeployedApps.RemoveAsync(_app.Services, _application.Id);
-        await _app.DisposeAsync();
-        Directory.Delete(_root, recursive: true);
-    }
+    public Task DisposeAsync() => _scenario.DisposeAsync().AsTask();
 
     [Fact]
     public async Task Every_line_logged_while_a_deployment_runs_carries_its_deployment_application_and_commit()
     {
-        var deployment = (await _app.Get<DeploymentService>().EnqueueAsync(_owner, _application.Id)).Value!;
+        var deployment = (await App.Get<DeploymentService>().EnqueueAsync(_scenario.Actor, _application.Id)).Value!;
         var id = deployment.Id.ToString();
         await Wait.UntilAsync(() => Task.FromResult(_logs.Entries.Any(e => e.EventId == 3004 && e.Message.Contains(id, StringComparison.Ordinal))),
             "the worker's line that the deployment ended", TimeSpan.FromSeconds(90));
 
-        var ended = (await _app.Get<IDeploymentRepository>().GetAsync(deployment.Id))!;
+        var ended = (await App.Get<IDeploymentRepository>().GetAsync(deployment.Id))!;
         Assert.True(ended.State == DeploymentState.Running, $"ended {ended.State}: {ended.Reason}");
         var started = Assert.Single(_logs.Entries, e => e.EventId == 3003 && e.Message.Contains(id, StringComparison.Ordinal));
         Assert.Equal(deployment.Id, started.Scope["DeploymentId"]);

@@ -3,7 +3,6 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using GoForge.Core.Deployments;
 using GoForge.Core.GitProviders;
-using GoForge.Core.Identity;
 using GoForge.Core.Projects;
 using GoForge.Tests.Deployments;
 using GoForge.Tests.GitProviders;
@@ -21,56 +20,33 @@ namespace GoForge.Tests.Operations;
 public sealed class MetricsEndpointTests(PostgresFixture postgres, DockerFixture docker, ITestOutputHelper output) : IClassFixture<DockerFixture>, IAsyncLifetime
 {
     private static readonly TimeSpan BuildWait = TimeSpan.FromSeconds(90);
-    private readonly string _root = Directory.CreateTempSubdirectory("goforge-metrics-").FullName;
-    private readonly string _nonce = Guid.NewGuid().ToString("N")[..12];
-    private GoForgeApp _app = null!;
-    private SampleRepository _repository = null!;
+    private DeployScenario _scenario = null!;
     private Application _application = null!;
-    private Actor _owner = null!;
+
+    private GoForgeApp App => _scenario.App;
 
     public async Task InitializeAsync()
     {
-        _repository = new SampleRepository(_root);
-        _app = await GoForgeApp.StartAsync(postgres, "metrics", kestrel: true, settings: new Dictionary<string, string?>
+        _scenario = await DeployScenario.StartAsync(postgres, docker, "metrics", kestrel: true, settings: new Dictionary<string, string?>
         {
-            ["GoForge:Docker:Endpoint"] = docker.Endpoint.ToString(),
-            ["GoForge:Deployments:WorkDirectory"] = Path.Combine(_root, "work"),
-            ["GoForge:Deployments:DeployTimeout"] = "00:00:30",
             ["GoForge:Deployments:DrainDelay"] = "00:00:00",
         });
-        _owner = Actor.From(await _app.CreateUserAsync());
-        var (_, production) = await _app.Services.CreateProjectAsync(_owner, "Metrics " + _nonce[..6]);
-        _application = (await _app.Get<ApplicationService>().CreateAsync(_owner, production.Id, new ApplicationInput
-        {
-            Name = "metered " + _nonce[..6],
-            GitUrl = _repository.GitUrl,
-            Branch = "main",
-            ContainerPort = 8080,
-            HealthCheckPath = "/",
-        })).Value!;
+        _application = await _scenario.CreateApplicationAsync(_scenario.Actor, "metered");
     }
 
-    public async Task DisposeAsync()
-    {
-        await DeployedApps.RemoveAsync(_app.Services, _application.Id);
-        await _app.DisposeAsync();
-        Directory.Delete(_root, recursive: true);
-    }
+    public Task DisposeAsync() => _scenario.DisposeAsync().AsTask();
 
     [Fact]
     public async Task Metrics_from_loopback_count_a_real_deployment_and_the_webhook_delivery_that_queued_it()
     {
-        var secret = (await _app.Get<WebhookService>().RegenerateSecretAsync(_owner, _application.Id)).Value!;
-        var sha = _repository.Commit("v1", SampleDockerfiles.ServesIndex(_nonce), new Dictionary<string, string> { ["index.html"] = $"metered {_nonce}\n" });
-        using var http = new HttpClient(new SocketsHttpHandler { UseProxy = false }) { BaseAddress = _app.Address, Timeout = TimeSpan.FromSeconds(30) };
+        var secret = (await App.Get<WebhookService>().RegenerateSecretAsync(_scenario.Actor, _application.Id)).Value!;
+        var sha = _scenario.Repository.Commit("v1", SampleDockerfiles.ServesIndex(_scenario.Nonce), new Dictionary<string, string> { ["index.html"] = $"metered {_scenario.Nonce}\n" });
+        using var http = new HttpClient(new SocketsHttpHandler { UseProxy = false }) { BaseAddress = App.Address, Timeout = TimeSpan.FromSeconds(30) };
 
-        var delivered = await PostAsync(http, "/webhooks/github", WebhookDeliveries.Push(WebhookProvider.GitHub, secret, _repository.GitUrl, after: sha));
+        var delivered = await PostAsync(http, "/webhooks/github", WebhookDeliveries.Push(WebhookProvider.GitHub, secret, _scenario.Repository.GitUrl, after: sha));
         Assert.Equal(HttpStatusCode.Accepted, delivered.StatusCode);
         var id = (await delivered.Content.ReadFromJsonAsync<Answer>())!.DeploymentId!.Value;
-        var repository = _app.Get<IDeploymentRepository>();
-        await Wait.UntilAsync(async () => (await repository.GetAsync(id))!.State is not (DeploymentState.Pending or DeploymentState.Cloning or DeploymentState.Building or DeploymentState.Deploying),
-            $"deployment {id} to end", BuildWait);
-        var deployment = (await repository.GetAsync(id))!;
+        var deployment = await _scenario.UntilSettledAsync(id, BuildWait);
         Assert.True(deployment.State == DeploymentState.Running, $"ended {deployment.State}: {deployment.Reason}");
 
         // The worker counts the run when it hands the deployment back, a moment after the state is Running.
@@ -92,11 +68,11 @@ public sealed class MetricsEndpointTests(PostgresFixture postgres, DockerFixture
     [Fact]
     public async Task Metrics_count_refused_webhook_deliveries_by_provider_and_outcome()
     {
-        await _app.Get<WebhookService>().RegenerateSecretAsync(_owner, _application.Id);
-        using var http = new HttpClient(new SocketsHttpHandler { UseProxy = false }) { BaseAddress = _app.Address, Timeout = TimeSpan.FromSeconds(30) };
+        await App.Get<WebhookService>().RegenerateSecretAsync(_scenario.Actor, _application.Id);
+        using var http = new HttpClient(new SocketsHttpHandler { UseProxy = false }) { BaseAddress = App.Address, Timeout = TimeSpan.FromSeconds(30) };
 
-        var wrong = await PostAsync(http, $"/webhooks/gitea?app={_application.Id}", WebhookDeliveries.Push(WebhookProvider.Gitea, "not the secret", _repository.GitUrl));
-        var unknown = await PostAsync(http, $"/webhooks/gitlab?app={Guid.NewGuid()}", WebhookDeliveries.Push(WebhookProvider.GitLab, "whatever", _repository.GitUrl));
+        var wrong = await PostAsync(http, $"/webhooks/gitea?app={_application.Id}", WebhookDeliveries.Push(WebhookProvider.Gitea, "not the secret", _scenario.Repository.GitUrl));
+        var unknown = await PostAsync(http, $"/webhooks/gitlab?app={Guid.NewGuid()}", WebhookDeliveries.Push(WebhookProvider.GitLab, "whatever", _scenario.Repository.GitUrl));
         var metrics = await ScrapeAsync(http);
 
         Assert.Equal(HttpStatusCode.Unauthorized, wrong.StatusCode);

@@ -1,0 +1,106 @@
+using GoForge.Core.Deployments;
+using GoForge.Core.Identity;
+using GoForge.Core.Projects;
+using GoForge.Tests.Deployments;
+using GoForge.Tests.Harness;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace GoForge.Tests.Support;
+
+/// <summary>
+/// The setup of a test that deploys for real: a temp root with a <see cref="SampleRepository"/>, the panel on the
+/// shared engine with its work directory under the root, an owner, and the applications made through
+/// <see cref="CreateApplicationAsync"/>. Disposing removes those applications' containers and images, stops the panel
+/// and deletes the root.
+/// </summary>
+internal sealed class DeployScenario : IAsyncDisposable
+{
+    private readonly List<Guid> _applications = [];
+
+    private DeployScenario(string root) => Root = root;
+
+    public string Root { get; }
+
+    /// <summary>Unique to the scenario: goes into names, and into the content a test's image serves.</summary>
+    public string Nonce { get; } = Guid.NewGuid().ToString("N")[..12];
+
+    public SampleRepository Repository { get; private set; } = null!;
+
+    public GoForgeApp App { get; private set; } = null!;
+
+    public User Owner { get; private set; } = null!;
+
+    public Actor Actor => Actor.From(Owner);
+
+    /// <param name="prefix">Names the database and the temp root.</param>
+    /// <param name="settings">Added to the defaults (the engine's endpoint, the work directory, a 30 s deploy time-out), replacing them key by key.</param>
+    /// <param name="services">Passed on to <see cref="GoForgeApp.StartAsync"/>.</param>
+    public static async Task<DeployScenario> StartAsync(
+        PostgresFixture postgres, DockerFixture docker, string prefix, bool kestrel = false,
+        IReadOnlyDictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null)
+    {
+        var scenario = new DeployScenario(Directory.CreateTempSubdirectory($"goforge-{prefix}-").FullName);
+        var all = new Dictionary<string, string?>
+        {
+            ["GoForge:Docker:Endpoint"] = docker.Endpoint.ToString(),
+            ["GoForge:Deployments:WorkDirectory"] = Path.Combine(scenario.Root, "work"),
+            ["GoForge:Deployments:DeployTimeout"] = "00:00:30",
+        };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            all[key] = value;
+        }
+
+        try
+        {
+            scenario.Repository = new SampleRepository(scenario.Root);
+            scenario.App = await GoForgeApp.StartAsync(postgres, prefix, kestrel, all, services);
+            scenario.Owner = await scenario.App.CreateUserAsync();
+            return scenario;
+        }
+        catch
+        {
+            await scenario.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>A project and in it an application deploying <see cref="Repository"/>'s <c>main</c> (port 8080, health check <c>/</c>), both named after <paramref name="name"/>.</summary>
+    public async Task<Application> CreateApplicationAsync(Actor owner, string name)
+    {
+        var (_, production) = await App.Services.CreateProjectAsync(owner, $"{name} {Nonce[..6]}");
+        var created = await App.Get<ApplicationService>().CreateAsync(owner, production.Id, new ApplicationInput
+        {
+            Name = $"{name} {Nonce[..6]}",
+            GitUrl = Repository.GitUrl,
+            Branch = "main",
+            ContainerPort = 8080,
+            HealthCheckPath = "/",
+        });
+        Assert.True(created.IsSuccess, created.Error?.Message);
+        _applications.Add(created.Value.Id);
+        return created.Value;
+    }
+
+    /// <summary>Waits until the deployment is no longer pending or in progress; the deployment as it ended.</summary>
+    public async Task<Deployment> UntilSettledAsync(Guid deploymentId, TimeSpan timeout)
+    {
+        var repository = App.Get<IDeploymentRepository>();
+        Deployment? deployment = null;
+        await Wait.UntilAsync(async () => (deployment = await repository.GetAsync(deploymentId))!.State is not
+            (DeploymentState.Pending or DeploymentState.Cloning or DeploymentState.Building or DeploymentState.Deploying),
+            $"deployment {deploymentId} to end", timeout);
+        return deployment!;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (App is not null)
+        {
+            await DeployedApps.RemoveAsync(App.Services, _applications);
+            await App.DisposeAsync();
+        }
+
+        Directory.Delete(Root, recursive: true);
+    }
+}
