@@ -1,6 +1,7 @@
 using System.Net;
 using System.Threading.RateLimiting;
 using GoForge.Core.Identity;
+using GoForge.Web.Hosting;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Options;
 
@@ -30,12 +31,7 @@ internal static class SignInRateLimiting
 
                 var permits = context.RequestServices.GetRequiredService<IOptions<AuthOptions>>().Value.LoginAttemptsPerMinutePerAddress;
                 var address = context.Connection.RemoteIpAddress ?? IPAddress.None;
-                return RateLimitPartition.GetFixedWindowLimiter(address.ToString(), _ => new FixedWindowRateLimiterOptions
-                {
-                    PermitLimit = permits,
-                    Window = TimeSpan.FromMinutes(1),
-                    QueueLimit = 0,
-                });
+                return RateLimits.PerMinute(address.ToString(), permits);
             });
             limiter.OnRejected = async (context, ct) =>
             {

@@ -1,6 +1,6 @@
-using System.Globalization;
 using System.Net;
 using System.Threading.RateLimiting;
+using GoForge.Web.Hosting;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Options;
 
@@ -43,22 +43,13 @@ internal sealed class WebhookRateLimitPolicy(IOptions<WebhookOptions> options) :
     public RateLimitPartition<string> GetPartition(HttpContext httpContext)
     {
         var address = httpContext.Connection.RemoteIpAddress ?? IPAddress.None;
-        var permits = options.Value.RequestsPerMinutePerAddress;
-        return RateLimitPartition.GetFixedWindowLimiter(address.ToString(), _ => new FixedWindowRateLimiterOptions
-        {
-            PermitLimit = permits,
-            Window = TimeSpan.FromMinutes(1),
-            QueueLimit = 0,
-        });
+        return RateLimits.PerMinute(address.ToString(), options.Value.RequestsPerMinutePerAddress);
     }
 
     private async ValueTask RejectAsync(OnRejectedContext context, CancellationToken ct)
     {
-        var http = context.HttpContext;
-        var retryAfter = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)) : 60;
-        http.Response.StatusCode = StatusCodes.Status429TooManyRequests;
-        http.Response.Headers.RetryAfter = retryAfter.ToString(CultureInfo.InvariantCulture);
-        await http.Response.WriteAsJsonAsync(
+        var retryAfter = RateLimits.Refuse(context);
+        await context.HttpContext.Response.WriteAsJsonAsync(
             new WebhookEndpoints.WebhookAnswer($"Too many deliveries from your address ({options.Value.RequestsPerMinutePerAddress} a minute); try again in {retryAfter} s.", null), ct);
     }
 }

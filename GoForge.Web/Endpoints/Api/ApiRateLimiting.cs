@@ -1,6 +1,6 @@
-using System.Globalization;
 using System.Threading.RateLimiting;
 using GoForge.Web.Auth;
+using GoForge.Web.Hosting;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Options;
 
@@ -24,21 +24,13 @@ internal sealed class ApiRateLimitPolicy(IOptions<ApiOptions> options, IProblemD
             return RateLimitPartition.GetNoLimiter(string.Empty);
         }
 
-        var permits = options.Value.RequestsPerMinutePerToken;
-        return RateLimitPartition.GetFixedWindowLimiter(tokenId.ToString(), _ => new FixedWindowRateLimiterOptions
-        {
-            PermitLimit = permits,
-            Window = TimeSpan.FromMinutes(1),
-            QueueLimit = 0,
-        });
+        return RateLimits.PerMinute(tokenId.ToString(), options.Value.RequestsPerMinutePerToken);
     }
 
     private async ValueTask RejectAsync(OnRejectedContext context, CancellationToken ct)
     {
         var http = context.HttpContext;
-        var retryAfter = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)) : 60;
-        http.Response.StatusCode = StatusCodes.Status429TooManyRequests;
-        http.Response.Headers.RetryAfter = retryAfter.ToString(CultureInfo.InvariantCulture);
+        var retryAfter = RateLimits.Refuse(context);
         await problems.WriteAsync(new ProblemDetailsContext
         {
             HttpContext = http,
