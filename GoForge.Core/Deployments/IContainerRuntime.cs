@@ -73,6 +73,12 @@ public sealed record ContainerSpec
 
     /// <summary>A health check the engine runs inside the container (exec form); null for none.</summary>
     public ContainerExecHealthCheck? ExecHealthCheck { get; init; }
+
+    /// <summary>
+    /// Runs the engine's init (tini) as PID 1: it forwards signals and reaps zombies, so a process that ignores SIGTERM
+    /// as PID 1 still stops at once instead of after the stop grace. Services set it; applications keep their image's.
+    /// </summary>
+    public bool Init { get; init; }
 }
 
 /// <summary>A named volume and where it is mounted.</summary>

@@ -534,6 +534,7 @@ public sealed class ServiceInstanceService(
                 Command = rendered.Command,
                 Volumes = volumes,
                 RestartPolicy = RestartPolicy.UnlessStopped,
+                Init = true,
                 ProxyNetwork = route.Value is null ? null : deploymentOptions.Value.ProxyNetwork,
                 ExecHealthCheck = check is { Kind: HealthCheckKind.Exec }
                     ? new ContainerExecHealthCheck(rendered.HealthCheckExec, check.Interval, check.Timeout, check.Retries, check.StartPeriod)

@@ -296,6 +296,11 @@ public sealed class DockerContainerRuntime(DockerClientProvider docker, ILogger<
             parameters.Cmd = spec.Command.ToList();
         }
 
+        if (spec.Init && parameters.HostConfig is { } hostConfig)
+        {
+            hostConfig.Init = true;
+        }
+
         if (spec.Volumes.Count > 0 && parameters.HostConfig is { } host)
         {
             host.Mounts = spec.Volumes.Select(v => new Mount { Type = "volume", Source = v.Name, Target = v.MountPath }).ToList();

@@ -66,6 +66,7 @@ public sealed class ServiceInstanceTests(PostgresFixture postgres, DockerFixture
         Assert.Equal(service.Id.ToString(), container.Config!.Labels[ServiceLabels.Service]);
         Assert.Equal(_project.Id.ToString(), container.Config.Labels[ServiceLabels.Project]);
         Assert.Equal(_environment.Id.ToString(), container.Config.Labels[ServiceLabels.Environment]);
+        Assert.True(container.HostConfig!.Init, "services run under the engine's init, so SIGTERM stops them at once");
 
         // Served over HTTP on its domain: the proxy's labels (Traefik here) route kv.example.test to port 8080.
         var router = $"goforge-kv-{service.Id:N}";
