@@ -71,9 +71,13 @@ public sealed class SignInBrowserTests(BrowserFixture browser, PostgresFixture p
         await page.ClickAsync("[data-testid=user-menu]");
         await page.ClickAsync("[data-testid=sign-out]");
 
-        await page.WaitForURLAsync("**/login?signedOut=1");
+        // The URL is what proves it; waiting for the page's load event as well raced with its own follow-up requests
+        // on a loaded machine (the URL had matched, the wait for "load" then timed out), so the form is awaited instead.
+        await page.WaitForURLAsync("**/login?signedOut=1", new() { WaitUntil = WaitUntilState.Commit });
+        await page.Locator("#login").WaitForAsync();
         await page.GotoAsync("/");
-        await page.WaitForURLAsync("**/login?ReturnUrl=*");
+        await page.WaitForURLAsync("**/login?ReturnUrl=*", new() { WaitUntil = WaitUntilState.Commit });
+        await page.Locator("#login").WaitForAsync();
     }
 
     private static Task WaitForCircuitAsync(IPage page) => page.Locator("[data-interactive=true]").WaitForAsync();
