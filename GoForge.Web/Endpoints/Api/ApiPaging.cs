@@ -1,5 +1,7 @@
 using System.Globalization;
 using System.Text;
+using GoForge.Core.Common;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace GoForge.Web.Endpoints.Api;
 
@@ -19,7 +21,7 @@ public readonly record struct PageRequest(int Limit, int Offset)
     private const string OffsetPrefix = "o:";
 
     /// <summary>The request's page, or the 400 problem naming the bad parameter.</summary>
-    public static bool TryRead(int? limit, string? cursor, out PageRequest page, out Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult? problem)
+    public static bool TryRead(int? limit, string? cursor, out PageRequest page, out ProblemHttpResult? problem)
     {
         page = default;
         problem = null;
@@ -39,6 +41,23 @@ public readonly record struct PageRequest(int Limit, int Offset)
 
         page = new PageRequest(size, offset);
         return true;
+    }
+
+    /// <summary>
+    /// A list endpoint whole: the page asked for (or its 400), Core's list read with it (or Core's problem), and that
+    /// page of it mapped to the wire shape.
+    /// </summary>
+    public static async Task<Results<Ok<Page<TOut>>, ProblemHttpResult>> AnswerAsync<TIn, TOut>(
+        int? limit, string? cursor, Func<PageRequest, Task<Result<IReadOnlyList<TIn>>>> read, Func<TIn, TOut> map)
+    {
+        ArgumentNullException.ThrowIfNull(read);
+        if (!TryRead(limit, cursor, out var page, out var problem))
+        {
+            return problem!;
+        }
+
+        var result = await read(page);
+        return result.IsSuccess ? TypedResults.Ok(page.Apply(result.Value, map)) : ApiResults.Problem(result.Error);
     }
 
     /// <summary>This page of an already ordered list.</summary>

@@ -20,17 +20,9 @@ internal static class ApplicationEndpoints
         return api;
     }
 
-    private static async Task<Results<Ok<Page<ApplicationResponse>>, ProblemHttpResult>> ListByEnvironmentAsync(
-        Guid environmentId, ClaimsPrincipal user, ApplicationService applications, int? limit, string? cursor, CancellationToken ct)
-    {
-        if (!PageRequest.TryRead(limit, cursor, out var page, out var problem))
-        {
-            return problem!;
-        }
-
-        var result = await applications.ListAsync(user.ToApiActor(), environmentId, ct);
-        return result.IsSuccess ? TypedResults.Ok(page.Apply(result.Value, ApplicationResponse.From)) : ApiResults.Problem(result.Error);
-    }
+    private static Task<Results<Ok<Page<ApplicationResponse>>, ProblemHttpResult>> ListByEnvironmentAsync(
+        Guid environmentId, ClaimsPrincipal user, ApplicationService applications, int? limit, string? cursor, CancellationToken ct) =>
+        PageRequest.AnswerAsync(limit, cursor, _ => applications.ListAsync(user.ToApiActor(), environmentId, ct), ApplicationResponse.From);
 
     private static async Task<Results<Ok<Page<ApplicationResponse>>, ProblemHttpResult>> ListByProjectAsync(
         Guid projectId, ClaimsPrincipal user, EnvironmentService environments, ApplicationService applications, int? limit, string? cursor, CancellationToken ct)

@@ -35,18 +35,10 @@ internal static class DeploymentEndpoints
             : ApiResults.Problem(result.Error);
     }
 
-    private static async Task<Results<Ok<Page<DeploymentResponse>>, ProblemHttpResult>> ListAsync(
-        Guid applicationId, ClaimsPrincipal user, DeploymentService deployments, int? limit, string? cursor, CancellationToken ct)
-    {
-        if (!PageRequest.TryRead(limit, cursor, out var page, out var problem))
-        {
-            return problem!;
-        }
-
-        // One more than this page, so the page knows whether another follows.
-        var result = await deployments.ListAsync(user.ToApiActor(), applicationId, page.Offset + page.Limit + 1, ct);
-        return result.IsSuccess ? TypedResults.Ok(page.Apply(result.Value, DeploymentResponse.From)) : ApiResults.Problem(result.Error);
-    }
+    /// <summary>Reads one more than this page, so the page knows whether another follows.</summary>
+    private static Task<Results<Ok<Page<DeploymentResponse>>, ProblemHttpResult>> ListAsync(
+        Guid applicationId, ClaimsPrincipal user, DeploymentService deployments, int? limit, string? cursor, CancellationToken ct) =>
+        PageRequest.AnswerAsync(limit, cursor, page => deployments.ListAsync(user.ToApiActor(), applicationId, page.Offset + page.Limit + 1, ct), DeploymentResponse.From);
 
     private static async Task<Results<Accepted<DeploymentResponse>, ProblemHttpResult>> RollbackAsync(
         Guid applicationId, RollbackRequest? body, ClaimsPrincipal user, DeploymentService deployments, CancellationToken ct)

@@ -18,17 +18,9 @@ internal static class EnvironmentEndpoints
         return api;
     }
 
-    private static async Task<Results<Ok<Page<EnvironmentResponse>>, ProblemHttpResult>> ListAsync(
-        Guid projectId, ClaimsPrincipal user, EnvironmentService environments, int? limit, string? cursor, CancellationToken ct)
-    {
-        if (!PageRequest.TryRead(limit, cursor, out var page, out var problem))
-        {
-            return problem!;
-        }
-
-        var result = await environments.ListAsync(user.ToApiActor(), projectId, ct);
-        return result.IsSuccess ? TypedResults.Ok(page.Apply(result.Value, EnvironmentResponse.From)) : ApiResults.Problem(result.Error);
-    }
+    private static Task<Results<Ok<Page<EnvironmentResponse>>, ProblemHttpResult>> ListAsync(
+        Guid projectId, ClaimsPrincipal user, EnvironmentService environments, int? limit, string? cursor, CancellationToken ct) =>
+        PageRequest.AnswerAsync(limit, cursor, _ => environments.ListAsync(user.ToApiActor(), projectId, ct), EnvironmentResponse.From);
 
     private static async Task<Results<Ok<EnvironmentResponse>, ProblemHttpResult>> GetAsync(Guid environmentId, ClaimsPrincipal user, EnvironmentService environments, CancellationToken ct)
     {

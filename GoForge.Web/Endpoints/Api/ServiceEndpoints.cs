@@ -162,15 +162,7 @@ internal static class ServiceEndpoints
         return TypedResults.Ok(page.Apply(templates, CatalogTemplateResponse.From));
     }
 
-    private static async Task<Results<Ok<Page<ServiceResponse>>, ProblemHttpResult>> ListAsync(
-        Guid environmentId, ClaimsPrincipal user, ServiceInstanceService services, int? limit, string? cursor, CancellationToken ct)
-    {
-        if (!PageRequest.TryRead(limit, cursor, out var page, out var problem))
-        {
-            return problem!;
-        }
-
-        var result = await services.ListAsync(user.ToApiActor(), environmentId, ct);
-        return result.IsSuccess ? TypedResults.Ok(page.Apply(result.Value, ServiceResponse.From)) : ApiResults.Problem(result.Error);
-    }
+    private static Task<Results<Ok<Page<ServiceResponse>>, ProblemHttpResult>> ListAsync(
+        Guid environmentId, ClaimsPrincipal user, ServiceInstanceService services, int? limit, string? cursor, CancellationToken ct) =>
+        PageRequest.AnswerAsync(limit, cursor, _ => services.ListAsync(user.ToApiActor(), environmentId, ct), ServiceResponse.From);
 }

@@ -26,17 +26,9 @@ internal static class UserEndpoints
         return api;
     }
 
-    private static async Task<Results<Ok<Page<UserResponse>>, ProblemHttpResult>> ListAsync(
-        ClaimsPrincipal user, UserAdministration administration, int? limit, string? cursor, CancellationToken ct)
-    {
-        if (!PageRequest.TryRead(limit, cursor, out var page, out var problem))
-        {
-            return problem!;
-        }
-
-        var result = await administration.ListAsync(user.ToApiActor(), ct);
-        return result.IsSuccess ? TypedResults.Ok(page.Apply(result.Value, UserResponse.From)) : ApiResults.Problem(result.Error);
-    }
+    private static Task<Results<Ok<Page<UserResponse>>, ProblemHttpResult>> ListAsync(
+        ClaimsPrincipal user, UserAdministration administration, int? limit, string? cursor, CancellationToken ct) =>
+        PageRequest.AnswerAsync(limit, cursor, _ => administration.ListAsync(user.ToApiActor(), ct), UserResponse.From);
 
     private static Task<Results<Ok<UserResponse>, ProblemHttpResult>> GetAsync(Guid userId, ClaimsPrincipal user, UserAdministration administration, CancellationToken ct) =>
         AnswerAsync(user.ToApiActor(), userId, administration, Result.Success, ct);

@@ -15,15 +15,7 @@ internal static class WebhookDeliveryEndpoints
         return api;
     }
 
-    private static async Task<Results<Ok<Page<WebhookDeliveryResponse>>, ProblemHttpResult>> ListAsync(
-        Guid applicationId, ClaimsPrincipal user, WebhookService webhooks, int? limit, string? cursor, CancellationToken ct)
-    {
-        if (!PageRequest.TryRead(limit, cursor, out var page, out var problem))
-        {
-            return problem!;
-        }
-
-        var result = await webhooks.ListDeliveriesAsync(user.ToApiActor(), applicationId, ct);
-        return result.IsSuccess ? TypedResults.Ok(page.Apply(result.Value, WebhookDeliveryResponse.From)) : ApiResults.Problem(result.Error);
-    }
+    private static Task<Results<Ok<Page<WebhookDeliveryResponse>>, ProblemHttpResult>> ListAsync(
+        Guid applicationId, ClaimsPrincipal user, WebhookService webhooks, int? limit, string? cursor, CancellationToken ct) =>
+        PageRequest.AnswerAsync(limit, cursor, _ => webhooks.ListDeliveriesAsync(user.ToApiActor(), applicationId, ct), WebhookDeliveryResponse.From);
 }
