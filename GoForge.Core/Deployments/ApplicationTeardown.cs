@@ -1,4 +1,5 @@
 using GoForge.Core.Common;
+using GoForge.Core.Containers;
 using GoForge.Core.Routing;
 using Microsoft.Extensions.Logging;
 
@@ -46,13 +47,13 @@ public sealed partial class ApplicationTeardown(
             {
                 // The route first: traffic stops reaching the application before its containers stop.
                 await proxy.RemoveAsync(id, ct);
-                foreach (var container in await containers.ListContainersAsync(new Dictionary<string, string> { ["goforge.app"] = id.ToString() }, ct))
+                foreach (var container in await containers.ListContainersAsync(new Dictionary<string, string> { [GoForgeLabels.App] = id.ToString() }, ct))
                 {
                     await containers.StopAndRemoveAsync(container, ct);
                 }
             }
             // The Docker adapter lets an unreachable engine's HttpRequestException through.
-            catch (Exception e) when (e is ProxyException or ContainerRuntimeException or HttpRequestException)
+            catch (Exception e) when (e is ProxyException or EngineException or HttpRequestException)
             {
                 LogTeardownFailed(logger, id, e.Message);
                 return Error.Conflict($"The application's route or containers could not be removed ({e.Message}); nothing was deleted, delete again to retry.");
@@ -64,7 +65,7 @@ public sealed partial class ApplicationTeardown(
                 {
                     await containers.RemoveImageAsync(tag, ct);
                 }
-                catch (ContainerRuntimeException e)
+                catch (EngineException e)
                 {
                     // An image still used elsewhere (or not GoForge's) is left alone: it takes disk, not traffic.
                     LogImageKept(logger, tag, e.EngineError);

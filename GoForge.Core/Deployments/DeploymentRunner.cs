@@ -1,4 +1,5 @@
 using System.Globalization;
+using GoForge.Core.Containers;
 using GoForge.Core.GitProviders;
 using GoForge.Core.Projects;
 using GoForge.Core.Routing;
@@ -121,9 +122,9 @@ public sealed class DeploymentRunner(
             // (goforge.deployment) sorts last, so a no-change redeploy reruns a single metadata step.
             var labels = new Dictionary<string, string>
             {
-                ["goforge.app"] = app.Id.ToString(),
-                ["goforge.deployment"] = deployment.Id.ToString(),
-                ["goforge.commit"] = commit.Sha,
+                [GoForgeLabels.App] = app.Id.ToString(),
+                [GoForgeLabels.Deployment] = deployment.Id.ToString(),
+                [GoForgeLabels.Commit] = commit.Sha,
             };
             var buildArgs = vars.Where(v => v.IsBuildTime).ToDictionary(v => v.Key, v => v.Value, StringComparer.Ordinal);
             var buildStarted = time.GetTimestamp();
@@ -137,7 +138,7 @@ public sealed class DeploymentRunner(
             await FailAsync(deployment.Id, $"timed out after {settings.BuildTimeout.TotalMinutes.ToString("0.#", CultureInfo.InvariantCulture)} min", log);
             return false;
         }
-        catch (Exception e) when (e is GitCloneException or ImageBuildException or ArgumentException)
+        catch (Exception e) when (e is GitCloneException or EngineException or ArgumentException)
         {
             await FailAsync(deployment.Id, log.Masker.Apply(e.Message), log);
             return false;
@@ -158,9 +159,9 @@ public sealed class DeploymentRunner(
 
         var labels = new Dictionary<string, string>(proxy.Labels(route.Value), StringComparer.Ordinal)
         {
-            ["goforge.managed"] = "true",
-            ["goforge.app"] = app.Id.ToString(),
-            ["goforge.deployment"] = deployment.Id.ToString(),
+            [GoForgeLabels.Managed] = "true",
+            [GoForgeLabels.App] = app.Id.ToString(),
+            [GoForgeLabels.Deployment] = deployment.Id.ToString(),
         };
         var spec = new ContainerSpec
         {
@@ -183,7 +184,7 @@ public sealed class DeploymentRunner(
             log.Write($"Starting {spec.Name} on {spec.Network}");
             containerId = await containers.CreateAndStartAsync(spec, CancellationToken.None);
         }
-        catch (ContainerRuntimeException e)
+        catch (EngineException e)
         {
             await FailAsync(deployment.Id, log.Masker.Apply(e.Message), log);
             return;

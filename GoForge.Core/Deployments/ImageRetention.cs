@@ -1,3 +1,4 @@
+using GoForge.Core.Containers;
 using GoForge.Core.Projects;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -39,7 +40,7 @@ public sealed partial class ImageRetention(
                 await deployments.MarkImagePrunedAsync(app.Id, tag, time.GetUtcNow(), ct);
                 await log($"Removed old image {tag} (keeping {options.Value.KeepImages} per application)");
             }
-            catch (ContainerRuntimeException e)
+            catch (EngineException e)
             {
                 LogPruneFailed(logger, tag, e.EngineError);
             }

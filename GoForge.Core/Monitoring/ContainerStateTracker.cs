@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using GoForge.Core.Containers;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -142,7 +143,7 @@ public sealed partial class ContainerStateTracker(
     private async Task HandleAsync(EngineEvent engineEvent, CancellationToken ct)
     {
         if (engineEvent.Type != "container" || !IsStateAction(engineEvent.Action)
-            || !engineEvent.Attributes.TryGetValue("goforge.managed", out var managed) || managed != "true")
+            || !engineEvent.Attributes.TryGetValue(GoForgeLabels.Managed, out var managed) || managed != "true")
         {
             return;
         }

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using GoForge.Core.Containers;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -163,7 +164,7 @@ public sealed partial class ContainerStatsHub(
             {
                 return;
             }
-            catch (Exception e) when (e is EngineUnavailableException or IOException or HttpRequestException)
+            catch (Exception e) when (e is EngineException or IOException or HttpRequestException)
             {
                 LogStreamBroken(logger, feed.ShortId, e.Message);
             }

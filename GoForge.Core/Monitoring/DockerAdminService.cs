@@ -1,6 +1,7 @@
 using System.Globalization;
 using GoForge.Core.Auditing;
 using GoForge.Core.Common;
+using GoForge.Core.Containers;
 using GoForge.Core.Identity;
 using GoForge.Core.Servers;
 
@@ -41,7 +42,7 @@ public sealed class DockerAdminService(IEngineStatusProbe engine, IDockerMainten
             var images = await maintenance.ListManagedImagesAsync(ct);
             return new DockerOverview(status, usage, images, tracker.All(), null);
         }
-        catch (EngineUnavailableException e)
+        catch (EngineException e)
         {
             return new DockerOverview(status, null, [], tracker.All(), e.Message);
         }
@@ -64,7 +65,7 @@ public sealed class DockerAdminService(IEngineStatusProbe engine, IDockerMainten
         {
             return Result<IReadOnlyList<PruneCandidate>>.Ok(await maintenance.PlanPruneAsync(kind, everything, ct));
         }
-        catch (EngineUnavailableException e)
+        catch (EngineException e)
         {
             return Error.Conflict($"The Docker engine could not be asked: {e.Message}");
         }
@@ -97,7 +98,7 @@ public sealed class DockerAdminService(IEngineStatusProbe engine, IDockerMainten
         {
             outcome = await maintenance.PruneAsync(kind, everything, confirmed, ct);
         }
-        catch (EngineUnavailableException e)
+        catch (EngineException e)
         {
             return Error.Conflict($"The Docker engine could not be asked: {e.Message}");
         }

@@ -1,3 +1,5 @@
+using GoForge.Core.Containers;
+
 namespace GoForge.Core.Monitoring;
 
 /// <summary>The engine's streaming stats endpoint for one container.</summary>
@@ -5,7 +7,7 @@ public interface IContainerStatsSource
 {
     /// <summary>
     /// Readings about once a second until <paramref name="ct"/> is canceled or the container goes away (the sequence
-    /// ends). Engine failures are <see cref="EngineUnavailableException"/>s.
+    /// ends). Engine failures are <see cref="EngineException"/>s.
     /// </summary>
     IAsyncEnumerable<RawContainerStats> StreamAsync(string containerId, CancellationToken ct = default);
 }
@@ -26,7 +28,7 @@ public interface IEngineEventSource
 {
     /// <summary>
     /// Container, image and network events from <paramref name="since"/> (null: from now) until canceled. The sequence
-    /// ends or throws <see cref="EngineUnavailableException"/> when the engine goes away; the caller reconnects.
+    /// ends or throws <see cref="EngineException"/> when the engine goes away; the caller reconnects.
     /// </summary>
     IAsyncEnumerable<EngineEvent> StreamAsync(DateTimeOffset? since, CancellationToken ct = default);
 }
@@ -50,22 +52,3 @@ public interface IHostMetrics
 
 /// <param name="CpuPercent">0-100 across all cores.</param>
 public sealed record HostSample(DateTimeOffset Time, double CpuPercent, ulong MemoryUsedBytes, ulong MemoryTotalBytes, int Cores);
-
-/// <summary>The engine could not be reached or broke a stream; the message is the engine's or the transport's.</summary>
-public sealed class EngineUnavailableException : Exception
-{
-    public EngineUnavailableException()
-        : this("The Docker engine could not be reached.")
-    {
-    }
-
-    public EngineUnavailableException(string message)
-        : base(message)
-    {
-    }
-
-    public EngineUnavailableException(string message, Exception innerException)
-        : base(message, innerException)
-    {
-    }
-}

@@ -2,6 +2,7 @@ using System.Runtime.CompilerServices;
 using System.Threading.Channels;
 using GoForge.Core.Catalog;
 using GoForge.Core.Common;
+using GoForge.Core.Containers;
 using GoForge.Core.Deployments;
 using GoForge.Core.Identity;
 using GoForge.Core.Projects;
@@ -229,7 +230,7 @@ public sealed class MonitoringService(
                     {
                         yield break;
                     }
-                    catch (EngineUnavailableException)
+                    catch (EngineException)
                     {
                         // The engine went away; the tracker's reconnect brings the container back (or its successor).
                         break;

@@ -1,9 +1,10 @@
 using GoForge.Core.Catalog;
+using GoForge.Core.Containers;
 
 namespace GoForge.Core.Services;
 
 /// <summary>
-/// What services need from the engine besides <see cref="Deployments.IContainerRuntime"/>: images (present or pulled),
+/// What services need from the engine besides <see cref="IContainerRuntime"/>: images (present or pulled),
 /// named volumes, start/stop of an existing container, and health by the template's check.
 /// </summary>
 public interface IServiceRuntime

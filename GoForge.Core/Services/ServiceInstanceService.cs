@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using GoForge.Core.Auditing;
 using GoForge.Core.Catalog;
 using GoForge.Core.Common;
+using GoForge.Core.Containers;
 using GoForge.Core.Deployments;
 using GoForge.Core.Identity;
 using GoForge.Core.Projects;
@@ -306,7 +307,7 @@ public sealed class ServiceInstanceService(
                     }
                 }
             }
-            catch (Exception e) when (e is ContainerRuntimeException or ServiceRuntimeException or ProxyException)
+            catch (Exception e) when (e is EngineException or ServiceRuntimeException or ProxyException)
             {
                 var failed = await RecordAsync(instance, ServiceState.Failed, "delete failed: " + e.Message, instance.ContainerId, instance.Version);
                 await AuditAsync(actor, AuditActions.ServiceDeleted, failed, keepVolumes ? "keeping volumes" : "deleting volumes");
@@ -456,7 +457,7 @@ public sealed class ServiceInstanceService(
                 await containers.StopAndRemoveAsync(id, CancellationToken.None);
             }
         }
-        catch (ContainerRuntimeException e)
+        catch (EngineException e)
         {
             return await RecordAsync(instance, ServiceState.Failed, "removing the old container failed: " + e.Message, instance.ContainerId, instance.Version);
         }
@@ -541,7 +542,7 @@ public sealed class ServiceInstanceService(
                     : null,
             }, CancellationToken.None);
         }
-        catch (Exception e) when (e is ContainerRuntimeException or ServiceRuntimeException)
+        catch (Exception e) when (e is EngineException or ServiceRuntimeException)
         {
             return await RecordAsync(current, ServiceState.Failed, e.Message, null, version);
         }
@@ -592,7 +593,7 @@ public sealed class ServiceInstanceService(
             await proxy.ApplyAsync(route, new RouteUpstream(name, address, route.ContainerPort), CancellationToken.None);
             return await RecordAsync(instance, ServiceState.Running, $"{instance.Reason}; served on https://{route.Domains[0].Host}", containerId, instance.Version);
         }
-        catch (Exception e) when (e is ProxyException or ContainerRuntimeException)
+        catch (Exception e) when (e is ProxyException or EngineException)
         {
             return await RecordAsync(instance, ServiceState.Running, $"{instance.Reason}; not served on its domain: the proxy refused the route: {e.Message}", containerId, instance.Version);
         }

@@ -1,3 +1,4 @@
+using GoForge.Core.Containers;
 using GoForge.Core.Deployments;
 using GoForge.Core.Services;
 using Microsoft.Extensions.DependencyInjection;

@@ -3,9 +3,10 @@ using System.Globalization;
 using System.Text;
 using Docker.DotNet;
 using Docker.DotNet.Models;
+using GoForge.Core.Containers;
 using GoForge.Core.Deployments;
 using Microsoft.Extensions.Logging;
-using ContainerSpec = GoForge.Core.Deployments.ContainerSpec;
+using ContainerSpec = GoForge.Core.Containers.ContainerSpec;
 using CoreRestartPolicy = GoForge.Core.Projects.RestartPolicy;
 
 namespace GoForge.Infrastructure.Docker;
@@ -14,16 +15,16 @@ namespace GoForge.Infrastructure.Docker;
 public sealed class DockerContainerRuntime(DockerClientProvider docker, ILogger<DockerContainerRuntime> logger) : IContainerRuntime, IDisposable
 {
     /// <summary>An unreachable engine, as the port's exception (<see cref="DockerErrors.GuardAsync{T}"/>).</summary>
-    private static readonly Func<string, Exception, Exception> Unreachable = static (message, e) => new ContainerRuntimeException(message, e);
+    private static readonly Func<string, Exception, Exception> Unreachable = static (message, e) => new EngineException(message, e);
 
-    public const string ManagedLabel = "goforge.managed";
+    public const string ManagedLabel = GoForgeLabels.Managed;
 
     /// <summary>
     /// The label every image GoForge builds carries (the application's id). Images are marked by it rather than by
     /// <see cref="ManagedLabel"/>: each build label is its own build step, and one label fewer on every build is a
     /// step fewer on every redeploy.
     /// </summary>
-    public const string ImageOwnerLabel = "goforge.app";
+    public const string ImageOwnerLabel = GoForgeLabels.App;
     private const int LogLinesKept = 30;
     private static readonly TimeSpan StableRunning = TimeSpan.FromSeconds(2);
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(100);
@@ -81,7 +82,7 @@ public sealed class DockerContainerRuntime(DockerClientProvider docker, ILogger<
         }
         catch (DockerApiException e)
         {
-            throw new ContainerRuntimeException(e.EngineMessage(), e);
+            throw new EngineException(e.EngineMessage(), e);
         }
 
         if (spec.ProxyNetwork is { } extra && extra != spec.Network)
@@ -94,7 +95,7 @@ public sealed class DockerContainerRuntime(DockerClientProvider docker, ILogger<
             catch (Exception e) when (e is DockerApiException or OperationCanceledException)
             {
                 await RemoveQuietlyAsync(id);
-                throw e is DockerApiException api ? new ContainerRuntimeException(api.EngineMessage(), api) : e;
+                throw e is DockerApiException api ? new EngineException(api.EngineMessage(), api) : e;
             }
         }
 
@@ -108,7 +109,7 @@ public sealed class DockerContainerRuntime(DockerClientProvider docker, ILogger<
             await RemoveQuietlyAsync(id);
             if (e is DockerApiException api)
             {
-                throw new ContainerRuntimeException(api.EngineMessage(), api);
+                throw new EngineException(api.EngineMessage(), api);
             }
 
             throw;
@@ -143,7 +144,7 @@ public sealed class DockerContainerRuntime(DockerClientProvider docker, ILogger<
 
             if (container.State is not { } state)
             {
-                throw new ContainerRuntimeException($"The engine reported no state for container {new ShortId(containerId)}.");
+                throw new EngineException($"The engine reported no state for container {new ShortId(containerId)}.");
             }
 
             if (state.Status is "exited" or "dead")
@@ -251,7 +252,7 @@ public sealed class DockerContainerRuntime(DockerClientProvider docker, ILogger<
             var image = await docker.Client.Images.InspectImageAsync(tag, ct);
             if (image.Config?.Labels is not { } labels || !labels.TryGetValue(ImageOwnerLabel, out var owner) || string.IsNullOrEmpty(owner))
             {
-                throw new ContainerRuntimeException($"The image {tag} was not built by GoForge; it is left alone.");
+                throw new EngineException($"The image {tag} was not built by GoForge; it is left alone.");
             }
 
             await docker.Client.Images.DeleteImageAsync(tag, new ImageDeleteParameters { NoPrune = false }, ct);
@@ -262,7 +263,7 @@ public sealed class DockerContainerRuntime(DockerClientProvider docker, ILogger<
         }
         catch (DockerApiException e)
         {
-            throw new ContainerRuntimeException(e.EngineMessage(), e);
+            throw new EngineException(e.EngineMessage(), e);
         }
 
         logger.ImageRemoved(tag);
@@ -353,7 +354,7 @@ public sealed class DockerContainerRuntime(DockerClientProvider docker, ILogger<
         }
         catch (DockerApiException e)
         {
-            throw new ContainerRuntimeException(e.EngineMessage(), e);
+            throw new EngineException(e.EngineMessage(), e);
         }
     }
 

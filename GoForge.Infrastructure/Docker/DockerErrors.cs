@@ -2,9 +2,14 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text.Json;
 using Docker.DotNet;
+using GoForge.Core.Containers;
 
 namespace GoForge.Infrastructure.Docker;
 
+/// <summary>
+/// The one translator of Docker.DotNet's failures into what Core sees: <see cref="EngineException"/> with the engine's
+/// own message (or "The Docker engine is not reachable: …" when no answer came at all).
+/// </summary>
 internal static class DockerErrors
 {
     /// <summary>
@@ -46,6 +51,20 @@ internal static class DockerErrors
             throw failure(Unreachable(e), e);
         }
     }
+
+    /// <summary>
+    /// The transport broke (refused, reset, a stream cut mid-message) or the engine answered with an error. Cancellation
+    /// is never one of them: the caller asked for it.
+    /// </summary>
+    public static bool IsEngineFailure(Exception e) => e is DockerApiException or JsonException || IsUnreachable(e);
+
+    /// <summary>An engine failure (<see cref="IsEngineFailure"/>) as Core's <see cref="EngineException"/>.</summary>
+    public static EngineException ToEngineException(Exception e) => e switch
+    {
+        EngineException already => already,
+        DockerApiException api => new EngineException(api.EngineMessage(), api),
+        _ => new EngineException(Unreachable(e), e),
+    };
 
     private static string Unreachable(Exception e) =>
         $"The Docker engine is not reachable: {(e is AggregateException { InnerExceptions.Count: 1 } one ? one.InnerExceptions[0].Message : e.Message)}";

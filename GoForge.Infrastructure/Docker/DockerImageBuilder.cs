@@ -1,5 +1,6 @@
 using Docker.DotNet;
 using Docker.DotNet.Models;
+using GoForge.Core.Containers;
 using GoForge.Core.Deployments;
 using Microsoft.Extensions.Logging;
 
@@ -15,7 +16,7 @@ public sealed class DockerImageBuilder(DockerClientProvider docker, ILogger<Dock
         var dockerfile = NormalizeDockerfilePath(request.DockerfilePath);
         if (!File.Exists(Path.Combine(request.ContextDirectory, dockerfile)))
         {
-            throw new ImageBuildException($"Cannot locate the Dockerfile '{dockerfile}' in the build context.");
+            throw new EngineException($"Cannot locate the Dockerfile '{dockerfile}' in the build context.");
         }
 
         logger.ImageBuilding(request.Tag, dockerfile);
@@ -44,14 +45,14 @@ public sealed class DockerImageBuilder(DockerClientProvider docker, ILogger<Dock
         {
             var error = e.EngineMessage();
             logger.ImageBuildFailed(request.Tag, error);
-            throw new ImageBuildException(error, e);
+            throw new EngineException(error, e);
         }
 
         messages.Flush();
         if (messages.Error is { } buildError)
         {
             logger.ImageBuildFailed(request.Tag, buildError);
-            throw new ImageBuildException(buildError);
+            throw new EngineException(buildError);
         }
 
         ImageInspectResponse image;
@@ -64,7 +65,7 @@ public sealed class DockerImageBuilder(DockerClientProvider docker, ILogger<Dock
             // The stream ended without an error, yet nothing was tagged: the engine hung up mid-build.
             const string Missing = "The build ended without an error, but the image was not tagged.";
             logger.ImageBuildFailed(request.Tag, Missing);
-            throw new ImageBuildException(Missing, e);
+            throw new EngineException(Missing, e);
         }
 
         logger.ImageBuilt(request.Tag, image.ID);
@@ -77,7 +78,7 @@ public sealed class DockerImageBuilder(DockerClientProvider docker, ILogger<Dock
         var segments = path.Replace('\\', '/').Split('/', StringSplitOptions.RemoveEmptyEntries).Where(s => s != ".").ToList();
         if (segments.Count == 0 || segments.Contains(".."))
         {
-            throw new ImageBuildException($"The Dockerfile path '{path}' must name a file inside the build context.");
+            throw new EngineException($"The Dockerfile path '{path}' must name a file inside the build context.");
         }
 
         return string.Join('/', segments);

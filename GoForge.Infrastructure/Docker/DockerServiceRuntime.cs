@@ -4,6 +4,7 @@ using System.Net.Sockets;
 using Docker.DotNet;
 using Docker.DotNet.Models;
 using GoForge.Core.Catalog;
+using GoForge.Core.Containers;
 using GoForge.Core.Deployments;
 using GoForge.Core.Services;
 using Microsoft.Extensions.Logging;

@@ -1,3 +1,4 @@
+using GoForge.Infrastructure.Docker;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace GoForge.Infrastructure.Operations;

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json;
+using GoForge.Core.Containers;
 using GoForge.Core.Deployments;
 using GoForge.Core.Identity;
 using GoForge.Core.Identity.ApiTokens;

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using GoForge.Core.Containers;
 using GoForge.Core.Deployments;
 using GoForge.Core.Identity;
 using GoForge.Core.Projects;

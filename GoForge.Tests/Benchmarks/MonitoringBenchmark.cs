@@ -8,6 +8,7 @@ using Docker.DotNet;
 using Docker.DotNet.Models;
 using GoForge.Core.Identity;
 using GoForge.Core.Monitoring;
+using GoForge.Infrastructure.Docker.Monitoring;
 using GoForge.Infrastructure.Monitoring;
 using GoForge.Tests.Browser;
 using GoForge.Tests.Harness;

@@ -1,4 +1,5 @@
 using Bunit;
+using GoForge.Core.Containers;
 using GoForge.Core.Identity;
 using GoForge.Core.Monitoring;
 using GoForge.Tests.Support;
@@ -215,7 +216,7 @@ internal sealed class RecordingMaintenance : IDockerMaintenance
     ];
 
     /// <summary>Thrown by <see cref="PlanPruneAsync"/> when set, as an unreachable engine would.</summary>
-    public EngineUnavailableException? PlanFailure { get; set; }
+    public EngineException? PlanFailure { get; set; }
 
     public int DiskUsageCalls => Volatile.Read(ref _diskUsageCalls);
 

@@ -1,5 +1,6 @@
 using AngleSharp.Dom;
 using Bunit;
+using GoForge.Core.Containers;
 using GoForge.Core.Identity;
 using GoForge.Core.Monitoring;
 using GoForge.Tests.Support;
@@ -135,7 +136,7 @@ public sealed class DockerPruneDialogTests : GoForgeTestContext
     [Fact]
     public void An_engine_that_cannot_be_asked_shows_a_message_in_the_dialog_and_nothing_can_be_removed()
     {
-        Maintenance.PlanFailure = new EngineUnavailableException("Cannot connect to the Docker daemon");
+        Maintenance.PlanFailure = new EngineException("Cannot connect to the Docker daemon");
 
         Open(PruneKind.DanglingImages, expectRows: false);
 

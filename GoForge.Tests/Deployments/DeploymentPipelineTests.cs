@@ -1,3 +1,4 @@
+using GoForge.Core.Containers;
 using GoForge.Core.Deployments;
 using GoForge.Core.Identity;
 using GoForge.Core.Projects;

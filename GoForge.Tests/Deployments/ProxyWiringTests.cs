@@ -1,4 +1,5 @@
 using Docker.DotNet.Models;
+using GoForge.Core.Containers;
 using GoForge.Core.Deployments;
 using GoForge.Core.Projects;
 using GoForge.Core.Routing;

@@ -1,4 +1,5 @@
 using Docker.DotNet;
+using GoForge.Core.Containers;
 using GoForge.Core.Deployments;
 using GoForge.Core.Projects;
 using GoForge.Infrastructure.Docker;
@@ -176,7 +177,7 @@ public sealed class DockerContainerRuntimeTests(DockerFixture fixture) : IDispos
         await fixture.Client.Images.TagImageAsync(image, new global::Docker.DotNet.Models.ImageTagParameters { RepositoryName = repository, Tag = name });
         try
         {
-            var refused = await Assert.ThrowsAsync<ContainerRuntimeException>(() => Runtime.RemoveImageAsync(tag));
+            var refused = await Assert.ThrowsAsync<EngineException>(() => Runtime.RemoveImageAsync(tag));
 
             Assert.Contains("not built by GoForge", refused.EngineError, StringComparison.Ordinal);
             Assert.Equal(tag, (await fixture.Client.Images.InspectImageAsync(tag)).RepoTags.Single(t => t == tag));

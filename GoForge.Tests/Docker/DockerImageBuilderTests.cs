@@ -1,4 +1,5 @@
 using Docker.DotNet;
+using GoForge.Core.Containers;
 using GoForge.Core.Deployments;
 using GoForge.Infrastructure.Docker;
 using GoForge.Tests.Harness;
@@ -83,7 +84,7 @@ public sealed class DockerImageBuilderTests(DockerFixture fixture) : IDisposable
         try
         {
             using var timeout = new CancellationTokenSource(Timeout);
-            var e = await Assert.ThrowsAsync<ImageBuildException>(() =>
+            var e = await Assert.ThrowsAsync<EngineException>(() =>
                 Builder.BuildAsync(new ImageBuildRequest(context.Path, "Dockerfile", tag, NoArgs, NoArgs), new LineLog(), timeout.Token));
 
             Assert.Contains("returned a non-zero code: 1", e.EngineError, StringComparison.Ordinal);
@@ -106,7 +107,7 @@ public sealed class DockerImageBuilderTests(DockerFixture fixture) : IDisposable
         try
         {
             using var timeout = new CancellationTokenSource(Timeout);
-            var e = await Assert.ThrowsAsync<ImageBuildException>(() =>
+            var e = await Assert.ThrowsAsync<EngineException>(() =>
                 Builder.BuildAsync(new ImageBuildRequest(context.Path, "Dockerfile", tag, NoArgs, NoArgs), new LineLog(), timeout.Token));
 
             Assert.Contains("does-not-exist.txt", e.EngineError, StringComparison.Ordinal);
@@ -158,7 +159,7 @@ public sealed class DockerImageBuilderTests(DockerFixture fixture) : IDisposable
     {
         using var context = AppContextFolder.Create(AppContextFolder.AppDockerfile);
 
-        var e = await Assert.ThrowsAsync<ImageBuildException>(() =>
+        var e = await Assert.ThrowsAsync<EngineException>(() =>
             Builder.BuildAsync(new ImageBuildRequest(context.Path, "nope/Dockerfile", Unique.Tag("nofile"), NoArgs, NoArgs), new LineLog()));
 
         Assert.Contains("nope/Dockerfile", e.EngineError, StringComparison.Ordinal);

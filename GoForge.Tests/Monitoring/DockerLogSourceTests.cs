@@ -1,6 +1,7 @@
 using System.Globalization;
 using Docker.DotNet.Models;
 using GoForge.Core.Monitoring;
+using GoForge.Infrastructure.Docker.Monitoring;
 using GoForge.Infrastructure.Docker;
 using GoForge.Infrastructure.Monitoring;
 using GoForge.Tests.Harness;

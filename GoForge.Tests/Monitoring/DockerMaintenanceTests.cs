@@ -1,7 +1,9 @@
 using Docker.DotNet;
 using Docker.DotNet.Models;
+using GoForge.Core.Containers;
 using GoForge.Core.Deployments;
 using GoForge.Core.Monitoring;
+using GoForge.Infrastructure.Docker.Monitoring;
 using GoForge.Infrastructure.Docker;
 using GoForge.Infrastructure.Monitoring;
 using GoForge.Tests.Docker;

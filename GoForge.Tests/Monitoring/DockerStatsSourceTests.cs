@@ -1,5 +1,6 @@
 using Docker.DotNet.Models;
 using GoForge.Core.Monitoring;
+using GoForge.Infrastructure.Docker.Monitoring;
 using GoForge.Infrastructure.Docker;
 using GoForge.Infrastructure.Monitoring;
 using GoForge.Tests.Harness;

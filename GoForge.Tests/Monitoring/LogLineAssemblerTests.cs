@@ -1,5 +1,6 @@
 using System.Text;
 using GoForge.Core.Monitoring;
+using GoForge.Infrastructure.Docker.Monitoring;
 using GoForge.Infrastructure.Monitoring;
 
 namespace GoForge.Tests.Monitoring;

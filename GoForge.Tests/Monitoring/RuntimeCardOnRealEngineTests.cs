@@ -4,6 +4,7 @@ using Bunit;
 using GoForge.Core.Identity;
 using GoForge.Core.Monitoring;
 using GoForge.Core.Projects;
+using GoForge.Infrastructure.Docker.Monitoring;
 using GoForge.Infrastructure.Docker;
 using GoForge.Infrastructure.Monitoring;
 using GoForge.Tests.Components;

@@ -1,7 +1,9 @@
 using System.Net;
 using System.Text.Json;
 using Docker.DotNet.Models;
+using GoForge.Core.Containers;
 using GoForge.Core.Monitoring;
+using GoForge.Infrastructure.Docker.Monitoring;
 using GoForge.Infrastructure.Monitoring;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -130,7 +132,7 @@ public sealed class StatsMappingTests
         await using var engine = RecordedEngine.Serve(_ => (HttpStatusCode.InternalServerError, """{"message":"cgroup read failed"}"""));
         using var provider = engine.Provider();
 
-        var error = await Assert.ThrowsAsync<EngineUnavailableException>(
+        var error = await Assert.ThrowsAsync<EngineException>(
             () => ToListAsync(new DockerStatsSource(provider, NullLogger<DockerStatsSource>.Instance).StreamAsync("c1")));
 
         Assert.Equal("cgroup read failed", error.Message);
@@ -147,7 +149,7 @@ public sealed class StatsMappingTests
 
         using var provider = TestContainers.Provider(new Uri($"tcp://127.0.0.1:{port}"));
 
-        await Assert.ThrowsAsync<EngineUnavailableException>(
+        await Assert.ThrowsAsync<EngineException>(
             () => ToListAsync(new DockerStatsSource(provider, NullLogger<DockerStatsSource>.Instance).StreamAsync("c1")));
     }
 

@@ -1,7 +1,9 @@
 using System.Collections.Concurrent;
 using Docker.DotNet.Models;
+using GoForge.Core.Containers;
 using GoForge.Core.Deployments;
 using GoForge.Core.Monitoring;
+using GoForge.Infrastructure.Docker.Monitoring;
 using GoForge.Infrastructure.Docker;
 using GoForge.Infrastructure.Monitoring;
 using GoForge.Tests.Docker;
@@ -117,7 +119,7 @@ public sealed class TrackerOnRealEngineTests : IAsyncLifetime
 
         // Meanwhile nothing can be observed: every engine call says so, and the tracker stays disconnected.
         var inventory = Host.Services.GetRequiredService<IContainerInventory>();
-        await Assert.ThrowsAsync<EngineUnavailableException>(() => inventory.ListManagedAsync(timeout.Token));
+        await Assert.ThrowsAsync<EngineException>(() => inventory.ListManagedAsync(timeout.Token));
         Assert.False(Tracker.EngineConnected);
 
         await Daemon.StartAgainAsync();

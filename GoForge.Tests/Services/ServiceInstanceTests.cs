@@ -2,6 +2,7 @@ using Docker.DotNet;
 using Docker.DotNet.Models;
 using GoForge.Core.Auditing;
 using GoForge.Core.Common;
+using GoForge.Core.Containers;
 using GoForge.Core.Deployments;
 using GoForge.Core.Projects;
 using GoForge.Core.Services;

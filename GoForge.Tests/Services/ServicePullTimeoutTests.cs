@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using GoForge.Core.Containers;
 using GoForge.Core.Projects;
 using GoForge.Core.Services;
 using GoForge.Tests.Harness;
@@ -103,7 +104,7 @@ public sealed class ServicePullTimeoutTests(PostgresFixture postgres, DockerFixt
     }
 
     private Task<IReadOnlyList<string>> ContainersAsync() =>
-        _host.Get<GoForge.Core.Deployments.IContainerRuntime>().ListContainersAsync(new Dictionary<string, string> { [ServiceLabels.Project] = _project.Id.ToString() });
+        _host.Get<IContainerRuntime>().ListContainersAsync(new Dictionary<string, string> { [ServiceLabels.Project] = _project.Id.ToString() });
 
     /// <summary>A "registry" that accepts every connection and never says a word: a stalled pull.</summary>
     private sealed class SilentRegistry : IDisposable

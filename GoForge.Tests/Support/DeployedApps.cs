@@ -1,3 +1,4 @@
+using GoForge.Core.Containers;
 using GoForge.Core.Deployments;
 using Microsoft.Extensions.DependencyInjection;
 

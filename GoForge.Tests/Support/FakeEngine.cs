@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
 using System.Threading.Channels;
+using GoForge.Core.Containers;
 using GoForge.Core.Monitoring;
 
 namespace GoForge.Tests.Support;
@@ -69,19 +70,19 @@ public sealed class FakeEngine : IContainerInventory, IEngineEventSource, IConta
     /// <summary>Writes a line to the container's log: kept for later readers' tail, and sent to followers.</summary>
     public void WriteLog(string containerId, ContainerLogLine line) => LogOf(containerId).Write(line);
 
-    /// <summary>Breaks the events stream (the reader sees <see cref="EngineUnavailableException"/>); a new stream opens afterwards.</summary>
+    /// <summary>Breaks the events stream (the reader sees <see cref="EngineException"/>); a new stream opens afterwards.</summary>
     public void DropEvents()
     {
         lock (_eventsGate)
         {
-            _events.Writer.TryComplete(new EngineUnavailableException("fake engine restarted"));
+            _events.Writer.TryComplete(new EngineException("fake engine restarted"));
             _events = Channel.CreateUnbounded<EngineEvent>();
         }
     }
 
     public Task<IReadOnlyList<ContainerSnapshot>> ListManagedAsync(CancellationToken ct = default) =>
         Unreachable
-            ? Task.FromException<IReadOnlyList<ContainerSnapshot>>(new EngineUnavailableException("fake engine unreachable"))
+            ? Task.FromException<IReadOnlyList<ContainerSnapshot>>(new EngineException("fake engine unreachable"))
             : Task.FromResult<IReadOnlyList<ContainerSnapshot>>([.. _containers.Values]);
 
     public Task<ContainerSnapshot?> InspectAsync(string containerId, CancellationToken ct = default) =>
@@ -91,7 +92,7 @@ public sealed class FakeEngine : IContainerInventory, IEngineEventSource, IConta
     {
         if (Unreachable)
         {
-            throw new EngineUnavailableException("fake engine unreachable");
+            throw new EngineException("fake engine unreachable");
         }
 
         Channel<EngineEvent> events;

@@ -2,6 +2,7 @@ using System.Security.Claims;
 using Bunit;
 using GoForge.Core.Auditing;
 using GoForge.Core.Catalog;
+using GoForge.Core.Containers;
 using GoForge.Core.Deployments;
 using GoForge.Core.GitProviders;
 using GoForge.Core.Identity;

@@ -4,10 +4,9 @@ using System.Runtime.CompilerServices;
 using Docker.DotNet;
 using Docker.DotNet.Models;
 using GoForge.Core.Monitoring;
-using GoForge.Infrastructure.Docker;
 using Microsoft.Extensions.Logging;
 
-namespace GoForge.Infrastructure.Monitoring;
+namespace GoForge.Infrastructure.Docker.Monitoring;
 
 /// <summary>
 /// The engine's log endpoint (<c>GET /containers/{id}/logs</c> with timestamps, stdout and stderr), demultiplexed
@@ -88,9 +87,9 @@ public sealed class DockerLogSource(DockerClientProvider docker, ILogger<DockerL
             logger.LogStreamEnded(containerId, "the container no longer exists");
             return null;
         }
-        catch (Exception e) when (EngineFailure.IsEngineFailure(e))
+        catch (Exception e) when (DockerErrors.IsEngineFailure(e))
         {
-            var failure = EngineFailure.ToUnavailable(e);
+            var failure = DockerErrors.ToEngineException(e);
             logger.LogStreamFailed(containerId, failure.Message);
             throw failure;
         }
@@ -114,14 +113,14 @@ public sealed class DockerLogSource(DockerClientProvider docker, ILogger<DockerL
         {
             throw new OperationCanceledException(ct);
         }
-        catch (Exception e) when (ct.IsCancellationRequested && EngineFailure.IsEngineFailure(e))
+        catch (Exception e) when (ct.IsCancellationRequested && DockerErrors.IsEngineFailure(e))
         {
             // The read was cut by our own cancellation, not by the engine.
             throw new OperationCanceledException(ct);
         }
-        catch (Exception e) when (EngineFailure.IsEngineFailure(e))
+        catch (Exception e) when (DockerErrors.IsEngineFailure(e))
         {
-            var failure = EngineFailure.ToUnavailable(e);
+            var failure = DockerErrors.ToEngineException(e);
             logger.LogStreamFailed(containerId, failure.Message);
             throw failure;
         }

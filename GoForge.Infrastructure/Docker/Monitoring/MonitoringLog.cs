@@ -1,7 +1,6 @@
-using GoForge.Infrastructure.Docker;
 using Microsoft.Extensions.Logging;
 
-namespace GoForge.Infrastructure.Monitoring;
+namespace GoForge.Infrastructure.Docker.Monitoring;
 
 /// <summary>Monitoring adapter logs. Ids are shortened to 12 characters (<see cref="ShortId"/>).</summary>
 internal static partial class MonitoringLog

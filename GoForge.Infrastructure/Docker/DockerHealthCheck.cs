@@ -1,8 +1,8 @@
-using GoForge.Infrastructure.Docker;
+using GoForge.Infrastructure.Operations;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 
-namespace GoForge.Infrastructure.Operations;
+namespace GoForge.Infrastructure.Docker;
 
 /// <summary>Ready when the Docker engine GoForge deploys to answers a ping (<c>GET /_ping</c>) within the time-out.</summary>
 internal sealed class DockerHealthCheck(DockerClientProvider docker, IOptions<ReadinessOptions> options) : IHealthCheck

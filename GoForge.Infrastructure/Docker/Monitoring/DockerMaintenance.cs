@@ -3,10 +3,9 @@ using System.Text.Json;
 using Docker.DotNet;
 using Docker.DotNet.Models;
 using GoForge.Core.Monitoring;
-using GoForge.Infrastructure.Docker;
 using Microsoft.Extensions.Logging;
 
-namespace GoForge.Infrastructure.Monitoring;
+namespace GoForge.Infrastructure.Docker.Monitoring;
 
 /// <summary>
 /// Disk use and clean-up. A prune is two steps: a plan lists exactly what would go, and only what the admin confirmed
@@ -171,9 +170,9 @@ public sealed class DockerMaintenance(DockerClientProvider docker, ILogger<Docke
             {
                 Skip(skipped, candidate, e.IsNotFound() ? "it no longer exists" : e.EngineMessage());
             }
-            catch (Exception e) when (EngineFailure.IsEngineFailure(e))
+            catch (Exception e) when (DockerErrors.IsEngineFailure(e))
             {
-                throw EngineFailure.ToUnavailable(e);
+                throw DockerErrors.ToEngineException(e);
             }
         }
 
@@ -229,9 +228,9 @@ public sealed class DockerMaintenance(DockerClientProvider docker, ILogger<Docke
             {
                 Skip(skipped, candidate, e.IsNotFound() ? "it no longer exists" : e.EngineMessage());
             }
-            catch (Exception e) when (EngineFailure.IsEngineFailure(e))
+            catch (Exception e) when (DockerErrors.IsEngineFailure(e))
             {
-                throw EngineFailure.ToUnavailable(e);
+                throw DockerErrors.ToEngineException(e);
             }
         }
 
@@ -360,9 +359,9 @@ public sealed class DockerMaintenance(DockerClientProvider docker, ILogger<Docke
         {
             return null;
         }
-        catch (Exception e) when (EngineFailure.IsEngineFailure(e))
+        catch (Exception e) when (DockerErrors.IsEngineFailure(e))
         {
-            throw EngineFailure.ToUnavailable(e);
+            throw DockerErrors.ToEngineException(e);
         }
     }
 
@@ -376,9 +375,9 @@ public sealed class DockerMaintenance(DockerClientProvider docker, ILogger<Docke
         {
             return null;
         }
-        catch (Exception e) when (EngineFailure.IsEngineFailure(e))
+        catch (Exception e) when (DockerErrors.IsEngineFailure(e))
         {
-            throw EngineFailure.ToUnavailable(e);
+            throw DockerErrors.ToEngineException(e);
         }
     }
 
@@ -400,9 +399,9 @@ public sealed class DockerMaintenance(DockerClientProvider docker, ILogger<Docke
         {
             return await call();
         }
-        catch (Exception e) when (EngineFailure.IsEngineFailure(e))
+        catch (Exception e) when (DockerErrors.IsEngineFailure(e))
         {
-            throw EngineFailure.ToUnavailable(e);
+            throw DockerErrors.ToEngineException(e);
         }
     }
 }

@@ -1,18 +1,18 @@
 using System.Runtime.CompilerServices;
 using System.Threading.Channels;
 using Docker.DotNet.Models;
+using GoForge.Core.Containers;
 using GoForge.Core.Monitoring;
-using GoForge.Infrastructure.Docker;
 using Microsoft.Extensions.Logging;
 
-namespace GoForge.Infrastructure.Monitoring;
+namespace GoForge.Infrastructure.Docker.Monitoring;
 
 /// <summary>
 /// The engine's events stream (<c>GET /events</c>) for containers, images and networks. Docker.DotNet reports each
 /// event through a callback; a bounded channel hands them on. Events are never dropped: a consumer that falls
-/// <see cref="Backlog"/> events behind ends the stream with <see cref="EngineUnavailableException"/>, which its
+/// <see cref="Backlog"/> events behind ends the stream with <see cref="EngineException"/>, which its
 /// caller answers as for any broken stream, by reconnecting and resynchronising. When the engine goes away the
-/// sequence ends or throws <see cref="EngineUnavailableException"/>; reconnecting is the caller's decision.
+/// sequence ends or throws <see cref="EngineException"/>; reconnecting is the caller's decision.
 /// </summary>
 public sealed class DockerEventSource(DockerClientProvider docker, ILogger<DockerEventSource> logger) : IEngineEventSource
 {
@@ -79,7 +79,7 @@ public sealed class DockerEventSource(DockerClientProvider docker, ILogger<Docke
         catch (Exception e)
         {
             // Whatever it is, it must reach the consumer: a pump that died silently would leave it waiting forever.
-            failure = EngineFailure.IsEngineFailure(e) ? EngineFailure.ToUnavailable(e) : e;
+            failure = DockerErrors.IsEngineFailure(e) ? DockerErrors.ToEngineException(e) : e;
         }
 
         if (failure is null)
@@ -97,7 +97,7 @@ public sealed class DockerEventSource(DockerClientProvider docker, ILogger<Docke
     /// <summary>Called by Docker.DotNet on its reading loop for every event.</summary>
     private sealed class Events(ChannelWriter<EngineEvent> writer, CancellationTokenSource request) : IProgress<Message>
     {
-        public EngineUnavailableException? Overflow { get; private set; }
+        public EngineException? Overflow { get; private set; }
 
         public void Report(Message value)
         {
@@ -106,7 +106,7 @@ public sealed class DockerEventSource(DockerClientProvider docker, ILogger<Docke
                 return;
             }
 
-            Overflow = new EngineUnavailableException(
+            Overflow = new EngineException(
                 $"The engine's events arrived faster than they were handled ({Backlog} waiting); the stream was closed so that its reader resynchronises.");
             writer.TryComplete(Overflow);
             request.Cancel();

@@ -1,15 +1,14 @@
 using GoForge.Core.Monitoring;
-using GoForge.Infrastructure.Docker;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
-namespace GoForge.Infrastructure.Monitoring;
+namespace GoForge.Infrastructure.Docker.Monitoring;
 
 public static class MonitoringAdapterRegistration
 {
     /// <summary>
     /// Registers the engine's stats, logs, events, inventory and maintenance adapters over the one cached
-    /// <see cref="DockerClientProvider"/>, and the host's /proc metrics.
+    /// <see cref="DockerClientProvider"/>.
     /// </summary>
     public static IServiceCollection AddMonitoringAdapters(this IServiceCollection services)
     {
@@ -20,7 +19,6 @@ public static class MonitoringAdapterRegistration
         services.TryAddSingleton<IEngineEventSource, DockerEventSource>();
         services.TryAddSingleton<IContainerInventory, DockerContainerInventory>();
         services.TryAddSingleton<IDockerMaintenance, DockerMaintenance>();
-        services.TryAddSingleton<IHostMetrics, ProcHostMetrics>();
         return services;
     }
 }

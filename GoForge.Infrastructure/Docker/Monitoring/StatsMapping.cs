@@ -1,7 +1,7 @@
 using Docker.DotNet.Models;
 using GoForge.Core.Monitoring;
 
-namespace GoForge.Infrastructure.Monitoring;
+namespace GoForge.Infrastructure.Docker.Monitoring;
 
 /// <summary>One reading of the engine's stats endpoint as Core's counters; no arithmetic beyond summing.</summary>
 internal static class StatsMapping

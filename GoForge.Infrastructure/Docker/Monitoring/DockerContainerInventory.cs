@@ -1,16 +1,16 @@
 using Docker.DotNet;
 using Docker.DotNet.Models;
+using GoForge.Core.Containers;
 using GoForge.Core.Monitoring;
 using GoForge.Core.Services;
-using GoForge.Infrastructure.Docker;
 
-namespace GoForge.Infrastructure.Monitoring;
+namespace GoForge.Infrastructure.Docker.Monitoring;
 
 /// <summary>GoForge's containers as the engine sees them: listed by the managed label, read one by one with an inspect.</summary>
 public sealed class DockerContainerInventory(DockerClientProvider docker) : IContainerInventory
 {
     public const string ApplicationLabel = DockerContainerRuntime.ImageOwnerLabel;
-    public const string DeploymentLabel = "goforge.deployment";
+    public const string DeploymentLabel = GoForgeLabels.Deployment;
 
     public async Task<IReadOnlyList<ContainerSnapshot>> ListManagedAsync(CancellationToken ct = default)
     {
@@ -28,9 +28,9 @@ public sealed class DockerContainerInventory(DockerClientProvider docker) : ICon
                 },
                 ct);
         }
-        catch (Exception e) when (EngineFailure.IsEngineFailure(e))
+        catch (Exception e) when (DockerErrors.IsEngineFailure(e))
         {
-            throw EngineFailure.ToUnavailable(e);
+            throw DockerErrors.ToEngineException(e);
         }
 
         var snapshots = new List<ContainerSnapshot>(listed.Count);
@@ -61,9 +61,9 @@ public sealed class DockerContainerInventory(DockerClientProvider docker) : ICon
         {
             return null;
         }
-        catch (Exception e) when (EngineFailure.IsEngineFailure(e))
+        catch (Exception e) when (DockerErrors.IsEngineFailure(e))
         {
-            throw EngineFailure.ToUnavailable(e);
+            throw DockerErrors.ToEngineException(e);
         }
     }
 

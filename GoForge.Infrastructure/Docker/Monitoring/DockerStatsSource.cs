@@ -3,10 +3,9 @@ using System.Threading.Channels;
 using Docker.DotNet;
 using Docker.DotNet.Models;
 using GoForge.Core.Monitoring;
-using GoForge.Infrastructure.Docker;
 using Microsoft.Extensions.Logging;
 
-namespace GoForge.Infrastructure.Monitoring;
+namespace GoForge.Infrastructure.Docker.Monitoring;
 
 /// <summary>
 /// The engine's streaming stats endpoint (<c>GET /containers/{id}/stats?stream=1</c>, about one reading a second).
@@ -64,7 +63,7 @@ public sealed class DockerStatsSource(DockerClientProvider docker, ILogger<Docke
         catch (Exception e)
         {
             // Whatever it is, it must reach the consumer: a pump that died silently would leave it waiting forever.
-            failure = EngineFailure.IsEngineFailure(e) ? EngineFailure.ToUnavailable(e) : e;
+            failure = DockerErrors.IsEngineFailure(e) ? DockerErrors.ToEngineException(e) : e;
             logger.StatsStreamFailed(containerId, failure.Message);
         }
 

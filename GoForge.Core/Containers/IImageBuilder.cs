@@ -1,11 +1,11 @@
-namespace GoForge.Core.Deployments;
+namespace GoForge.Core.Containers;
 
 /// <summary>Builds a container image from a checked-out source tree.</summary>
 public interface IImageBuilder
 {
     /// <summary>
     /// Builds <paramref name="request"/> and tags it. Build output is reported line by line to <paramref name="log"/>.
-    /// Throws <see cref="ImageBuildException"/> with the engine's error text when the build fails, and
+    /// Throws <see cref="EngineException"/> with the engine's error text when the build fails, and
     /// <see cref="OperationCanceledException"/> (leaving no image with the tag) when <paramref name="ct"/> is cancelled.
     /// </summary>
     Task<BuiltImage> BuildAsync(ImageBuildRequest request, IProgress<string> log, CancellationToken ct = default);
@@ -26,26 +26,3 @@ public sealed record ImageBuildRequest(
 
 /// <summary>A built image: the engine's id (<c>sha256:...</c>) and the tag it carries.</summary>
 public sealed record BuiltImage(string ImageId, string Tag);
-
-/// <summary>The build failed; <see cref="EngineError"/> is the engine's own message, fit to show the user.</summary>
-public sealed class ImageBuildException : Exception
-{
-    public ImageBuildException()
-        : this("The image build failed.")
-    {
-    }
-
-    public ImageBuildException(string engineError)
-        : base(engineError)
-    {
-        EngineError = engineError;
-    }
-
-    public ImageBuildException(string engineError, Exception innerException)
-        : base(engineError, innerException)
-    {
-        EngineError = engineError;
-    }
-
-    public string EngineError { get; } = "";
-}

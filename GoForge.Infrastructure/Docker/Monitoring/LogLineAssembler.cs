@@ -1,7 +1,7 @@
 using System.Text;
 using GoForge.Core.Monitoring;
 
-namespace GoForge.Infrastructure.Monitoring;
+namespace GoForge.Infrastructure.Docker.Monitoring;
 
 /// <summary>
 /// Turns one stream's bytes (stdout or stderr, already demultiplexed) into lines. A read can end mid-line, so the

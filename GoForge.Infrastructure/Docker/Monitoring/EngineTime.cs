@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace GoForge.Infrastructure.Monitoring;
+namespace GoForge.Infrastructure.Docker.Monitoring;
 
 /// <summary>The engine's ways of writing a moment: RFC 3339 with nanoseconds, Go's zero time, Unix seconds or nanoseconds.</summary>
 internal static class EngineTime

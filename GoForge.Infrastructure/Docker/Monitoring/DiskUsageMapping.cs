@@ -1,7 +1,7 @@
 using System.Text.Json;
 using GoForge.Core.Monitoring;
 
-namespace GoForge.Infrastructure.Monitoring;
+namespace GoForge.Infrastructure.Docker.Monitoring;
 
 /// <summary>One build cache record of <c>/system/df</c>.</summary>
 /// <param name="Parents">The records this one was built on (<c>Parent</c> up to API 1.41, <c>Parents</c> after).</param>

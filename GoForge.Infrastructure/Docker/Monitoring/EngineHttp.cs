@@ -2,7 +2,7 @@ using System.Net.Sockets;
 using System.Text.Json;
 using Docker.DotNet;
 
-namespace GoForge.Infrastructure.Monitoring;
+namespace GoForge.Infrastructure.Docker.Monitoring;
 
 /// <summary>
 /// Plain HTTP to the engine endpoint, for the two calls Docker.DotNet.Enhanced 4.3.3 cannot make against the engines

@@ -1,9 +1,8 @@
 using GoForge.Core.Servers;
-using GoForge.Infrastructure.Docker;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
-namespace GoForge.Infrastructure.Servers;
+namespace GoForge.Infrastructure.Docker;
 
 internal sealed class DockerEngineStatusProbe(
     DockerClientProvider docker,

@@ -1,0 +1,59 @@
+using GoForge.Core.Projects;
+
+namespace GoForge.Core.Containers;
+
+/// <summary>What to run.</summary>
+public sealed record ContainerSpec
+{
+    /// <summary>Container name, unique on the engine.</summary>
+    public required string Name { get; init; }
+
+    /// <summary>Image reference (a tag or id) already present on the engine.</summary>
+    public required string Image { get; init; }
+
+    public IReadOnlyDictionary<string, string> Env { get; init; } = new Dictionary<string, string>();
+
+    public IReadOnlyDictionary<string, string> Labels { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>User-defined bridge network the container joins; created (labelled <c>goforge.managed=true</c>) if missing.</summary>
+    public required string Network { get; init; }
+
+    /// <summary>A second network the container joins (created if missing), where the proxy reaches it; null for none.</summary>
+    public string? ProxyNetwork { get; init; }
+
+    /// <summary>The port the application listens on inside the container.</summary>
+    public required int ContainerPort { get; init; }
+
+    public int? MemoryLimitMb { get; init; }
+
+    /// <summary>CPU limit in cores (e.g. 0.5).</summary>
+    public double? CpuLimit { get; init; }
+
+    public RestartPolicy RestartPolicy { get; init; } = RestartPolicy.UnlessStopped;
+
+    public string? HealthCheckPath { get; init; }
+
+    /// <summary>Arguments replacing the image's command (an argument array, never a shell line); empty for the image's own.</summary>
+    public IReadOnlyList<string> Command { get; init; } = [];
+
+    /// <summary>Named volumes mounted into the container; each must exist (services create theirs first).</summary>
+    public IReadOnlyList<ContainerVolume> Volumes { get; init; } = [];
+
+    /// <summary>An extra DNS name the container answers to on <see cref="Network"/>; null for none.</summary>
+    public string? NetworkAlias { get; init; }
+
+    /// <summary>A health check the engine runs inside the container (exec form); null for none.</summary>
+    public ContainerExecHealthCheck? ExecHealthCheck { get; init; }
+
+    /// <summary>
+    /// Runs the engine's init (tini) as PID 1: it forwards signals and reaps zombies, so a process that ignores SIGTERM
+    /// as PID 1 still stops at once instead of after the stop grace. Services set it; applications keep their image's.
+    /// </summary>
+    public bool Init { get; init; }
+}
+
+/// <summary>A named volume and where it is mounted.</summary>
+public sealed record ContainerVolume(string Name, string MountPath);
+
+/// <summary>The engine's <c>HEALTHCHECK</c> in exec form: <see cref="Command"/> is run as an argument array, never by a shell.</summary>
+public sealed record ContainerExecHealthCheck(IReadOnlyList<string> Command, TimeSpan Interval, TimeSpan Timeout, int Retries, TimeSpan StartPeriod);
