@@ -10,6 +10,7 @@ using GoForge.Core.Projects;
 using GoForge.Core.Routing;
 using GoForge.Core.Secrets;
 using GoForge.Core.Services;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
@@ -42,6 +43,7 @@ public static class DependencyInjection
         services.AddSingleton<GoForge.Core.Identity.ApiTokens.ApiTokenService>();
 
         services.AddSingleton<ProjectAccess>();
+        services.AddSingleton<GoForge.Core.Identity.ApiTokens.IProjectVisibility>(sp => sp.GetRequiredService<ProjectAccess>());
         services.AddSingleton<ProjectService>();
         services.AddSingleton<EnvironmentService>();
         services.AddSingleton<ApplicationService>();
@@ -56,17 +58,27 @@ public static class DependencyInjection
             .ValidateDataAnnotations()
             .ValidateOnStart();
         services.AddSingleton<IValidateOptions<DeploymentOptions>, DeploymentOptionsValidator>();
+        services.AddOptions<ProxyNetworkOptions>()
+            .BindConfiguration(ProxyNetworkOptions.SectionName)
+            .Configure<IConfiguration>((proxy, configuration) => proxy.Network ??= configuration[ProxyNetworkOptions.LegacyKey])
+            .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<ProxyNetworkOptions>, ProxyNetworkOptionsValidator>();
+
+        // The services feature still reads the proxy network from the deployment options: one value, from one place.
+        services.AddOptions<DeploymentOptions>()
+            .PostConfigure<IOptions<ProxyNetworkOptions>>((deployments, proxy) => deployments.ProxyNetwork = proxy.Value.Network);
         services.AddSingleton<DeploymentSignal>();
         services.AddSingleton<DeploymentStates>();
         services.AddSingleton<DeploymentCancellations>();
         services.AddSingleton<DeploymentFeed>();
         services.AddSingleton<ImageRetention>();
-        services.AddSingleton<ApplicationTeardown>();
+        services.AddSingleton<IApplicationTeardown, ApplicationTeardown>();
         services.AddSingleton<IDeploymentRunner, DeploymentRunner>();
         services.AddSingleton<DeploymentService>();
         services.AddSingleton<GoForgeMetrics>();
 
         services.AddSingleton<GitCredentialService>();
+        services.AddSingleton<IRepositoryCredentials>(sp => sp.GetRequiredService<GitCredentialService>());
         services.AddSingleton<WebhookFeed>();
         services.AddSingleton<WebhookService>();
         services.AddSingleton<WebhookReceiver>();

@@ -88,17 +88,3 @@ public interface IAuditLog
 
     Task<IReadOnlyList<AuditEvent>> ListRecentAsync(int count, CancellationToken ct = default);
 }
-
-public static class AuditLogExtensions
-{
-    /// <summary>Records what an actor did to a target, now.</summary>
-    public static Task RecordAsync(this IAuditLog log, TimeProvider time, Identity.Actor actor, string action, string target, string? detail = null, CancellationToken ct = default) =>
-        log.RecordAsync(new AuditEvent
-        {
-            OccurredAt = time.GetUtcNow(),
-            ActorUserId = actor.AccountId,
-            Action = action,
-            Target = target,
-            Detail = detail,
-        }, ct);
-}

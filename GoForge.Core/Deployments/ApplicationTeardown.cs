@@ -1,5 +1,6 @@
 using GoForge.Core.Common;
 using GoForge.Core.Containers;
+using GoForge.Core.Projects;
 using GoForge.Core.Routing;
 using Microsoft.Extensions.Logging;
 
@@ -16,11 +17,11 @@ public sealed partial class ApplicationTeardown(
     IProxyRoutes proxy,
     IContainerRuntime containers,
     IDeploymentRepository deployments,
-    ILogger<ApplicationTeardown> logger)
+    ILogger<ApplicationTeardown> logger) : IApplicationTeardown
 {
     private const int RecentDeployments = 50;
 
-    /// <summary>Removes routes, then containers, then images; a failure to remove a route or container is a conflict and nothing should be deleted.</summary>
+    /// <inheritdoc />
     public async Task<Result> TearDownAsync(IReadOnlyCollection<Guid> applicationIds, CancellationToken ct)
     {
         var deployed = new List<Guid>();

@@ -25,9 +25,8 @@ public sealed class DeploymentOptions
     public TimeSpan IdlePollInterval { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>
-    /// The Docker network shared with the reverse proxy (e.g. <c>goforge-proxy</c> in the production compose file);
-    /// every application container joins it besides its environment's network. Null: the proxy uses each
-    /// environment's network.
+    /// The proxy network in effect, copied from <see cref="Routing.ProxyNetworkOptions.Network"/> after binding (this key
+    /// is its older alias, read there). Kept for the services feature until it reads the proxy options itself.
     /// </summary>
     public string? ProxyNetwork { get; set; }
 
@@ -55,11 +54,6 @@ internal sealed class DeploymentOptionsValidator : IValidateOptions<DeploymentOp
         if (options.DeployTimeout < TimeSpan.FromSeconds(5))
         {
             failures.Add($"{DeploymentOptions.SectionName}:{nameof(DeploymentOptions.DeployTimeout)} must be at least 5 seconds.");
-        }
-
-        if (options.ProxyNetwork is { } network && !System.Text.RegularExpressions.Regex.IsMatch(network, "^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}\\z", System.Text.RegularExpressions.RegexOptions.CultureInvariant))
-        {
-            failures.Add($"{DeploymentOptions.SectionName}:{nameof(DeploymentOptions.ProxyNetwork)} must be a Docker network name (letters, digits, _ . -).");
         }
 
         if (options.KeepImages is < 1 or > 50)

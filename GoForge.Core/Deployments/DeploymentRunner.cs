@@ -1,6 +1,5 @@
 using System.Globalization;
 using GoForge.Core.Containers;
-using GoForge.Core.GitProviders;
 using GoForge.Core.Projects;
 using GoForge.Core.Routing;
 using Microsoft.Extensions.Options;
@@ -21,7 +20,7 @@ public sealed class DeploymentRunner(
     IProjectRepository projects,
     IEnvironmentVariableRepository variables,
     IGitClient git,
-    GitCredentialService gitCredentials,
+    IRepositoryCredentials gitCredentials,
     IImageBuilder images,
     IContainerRuntime containers,
     ImageRetention retention,
@@ -29,6 +28,7 @@ public sealed class DeploymentRunner(
     IProxyRoutes proxy,
     DeploymentFeed feed,
     IOptions<DeploymentOptions> options,
+    IOptions<ProxyNetworkOptions> proxyNetwork,
     TimeProvider time) : IDeploymentRunner
 {
     public async Task RunAsync(Deployment deployment, CancellationToken ct)
@@ -91,20 +91,20 @@ public sealed class DeploymentRunner(
         try
         {
             log.Write($"Cloning {app.Branch}{(deployment.CommitSha is null ? "" : " at " + deployment.CommitSha)}");
-            var (credential, forClone, note) = await gitCredentials.ResolveAsync(app, timeout.Token);
-            if (credential is not null)
+            var access = await gitCredentials.ResolveAsync(app, timeout.Token);
+            if (access.Secret is { } secret)
             {
                 // The token or private key is masked like any secret, should a tool ever echo it.
-                log.Masker = new SecretMasker(vars.Where(v => v.IsSecret).Select(v => v.Value).Append(credential.Secret));
+                log.Masker = new SecretMasker(vars.Where(v => v.IsSecret).Select(v => v.Value).Append(secret));
             }
 
-            if (note is not null)
+            if (access.Note is { } note)
             {
                 log.Write(note);
             }
 
-            var commit = await git.CloneAsync(new GitCloneRequest(app.GitUrl, app.Branch, deployment.CommitSha, workDirectory, forClone), log.Progress(), timeout.Token);
-            if (credential is not null && commit.SshHostKey is { } hostKey && await gitCredentials.PinHostKeyAsync(credential, hostKey, timeout.Token))
+            var commit = await git.CloneAsync(new GitCloneRequest(app.GitUrl, app.Branch, deployment.CommitSha, workDirectory, access.ForClone), log.Progress(), timeout.Token);
+            if (access.CredentialId is not null && commit.SshHostKey is { } hostKey && await gitCredentials.PinHostKeyAsync(access, hostKey, timeout.Token))
             {
                 log.Write($"Pinned the SSH server's host key {hostKey}: a server showing another key will be refused");
             }
@@ -150,7 +150,7 @@ public sealed class DeploymentRunner(
     {
         // The proxy's view of the application: refused settings fail the deployment before anything starts.
         var network = RoutingService.NetworkOf(project, environment);
-        var route = await routing.TargetAsync(app, settings.ProxyNetwork ?? network, CancellationToken.None);
+        var route = await routing.TargetAsync(app, proxyNetwork.Value.Network ?? network, CancellationToken.None);
         if (!route.IsSuccess)
         {
             await FailAsync(deployment.Id, "routing: " + route.Error.Message, log);
@@ -168,7 +168,7 @@ public sealed class DeploymentRunner(
             Name = $"goforge-{app.Slug}-{deployment.Id.ToString("N")[..12]}",
             Image = tag,
             Network = network,
-            ProxyNetwork = settings.ProxyNetwork,
+            ProxyNetwork = proxyNetwork.Value.Network,
             ContainerPort = app.ContainerPort,
             Env = vars.ToDictionary(v => v.Key, v => v.Value, StringComparer.Ordinal),
             Labels = labels,

@@ -28,7 +28,7 @@ public sealed class GitCredentialService(
     ProjectAccess access,
     IDeployKeyGenerator keys,
     IAuditLog audit,
-    TimeProvider time)
+    TimeProvider time) : IRepositoryCredentials
 {
     private const string What = "project";
 
@@ -155,6 +155,15 @@ public sealed class GitCredentialService(
     /// <summary>Pins the host key a first SSH clone saw (trust on first use).</summary>
     internal Task<bool> PinHostKeyAsync(GitCredential credential, string fingerprint, CancellationToken ct) =>
         credential.KnownHostKey is null ? credentials.PinHostKeyAsync(credential.Id, fingerprint, ct) : Task.FromResult(false);
+
+    async Task<RepositoryAccess> IRepositoryCredentials.ResolveAsync(Application app, CancellationToken ct)
+    {
+        var (credential, forClone, note) = await ResolveAsync(app, ct);
+        return new RepositoryAccess(credential?.Id, credential?.Secret, forClone, note, credential?.KnownHostKey is not null);
+    }
+
+    Task<bool> IRepositoryCredentials.PinHostKeyAsync(RepositoryAccess access, string fingerprint, CancellationToken ct) =>
+        access.CredentialId is { } id && !access.HostKeyPinned ? credentials.PinHostKeyAsync(id, fingerprint, ct) : Task.FromResult(false);
 
     private async Task<Result<(Guid ProjectId, Guid? ApplicationId)>> OwnerAsync(Actor actor, GitCredentialScope scope, ProjectAction action, CancellationToken ct)
     {

@@ -1,13 +1,13 @@
 using System.Diagnostics.Metrics;
-using GoForge.Core.Deployments;
-using GoForge.Core.GitProviders;
 
 namespace GoForge.Core.Operations;
 
 /// <summary>
 /// GoForge's own instruments, on one <see cref="Meter"/> named <see cref="MeterName"/> (the BCL's metrics API: Core
 /// knows nothing of OpenTelemetry; the web host exports the meter). Made through the host's <see cref="IMeterFactory"/>,
-/// so two hosts in one process (tests) keep their figures apart. docs/operations.md lists every instrument.
+/// so two hosts in one process (tests) keep their figures apart. docs/operations.md lists every instrument. Tags are
+/// plain strings: the features name their own outcomes (<c>DeploymentMetrics</c>, <c>WebhookDeliveryOutcomes</c>), so
+/// Operations depends on no feature.
 /// </summary>
 public sealed class GoForgeMetrics
 {
@@ -35,14 +35,14 @@ public sealed class GoForgeMetrics
             "Webhook requests by provider and outcome (deployed, ignored, duplicate, rejected, failed, invalid, not_found).");
     }
 
-    /// <summary>A deployment's run ended in <paramref name="state"/>; <paramref name="duration"/> is null when it did not run here (interrupted by a restart).</summary>
-    public void DeploymentEnded(DeploymentState state, TimeSpan? duration)
+    /// <summary>A deployment's run ended with <paramref name="outcome"/>; <paramref name="duration"/> is null when it did not run here (interrupted by a restart).</summary>
+    public void DeploymentEnded(string outcome, TimeSpan? duration)
     {
-        var outcome = new KeyValuePair<string, object?>("outcome", OutcomeOf(state));
-        _deployments.Add(1, outcome);
+        var tag = new KeyValuePair<string, object?>("outcome", outcome);
+        _deployments.Add(1, tag);
         if (duration is { } elapsed)
         {
-            _deploymentDuration.Record(elapsed.TotalSeconds, outcome);
+            _deploymentDuration.Record(elapsed.TotalSeconds, tag);
         }
     }
 
@@ -54,47 +54,9 @@ public sealed class GoForgeMetrics
 
     public void DeploymentRunFinished() => Interlocked.Decrement(ref _active);
 
-    public void WebhookDelivery(WebhookProvider provider, string outcome) =>
+    /// <summary>A webhook request from <paramref name="provider"/> (lower case) was answered with <paramref name="outcome"/>.</summary>
+    public void WebhookDelivery(string provider, string outcome) =>
         _webhookDeliveries.Add(1,
-            new KeyValuePair<string, object?>("provider", provider.ToString().ToLowerInvariant()),
+            new KeyValuePair<string, object?>("provider", provider),
             new KeyValuePair<string, object?>("outcome", outcome));
-
-    /// <summary>Running is the one success; any other state names itself (a run that stopped early without an end state shows as its state).</summary>
-    public static string OutcomeOf(DeploymentState state) => state switch
-    {
-        DeploymentState.Running => "succeeded",
-        DeploymentState.RolledBack => "rolled_back",
-        _ => state.ToString().ToLowerInvariant(),
-    };
-}
-
-/// <summary>The outcome tags of <c>goforge.webhook.deliveries</c>.</summary>
-public static class WebhookDeliveryOutcomes
-{
-    public const string Deployed = "deployed";
-    public const string Ignored = "ignored";
-
-    /// <summary>A redelivery of a delivery handled before: nothing done again.</summary>
-    public const string Duplicate = "duplicate";
-
-    /// <summary>Not authentic: no secret, or the signature does not match.</summary>
-    public const string Rejected = "rejected";
-
-    /// <summary>Authentic, but the deployment could not be queued.</summary>
-    public const string Failed = "failed";
-
-    /// <summary>Not a payload the provider sends (too large, unreadable, wrong media type).</summary>
-    public const string Invalid = "invalid";
-
-    /// <summary>The URL names no application.</summary>
-    public const string NotFound = "not_found";
-
-    public static string Of(WebhookOutcome outcome) => outcome switch
-    {
-        WebhookOutcome.Deployed => Deployed,
-        WebhookOutcome.Ignored => Ignored,
-        WebhookOutcome.Rejected => Rejected,
-        WebhookOutcome.Failed => Failed,
-        _ => outcome.ToString().ToLowerInvariant(),
-    };
 }

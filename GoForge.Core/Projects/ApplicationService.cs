@@ -1,6 +1,5 @@
 using GoForge.Core.Auditing;
 using GoForge.Core.Common;
-using GoForge.Core.Deployments;
 using GoForge.Core.Identity;
 
 namespace GoForge.Core.Projects;
@@ -54,7 +53,7 @@ public sealed class ApplicationService(
     IApplicationRepository applications,
     IEnvironmentRepository environments,
     ProjectAccess access,
-    ApplicationTeardown applicationTeardown,
+    IApplicationTeardown applicationTeardown,
     IAuditLog audit,
     TimeProvider time)
 {
@@ -138,7 +137,7 @@ public sealed class ApplicationService(
     }
 
     /// <summary>
-    /// Deletes the application: its route, containers and images first (<see cref="ApplicationTeardown"/>), then its
+    /// Deletes the application: its route, containers and images first (<see cref="IApplicationTeardown"/>), then its
     /// rows (variables, deployments and routing go with it). When the proxy or engine fails nothing is deleted, so
     /// deleting again finishes the job.
     /// </summary>

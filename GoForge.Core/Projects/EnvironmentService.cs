@@ -1,6 +1,5 @@
 using GoForge.Core.Auditing;
 using GoForge.Core.Common;
-using GoForge.Core.Deployments;
 using GoForge.Core.Identity;
 
 namespace GoForge.Core.Projects;
@@ -9,7 +8,7 @@ namespace GoForge.Core.Projects;
 public sealed class EnvironmentService(
     IEnvironmentRepository environments,
     IApplicationRepository applications,
-    ApplicationTeardown applicationTeardown,
+    IApplicationTeardown applicationTeardown,
     ProjectAccess access,
     IAuditLog audit,
     TimeProvider time)

@@ -1,5 +1,6 @@
 using GoForge.Core.Common;
 using GoForge.Core.Identity;
+using GoForge.Core.Identity.ApiTokens;
 
 namespace GoForge.Core.Projects;
 
@@ -7,7 +8,7 @@ namespace GoForge.Core.Projects;
 /// The one membership check every project service makes. A project the actor may not see answers exactly
 /// like a project that does not exist, so ids cannot be probed.
 /// </summary>
-public sealed class ProjectAccess(IProjectRepository projects)
+public sealed class ProjectAccess(IProjectRepository projects) : IProjectVisibility
 {
     public static Error NotFound(string what) => Error.NotFound($"No such {what}.");
 
@@ -38,4 +39,8 @@ public sealed class ProjectAccess(IProjectRepository projects)
             ? role.Value
             : Error.Forbidden($"Your role in this project ({role.Value.ToString().ToLowerInvariant()}) does not allow this.");
     }
+
+    /// <inheritdoc />
+    public async Task<bool> CanViewAsync(Actor actor, Guid projectId, CancellationToken ct = default) =>
+        (await CheckAsync(actor, projectId, ProjectAction.View, ct: ct)).IsSuccess;
 }

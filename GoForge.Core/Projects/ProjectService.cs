@@ -1,6 +1,5 @@
 using GoForge.Core.Auditing;
 using GoForge.Core.Common;
-using GoForge.Core.Deployments;
 using GoForge.Core.Identity;
 
 namespace GoForge.Core.Projects;
@@ -12,7 +11,7 @@ public sealed class ProjectService(
     IProjectRepository projects,
     IEnvironmentRepository environments,
     IApplicationRepository applications,
-    ApplicationTeardown applicationTeardown,
+    IApplicationTeardown applicationTeardown,
     ProjectAccess access,
     IAuditLog audit,
     TimeProvider time)

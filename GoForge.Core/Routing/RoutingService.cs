@@ -1,6 +1,5 @@
 using GoForge.Core.Auditing;
 using GoForge.Core.Common;
-using GoForge.Core.Deployments;
 using GoForge.Core.Identity;
 using GoForge.Core.Projects;
 using Microsoft.Extensions.Options;
@@ -15,7 +14,7 @@ public sealed class RoutingService(
     IProxyRoutes proxy,
     IEnvironmentRepository environments,
     IProjectRepository projects,
-    IOptions<DeploymentOptions> options,
+    IOptions<ProxyNetworkOptions> options,
     IAuditLog audit,
     TimeProvider time)
 {
@@ -76,7 +75,7 @@ public sealed class RoutingService(
             return ProjectAccess.NotFound("application");
         }
 
-        var target = await TargetAsync(app, options.Value.ProxyNetwork ?? NetworkOf(project, environment), ct);
+        var target = await TargetAsync(app, options.Value.Network ?? NetworkOf(project, environment), ct);
         if (!target.IsSuccess)
         {
             return target.Error;

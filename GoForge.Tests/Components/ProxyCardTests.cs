@@ -131,7 +131,7 @@ public sealed class ProxyCardTests : GoForgeTestContext
         Services.AddSingleton(probe ?? new GatedProbe());
         Services.AddSingleton(Options.Create(panel));
         Services.AddSingleton(Options.Create(traefik));
-        Services.AddSingleton(Options.Create(new DeploymentOptions { ProxyNetwork = network }));
+        Services.AddSingleton(Options.Create(new ProxyNetworkOptions { Network = network }));
         Services.AddSingleton<ProxyStatus>();
     }
 }

@@ -112,7 +112,7 @@ public static class InMemoryProjects
         services.AddSingleton<IContainerRuntime, NoContainerRuntime>();
         services.AddSingleton<IProxyRoutes>(new TraefikProxyRoutes(Options.Create(new TraefikOptions())));
         services.TryAddSingleton(typeof(ILogger<>), typeof(NullLogger<>));
-        services.AddSingleton<ApplicationTeardown>();
+        services.AddSingleton<IApplicationTeardown, ApplicationTeardown>();
         services.AddSingleton<DeploymentFeed>();
         services.AddSingleton<DeploymentStates>();
         services.AddSingleton<DeploymentSignal>();
@@ -133,6 +133,7 @@ public static class InMemoryProjects
         services.AddSingleton<IGitCredentialRepository, InMemoryGitCredentialRepository>();
         services.AddSingleton<IDeployKeyGenerator, Ed25519DeployKeyGenerator>();
         services.AddSingleton<GitCredentialService>();
+        services.AddSingleton<IRepositoryCredentials>(sp => sp.GetRequiredService<GitCredentialService>());
         services.AddSingleton<IWebhookRepository, InMemoryWebhookRepository>();
         services.AddSingleton<WebhookFeed>();
         services.AddSingleton<WebhookService>();

@@ -1,4 +1,3 @@
-using GoForge.Core.Deployments;
 using GoForge.Core.Routing;
 using GoForge.Infrastructure.Proxy;
 using GoForge.Infrastructure.Proxy.Traefik;
@@ -25,7 +24,7 @@ public sealed record ProxyStatusReport(
 }
 
 /// <summary>Gathers the proxy settings from their options (<see cref="Read"/>) and asks the proxy whether it answers (<see cref="ProbeAsync"/>).</summary>
-public sealed class ProxyStatus(IOptions<ProxyOptions> proxy, IOptions<TraefikOptions> traefik, IOptions<DeploymentOptions> deployments, IProxyProbe probe)
+public sealed class ProxyStatus(IOptions<ProxyOptions> proxy, IOptions<TraefikOptions> traefik, IOptions<ProxyNetworkOptions> proxyNetwork, IProxyProbe probe)
 {
     public const string Traefik = "Traefik";
     public const string Caddy = "Caddy";
@@ -33,7 +32,7 @@ public sealed class ProxyStatus(IOptions<ProxyOptions> proxy, IOptions<TraefikOp
     public ProxyStatusReport Read()
     {
         var kind = proxy.Value.Kind == ProxyKind.Caddy ? Caddy : Traefik;
-        var network = string.IsNullOrEmpty(deployments.Value.ProxyNetwork) ? null : deployments.Value.ProxyNetwork;
+        var network = string.IsNullOrEmpty(proxyNetwork.Value.Network) ? null : proxyNetwork.Value.Network;
         var email = string.IsNullOrEmpty(proxy.Value.AcmeEmail) ? null : proxy.Value.AcmeEmail;
         return kind == Traefik
             ? new ProxyStatusReport(kind, traefik.Value.WebEntryPoint, traefik.Value.WebSecureEntryPoint, traefik.Value.DefaultCertResolver, network, email)

@@ -1,6 +1,5 @@
 using GoForge.Core.Auditing;
 using GoForge.Core.Common;
-using GoForge.Core.Projects;
 using Microsoft.Extensions.Logging;
 
 namespace GoForge.Core.Identity.ApiTokens;
@@ -12,7 +11,7 @@ namespace GoForge.Core.Identity.ApiTokens;
 public sealed partial class ApiTokenService(
     IApiTokenRepository tokens,
     IUserRepository users,
-    ProjectAccess access,
+    IProjectVisibility projects,
     IAuditLog audit,
     TimeProvider time,
     ILogger<ApiTokenService> logger)
@@ -41,7 +40,7 @@ public sealed partial class ApiTokenService(
         var now = time.GetUtcNow();
         var errors = new FieldErrors();
         ApiTokenRules.Validate(input, owner, now, errors);
-        if (input.ProjectId is { } projectId && !(await access.CheckAsync(actor, projectId, ProjectAction.View, ct: ct)).IsSuccess)
+        if (input.ProjectId is { } projectId && !await projects.CanViewAsync(actor, projectId, ct))
         {
             errors.Add(nameof(ApiTokenInput.ProjectId), "No such project, or you are not a member of it.");
         }
