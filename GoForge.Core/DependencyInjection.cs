@@ -100,4 +100,18 @@ public static class DependencyInjection
         services.AddSingleton<ServiceFeed>();
         return builder;
     }
+
+    /// <summary>
+    /// Core's background work, for the panel process only (the CLI's local host and the tests' host leave it out):
+    /// the deployment worker, the recovery of services a previous run left half-way, and the one Docker events
+    /// subscriber (live container state and the stats streams of running containers).
+    /// </summary>
+    public static IHostApplicationBuilder AddGoForgeWorkers(this IHostApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddHostedService<DeploymentWorker>();
+        services.AddHostedService<ServiceRecovery>();
+        services.AddHostedService(sp => sp.GetRequiredService<ContainerStateTracker>());
+        return builder;
+    }
 }

@@ -13,6 +13,7 @@ var builder = WebApplication.CreateBuilder(GoForgeCli.ServeArguments(args));
 builder.AddGoForgeCore();
 builder.AddGoForgeInfrastructure();
 builder.AddGoForgeWeb();
+builder.AddGoForgeWorkers();
 
 var app = builder.Build();
 app.MigrateGoForgeDatabase();

@@ -6,7 +6,7 @@ namespace GoForge.Core.Identity;
 
 /// <summary>
 /// The one place that decides what a login, display name and password may be. Every entry point
-/// (setup, sign-in, user administration, CLI later) goes through these checks.
+/// (setup, sign-in, user administration, the API and the CLI) goes through these checks.
 /// </summary>
 public static partial class UserInputRules
 {

@@ -59,7 +59,7 @@ public sealed record ServiceInstanceInput
 
     public IReadOnlyDictionary<string, string> Inputs { get; set; } = new Dictionary<string, string>();
 
-    /// <summary>The domain for templates with <c>http</c> (what <c>{{domain}}</c> renders to); proxy routing of services comes later.</summary>
+    /// <summary>The domain for templates with <c>http</c> (what <c>{{domain}}</c> renders to); a service with one is routed through the proxy.</summary>
     public string? Domain { get; set; }
 }
 

@@ -7,7 +7,7 @@ public sealed class GoForgeWebOptions
 {
     public const string SectionName = "GoForge";
 
-    /// <summary>Folder for GoForge's own files (data-protection keys now; key files and clones later). Default <c>~/.goforge</c>.</summary>
+    /// <summary>Folder for GoForge's own files (the data-protection keys, and by default the secret key file). Default <c>~/.goforge</c>.</summary>
     public string DataPath { get; set; } = Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".goforge");
 
     /// <summary>The address people reach the panel at, used in printed links. Default: the first address Kestrel listens on.</summary>

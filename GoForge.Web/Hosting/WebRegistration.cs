@@ -75,13 +75,6 @@ public static class WebRegistration
         });
         services.AddHostedService<SetupLinkAnnouncer>();
 
-        // The deployment worker runs inside the panel process.
-        services.AddHostedService<GoForge.Core.Deployments.DeploymentWorker>();
-        services.AddHostedService<GoForge.Core.Services.ServiceRecovery>();
-
-        // The one Docker events subscriber: live container state, and the stats streams of running containers.
-        services.AddHostedService(sp => sp.GetRequiredService<GoForge.Core.Monitoring.ContainerStateTracker>());
-
         // /healthz, /readyz, /metrics and the JSON console log (docs/operations.md).
         builder.AddGoForgeOperations();
         return builder;
