@@ -1,0 +1,92 @@
+using GoForge.Core;
+using GoForge.Core.Deployments;
+using GoForge.Core.Routing;
+using GoForge.Core.Services;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+
+namespace GoForge.Tests.Core;
+
+public sealed class RegistrationTests
+{
+    [Fact]
+    public void Core_alone_registers_no_background_work()
+    {
+        var builder = NewBuilder();
+        builder.AddGoForgeCore();
+
+        Assert.DoesNotContain(builder.Services, d => d.ServiceType == typeof(IHostedService));
+    }
+
+    [Fact]
+    public void AddGoForgeWorkers_registers_the_deployment_worker_service_recovery_and_the_state_tracker()
+    {
+        var builder = NewBuilder();
+        builder.AddGoForgeCore();
+        builder.AddGoForgeWorkers();
+
+        var hosted = builder.Services.Where(d => d.ServiceType == typeof(IHostedService)).ToList();
+        Assert.Equal(3, hosted.Count);
+        Assert.Contains(hosted, d => d.ImplementationType == typeof(DeploymentWorker));
+        Assert.Contains(hosted, d => d.ImplementationType == typeof(ServiceRecovery));
+        Assert.Single(hosted, d => d.ImplementationFactory is not null); // the tracker, shared with the monitoring pages
+    }
+
+    [Fact]
+    public void The_proxy_network_is_read_from_the_proxy_section()
+    {
+        var (proxy, deployments) = ProxyNetwork(new() { ["GoForge:Proxy:Network"] = "edge" });
+
+        Assert.Equal("edge", proxy.Network);
+        Assert.Equal("edge", deployments.ProxyNetwork);
+    }
+
+    [Fact]
+    public void The_old_deployments_key_still_sets_the_proxy_network()
+    {
+        var (proxy, deployments) = ProxyNetwork(new() { ["GoForge:Deployments:ProxyNetwork"] = "goforge-proxy" });
+
+        Assert.Equal("goforge-proxy", proxy.Network);
+        Assert.Equal("goforge-proxy", deployments.ProxyNetwork);
+    }
+
+    [Fact]
+    public void The_new_key_wins_over_the_old_one()
+    {
+        var (proxy, deployments) = ProxyNetwork(new() { ["GoForge:Proxy:Network"] = "new", ["GoForge:Deployments:ProxyNetwork"] = "old" });
+
+        Assert.Equal("new", proxy.Network);
+        Assert.Equal("new", deployments.ProxyNetwork);
+    }
+
+    [Fact]
+    public void No_proxy_network_leaves_both_unset()
+    {
+        var (proxy, deployments) = ProxyNetwork([]);
+
+        Assert.Null(proxy.Network);
+        Assert.Null(deployments.ProxyNetwork);
+    }
+
+    [Fact]
+    public void A_proxy_network_that_is_no_docker_name_is_refused_naming_both_keys()
+    {
+        var failure = Assert.Throws<OptionsValidationException>(() => ProxyNetwork(new() { ["GoForge:Deployments:ProxyNetwork"] = "no spaces" }));
+
+        Assert.Contains("GoForge:Proxy:Network (or GoForge:Deployments:ProxyNetwork) must be a Docker network name", failure.Message, StringComparison.Ordinal);
+    }
+
+    private static (ProxyNetworkOptions Proxy, DeploymentOptions Deployments) ProxyNetwork(Dictionary<string, string?> settings)
+    {
+        var builder = NewBuilder();
+        builder.Configuration.AddInMemoryCollection(settings);
+        builder.AddGoForgeCore();
+        using var services = builder.Services.BuildServiceProvider();
+        return (services.GetRequiredService<IOptions<ProxyNetworkOptions>>().Value, services.GetRequiredService<IOptions<DeploymentOptions>>().Value);
+    }
+
+    private static HostApplicationBuilder NewBuilder() =>
+        Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings { Args = [] });
+}
