@@ -86,6 +86,15 @@ public static class DependencyInjection
         services.AddSingleton<CatalogService>();
         services.AddSingleton<ServiceInstanceService>();
         services.AddSingleton<ServiceFeed>();
+        services.AddSingleton<ServiceStates>();
+        services.AddSingleton<ServiceSignal>();
+        services.AddSingleton<ServiceCancellations>();
+        services.AddSingleton<ServiceOperationEnds>();
+        services.AddSingleton<ServicePullWatch>();
+        services.AddSingleton<ServiceContainers>();
+        services.AddSingleton<ServiceRunner>();
+        services.AddSingleton<ServiceRecovery>();
+        services.AddSingleton<ServiceCommands>();
         return builder;
     }
 }

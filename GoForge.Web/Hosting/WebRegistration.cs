@@ -75,9 +75,9 @@ public static class WebRegistration
         });
         services.AddHostedService<SetupLinkAnnouncer>();
 
-        // The deployment worker runs inside the panel process.
+        // The deployment and service workers run inside the panel process (the service worker recovers first).
         services.AddHostedService<GoForge.Core.Deployments.DeploymentWorker>();
-        services.AddHostedService<GoForge.Core.Services.ServiceRecovery>();
+        services.AddHostedService<GoForge.Core.Services.ServiceWorker>();
 
         // The one Docker events subscriber: live container state, and the stats streams of running containers.
         services.AddHostedService(sp => sp.GetRequiredService<GoForge.Core.Monitoring.ContainerStateTracker>());
