@@ -62,14 +62,6 @@ public sealed class ServiceStateMachine
         return MermaidGraph.Format(machine._machine.GetInfo());
     }
 
-    /// <summary>The graph in Graphviz dot.</summary>
-    public static string ToDot()
-    {
-        var state = ServiceState.Creating;
-        var machine = new ServiceStateMachine(() => state, s => state = s);
-        return UmlDotGraph.Format(machine._machine.GetInfo());
-    }
-
     private void Configure()
     {
         _machine.Configure(ServiceState.Creating)
