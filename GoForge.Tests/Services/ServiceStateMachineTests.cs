@@ -109,4 +109,13 @@ public sealed class ServiceStateMachineDocTests
         Assert.True(File.Exists(path), $"{path} is missing; run with GOFORGE_UPDATE_DOCS=1 to write it.");
         Assert.Equal(expected, File.ReadAllText(path).ReplaceLineEndings("\n"));
     }
+
+    [Fact]
+    public void The_architecture_doc_shows_both_state_machines_as_the_code_has_them()
+    {
+        var architecture = File.ReadAllText(RepositoryFiles.PathOf("docs", "architecture.md")).ReplaceLineEndings("\n");
+
+        Assert.Contains("```mermaid\n" + GoForge.Core.Deployments.DeploymentStateMachine.ToMermaid().Trim() + "\n```", architecture, StringComparison.Ordinal);
+        Assert.Contains("```mermaid\n" + ServiceStateMachine.ToMermaid().Trim() + "\n```", architecture, StringComparison.Ordinal);
+    }
 }
