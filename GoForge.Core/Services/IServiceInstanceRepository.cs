@@ -15,11 +15,8 @@ public interface IServiceInstanceRepository
     /// <summary>The instance's inputs (decrypted) and domain.</summary>
     Task<(IReadOnlyDictionary<string, string> Inputs, string? Domain)> GetInputsAsync(Guid id, CancellationToken ct = default);
 
-    /// <summary>Records a state, its reason, the container and version; false when the row is gone.</summary>
-    Task<bool> RecordAsync(Guid id, ServiceState state, string? reason, string? containerId, string version, DateTimeOffset now, CancellationToken ct = default);
-
     /// <summary>
-    /// Compare-and-set: records <paramref name="to"/> (with reason, container and version) and the transition only if
+    /// The only way a state is written (through <see cref="ServiceStates"/>). Compare-and-set: records <paramref name="to"/> (with reason, container and version) and the transition only if
     /// the row is still in <paramref name="from"/>; false otherwise (changed meanwhile, or gone).
     /// </summary>
     Task<bool> TryTransitionAsync(Guid id, ServiceState from, ServiceState to, string? reason, string? containerId, string version, DateTimeOffset now, CancellationToken ct = default);

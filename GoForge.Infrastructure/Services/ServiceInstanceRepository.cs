@@ -77,17 +77,6 @@ internal sealed class ServiceInstanceRepository(NpgsqlDataSource dataSource, ISe
         return (inputs, row.Domain);
     }
 
-    public async Task<bool> RecordAsync(Guid id, ServiceState state, string? reason, string? containerId, string version, DateTimeOffset now, CancellationToken ct = default)
-    {
-        const string sql = """
-            UPDATE service_instances SET state = @state, reason = @reason, container_id = @containerId, version = @version, updated_at = @now
-            WHERE id = @id
-            """;
-        var bounded = reason is { Length: > 2000 } ? reason[..2000] : reason;
-        await using var conn = await dataSource.OpenConnectionAsync(ct);
-        return await conn.ExecuteAsync(new CommandDefinition(sql, new { id, state = ToDb(state), reason = bounded, containerId, version, now }, cancellationToken: ct)) == 1;
-    }
-
     public async Task<bool> TryTransitionAsync(Guid id, ServiceState from, ServiceState to, string? reason, string? containerId, string version, DateTimeOffset now, CancellationToken ct = default)
     {
         const string updateSql = """

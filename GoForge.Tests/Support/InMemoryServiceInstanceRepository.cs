@@ -33,7 +33,7 @@ public sealed class InMemoryServiceInstanceRepository : IServiceInstanceReposito
     public Task<(IReadOnlyDictionary<string, string> Inputs, string? Domain)> GetInputsAsync(Guid id, CancellationToken ct = default) =>
         Task.FromResult(_rows.TryGetValue(id, out var row) ? (row.Inputs, row.Domain) : ((IReadOnlyDictionary<string, string>)new Dictionary<string, string>(), (string?)null));
 
-    public Task<bool> RecordAsync(Guid id, ServiceState state, string? reason, string? containerId, string version, DateTimeOffset now, CancellationToken ct = default)
+    private Task<bool> RecordAsync(Guid id, ServiceState state, string? reason, string? containerId, string version, DateTimeOffset now, CancellationToken ct = default)
     {
         lock (_gate)
         {
