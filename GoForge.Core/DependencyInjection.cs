@@ -98,19 +98,28 @@ public static class DependencyInjection
         services.AddSingleton<CatalogService>();
         services.AddSingleton<ServiceInstanceService>();
         services.AddSingleton<ServiceFeed>();
+        services.AddSingleton<ServiceStates>();
+        services.AddSingleton<ServiceSignal>();
+        services.AddSingleton<ServiceCancellations>();
+        services.AddSingleton<ServiceOperationEnds>();
+        services.AddSingleton<ServicePullWatch>();
+        services.AddSingleton<ServiceContainers>();
+        services.AddSingleton<ServiceRunner>();
+        services.AddSingleton<ServiceRecovery>();
+        services.AddSingleton<ServiceCommands>();
         return builder;
     }
 
     /// <summary>
     /// Core's background work, for the panel process only (the CLI's local host and the tests' host leave it out):
-    /// the deployment worker, the recovery of services a previous run left half-way, and the one Docker events
+    /// the deployment worker, the service worker (which first recovers the operations a previous run left half-way), and the one Docker events
     /// subscriber (live container state and the stats streams of running containers).
     /// </summary>
     public static IHostApplicationBuilder AddGoForgeWorkers(this IHostApplicationBuilder builder)
     {
         var services = builder.Services;
         services.AddHostedService<DeploymentWorker>();
-        services.AddHostedService<ServiceRecovery>();
+        services.AddHostedService<ServiceWorker>();
         services.AddHostedService(sp => sp.GetRequiredService<ContainerStateTracker>());
         return builder;
     }

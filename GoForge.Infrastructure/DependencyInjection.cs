@@ -93,6 +93,7 @@ public static class DependencyInjection
         services.AddSingleton<IGitHubUserRepository, GitHubUserRepository>();
         services.AddSingleton<IInvitationRepository, InvitationRepository>();
         services.AddSingleton<IServiceInstanceRepository, ServiceInstanceRepository>();
+        services.AddSingleton<IServiceOperationRepository, ServiceOperationRepository>();
         services.AddSingleton<GoForge.Core.Identity.ApiTokens.IApiTokenRepository, Identity.ApiTokens.ApiTokenRepository>();
     }
 }

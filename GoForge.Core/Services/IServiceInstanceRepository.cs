@@ -15,11 +15,14 @@ public interface IServiceInstanceRepository
     /// <summary>The instance's inputs (decrypted) and domain.</summary>
     Task<(IReadOnlyDictionary<string, string> Inputs, string? Domain)> GetInputsAsync(Guid id, CancellationToken ct = default);
 
-    /// <summary>Records a state, its reason, the container and version; false when the row is gone.</summary>
-    Task<bool> RecordAsync(Guid id, ServiceState state, string? reason, string? containerId, string version, DateTimeOffset now, CancellationToken ct = default);
+    /// <summary>
+    /// The only way a state is written (through <see cref="ServiceStates"/>). Compare-and-set: records <paramref name="to"/> (with reason, container and version) and the transition only if
+    /// the row is still in <paramref name="from"/>; false otherwise (changed meanwhile, or gone).
+    /// </summary>
+    Task<bool> TryTransitionAsync(Guid id, ServiceState from, ServiceState to, string? reason, string? containerId, string version, DateTimeOffset now, CancellationToken ct = default);
 
     Task<bool> DeleteAsync(Guid id, CancellationToken ct = default);
 
-    /// <summary>Marks every service left in Creating, Pulling or Starting as Failed with <paramref name="reason"/>; returns how many.</summary>
-    Task<int> FailInterruptedAsync(string reason, DateTimeOffset now, CancellationToken ct = default);
+    /// <summary>Services left in Creating, Pulling or Starting, by a run of the panel that stopped.</summary>
+    Task<IReadOnlyList<ServiceInstance>> ListUnsettledAsync(CancellationToken ct = default);
 }

@@ -1,17 +1,53 @@
-using Microsoft.Extensions.Hosting;
+using GoForge.Core.Containers;
+using GoForge.Core.Deployments;
 
 namespace GoForge.Core.Services;
 
 /// <summary>
-/// At start-up, a service a previous run left half-way (Creating, Pulling, Starting) is Failed with "interrupted by
-/// restart": the work died with that process, and the service page then offers Start or Delete instead of a state
-/// that never ends. Same rule as deployments (docs/decisions/deployments.md); one panel per database.
+/// What the <see cref="ServiceWorker"/> does first on start. An operation a previous run left Running ended with that
+/// process: it is recorded Failed "interrupted by restart". A service left half-way (Creating, Pulling, Starting) with
+/// no queued operation is Failed with the same reason, after removing any container the engine has for it that
+/// the record does not know (a create cut short between the engine and the database); a recorded container stays,
+/// so Start brings it back. Queued operations stay queued: the worker takes them next. One panel per database.
 /// </summary>
-public sealed class ServiceRecovery(IServiceInstanceRepository services, TimeProvider time) : IHostedService
+public sealed class ServiceRecovery(
+    IServiceOperationRepository operations,
+    IServiceInstanceRepository instances,
+    IContainerRuntime containers,
+    ServiceStates states,
+    TimeProvider time)
 {
     public const string InterruptedReason = "interrupted by restart";
 
-    public Task StartAsync(CancellationToken cancellationToken) => services.FailInterruptedAsync(InterruptedReason, time.GetUtcNow(), cancellationToken);
+    /// <summary>Ends what the last run left in flight; returns the operations it ended.</summary>
+    public async Task<IReadOnlyList<ServiceOperation>> RecoverAsync(CancellationToken ct)
+    {
+        var ended = await operations.EndRunningAsync("failed: " + InterruptedReason, time.GetUtcNow(), ct);
+        foreach (var instance in await instances.ListUnsettledAsync(ct))
+        {
+            if (await operations.GetInFlightAsync(instance.Id, ct) is { State: ServiceOperationState.Queued })
+            {
+                continue;
+            }
 
-    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+            try
+            {
+                foreach (var id in await containers.ListContainersAsync(ServiceContainers.Owned(instance), ct))
+                {
+                    if (id != instance.ContainerId)
+                    {
+                        await containers.StopAndRemoveAsync(id, CancellationToken.None);
+                    }
+                }
+            }
+            catch (Exception e) when (e is not (OperationCanceledException or OutOfMemoryException))
+            {
+                // The engine is away: the record still ends Failed; a later Start or Delete removes what is left.
+            }
+
+            await states.TryMoveAsync(instance, ServiceTrigger.Fail, InterruptedReason, ct);
+        }
+
+        return ended;
+    }
 }

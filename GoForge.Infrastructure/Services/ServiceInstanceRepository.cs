@@ -77,25 +77,35 @@ internal sealed class ServiceInstanceRepository(NpgsqlDataSource dataSource, ISe
         return (inputs, row.Domain);
     }
 
-    public async Task<bool> RecordAsync(Guid id, ServiceState state, string? reason, string? containerId, string version, DateTimeOffset now, CancellationToken ct = default)
+    public async Task<bool> TryTransitionAsync(Guid id, ServiceState from, ServiceState to, string? reason, string? containerId, string version, DateTimeOffset now, CancellationToken ct = default)
     {
-        const string sql = """
-            UPDATE service_instances SET state = @state, reason = @reason, container_id = @containerId, version = @version, updated_at = @now
-            WHERE id = @id
+        const string updateSql = """
+            UPDATE service_instances SET state = @to, reason = @reason, container_id = @containerId, version = @version, updated_at = @now
+            WHERE id = @id AND state = @from
             """;
-        var bounded = reason is { Length: > 2000 } ? reason[..2000] : reason;
+        const string transitionSql = """
+            INSERT INTO service_transitions (service_id, from_state, to_state, reason, occurred_at)
+            VALUES (@id, @from, @to, @reason, @now)
+            """;
+        var args = new { id, from = ToDb(from), to = ToDb(to), reason = reason is { Length: > 2000 } ? reason[..2000] : reason, containerId, version, now };
         await using var conn = await dataSource.OpenConnectionAsync(ct);
-        return await conn.ExecuteAsync(new CommandDefinition(sql, new { id, state = ToDb(state), reason = bounded, containerId, version, now }, cancellationToken: ct)) == 1;
+        await using var tx = await conn.BeginTransactionAsync(ct);
+        if (await conn.ExecuteAsync(new CommandDefinition(updateSql, args, tx, cancellationToken: ct)) != 1)
+        {
+            return false;
+        }
+
+        await conn.ExecuteAsync(new CommandDefinition(transitionSql, args, tx, cancellationToken: ct));
+        await tx.CommitAsync(ct);
+        return true;
     }
 
-    public async Task<int> FailInterruptedAsync(string reason, DateTimeOffset now, CancellationToken ct = default)
+    public async Task<IReadOnlyList<ServiceInstance>> ListUnsettledAsync(CancellationToken ct = default)
     {
-        const string sql = """
-            UPDATE service_instances SET state = 'failed', reason = @reason, updated_at = @now
-            WHERE state IN ('creating', 'pulling', 'starting')
-            """;
+        const string sql = $"SELECT {Columns} FROM service_instances WHERE state IN ('creating', 'pulling', 'starting') ORDER BY created_at, id";
         await using var conn = await dataSource.OpenConnectionAsync(ct);
-        return await conn.ExecuteAsync(new CommandDefinition(sql, new { reason, now }, cancellationToken: ct));
+        var rows = await conn.QueryAsync<InstanceRow>(new CommandDefinition(sql, cancellationToken: ct));
+        return rows.Select(r => r.ToModel()).ToList();
     }
 
     public async Task<bool> DeleteAsync(Guid id, CancellationToken ct = default)

@@ -48,16 +48,22 @@ internal sealed record ApiEndpointCase(
         new("GET", "/api/v1/services/{serviceId:guid}", ApiScope.Read, w => $"/api/v1/services/{w.Service.Id}", NoBody, 200),
         new("GET", "/api/v1/services/{serviceId:guid}/connection", ApiScope.Read, w => $"/api/v1/services/{w.Service.Id}/connection", NoBody, 200),
 
-        // The matrix's engine is unreachable, so services that would start end Failed with the reason: still 201/200.
-        new("POST", "/api/v1/environments/{environmentId:guid}/services", ApiScope.Write, w => $"/api/v1/environments/{w.Environment.Id}/services", _ => new { templateId = "postgresql" }, 201),
-        new("POST", "/api/v1/services/{serviceId:guid}/start", ApiScope.Deploy, w => $"/api/v1/services/{w.Service.Id}/start", NoBody, 200),
-        new("POST", "/api/v1/services/{serviceId:guid}/stop", ApiScope.Deploy, w => $"/api/v1/services/{w.Service.Id}/stop", NoBody, 200),
-        new("POST", "/api/v1/services/{serviceId:guid}/restart", ApiScope.Deploy, w => $"/api/v1/services/{w.Service.Id}/restart", NoBody, 200),
-        new("PUT", "/api/v1/services/{serviceId:guid}/version", ApiScope.Write, w => $"/api/v1/services/{w.Service.Id}/version", w => new { version = w.Service.Version }, 200),
+        // The matrix's engine is unreachable, so services that would start end Failed with the reason: with ?wait= still 201/200.
+        new("POST", "/api/v1/environments/{environmentId:guid}/services", ApiScope.Write, w => $"/api/v1/environments/{w.Environment.Id}/services?wait=60", _ => new { templateId = "postgresql" }, 201),
+        new("POST", "/api/v1/services/{serviceId:guid}/start", ApiScope.Deploy, w => $"/api/v1/services/{w.Service.Id}/start?wait=60", NoBody, 200),
+        new("POST", "/api/v1/services/{serviceId:guid}/stop", ApiScope.Deploy, w => $"/api/v1/services/{w.Service.Id}/stop?wait=60", NoBody, 200),
+        new("POST", "/api/v1/services/{serviceId:guid}/restart", ApiScope.Deploy, w => $"/api/v1/services/{w.Service.Id}/restart?wait=60", NoBody, 200),
+        new("PUT", "/api/v1/services/{serviceId:guid}/version", ApiScope.Write, w => $"/api/v1/services/{w.Service.Id}/version?wait=60", w => new { version = w.Service.Version }, 200),
+
+        // Nothing is queued or running on the world's service: the right scope reaches Core, which has nothing to cancel (409).
+        new("POST", "/api/v1/services/{serviceId:guid}/cancel", ApiScope.Deploy, w => $"/api/v1/services/{w.Service.Id}/cancel", NoBody, 409),
+
+        // An operation the world's service never had: the right scope reaches Core, which answers not found like another project's.
+        new("GET", "/api/v1/services/{serviceId:guid}/operations/{operationId:guid}", ApiScope.Read, w => $"/api/v1/services/{w.Service.Id}/operations/{Guid.Empty}", NoBody, 404),
         new("POST", "/api/v1/services/{serviceId:guid}/links", ApiScope.Write, w => $"/api/v1/services/{w.Service.Id}/links", w => new { applicationId = w.Application.Id, outputName = "url", key = "DATABASE_URL" }, 204),
 
         // Core will not forget a service whose container it cannot ask the unreachable engine about: 409, the row stays.
-        new("DELETE", "/api/v1/services/{serviceId:guid}", ApiScope.Write, w => $"/api/v1/services/{w.Service.Id}", NoBody, 409),
+        new("DELETE", "/api/v1/services/{serviceId:guid}", ApiScope.Write, w => $"/api/v1/services/{w.Service.Id}?wait=60", NoBody, 409),
 
         // Administration: a token restricted to a project never acts as an administrator, so it lacks the scope's effect (403).
         new("GET", "/api/v1/users", ApiScope.Admin, _ => "/api/v1/users", NoBody, 200, OtherProject: 403),

@@ -51,7 +51,7 @@ public sealed class ApiServiceLifecycleTests(PostgresFixture postgres, DockerFix
     [Fact]
     public async Task A_service_created_with_only_its_template_and_domain_runs_with_generated_credentials_and_answers_every_action_with_its_state()
     {
-        var created = await _client.SendAsync(HttpMethod.Post, $"/api/v1/environments/{_environment.Id}/services", new { templateId = "test-kv", domain = "kv.api-test.example" });
+        var created = await _client.SendAsync(HttpMethod.Post, $"/api/v1/environments/{_environment.Id}/services?wait=120", new { templateId = "test-kv", domain = "kv.api-test.example" });
         var service = await created.JsonAsync();
         var id = service.GetProperty("id").GetString()!;
 
@@ -66,26 +66,54 @@ public sealed class ApiServiceLifecycleTests(PostgresFixture postgres, DockerFix
         var connection = await (await _client.GetAsync($"/api/v1/services/{id}/connection")).JsonAsync();
         Assert.Contains(connection.GetProperty("outputs").EnumerateArray(), o => o.GetProperty("value").GetString() == $"http://kv:{inputs["password"]}@test-kv:8080/");
 
-        var stopped = await (await _client.SendAsync(HttpMethod.Post, $"/api/v1/services/{id}/stop")).JsonAsync();
+        var stopped = await (await _client.SendAsync(HttpMethod.Post, $"/api/v1/services/{id}/stop?wait=120")).JsonAsync();
         Assert.Equal("stopped", stopped.GetProperty("state").GetString());
         Assert.False((await ContainerAsync()).State == "running");
 
-        var started = await (await _client.SendAsync(HttpMethod.Post, $"/api/v1/services/{id}/start")).JsonAsync();
+        var started = await (await _client.SendAsync(HttpMethod.Post, $"/api/v1/services/{id}/start?wait=120")).JsonAsync();
         Assert.Equal("running", started.GetProperty("state").GetString());
         Assert.Equal("running", (await ContainerAsync()).State);
 
-        var restarted = await (await _client.SendAsync(HttpMethod.Post, $"/api/v1/services/{id}/restart")).JsonAsync();
+        var restarted = await (await _client.SendAsync(HttpMethod.Post, $"/api/v1/services/{id}/restart?wait=120")).JsonAsync();
         Assert.Equal("running", restarted.GetProperty("state").GetString());
 
-        var changed = await (await _client.SendAsync(HttpMethod.Put, $"/api/v1/services/{id}/version", new { version = SecondVersion })).JsonAsync();
+        var changed = await (await _client.SendAsync(HttpMethod.Put, $"/api/v1/services/{id}/version?wait=120", new { version = SecondVersion })).JsonAsync();
         Assert.Equal(("running", SecondVersion), (changed.GetProperty("state").GetString(), changed.GetProperty("version").GetString()));
         Assert.EndsWith(":" + SecondVersion, (await ContainerAsync()).Image, StringComparison.Ordinal);
 
-        var deleted = await _client.SendAsync(HttpMethod.Delete, $"/api/v1/services/{id}?keepVolumes=false");
+        var deleted = await _client.SendAsync(HttpMethod.Delete, $"/api/v1/services/{id}?keepVolumes=false&wait=120");
         Assert.Equal(HttpStatusCode.NoContent, deleted.StatusCode);
         await (await _client.GetAsync($"/api/v1/services/{id}")).AssertProblemAsync(404);
         Assert.Empty(await ContainersAsync());
         Assert.Empty(await _app.Get<IServiceRuntime>().ListVolumesAsync(new Dictionary<string, string> { [ServiceLabels.Project] = _project.Id.ToString() }));
+    }
+
+    [Fact]
+    public async Task Without_wait_an_action_answers_202_with_its_operation_whose_location_follows_it_to_the_outcome()
+    {
+        var created = await _client.SendAsync(HttpMethod.Post, $"/api/v1/environments/{_environment.Id}/services", new { templateId = "test-kv", name = "queued", domain = "queued.api-test.example" });
+        var operation = await created.JsonAsync();
+
+        Assert.Equal(HttpStatusCode.Accepted, created.StatusCode);
+        var serviceId = operation.GetProperty("serviceId").GetString();
+        var location = created.Headers.Location?.OriginalString;
+        Assert.Equal($"/api/v1/services/{serviceId}/operations/{operation.GetProperty("id").GetString()}", location);
+        Assert.Equal("create", operation.GetProperty("kind").GetString());
+        Assert.Equal("queued", operation.GetProperty("state").GetString());
+
+        System.Text.Json.JsonElement followed = default;
+        await Wait.UntilAsync(async () =>
+        {
+            followed = await (await _client.GetAsync(location!)).JsonAsync();
+            return followed.GetProperty("state").GetString() is "succeeded" or "failed";
+        }, "the create to end", TimeSpan.FromMinutes(2));
+        Assert.Equal(("succeeded", "running"), (followed.GetProperty("state").GetString(), followed.GetProperty("outcome").GetString()));
+
+        // A wait out of bounds is refused at once, before anything is queued; one in bounds answers the outcome.
+        await (await _client.SendAsync(HttpMethod.Post, $"/api/v1/services/{serviceId}/stop?wait=301")).AssertProblemAsync(400);
+        Assert.Equal("running", (await (await _client.GetAsync($"/api/v1/services/{serviceId}")).JsonAsync()).GetProperty("state").GetString());
+        var stopped = await (await _client.SendAsync(HttpMethod.Post, $"/api/v1/services/{serviceId}/stop?wait=120")).JsonAsync();
+        Assert.Equal("stopped", stopped.GetProperty("state").GetString());
     }
 
     [Fact]
@@ -117,7 +145,7 @@ public sealed class ApiServiceLifecycleTests(PostgresFixture postgres, DockerFix
     [Fact]
     public async Task A_service_whose_image_cannot_be_pulled_is_created_failed_with_the_reason_and_leaves_no_container()
     {
-        var created = await _client.SendAsync(HttpMethod.Post, $"/api/v1/environments/{_environment.Id}/services", new { templateId = "test-absent", name = "absent", domain = "absent.example" });
+        var created = await _client.SendAsync(HttpMethod.Post, $"/api/v1/environments/{_environment.Id}/services?wait=120", new { templateId = "test-absent", name = "absent", domain = "absent.example" });
         var service = await created.JsonAsync();
 
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
@@ -130,7 +158,7 @@ public sealed class ApiServiceLifecycleTests(PostgresFixture postgres, DockerFix
     public async Task Linking_writes_the_output_as_a_secret_variable_of_an_application_in_the_environment()
     {
         var application = await _app.Services.CreateApplicationAsync(Actor.From(_owner), _environment.Id, "linked");
-        var service = await (await _client.SendAsync(HttpMethod.Post, $"/api/v1/environments/{_environment.Id}/services", new { templateId = "test-absent", name = "cache", domain = "cache.example" })).JsonAsync();
+        var service = await (await _client.SendAsync(HttpMethod.Post, $"/api/v1/environments/{_environment.Id}/services?wait=120", new { templateId = "test-absent", name = "cache", domain = "cache.example" })).JsonAsync();
         var id = service.GetProperty("id").GetString();
 
         var linked = await _client.SendAsync(HttpMethod.Post, $"/api/v1/services/{id}/links", new { applicationId = application.Id, outputName = "authenticated_url", key = "CACHE_URL" });

@@ -78,8 +78,8 @@ public sealed class ApiServiceTests(PostgresFixture postgres) : IAsyncLifetime
         var world = await ApiWorld.CreateAsync(_app, _owner, "No engine");
         var client = _app.TokenClient(await _app.CreateTokenAsync(_owner, ApiScope.Read | ApiScope.Write | ApiScope.Deploy));
 
-        var started = await (await client.SendAsync(HttpMethod.Post, $"/api/v1/services/{world.Service.Id}/start")).JsonAsync();
-        var deleted = await (await client.SendAsync(HttpMethod.Delete, $"/api/v1/services/{world.Service.Id}")).AssertProblemAsync(409);
+        var started = await (await client.SendAsync(HttpMethod.Post, $"/api/v1/services/{world.Service.Id}/start?wait=60")).JsonAsync();
+        var deleted = await (await client.SendAsync(HttpMethod.Delete, $"/api/v1/services/{world.Service.Id}?wait=60")).AssertProblemAsync(409);
 
         Assert.Equal("failed", started.GetProperty("state").GetString());
         Assert.Contains("Docker engine is not reachable", started.GetProperty("reason").GetString(), StringComparison.Ordinal);

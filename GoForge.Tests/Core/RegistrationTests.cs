@@ -30,7 +30,7 @@ public sealed class RegistrationTests
         var hosted = builder.Services.Where(d => d.ServiceType == typeof(IHostedService)).ToList();
         Assert.Equal(3, hosted.Count);
         Assert.Contains(hosted, d => d.ImplementationType == typeof(DeploymentWorker));
-        Assert.Contains(hosted, d => d.ImplementationType == typeof(ServiceRecovery));
+        Assert.Contains(hosted, d => d.ImplementationType == typeof(ServiceWorker));
         Assert.Single(hosted, d => d.ImplementationFactory is not null); // the tracker, shared with the monitoring pages
     }
 

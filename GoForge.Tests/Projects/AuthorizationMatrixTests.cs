@@ -21,7 +21,7 @@ public sealed class AuthorizationMatrixTests(PostgresFixture postgres) : IAsyncL
 {
     private static readonly Type[] ServiceTypes =
         [typeof(ProjectService), typeof(EnvironmentService), typeof(ApplicationService), typeof(VariableService), typeof(MembershipService), typeof(DeploymentService), typeof(RoutingService), typeof(MonitoringService),
-         typeof(WebhookService), typeof(GitCredentialService), typeof(ServiceInstanceService)];
+         typeof(WebhookService), typeof(GitCredentialService), typeof(ServiceInstanceService), typeof(ServiceCommands)];
 
     private TestHost _host = null!;
     private Actor _maintainer = null!;
@@ -30,7 +30,7 @@ public sealed class AuthorizationMatrixTests(PostgresFixture postgres) : IAsyncL
     private Actor _deployer = null!;
     private Target _b = null!;
 
-    private sealed record Target(Guid ProjectId, Guid EnvironmentId, Guid ApplicationId, Guid VariableId, Guid MaintainerId, Guid DeploymentId, Guid ServiceId = default);
+    private sealed record Target(Guid ProjectId, Guid EnvironmentId, Guid ApplicationId, Guid VariableId, Guid MaintainerId, Guid DeploymentId, Guid ServiceId = default, Guid ServiceOperationId = default);
 
     public async Task InitializeAsync()
     {
@@ -65,7 +65,8 @@ public sealed class AuthorizationMatrixTests(PostgresFixture postgres) : IAsyncL
         var services = _host.Get<ServiceInstanceService>();
         var preview = (await services.PreviewAsync("redis")).Value!;
         var service = (await services.CreateAsync(_maintainer, environment.Id, new ServiceInstanceInput { TemplateId = "redis", Name = "cache", Inputs = preview.Inputs })).Value!;
-        _b = new Target(project.Id, environment.Id, app.Id, variable.Id, _maintainer.UserId, deployment.Id, service.Id);
+        var created = (await _host.Get<IServiceOperationRepository>().ListRecentAsync(service.Id, 1))[0];
+        _b = new Target(project.Id, environment.Id, app.Id, variable.Id, _maintainer.UserId, deployment.Id, service.Id, created.Id);
     }
 
     public async Task DisposeAsync() => await _host.DisposeAsync();
@@ -88,6 +89,7 @@ public sealed class AuthorizationMatrixTests(PostgresFixture postgres) : IAsyncL
         var app = new ApplicationInput { Name = "hijacked", GitUrl = "https://evil.example/x.git", Domains = "evil.example.com" };
         var services = _host.Get<ServiceInstanceService>();
         var catalog = _host.Get<GoForge.Core.Catalog.CatalogService>();
+        var commands = _host.Get<ServiceCommands>();
         var serviceInput = new ServiceInstanceInput { TemplateId = "redis", Name = "sneaky", Inputs = new Dictionary<string, string> { ["password"] = "x1234567" } };
         return new()
         {
@@ -156,6 +158,14 @@ public sealed class AuthorizationMatrixTests(PostgresFixture postgres) : IAsyncL
             ["ServiceInstanceService.ChangeVersionAsync"] = async a => (await services.ChangeVersionAsync(a, _b.ServiceId, "7.2")).Error,
             ["ServiceInstanceService.DeleteAsync"] = async a => (await services.DeleteAsync(a, _b.ServiceId, keepVolumes: false)).Error,
             ["ServiceInstanceService.LinkAsync"] = async a => (await services.LinkAsync(a, _b.ServiceId, "url", _b.ApplicationId, "STOLEN")).Error,
+            ["ServiceCommands.CreateAsync"] = async a => (await commands.CreateAsync(a, _b.EnvironmentId, serviceInput)).Error,
+            ["ServiceCommands.StartAsync"] = async a => (await commands.StartAsync(a, _b.ServiceId)).Error,
+            ["ServiceCommands.StopAsync"] = async a => (await commands.StopAsync(a, _b.ServiceId)).Error,
+            ["ServiceCommands.RestartAsync"] = async a => (await commands.RestartAsync(a, _b.ServiceId)).Error,
+            ["ServiceCommands.ChangeVersionAsync"] = async a => (await commands.ChangeVersionAsync(a, _b.ServiceId, "7.2")).Error,
+            ["ServiceCommands.DeleteAsync"] = async a => (await commands.DeleteAsync(a, _b.ServiceId, keepVolumes: false)).Error,
+            ["ServiceCommands.CancelAsync"] = async a => (await commands.CancelAsync(a, _b.ServiceId)).Error,
+            ["ServiceCommands.GetOperationAsync"] = async a => (await commands.GetOperationAsync(a, _b.ServiceId, _b.ServiceOperationId)).Error,
             ["DeploymentService.WatchAsync"] = async a =>
             {
                 var watch = await deployments.WatchAsync(a, _b.ApplicationId, _ => { });
@@ -165,8 +175,9 @@ public sealed class AuthorizationMatrixTests(PostgresFixture postgres) : IAsyncL
         };
     }
 
-    // Listing returns only the caller's own projects (tested in ProjectServicesTests); creating makes a new one.
-    private static readonly string[] NotAboutAnExistingProject = ["ProjectService.ListAsync", "ProjectService.CreateAsync", "ServiceInstanceService.PreviewAsync"];
+    // Listing returns only the caller's own projects (tested in ProjectServicesTests); creating makes a new one;
+    // waiting takes an operation the caller already got from an authorized call, and no actor.
+    private static readonly string[] NotAboutAnExistingProject = ["ProjectService.ListAsync", "ProjectService.CreateAsync", "ServiceInstanceService.PreviewAsync", "ServiceCommands.WaitAsync"];
 
     private static readonly HashSet<string> ReadOnlyCalls =
     [
@@ -178,7 +189,7 @@ public sealed class AuthorizationMatrixTests(PostgresFixture postgres) : IAsyncL
         "MonitoringService.WatchAsync", "MonitoringService.FollowLogsAsync", "MonitoringService.ReadLogsAsync",
         "WebhookService.GetAsync", "WebhookService.ListDeliveriesAsync", "GitCredentialService.GetAsync",
         "ServiceInstanceService.ListAsync", "ServiceInstanceService.GetAsync", "ServiceInstanceService.ConnectionAsync",
-        "ServiceInstanceService.SuggestNameAsync",
+        "ServiceInstanceService.SuggestNameAsync", "ServiceCommands.GetOperationAsync",
     ];
 
     // Deploy calls that a deployer may make but that project B's state refuses (nothing is running to roll back).

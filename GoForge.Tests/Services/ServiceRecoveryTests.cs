@@ -2,7 +2,6 @@ using GoForge.Core.Identity;
 using GoForge.Core.Services;
 using GoForge.Tests.Harness;
 using GoForge.Tests.Support;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace GoForge.Tests.Services;
 
@@ -34,9 +33,10 @@ public sealed class ServiceRecoveryTests(PostgresFixture postgres)
             }
         }
 
-        // The panel starts again: the recovery runs before anything serves.
-        await using var restarted = await TestHost.StartOnAsync(connectionString, settings, s => s.AddHostedService<ServiceRecovery>());
+        // The panel starts again: the service worker recovers first.
+        await using var restarted = await TestHost.StartOnAsync(connectionString, settings);
         var after = restarted.Get<IServiceInstanceRepository>();
+        await Wait.UntilAsync(async () => (await after.ListUnsettledAsync()).Count == 0, "the recovery", TimeSpan.FromSeconds(30));
 
         foreach (var (state, id) in ids)
         {

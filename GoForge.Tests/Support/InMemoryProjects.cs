@@ -125,6 +125,13 @@ public static class InMemoryProjects
         services.AddSingleton<IServiceRuntime, NoServiceRuntime>();
         services.AddSingleton<ServiceFeed>();
         services.AddSingleton<ServiceInstanceService>();
+        services.AddSingleton<IServiceOperationRepository, InMemoryServiceOperationRepository>();
+        services.AddSingleton<ServiceStates>();
+        services.AddSingleton<ServiceSignal>();
+        services.AddSingleton<ServiceCancellations>();
+        services.AddSingleton<ServiceOperationEnds>();
+        services.AddSingleton<ServicePullWatch>();
+        services.AddSingleton<ServiceCommands>();
         services.AddSingleton<IBasicAuthHasher, BcryptBasicAuthHasher>();
         services.AddSingleton(Options.Create(new TraefikOptions()));
         services.AddSingleton(Options.Create(new DeploymentOptions()));

@@ -33,7 +33,7 @@ public sealed class InMemoryServiceInstanceRepository : IServiceInstanceReposito
     public Task<(IReadOnlyDictionary<string, string> Inputs, string? Domain)> GetInputsAsync(Guid id, CancellationToken ct = default) =>
         Task.FromResult(_rows.TryGetValue(id, out var row) ? (row.Inputs, row.Domain) : ((IReadOnlyDictionary<string, string>)new Dictionary<string, string>(), (string?)null));
 
-    public Task<bool> RecordAsync(Guid id, ServiceState state, string? reason, string? containerId, string version, DateTimeOffset now, CancellationToken ct = default)
+    private Task<bool> RecordAsync(Guid id, ServiceState state, string? reason, string? containerId, string version, DateTimeOffset now, CancellationToken ct = default)
     {
         lock (_gate)
         {
@@ -49,14 +49,17 @@ public sealed class InMemoryServiceInstanceRepository : IServiceInstanceReposito
 
     public Task<bool> DeleteAsync(Guid id, CancellationToken ct = default) => Task.FromResult(_rows.TryRemove(id, out _));
 
-    public Task<int> FailInterruptedAsync(string reason, DateTimeOffset now, CancellationToken ct = default)
+    public Task<bool> TryTransitionAsync(Guid id, ServiceState from, ServiceState to, string? reason, string? containerId, string version, DateTimeOffset now, CancellationToken ct = default)
     {
-        var interrupted = _rows.Values.Where(r => r.Instance.State is ServiceState.Creating or ServiceState.Pulling or ServiceState.Starting).ToList();
-        foreach (var row in interrupted)
+        lock (_gate)
         {
-            RecordAsync(row.Instance.Id, ServiceState.Failed, reason, row.Instance.ContainerId, row.Instance.Version, now, ct);
+            return _rows.TryGetValue(id, out var row) && row.Instance.State == from
+                ? RecordAsync(id, to, reason, containerId, version, now, ct)
+                : Task.FromResult(false);
         }
-
-        return Task.FromResult(interrupted.Count);
     }
+
+    public Task<IReadOnlyList<ServiceInstance>> ListUnsettledAsync(CancellationToken ct = default) =>
+        Task.FromResult<IReadOnlyList<ServiceInstance>>(_rows.Values.Select(r => r.Instance)
+            .Where(i => i.State is ServiceState.Creating or ServiceState.Pulling or ServiceState.Starting).ToList());
 }

@@ -61,6 +61,9 @@ public sealed class TestHost : IAsyncDisposable
         services?.Invoke(builder.Services); // before GoForge's own registrations, so replacements (e.g. TimeProvider) win
         builder.AddGoForgeCore();
         builder.AddGoForgeInfrastructure();
+
+        // The panel runs the service worker (WebRegistration): services are created, started and changed through it.
+        builder.Services.AddHostedService<GoForge.Core.Services.ServiceWorker>();
         var host = builder.Build();
         try
         {

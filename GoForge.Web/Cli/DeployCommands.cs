@@ -59,7 +59,7 @@ internal static class DeployCommands
         return command;
     }
 
-    private static Option<TimeSpan> TimeoutOption() => new("--timeout")
+    internal static Option<TimeSpan> TimeoutOption() => new("--timeout")
     {
         Description = "With --wait: how long to wait, e.g. 90s, 10m, 1h (default 15m).",
         DefaultValueFactory = _ => DefaultTimeout,

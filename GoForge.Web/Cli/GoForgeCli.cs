@@ -63,6 +63,7 @@ public static class GoForgeCli
             KeysCommands.Build(console),
             DeployCommands.Deploy(console),
             DeployCommands.Status(console),
+            ServiceVerbs.Service(console),
             BackupCommands.Backup(console),
             BackupCommands.Restore(console),
         };

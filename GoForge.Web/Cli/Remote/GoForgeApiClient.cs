@@ -11,6 +11,9 @@ internal sealed record RemoteDeployment(Guid Id, Guid ApplicationId, string Stat
 
 internal sealed record RemoteProject(Guid Id, string Name, string Slug);
 
+/// <summary>A service operation as <c>/api/v1</c> returns it.</summary>
+internal sealed record RemoteServiceOperation(Guid Id, Guid ServiceId, string Kind, string State, string? Outcome);
+
 /// <summary>
 /// The few <c>/api/v1</c> endpoints the CLI's remote mode calls, with the token as <c>Authorization: Bearer</c>.
 /// Expected failures (RFC 9457 problem details or a bare status) become Core <see cref="Error"/>s, so the exit codes
@@ -31,6 +34,25 @@ internal sealed class GoForgeApiClient(HttpClient http)
         using var response = await http.GetAsync($"api/v1/deployments/{deploymentId}", ct);
         return await ReadAsync<RemoteDeployment>(response, ct);
     }
+
+    /// <summary>Queues start, stop, restart or delete of a service, or cancels its operation; answers the operation (202).</summary>
+    public async Task<Result<ServiceOperationSnapshot>> QueueServiceOperationAsync(Guid serviceId, string verb, bool keepVolumes, CancellationToken ct)
+    {
+        using var response = verb == "delete"
+            ? await http.DeleteAsync($"api/v1/services/{serviceId}?keepVolumes={(keepVolumes ? "true" : "false")}", ct)
+            : await http.PostAsJsonAsync($"api/v1/services/{serviceId}/{verb}", new { }, Json, ct);
+        return ToSnapshot(await ReadAsync<RemoteServiceOperation>(response, ct));
+    }
+
+    public async Task<Result<ServiceOperationSnapshot>> GetServiceOperationAsync(Guid serviceId, Guid operationId, CancellationToken ct)
+    {
+        using var response = await http.GetAsync($"api/v1/services/{serviceId}/operations/{operationId}", ct);
+        return ToSnapshot(await ReadAsync<RemoteServiceOperation>(response, ct));
+    }
+
+    private static Result<ServiceOperationSnapshot> ToSnapshot(Result<RemoteServiceOperation> read) => read.IsSuccess
+        ? new ServiceOperationSnapshot(read.Value!.Id, read.Value.ServiceId, read.Value.Kind, read.Value.State, read.Value.Outcome)
+        : read.Error!;
 
     /// <summary>Accepts a bare array or a page object with <c>items</c> (the first page only).</summary>
     public async Task<Result<IReadOnlyList<RemoteProject>>> ListProjectsAsync(CancellationToken ct)

@@ -10,9 +10,10 @@ namespace GoForge.Web.Components.Pages.Services;
 
 /// <summary>
 /// The create dialog: loads a preview (generated credentials, defaults), lets the user edit it, then runs
-/// <see cref="ServiceInstanceService.CreateAsync"/> and shows its recorded steps live (<see cref="ServiceFeed"/>)
-/// with the image pull's progress. The creation is not tied to the circuit: closing the tab does not stop it, and
-/// Cancel stops only the pull (what runs after it is short and always finishes with a recorded outcome).
+/// <see cref="ServiceInstanceService.CreateAsync"/> (which queues the creation for the service worker and follows it)
+/// and shows its recorded steps live (<see cref="ServiceFeed"/>) with the image pull's progress. The creation is not
+/// tied to the circuit: closing the tab does not stop it, and Cancel cancels the operation's pull
+/// (<see cref="ServiceCommands.CancelAsync"/>; what runs after it is short and always finishes with a recorded outcome).
 /// Closes with Ok(service id) when the service runs, or when the user opens a failed one.
 /// </summary>
 public sealed partial class CreateServiceDialog : IDisposable
@@ -23,7 +24,6 @@ public sealed partial class CreateServiceDialog : IDisposable
     private readonly Dictionary<string, string> _values = new(StringComparer.Ordinal);
     private readonly ImagePullTally _pull = new();
     private readonly Lock _gate = new();
-    private readonly CancellationTokenSource _cancel = new();
     private FormErrors _errors = new();
     private ServiceTemplate? _template;
     private string? _loadError;
@@ -35,6 +35,7 @@ public sealed partial class CreateServiceDialog : IDisposable
     private RenderThrottle? _throttle;
     private IDisposable? _feed;
     private bool _disposed;
+    private bool _canceling;
 
     private enum Phase
     {
@@ -56,6 +57,9 @@ public sealed partial class CreateServiceDialog : IDisposable
 
     [Inject]
     public required ServiceInstanceService Services { get; init; }
+
+    [Inject]
+    public required ServiceCommands Commands { get; init; }
 
     [Inject]
     public required ServiceFeed Feed { get; init; }
@@ -122,12 +126,11 @@ public sealed partial class CreateServiceDialog : IDisposable
         _feed = Feed.Subscribe(EnvironmentId, OnChange);
         var progress = new PullProgressRelay(_pull, _gate, () => _throttle?.Request());
         var actor = await CurrentUser.GetActorAsync();
-        var created = await Services.CreateAsync(actor, EnvironmentId, _input, progress, _cancel.Token);
+        var created = await Services.CreateAsync(actor, EnvironmentId, _input, progress);
         _feed.Dispose();
         _feed = null;
         if (_disposed)
         {
-            _cancel.Dispose();
             return;
         }
 
@@ -149,7 +152,16 @@ public sealed partial class CreateServiceDialog : IDisposable
         _phase = Phase.Failed;
     }
 
-    private void CancelPull() => _cancel.Cancel();
+    private async Task CancelPullAsync()
+    {
+        _canceling = true;
+        var canceled = await Commands.CancelAsync(await CurrentUser.GetActorAsync(), _serviceId);
+        if (!canceled.IsSuccess)
+        {
+            _canceling = false;
+            Snackbar.Add(canceled.Error.Message, Severity.Warning);
+        }
+    }
 
     // On the creating thread: only take the step and ask for a render.
     private void OnChange(ServiceChange change)
@@ -175,11 +187,7 @@ public sealed partial class CreateServiceDialog : IDisposable
         _feed?.Dispose();
         _throttle?.Dispose();
 
-        // Not canceled: a creation the user started goes on when the tab closes, and ends with a recorded outcome
-        // (CreateAsync disposes the source then).
-        if (_phase != Phase.Working)
-        {
-            _cancel.Dispose();
-        }
+        // Not canceled: a creation the user started is the worker's; it goes on when the tab closes, and ends with a
+        // recorded outcome.
     }
 }

@@ -1,0 +1,164 @@
+using GoForge.Core.Catalog;
+using GoForge.Core.Common;
+using GoForge.Core.Containers;
+using GoForge.Core.Deployments;
+using GoForge.Core.Projects;
+using GoForge.Core.Routing;
+using Microsoft.Extensions.Options;
+
+namespace GoForge.Core.Services;
+
+/// <summary>
+/// A service's container, volumes and route as the engine and the proxy see them: the spec it is created from
+/// (labels, network, volumes, health check), the proxy route of a service served over HTTP, and their removal.
+/// </summary>
+public sealed class ServiceContainers(
+    IServiceInstanceRepository instances,
+    IEnvironmentRepository environments,
+    IProjectRepository projects,
+    IContainerRuntime containers,
+    IServiceRuntime runtime,
+    IProxyRoutes proxy,
+    ServiceStates states,
+    IOptions<DeploymentOptions> deploymentOptions)
+{
+    /// <summary>The label filter that finds everything a service owns (containers, volumes).</summary>
+    public static Dictionary<string, string> Owned(ServiceInstance instance) => new(StringComparer.Ordinal) { [ServiceLabels.Service] = instance.Id.ToString() };
+
+    /// <summary>The environment's network, or null when the environment is gone.</summary>
+    public async Task<string?> NetworkOfAsync(ServiceInstance instance)
+    {
+        var project = await projects.GetAsync(instance.ProjectId, CancellationToken.None);
+        var environment = await environments.GetAsync(instance.EnvironmentId, CancellationToken.None);
+        return project is null || environment is null ? null : RoutingService.NetworkOf(project, environment);
+    }
+
+    /// <summary>Creates the volumes and creates and starts the container; its id, or the engine's refusal.</summary>
+    public async Task<Result<string>> CreateContainerAsync(ServiceInstance instance, ServiceTemplate template, RenderedService rendered)
+    {
+        ArgumentNullException.ThrowIfNull(instance);
+        ArgumentNullException.ThrowIfNull(template);
+        ArgumentNullException.ThrowIfNull(rendered);
+        var project = await projects.GetAsync(instance.ProjectId, CancellationToken.None);
+        var environment = await environments.GetAsync(instance.EnvironmentId, CancellationToken.None);
+        if (project is null || environment is null)
+        {
+            return Error.Conflict("the environment no longer exists");
+        }
+
+        var route = await RouteOfAsync(instance, template);
+        if (!route.IsSuccess)
+        {
+            return Error.Conflict("routing: " + route.Error.Message);
+        }
+
+        var labels = Labels(instance);
+        var containerLabels = new Dictionary<string, string>(route.Value is { } routed ? proxy.Labels(routed) : new Dictionary<string, string>(), StringComparer.Ordinal);
+        foreach (var (key, value) in labels)
+        {
+            containerLabels[key] = value;
+        }
+
+        var prefix = $"goforge-{project.Slug}-{environment.Slug}-{instance.Slug}";
+        var volumes = template.Volumes.Select(v => new ContainerVolume($"{prefix}-{v.Name}", v.MountPath)).ToList();
+        try
+        {
+            foreach (var volume in volumes)
+            {
+                await runtime.EnsureVolumeAsync(volume.Name, labels, CancellationToken.None);
+            }
+
+            var check = template.HealthCheck;
+            return await containers.CreateAndStartAsync(new ContainerSpec
+            {
+                Name = prefix,
+                Image = rendered.Image,
+                Network = RoutingService.NetworkOf(project, environment),
+                NetworkAlias = instance.Host,
+                ContainerPort = template.MainPort.Port,
+                Env = rendered.Environment.ToDictionary(v => v.Key, v => v.Value, StringComparer.Ordinal),
+                Labels = containerLabels,
+                Command = rendered.Command,
+                Volumes = volumes,
+                RestartPolicy = RestartPolicy.UnlessStopped,
+                Init = true,
+                ProxyNetwork = route.Value is null ? null : deploymentOptions.Value.ProxyNetwork,
+                ExecHealthCheck = check is { Kind: HealthCheckKind.Exec }
+                    ? new ContainerExecHealthCheck(rendered.HealthCheckExec, check.Interval, check.Timeout, check.Retries, check.StartPeriod)
+                    : null,
+            }, CancellationToken.None);
+        }
+        catch (Exception e) when (e is EngineException or ServiceRuntimeException)
+        {
+            return Error.Conflict(e.Message);
+        }
+    }
+
+    /// <summary>Points the proxy at a healthy service's container; a refusal leaves it running, unrouted, and says so.</summary>
+    public async Task<ServiceInstance> PublishAsync(ServiceInstance instance, ServiceTemplate template)
+    {
+        ArgumentNullException.ThrowIfNull(instance);
+        if (instance is not { State: ServiceState.Running, ContainerId: { } containerId })
+        {
+            return instance;
+        }
+
+        var routed = await RouteOfAsync(instance, template);
+        if (!routed.IsSuccess || routed.Value is not { } route)
+        {
+            return instance;
+        }
+
+        try
+        {
+            var project = await projects.GetAsync(instance.ProjectId, CancellationToken.None);
+            var environment = await environments.GetAsync(instance.EnvironmentId, CancellationToken.None);
+            var name = $"goforge-{project?.Slug}-{environment?.Slug}-{instance.Slug}";
+            var address = await containers.AddressAsync(containerId, route.Network, CancellationToken.None);
+            await proxy.ApplyAsync(route, new RouteUpstream(name, address, route.ContainerPort), CancellationToken.None);
+            return await states.MoveAsync(instance, ServiceTrigger.Note, $"{instance.Reason}; served on https://{route.Domains[0].Host}", containerId, instance.Version);
+        }
+        catch (Exception e) when (e is ProxyException or EngineException)
+        {
+            return await states.MoveAsync(instance, ServiceTrigger.Note, $"{instance.Reason}; not served on its domain: the proxy refused the route: {e.Message}", containerId, instance.Version);
+        }
+    }
+
+    public Task RemoveRouteAsync(ServiceInstance instance)
+    {
+        ArgumentNullException.ThrowIfNull(instance);
+        return proxy.RemoveAsync(instance.Id, CancellationToken.None);
+    }
+
+    /// <summary>
+    /// The proxy's view of a service served over HTTP (a template with <c>http</c> and a domain chosen); null for the
+    /// rest. Its upstream is the service's container by name on the proxy's network, like an application's.
+    /// </summary>
+    private async Task<Result<RouteTarget?>> RouteOfAsync(ServiceInstance instance, ServiceTemplate template)
+    {
+        var (_, domain) = await instances.GetInputsAsync(instance.Id, CancellationToken.None);
+        if (template.Http is not { } http || domain is null)
+        {
+            return Result<RouteTarget?>.Ok(null);
+        }
+
+        var project = await projects.GetAsync(instance.ProjectId, CancellationToken.None);
+        var environment = await environments.GetAsync(instance.EnvironmentId, CancellationToken.None);
+        if (project is null || environment is null)
+        {
+            return Error.Conflict("The environment no longer exists.");
+        }
+
+        var network = deploymentOptions.Value.ProxyNetwork ?? RoutingService.NetworkOf(project, environment);
+        var target = RouteTarget.ForService(instance.Id, instance.Slug, domain, http.Port, network);
+        return target.IsSuccess ? Result<RouteTarget?>.Ok(target.Value) : target.Error;
+    }
+
+    private static Dictionary<string, string> Labels(ServiceInstance instance) => new(StringComparer.Ordinal)
+    {
+        ["goforge.managed"] = "true",
+        [ServiceLabels.Service] = instance.Id.ToString(),
+        [ServiceLabels.Project] = instance.ProjectId.ToString(),
+        [ServiceLabels.Environment] = instance.EnvironmentId.ToString(),
+    };
+}
