@@ -1,5 +1,6 @@
 using GoForge.Core.Backups;
 using GoForge.Core.Catalog;
+using GoForge.Core.Common.Live;
 using GoForge.Core.Deployments;
 using GoForge.Core.GitProviders;
 using GoForge.Core.Identity;
@@ -59,7 +60,7 @@ public static class DependencyInjection
         services.AddSingleton<DeploymentSignal>();
         services.AddSingleton<DeploymentStates>();
         services.AddSingleton<DeploymentCancellations>();
-        services.AddSingleton<DeploymentFeed>();
+        services.AddSingleton<ChangeFeed<DeploymentUpdate>>();
         services.AddSingleton<ImageRetention>();
         services.AddSingleton<ApplicationTeardown>();
         services.AddSingleton<IDeploymentRunner, DeploymentRunner>();
@@ -67,7 +68,7 @@ public static class DependencyInjection
         services.AddSingleton<GoForgeMetrics>();
 
         services.AddSingleton<GitCredentialService>();
-        services.AddSingleton<WebhookFeed>();
+        services.AddSingleton<ChangeFeed<WebhookDelivery>>();
         services.AddSingleton<WebhookService>();
         services.AddSingleton<WebhookReceiver>();
 
@@ -85,7 +86,7 @@ public static class DependencyInjection
 
         services.AddSingleton<CatalogService>();
         services.AddSingleton<ServiceInstanceService>();
-        services.AddSingleton<ServiceFeed>();
+        services.AddSingleton<ChangeFeed<ServiceChange>>();
         return builder;
     }
 }

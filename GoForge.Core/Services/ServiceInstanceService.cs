@@ -1,3 +1,4 @@
+using GoForge.Core.Common.Live;
 using System.Collections.Concurrent;
 using GoForge.Core.Auditing;
 using GoForge.Core.Catalog;
@@ -29,7 +30,7 @@ public sealed class ServiceInstanceService(
     IContainerRuntime containers,
     IServiceRuntime runtime,
     IAuditLog audit,
-    ServiceFeed feed,
+    ChangeFeed<ServiceChange> feed,
     IProxyRoutes proxy,
     IOptions<DeploymentOptions> deploymentOptions,
     TimeProvider time)

@@ -1,4 +1,5 @@
 using Bunit;
+using GoForge.Core.Common.Live;
 using GoForge.Core.Deployments;
 using GoForge.Core.Identity;
 using GoForge.Core.Projects;
@@ -67,7 +68,7 @@ public abstract class DeploymentUiTest(PostgresFixture postgres) : GoForgeTestCo
     protected async Task AppendLogAsync(Guid deploymentId, params string[] lines)
     {
         var stored = await _host.Get<IDeploymentRepository>().AppendLogAsync(deploymentId, lines, DateTimeOffset.UtcNow);
-        _host.Get<DeploymentFeed>().Publish(new DeploymentLogAppended(deploymentId, App.Id, stored));
+        _host.Get<ChangeFeed<DeploymentUpdate>>().Publish(new DeploymentLogAppended(deploymentId, App.Id, stored));
     }
 
     /// <summary>Drives a deployment through the worker's triggers, as the worker would.</summary>

@@ -2,6 +2,7 @@ using System.Security.Claims;
 using Bunit;
 using GoForge.Core.Auditing;
 using GoForge.Core.Catalog;
+using GoForge.Core.Common.Live;
 using GoForge.Core.Deployments;
 using GoForge.Core.GitProviders;
 using GoForge.Core.Identity;
@@ -112,7 +113,7 @@ public static class InMemoryProjects
         services.AddSingleton<IProxyRoutes>(new TraefikProxyRoutes(Options.Create(new TraefikOptions())));
         services.TryAddSingleton(typeof(ILogger<>), typeof(NullLogger<>));
         services.AddSingleton<ApplicationTeardown>();
-        services.AddSingleton<DeploymentFeed>();
+        services.AddSingleton<ChangeFeed<DeploymentUpdate>>();
         services.AddSingleton<DeploymentStates>();
         services.AddSingleton<DeploymentSignal>();
         services.AddSingleton<DeploymentCancellations>();
@@ -122,7 +123,7 @@ public static class InMemoryProjects
         services.AddSingleton<IServiceTemplateSource>(new ServiceTemplateLoader(Options.Create(new CatalogOptions()), NullLogger<ServiceTemplateLoader>.Instance));
         services.AddSingleton<CatalogService>();
         services.AddSingleton<IServiceRuntime, NoServiceRuntime>();
-        services.AddSingleton<ServiceFeed>();
+        services.AddSingleton<ChangeFeed<ServiceChange>>();
         services.AddSingleton<ServiceInstanceService>();
         services.AddSingleton<IBasicAuthHasher, BcryptBasicAuthHasher>();
         services.AddSingleton(Options.Create(new TraefikOptions()));
@@ -133,7 +134,7 @@ public static class InMemoryProjects
         services.AddSingleton<IDeployKeyGenerator, Ed25519DeployKeyGenerator>();
         services.AddSingleton<GitCredentialService>();
         services.AddSingleton<IWebhookRepository, InMemoryWebhookRepository>();
-        services.AddSingleton<WebhookFeed>();
+        services.AddSingleton<ChangeFeed<WebhookDelivery>>();
         services.AddSingleton<WebhookService>();
         services.AddScoped<CurrentUser>();
         return store;

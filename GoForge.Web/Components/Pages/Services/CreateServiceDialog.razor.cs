@@ -1,4 +1,5 @@
 using GoForge.Core.Catalog;
+using GoForge.Core.Common.Live;
 using GoForge.Core.Projects;
 using GoForge.Core.Services;
 using GoForge.Web.Auth;
@@ -10,7 +11,7 @@ namespace GoForge.Web.Components.Pages.Services;
 
 /// <summary>
 /// The create dialog: loads a preview (generated credentials, defaults), lets the user edit it, then runs
-/// <see cref="ServiceInstanceService.CreateAsync"/> and shows its recorded steps live (<see cref="ServiceFeed"/>)
+/// <see cref="ServiceInstanceService.CreateAsync"/> and shows its recorded steps live (<see cref="ChangeFeed{TChange}"/>)
 /// with the image pull's progress. The creation is not tied to the circuit: closing the tab does not stop it, and
 /// Cancel stops only the pull (what runs after it is short and always finishes with a recorded outcome).
 /// Closes with Ok(service id) when the service runs, or when the user opens a failed one.
@@ -58,7 +59,7 @@ public sealed partial class CreateServiceDialog : IDisposable
     public required ServiceInstanceService Services { get; init; }
 
     [Inject]
-    public required ServiceFeed Feed { get; init; }
+    public required ChangeFeed<ServiceChange> Feed { get; init; }
 
     [Inject]
     public required CurrentUser CurrentUser { get; init; }

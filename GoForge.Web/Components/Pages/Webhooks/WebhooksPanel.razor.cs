@@ -1,3 +1,4 @@
+using GoForge.Core.Common.Live;
 using GoForge.Core.Common;
 using GoForge.Core.GitProviders;
 using GoForge.Core.Identity;
@@ -22,7 +23,7 @@ public sealed partial class WebhooksPanel : ComponentBase, IDisposable
     public required WebhookService Webhooks { get; init; }
 
     [Inject]
-    public required WebhookFeed Feed { get; init; }
+    public required ChangeFeed<WebhookDelivery> Feed { get; init; }
 
     [Inject]
     public required CurrentUser CurrentUser { get; init; }
