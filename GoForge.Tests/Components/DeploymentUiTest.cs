@@ -71,6 +71,10 @@ public abstract class DeploymentUiTest(PostgresFixture postgres) : GoForgeTestCo
         _host.Get<ChangeFeed<DeploymentUpdate>>().Publish(new DeploymentLogAppended(deploymentId, App.Id, stored));
     }
 
+    /// <summary>Stores log lines without publishing them.</summary>
+    protected async Task StoreLogAsync(Guid deploymentId, params string[] lines) =>
+        await _host.Get<IDeploymentRepository>().AppendLogAsync(deploymentId, lines, DateTimeOffset.UtcNow);
+
     /// <summary>Drives a deployment through the worker's triggers, as the worker would.</summary>
     protected async Task TransitionAsync(Guid deploymentId, params DeploymentTrigger[] triggers)
     {
