@@ -1,5 +1,5 @@
-using GoForge.Core.Common.Live;
 using GoForge.Core.Common;
+using GoForge.Core.Common.Live;
 using GoForge.Core.Projects;
 
 namespace GoForge.Core.Deployments;

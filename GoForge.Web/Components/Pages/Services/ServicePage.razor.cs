@@ -1,6 +1,6 @@
 using GoForge.Core.Catalog;
-using GoForge.Core.Common.Live;
 using GoForge.Core.Common;
+using GoForge.Core.Common.Live;
 using GoForge.Core.Identity;
 using GoForge.Core.Projects;
 using GoForge.Core.Services;

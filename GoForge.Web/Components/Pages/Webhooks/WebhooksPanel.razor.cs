@@ -1,5 +1,5 @@
-using GoForge.Core.Common.Live;
 using GoForge.Core.Common;
+using GoForge.Core.Common.Live;
 using GoForge.Core.GitProviders;
 using GoForge.Core.Identity;
 using GoForge.Core.Projects;
