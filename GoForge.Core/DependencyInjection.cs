@@ -1,5 +1,6 @@
 using GoForge.Core.Backups;
 using GoForge.Core.Catalog;
+using GoForge.Core.Common.Live;
 using GoForge.Core.Deployments;
 using GoForge.Core.GitProviders;
 using GoForge.Core.Identity;
@@ -70,7 +71,7 @@ public static class DependencyInjection
         services.AddSingleton<DeploymentSignal>();
         services.AddSingleton<DeploymentStates>();
         services.AddSingleton<DeploymentCancellations>();
-        services.AddSingleton<DeploymentFeed>();
+        services.AddSingleton<ChangeFeed<DeploymentUpdate>>();
         services.AddSingleton<ImageRetention>();
         services.AddSingleton<IApplicationTeardown, ApplicationTeardown>();
         services.AddSingleton<IDeploymentRunner, DeploymentRunner>();
@@ -79,7 +80,7 @@ public static class DependencyInjection
 
         services.AddSingleton<GitCredentialService>();
         services.AddSingleton<IRepositoryCredentials>(sp => sp.GetRequiredService<GitCredentialService>());
-        services.AddSingleton<WebhookFeed>();
+        services.AddSingleton<ChangeFeed<WebhookDelivery>>();
         services.AddSingleton<WebhookService>();
         services.AddSingleton<WebhookReceiver>();
 
@@ -97,7 +98,7 @@ public static class DependencyInjection
 
         services.AddSingleton<CatalogService>();
         services.AddSingleton<ServiceInstanceService>();
-        services.AddSingleton<ServiceFeed>();
+        services.AddSingleton<ChangeFeed<ServiceChange>>();
         services.AddSingleton<ServiceStates>();
         services.AddSingleton<ServiceSignal>();
         services.AddSingleton<ServiceCancellations>();

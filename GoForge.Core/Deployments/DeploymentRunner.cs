@@ -1,3 +1,4 @@
+using GoForge.Core.Common.Live;
 using System.Globalization;
 using GoForge.Core.Containers;
 using GoForge.Core.Projects;
@@ -26,7 +27,7 @@ public sealed class DeploymentRunner(
     ImageRetention retention,
     RoutingService routing,
     IProxyRoutes proxy,
-    DeploymentFeed feed,
+    ChangeFeed<DeploymentUpdate> feed,
     IOptions<DeploymentOptions> options,
     IOptions<ProxyNetworkOptions> proxyNetwork,
     TimeProvider time) : IDeploymentRunner
@@ -288,7 +289,7 @@ public sealed class DeploymentRunner(
     /// wait on the database. <see cref="WriteAsync"/> completes once its line is stored. A failed write loses those
     /// lines, never the deployment.
     /// </summary>
-    private sealed class DeploymentLog(IDeploymentRepository repository, DeploymentFeed feed, Deployment deployment, TimeProvider time)
+    private sealed class DeploymentLog(IDeploymentRepository repository, ChangeFeed<DeploymentUpdate> feed, Deployment deployment, TimeProvider time)
     {
         private const int MaxBatch = 1000;
         private readonly Lock _gate = new();

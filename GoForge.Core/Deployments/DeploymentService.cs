@@ -1,3 +1,4 @@
+using GoForge.Core.Common.Live;
 using System.Text.RegularExpressions;
 using GoForge.Core.Auditing;
 using GoForge.Core.Common;
@@ -15,7 +16,7 @@ public sealed partial class DeploymentService(
     DeploymentStates states,
     DeploymentSignal signal,
     DeploymentCancellations cancellations,
-    DeploymentFeed feed,
+    ChangeFeed<DeploymentUpdate> feed,
     ApplicationService applications,
     ProjectAccess access,
     IAuditLog audit,

@@ -1,4 +1,5 @@
 using GoForge.Core.Common;
+using GoForge.Core.Common.Live;
 using GoForge.Core.Projects;
 
 namespace GoForge.Core.Deployments;
@@ -7,9 +8,9 @@ namespace GoForge.Core.Deployments;
 /// The one way a deployment's state changes: load it, build its <see cref="DeploymentStateMachine"/>, fire, and
 /// persist the transition (only if the row is still in the state it started from) before returning. Used by the
 /// worker and by <see cref="DeploymentService"/>, which checks the person first; it takes no actor itself. Every
-/// recorded change is then published on the <see cref="DeploymentFeed"/> for live viewers.
+/// recorded change is then published on the <see cref="ChangeFeed{TChange}"/> for live viewers.
 /// </summary>
-public sealed class DeploymentStates(IDeploymentRepository deployments, DeploymentFeed feed, TimeProvider time)
+public sealed class DeploymentStates(IDeploymentRepository deployments, ChangeFeed<DeploymentUpdate> feed, TimeProvider time)
 {
     /// <summary>Whether the trigger would be allowed on the deployment as given, guards included, without firing it.</summary>
     public static Result Check(Deployment deployment, DeploymentTrigger trigger, TransitionRequest request)

@@ -1,3 +1,5 @@
+using GoForge.Core.Common.Live;
+
 namespace GoForge.Core.GitProviders;
 
 /// <summary>The Git hosts whose push webhooks GoForge understands; each has its own endpoint, headers and signature.</summary>
@@ -81,9 +83,11 @@ public static class WebhookLimits
     public static readonly TimeSpan StaleClaim = TimeSpan.FromSeconds(30);
 }
 
-/// <summary>One delivery as the Webhooks panel lists it.</summary>
-public sealed record WebhookDelivery
+/// <summary>One delivery as the Webhooks panel lists it; stored or changed ones are pushed through a <see cref="ChangeFeed{TChange}"/> keyed by application.</summary>
+public sealed record WebhookDelivery : IFeedChange
 {
+    Guid IFeedChange.FeedKey => ApplicationId;
+
     public required Guid Id { get; init; }
 
     public required Guid ApplicationId { get; init; }

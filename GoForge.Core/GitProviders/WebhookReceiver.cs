@@ -1,3 +1,4 @@
+using GoForge.Core.Common.Live;
 using GoForge.Core.Deployments;
 using GoForge.Core.Operations;
 using GoForge.Core.Projects;
@@ -14,7 +15,7 @@ public sealed partial class WebhookReceiver(
     IWebhookRepository webhooks,
     IApplicationRepository applications,
     DeploymentService deployments,
-    WebhookFeed feed,
+    ChangeFeed<WebhookDelivery> feed,
     GoForgeMetrics metrics,
     TimeProvider time,
     ILogger<WebhookReceiver> logger)

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Globalization;
 using GoForge.Core.Containers;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -152,6 +153,16 @@ public sealed partial class ContainerStateTracker(
         {
             MarkRemoved(engineEvent.ActorId);
             return;
+        }
+
+        if (engineEvent.Action == "die" && _containers.TryGetValue(engineEvent.ActorId, out var known) && known.IsRunning)
+        {
+            // The event says what people watch for (it stopped, and its exit code): push that at once rather than
+            // after the inspect's round trip, which a busy engine answers in hundreds of milliseconds. The inspect
+            // below then brings the rest (the finish time, a restart under the restart policy).
+            var exitCode = engineEvent.Attributes.TryGetValue("exitCode", out var code)
+                && int.TryParse(code, NumberStyles.Integer, CultureInfo.InvariantCulture, out var parsed) ? parsed : known.ExitCode;
+            Update(known with { State = ContainerRunState.Exited, ExitCode = exitCode });
         }
 
         var snapshot = await inventory.InspectAsync(engineEvent.ActorId, ct);

@@ -1,5 +1,6 @@
 using GoForge.Core.Catalog;
 using GoForge.Core.Common;
+using GoForge.Core.Common.Live;
 using GoForge.Core.Containers;
 using GoForge.Core.Deployments;
 using GoForge.Core.Routing;
@@ -27,7 +28,7 @@ public sealed class ServiceRunner(
     IServiceRuntime runtime,
     ServiceStates states,
     ServiceContainers routes,
-    ServiceFeed feed,
+    ChangeFeed<ServiceChange> feed,
     TimeProvider time)
 {
     /// <summary>How long a started container has to pass its health check.</summary>

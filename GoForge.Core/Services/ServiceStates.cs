@@ -1,13 +1,14 @@
 using GoForge.Core.Common;
+using GoForge.Core.Common.Live;
 
 namespace GoForge.Core.Services;
 
 /// <summary>
 /// The one way a service's state changes: build its <see cref="ServiceStateMachine"/>, check the trigger, fire, and
 /// persist the transition (only if the row is still in the state it started from) before returning; then publish it
-/// on the <see cref="ServiceFeed"/> for live viewers. Used by the worker's steps and the recovery; it takes no actor.
+/// on the <see cref="ChangeFeed{TChange}"/> for live viewers. Used by the worker's steps and the recovery; it takes no actor.
 /// </summary>
-public sealed class ServiceStates(IServiceInstanceRepository instances, ServiceFeed feed, TimeProvider time)
+public sealed class ServiceStates(IServiceInstanceRepository instances, ChangeFeed<ServiceChange> feed, TimeProvider time)
 {
     /// <summary>Whether <paramref name="trigger"/> is allowed from <paramref name="state"/>.</summary>
     public static bool Allows(ServiceState state, ServiceTrigger trigger)

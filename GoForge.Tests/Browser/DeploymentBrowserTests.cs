@@ -1,3 +1,4 @@
+using GoForge.Core.Common.Live;
 using GoForge.Core.Deployments;
 using GoForge.Core.Identity;
 using GoForge.Tests.Harness;
@@ -58,6 +59,6 @@ public sealed class DeploymentBrowserTests(BrowserFixture browser, PostgresFixtu
     private async Task AppendLogAsync(Deployment deployment, params string[] lines)
     {
         var stored = await App.Get<IDeploymentRepository>().AppendLogAsync(deployment.Id, lines, DateTimeOffset.UtcNow);
-        App.Get<DeploymentFeed>().Publish(new DeploymentLogAppended(deployment.Id, deployment.ApplicationId, stored));
+        App.Get<ChangeFeed<DeploymentUpdate>>().Publish(new DeploymentLogAppended(deployment.Id, deployment.ApplicationId, stored));
     }
 }

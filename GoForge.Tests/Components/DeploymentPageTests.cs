@@ -27,6 +27,24 @@ public sealed class DeploymentPageTests(PostgresFixture postgres) : DeploymentUi
     }
 
     [Fact]
+    public async Task Lines_the_feed_dropped_are_read_from_the_store_before_newer_pushed_ones()
+    {
+        SignInOwner();
+        var deployment = await EnqueueAsync();
+        await AppendLogAsync(deployment.Id, "queued");
+        var page = Render<DeploymentPage>(p => p.Add(c => c.DeploymentId, deployment.Id));
+        page.WaitForAssertion(() => Assert.Equal(["queued"], LogLines(page)), WaitTimeout);
+
+        // Stored but never pushed, as when a viewer fell further behind than the feed keeps.
+        await StoreLogAsync(deployment.Id, "Cloning https://git.example.com/acme/shop.git", "Step 1/3 : FROM busybox");
+        await AppendLogAsync(deployment.Id, "Step 2/3 : COPY . /www");
+
+        page.WaitForAssertion(
+            () => Assert.Equal(["queued", "Cloning https://git.example.com/acme/shop.git", "Step 1/3 : FROM busybox", "Step 2/3 : COPY . /www"], LogLines(page)),
+            WaitTimeout);
+    }
+
+    [Fact]
     public async Task Search_keeps_only_matching_lines()
     {
         SignInOwner();

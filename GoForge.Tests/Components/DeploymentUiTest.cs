@@ -1,4 +1,5 @@
 using Bunit;
+using GoForge.Core.Common.Live;
 using GoForge.Core.Deployments;
 using GoForge.Core.Identity;
 using GoForge.Core.Projects;
@@ -67,8 +68,12 @@ public abstract class DeploymentUiTest(PostgresFixture postgres) : GoForgeTestCo
     protected async Task AppendLogAsync(Guid deploymentId, params string[] lines)
     {
         var stored = await _host.Get<IDeploymentRepository>().AppendLogAsync(deploymentId, lines, DateTimeOffset.UtcNow);
-        _host.Get<DeploymentFeed>().Publish(new DeploymentLogAppended(deploymentId, App.Id, stored));
+        _host.Get<ChangeFeed<DeploymentUpdate>>().Publish(new DeploymentLogAppended(deploymentId, App.Id, stored));
     }
+
+    /// <summary>Stores log lines without publishing them.</summary>
+    protected async Task StoreLogAsync(Guid deploymentId, params string[] lines) =>
+        await _host.Get<IDeploymentRepository>().AppendLogAsync(deploymentId, lines, DateTimeOffset.UtcNow);
 
     /// <summary>Drives a deployment through the worker's triggers, as the worker would.</summary>
     protected async Task TransitionAsync(Guid deploymentId, params DeploymentTrigger[] triggers)

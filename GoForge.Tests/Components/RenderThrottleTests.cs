@@ -77,6 +77,35 @@ public sealed class RenderThrottleTests : IDisposable
     }
 
     [Fact]
+    public void Request_now_renders_at_once_within_the_interval_and_takes_the_scheduled_render_with_it()
+    {
+        _throttle.Request();
+        _time.Advance(TimeSpan.FromMilliseconds(100));
+        _throttle.Request();
+        _time.Advance(TimeSpan.FromMilliseconds(100));
+
+        _throttle.RequestNow();
+
+        var now = Start + TimeSpan.FromMilliseconds(200);
+        Assert.Equal([Start, now], _renders);
+        _time.Advance(TimeSpan.FromSeconds(5));
+        Assert.Equal([Start, now], _renders);
+    }
+
+    [Fact]
+    public void After_request_now_a_stream_still_waits_a_full_interval()
+    {
+        _throttle.RequestNow();
+        _time.Advance(TimeSpan.FromMilliseconds(300));
+        _throttle.Request();
+        _throttle.Request();
+
+        Assert.Equal([Start], _renders);
+        _time.Advance(TimeSpan.FromMilliseconds(700));
+        Assert.Equal([Start, Start + Second], _renders);
+    }
+
+    [Fact]
     public void Nothing_renders_after_dispose_even_when_a_render_was_scheduled()
     {
         _throttle.Request();

@@ -291,7 +291,14 @@ public sealed class DeploymentLifecycleTests(PostgresFixture postgres, DockerFix
 
         var deployment = await DeployAsync();
 
+        // The feed hands changes over on its own threads: the last one may still be on its way when DeployAsync returns.
+        await Wait.UntilAsync(
+            () => Task.FromResult(updates.Any(u => u is DeploymentStateChanged { Deployment.State: DeploymentState.Running } s && s.DeploymentId == deployment.Id)),
+            "the Running state to reach the watcher");
         var stored = await _host.Get<IDeploymentRepository>().ListLogAsync(deployment.Id, 0, 10000);
+        await Wait.UntilAsync(
+            () => Task.FromResult(updates.OfType<DeploymentLogAppended>().Where(u => u.DeploymentId == deployment.Id).Sum(u => u.Lines.Count) >= stored.Count),
+            "every stored log line to reach the watcher");
         var mine = updates.Where(u => u.DeploymentId == deployment.Id).ToList();
         var states = mine.OfType<DeploymentStateChanged>().Select(s => s.Deployment.State);
         Assert.Equal([DeploymentState.Pending, DeploymentState.Cloning, DeploymentState.Building, DeploymentState.Deploying, DeploymentState.Running], states);

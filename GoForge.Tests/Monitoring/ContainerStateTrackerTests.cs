@@ -145,6 +145,24 @@ public sealed class ContainerStateTrackerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_die_is_pushed_from_the_event_before_the_engine_answers_the_inspect()
+    {
+        _engine.Put(FakeEngine.Running(App, "c1"));
+        await StartAsync();
+        using var watch = _tracker.Subscribe(_changes.Enqueue, App);
+        var running = _tracker.Find("c1")!;
+        var inspect = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _engine.HoldInspect = inspect.Task;
+
+        _engine.Put(running with { State = ContainerRunState.Exited, ExitCode = 137, FinishedAt = DateTimeOffset.UtcNow }, "die", new Dictionary<string, string> { ["exitCode"] = "137" });
+
+        await UntilAsync(() => _changes.Any(c => c.Container is { State: ContainerRunState.Exited, ExitCode: 137, FinishedAt: null }), "the die, from the event alone");
+        Assert.False(_tracker.CurrentFor(App)!.IsRunning);
+        inspect.SetResult();
+        await UntilAsync(() => _changes.Any(c => c.Container is { State: ContainerRunState.Exited, FinishedAt: not null }), "the inspect's finish time");
+    }
+
+    [Fact]
     public async Task An_event_that_changes_nothing_is_not_pushed_again()
     {
         _engine.Put(FakeEngine.Running(App, "c1"));

@@ -32,12 +32,15 @@ public sealed class FakeEngine : IContainerInventory, IEngineEventSource, IConta
     /// <summary>Whether <see cref="ListManagedAsync"/> and the events stream fail as an unreachable engine does.</summary>
     public bool Unreachable { get; set; }
 
-    /// <summary>Sets the container as the engine has it now and raises <paramref name="action"/> for it.</summary>
-    public void Put(ContainerSnapshot container, string action = "start")
+    /// <summary>When set, inspects wait for it (an engine slow to answer).</summary>
+    public Task? HoldInspect { get; set; }
+
+    /// <summary>Sets the container as the engine has it now and raises <paramref name="action"/> for it, with <paramref name="attributes"/> beside its labels and name (a die's <c>exitCode</c>).</summary>
+    public void Put(ContainerSnapshot container, string action = "start", IReadOnlyDictionary<string, string>? attributes = null)
     {
         ArgumentNullException.ThrowIfNull(container);
         _containers[container.Id] = container;
-        Raise(container, action);
+        Raise(container, action, attributes);
     }
 
     /// <summary>Removes the container, raising <c>destroy</c>; its stats and log streams end.</summary>
@@ -85,8 +88,15 @@ public sealed class FakeEngine : IContainerInventory, IEngineEventSource, IConta
             ? Task.FromException<IReadOnlyList<ContainerSnapshot>>(new EngineException("fake engine unreachable"))
             : Task.FromResult<IReadOnlyList<ContainerSnapshot>>([.. _containers.Values]);
 
-    public Task<ContainerSnapshot?> InspectAsync(string containerId, CancellationToken ct = default) =>
-        Task.FromResult(_containers.GetValueOrDefault(containerId));
+    public async Task<ContainerSnapshot?> InspectAsync(string containerId, CancellationToken ct = default)
+    {
+        if (HoldInspect is { } hold)
+        {
+            await hold.WaitAsync(ct);
+        }
+
+        return _containers.GetValueOrDefault(containerId);
+    }
 
     public async IAsyncEnumerable<EngineEvent> StreamAsync(DateTimeOffset? since, [EnumeratorCancellation] CancellationToken ct = default)
     {
@@ -183,9 +193,14 @@ public sealed class FakeEngine : IContainerInventory, IEngineEventSource, IConta
         Pids = 1,
     };
 
-    private void Raise(ContainerSnapshot container, string action)
+    private void Raise(ContainerSnapshot container, string action, IReadOnlyDictionary<string, string>? extra = null)
     {
         var attributes = new Dictionary<string, string>(container.Labels) { ["name"] = container.Name };
+        foreach (var (key, value) in extra ?? new Dictionary<string, string>())
+        {
+            attributes[key] = value;
+        }
+
         lock (_eventsGate)
         {
             _events.Writer.TryWrite(new EngineEvent("container", action, container.Id, attributes, DateTimeOffset.UtcNow));

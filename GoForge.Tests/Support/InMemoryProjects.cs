@@ -3,6 +3,7 @@ using Bunit;
 using GoForge.Core.Auditing;
 using GoForge.Core.Catalog;
 using GoForge.Core.Containers;
+using GoForge.Core.Common.Live;
 using GoForge.Core.Deployments;
 using GoForge.Core.GitProviders;
 using GoForge.Core.Identity;
@@ -113,7 +114,7 @@ public static class InMemoryProjects
         services.AddSingleton<IProxyRoutes>(new TraefikProxyRoutes(Options.Create(new TraefikOptions())));
         services.TryAddSingleton(typeof(ILogger<>), typeof(NullLogger<>));
         services.AddSingleton<IApplicationTeardown, ApplicationTeardown>();
-        services.AddSingleton<DeploymentFeed>();
+        services.AddSingleton<ChangeFeed<DeploymentUpdate>>();
         services.AddSingleton<DeploymentStates>();
         services.AddSingleton<DeploymentSignal>();
         services.AddSingleton<DeploymentCancellations>();
@@ -123,7 +124,7 @@ public static class InMemoryProjects
         services.AddSingleton<IServiceTemplateSource>(new ServiceTemplateLoader(Options.Create(new CatalogOptions()), NullLogger<ServiceTemplateLoader>.Instance));
         services.AddSingleton<CatalogService>();
         services.AddSingleton<IServiceRuntime, NoServiceRuntime>();
-        services.AddSingleton<ServiceFeed>();
+        services.AddSingleton<ChangeFeed<ServiceChange>>();
         services.AddSingleton<ServiceInstanceService>();
         services.AddSingleton<IServiceOperationRepository, InMemoryServiceOperationRepository>();
         services.AddSingleton<ServiceStates>();
@@ -142,7 +143,7 @@ public static class InMemoryProjects
         services.AddSingleton<GitCredentialService>();
         services.AddSingleton<IRepositoryCredentials>(sp => sp.GetRequiredService<GitCredentialService>());
         services.AddSingleton<IWebhookRepository, InMemoryWebhookRepository>();
-        services.AddSingleton<WebhookFeed>();
+        services.AddSingleton<ChangeFeed<WebhookDelivery>>();
         services.AddSingleton<WebhookService>();
         services.AddScoped<CurrentUser>();
         return store;

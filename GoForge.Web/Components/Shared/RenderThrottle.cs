@@ -43,6 +43,28 @@ public sealed class RenderThrottle(Func<Task> render, TimeProvider time, TimeSpa
         _ = RenderAsync();
     }
 
+    /// <summary>
+    /// Renders at once, whenever the last render was: for a change people watch for (a container stopping), which
+    /// must not wait behind a stream's throttle. A scheduled render is folded into this one, and the interval starts
+    /// again from now, so a stream still renders at most once per interval around it.
+    /// </summary>
+    public void RequestNow()
+    {
+        lock (_gate)
+        {
+            if (_disposed)
+            {
+                return;
+            }
+
+            _timer?.Dispose();
+            _timer = null;
+            _lastRender = time.GetUtcNow();
+        }
+
+        _ = RenderAsync();
+    }
+
     private void Fire()
     {
         lock (_gate)

@@ -1,29 +1,19 @@
 using GoForge.Core.Common;
+using GoForge.Core.Identity;
 using GoForge.Core.Projects;
 using GoForge.Web.Auth;
+using GoForge.Web.Components.Shared;
 using Microsoft.AspNetCore.Components;
 using MudBlazor;
 
 namespace GoForge.Web.Components.Pages.Applications;
 
-public sealed partial class ApplicationPage
+public sealed partial class ApplicationPage : TrailPage
 {
     private static readonly string[] Tabs = ["overview", "deployments", "environment", "routing", "webhooks", "settings", "logs"];
 
     [Inject]
     public required ApplicationService Applications { get; init; }
-
-    [Inject]
-    public required EnvironmentService Environments { get; init; }
-
-    [Inject]
-    public required ProjectService Projects { get; init; }
-
-    [Inject]
-    public required ProjectAccess Access { get; init; }
-
-    [Inject]
-    public required CurrentUser CurrentUser { get; init; }
 
     [Inject]
     public required ISnackbar Snackbar { get; init; }
@@ -40,32 +30,22 @@ public sealed partial class ApplicationPage
     public string? OpenTab { get; set; }
 
     private Application? _application;
-    private ProjectTrail? _trail;
-    private Error? _error;
     private int _tab;
-    private Guid? _loadedApplicationId;
 
-    protected override async Task OnParametersSetAsync()
+    protected override Guid PageKey => ApplicationId;
+
+    protected override async Task<Result> LoadAsync(Actor actor)
     {
-        if (_loadedApplicationId == ApplicationId)
-        {
-            return;
-        }
-
-        _loadedApplicationId = ApplicationId;
-        (_application, _trail, _error) = (null, null, null);
+        _application = null;
         _tab = Math.Max(0, Array.IndexOf(Tabs, OpenTab?.ToLowerInvariant()));
-
-        var actor = await CurrentUser.GetActorAsync();
         var application = await Applications.GetAsync(actor, ApplicationId);
         if (!application.IsSuccess)
         {
-            _error = application.Error;
-            return;
+            return application.Error!;
         }
 
-        var trail = await ProjectTrail.LoadAsync(actor, application.Value.EnvironmentId, Environments, Projects, Access);
-        (_application, _trail, _error) = (application.Value, trail.Value, trail.Error);
+        _application = application.Value;
+        return await LoadTrailAsync(application.Value.EnvironmentId);
     }
 
     private void Saved(Application saved)
@@ -79,6 +59,6 @@ public sealed partial class ApplicationPage
     private void Deleted()
     {
         Snackbar.Add($"Deleted {_application?.Name}.", Severity.Success);
-        Navigation.NavigateTo(_trail?.EnvironmentHref ?? "/projects");
+        Navigation.NavigateTo(Trail?.EnvironmentHref ?? "/projects");
     }
 }

@@ -1,27 +1,17 @@
 using GoForge.Core.Common;
+using GoForge.Core.Identity;
 using GoForge.Core.Projects;
 using GoForge.Web.Auth;
+using GoForge.Web.Components.Shared;
 using Microsoft.AspNetCore.Components;
 using MudBlazor;
 
 namespace GoForge.Web.Components.Pages.Applications;
 
-public sealed partial class NewApplicationPage
+public sealed partial class NewApplicationPage : TrailPage
 {
     [Inject]
     public required ApplicationService Applications { get; init; }
-
-    [Inject]
-    public required EnvironmentService Environments { get; init; }
-
-    [Inject]
-    public required ProjectService Projects { get; init; }
-
-    [Inject]
-    public required ProjectAccess Access { get; init; }
-
-    [Inject]
-    public required CurrentUser CurrentUser { get; init; }
 
     [Inject]
     public required ISnackbar Snackbar { get; init; }
@@ -34,26 +24,17 @@ public sealed partial class NewApplicationPage
     public Guid EnvironmentId { get; set; }
 
     private readonly ApplicationInput _input = new();
-    private ProjectTrail? _trail;
-    private Error? _loadError;
     private Error? _saveError;
     private bool _busy;
 
-    protected override async Task OnParametersSetAsync()
+    protected override Guid PageKey => EnvironmentId;
+
+    protected override async Task<Result> LoadAsync(Actor actor)
     {
-        var trail = await ProjectTrail.LoadAsync(await CurrentUser.GetActorAsync(), EnvironmentId, Environments, Projects, Access);
-        if (!trail.IsSuccess)
-        {
-            _loadError = trail.Error;
-        }
-        else if (!trail.Value.Role.Allows(ProjectAction.Manage))
-        {
-            _loadError = Error.Forbidden("Only maintainers of this project add applications.");
-        }
-        else
-        {
-            (_trail, _loadError) = (trail.Value, null);
-        }
+        var trail = await LoadTrailAsync(EnvironmentId);
+        return !trail.IsSuccess || Trail!.Role.Allows(ProjectAction.Manage)
+            ? trail
+            : Error.Forbidden("Only maintainers of this project add applications.");
     }
 
     private async Task CreateAsync(ApplicationInput input)

@@ -8,11 +8,9 @@ using MudBlazor;
 
 namespace GoForge.Web.Components.Pages.Deployments;
 
-public sealed partial class DeploymentList : ComponentBase, IDisposable
+public sealed partial class DeploymentList : LiveComponent
 {
     private const int Shown = 50;
-
-    public DeploymentList() => _refresh = new SerialRefresh(ReloadAsync);
 
     [Inject]
     public required DeploymentService Deployments { get; init; }
@@ -47,12 +45,10 @@ public sealed partial class DeploymentList : ComponentBase, IDisposable
     [Parameter]
     public bool CanDeploy { get; set; }
 
-    private readonly SerialRefresh _refresh;
     private IReadOnlyList<Deployment>? _deployments;
     private IReadOnlyList<RetainedImage> _targets = [];
     private Dictionary<Guid, int> _positions = [];
     private Dictionary<Guid, string> _names = [];
-    private IDisposable? _subscription;
     private Actor? _actor;
     private Guid? _watching;
 
@@ -64,42 +60,28 @@ public sealed partial class DeploymentList : ComponentBase, IDisposable
         }
 
         _watching = ApplicationId;
-        _subscription?.Dispose();
+        Watch(null);
         _actor = await CurrentUser.GetActorAsync();
 
         // Watch first, then read: nothing that happens in between is missed.
-        var watch = await Deployments.WatchAsync(_actor, ApplicationId, OnUpdate);
-        _subscription = watch.Value;
+        Watch((await Deployments.WatchAsync(_actor, ApplicationId, OnUpdate)).Value);
         var members = await Members.ListAsync(_actor, ProjectId);
         _names = members.IsSuccess ? members.Value.ToDictionary(m => m.UserId, m => m.Login) : [];
         _names[_actor.UserId] = "you";
-        await _refresh.RunAsync(); // shares the gate with pushed refreshes that may already be arriving
+        await ReloadNowAsync();
     }
 
-    // Runs on the publisher's thread: hand off to the circuit at once. Log lines do not change the list.
+    // On the feed's thread: hand off to the circuit at once. Log lines do not change the list.
     private void OnUpdate(DeploymentUpdate update)
     {
         if (update is DeploymentStateChanged)
         {
-            _ = InvokeAsync(RefreshAsync);
-        }
-    }
-
-    private async Task RefreshAsync()
-    {
-        try
-        {
-            await _refresh.RunAsync();
-            StateHasChanged();
-        }
-        catch (Exception e)
-        {
-            await DispatchExceptionAsync(e);
+            RefreshSoon();
         }
     }
 
     // The database is the truth: queue positions and rollback targets move with every state change.
-    private async Task ReloadAsync()
+    protected override async Task ReloadAsync()
     {
         var actor = _actor!;
         var list = await Deployments.ListAsync(actor, ApplicationId, Shown);
@@ -159,6 +141,4 @@ public sealed partial class DeploymentList : ComponentBase, IDisposable
         Snackbar.Add("Rollback queued.", Severity.Success);
         Navigation.NavigateTo(DeploymentWording.Href(queued.Value.Id));
     }
-
-    public void Dispose() => _subscription?.Dispose();
 }

@@ -1,5 +1,6 @@
 using GoForge.Core.Common;
 using GoForge.Core.Deployments;
+using GoForge.Core.Identity;
 using GoForge.Web.Auth;
 using GoForge.Web.Components.Shared;
 using Microsoft.AspNetCore.Components;
@@ -38,6 +39,7 @@ public sealed partial class DeploymentLog : ComponentBase, IAsyncDisposable
     private readonly List<DeploymentLogLine> _lines = [];
     private RenderCoalescer? _coalescer;
     private IDisposable? _subscription;
+    private Actor? _actor;
     private IJSObjectReference? _module;
     private ElementReference _view;
     private Error? _error;
@@ -65,29 +67,36 @@ public sealed partial class DeploymentLog : ComponentBase, IAsyncDisposable
         }
 
         _subscription = watch.Value;
-        var after = 0;
+        _actor = actor;
+        if (!await ReadStoredAsync())
+        {
+            return;
+        }
+
+        _loaded = true;
+        await MergeArrivedAsync();
+        _scroll = true;
+    }
+
+    /// <summary>Appends the stored lines after the last one shown; false (with <see cref="_error"/>) when refused.</summary>
+    private async Task<bool> ReadStoredAsync()
+    {
         while (true)
         {
-            var page = await Deployments.LogAsync(actor, DeploymentId, after, PageSize);
+            var page = await Deployments.LogAsync(_actor!, DeploymentId, _lastLineNo, PageSize);
             if (!page.IsSuccess)
             {
                 _error = page.Error;
-                return;
+                return false;
             }
 
             _lines.AddRange(page.Value);
+            _lastLineNo = _lines.Count > 0 ? _lines[^1].LineNo : 0;
             if (page.Value.Count < PageSize)
             {
-                break;
+                return true;
             }
-
-            after = page.Value[^1].LineNo;
         }
-
-        _lastLineNo = _lines.Count > 0 ? _lines[^1].LineNo : 0;
-        _loaded = true;
-        MergeArrived();
-        _scroll = true;
     }
 
     // Runs on the publisher's thread: only buffer and ask for a render; the coalescer limits renders to ~4 a second.
@@ -109,7 +118,7 @@ public sealed partial class DeploymentLog : ComponentBase, IAsyncDisposable
         try
         {
             // Until the stored lines are in, arrivals wait in the buffer (OnInitializedAsync merges them).
-            if (_loaded && MergeArrived())
+            if (_loaded && await MergeArrivedAsync())
             {
                 _scroll = _follow;
                 StateHasChanged();
@@ -121,8 +130,11 @@ public sealed partial class DeploymentLog : ComponentBase, IAsyncDisposable
         }
     }
 
-    /// <summary>Moves buffered lines into the log in order, dropping any already shown; true when some were new.</summary>
-    private bool MergeArrived()
+    /// <summary>
+    /// Moves buffered lines into the log in order, dropping any already shown; true when some were new. Lines missing
+    /// before them (the feed drops the oldest changes of a viewer that fell far behind) are read from the store first.
+    /// </summary>
+    private async Task<bool> MergeArrivedAsync()
     {
         List<DeploymentLogLine> arrived;
         lock (_gate)
@@ -130,7 +142,13 @@ public sealed partial class DeploymentLog : ComponentBase, IAsyncDisposable
             (arrived, _arrived) = (_arrived, []);
         }
 
-        var added = false;
+        var shown = _lastLineNo;
+        if (arrived.Count > 0 && arrived.Min(l => l.LineNo) > _lastLineNo + 1 && !await ReadStoredAsync())
+        {
+            return true;
+        }
+
+        var added = _lastLineNo > shown;
         foreach (var line in arrived.OrderBy(l => l.LineNo))
         {
             if (line.LineNo > _lastLineNo)

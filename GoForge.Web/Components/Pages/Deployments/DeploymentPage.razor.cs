@@ -10,27 +10,13 @@ using MudBlazor;
 
 namespace GoForge.Web.Components.Pages.Deployments;
 
-public sealed partial class DeploymentPage : ComponentBase, IDisposable
+public sealed partial class DeploymentPage : TrailPage
 {
-    public DeploymentPage() => _refresh = new SerialRefresh(ReloadAsync);
-
     [Inject]
     public required DeploymentService Deployments { get; init; }
 
     [Inject]
     public required ApplicationService Applications { get; init; }
-
-    [Inject]
-    public required EnvironmentService Environments { get; init; }
-
-    [Inject]
-    public required ProjectService Projects { get; init; }
-
-    [Inject]
-    public required ProjectAccess Access { get; init; }
-
-    [Inject]
-    public required CurrentUser CurrentUser { get; init; }
 
     [Inject]
     public required ISnackbar Snackbar { get; init; }
@@ -45,22 +31,16 @@ public sealed partial class DeploymentPage : ComponentBase, IDisposable
     [Parameter]
     public Guid DeploymentId { get; set; }
 
-    private readonly SerialRefresh _refresh;
     private Deployment? _deployment;
     private IReadOnlyList<DeploymentTransition> _history = [];
     private IReadOnlyList<RetainedImage> _targets = [];
     private int? _position;
     private Application? _application;
-    private ProjectTrail? _trail;
-    private Actor? _actor;
-    private Error? _error;
-    private IDisposable? _subscription;
-    private Guid? _loadedId;
     private bool _busy;
 
-    private bool MayDeploy => _trail?.Role.Allows(ProjectAction.Deploy) == true;
+    private bool MayDeploy => Trail?.Role.Allows(ProjectAction.Deploy) == true;
 
-    private TransitionRequest Request => new(null, _actor?.UserId, MayDeploy, _targets.Count > 0);
+    private TransitionRequest Request => new(null, Actor?.UserId, MayDeploy, _targets.Count > 0);
 
     private bool CanCancel => _deployment is not null && DeploymentStates.Check(_deployment, DeploymentTrigger.Cancel, Request).IsSuccess;
 
@@ -73,81 +53,60 @@ public sealed partial class DeploymentPage : ComponentBase, IDisposable
     {
         get
         {
-            var items = _trail!.Breadcrumbs(Title);
+            var items = Trail!.Breadcrumbs(Title);
             items.Insert(3, new BreadcrumbItem(_application!.Name, $"/applications/{_application.Id}?tab=deployments"));
             return items;
         }
     }
 
-    protected override async Task OnParametersSetAsync()
-    {
-        if (_loadedId == DeploymentId)
-        {
-            return;
-        }
+    protected override Guid PageKey => DeploymentId;
 
-        _loadedId = DeploymentId;
-        _subscription?.Dispose();
-        (_deployment, _application, _trail, _error) = (null, null, null, null);
-        _actor = await CurrentUser.GetActorAsync();
-        var found = await Deployments.GetAsync(_actor, DeploymentId);
-        var application = found.IsSuccess ? await Applications.GetAsync(_actor, found.Value.ApplicationId) : default;
+    protected override async Task<Result> LoadAsync(Actor actor)
+    {
+        (_deployment, _application) = (null, null);
+        var found = await Deployments.GetAsync(actor, DeploymentId);
+        var application = found.IsSuccess ? await Applications.GetAsync(actor, found.Value.ApplicationId) : default;
         if (!found.IsSuccess || !application.IsSuccess)
         {
-            _error = found.Error ?? application.Error;
-            return;
+            return (found.Error ?? application.Error)!;
         }
 
-        var trail = await ProjectTrail.LoadAsync(_actor, application.Value.EnvironmentId, Environments, Projects, Access);
+        var trail = await LoadTrailAsync(application.Value.EnvironmentId);
         if (!trail.IsSuccess)
         {
-            _error = trail.Error;
-            return;
+            return trail;
         }
 
         // Watch first, then read: a change in between arrives through the feed and triggers another read.
-        var watch = await Deployments.WatchAsync(_actor, application.Value.Id, OnUpdate);
-        _subscription = watch.Value;
-        (_application, _trail) = (application.Value, trail.Value);
-        await _refresh.RunAsync(); // shares the gate with pushed refreshes that may already be arriving
+        Watch((await Deployments.WatchAsync(actor, application.Value.Id, OnUpdate)).Value);
+        _application = application.Value;
+        await ReloadNowAsync();
+        return Result.Success;
     }
 
-    // Runs on the publisher's thread. Any state change in the application counts: a newer deployment can
-    // supersede this one or change what it could roll back to. Log lines are the log's business.
+    // On the feed's thread. Any state change in the application counts: a newer deployment can supersede this
+    // one or change what it could roll back to. Log lines are the log's business.
     private void OnUpdate(DeploymentUpdate update)
     {
         if (update is DeploymentStateChanged)
         {
-            _ = InvokeAsync(RefreshAsync);
+            RefreshSoon();
         }
     }
 
-    private async Task RefreshAsync()
+    protected override async Task ReloadAsync()
     {
-        try
-        {
-            await _refresh.RunAsync();
-            StateHasChanged();
-        }
-        catch (Exception e)
-        {
-            await DispatchExceptionAsync(e);
-        }
-    }
-
-    private async Task ReloadAsync()
-    {
-        var found = await Deployments.GetAsync(_actor!, DeploymentId);
+        var found = await Deployments.GetAsync(Actor!, DeploymentId);
         if (!found.IsSuccess)
         {
-            _error = found.Error;
+            LoadError = found.Error;
             return;
         }
 
-        var history = await Deployments.HistoryAsync(_actor!, DeploymentId);
-        var position = await Deployments.QueuePositionAsync(_actor!, DeploymentId);
+        var history = await Deployments.HistoryAsync(Actor!, DeploymentId);
+        var position = await Deployments.QueuePositionAsync(Actor!, DeploymentId);
         var targets = found.Value.State == DeploymentState.Running && MayDeploy
-            ? (await Deployments.RollbackTargetsAsync(_actor!, found.Value.ApplicationId)).Value
+            ? (await Deployments.RollbackTargetsAsync(Actor!, found.Value.ApplicationId)).Value
             : null;
         (_deployment, _history, _position, _targets) = (found.Value, history.Value ?? [], position.Value, targets ?? []);
     }
@@ -157,9 +116,9 @@ public sealed partial class DeploymentPage : ComponentBase, IDisposable
         _busy = true;
         try
         {
-            var canceled = await Deployments.CancelAsync(_actor!, DeploymentId);
+            var canceled = await Deployments.CancelAsync(Actor!, DeploymentId);
             Snackbar.Add(canceled.IsSuccess ? "Deployment canceled." : canceled.Error.Message, canceled.IsSuccess ? Severity.Success : Severity.Error);
-            await _refresh.RunAsync();
+            await ReloadNowAsync();
         }
         finally
         {
@@ -179,7 +138,7 @@ public sealed partial class DeploymentPage : ComponentBase, IDisposable
             return;
         }
 
-        var queued = await Deployments.RollbackAsync(_actor!, _deployment!.ApplicationId);
+        var queued = await Deployments.RollbackAsync(Actor!, _deployment!.ApplicationId);
         if (!queued.IsSuccess)
         {
             Snackbar.Add(queued.Error.Message, Severity.Error);
@@ -189,6 +148,4 @@ public sealed partial class DeploymentPage : ComponentBase, IDisposable
         Snackbar.Add("Rollback queued.", Severity.Success);
         Navigation.NavigateTo(DeploymentWording.Href(queued.Value.Id));
     }
-
-    public void Dispose() => _subscription?.Dispose();
 }

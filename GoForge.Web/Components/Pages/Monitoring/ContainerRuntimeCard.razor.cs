@@ -9,7 +9,8 @@ namespace GoForge.Web.Components.Pages.Monitoring;
 /// <summary>
 /// The application's container, live: subscribes through <see cref="MonitoringService.WatchAsync"/> after the first
 /// render (never while prerendering), keeps the container's points of the last 15 minutes, and renders pushed
-/// updates through a <see cref="RenderThrottle"/>: at most once a second, and a state change without waiting for stats.
+/// updates through a <see cref="RenderThrottle"/>: stats at most once a second, a state change at once (never behind
+/// the stats' throttle window).
 /// The parent gives it an <c>@key</c> of the application id, so another application means another instance.
 /// </summary>
 public sealed partial class ContainerRuntimeCard : ComponentBase, IDisposable
@@ -98,7 +99,8 @@ public sealed partial class ContainerRuntimeCard : ComponentBase, IDisposable
         StateHasChanged();
     }
 
-    // Runs on the engine's threads: only queue and ask for a render.
+    // Runs on the engine's threads: only queue and ask for a render. A state change renders at once (with any stats
+    // queued before it); only stats wait for the throttle.
     private void OnUpdate(RuntimeUpdate update)
     {
         lock (_gate)
@@ -106,7 +108,14 @@ public sealed partial class ContainerRuntimeCard : ComponentBase, IDisposable
             _pending.Add(update);
         }
 
-        _throttle?.Request();
+        if (update is RuntimeContainerChanged)
+        {
+            _throttle?.RequestNow();
+        }
+        else
+        {
+            _throttle?.Request();
+        }
     }
 
     private async Task FlushAsync()

@@ -1,4 +1,5 @@
 using GoForge.Core.Common;
+using GoForge.Core.Identity;
 using GoForge.Core.Projects;
 using GoForge.Web.Auth;
 using GoForge.Web.Components.Shared;
@@ -7,20 +8,8 @@ using MudBlazor;
 
 namespace GoForge.Web.Components.Pages.Projects;
 
-public sealed partial class ProjectPage
+public sealed partial class ProjectPage : TrailPage
 {
-    [Inject]
-    public required ProjectService Projects { get; init; }
-
-    [Inject]
-    public required EnvironmentService Environments { get; init; }
-
-    [Inject]
-    public required ProjectAccess Access { get; init; }
-
-    [Inject]
-    public required CurrentUser CurrentUser { get; init; }
-
     [Inject]
     public required IDialogService Dialogs { get; init; }
 
@@ -39,25 +28,21 @@ public sealed partial class ProjectPage
     public Guid? OpenEnvironmentId { get; set; }
 
     private Project? _project;
-    private Error? _error;
     private ProjectRole _role;
     private IReadOnlyList<ProjectEnvironment> _environments = [];
     private List<BreadcrumbItem> _breadcrumbs = [];
     private int _tab;
-    private Guid? _loadedProjectId;
 
     private bool CanManage => _role.Allows(ProjectAction.Manage);
 
-    protected override async Task OnParametersSetAsync()
-    {
-        if (_loadedProjectId == ProjectId)
-        {
-            return;
-        }
+    protected override Guid PageKey => ProjectId;
 
-        _loadedProjectId = ProjectId;
-        (_project, _error, _tab) = (null, null, 0);
+    // The top of the trail: the project itself, the viewer's role and its environments.
+    protected override async Task<Result> LoadAsync(Actor actor)
+    {
+        (_project, _tab) = (null, 0);
         await LoadAsync(OpenEnvironmentId);
+        return LoadError is { } error ? error : Result.Success;
     }
 
     private async Task LoadAsync(Guid? selectEnvironmentId)
@@ -68,11 +53,11 @@ public sealed partial class ProjectPage
         var environments = await Environments.ListAsync(actor, ProjectId);
         if (!project.IsSuccess || !role.IsSuccess || !environments.IsSuccess)
         {
-            _error = project.Error ?? role.Error ?? environments.Error;
+            LoadError = project.Error ?? role.Error ?? environments.Error;
             return;
         }
 
-        (_project, _role, _environments, _error) = (project.Value, role.Value, environments.Value, null);
+        (_project, _role, _environments, LoadError) = (project.Value, role.Value, environments.Value, null);
         _breadcrumbs = [new("Projects", "/projects"), new(_project.Name, href: null, disabled: true)];
         var selected = _environments.ToList().FindIndex(e => e.Id == selectEnvironmentId);
         _tab = selected >= 0 ? selected : Math.Clamp(_tab, 0, Math.Max(0, _environments.Count - 1));

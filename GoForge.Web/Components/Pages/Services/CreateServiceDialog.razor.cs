@@ -1,4 +1,5 @@
 using GoForge.Core.Catalog;
+using GoForge.Core.Common.Live;
 using GoForge.Core.Projects;
 using GoForge.Core.Services;
 using GoForge.Web.Auth;
@@ -11,8 +12,8 @@ namespace GoForge.Web.Components.Pages.Services;
 /// <summary>
 /// The create dialog: loads a preview (generated credentials, defaults), lets the user edit it, then runs
 /// <see cref="ServiceInstanceService.CreateAsync"/> (which queues the creation for the service worker and follows it)
-/// and shows its recorded steps live (<see cref="ServiceFeed"/>) with the image pull's progress. The creation is not
-/// tied to the circuit: closing the tab does not stop it, and Cancel cancels the operation's pull
+/// and shows its recorded steps live (<see cref="ChangeFeed{TChange}"/>) with the image pull's progress. The creation is
+/// not tied to the circuit: closing the tab does not stop it, and Cancel cancels the operation's pull
 /// (<see cref="ServiceCommands.CancelAsync"/>; what runs after it is short and always finishes with a recorded outcome).
 /// Closes with Ok(service id) when the service runs, or when the user opens a failed one.
 /// </summary>
@@ -62,7 +63,7 @@ public sealed partial class CreateServiceDialog : IDisposable
     public required ServiceCommands Commands { get; init; }
 
     [Inject]
-    public required ServiceFeed Feed { get; init; }
+    public required ChangeFeed<ServiceChange> Feed { get; init; }
 
     [Inject]
     public required CurrentUser CurrentUser { get; init; }

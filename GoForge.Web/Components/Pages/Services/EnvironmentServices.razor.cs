@@ -1,4 +1,5 @@
 using GoForge.Core.Catalog;
+using GoForge.Core.Common.Live;
 using GoForge.Core.Services;
 using GoForge.Web.Auth;
 using GoForge.Web.Components.Shared;
@@ -7,7 +8,7 @@ using Microsoft.AspNetCore.Components;
 namespace GoForge.Web.Components.Pages.Services;
 
 /// <summary>
-/// The services of one environment; states move live through <see cref="ServiceFeed"/> (subscribed after the first
+/// The services of one environment; states move live through <see cref="ChangeFeed{TChange}"/> (subscribed after the first
 /// render, released on dispose). Give it an <c>@key</c> of the environment id.
 /// </summary>
 public sealed partial class EnvironmentServices : IDisposable
@@ -26,7 +27,7 @@ public sealed partial class EnvironmentServices : IDisposable
     public required CatalogService Catalog { get; init; }
 
     [Inject]
-    public required ServiceFeed Feed { get; init; }
+    public required ChangeFeed<ServiceChange> Feed { get; init; }
 
     [Inject]
     public required CurrentUser CurrentUser { get; init; }

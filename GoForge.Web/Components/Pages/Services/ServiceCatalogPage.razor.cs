@@ -1,8 +1,10 @@
 using GoForge.Core.Catalog;
 using GoForge.Core.Common;
+using GoForge.Core.Identity;
 using GoForge.Core.Projects;
 using GoForge.Web.Auth;
 using GoForge.Web.Components.Pages.Applications;
+using GoForge.Web.Components.Shared;
 using Microsoft.AspNetCore.Components;
 using MudBlazor;
 
@@ -12,24 +14,12 @@ namespace GoForge.Web.Components.Pages.Services;
 /// The catalog for one environment: search and category filter (both answered by <see cref="CatalogService"/>), a
 /// card per template, and the create dialog; a created service opens its page.
 /// </summary>
-public sealed partial class ServiceCatalogPage
+public sealed partial class ServiceCatalogPage : TrailPage
 {
     private const string All = "all";
 
     [Inject]
     public required CatalogService Catalog { get; init; }
-
-    [Inject]
-    public required EnvironmentService Environments { get; init; }
-
-    [Inject]
-    public required ProjectService Projects { get; init; }
-
-    [Inject]
-    public required ProjectAccess Access { get; init; }
-
-    [Inject]
-    public required CurrentUser CurrentUser { get; init; }
 
     [Inject]
     public required IDialogService Dialogs { get; init; }
@@ -42,21 +32,22 @@ public sealed partial class ServiceCatalogPage
     public Guid EnvironmentId { get; set; }
 
     private IReadOnlyList<ServiceTemplate>? _templates;
-    private ProjectTrail? _trail;
-    private Error? _loadError;
     private string? _search;
     private string _category = All;
     private bool _canCreate;
 
-    protected override async Task OnParametersSetAsync()
+    protected override Guid PageKey => EnvironmentId;
+
+    protected override async Task<Result> LoadAsync(Actor actor)
     {
-        var trail = await ProjectTrail.LoadAsync(await CurrentUser.GetActorAsync(), EnvironmentId, Environments, Projects, Access);
-        (_trail, _loadError) = (trail.Value, trail.Error);
-        _canCreate = trail.Value?.Role.Allows(ProjectAction.Manage) == true;
+        var trail = await LoadTrailAsync(EnvironmentId);
+        _canCreate = Trail?.Role.Allows(ProjectAction.Manage) == true;
         if (trail.IsSuccess)
         {
             await LoadAsync();
         }
+
+        return trail;
     }
 
     private Task SearchAsync(string? search)

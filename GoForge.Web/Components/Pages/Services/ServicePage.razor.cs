@@ -1,5 +1,7 @@
 using GoForge.Core.Catalog;
 using GoForge.Core.Common;
+using GoForge.Core.Common.Live;
+using GoForge.Core.Identity;
 using GoForge.Core.Projects;
 using GoForge.Core.Services;
 using GoForge.Web.Auth;
@@ -11,20 +13,17 @@ using MudBlazor;
 namespace GoForge.Web.Components.Pages.Services;
 
 /// <summary>
-/// One service: its recorded state and reason (live through <see cref="ServiceFeed"/>, subscribed after the first
+/// One service: its recorded state and reason (live through <see cref="ChangeFeed{TChange}"/>, subscribed after the first
 /// render), connection details, the shared runtime and log components, and the maintainer's actions. An action
 /// runs in Core, which records each step; the page shows the outcome and the reason when it failed.
 /// </summary>
-public sealed partial class ServicePage : IDisposable
+public sealed partial class ServicePage : TrailPage
 {
     private static readonly TimeSpan ProgressInterval = TimeSpan.FromMilliseconds(250);
 
     private readonly Lock _gate = new();
     private ServiceInstance? _service;
     private ServiceTemplate? _template;
-    private ProjectTrail? _trail;
-    private Error? _error;
-    private Guid? _loadedServiceId;
     private IDisposable? _feed;
     private RenderThrottle? _throttle;
     private ImagePullTally? _pull;
@@ -38,19 +37,7 @@ public sealed partial class ServicePage : IDisposable
     public required CatalogService Catalog { get; init; }
 
     [Inject]
-    public required ServiceFeed Feed { get; init; }
-
-    [Inject]
-    public required EnvironmentService Environments { get; init; }
-
-    [Inject]
-    public required ProjectService Projects { get; init; }
-
-    [Inject]
-    public required ProjectAccess Access { get; init; }
-
-    [Inject]
-    public required CurrentUser CurrentUser { get; init; }
+    public required ChangeFeed<ServiceChange> Feed { get; init; }
 
     [Inject]
     public required IDialogService Dialogs { get; init; }
@@ -68,33 +55,28 @@ public sealed partial class ServicePage : IDisposable
     [Parameter]
     public Guid ServiceId { get; set; }
 
-    private bool CanManage => _trail?.Role.Allows(ProjectAction.Manage) == true;
+    private bool CanManage => Trail?.Role.Allows(ProjectAction.Manage) == true;
 
     private bool Busy => _running is not null || (_service is { } s && ServiceWording.IsInProgress(s.State));
 
     protected override void OnInitialized() =>
         _throttle = new RenderThrottle(() => InvokeAsync(StateHasChanged), Time, ProgressInterval);
 
-    protected override async Task OnParametersSetAsync()
-    {
-        if (_loadedServiceId == ServiceId)
-        {
-            return;
-        }
+    protected override Guid PageKey => ServiceId;
 
-        _loadedServiceId = ServiceId;
-        (_service, _trail, _template, _error) = (null, null, null, null);
-        var actor = await CurrentUser.GetActorAsync();
+    protected override async Task<Result> LoadAsync(Actor actor)
+    {
+        (_service, _template) = (null, null);
         var service = await Services.GetAsync(actor, ServiceId);
         if (!service.IsSuccess)
         {
-            _error = service.Error;
-            return;
+            return service.Error!;
         }
 
-        var trail = await ProjectTrail.LoadAsync(actor, service.Value.EnvironmentId, Environments, Projects, Access);
+        var trail = await LoadTrailAsync(service.Value.EnvironmentId);
         var template = await Catalog.GetAsync(service.Value.TemplateId);
-        (_service, _trail, _template, _error) = (service.Value, trail.Value, template.Value, trail.Error);
+        (_service, _template) = (service.Value, template.Value);
+        return trail;
     }
 
     protected override void OnAfterRender(bool firstRender)
@@ -190,7 +172,7 @@ public sealed partial class ServicePage : IDisposable
         }
 
         Snackbar.Add(keepVolumes ? $"Deleted {_service.Name}; its volumes are kept." : $"Deleted {_service.Name} and its volumes.", Severity.Success);
-        Navigation.NavigateTo(_trail?.EnvironmentHref ?? "/projects");
+        Navigation.NavigateTo(Trail?.EnvironmentHref ?? "/projects");
     }
 
     private async Task RunAsync(string what, Func<GoForge.Core.Identity.Actor, Task<Result<ServiceInstance>>> action, string success)
@@ -219,10 +201,11 @@ public sealed partial class ServicePage : IDisposable
         }
     }
 
-    public void Dispose()
+    protected override void Dispose(bool disposing)
     {
         _disposed = true;
         _feed?.Dispose();
         _throttle?.Dispose();
+        base.Dispose(disposing);
     }
 }

@@ -1,4 +1,5 @@
 using GoForge.Core.Common;
+using GoForge.Core.Common.Live;
 using GoForge.Core.GitProviders;
 using GoForge.Core.Identity;
 using GoForge.Core.Projects;
@@ -22,7 +23,7 @@ public sealed partial class WebhooksPanel : ComponentBase, IDisposable
     public required WebhookService Webhooks { get; init; }
 
     [Inject]
-    public required WebhookFeed Feed { get; init; }
+    public required ChangeFeed<WebhookDelivery> Feed { get; init; }
 
     [Inject]
     public required CurrentUser CurrentUser { get; init; }
