@@ -26,10 +26,12 @@ namespace GoForge.Tests.Browser;
 public sealed partial class AccessibilityBrowserTests(BrowserFixture browser, PostgresFixture postgres)
     : BrowserTest(browser, postgres, "a11y"), IClassFixture<BrowserFixture>
 {
-    // A page has settled when its circuit is live and nothing on it is still loading.
+    // A page has settled when its circuit is live, nothing on it is still loading, and no transition is half-way
+    // (axe would read a colour between two states); endless animations (spinners) do not count.
     private const string Settled = """
         () => document.querySelector('[data-interactive=true]') !== null
             && document.querySelector('.mud-progress-linear.mud-progress-indeterminate, .mud-progress-circular.mud-progress-indeterminate') === null
+            && document.getAnimations().every(a => a.playState !== 'running' || !Number.isFinite(a.effect?.getComputedTiming().endTime ?? Infinity))
         """;
 
     private static readonly ThemePreference[] Modes = [ThemePreference.Light, ThemePreference.Dark];

@@ -14,6 +14,7 @@ public sealed partial class MainLayout
     public required CurrentUser CurrentUser { get; init; }
 
     private MudThemeProvider? _themeProvider;
+    private ElementReference _main;
     private bool _drawerOpen = true;
     private bool _isDarkMode;
     private ThemePreference _preference;
@@ -40,6 +41,9 @@ public sealed partial class MainLayout
             StateHasChanged();
         }
     }
+
+    // A plain #fragment would resolve against <base href="/"> and leave the page, so the link moves focus itself.
+    private async Task SkipToContentAsync() => await _main.FocusAsync();
 
     private void ToggleDrawer() => _drawerOpen = !_drawerOpen;
 
