@@ -42,25 +42,29 @@ public sealed partial class AccessibilityBrowserTests(BrowserFixture browser, Po
     [Fact]
     public async Task Every_page_has_no_serious_or_critical_axe_violation_in_light_and_dark_mode()
     {
-        var admin = await App.CreateUserAsync(UserRole.Admin);
-        var actor = Actor.From(admin);
-        var values = await SeedAsync(actor);
         var failures = new List<string>();
-
         var routes = Routes().ToList();
         Assert.Contains(routes, r => r.Template == "/");
-        var anonymous = Context.Pages.Count == 0 ? await Context.NewPageAsync() : Context.Pages[0];
+
+        // Signed out first, while no administrator exists: the setup page then shows its form (its one-time link).
+        var signedOut = new Dictionary<string, string>(StringComparer.Ordinal) { ["Token"] = "not-a-real-invitation" };
+        var queries = new Dictionary<string, string>(StringComparer.Ordinal) { ["/setup"] = (await App.SetupLinkAsync()).Query };
+        var anonymous = await Context.NewPageAsync();
         foreach (var mode in Modes)
         {
             await anonymous.EmulateMediaAsync(new PageEmulateMediaOptions { ColorScheme = mode == ThemePreference.Dark ? ColorScheme.Dark : ColorScheme.Light });
             foreach (var route in routes.Where(r => r.Anonymous))
             {
-                await anonymous.GotoAsync(Fill(route.Template, values));
+                await anonymous.GotoAsync(Fill(route.Template, signedOut) + queries.GetValueOrDefault(route.Template, string.Empty));
                 await anonymous.WaitForLoadStateAsync(LoadState.NetworkIdle);
                 failures.AddRange(await AxeScanner.SeriousViolationsAsync(anonymous, $"{route.Template} [{mode}]"));
             }
         }
 
+        await anonymous.CloseAsync();
+        var admin = await App.CreateUserAsync(UserRole.Admin);
+        var actor = Actor.From(admin);
+        var values = await SeedAsync(actor);
         var page = await SignInAsync(admin.Login, "/");
         foreach (var mode in Modes)
         {
@@ -123,7 +127,6 @@ public sealed partial class AccessibilityBrowserTests(BrowserFixture browser, Po
             ["ApplicationId"] = application.Id.ToString(),
             ["DeploymentId"] = deployment.Value.Id.ToString(),
             ["ServiceId"] = service.Id.ToString(),
-            ["Token"] = "not-a-real-invitation",
         };
     }
 
