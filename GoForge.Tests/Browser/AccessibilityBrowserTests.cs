@@ -40,7 +40,7 @@ public sealed partial class AccessibilityBrowserTests(BrowserFixture browser, Po
     protected override void ConfigureServices(IServiceCollection services) => GoForgeApp.WithoutDeploymentWorker(services);
 
     [Fact]
-    public async Task Every_page_has_no_serious_or_critical_axe_violation_in_light_and_dark_mode()
+    public async Task Every_page_has_no_serious_or_critical_axe_violation_and_a_sound_structure_in_light_and_dark_mode()
     {
         var failures = new List<string>();
         var routes = Routes().ToList();
@@ -84,7 +84,7 @@ public sealed partial class AccessibilityBrowserTests(BrowserFixture browser, Po
             await ScreenshotAsync(page, $"/applications/{values["ApplicationId"]}", $"a11y-application-{mode}.png".ToLowerInvariant());
         }
 
-        Assert.True(failures.Count == 0, $"{failures.Count} serious or critical axe violation(s):{Environment.NewLine}{string.Join(Environment.NewLine, failures)}");
+        Assert.True(failures.Count == 0, $"{failures.Count} axe violation(s):{Environment.NewLine}{string.Join(Environment.NewLine, failures)}");
     }
 
     /// <summary>Every routable page of the panel: its template and whether it is reached signed out.</summary>
@@ -173,7 +173,7 @@ public sealed partial class AccessibilityBrowserTests(BrowserFixture browser, Po
         await OpenAsync(page, "/");
         await page.ClickAsync("[data-testid=user-menu]");
         await page.Locator("[data-testid=menu-profile]").WaitForAsync();
-        var failures = await AxeScanner.SeriousViolationsAsync(page, $"user menu [{mode}]");
+        var failures = await AxeScanner.SeriousViolationsAsync(page, $"user menu [{mode}]", structure: false);
         await page.Keyboard.PressAsync("Escape");
         return failures;
     }
