@@ -9,7 +9,8 @@ repo=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")/.." && pwd)
 # shellcheck source=deploy/lib.sh
 source "$repo/deploy/lib.sh"
 
-ensure_packages git procps postgresql docker.io busybox-static chromium docker-compose caddy openssh-server
+# nodejs + npm: the accessibility tests install axe-core from GoForge.Tests/Browser/Axe/package-lock.json (npm ci).
+ensure_packages git procps postgresql docker.io busybox-static chromium docker-compose caddy openssh-server nodejs npm
 require_dotnet
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1

@@ -14,12 +14,26 @@ public sealed partial class MainLayout
     public required CurrentUser CurrentUser { get; init; }
 
     private MudThemeProvider? _themeProvider;
+    private ElementReference _main;
     private bool _drawerOpen = true;
     private bool _isDarkMode;
     private ThemePreference _preference;
 
+    /// <summary>
+    /// The preference read while prerendering, handed to the live circuit so its first render already has the right
+    /// palette (reading the profile again there would render light first, then flash to dark).
+    /// </summary>
+    [PersistentState]
+    public ThemePreference? PrerenderedPreference { get; set; }
+
     protected override async Task OnInitializedAsync()
     {
+        if (PrerenderedPreference is { } known)
+        {
+            Apply(known);
+            return;
+        }
+
         var actor = (await CurrentUser.GetPrincipalAsync()).ToActor();
         if (actor is null)
         {
@@ -27,8 +41,14 @@ public sealed partial class MainLayout
         }
 
         var profile = await Account.GetProfileAsync(actor);
-        _preference = profile.IsSuccess ? profile.Value.Theme : ThemePreference.System;
-        _isDarkMode = _preference == ThemePreference.Dark;
+        Apply(profile.IsSuccess ? profile.Value.Theme : ThemePreference.System);
+        PrerenderedPreference = _preference;
+    }
+
+    private void Apply(ThemePreference preference)
+    {
+        _preference = preference;
+        _isDarkMode = preference == ThemePreference.Dark;
     }
 
     protected override async Task OnAfterRenderAsync(bool firstRender)
@@ -40,6 +60,9 @@ public sealed partial class MainLayout
             StateHasChanged();
         }
     }
+
+    // A plain #fragment would resolve against <base href="/"> and leave the page, so the link moves focus itself.
+    private async Task SkipToContentAsync() => await _main.FocusAsync();
 
     private void ToggleDrawer() => _drawerOpen = !_drawerOpen;
 
