@@ -35,7 +35,7 @@ public sealed partial class ApiCoverageTests(PostgresFixture postgres) : IAsyncL
     }
 
     [Fact]
-    public async Task The_OpenAPI_document_is_anonymous_valid_JSON_with_the_bearer_scheme_and_every_endpoint()
+    public async Task The_OpenAPI_document_is_anonymous_valid_JSON_with_the_bearer_scheme_every_endpoint_and_its_rate_limit_headers()
     {
         var anonymous = _app.CreateClient();
 
@@ -61,6 +61,14 @@ public sealed partial class ApiCoverageTests(PostgresFixture postgres) : IAsyncL
 
             var security = operation.GetProperty("security")[0].GetProperty(ApiOpenApi.SecuritySchemeName);
             Assert.Equal(GoForge.Core.Identity.ApiTokens.ApiScopes.Name(endpoint.Scope!.Scope), security[0].GetString());
+            foreach (var answer in operation.GetProperty("responses").EnumerateObject().Where(r => r.Name != "401"))
+            {
+                if (!answer.Value.TryGetProperty("headers", out var headers) || !headers.TryGetProperty("RateLimit-Policy", out _) || !headers.TryGetProperty("RateLimit", out _)
+                    || (answer.Name == "429" && !headers.TryGetProperty("Retry-After", out _)))
+                {
+                    missing.Add($"{endpoint.Method} {path} {answer.Name}: rate-limit headers");
+                }
+            }
         }
 
         Assert.Empty(missing);
