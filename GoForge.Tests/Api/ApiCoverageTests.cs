@@ -76,6 +76,53 @@ public sealed partial class ApiCoverageTests(PostgresFixture postgres) : IAsyncL
     }
 
     [Fact]
+    public void Every_Core_service_operation_a_page_calls_is_called_by_the_API_too_or_excepted_with_a_reason()
+    {
+        var web = typeof(ApiEndpoints).Assembly;
+        var fromPages = CoreServiceOperations(CoreCalls.From(web, "GoForge.Web.Components"));
+        var fromApi = CoreServiceOperations(CoreCalls.From(web, "GoForge.Web.Endpoints.Api"));
+
+        var missing = fromPages.Except(fromApi).Except(UiOnlyOperations.Keys).Order(StringComparer.Ordinal).ToList();
+        var staleExceptions = UiOnlyOperations.Keys.Where(k => !fromPages.Contains(k) || fromApi.Contains(k)).Order(StringComparer.Ordinal).ToList();
+
+        Assert.True(fromPages.Count > 20, $"the scan found only {fromPages.Count} page operations: is it still reading the right namespaces?");
+        Assert.True(missing.Count == 0, "Core operations a page offers and the API does not (add an endpoint, or an exception with a reason):\n" + string.Join("\n", missing));
+        Assert.True(staleExceptions.Count == 0, "exceptions no page calls any more, or the API now calls:\n" + string.Join("\n", staleExceptions));
+    }
+
+    /// <summary>
+    /// Operations of Core's services that pages call and the API deliberately does not, each with the reason. The list
+    /// is checked both ways: an entry the API starts calling, or no page calls any more, fails too.
+    /// </summary>
+    private static readonly Dictionary<string, string> UiOnlyOperations = new(StringComparer.Ordinal)
+    {
+    };
+
+    /// <summary>Of the Core methods called, those that are instance operations of a service registered in the app.</summary>
+    private HashSet<string> CoreServiceOperations(IReadOnlySet<string> calls)
+    {
+        var core = typeof(GoForge.Core.Common.Result).Assembly;
+        var registered = _app.Services.GetRequiredService<IServiceProviderIsService>();
+        var operations = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var call in calls)
+        {
+            var split = call.LastIndexOf('.');
+            var (typeName, method) = (call[..split], call[(split + 1)..]);
+            if (method.StartsWith("get_", StringComparison.Ordinal) || method.StartsWith("set_", StringComparison.Ordinal) || method == ".ctor")
+            {
+                continue;
+            }
+
+            if (core.GetType(typeName) is { IsClass: true, IsAbstract: false } type && registered.IsService(type))
+            {
+                operations.Add(call);
+            }
+        }
+
+        return operations;
+    }
+
+    [Fact]
     public async Task The_reference_page_is_served_without_cookies()
     {
         var anonymous = _app.CreateClient();
