@@ -102,6 +102,26 @@ internal sealed record ApiEndpointCase(
         new("GET", "/api/v1/me/tokens", ApiScope.Read, _ => "/api/v1/me/tokens", NoBody, 200, OtherProject: 200),
         new("POST", "/api/v1/me/tokens", ApiScope.Write, _ => "/api/v1/me/tokens", _ => new { name = "made by a token", scopes = new[] { "write" } }, 201, OtherProject: 403),
         new("DELETE", "/api/v1/me/tokens/{tokenId:guid}", ApiScope.Write, w => $"/api/v1/me/tokens/{w.OwnerTokenId}", NoBody, 204, OtherProject: 204),
+        new("PUT", "/api/v1/me/display-name", ApiScope.Write, _ => "/api/v1/me/display-name", _ => new { displayName = "Renamed by the API" }, 200, OtherProject: 200),
+
+        new("PUT", "/api/v1/environments/{environmentId:guid}", ApiScope.Write, w => $"/api/v1/environments/{w.Environment.Id}", _ => new { name = "Renamed" }, 200),
+        new("GET", "/api/v1/applications/{applicationId:guid}/rollback-targets", ApiScope.Read, w => $"/api/v1/applications/{w.Application.Id}/rollback-targets", NoBody, 200),
+        new("GET", "/api/v1/deployments/{deploymentId:guid}/history", ApiScope.Read, w => $"/api/v1/deployments/{w.Deployment.Id}/history", NoBody, 200),
+        new("GET", "/api/v1/deployments/{deploymentId:guid}/queue-position", ApiScope.Read, w => $"/api/v1/deployments/{w.Deployment.Id}/queue-position", NoBody, 200),
+        new("POST", "/api/v1/applications/{applicationId:guid}/variables/import", ApiScope.Write, w => $"/api/v1/applications/{w.Application.Id}/variables/import", _ => new { text = "IMPORTED=1\n" }, 200),
+
+        // Logs and stats: nothing runs in the world, so the log is empty and the stats name no container.
+        new("GET", "/api/v1/applications/{applicationId:guid}/logs", ApiScope.Read, w => $"/api/v1/applications/{w.Application.Id}/logs", NoBody, 200),
+        new("GET", "/api/v1/services/{serviceId:guid}/logs", ApiScope.Read, w => $"/api/v1/services/{w.Service.Id}/logs", NoBody, 200),
+        new("GET", "/api/v1/applications/{applicationId:guid}/stats", ApiScope.Read, w => $"/api/v1/applications/{w.Application.Id}/stats", NoBody, 200),
+        new("GET", "/api/v1/services/{serviceId:guid}/stats", ApiScope.Read, w => $"/api/v1/services/{w.Service.Id}/stats", NoBody, 200),
+
+        // Docker administration: the matrix's engine is unreachable, so the overview says so (200) and a plan is Core's 409.
+        new("GET", "/api/v1/docker", ApiScope.Admin, _ => "/api/v1/docker", NoBody, 200, OtherProject: 403),
+        new("GET", "/api/v1/docker/prune/{kind}", ApiScope.Admin, _ => "/api/v1/docker/prune/danglingImages", NoBody, 409, OtherProject: 403),
+        new("POST", "/api/v1/docker/prune/{kind}", ApiScope.Admin, _ => "/api/v1/docker/prune/danglingImages", _ => new { candidates = Array.Empty<object>() }, 409, OtherProject: 403),
+        new("GET", "/api/v1/audit-log", ApiScope.Admin, _ => "/api/v1/audit-log?limit=5", NoBody, 200, OtherProject: 403),
+        new("POST", "/api/v1/secret-key/rotate", ApiScope.Admin, _ => "/api/v1/secret-key/rotate", NoBody, 200, OtherProject: 403),
     ];
 
     private static object? NoBody(ApiWorld world) => null;
