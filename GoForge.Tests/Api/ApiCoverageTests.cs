@@ -82,50 +82,59 @@ public sealed partial class ApiCoverageTests(PostgresFixture postgres) : IAsyncL
         var fromPages = CoreServiceOperations(CoreCalls.From(web, "GoForge.Web.Components"));
         var fromApi = CoreServiceOperations(CoreCalls.From(web, "GoForge.Web.Endpoints.Api"));
 
-        var missing = fromPages.Except(fromApi).Except(UiOnlyOperations.Keys).Order(StringComparer.Ordinal).ToList();
-        var staleExceptions = UiOnlyOperations.Keys.Where(k => !fromPages.Contains(k) || fromApi.Contains(k)).Order(StringComparer.Ordinal).ToList();
+        var missing = fromPages.Except(fromApi).Where(op => !UiOnlyOperations.ContainsKey(TypeAndMethod(op))).Order(StringComparer.Ordinal).ToList();
+        var staleExceptions = UiOnlyOperations.Keys
+            .Where(k => !fromPages.Select(TypeAndMethod).Contains(k) || fromApi.Select(TypeAndMethod).Contains(k))
+            .Order(StringComparer.Ordinal).ToList();
 
         Assert.True(fromPages.Count > 20, $"the scan found only {fromPages.Count} page operations: is it still reading the right namespaces?");
         Assert.True(missing.Count == 0, "Core operations a page offers and the API does not (add an endpoint, or an exception with a reason):\n" + string.Join("\n", missing));
         Assert.True(staleExceptions.Count == 0, "exceptions no page calls any more, or the API now calls:\n" + string.Join("\n", staleExceptions));
     }
 
+    /// <summary><c>Type.Method</c> of <c>Namespace.Type.Method</c>: exceptions survive a type moving between Core's folders.</summary>
+    private static string TypeAndMethod(string operation)
+    {
+        var method = operation.LastIndexOf('.');
+        return operation[(operation.LastIndexOf('.', method - 1) + 1)..];
+    }
+
     /// <summary>
-    /// Operations of Core's services that pages call and the API deliberately does not, each with the reason. The list
-    /// is checked both ways: an entry the API starts calling, or no page calls any more, fails too.
+    /// Operations of Core's services (<c>Type.Method</c>) that pages call and the API deliberately does not, each with
+    /// the reason. The list is checked both ways: an entry the API starts calling, or no page calls any more, fails too.
     /// </summary>
     private static readonly Dictionary<string, string> UiOnlyOperations = new(StringComparer.Ordinal)
     {
         // Pushed updates that keep an open page current; API clients poll the resource (or follow a log) instead.
-        ["GoForge.Core.Deployments.DeploymentService.WatchAsync"] = "live deployment updates for an open page; clients poll GET /deployments/{id} and its /log",
-        ["GoForge.Core.GitProviders.WebhookFeed.Subscribe"] = "live delivery updates for an open page; clients poll GET /applications/{id}/webhook-deliveries",
-        ["GoForge.Core.Monitoring.ContainerStateTracker.Subscribe"] = "live container states for an open page; clients poll /stats or GET /docker",
-        ["GoForge.Core.Monitoring.HostMonitor.Subscribe"] = "the host gauges of the dashboard page, live; not a resource of a project",
-        ["GoForge.Core.Services.ServiceFeed.Subscribe"] = "live service states for an open page; clients poll GET /services/{id}",
+        ["DeploymentService.WatchAsync"] = "live deployment updates for an open page; clients poll GET /deployments/{id} and its /log",
+        ["WebhookFeed.Subscribe"] = "live delivery updates for an open page; clients poll GET /applications/{id}/webhook-deliveries",
+        ["ContainerStateTracker.Subscribe"] = "live container states for an open page; clients poll /stats or GET /docker",
+        ["HostMonitor.Subscribe"] = "the host gauges of the dashboard page, live; not a resource of a project",
+        ["ServiceFeed.Subscribe"] = "live service states for an open page; clients poll GET /services/{id}",
 
         // How a person signs in and looks at the panel: never a token's business.
-        ["GoForge.Core.Identity.SignInService.SignInAsync"] = "browser sign-in with a password; the API authenticates with tokens only",
-        ["GoForge.Core.Identity.SetupService.CompleteAsync"] = "first-run setup, before any account or token exists",
-        ["GoForge.Core.Identity.SetupService.IsTokenValid"] = "first-run setup's one-time token, checked by the setup page",
-        ["GoForge.Core.Identity.AccountService.ChangePasswordAsync"] = "needs the current password: a leaked token must not be able to take over its owner's account",
-        ["GoForge.Core.Identity.AccountService.SetThemeAsync"] = "the panel's light or dark look, meaningless to an API client",
-        ["GoForge.Core.Identity.GitHub.GitHubLinkService.GetAsync"] = "linking GitHub sign-in is a browser OAuth flow; a token must not change how its owner signs in",
-        ["GoForge.Core.Identity.GitHub.GitHubLinkService.UnlinkAsync"] = "a token must not change how its owner signs in (see GitHubLinkService.GetAsync)",
+        ["SignInService.SignInAsync"] = "browser sign-in with a password; the API authenticates with tokens only",
+        ["SetupService.CompleteAsync"] = "first-run setup, before any account or token exists",
+        ["SetupService.IsTokenValid"] = "first-run setup's one-time token, checked by the setup page",
+        ["AccountService.ChangePasswordAsync"] = "needs the current password: a leaked token must not be able to take over its owner's account",
+        ["AccountService.SetThemeAsync"] = "the panel's light or dark look, meaningless to an API client",
+        ["GitHubLinkService.GetAsync"] = "linking GitHub sign-in is a browser OAuth flow; a token must not change how its owner signs in",
+        ["GitHubLinkService.UnlinkAsync"] = "a token must not change how its owner signs in (see GitHubLinkService.GetAsync)",
 
         // Page plumbing, not operations.
-        ["GoForge.Core.Projects.ProjectAccess.CheckAsync"] = "a page's guard before it renders; every API endpoint's Core service checks access itself",
-        ["GoForge.Core.Monitoring.DashboardService.GetAsync"] = "the dashboard's counts, a summary of lists the API serves (projects, deployments, services, GET /docker)",
-        ["GoForge.Core.Services.ServiceInstanceService.PreviewAsync"] = "the create dialog's preview of generated inputs; POST /environments/{id}/services validates the same way and answers 400 naming the field",
+        ["ProjectAccess.CheckAsync"] = "a page's guard before it renders; every API endpoint's Core service checks access itself",
+        ["DashboardService.GetAsync"] = "the dashboard's counts, a summary of lists the API serves (projects, deployments, services, GET /docker)",
+        ["ServiceInstanceService.PreviewAsync"] = "the create dialog's preview of generated inputs; POST /environments/{id}/services validates the same way and answers 400 naming the field",
 
         // Instance configuration of GitHub sign-in: follow-ups, not in this change (docs/api.md lists them).
-        ["GoForge.Core.Identity.GitHub.GitHubSettingsAdministration.GetAsync"] = "follow-up: the GitHub OAuth app's settings (client secret included) are configured in the browser for now",
-        ["GoForge.Core.Identity.GitHub.GitHubSettingsAdministration.SaveAsync"] = "follow-up: see GitHubSettingsAdministration.GetAsync",
-        ["GoForge.Core.Identity.GitHub.GitHubSettingsAdministration.ResetToConfigurationAsync"] = "follow-up: see GitHubSettingsAdministration.GetAsync",
-        ["GoForge.Core.Identity.GitHub.GitHubSettingsProvider.GetAsync"] = "the settings page's read of the effective GitHub settings; follow-up with GitHubSettingsAdministration",
-        ["GoForge.Core.Identity.GitHub.InvitationService.CreateAsync"] = "follow-up: GitHub sign-up invitations are links for a person's browser; an admin endpoint can come with the settings",
-        ["GoForge.Core.Identity.GitHub.InvitationService.ListAsync"] = "follow-up: see InvitationService.CreateAsync",
-        ["GoForge.Core.Identity.GitHub.InvitationService.PreviewAsync"] = "the invitation page a person opens before signing up; not an administrator's operation",
-        ["GoForge.Core.Identity.GitHub.InvitationService.RevokeAsync"] = "follow-up: see InvitationService.CreateAsync",
+        ["GitHubSettingsAdministration.GetAsync"] = "follow-up: the GitHub OAuth app's settings (client secret included) are configured in the browser for now",
+        ["GitHubSettingsAdministration.SaveAsync"] = "follow-up: see GitHubSettingsAdministration.GetAsync",
+        ["GitHubSettingsAdministration.ResetToConfigurationAsync"] = "follow-up: see GitHubSettingsAdministration.GetAsync",
+        ["GitHubSettingsProvider.GetAsync"] = "the settings page's read of the effective GitHub settings; follow-up with GitHubSettingsAdministration",
+        ["InvitationService.CreateAsync"] = "follow-up: GitHub sign-up invitations are links for a person's browser; an admin endpoint can come with the settings",
+        ["InvitationService.ListAsync"] = "follow-up: see InvitationService.CreateAsync",
+        ["InvitationService.PreviewAsync"] = "the invitation page a person opens before signing up; not an administrator's operation",
+        ["InvitationService.RevokeAsync"] = "follow-up: see InvitationService.CreateAsync",
     };
 
     /// <summary>Of the Core methods called, those that are instance operations of a service registered in the app.</summary>
