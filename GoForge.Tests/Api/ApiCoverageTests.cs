@@ -126,15 +126,12 @@ public sealed partial class ApiCoverageTests(PostgresFixture postgres) : IAsyncL
         ["DashboardService.GetAsync"] = "the dashboard's counts, a summary of lists the API serves (projects, deployments, services, GET /docker)",
         ["ServiceInstanceService.PreviewAsync"] = "the create dialog's preview of generated inputs; POST /environments/{id}/services validates the same way and answers 400 naming the field",
 
-        // Instance configuration of GitHub sign-in: follow-ups, not in this change (docs/api.md lists them).
+        // Instance configuration of GitHub sign-in: a follow-up, not in this change (docs/api.md lists it).
         ["GitHubSettingsAdministration.GetAsync"] = "follow-up: the GitHub OAuth app's settings (client secret included) are configured in the browser for now",
         ["GitHubSettingsAdministration.SaveAsync"] = "follow-up: see GitHubSettingsAdministration.GetAsync",
         ["GitHubSettingsAdministration.ResetToConfigurationAsync"] = "follow-up: see GitHubSettingsAdministration.GetAsync",
         ["GitHubSettingsProvider.GetAsync"] = "the settings page's read of the effective GitHub settings; follow-up with GitHubSettingsAdministration",
-        ["InvitationService.CreateAsync"] = "follow-up: GitHub sign-up invitations are links for a person's browser; an admin endpoint can come with the settings",
-        ["InvitationService.ListAsync"] = "follow-up: see InvitationService.CreateAsync",
         ["InvitationService.PreviewAsync"] = "the invitation page a person opens before signing up; not an administrator's operation",
-        ["InvitationService.RevokeAsync"] = "follow-up: see InvitationService.CreateAsync",
     };
 
     /// <summary>Of the Core methods called, those that are instance operations of a service registered in the app.</summary>

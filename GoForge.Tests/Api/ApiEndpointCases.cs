@@ -121,6 +121,10 @@ internal sealed record ApiEndpointCase(
         new("GET", "/api/v1/docker/prune/{kind}", ApiScope.Admin, _ => "/api/v1/docker/prune/danglingImages", NoBody, 409, OtherProject: 403),
         new("POST", "/api/v1/docker/prune/{kind}", ApiScope.Admin, _ => "/api/v1/docker/prune/danglingImages", _ => new { candidates = Array.Empty<object>() }, 409, OtherProject: 403),
         new("GET", "/api/v1/audit-log", ApiScope.Admin, _ => "/api/v1/audit-log?limit=5", NoBody, 200, OtherProject: 403),
+        // GitHub sign-in is off in the matrix, so an invitation is Core's 409 and revoking one that does not exist its 404.
+        new("GET", "/api/v1/invitations", ApiScope.Admin, _ => "/api/v1/invitations", NoBody, 200, OtherProject: 403),
+        new("POST", "/api/v1/invitations", ApiScope.Admin, _ => "/api/v1/invitations", _ => new { note = "for the matrix", validForHours = 24 }, 409, OtherProject: 403),
+        new("DELETE", "/api/v1/invitations/{invitationId:guid}", ApiScope.Admin, _ => $"/api/v1/invitations/{Guid.NewGuid()}", NoBody, 404, OtherProject: 403),
         new("POST", "/api/v1/secret-key/rotate", ApiScope.Admin, _ => "/api/v1/secret-key/rotate", NoBody, 200, OtherProject: 403),
     ];
 
