@@ -126,11 +126,8 @@ public sealed partial class ApiCoverageTests(PostgresFixture postgres) : IAsyncL
         ["DashboardService.GetAsync"] = "the dashboard's counts, a summary of lists the API serves (projects, deployments, services, GET /docker)",
         ["ServiceInstanceService.PreviewAsync"] = "the create dialog's preview of generated inputs; POST /environments/{id}/services validates the same way and answers 400 naming the field",
 
-        // Instance configuration of GitHub sign-in: a follow-up, not in this change (docs/api.md lists it).
-        ["GitHubSettingsAdministration.GetAsync"] = "follow-up: the GitHub OAuth app's settings (client secret included) are configured in the browser for now",
-        ["GitHubSettingsAdministration.SaveAsync"] = "follow-up: see GitHubSettingsAdministration.GetAsync",
-        ["GitHubSettingsAdministration.ResetToConfigurationAsync"] = "follow-up: see GitHubSettingsAdministration.GetAsync",
-        ["GitHubSettingsProvider.GetAsync"] = "the settings page's read of the effective GitHub settings; follow-up with GitHubSettingsAdministration",
+        // GitHub sign-in, read without an actor by pages that only need to know whether it is on.
+        ["GitHubSettingsProvider.GetAsync"] = "the settings page's actor-less read of the settings in effect; GET /settings/github answers them through GitHubSettingsAdministration",
         ["InvitationService.PreviewAsync"] = "the invitation page a person opens before signing up; not an administrator's operation",
     };
 

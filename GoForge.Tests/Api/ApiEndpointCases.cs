@@ -125,6 +125,9 @@ internal sealed record ApiEndpointCase(
         new("GET", "/api/v1/invitations", ApiScope.Admin, _ => "/api/v1/invitations", NoBody, 200, OtherProject: 403),
         new("POST", "/api/v1/invitations", ApiScope.Admin, _ => "/api/v1/invitations", _ => new { note = "for the matrix", validForHours = 24 }, 409, OtherProject: 403),
         new("DELETE", "/api/v1/invitations/{invitationId:guid}", ApiScope.Admin, _ => $"/api/v1/invitations/{Guid.NewGuid()}", NoBody, 404, OtherProject: 403),
+        new("GET", "/api/v1/settings/github", ApiScope.Admin, _ => "/api/v1/settings/github", NoBody, 200, OtherProject: 403),
+        new("PUT", "/api/v1/settings/github", ApiScope.Admin, _ => "/api/v1/settings/github", _ => new { enabled = false, baseUrl = "https://github.com", apiUrl = "https://api.github.com", allowSignUp = false }, 200, OtherProject: 403),
+        new("DELETE", "/api/v1/settings/github", ApiScope.Admin, _ => "/api/v1/settings/github", NoBody, 200, OtherProject: 403),
         new("POST", "/api/v1/secret-key/rotate", ApiScope.Admin, _ => "/api/v1/secret-key/rotate", NoBody, 200, OtherProject: 403),
     ];
 

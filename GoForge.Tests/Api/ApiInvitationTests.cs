@@ -7,7 +7,10 @@ using GoForge.Tests.Support;
 
 namespace GoForge.Tests.Api;
 
-/// <summary>GitHub sign-up invitations over /api/v1 with GitHub sign-in on: made (link shown once), listed, revoked.</summary>
+/// <summary>
+/// GitHub sign-in administration over /api/v1 with GitHub sign-in on: invitations made (link shown once), listed,
+/// revoked; the settings changed with a write-only client secret.
+/// </summary>
 [Collection(PostgresCollection.Name)]
 public sealed class ApiInvitationTests(PostgresFixture postgres) : IAsyncLifetime
 {
@@ -66,5 +69,30 @@ public sealed class ApiInvitationTests(PostgresFixture postgres) : IAsyncLifetim
         var problem = await (await _admin.PostAsync("/api/v1/invitations", content)).AssertProblemAsync(400);
 
         Assert.True(problem.GetProperty("errors").TryGetProperty(field, out _), problem.ToString());
+    }
+
+    [Fact]
+    public async Task The_client_secret_goes_in_and_never_comes_out_and_a_hostile_address_is_400_naming_it()
+    {
+        const string Secret = "a-new-client-secret-never-answered";
+        var saved = await _admin.SendAsync(HttpMethod.Put, "/api/v1/settings/github", new
+        {
+            enabled = true, clientId = "Iv1.changed", clientSecret = Secret, baseUrl = "https://github.example.com", apiUrl = "https://api.github.example.com", allowSignUp = true,
+        });
+        var read = await _admin.GetAsync("/api/v1/settings/github");
+        var hostile = await (await _admin.SendAsync(HttpMethod.Put, "/api/v1/settings/github", new
+        {
+            enabled = true, clientId = "Iv1.changed", baseUrl = "file:///etc/passwd", apiUrl = "--upload-file", allowSignUp = false,
+        })).AssertProblemAsync(400);
+        var reset = await (await _admin.SendAsync(HttpMethod.Delete, "/api/v1/settings/github")).JsonAsync();
+
+        Assert.Equal(HttpStatusCode.OK, saved.StatusCode);
+        var body = await read.JsonAsync();
+        Assert.Equal("Iv1.changed", body.GetProperty("clientId").GetString());
+        Assert.True(body.GetProperty("hasClientSecret").GetBoolean());
+        Assert.DoesNotContain(Secret, await saved.Content.ReadAsStringAsync() + body, StringComparison.Ordinal);
+        Assert.True(hostile.GetProperty("errors").TryGetProperty("baseUrl", out _), hostile.ToString());
+        Assert.True(hostile.GetProperty("errors").TryGetProperty("apiUrl", out _), hostile.ToString());
+        Assert.Equal("Iv1.apitests", reset.GetProperty("clientId").GetString());
     }
 }
