@@ -87,4 +87,10 @@ public interface IAuditLog
     Task RecordAsync(AuditEvent auditEvent, CancellationToken ct = default);
 
     Task<IReadOnlyList<AuditEvent>> ListRecentAsync(int count, CancellationToken ct = default);
+
+    /// <summary>
+    /// Keyset paging, newest first: up to <paramref name="count"/> events with an id below <paramref name="beforeId"/>
+    /// (all of them when null). Ids only grow, so a page never repeats or skips an event however many are recorded meanwhile.
+    /// </summary>
+    Task<IReadOnlyList<AuditEvent>> ListBeforeAsync(long? beforeId, int count, CancellationToken ct = default);
 }

@@ -19,9 +19,9 @@ public static class GitCredentialRules
         {
             errors.Add(field, $"A user name has at most {UsernameMaxLength} characters.");
         }
-        else if (value.Any(c => char.IsWhiteSpace(c) || char.IsControl(c) || c is ':' or '@' or '/'))
+        else if (value.Any(c => char.IsWhiteSpace(c) || char.IsControl(c) || IsFormat(c) || c is ':' or '@' or '/'))
         {
-            errors.Add(field, "A user name cannot contain spaces, control characters, ':', '@' or '/'.");
+            errors.Add(field, "A user name cannot contain spaces, control or text-direction characters, ':', '@' or '/'.");
         }
     }
 
@@ -36,11 +36,14 @@ public static class GitCredentialRules
         {
             errors.Add(field, $"A token has at most {TokenMaxLength} characters.");
         }
-        else if (value.Any(c => char.IsWhiteSpace(c) || char.IsControl(c)))
+        else if (value.Any(c => char.IsWhiteSpace(c) || char.IsControl(c) || IsFormat(c)))
         {
-            errors.Add(field, "A token cannot contain spaces or control characters.");
+            errors.Add(field, "A token cannot contain spaces, control or text-direction characters.");
         }
     }
+
+    // Invisible characters such as U+202E (right-to-left override) make a name read as something else.
+    private static bool IsFormat(char c) => System.Globalization.CharUnicodeInfo.GetUnicodeCategory(c) == System.Globalization.UnicodeCategory.Format;
 
     /// <summary>ssh:// and scp-like (git@host:owner/repo) URLs; everything else clones over http(s), git:// or a local path.</summary>
     public static bool IsSshUrl(string url) =>

@@ -25,4 +25,15 @@ internal sealed class AuditLogRepository(NpgsqlDataSource dataSource) : IAuditLo
         await using var conn = await dataSource.OpenConnectionAsync(ct);
         return (await conn.QueryAsync<AuditEvent>(new CommandDefinition(sql, new { count = Math.Clamp(count, 1, 1000) }, cancellationToken: ct))).AsList();
     }
+
+    public async Task<IReadOnlyList<AuditEvent>> ListBeforeAsync(long? beforeId, int count, CancellationToken ct = default)
+    {
+        // The primary key's index serves both the seek and the order.
+        const string sql = """
+            SELECT id, occurred_at, actor_user_id, action, target, client_address, detail
+            FROM audit_events WHERE (@beforeId::bigint IS NULL OR id < @beforeId) ORDER BY id DESC LIMIT @count
+            """;
+        await using var conn = await dataSource.OpenConnectionAsync(ct);
+        return (await conn.QueryAsync<AuditEvent>(new CommandDefinition(sql, new { beforeId, count = Math.Clamp(count, 1, 1000) }, cancellationToken: ct))).AsList();
+    }
 }

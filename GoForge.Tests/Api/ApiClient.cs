@@ -2,6 +2,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using GoForge.Core.Deployments;
+using GoForge.Core.GitProviders;
 using GoForge.Core.Identity;
 using GoForge.Core.Identity.ApiTokens;
 using GoForge.Core.Projects;
@@ -85,7 +86,34 @@ internal sealed record ApiWorld(Project Project, ProjectEnvironment Environment,
         Assert.True(queued.IsSuccess, queued.Error?.Message);
         var canceled = await deployments.CancelAsync(actor, queued.Value.Id);
         Assert.True(canceled.IsSuccess, canceled.Error?.Message);
-        return new ApiWorld(project, production, application, canceled.Value, await CreateStoppedServiceAsync(app, project, production), await app.CreateUserAsync());
+        var account = await app.CreateUserAsync();
+        return new ApiWorld(project, production, application, canceled.Value, await CreateStoppedServiceAsync(app, project, production), account)
+        {
+            OwnerTokenId = await AddParityPiecesAsync(app, actor, project, application, account),
+        };
+    }
+
+    /// <summary>The owner's token (to list and revoke), a pinned deploy key on the application, a token on the project.</summary>
+    public Guid OwnerTokenId { get; init; }
+
+    /// <summary>
+    /// What the parity endpoints reach: a deploy key with a pinned host key on the application, an HTTPS token on the
+    /// project, a webhook secret, <paramref name="account"/> as a viewer, and a token of the owner (its id returned).
+    /// </summary>
+    private static async Task<Guid> AddParityPiecesAsync(GoForgeApp app, Actor actor, Project project, Application application, User account)
+    {
+        var credentials = app.Get<GitCredentialService>();
+        Assert.True((await credentials.GenerateDeployKeyAsync(actor, GitCredentialScope.Application(application.Id))).IsSuccess);
+        var repository = app.Get<IGitCredentialRepository>();
+        var key = await repository.GetAsync(project.Id, application.Id);
+        Assert.True(await repository.PinHostKeyAsync(key!.Id, "SHA256:" + new string('A', 43)));
+        var token = await credentials.SetTokenAsync(actor, GitCredentialScope.Project(project.Id), new GitTokenInput("x-access-token", "ghp_" + Guid.NewGuid().ToString("N")));
+        Assert.True(token.IsSuccess, token.Error?.Message);
+        Assert.True((await app.Get<WebhookService>().RegenerateSecretAsync(actor, application.Id)).IsSuccess);
+        Assert.True((await app.Get<MembershipService>().SetAsync(actor, project.Id, account.Login, ProjectRole.Viewer)).IsSuccess);
+        var created = await app.Get<ApiTokenService>().CreateAsync(actor, new ApiTokenInput { Name = "world " + Guid.NewGuid().ToString("N")[..6], Scopes = ApiScope.Read });
+        Assert.True(created.IsSuccess, created.Error?.Message);
+        return created.Value.Token.Id;
     }
 
     /// <summary>A PostgreSQL service row with fresh generated inputs, as if created and then stopped.</summary>

@@ -35,7 +35,7 @@ public sealed partial class ApiCoverageTests(PostgresFixture postgres) : IAsyncL
     }
 
     [Fact]
-    public async Task The_OpenAPI_document_is_anonymous_valid_JSON_with_the_bearer_scheme_and_every_endpoint()
+    public async Task The_OpenAPI_document_is_anonymous_valid_JSON_with_the_bearer_scheme_every_endpoint_and_its_rate_limit_headers()
     {
         var anonymous = _app.CreateClient();
 
@@ -61,10 +61,99 @@ public sealed partial class ApiCoverageTests(PostgresFixture postgres) : IAsyncL
 
             var security = operation.GetProperty("security")[0].GetProperty(ApiOpenApi.SecuritySchemeName);
             Assert.Equal(GoForge.Core.Identity.ApiTokens.ApiScopes.Name(endpoint.Scope!.Scope), security[0].GetString());
+            foreach (var answer in operation.GetProperty("responses").EnumerateObject().Where(r => r.Name != "401"))
+            {
+                if (!answer.Value.TryGetProperty("headers", out var headers) || !headers.TryGetProperty("RateLimit-Policy", out _) || !headers.TryGetProperty("RateLimit", out _)
+                    || (answer.Name == "429" && !headers.TryGetProperty("Retry-After", out _)))
+                {
+                    missing.Add($"{endpoint.Method} {path} {answer.Name}: rate-limit headers");
+                }
+            }
         }
 
         Assert.Empty(missing);
         Assert.DoesNotContain(paths.EnumerateObject(), p => !p.Name.StartsWith("/api/v1/", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Every_Core_service_operation_a_page_calls_is_called_by_the_API_too_or_excepted_with_a_reason()
+    {
+        var web = typeof(ApiEndpoints).Assembly;
+        var fromPages = CoreServiceOperations(CoreCalls.From(web, "GoForge.Web.Components"));
+        var fromApi = CoreServiceOperations(CoreCalls.From(web, "GoForge.Web.Endpoints.Api"));
+
+        var missing = fromPages.Except(fromApi).Where(op => !UiOnlyOperations.ContainsKey(TypeAndMethod(op))).Order(StringComparer.Ordinal).ToList();
+        var staleExceptions = UiOnlyOperations.Keys
+            .Where(k => !fromPages.Select(TypeAndMethod).Contains(k) || fromApi.Select(TypeAndMethod).Contains(k))
+            .Order(StringComparer.Ordinal).ToList();
+
+        Assert.True(fromPages.Count > 20, $"the scan found only {fromPages.Count} page operations: is it still reading the right namespaces?");
+        Assert.True(missing.Count == 0, "Core operations a page offers and the API does not (add an endpoint, or an exception with a reason):\n" + string.Join("\n", missing));
+        Assert.True(staleExceptions.Count == 0, "exceptions no page calls any more, or the API now calls:\n" + string.Join("\n", staleExceptions));
+    }
+
+    /// <summary><c>Type.Method</c> of <c>Namespace.Type.Method</c>: exceptions survive a type moving between Core's folders.</summary>
+    private static string TypeAndMethod(string operation)
+    {
+        var method = operation.LastIndexOf('.');
+        return operation[(operation.LastIndexOf('.', method - 1) + 1)..];
+    }
+
+    /// <summary>
+    /// Operations of Core's services (<c>Type.Method</c>) that pages call and the API deliberately does not, each with
+    /// the reason. The list is checked both ways: an entry the API starts calling, or no page calls any more, fails too.
+    /// </summary>
+    private static readonly Dictionary<string, string> UiOnlyOperations = new(StringComparer.Ordinal)
+    {
+        // Pushed updates that keep an open page current; API clients poll the resource (or follow a log) instead.
+        ["DeploymentService.WatchAsync"] = "live deployment updates for an open page; clients poll GET /deployments/{id} and its /log",
+        ["WebhookFeed.Subscribe"] = "live delivery updates for an open page; clients poll GET /applications/{id}/webhook-deliveries",
+        ["ContainerStateTracker.Subscribe"] = "live container states for an open page; clients poll /stats or GET /docker",
+        ["HostMonitor.Subscribe"] = "the host gauges of the dashboard page, live; not a resource of a project",
+        ["ServiceFeed.Subscribe"] = "live service states for an open page; clients poll GET /services/{id}",
+
+        // How a person signs in and looks at the panel: never a token's business.
+        ["SignInService.SignInAsync"] = "browser sign-in with a password; the API authenticates with tokens only",
+        ["SetupService.CompleteAsync"] = "first-run setup, before any account or token exists",
+        ["SetupService.IsTokenValid"] = "first-run setup's one-time token, checked by the setup page",
+        ["AccountService.ChangePasswordAsync"] = "needs the current password: a leaked token must not be able to take over its owner's account",
+        ["AccountService.SetThemeAsync"] = "the panel's light or dark look, meaningless to an API client",
+        ["GitHubLinkService.GetAsync"] = "linking GitHub sign-in is a browser OAuth flow; a token must not change how its owner signs in",
+        ["GitHubLinkService.UnlinkAsync"] = "a token must not change how its owner signs in (see GitHubLinkService.GetAsync)",
+
+        // Page plumbing, not operations.
+        ["ProjectAccess.CheckAsync"] = "a page's guard before it renders; every API endpoint's Core service checks access itself",
+        ["DashboardService.GetAsync"] = "the dashboard's counts, a summary of lists the API serves (projects, deployments, services, GET /docker)",
+        ["ServiceInstanceService.PreviewAsync"] = "the create dialog's preview of generated inputs; POST /environments/{id}/services validates the same way and answers 400 naming the field",
+
+        // GitHub sign-in, read without an actor by pages that only need to know whether it is on.
+        ["GitHubSettingsProvider.GetAsync"] = "the settings page's actor-less read of the settings in effect; GET /settings/github answers them through GitHubSettingsAdministration",
+        ["InvitationService.PreviewAsync"] = "the invitation page a person opens before signing up; not an administrator's operation",
+    };
+
+    /// <summary>Of the Core methods called, those that are instance operations of a service registered in the app.</summary>
+    private HashSet<string> CoreServiceOperations(IReadOnlySet<string> calls)
+    {
+        var core = typeof(GoForge.Core.Common.Result).Assembly;
+        var registered = _app.Services.GetRequiredService<IServiceProviderIsService>();
+        var operations = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var call in calls)
+        {
+            var split = call.LastIndexOf('.');
+            var (typeName, method) = (call[..split], call[(split + 1)..]);
+            if (method.StartsWith("get_", StringComparison.Ordinal) || method.StartsWith("set_", StringComparison.Ordinal) || method == ".ctor")
+            {
+                continue;
+            }
+
+            if (core.GetType(typeName) is { IsClass: true, IsAbstract: false } type && registered.IsService(type)
+                && type.GetMethods(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Instance).Any(m => m.Name == method))
+            {
+                operations.Add(call);
+            }
+        }
+
+        return operations;
     }
 
     [Fact]

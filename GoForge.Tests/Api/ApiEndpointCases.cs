@@ -74,6 +74,67 @@ internal sealed record ApiEndpointCase(
         new("POST", "/api/v1/users/{userId:guid}/enable", ApiScope.Admin, w => $"/api/v1/users/{w.Account.Id}/enable", NoBody, 200, OtherProject: 403),
         new("PUT", "/api/v1/users/{userId:guid}/password", ApiScope.Admin, w => $"/api/v1/users/{w.Account.Id}/password", _ => new { password = "another long password 2" }, 204, OtherProject: 403),
         new("GET", "/api/v1/applications/{applicationId:guid}/webhook-deliveries", ApiScope.Read, w => $"/api/v1/applications/{w.Application.Id}/webhook-deliveries", NoBody, 200),
+
+        // Routing settings: the same RoutingService the routing form uses.
+        new("GET", "/api/v1/applications/{applicationId:guid}/routing", ApiScope.Read, w => $"/api/v1/applications/{w.Application.Id}/routing", NoBody, 200),
+        new("PUT", "/api/v1/applications/{applicationId:guid}/routing", ApiScope.Write, w => $"/api/v1/applications/{w.Application.Id}/routing", _ => new { redirectToHttps = true, compression = true }, 200),
+        new("GET", "/api/v1/applications/{applicationId:guid}/routing/labels", ApiScope.Read, w => $"/api/v1/applications/{w.Application.Id}/routing/labels", NoBody, 200),
+
+        // Members: the world's account is a viewer of the project.
+        new("GET", "/api/v1/projects/{projectId:guid}/members", ApiScope.Read, w => $"/api/v1/projects/{w.Project.Id}/members", NoBody, 200),
+        new("PUT", "/api/v1/projects/{projectId:guid}/members/{login}", ApiScope.Write, w => $"/api/v1/projects/{w.Project.Id}/members/{w.Account.Login}", _ => new { role = "deployer" }, 200),
+        new("DELETE", "/api/v1/projects/{projectId:guid}/members/{userId:guid}", ApiScope.Write, w => $"/api/v1/projects/{w.Project.Id}/members/{w.Account.Id}", NoBody, 204),
+
+        // Repository credentials, write-only: the application has a deploy key with a pinned host key, the project a token.
+        new("GET", "/api/v1/applications/{applicationId:guid}/git-credential", ApiScope.Read, w => $"/api/v1/applications/{w.Application.Id}/git-credential", NoBody, 200),
+        new("PUT", "/api/v1/applications/{applicationId:guid}/git-credential/token", ApiScope.Write, w => $"/api/v1/applications/{w.Application.Id}/git-credential/token", _ => new { username = "x-access-token", token = "ghp_matrix0123456789" }, 200),
+        new("POST", "/api/v1/applications/{applicationId:guid}/git-credential/deploy-key", ApiScope.Write, w => $"/api/v1/applications/{w.Application.Id}/git-credential/deploy-key", NoBody, 200),
+        new("DELETE", "/api/v1/applications/{applicationId:guid}/git-credential/host-key", ApiScope.Write, w => $"/api/v1/applications/{w.Application.Id}/git-credential/host-key", NoBody, 204),
+        new("DELETE", "/api/v1/applications/{applicationId:guid}/git-credential", ApiScope.Write, w => $"/api/v1/applications/{w.Application.Id}/git-credential", NoBody, 204),
+        new("GET", "/api/v1/projects/{projectId:guid}/git-credential", ApiScope.Read, w => $"/api/v1/projects/{w.Project.Id}/git-credential", NoBody, 200),
+        new("PUT", "/api/v1/projects/{projectId:guid}/git-credential/token", ApiScope.Write, w => $"/api/v1/projects/{w.Project.Id}/git-credential/token", _ => new { username = "x-access-token", token = "ghp_matrix0123456789" }, 200),
+        new("POST", "/api/v1/projects/{projectId:guid}/git-credential/deploy-key", ApiScope.Write, w => $"/api/v1/projects/{w.Project.Id}/git-credential/deploy-key", NoBody, 200),
+
+        // The project's credential is a token: no host key is pinned there, so the right scope reaches Core's "not found".
+        new("DELETE", "/api/v1/projects/{projectId:guid}/git-credential/host-key", ApiScope.Write, w => $"/api/v1/projects/{w.Project.Id}/git-credential/host-key", NoBody, 404),
+        new("DELETE", "/api/v1/projects/{projectId:guid}/git-credential", ApiScope.Write, w => $"/api/v1/projects/{w.Project.Id}/git-credential", NoBody, 204),
+
+        // Webhook secret: the world has one.
+        new("GET", "/api/v1/applications/{applicationId:guid}/webhook", ApiScope.Read, w => $"/api/v1/applications/{w.Application.Id}/webhook", NoBody, 200),
+        new("POST", "/api/v1/applications/{applicationId:guid}/webhook/secret", ApiScope.Secrets, w => $"/api/v1/applications/{w.Application.Id}/webhook/secret", NoBody, 200),
+        new("GET", "/api/v1/applications/{applicationId:guid}/webhook/secret", ApiScope.Secrets, w => $"/api/v1/applications/{w.Application.Id}/webhook/secret", NoBody, 200),
+
+        // The caller's own tokens: a project-restricted token lists and revokes its user's tokens but makes none (403).
+        new("GET", "/api/v1/me/tokens", ApiScope.Read, _ => "/api/v1/me/tokens", NoBody, 200, OtherProject: 200),
+        new("POST", "/api/v1/me/tokens", ApiScope.Write, _ => "/api/v1/me/tokens", _ => new { name = "made by a token", scopes = new[] { "write" } }, 201, OtherProject: 403),
+        new("DELETE", "/api/v1/me/tokens/{tokenId:guid}", ApiScope.Write, w => $"/api/v1/me/tokens/{w.OwnerTokenId}", NoBody, 204, OtherProject: 204),
+        new("PUT", "/api/v1/me/display-name", ApiScope.Write, _ => "/api/v1/me/display-name", _ => new { displayName = "Renamed by the API" }, 200, OtherProject: 200),
+
+        new("PUT", "/api/v1/environments/{environmentId:guid}", ApiScope.Write, w => $"/api/v1/environments/{w.Environment.Id}", _ => new { name = "Renamed" }, 200),
+        new("GET", "/api/v1/applications/{applicationId:guid}/rollback-targets", ApiScope.Read, w => $"/api/v1/applications/{w.Application.Id}/rollback-targets", NoBody, 200),
+        new("GET", "/api/v1/deployments/{deploymentId:guid}/history", ApiScope.Read, w => $"/api/v1/deployments/{w.Deployment.Id}/history", NoBody, 200),
+        new("GET", "/api/v1/deployments/{deploymentId:guid}/queue-position", ApiScope.Read, w => $"/api/v1/deployments/{w.Deployment.Id}/queue-position", NoBody, 200),
+        new("POST", "/api/v1/applications/{applicationId:guid}/variables/import", ApiScope.Write, w => $"/api/v1/applications/{w.Application.Id}/variables/import", _ => new { text = "IMPORTED=1\n" }, 200),
+
+        // Logs and stats: nothing runs in the world, so the log is empty and the stats name no container.
+        new("GET", "/api/v1/applications/{applicationId:guid}/logs", ApiScope.Read, w => $"/api/v1/applications/{w.Application.Id}/logs", NoBody, 200),
+        new("GET", "/api/v1/services/{serviceId:guid}/logs", ApiScope.Read, w => $"/api/v1/services/{w.Service.Id}/logs", NoBody, 200),
+        new("GET", "/api/v1/applications/{applicationId:guid}/stats", ApiScope.Read, w => $"/api/v1/applications/{w.Application.Id}/stats", NoBody, 200),
+        new("GET", "/api/v1/services/{serviceId:guid}/stats", ApiScope.Read, w => $"/api/v1/services/{w.Service.Id}/stats", NoBody, 200),
+
+        // Docker administration: the matrix's engine is unreachable, so the overview says so (200) and a plan is Core's 409.
+        new("GET", "/api/v1/docker", ApiScope.Admin, _ => "/api/v1/docker", NoBody, 200, OtherProject: 403),
+        new("GET", "/api/v1/docker/prune/{kind}", ApiScope.Admin, _ => "/api/v1/docker/prune/danglingImages", NoBody, 409, OtherProject: 403),
+        new("POST", "/api/v1/docker/prune/{kind}", ApiScope.Admin, _ => "/api/v1/docker/prune/danglingImages", _ => new { candidates = Array.Empty<object>() }, 409, OtherProject: 403),
+        new("GET", "/api/v1/audit-log", ApiScope.Admin, _ => "/api/v1/audit-log?limit=5", NoBody, 200, OtherProject: 403),
+        // GitHub sign-in is off in the matrix, so an invitation is Core's 409 and revoking one that does not exist its 404.
+        new("GET", "/api/v1/invitations", ApiScope.Admin, _ => "/api/v1/invitations", NoBody, 200, OtherProject: 403),
+        new("POST", "/api/v1/invitations", ApiScope.Admin, _ => "/api/v1/invitations", _ => new { note = "for the matrix", validForHours = 24 }, 409, OtherProject: 403),
+        new("DELETE", "/api/v1/invitations/{invitationId:guid}", ApiScope.Admin, _ => $"/api/v1/invitations/{Guid.NewGuid()}", NoBody, 404, OtherProject: 403),
+        new("GET", "/api/v1/settings/github", ApiScope.Admin, _ => "/api/v1/settings/github", NoBody, 200, OtherProject: 403),
+        new("PUT", "/api/v1/settings/github", ApiScope.Admin, _ => "/api/v1/settings/github", _ => new { enabled = false, baseUrl = "https://github.com", apiUrl = "https://api.github.com", allowSignUp = false }, 200, OtherProject: 403),
+        new("DELETE", "/api/v1/settings/github", ApiScope.Admin, _ => "/api/v1/settings/github", NoBody, 200, OtherProject: 403),
+        new("POST", "/api/v1/secret-key/rotate", ApiScope.Admin, _ => "/api/v1/secret-key/rotate", NoBody, 200, OtherProject: 403),
     ];
 
     private static object? NoBody(ApiWorld world) => null;

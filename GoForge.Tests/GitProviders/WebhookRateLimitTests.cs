@@ -53,6 +53,25 @@ public sealed class WebhookRateLimitTests(PostgresFixture postgres) : IAsyncLife
     }
 
     [Fact]
+    public async Task Every_delivery_answer_says_the_limit_and_what_remains_for_its_address()
+    {
+        var answers = new List<RateLimitHeaders>();
+        for (var i = 0; i < 3; i++)
+        {
+            answers.Add(RateLimitHeaders.Read(await DeliverAsync("203.0.113.20")));
+        }
+
+        var refused = await DeliverAsync("203.0.113.20");
+        var other = RateLimitHeaders.Read(await DeliverAsync("203.0.113.21"));
+
+        Assert.All(answers, a => Assert.Equal(("webhooks", 3, 60), (a.Policy, a.Quota, a.WindowSeconds)));
+        Assert.Equal([2, 1, 0], answers.Select(a => a.Remaining));
+        Assert.Equal(HttpStatusCode.TooManyRequests, refused.StatusCode);
+        Assert.Equal(0, RateLimitHeaders.Read(refused).Remaining);
+        Assert.Equal(2, other.Remaining);
+    }
+
+    [Fact]
     public void The_default_is_600_a_minute_and_an_out_of_range_limit_stops_start_up_naming_the_key()
     {
         var validator = new WebhookOptionsValidator();

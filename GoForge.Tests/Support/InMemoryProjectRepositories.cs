@@ -340,6 +340,15 @@ internal sealed class InMemoryAuditLog(InMemoryProjectStore store) : IAuditLog
             return Task.FromResult(list);
         }
     }
+
+    public Task<IReadOnlyList<AuditEvent>> ListBeforeAsync(long? beforeId, int count, CancellationToken ct = default)
+    {
+        lock (store.Gate)
+        {
+            IReadOnlyList<AuditEvent> list = store.AuditList.Where(e => beforeId is null || e.Id < beforeId).OrderByDescending(e => e.Id).Take(count).ToList();
+            return Task.FromResult(list);
+        }
+    }
 }
 
 /// <summary>Only what membership needs (finding users); the rest of the identity port is not used by these pages.</summary>

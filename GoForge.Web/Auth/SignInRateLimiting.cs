@@ -9,7 +9,8 @@ namespace GoForge.Web.Auth;
 
 /// <summary>
 /// The per-address limit on sign-in posts, by ASP.NET Core's rate-limiting middleware. Page views
-/// (GET) are free; each POST takes one permit from the client address's one-minute window.
+/// (GET) are free; each POST takes one permit from the client address's one-minute window, and its answer says the
+/// limit and what remains (RateLimit-Policy, RateLimit).
 /// </summary>
 internal static class SignInRateLimiting
 {
@@ -19,6 +20,7 @@ internal static class SignInRateLimiting
 
     public static IServiceCollection AddSignInRateLimiting(this IServiceCollection services)
     {
+        services.AddRateLimitWindows();
         services.AddRateLimiter(limiter =>
         {
             limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
@@ -31,10 +33,11 @@ internal static class SignInRateLimiting
 
                 var permits = context.RequestServices.GetRequiredService<IOptions<AuthOptions>>().Value.LoginAttemptsPerMinutePerAddress;
                 var address = context.Connection.RemoteIpAddress ?? IPAddress.None;
-                return RateLimits.PerMinute(address.ToString(), permits);
+                return RateLimits.PerMinute(context, PolicyName, address.ToString(), permits);
             });
             limiter.OnRejected = async (context, ct) =>
             {
+                RateLimits.Refuse(context);
                 context.HttpContext.Response.ContentType = "text/html; charset=utf-8";
                 await context.HttpContext.Response.WriteAsync(RejectedPage, ct);
             };

@@ -43,7 +43,7 @@ internal sealed class WebhookRateLimitPolicy(IOptions<WebhookOptions> options) :
     public RateLimitPartition<string> GetPartition(HttpContext httpContext)
     {
         var address = httpContext.Connection.RemoteIpAddress ?? IPAddress.None;
-        return RateLimits.PerMinute(address.ToString(), options.Value.RequestsPerMinutePerAddress);
+        return RateLimits.PerMinute(httpContext, Name, address.ToString(), options.Value.RequestsPerMinutePerAddress);
     }
 
     private async ValueTask RejectAsync(OnRejectedContext context, CancellationToken ct)
@@ -60,6 +60,7 @@ internal static class WebhookRateLimiting
     {
         services.AddOptions<WebhookOptions>().BindConfiguration(WebhookOptions.SectionName).ValidateOnStart();
         services.AddSingleton<IValidateOptions<WebhookOptions>, WebhookOptionsValidator>();
+        services.AddRateLimitWindows();
         services.AddRateLimiter(limiter => limiter.AddPolicy<string, WebhookRateLimitPolicy>(WebhookRateLimitPolicy.Name));
         return services;
     }

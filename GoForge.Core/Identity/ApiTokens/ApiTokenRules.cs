@@ -51,4 +51,32 @@ public static class ApiTokenRules
             errors.Add(nameof(ApiTokenInput.ExpiresAt), "Choose an expiry in the future, or none.");
         }
     }
+
+    /// <summary>
+    /// What a token may make when it creates another (the API's <c>POST /me/tokens</c>): nothing beyond itself, so a
+    /// leaked narrow token cannot mint a wider one. No scope the creating token lacks, no expiry later than its own,
+    /// and a project-restricted token makes none (the service refuses that too).
+    /// </summary>
+    public static Result ValidateDelegation(ApiToken creator, ApiTokenInput input)
+    {
+        ArgumentNullException.ThrowIfNull(creator);
+        ArgumentNullException.ThrowIfNull(input);
+        if (creator.ProjectId is not null)
+        {
+            return Error.Forbidden("A project-restricted token cannot create tokens.");
+        }
+
+        var errors = new FieldErrors();
+        if ((input.Scopes & ~creator.Scopes) is var extra and not ApiScope.None)
+        {
+            errors.Add(nameof(ApiTokenInput.Scopes), $"This token cannot give scopes it does not hold: {string.Join(", ", extra.Names())}.");
+        }
+
+        if (creator.ExpiresAt is { } end && (input.ExpiresAt is not { } wanted || wanted > end))
+        {
+            errors.Add(nameof(ApiTokenInput.ExpiresAt), $"A token made by this one expires at {end:O} at the latest.");
+        }
+
+        return errors.IsEmpty ? Result.Success : (Result)errors.ToError();
+    }
 }

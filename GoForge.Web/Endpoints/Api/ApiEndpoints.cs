@@ -31,6 +31,17 @@ internal static class ApiEndpoints
         api.MapWebhookDeliveryEndpoints();
         api.MapServiceEndpoints();
         api.MapUserEndpoints();
+        api.MapRoutingEndpoints();
+        api.MapMemberEndpoints();
+        api.MapGitCredentialEndpoints();
+        api.MapWebhookSecretEndpoints();
+        api.MapApiTokenEndpoints();
+        api.MapWorkloadEndpoints();
+        api.MapDockerAdminEndpoints();
+        api.MapAuditLogEndpoints();
+        api.MapSecretKeyEndpoints();
+        api.MapInvitationEndpoints();
+        api.MapGitHubSettingsEndpoints();
 
         // Unknown paths under /api answer 404 problem details (ApiEdge), not the panel's page.
         endpoints.MapFallback(ApiEdge.PathPrefix + "/{**path}", () => ApiResults.Problem(StatusCodes.Status404NotFound, "Not found", "No such API endpoint; see /openapi/v1.json."))

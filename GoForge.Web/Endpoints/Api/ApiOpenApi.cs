@@ -37,6 +37,11 @@ internal static class ApiOpenApi
                 };
                 return Task.CompletedTask;
             });
+            options.AddOperationTransformer((operation, _, _) =>
+            {
+                AddRateLimitHeaders(operation);
+                return Task.CompletedTask;
+            });
             options.AddOperationTransformer((operation, context, _) =>
             {
                 if (context.Description.ActionDescriptor.EndpointMetadata.OfType<RequiredScope>().FirstOrDefault() is not { } scope)
@@ -50,4 +55,37 @@ internal static class ApiOpenApi
                 return Task.CompletedTask;
             });
         });
+
+    /// <summary>
+    /// Every answer of an authenticated call carries the token's limit and what remains (IETF RateLimit header fields);
+    /// a 429 adds Retry-After.
+    /// </summary>
+    private static void AddRateLimitHeaders(OpenApiOperation operation)
+    {
+        operation.Responses ??= [];
+        foreach (var (status, response) in operation.Responses)
+        {
+            if (status == "401" || response is not OpenApiResponse concrete)
+            {
+                continue;
+            }
+
+            concrete.Headers ??= new Dictionary<string, IOpenApiHeader>();
+            concrete.Headers[Hosting.RateLimits.PolicyHeader] = Header(
+                "The token's limit: `\"api-token\";q=<requests>;w=<seconds>` (draft-ietf-httpapi-ratelimit-headers).", "\"api-token\";q=600;w=60");
+            concrete.Headers[Hosting.RateLimits.RemainingHeader] = Header(
+                "What remains of the token's window and the seconds until it resets: `\"api-token\";r=<remaining>;t=<seconds>`.", "\"api-token\";r=599;t=42");
+            if (status == "429")
+            {
+                concrete.Headers["Retry-After"] = Header("Seconds until the window resets.", "42");
+            }
+        }
+    }
+
+    private static OpenApiHeader Header(string description, string example) => new()
+    {
+        Description = description,
+        Schema = new OpenApiSchema { Type = JsonSchemaType.String },
+        Example = System.Text.Json.Nodes.JsonValue.Create(example),
+    };
 }

@@ -8,7 +8,8 @@ namespace GoForge.Web.Endpoints.Api;
 
 /// <summary>
 /// Requests per minute per API token (a fixed one-minute window partitioned by token id, so one busy script cannot
-/// starve another). A rejected call gets 429 problem details with Retry-After.
+/// starve another). Every answer says the limit and what remains (RateLimit-Policy, RateLimit); a rejected call gets
+/// 429 problem details with Retry-After.
 /// </summary>
 internal sealed class ApiRateLimitPolicy(IOptions<ApiOptions> options, IProblemDetailsService problems) : IRateLimiterPolicy<string>
 {
@@ -24,7 +25,7 @@ internal sealed class ApiRateLimitPolicy(IOptions<ApiOptions> options, IProblemD
             return RateLimitPartition.GetNoLimiter(string.Empty);
         }
 
-        return RateLimits.PerMinute(tokenId.ToString(), options.Value.RequestsPerMinutePerToken);
+        return RateLimits.PerMinute(httpContext, Name, tokenId.ToString(), options.Value.RequestsPerMinutePerToken);
     }
 
     private async ValueTask RejectAsync(OnRejectedContext context, CancellationToken ct)

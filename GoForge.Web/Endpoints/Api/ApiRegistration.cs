@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using GoForge.Web.Auth;
+using GoForge.Web.Hosting;
 using Microsoft.AspNetCore.Authentication;
 using Scalar.AspNetCore;
 
@@ -27,6 +28,7 @@ internal static class ApiRegistration
         // Only the token scheme: the cookie the panel sets is never read for /api/v1.
         services.AddAuthorizationBuilder()
             .AddPolicy(PolicyName, policy => policy.AddAuthenticationSchemes(ApiTokenAuthenticationHandler.SchemeName).RequireAuthenticatedUser());
+        services.AddRateLimitWindows();
         services.AddSingleton<ApiRateLimitPolicy>();
         services.AddRateLimiter(limiter => limiter.AddPolicy<string, ApiRateLimitPolicy>(ApiRateLimitPolicy.Name));
         services.AddGoForgeOpenApi();

@@ -7,7 +7,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 namespace GoForge.Web.Endpoints.Api;
 
 /// <summary>
-/// Deployments: trigger, list, get, cancel, roll back, and read the log, through <see cref="DeploymentService"/>.
+/// Deployments: trigger, list, get, cancel, roll back (and its targets), the state history, the queue position, and the log, through <see cref="DeploymentService"/>.
 /// The CLI's remote mode (<c>GoForge.Web/Cli/Remote</c>) reads <see cref="DeploymentResponse"/>; keep them in line.
 /// </summary>
 internal static class DeploymentEndpoints
@@ -22,6 +22,9 @@ internal static class DeploymentEndpoints
         api.MapPost("/applications/{applicationId:guid}/rollback", RollbackAsync).RequireScope(ApiScope.Deploy).WithTags("Deployments").WithSummary("Queue a rollback to an earlier deployment's image");
         api.MapGet("/deployments/{deploymentId:guid}", GetAsync).RequireScope(ApiScope.Read).WithTags("Deployments").WithSummary("One deployment");
         api.MapPost("/deployments/{deploymentId:guid}/cancel", CancelAsync).RequireScope(ApiScope.Deploy).WithTags("Deployments").WithSummary("Cancel a pending, cloning or building deployment");
+        api.MapGet("/applications/{applicationId:guid}/rollback-targets", RollbackTargetsAsync).RequireScope(ApiScope.Read).WithTags("Deployments").WithSummary("The kept images a rollback can return to, newest first");
+        api.MapGet("/deployments/{deploymentId:guid}/history", HistoryAsync).RequireScope(ApiScope.Read).WithTags("Deployments").WithSummary("A deployment's state changes, oldest first");
+        api.MapGet("/deployments/{deploymentId:guid}/queue-position", QueuePositionAsync).RequireScope(ApiScope.Read).WithTags("Deployments").WithSummary("A pending deployment's place in the queue (null once it left it)");
         api.MapGet("/deployments/{deploymentId:guid}/log", LogAsync).RequireScope(ApiScope.Read).WithTags("Deployments").WithSummary("A deployment's log lines after a line number (secrets masked)");
         return api;
     }
@@ -79,4 +82,42 @@ internal static class DeploymentEndpoints
         var result = await deployments.LogAsync(user.ToApiActor(), deploymentId, after, size, ct);
         return result.IsSuccess ? TypedResults.Ok(DeploymentLogResponse.From(result.Value, after)) : ApiResults.Problem(result.Error);
     }
+
+    private static async Task<Results<Ok<IReadOnlyList<RollbackTargetResponse>>, ProblemHttpResult>> RollbackTargetsAsync(
+        Guid applicationId, ClaimsPrincipal user, DeploymentService deployments, CancellationToken ct)
+    {
+        var result = await deployments.RollbackTargetsAsync(user.ToApiActor(), applicationId, ct);
+        return result.IsSuccess
+            ? TypedResults.Ok<IReadOnlyList<RollbackTargetResponse>>(result.Value.Select(RollbackTargetResponse.From).ToList())
+            : ApiResults.Problem(result.Error);
+    }
+
+    private static async Task<Results<Ok<IReadOnlyList<TransitionResponse>>, ProblemHttpResult>> HistoryAsync(
+        Guid deploymentId, ClaimsPrincipal user, DeploymentService deployments, CancellationToken ct)
+    {
+        var result = await deployments.HistoryAsync(user.ToApiActor(), deploymentId, ct);
+        return result.IsSuccess
+            ? TypedResults.Ok<IReadOnlyList<TransitionResponse>>(result.Value.Select(TransitionResponse.Of).ToList())
+            : ApiResults.Problem(result.Error);
+    }
+
+    private static async Task<Results<Ok<QueuePositionResponse>, ProblemHttpResult>> QueuePositionAsync(
+        Guid deploymentId, ClaimsPrincipal user, DeploymentService deployments, CancellationToken ct)
+    {
+        var result = await deployments.QueuePositionAsync(user.ToApiActor(), deploymentId, ct);
+        return result.IsSuccess ? TypedResults.Ok(new QueuePositionResponse(result.Value)) : ApiResults.Problem(result.Error);
+    }
 }
+
+public sealed record RollbackTargetResponse(Guid DeploymentId, string ImageTag, DeploymentState State, bool Served, DateTimeOffset CreatedAt)
+{
+    public static RollbackTargetResponse From(RetainedImage i) => new(i.DeploymentId, i.ImageTag, i.State, i.Served, i.CreatedAt);
+}
+
+public sealed record TransitionResponse(DeploymentState? FromState, DeploymentState ToState, string? Reason, Guid? ActorUserId, DateTimeOffset OccurredAt)
+{
+    public static TransitionResponse Of(DeploymentTransition t) => new(t.From, t.To, t.Reason, t.ActorUserId, t.OccurredAt);
+}
+
+/// <param name="Position">1 for the next to run; null when the deployment is no longer queued.</param>
+public sealed record QueuePositionResponse(int? Position);

@@ -6,7 +6,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace GoForge.Web.Endpoints.Api;
 
-/// <summary>Environments: list by project, get, create, delete, through <see cref="EnvironmentService"/>.</summary>
+/// <summary>Environments: list by project, get, create, rename, delete, through <see cref="EnvironmentService"/>.</summary>
 internal static class EnvironmentEndpoints
 {
     public static RouteGroupBuilder MapEnvironmentEndpoints(this RouteGroupBuilder api)
@@ -14,6 +14,7 @@ internal static class EnvironmentEndpoints
         api.MapGet("/projects/{projectId:guid}/environments", ListAsync).RequireScope(ApiScope.Read).WithTags("Environments").WithSummary("A project's environments");
         api.MapPost("/projects/{projectId:guid}/environments", CreateAsync).RequireScope(ApiScope.Write).WithTags("Environments").WithSummary("Add an environment");
         api.MapGet("/environments/{environmentId:guid}", GetAsync).RequireScope(ApiScope.Read).WithTags("Environments").WithSummary("One environment");
+        api.MapPut("/environments/{environmentId:guid}", RenameAsync).RequireScope(ApiScope.Write).WithTags("Environments").WithSummary("Rename an environment (its slug stays)");
         api.MapDelete("/environments/{environmentId:guid}", DeleteAsync).RequireScope(ApiScope.Write).WithTags("Environments").WithSummary("Delete an environment with its applications");
         return api;
     }
@@ -35,6 +36,20 @@ internal static class EnvironmentEndpoints
         return result.IsSuccess
             ? TypedResults.Created($"{ApiEndpoints.Prefix}/environments/{result.Value.Id}", EnvironmentResponse.From(result.Value))
             : ApiResults.Problem(result.Error);
+    }
+
+    private static async Task<Results<Ok<EnvironmentResponse>, ProblemHttpResult>> RenameAsync(
+        Guid environmentId, EnvironmentRequest body, ClaimsPrincipal user, EnvironmentService environments, CancellationToken ct)
+    {
+        var actor = user.ToApiActor();
+        var renamed = await environments.RenameAsync(actor, environmentId, body.Name, ct);
+        if (!renamed.IsSuccess)
+        {
+            return ApiResults.Problem(renamed.Error!);
+        }
+
+        var result = await environments.GetAsync(actor, environmentId, ct);
+        return result.IsSuccess ? TypedResults.Ok(EnvironmentResponse.From(result.Value)) : ApiResults.Problem(result.Error);
     }
 
     private static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(Guid environmentId, ClaimsPrincipal user, EnvironmentService environments, CancellationToken ct)

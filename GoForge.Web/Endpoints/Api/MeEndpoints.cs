@@ -6,12 +6,13 @@ using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace GoForge.Web.Endpoints.Api;
 
-/// <summary><c>GET /api/v1/me</c>: who the token speaks for, and the token itself.</summary>
+/// <summary><c>GET /api/v1/me</c>: who the token speaks for, and the token itself; and the display name, as the profile page changes it.</summary>
 internal static class MeEndpoints
 {
     public static RouteGroupBuilder MapMeEndpoints(this RouteGroupBuilder api)
     {
         api.MapGet("/me", GetAsync).RequireScope(ApiScope.Read).WithTags("Me").WithSummary("The token's user and the token");
+        api.MapPut("/me/display-name", SetDisplayNameAsync).RequireScope(ApiScope.Write).WithTags("Me").WithSummary("Change your display name");
         return api;
     }
 
@@ -33,4 +34,13 @@ internal static class MeEndpoints
         var me = profile.Value;
         return TypedResults.Ok(new MeResponse(me.Id, me.Login, me.DisplayName, me.Role, TokenResponse.From(token.Value)));
     }
+
+    private static async Task<Results<Ok<MeResponse>, ProblemHttpResult>> SetDisplayNameAsync(
+        DisplayNameRequest body, ClaimsPrincipal user, AccountService account, ApiTokenService tokens, CancellationToken ct)
+    {
+        var result = await account.SetDisplayNameAsync(user.ToApiActor(), body.DisplayName, ct);
+        return result.IsSuccess ? await GetAsync(user, account, tokens, ct) : ApiResults.Problem(result.Error!);
+    }
 }
+
+public sealed record DisplayNameRequest(string? DisplayName);

@@ -17,6 +17,7 @@ internal static class VariableEndpoints
     {
         var variables = api.MapGroup("/applications/{applicationId:guid}/variables").WithTags("Variables");
         variables.MapGet("", ListAsync).RequireScope(ApiScope.Read).WithSummary("An application's variables (secrets masked without the secrets scope)");
+        variables.MapPost("/import", ImportAsync).RequireScope(ApiScope.Write).WithSummary("Add or change variables from .env text, all lines or none (?dryRun=true previews)");
         variables.MapPut("/{key}", SetAsync).RequireScope(ApiScope.Write).WithSummary("Add or change a variable");
         variables.MapDelete("/{key}", DeleteAsync).RequireScope(ApiScope.Write).WithSummary("Remove a variable");
         return api;
@@ -93,4 +94,24 @@ internal static class VariableEndpoints
         var result = await variables.DeleteAsync(actor, variable.Id, ct);
         return result.IsSuccess ? TypedResults.NoContent() : ApiResults.Problem(result.Error!);
     }
+
+    private static async Task<Results<Ok<VariableImportResponse>, ProblemHttpResult>> ImportAsync(
+        Guid applicationId, VariableImportRequest body, ClaimsPrincipal user, VariableService variables, bool? dryRun, CancellationToken ct)
+    {
+        var actor = user.ToApiActor();
+        var result = dryRun == true
+            ? await variables.PreviewPasteAsync(actor, applicationId, body.Text, body.AsSecrets ?? false, ct)
+            : await variables.ApplyPasteAsync(actor, applicationId, body.Text, body.AsSecrets ?? false, ct);
+        return result.IsSuccess
+            ? TypedResults.Ok(new VariableImportResponse(result.Value.Lines.Select(l => new VariableImportLine(l.Key, l.Change, l.IsSecret ? null : l.NewValue, l.IsSecret)).ToList(), result.Value.Errors, dryRun == true))
+            : ApiResults.Problem(result.Error);
+    }
 }
+
+/// <summary>.env text (<c>KEY=value</c> lines, comments and <c>export</c> allowed); <c>asSecrets</c> stores every key as a secret.</summary>
+public sealed record VariableImportRequest(string? Text, bool? AsSecrets);
+
+public sealed record VariableImportLine(string Key, VariableChange Change, string? Value, bool IsSecret);
+
+/// <param name="DryRun">True when nothing was stored (a preview).</param>
+public sealed record VariableImportResponse(IReadOnlyList<VariableImportLine> Lines, IReadOnlyList<string> Errors, bool DryRun);
