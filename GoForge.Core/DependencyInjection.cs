@@ -94,7 +94,7 @@ public static class DependencyInjection
         services.AddSingleton<HostMonitor>();
         services.AddSingleton<MonitoringService>();
         services.AddSingleton<DockerAdminService>();
-        services.AddSingleton<Auditing.AuditLogService>();
+        services.AddSingleton<AuditLogService>();
         services.AddSingleton<DashboardService>();
 
         services.AddSingleton<CatalogService>();

@@ -107,10 +107,16 @@ public sealed partial class ApiCoverageTests(PostgresFixture postgres) : IAsyncL
     {
         // Pushed updates that keep an open page current; API clients poll the resource (or follow a log) instead.
         ["DeploymentService.WatchAsync"] = "live deployment updates for an open page; clients poll GET /deployments/{id} and its /log",
-        ["WebhookFeed.Subscribe"] = "live delivery updates for an open page; clients poll GET /applications/{id}/webhook-deliveries",
         ["ContainerStateTracker.Subscribe"] = "live container states for an open page; clients poll /stats or GET /docker",
         ["HostMonitor.Subscribe"] = "the host gauges of the dashboard page, live; not a resource of a project",
-        ["ServiceFeed.Subscribe"] = "live service states for an open page; clients poll GET /services/{id}",
+        // The pages queue a service operation and follow it to its end in one call; the API calls the ServiceCommands
+        // method behind each (202 with the operation's Location, or ?wait=SECONDS for the outcome).
+        ["ServiceInstanceService.CreateAsync"] = "queues ServiceCommands.CreateAsync and follows it; POST /environments/{id}/services calls that",
+        ["ServiceInstanceService.StartAsync"] = "queues ServiceCommands.StartAsync and follows it; POST /services/{id}/start calls that",
+        ["ServiceInstanceService.StopAsync"] = "queues ServiceCommands.StopAsync and follows it; POST /services/{id}/stop calls that",
+        ["ServiceInstanceService.RestartAsync"] = "queues ServiceCommands.RestartAsync and follows it; POST /services/{id}/restart calls that",
+        ["ServiceInstanceService.ChangeVersionAsync"] = "queues ServiceCommands.ChangeVersionAsync and follows it; PUT /services/{id}/version calls that",
+        ["ServiceInstanceService.DeleteAsync"] = "queues ServiceCommands.DeleteAsync and follows it; DELETE /services/{id} calls that",
 
         // How a person signs in and looks at the panel: never a token's business.
         ["SignInService.SignInAsync"] = "browser sign-in with a password; the API authenticates with tokens only",

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Security.Claims;
 using System.Text;
 using GoForge.Core.Auditing;
+using GoForge.Core.Identity;
 using GoForge.Core.Identity.ApiTokens;
 using GoForge.Web.Auth;
 using Microsoft.AspNetCore.Http.HttpResults;

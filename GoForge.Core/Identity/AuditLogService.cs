@@ -1,12 +1,12 @@
+using GoForge.Core.Auditing;
 using GoForge.Core.Common;
-using GoForge.Core.Identity;
 
-namespace GoForge.Core.Auditing;
+namespace GoForge.Core.Identity;
 
 /// <summary>One page of the audit log, newest first, and the id to read on from (null on the last page).</summary>
 public sealed record AuditPage(IReadOnlyList<AuditEvent> Events, long? NextBeforeId);
 
-/// <summary>Reading the audit log: administrators only, a keyset page at a time.</summary>
+/// <summary>Reading the audit log: administrators only, a keyset page at a time. It sits with the other administrator work in Identity (it needs the <see cref="Actor"/>), so Auditing stays a sink every feature may use.</summary>
 public sealed class AuditLogService(IAuditLog log)
 {
     public const int MaxPage = 200;
