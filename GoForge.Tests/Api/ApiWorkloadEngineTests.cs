@@ -149,7 +149,7 @@ public sealed class ApiWorkloadEngineTests(PostgresFixture postgres, DockerFixtu
 
     private async Task<(string Id, string Password)> CreateLoggerAsync()
     {
-        var created = await _client.SendAsync(HttpMethod.Post, $"/api/v1/environments/{_environment.Id}/services",
+        var created = await _client.SendAsync(HttpMethod.Post, $"/api/v1/environments/{_environment.Id}/services?wait=120",
             new { templateId = "test-logger", name = "logger-" + Guid.NewGuid().ToString("N")[..6], domain = $"{Guid.NewGuid():N}.example" });
         var service = await created.JsonAsync();
         Assert.True(created.StatusCode == HttpStatusCode.Created, service.ToString());
