@@ -1,36 +1,9 @@
-using System.Threading.Channels;
+using GoForge.Core.Common.Work;
 
 namespace GoForge.Core.Deployments;
 
-/// <summary>
-/// Wakes the worker the moment something is queued or a slot frees up. Only a signal: the queue itself is the
-/// deployments table, so nothing is lost when the panel stops.
-/// </summary>
-public sealed class DeploymentSignal
-{
-    private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1)
-    {
-        FullMode = BoundedChannelFullMode.DropWrite,
-        SingleReader = true,
-    });
-
-    public void Wake() => _wake.Writer.TryWrite(true);
-
-    /// <summary>Waits for a wake-up or the time-out, whichever comes first.</summary>
-    public async Task WaitAsync(TimeSpan timeout, CancellationToken ct)
-    {
-        using var timer = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        timer.CancelAfter(timeout);
-        try
-        {
-            await _wake.Reader.ReadAsync(timer.Token);
-        }
-        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
-        {
-            // The idle interval passed: look at the queue anyway.
-        }
-    }
-}
+/// <summary>Wakes the <see cref="DeploymentWorker"/> (the queue is the deployments table).</summary>
+public sealed class DeploymentSignal : WorkSignal;
 
 /// <summary>Runs one deployment from Cloning to its end state (the pipeline's steps); the worker calls it after Start.</summary>
 public interface IDeploymentRunner

@@ -1,37 +1,10 @@
 using System.Collections.Concurrent;
-using System.Threading.Channels;
+using GoForge.Core.Common.Work;
 
 namespace GoForge.Core.Services;
 
-/// <summary>
-/// Wakes the <see cref="ServiceWorker"/> the moment an operation is queued or a slot frees up. Only a signal: the
-/// queue itself is the service_operations table, so nothing is lost when the panel stops.
-/// </summary>
-public sealed class ServiceSignal
-{
-    private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1)
-    {
-        FullMode = BoundedChannelFullMode.DropWrite,
-        SingleReader = true,
-    });
-
-    public void Wake() => _wake.Writer.TryWrite(true);
-
-    /// <summary>Waits for a wake-up or the time-out, whichever comes first.</summary>
-    public async Task WaitAsync(TimeSpan timeout, CancellationToken ct)
-    {
-        using var timer = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        timer.CancelAfter(timeout);
-        try
-        {
-            await _wake.Reader.ReadAsync(timer.Token);
-        }
-        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
-        {
-            // The idle interval passed: look at the queue anyway.
-        }
-    }
-}
+/// <summary>Wakes the <see cref="ServiceWorker"/> (the queue is the service_operations table).</summary>
+public sealed class ServiceSignal : WorkSignal;
 
 /// <summary>
 /// Tells whoever follows an operation (a page, <c>?wait=</c>, the CLI in the panel's process) that it ended, so
@@ -114,28 +87,4 @@ public sealed class ServicePullWatch
 }
 
 /// <summary>The running operations' cancellation sources, so a user's cancel stops a pull within seconds.</summary>
-public sealed class ServiceCancellations
-{
-    private readonly ConcurrentDictionary<Guid, CancellationTokenSource> _running = new();
-
-    public CancellationTokenSource Register(Guid operationId, CancellationToken outer)
-    {
-        var source = CancellationTokenSource.CreateLinkedTokenSource(outer);
-        _running[operationId] = source;
-        return source;
-    }
-
-    public void Unregister(Guid operationId) => _running.TryRemove(operationId, out _);
-
-    /// <summary>True when the operation runs in this process and was told to stop.</summary>
-    public bool Cancel(Guid operationId)
-    {
-        if (!_running.TryGetValue(operationId, out var source))
-        {
-            return false;
-        }
-
-        source.Cancel();
-        return true;
-    }
-}
+public sealed class ServiceCancellations : RunningWork;
