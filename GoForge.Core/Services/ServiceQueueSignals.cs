@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Threading.Channels;
+using GoForge.Core.Containers;
 
 namespace GoForge.Core.Services;
 
