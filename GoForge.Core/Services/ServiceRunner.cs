@@ -2,7 +2,6 @@ using GoForge.Core.Catalog;
 using GoForge.Core.Common;
 using GoForge.Core.Common.Live;
 using GoForge.Core.Containers;
-using GoForge.Core.Deployments;
 using GoForge.Core.Routing;
 
 namespace GoForge.Core.Services;
