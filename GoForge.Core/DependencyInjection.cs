@@ -64,10 +64,6 @@ public static class DependencyInjection
             .Configure<IConfiguration>((proxy, configuration) => proxy.Network ??= configuration[ProxyNetworkOptions.LegacyKey])
             .ValidateOnStart();
         services.AddSingleton<IValidateOptions<ProxyNetworkOptions>, ProxyNetworkOptionsValidator>();
-
-        // The services feature still reads the proxy network from the deployment options: one value, from one place.
-        services.AddOptions<DeploymentOptions>()
-            .PostConfigure<IOptions<ProxyNetworkOptions>>((deployments, proxy) => deployments.ProxyNetwork = proxy.Value.Network);
         services.AddSingleton<DeploymentSignal>();
         services.AddSingleton<DeploymentStates>();
         services.AddSingleton<DeploymentCancellations>();

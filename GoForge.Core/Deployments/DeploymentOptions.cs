@@ -24,12 +24,6 @@ public sealed class DeploymentOptions
     /// <summary>How often the worker looks at the queue when nothing woke it (another panel may have queued). Default 30 s.</summary>
     public TimeSpan IdlePollInterval { get; set; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>
-    /// The proxy network in effect, copied from <see cref="Routing.ProxyNetworkOptions.Network"/> after binding (this key
-    /// is its older alias, read there). Kept for the services feature until it reads the proxy options itself.
-    /// </summary>
-    public string? ProxyNetwork { get; set; }
-
     /// <summary>Images kept per application for rollbacks: the running one and the newest others that served (default 3).</summary>
     public int KeepImages { get; set; } = 3;
 

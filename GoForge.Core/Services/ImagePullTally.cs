@@ -1,3 +1,4 @@
+using GoForge.Core.Containers;
 namespace GoForge.Core.Services;
 
 /// <summary>

@@ -1,5 +1,6 @@
 using GoForge.Core.Catalog;
 using GoForge.Core.Common;
+using GoForge.Core.Containers;
 using GoForge.Core.Identity;
 using GoForge.Core.Projects;
 

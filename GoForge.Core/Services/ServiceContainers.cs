@@ -1,7 +1,6 @@
 using GoForge.Core.Catalog;
 using GoForge.Core.Common;
 using GoForge.Core.Containers;
-using GoForge.Core.Deployments;
 using GoForge.Core.Projects;
 using GoForge.Core.Routing;
 using Microsoft.Extensions.Options;
@@ -17,10 +16,10 @@ public sealed class ServiceContainers(
     IEnvironmentRepository environments,
     IProjectRepository projects,
     IContainerRuntime containers,
-    IServiceRuntime runtime,
+    IVolumeStore volumes,
     IProxyRoutes proxy,
     ServiceStates states,
-    IOptions<DeploymentOptions> deploymentOptions)
+    IOptions<ProxyNetworkOptions> proxyNetwork)
 {
     /// <summary>The label filter that finds everything a service owns (containers, volumes).</summary>
     public static Dictionary<string, string> Owned(ServiceInstance instance) => new(StringComparer.Ordinal) { [ServiceLabels.Service] = instance.Id.ToString() };
@@ -60,12 +59,12 @@ public sealed class ServiceContainers(
         }
 
         var prefix = $"goforge-{project.Slug}-{environment.Slug}-{instance.Slug}";
-        var volumes = template.Volumes.Select(v => new ContainerVolume($"{prefix}-{v.Name}", v.MountPath)).ToList();
+        var mounts = template.Volumes.Select(v => new ContainerVolume($"{prefix}-{v.Name}", v.MountPath)).ToList();
         try
         {
-            foreach (var volume in volumes)
+            foreach (var volume in mounts)
             {
-                await runtime.EnsureVolumeAsync(volume.Name, labels, CancellationToken.None);
+                await volumes.EnsureVolumeAsync(volume.Name, labels, CancellationToken.None);
             }
 
             var check = template.HealthCheck;
@@ -79,16 +78,16 @@ public sealed class ServiceContainers(
                 Env = rendered.Environment.ToDictionary(v => v.Key, v => v.Value, StringComparer.Ordinal),
                 Labels = containerLabels,
                 Command = rendered.Command,
-                Volumes = volumes,
+                Volumes = mounts,
                 RestartPolicy = RestartPolicy.UnlessStopped,
                 Init = true,
-                ProxyNetwork = route.Value is null ? null : deploymentOptions.Value.ProxyNetwork,
+                ProxyNetwork = route.Value is null ? null : proxyNetwork.Value.Network,
                 ExecHealthCheck = check is { Kind: HealthCheckKind.Exec }
                     ? new ContainerExecHealthCheck(rendered.HealthCheckExec, check.Interval, check.Timeout, check.Retries, check.StartPeriod)
                     : null,
             }, CancellationToken.None);
         }
-        catch (Exception e) when (e is EngineException or ServiceRuntimeException)
+        catch (EngineException e)
         {
             return Error.Conflict(e.Message);
         }
@@ -149,14 +148,14 @@ public sealed class ServiceContainers(
             return Error.Conflict("The environment no longer exists.");
         }
 
-        var network = deploymentOptions.Value.ProxyNetwork ?? RoutingService.NetworkOf(project, environment);
+        var network = proxyNetwork.Value.Network ?? RoutingService.NetworkOf(project, environment);
         var target = RouteTarget.ForService(instance.Id, instance.Slug, domain, http.Port, network);
         return target.IsSuccess ? Result<RouteTarget?>.Ok(target.Value) : target.Error;
     }
 
     private static Dictionary<string, string> Labels(ServiceInstance instance) => new(StringComparer.Ordinal)
     {
-        ["goforge.managed"] = "true",
+        [GoForgeLabels.Managed] = "true",
         [ServiceLabels.Service] = instance.Id.ToString(),
         [ServiceLabels.Project] = instance.ProjectId.ToString(),
         [ServiceLabels.Environment] = instance.EnvironmentId.ToString(),

@@ -70,13 +70,3 @@ public sealed record ServiceOutputValue(string Name, string Label, string? Value
 
 /// <summary>A service's credentials (its inputs) and outputs with every value, for a user allowed to reveal secrets.</summary>
 public sealed record ServiceSecrets(IReadOnlyDictionary<string, string> Inputs, IReadOnlyList<ServiceOutputValue> Outputs);
-
-/// <summary>
-/// A step of an image pull, for a progress bar: the engine's status, the layer it is about (null for the image), and,
-/// when it reports them, bytes done and total. <see cref="ImagePullTally"/> adds the steps up.
-/// </summary>
-public sealed record ImagePullProgress(string Status, long? Current, long? Total, string? Layer = null)
-{
-    /// <summary>"layer: status", or the status alone.</summary>
-    public string Text => Layer is null ? Status : $"{Layer}: {Status}";
-}

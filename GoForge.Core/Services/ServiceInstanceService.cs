@@ -1,6 +1,7 @@
 using GoForge.Core.Auditing;
 using GoForge.Core.Catalog;
 using GoForge.Core.Common;
+using GoForge.Core.Containers;
 using GoForge.Core.Identity;
 using GoForge.Core.Projects;
 

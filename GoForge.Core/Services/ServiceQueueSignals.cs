@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using GoForge.Core.Common.Work;
+using GoForge.Core.Containers;
 
 namespace GoForge.Core.Services;
 

@@ -1,5 +1,4 @@
 using GoForge.Core.Containers;
-using GoForge.Core.Deployments;
 
 namespace GoForge.Core.Services;
 

@@ -2,7 +2,6 @@ using GoForge.Core.Catalog;
 using GoForge.Core.Common;
 using GoForge.Core.Common.Live;
 using GoForge.Core.Containers;
-using GoForge.Core.Deployments;
 using GoForge.Core.Routing;
 
 namespace GoForge.Core.Services;
@@ -26,6 +25,8 @@ public sealed class ServiceRunner(
     CatalogService catalog,
     IContainerRuntime containers,
     IServiceRuntime runtime,
+    IImagePuller images,
+    IVolumeStore volumes,
     ServiceStates states,
     ServiceContainers routes,
     ChangeFeed<ServiceChange> feed,
@@ -96,7 +97,7 @@ public sealed class ServiceRunner(
         {
             return await runtime.StartAsync(containerId, CancellationToken.None);
         }
-        catch (ServiceRuntimeException)
+        catch (EngineException)
         {
             return false;
         }
@@ -113,7 +114,7 @@ public sealed class ServiceRunner(
 
             return await states.MoveAsync(instance, ServiceTrigger.Stop, "stopped", instance.ContainerId, instance.Version);
         }
-        catch (ServiceRuntimeException e)
+        catch (EngineException e)
         {
             return await states.MoveAsync(instance, ServiceTrigger.Fail, "stop failed: " + e.Message, instance.ContainerId, instance.Version);
         }
@@ -158,9 +159,9 @@ public sealed class ServiceRunner(
         var current = await states.MoveAsync(instance, ServiceTrigger.Pull, $"making sure {image} is present", null, version);
         try
         {
-            await runtime.EnsureImageAsync(image, progress, pull.Token);
+            await images.EnsureImageAsync(image, progress, pull.Token);
         }
-        catch (ServiceRuntimeException e)
+        catch (EngineException e)
         {
             return ServiceRunResult.Of(await states.MoveAsync(current, ServiceTrigger.Fail, e.Message, null, instance.Version), ServiceState.Running);
         }
@@ -220,13 +221,13 @@ public sealed class ServiceRunner(
             await routes.RemoveRouteAsync(instance);
             if (!keepVolumes)
             {
-                foreach (var volume in await runtime.ListVolumesAsync(ServiceContainers.Owned(instance), CancellationToken.None))
+                foreach (var volume in await volumes.ListVolumesAsync(ServiceContainers.Owned(instance), CancellationToken.None))
                 {
-                    await runtime.RemoveVolumeAsync(volume, CancellationToken.None);
+                    await volumes.RemoveVolumeAsync(volume, CancellationToken.None);
                 }
             }
         }
-        catch (Exception e) when (e is EngineException or ServiceRuntimeException or ProxyException)
+        catch (Exception e) when (e is EngineException or ProxyException)
         {
             var failed = await states.MoveAsync(instance, ServiceTrigger.Fail, "delete failed: " + e.Message, instance.ContainerId, instance.Version);
             return new ServiceRunResult(failed, ServiceOperationState.Failed, $"The service could not be removed: {e.Message}");

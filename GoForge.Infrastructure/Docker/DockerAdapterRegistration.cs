@@ -1,5 +1,4 @@
 using GoForge.Core.Containers;
-using GoForge.Core.Deployments;
 using GoForge.Core.Services;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -8,12 +7,14 @@ namespace GoForge.Infrastructure.Docker;
 
 public static class DockerAdapterRegistration
 {
-    /// <summary>Registers the image builder and container runtime over the one cached <see cref="DockerClientProvider"/>.</summary>
+    /// <summary>Registers the image builder, container runtime, image puller, volume store and service runtime over the one cached <see cref="DockerClientProvider"/>.</summary>
     public static IServiceCollection AddDockerAdapters(this IServiceCollection services)
     {
         services.TryAddSingleton<DockerClientProvider>();
         services.TryAddSingleton<IImageBuilder, DockerImageBuilder>();
         services.TryAddSingleton<IContainerRuntime, DockerContainerRuntime>();
+        services.TryAddSingleton<IImagePuller, DockerImagePuller>();
+        services.TryAddSingleton<IVolumeStore, DockerVolumeStore>();
         services.TryAddSingleton<IServiceRuntime, DockerServiceRuntime>();
         return services;
     }

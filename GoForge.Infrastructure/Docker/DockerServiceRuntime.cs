@@ -5,17 +5,15 @@ using Docker.DotNet;
 using Docker.DotNet.Models;
 using GoForge.Core.Catalog;
 using GoForge.Core.Containers;
-using GoForge.Core.Deployments;
 using GoForge.Core.Services;
-using Microsoft.Extensions.Logging;
 
 namespace GoForge.Infrastructure.Docker;
 
-/// <summary>Images, named volumes, start/stop and template health checks for services, over the one cached client.</summary>
-public sealed class DockerServiceRuntime(DockerClientProvider docker, IContainerRuntime containers, ILogger<DockerServiceRuntime> logger) : IServiceRuntime, IDisposable
+/// <summary>Start/stop and template health checks for services, over the one cached client.</summary>
+public sealed class DockerServiceRuntime(DockerClientProvider docker, IContainerRuntime containers) : IServiceRuntime, IDisposable
 {
     /// <summary>An unreachable engine, as the port's exception (<see cref="DockerErrors.GuardAsync{T}"/>).</summary>
-    private static readonly Func<string, Exception, Exception> Unreachable = static (message, e) => new ServiceRuntimeException(message, e);
+    private static readonly Func<string, Exception, Exception> Unreachable = static (message, e) => new EngineException(message, e);
 
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(250);
     private static readonly TimeSpan ProbeTimeout = TimeSpan.FromSeconds(2);
@@ -29,119 +27,6 @@ public sealed class DockerServiceRuntime(DockerClientProvider docker, IContainer
     {
         Timeout = ProbeTimeout,
     };
-
-    public async Task EnsureImageAsync(string image, IProgress<ImagePullProgress>? progress, CancellationToken ct = default)
-    {
-        ArgumentException.ThrowIfNullOrEmpty(image);
-        if (await ImageExistsAsync(image, ct))
-        {
-            progress?.Report(new ImagePullProgress("Image is present", null, null));
-            return;
-        }
-
-        var colon = image.LastIndexOf(':');
-        var slash = image.LastIndexOf('/');
-        var (repository, tag) = colon > slash ? (image[..colon], image[(colon + 1)..]) : (image, "latest");
-        string? streamError = null;
-        var relay = new Progress<JSONMessage>(m =>
-        {
-            if (m.Error is { } error)
-            {
-                streamError ??= error.Message;
-                return;
-            }
-
-            progress?.Report(new ImagePullProgress(
-                m.Status ?? string.Empty,
-                m.Progress is { } p && p.Total > 0 ? p.Current : null,
-                m.Progress is { } q && q.Total > 0 ? q.Total : null,
-                string.IsNullOrEmpty(m.ID) ? null : m.ID));
-        });
-        logger.ImagePulling(image);
-        try
-        {
-            await docker.Client.Images.CreateImageAsync(new ImagesCreateParameters { FromImage = repository, Tag = tag }, null, relay, ct);
-        }
-        catch (DockerApiException e)
-        {
-            throw Unpullable(image, e.EngineMessage(), e);
-        }
-        catch (HttpRequestException e)
-        {
-            throw Unpullable(image, e.Message, e);
-        }
-
-        // The engine reports a failed pull in the stream, not by status; and a pull may "succeed" without the tag.
-        if (streamError is not null || !await ImageExistsAsync(image, ct))
-        {
-            throw Unpullable(image, streamError ?? "the engine finished without the image", null);
-        }
-
-        logger.ImagePulled(image);
-    }
-
-    public Task EnsureVolumeAsync(string name, IReadOnlyDictionary<string, string> labels, CancellationToken ct = default) =>
-        DockerErrors.GuardAsync(EnsureVolumeCoreAsync(name, labels, ct), Unreachable);
-
-    private async Task EnsureVolumeCoreAsync(string name, IReadOnlyDictionary<string, string> labels, CancellationToken ct)
-    {
-        ArgumentNullException.ThrowIfNull(labels);
-        try
-        {
-            await docker.Client.Volumes.InspectAsync(name, ct);
-            return; // kept from an earlier instance or version: its data is the point
-        }
-        catch (DockerApiException e) when (e.IsNotFound())
-        {
-            // Created below.
-        }
-
-        try
-        {
-            await docker.Client.Volumes.CreateAsync(new VolumesCreateParameters { Name = name, Driver = "local", Labels = labels.ToDictionary() }, ct);
-            logger.VolumeCreated(name);
-        }
-        catch (DockerApiException e)
-        {
-            throw new ServiceRuntimeException($"The volume {name} could not be created: {e.EngineMessage()}", e);
-        }
-    }
-
-    public Task RemoveVolumeAsync(string name, CancellationToken ct = default) =>
-        DockerErrors.GuardAsync(RemoveVolumeCoreAsync(name, ct), Unreachable);
-
-    private async Task RemoveVolumeCoreAsync(string name, CancellationToken ct)
-    {
-        try
-        {
-            await docker.Client.Volumes.RemoveAsync(name, false, ct);
-            logger.VolumeRemoved(name);
-        }
-        catch (DockerApiException e) when (e.IsNotFound())
-        {
-            // Already gone.
-        }
-        catch (DockerApiException e)
-        {
-            throw new ServiceRuntimeException($"The volume {name} could not be removed: {e.EngineMessage()}", e);
-        }
-    }
-
-    public Task<IReadOnlyList<string>> ListVolumesAsync(IReadOnlyDictionary<string, string> labelFilter, CancellationToken ct = default) =>
-        DockerErrors.GuardAsync(ListVolumesCoreAsync(labelFilter, ct), Unreachable);
-
-    private async Task<IReadOnlyList<string>> ListVolumesCoreAsync(IReadOnlyDictionary<string, string> labelFilter, CancellationToken ct)
-    {
-        ArgumentNullException.ThrowIfNull(labelFilter);
-        var response = await docker.Client.Volumes.ListAsync(new VolumesListParameters
-        {
-            Filters = new Dictionary<string, IDictionary<string, bool>>
-            {
-                ["label"] = labelFilter.ToDictionary(l => $"{l.Key}={l.Value}", _ => true),
-            },
-        }, ct);
-        return response.Volumes?.Select(v => v.Name).ToList() ?? [];
-    }
 
     public Task<bool> StartAsync(string containerId, CancellationToken ct = default) =>
         DockerErrors.GuardAsync(StartCoreAsync(containerId, ct), Unreachable);
@@ -159,7 +44,7 @@ public sealed class DockerServiceRuntime(DockerClientProvider docker, IContainer
         }
         catch (DockerApiException e)
         {
-            throw new ServiceRuntimeException(e.EngineMessage(), e);
+            throw new EngineException(e.EngineMessage(), e);
         }
     }
 
@@ -179,7 +64,7 @@ public sealed class DockerServiceRuntime(DockerClientProvider docker, IContainer
         }
         catch (DockerApiException e)
         {
-            throw new ServiceRuntimeException(e.EngineMessage(), e);
+            throw new EngineException(e.EngineMessage(), e);
         }
     }
 
@@ -257,29 +142,6 @@ public sealed class DockerServiceRuntime(DockerClientProvider docker, IContainer
     }
 
     public void Dispose() => _probe.Dispose();
-
-    private async Task<bool> ImageExistsAsync(string image, CancellationToken ct)
-    {
-        try
-        {
-            await docker.Client.Images.InspectImageAsync(image, ct);
-            return true;
-        }
-        catch (DockerApiException e) when (e.IsNotFound())
-        {
-            return false;
-        }
-        catch (Exception e) when (DockerErrors.IsUnreachable(e))
-        {
-            throw new ServiceRuntimeException($"The Docker engine is not reachable: {e.Message}", e);
-        }
-    }
-
-    private static ServiceRuntimeException Unpullable(string image, string engineError, Exception? inner)
-    {
-        var message = $"The image {image} is not on this server and could not be pulled (no registry reachable, or no such image): {engineError}";
-        return inner is null ? new ServiceRuntimeException(message) : new ServiceRuntimeException(message, inner);
-    }
 
     private static string? Address(ContainerInspectResponse container, string network) =>
         container.NetworkSettings?.Networks is { } networks && networks.TryGetValue(network, out var endpoint) && !string.IsNullOrEmpty(endpoint.IPAddress)

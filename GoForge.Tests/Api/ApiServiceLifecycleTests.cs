@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json;
 using Docker.DotNet.Models;
+using GoForge.Core.Containers;
 using GoForge.Core.Identity;
 using GoForge.Core.Identity.ApiTokens;
 using GoForge.Core.Projects;
@@ -85,7 +86,7 @@ public sealed class ApiServiceLifecycleTests(PostgresFixture postgres, DockerFix
         Assert.Equal(HttpStatusCode.NoContent, deleted.StatusCode);
         await (await _client.GetAsync($"/api/v1/services/{id}")).AssertProblemAsync(404);
         Assert.Empty(await ContainersAsync());
-        Assert.Empty(await _app.Get<IServiceRuntime>().ListVolumesAsync(new Dictionary<string, string> { [ServiceLabels.Project] = _project.Id.ToString() }));
+        Assert.Empty(await _app.Get<IVolumeStore>().ListVolumesAsync(new Dictionary<string, string> { [ServiceLabels.Project] = _project.Id.ToString() }));
     }
 
     [Fact]

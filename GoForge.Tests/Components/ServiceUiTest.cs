@@ -1,4 +1,5 @@
 using Docker.DotNet.Models;
+using GoForge.Core.Containers;
 using GoForge.Core.Deployments;
 using GoForge.Core.Identity;
 using GoForge.Core.Projects;
@@ -73,7 +74,7 @@ public abstract class ServiceUiTest(PostgresFixture postgres, DockerFixture dock
 
     /// <summary>The volumes the engine has for this project's services.</summary>
     protected async Task<IReadOnlyList<string>> VolumesAsync() =>
-        await _host.Get<IServiceRuntime>().ListVolumesAsync(new Dictionary<string, string> { [ServiceLabels.Project] = Project.Id.ToString() });
+        await _host.Get<IVolumeStore>().ListVolumesAsync(new Dictionary<string, string> { [ServiceLabels.Project] = Project.Id.ToString() });
 
     /// <summary>The containers the engine has for this project's services, running or not.</summary>
     protected async Task<IList<ContainerListResponse>> ContainersAsync() =>

@@ -1,4 +1,5 @@
 using System.Reflection;
+using GoForge.Tests.Support;
 
 namespace GoForge.Tests.Core;
 
@@ -36,6 +37,18 @@ public sealed class ArchitectureTests
         Assert.Contains("Deployments", graph.Features);
         var cycles = graph.Cycles();
         Assert.True(cycles.Count == 0, "Core's feature namespaces form cycles:\n" + string.Join("\n", cycles));
+    }
+
+    [Fact]
+    public void The_feature_graph_in_the_architecture_doc_is_current()
+    {
+        // docs/architecture.md shows the graph this computes; regenerate the block from the failure message when it changes.
+        var graph = FeatureGraph.Build(TypeReferences.Of(typeof(GoForge.Core.DependencyInjection).Assembly), "GoForge.Core");
+        var described = graph.Describe(new HashSet<string>(["Common", "Auditing"], StringComparer.Ordinal));
+
+        var architecture = File.ReadAllText(RepositoryFiles.PathOf("docs", "architecture.md")).ReplaceLineEndings("\n");
+
+        Assert.True(architecture.Contains("```\n" + described + "```\n", StringComparison.Ordinal), "docs/architecture.md's feature graph should read:\n" + described);
     }
 
     [Fact]

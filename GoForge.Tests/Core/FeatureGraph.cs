@@ -48,6 +48,26 @@ public sealed class FeatureGraph
         _edges.TryGetValue(feature, out var targets) ? targets.Keys.Order(StringComparer.Ordinal) : [];
 
     /// <summary>
+    /// The graph as docs/architecture.md shows it, one line per feature (<c>A → B, C</c>: A uses B and C), the most
+    /// depended-on first (by the length of the longest path below each, then by name), leaving out
+    /// <paramref name="omitted"/> (features nearly everything uses). Only for an acyclic graph.
+    /// </summary>
+    public string Describe(IReadOnlySet<string> omitted)
+    {
+        var depths = new Dictionary<string, int>(StringComparer.Ordinal);
+        int Depth(string feature) => depths.TryGetValue(feature, out var known)
+            ? known
+            : depths[feature] = DependenciesOf(feature).Where(d => !omitted.Contains(d)).Select(d => Depth(d) + 1).DefaultIfEmpty(0).Max();
+        var shown = Features.Where(f => !omitted.Contains(f)).ToList();
+        var width = shown.Max(f => f.Length) + 1;
+        var lines = shown
+            .OrderBy(Depth)
+            .ThenBy(f => f, StringComparer.Ordinal)
+            .Select(f => (f.PadRight(width) + "→ " + string.Join(", ", DependenciesOf(f).Where(d => !omitted.Contains(d)).DefaultIfEmpty("(nothing)"))).TrimEnd());
+        return string.Join("\n", lines) + "\n";
+    }
+
+    /// <summary>
     /// Every cycle's strongly connected component (Tarjan), each described by one closed path through it with the
     /// types that make each step, e.g. <c>A → B (A.X uses B.Y) → A (B.Z uses A.W)</c>.
     /// </summary>

@@ -37,37 +37,33 @@ public sealed class RegistrationTests
     [Fact]
     public void The_proxy_network_is_read_from_the_proxy_section()
     {
-        var (proxy, deployments) = ProxyNetwork(new() { ["GoForge:Proxy:Network"] = "edge" });
+        var proxy = ProxyNetwork(new() { ["GoForge:Proxy:Network"] = "edge" });
 
         Assert.Equal("edge", proxy.Network);
-        Assert.Equal("edge", deployments.ProxyNetwork);
     }
 
     [Fact]
     public void The_old_deployments_key_still_sets_the_proxy_network()
     {
-        var (proxy, deployments) = ProxyNetwork(new() { ["GoForge:Deployments:ProxyNetwork"] = "goforge-proxy" });
+        var proxy = ProxyNetwork(new() { ["GoForge:Deployments:ProxyNetwork"] = "goforge-proxy" });
 
         Assert.Equal("goforge-proxy", proxy.Network);
-        Assert.Equal("goforge-proxy", deployments.ProxyNetwork);
     }
 
     [Fact]
     public void The_new_key_wins_over_the_old_one()
     {
-        var (proxy, deployments) = ProxyNetwork(new() { ["GoForge:Proxy:Network"] = "new", ["GoForge:Deployments:ProxyNetwork"] = "old" });
+        var proxy = ProxyNetwork(new() { ["GoForge:Proxy:Network"] = "new", ["GoForge:Deployments:ProxyNetwork"] = "old" });
 
         Assert.Equal("new", proxy.Network);
-        Assert.Equal("new", deployments.ProxyNetwork);
     }
 
     [Fact]
-    public void No_proxy_network_leaves_both_unset()
+    public void No_proxy_network_leaves_it_unset()
     {
-        var (proxy, deployments) = ProxyNetwork([]);
+        var proxy = ProxyNetwork([]);
 
         Assert.Null(proxy.Network);
-        Assert.Null(deployments.ProxyNetwork);
     }
 
     [Fact]
@@ -78,13 +74,13 @@ public sealed class RegistrationTests
         Assert.Contains("GoForge:Proxy:Network (or GoForge:Deployments:ProxyNetwork) must be a Docker network name", failure.Message, StringComparison.Ordinal);
     }
 
-    private static (ProxyNetworkOptions Proxy, DeploymentOptions Deployments) ProxyNetwork(Dictionary<string, string?> settings)
+    private static ProxyNetworkOptions ProxyNetwork(Dictionary<string, string?> settings)
     {
         var builder = NewBuilder();
         builder.Configuration.AddInMemoryCollection(settings);
         builder.AddGoForgeCore();
         using var services = builder.Services.BuildServiceProvider();
-        return (services.GetRequiredService<IOptions<ProxyNetworkOptions>>().Value, services.GetRequiredService<IOptions<DeploymentOptions>>().Value);
+        return services.GetRequiredService<IOptions<ProxyNetworkOptions>>().Value;
     }
 
     private static HostApplicationBuilder NewBuilder() =>

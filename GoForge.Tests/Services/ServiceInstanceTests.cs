@@ -239,7 +239,7 @@ public sealed class ServiceInstanceTests(PostgresFixture postgres, DockerFixture
     }
 
     private async Task<IReadOnlyList<string>> VolumesAsync(Guid serviceId) =>
-        await _host.Get<IServiceRuntime>().ListVolumesAsync(new Dictionary<string, string> { [ServiceLabels.Service] = serviceId.ToString() });
+        await _host.Get<IVolumeStore>().ListVolumesAsync(new Dictionary<string, string> { [ServiceLabels.Service] = serviceId.ToString() });
 
     private async Task<IReadOnlyList<string>> ContainersAsync(Guid serviceId) =>
         await _host.Get<IContainerRuntime>().ListContainersAsync(new Dictionary<string, string> { [ServiceLabels.Service] = serviceId.ToString() });

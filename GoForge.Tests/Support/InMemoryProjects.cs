@@ -123,7 +123,10 @@ public static class InMemoryProjects
         services.AddSingleton<IServiceInstanceRepository, InMemoryServiceInstanceRepository>();
         services.AddSingleton<IServiceTemplateSource>(new ServiceTemplateLoader(Options.Create(new CatalogOptions()), NullLogger<ServiceTemplateLoader>.Instance));
         services.AddSingleton<CatalogService>();
-        services.AddSingleton<IServiceRuntime, NoServiceRuntime>();
+        services.AddSingleton<NoServiceRuntime>();
+        services.AddSingleton<IServiceRuntime>(s => s.GetRequiredService<NoServiceRuntime>());
+        services.AddSingleton<IImagePuller>(s => s.GetRequiredService<NoServiceRuntime>());
+        services.AddSingleton<IVolumeStore>(s => s.GetRequiredService<NoServiceRuntime>());
         services.AddSingleton<ChangeFeed<ServiceChange>>();
         services.AddSingleton<ServiceInstanceService>();
         services.AddSingleton<IServiceOperationRepository, InMemoryServiceOperationRepository>();

@@ -81,9 +81,9 @@ internal sealed class NoContainerRuntime : IContainerRuntime
 /// For component tests over in-memory projects that list services but never run one: every engine call is refused
 /// the way an unreachable engine is, so a test that tries to create or start a service sees a clear failure.
 /// </summary>
-internal sealed class NoServiceRuntime : IServiceRuntime
+internal sealed class NoServiceRuntime : IServiceRuntime, IImagePuller, IVolumeStore
 {
-    private static ServiceRuntimeException None() => new("No Docker engine in this test.");
+    private static EngineException None() => new("No Docker engine in this test.");
 
     public Task EnsureImageAsync(string image, IProgress<ImagePullProgress>? progress, CancellationToken ct = default) => throw None();
 

@@ -17,10 +17,10 @@ public static class ServiceCleanup
             await containers.StopAndRemoveAsync(id);
         }
 
-        var runtime = services.GetRequiredService<IServiceRuntime>();
-        foreach (var volume in await runtime.ListVolumesAsync(label))
+        var volumes = services.GetRequiredService<IVolumeStore>();
+        foreach (var volume in await volumes.ListVolumesAsync(label))
         {
-            await runtime.RemoveVolumeAsync(volume);
+            await volumes.RemoveVolumeAsync(volume);
         }
     }
 }

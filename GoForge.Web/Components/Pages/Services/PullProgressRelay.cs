@@ -1,3 +1,4 @@
+using GoForge.Core.Containers;
 using GoForge.Core.Services;
 
 namespace GoForge.Web.Components.Pages.Services;
