@@ -120,6 +120,14 @@ internal sealed class PanelProcess : IAsyncDisposable
     /// <summary>Resident memory of the panel now (/proc/&lt;pid&gt;/status).</summary>
     public ProcMemory Memory() => ProcMemory.Read(_process.Id);
 
+    /// <summary>SIGKILLs the panel (no graceful stop, nothing flushed) and waits until it has gone.</summary>
+    public async Task KillAsync()
+    {
+        _process.Kill(entireProcessTree: true);
+        using var timeout = new CancellationTokenSource(StopTimeout);
+        await _process.WaitForExitAsync(timeout.Token);
+    }
+
     public async ValueTask DisposeAsync()
     {
         try
