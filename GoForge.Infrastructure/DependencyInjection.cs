@@ -65,10 +65,6 @@ public static class DependencyInjection
             .BindConfiguration(DockerOptions.SectionName)
             .ValidateDataAnnotations()
             .ValidateOnStart();
-        services.AddOptions<BuildContextOptions>()
-            .BindConfiguration(BuildContextOptions.SectionName)
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
         services.AddSingleton<DockerClientProvider>();
         services.AddGitClient();
         services.AddDockerAdapters();
