@@ -5,7 +5,8 @@ public interface IContainerRuntime
 {
     /// <summary>
     /// Creates the container described by <paramref name="spec"/> on its network (created if missing) and starts it;
-    /// returns the container id. Throws <see cref="EngineException"/> with the engine's message on failure.
+    /// returns the container id. Throws <see cref="EngineException"/> with the engine's message on failure, and before
+    /// creating anything when the image carries a label the container must not inherit (<see cref="ReservedImageLabels"/>).
     /// </summary>
     Task<string> CreateAndStartAsync(ContainerSpec spec, CancellationToken ct = default);
 

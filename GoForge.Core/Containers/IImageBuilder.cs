@@ -22,7 +22,14 @@ public sealed record ImageBuildRequest(
     string DockerfilePath,
     string Tag,
     IReadOnlyDictionary<string, string> BuildArgs,
-    IReadOnlyDictionary<string, string> Labels);
+    IReadOnlyDictionary<string, string> Labels)
+{
+    /// <summary>
+    /// The checked-out repository the context lies in: the context, the Dockerfile and <c>.dockerignore</c> must resolve
+    /// (every link followed) inside it. Null: the context itself is the boundary.
+    /// </summary>
+    public string? RepositoryRoot { get; init; }
+}
 
 /// <summary>A built image: the engine's id (<c>sha256:...</c>) and the tag it carries.</summary>
 public sealed record BuiltImage(string ImageId, string Tag);

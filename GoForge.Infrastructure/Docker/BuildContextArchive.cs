@@ -1,28 +1,24 @@
 using System.Formats.Tar;
+using GoForge.Core.Containers;
 
 namespace GoForge.Infrastructure.Docker;
 
 /// <summary>
-/// Writes a build context directory to a self-deleting temporary tar file, so contexts of any size are streamed to
-/// the engine from disk instead of held in memory.
+/// Writes a checked build context (<see cref="BuildInputs"/>) to a self-deleting temporary tar file, so contexts of any
+/// size are streamed to the engine from disk instead of held in memory. Folders are walked, regular files read, links
+/// sent as links and never followed (the engine resolves them inside the context, as it does for the docker CLI);
+/// a FIFO, device or socket fails the build without being opened. The files' total size is capped.
 /// </summary>
 internal static class BuildContextArchive
 {
-    /// <summary>Returns the tar positioned at its start; disposing it deletes the file.</summary>
-    public static async Task<FileStream> CreateAsync(string contextDirectory, string dockerfilePath, CancellationToken ct)
+    /// <summary>Returns the tar positioned at its start; disposing it deletes the file. Throws <see cref="EngineException"/> past a limit.</summary>
+    public static async Task<FileStream> CreateAsync(BuildInputs inputs, long maxContextBytes, CancellationToken ct)
     {
-        var root = Path.GetFullPath(contextDirectory);
-        if (!Directory.Exists(root))
-        {
-            throw new DirectoryNotFoundException($"The build context {root} does not exist.");
-        }
-
-        var ignoreFile = Path.Combine(root, ".dockerignore");
-        var ignore = DockerIgnore.Parse(File.Exists(ignoreFile) ? await File.ReadAllTextAsync(ignoreFile, ct) : null);
+        ArgumentNullException.ThrowIfNull(inputs);
+        var ignore = DockerIgnore.Parse(inputs.DockerIgnore);
 
         // Like the docker CLI: the Dockerfile and .dockerignore are sent even when .dockerignore names them.
-        var alwaysSent = new HashSet<string>(StringComparer.Ordinal) { dockerfilePath, ".dockerignore" };
-
+        var alwaysSent = new HashSet<string>(StringComparer.Ordinal) { inputs.Dockerfile, ".dockerignore" };
         var archive = new FileStream(
             Path.Combine(Path.GetTempPath(), $"goforge-context-{Guid.NewGuid():N}.tar"),
             FileMode.CreateNew,
@@ -34,7 +30,8 @@ internal static class BuildContextArchive
         {
             await using (var tar = new TarWriter(archive, TarEntryFormat.Pax, leaveOpen: true))
             {
-                await AddDirectoryAsync(tar, root, "", ignore, alwaysSent, ct);
+                var walk = new Walk(tar, ignore, alwaysSent, maxContextBytes);
+                await walk.AddDirectoryAsync(inputs.Context, "", ct);
             }
 
             archive.Position = 0;
@@ -47,34 +44,57 @@ internal static class BuildContextArchive
         }
     }
 
-    private static async Task AddDirectoryAsync(
-        TarWriter tar, string directory, string relativeDirectory, DockerIgnore ignore, HashSet<string> alwaysSent, CancellationToken ct)
+    private sealed class Walk(TarWriter tar, DockerIgnore ignore, HashSet<string> alwaysSent, long maxBytes)
     {
-        var entries = new DirectoryInfo(directory).EnumerateFileSystemInfos().OrderBy(e => e.Name, StringComparer.Ordinal);
-        foreach (var entry in entries)
+        private long _bytes;
+
+        public async Task AddDirectoryAsync(string directory, string relativeDirectory, CancellationToken ct)
         {
-            ct.ThrowIfCancellationRequested();
-            var relative = relativeDirectory.Length == 0 ? entry.Name : $"{relativeDirectory}/{entry.Name}";
-            var excluded = ignore.IsExcluded(relative) && !alwaysSent.Contains(relative);
-            var isDirectory = entry is DirectoryInfo && entry.LinkTarget is null;
-            if (isDirectory)
+            var entries = new DirectoryInfo(directory).EnumerateFileSystemInfos().OrderBy(e => e.Name, StringComparer.Ordinal);
+            foreach (var entry in entries)
             {
-                // An excluded directory is only walked when an exception might bring back something inside it.
-                if (excluded && !ignore.HasExceptions && !alwaysSent.Any(p => p.StartsWith(relative + "/", StringComparison.Ordinal)))
+                ct.ThrowIfCancellationRequested();
+                var relative = relativeDirectory.Length == 0 ? entry.Name : $"{relativeDirectory}/{entry.Name}";
+                var excluded = ignore.IsExcluded(relative) && !alwaysSent.Contains(relative);
+                var (type, size) = UnixFiles.Stat(entry.FullName);
+                switch (type)
                 {
-                    continue;
-                }
+                    case UnixFileType.Directory:
+                        // An excluded directory is only walked when an exception might bring back something inside it.
+                        if (excluded && !ignore.HasExceptions && !alwaysSent.Any(p => p.StartsWith(relative + "/", StringComparison.Ordinal)))
+                        {
+                            continue;
+                        }
 
-                if (!excluded)
-                {
-                    await tar.WriteEntryAsync(entry.FullName, relative, ct);
-                }
+                        if (!excluded)
+                        {
+                            await tar.WriteEntryAsync(entry.FullName, relative, ct);
+                        }
 
-                await AddDirectoryAsync(tar, entry.FullName, relative, ignore, alwaysSent, ct);
-            }
-            else if (!excluded)
-            {
-                await tar.WriteEntryAsync(entry.FullName, relative, ct);
+                        await AddDirectoryAsync(entry.FullName, relative, ct);
+                        break;
+                    case UnixFileType.Regular when !excluded:
+                        _bytes += size;
+                        if (_bytes > maxBytes)
+                        {
+                            throw new EngineException(
+                                $"The build context is larger than {BuildInputs.Size(maxBytes)} ({BuildContextOptions.Key(nameof(BuildContextOptions.MaxContextBytes))}). "
+                                + "List what the image does not need in .dockerignore.");
+                        }
+
+                        await tar.WriteEntryAsync(entry.FullName, relative, ct);
+                        break;
+                    case UnixFileType.SymbolicLink when !excluded:
+                        // Written as a link entry: its target is recorded as text, never opened.
+                        await tar.WriteEntryAsync(entry.FullName, relative, ct);
+                        break;
+                    case UnixFileType.Special when !excluded:
+                        throw new EngineException(
+                            $"The build context holds '{relative}', a FIFO, device or socket: only files, folders and links are sent. List it in .dockerignore.");
+                    default:
+                        // Excluded, or gone since the folder was listed.
+                        break;
+                }
             }
         }
     }

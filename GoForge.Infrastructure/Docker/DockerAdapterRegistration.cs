@@ -7,9 +7,16 @@ namespace GoForge.Infrastructure.Docker;
 
 public static class DockerAdapterRegistration
 {
-    /// <summary>Registers the image builder, container runtime, image puller, volume store and service runtime over the one cached <see cref="DockerClientProvider"/>.</summary>
+    /// <summary>
+    /// Registers the image builder (with its <see cref="BuildContextOptions"/>, validated on start), container runtime,
+    /// image puller, volume store and service runtime over the one cached <see cref="DockerClientProvider"/>.
+    /// </summary>
     public static IServiceCollection AddDockerAdapters(this IServiceCollection services)
     {
+        services.AddOptions<BuildContextOptions>()
+            .BindConfiguration(BuildContextOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
         services.TryAddSingleton<DockerClientProvider>();
         services.TryAddSingleton<IImageBuilder, DockerImageBuilder>();
         services.TryAddSingleton<IContainerRuntime, DockerContainerRuntime>();

@@ -47,6 +47,7 @@ public sealed class DockerContainerRuntime(DockerClientProvider docker, ILogger<
     private async Task<string> CreateAndStartCoreAsync(ContainerSpec spec, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(spec);
+        await ImageLabelGuard.EnsureAllowedAsync(docker.Client, spec, logger, ct);
         await EnsureNetworkAsync(spec.Network, ct);
         var port = $"{spec.ContainerPort.ToString(CultureInfo.InvariantCulture)}/tcp";
         var parameters = new CreateContainerParameters

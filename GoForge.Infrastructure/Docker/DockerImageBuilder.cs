@@ -3,24 +3,45 @@ using Docker.DotNet.Models;
 using GoForge.Core.Containers;
 using GoForge.Core.Deployments;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace GoForge.Infrastructure.Docker;
 
-/// <summary>Builds images with the engine's build API from a local context directory.</summary>
-public sealed class DockerImageBuilder(DockerClientProvider docker, ILogger<DockerImageBuilder> logger) : IImageBuilder
+/// <summary>
+/// Builds images with the engine's build API from a local context directory, once its inputs are checked to stay
+/// inside the repository and within <see cref="BuildContextOptions"/> (<see cref="BuildInputs"/>).
+/// </summary>
+public sealed class DockerImageBuilder(DockerClientProvider docker, ILogger<DockerImageBuilder> logger, IOptions<BuildContextOptions>? limits = null)
+    : IImageBuilder
 {
+    private readonly BuildContextOptions _limits = limits?.Value ?? new BuildContextOptions();
+
     public async Task<BuiltImage> BuildAsync(ImageBuildRequest request, IProgress<string> log, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(log);
-        var dockerfile = NormalizeDockerfilePath(request.DockerfilePath);
-        if (!File.Exists(Path.Combine(request.ContextDirectory, dockerfile)))
+        FileStream context;
+        BuildInputs inputs;
+        try
         {
-            throw new EngineException($"Cannot locate the Dockerfile '{dockerfile}' in the build context.");
+            inputs = await BuildInputs.ResolveAsync(request, _limits, ct);
+            logger.ImageBuilding(request.Tag, inputs.Dockerfile);
+            context = await BuildContextArchive.CreateAsync(inputs, _limits.MaxContextBytes, ct);
+        }
+        catch (EngineException e)
+        {
+            logger.ImageBuildFailed(request.Tag, e.Message);
+            throw;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // A file that cannot be read: the message names the build's own path, nothing outside the repository.
+            logger.ImageBuildFailed(request.Tag, e.Message);
+            throw new EngineException("The build context could not be read: " + e.Message, e);
         }
 
-        logger.ImageBuilding(request.Tag, dockerfile);
-        await using var context = await BuildContextArchive.CreateAsync(request.ContextDirectory, dockerfile, ct);
+        await using var archive = context;
+        var dockerfile = inputs.Dockerfile;
         var parameters = new ImageBuildParameters
         {
             Dockerfile = dockerfile,
@@ -34,7 +55,7 @@ public sealed class DockerImageBuilder(DockerClientProvider docker, ILogger<Dock
         var messages = new BuildMessages(log);
         try
         {
-            await docker.Client.Images.BuildImageFromDockerfileAsync(parameters, context, null, null, messages, ct);
+            await docker.Client.Images.BuildImageFromDockerfileAsync(parameters, archive, null, null, messages, ct);
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
@@ -70,18 +91,6 @@ public sealed class DockerImageBuilder(DockerClientProvider docker, ILogger<Dock
 
         logger.ImageBuilt(request.Tag, image.ID);
         return new BuiltImage(image.ID, request.Tag);
-    }
-
-    /// <summary>The engine wants the Dockerfile as a forward-slash path inside the context; anything outside is refused.</summary>
-    private static string NormalizeDockerfilePath(string path)
-    {
-        var segments = path.Replace('\\', '/').Split('/', StringSplitOptions.RemoveEmptyEntries).Where(s => s != ".").ToList();
-        if (segments.Count == 0 || segments.Contains(".."))
-        {
-            throw new EngineException($"The Dockerfile path '{path}' must name a file inside the build context.");
-        }
-
-        return string.Join('/', segments);
     }
 
     /// <summary>

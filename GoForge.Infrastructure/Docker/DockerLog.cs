@@ -46,6 +46,9 @@ internal static partial class DockerLog
 
     [LoggerMessage(EventId = 1223, Level = LogLevel.Information, Message = "Removed volume {Volume}")]
     public static partial void VolumeRemoved(this ILogger logger, string volume);
+
+    [LoggerMessage(EventId = 1290, Level = LogLevel.Warning, Message = "Refused to run image {Image}: it carries the reserved label {Label}")]
+    public static partial void ImageLabelRefused(this ILogger logger, string image, string label);
 }
 
 /// <summary>An engine id as logged: without its <c>sha256:</c> prefix, 12 characters, like the docker CLI.</summary>

@@ -25,6 +25,14 @@ internal sealed class SampleRepository
 
     public string GitUrl { get; }
 
+    /// <summary>Puts a symbolic link <paramref name="name"/> → <paramref name="target"/> in the working copy; the next <see cref="Commit"/> records it as a link.</summary>
+    public void Link(string name, string target)
+    {
+        var path = Path.Combine(_source, name);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        File.CreateSymbolicLink(path, target);
+    }
+
     /// <summary>Writes the Dockerfile and any other files, commits them as Ada and pushes; returns the commit's sha.</summary>
     public string Commit(string message, string dockerfile, IReadOnlyDictionary<string, string>? files = null)
     {

@@ -200,7 +200,12 @@ public sealed class DockerContainerRuntimeTests(DockerFixture fixture) : IDispos
             Image = image,
             Network = network,
             ContainerPort = BusyboxImage.Port,
-            Labels = new Dictionary<string, string> { ["goforge.test"] = Guid.NewGuid().ToString("N") },
+            // The owner label of the images these tests build: GoForge runs an image labelled for an application only as that application's container.
+            Labels = new Dictionary<string, string>
+            {
+                ["goforge.test"] = Guid.NewGuid().ToString("N"),
+                [DockerContainerRuntime.ImageOwnerLabel] = ManagedLabels[DockerContainerRuntime.ImageOwnerLabel],
+            },
             RestartPolicy = RestartPolicy.No,
             HealthCheckPath = healthPath,
         };

@@ -66,17 +66,20 @@ internal sealed class DeployScenario : IAsyncDisposable
     }
 
     /// <summary>A project and in it an application deploying <see cref="Repository"/>'s <c>main</c> (port 8080, health check <c>/</c>), both named after <paramref name="name"/>.</summary>
-    public async Task<Application> CreateApplicationAsync(Actor owner, string name)
+    /// <param name="configure">Changes the input before it is saved (a build context, a Dockerfile path).</param>
+    public async Task<Application> CreateApplicationAsync(Actor owner, string name, Action<ApplicationInput>? configure = null)
     {
         var (_, production) = await App.Services.CreateProjectAsync(owner, $"{name} {Nonce[..6]}");
-        var created = await App.Get<ApplicationService>().CreateAsync(owner, production.Id, new ApplicationInput
+        var input = new ApplicationInput
         {
             Name = $"{name} {Nonce[..6]}",
             GitUrl = Repository.GitUrl,
             Branch = "main",
             ContainerPort = 8080,
             HealthCheckPath = "/",
-        });
+        };
+        configure?.Invoke(input);
+        var created = await App.Get<ApplicationService>().CreateAsync(owner, production.Id, input);
         Assert.True(created.IsSuccess, created.Error?.Message);
         _applications.Add(created.Value.Id);
         return created.Value;
@@ -104,3 +107,4 @@ internal sealed class DeployScenario : IAsyncDisposable
         Directory.Delete(Root, recursive: true);
     }
 }
+
