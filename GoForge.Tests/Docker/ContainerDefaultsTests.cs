@@ -76,7 +76,7 @@ public sealed class ContainerDefaultsTests(DockerFixture fixture) : IAsyncLifeti
     }
 
     [Fact]
-    public async Task Without_NET_RAW_raw_and_packet_sockets_are_refused_but_ping_works_and_an_app_that_allows_them_opens_them()
+    public async Task Without_NET_RAW_raw_and_packet_sockets_and_ping_are_refused_while_an_app_that_allows_them_opens_them()
     {
         using var timeout = new CancellationTokenSource(Timeout);
         var blocked = await StartAsync(Spec(), timeout.Token);
@@ -89,9 +89,9 @@ public sealed class ContainerDefaultsTests(DockerFixture fixture) : IAsyncLifeti
         // traceroute -I reads ICMP on a raw IP socket.
         var rawBlocked = await ExecAsync(blocked, ["traceroute", "-I", "-n", "-m", "1", "-w", "1", "-q", "1", gateway], timeout.Token);
         var rawAllowed = await ExecAsync(allowed, ["traceroute", "-I", "-n", "-m", "1", "-w", "1", "-q", "1", gateway], timeout.Token);
-        // ping still works without NET_RAW: busybox falls back to an ICMP datagram socket, which the engine's
-        // net.ipv4.ping_group_range opens to every user of the container. Ping monitors keep working.
-        var ping = await ExecAsync(blocked, ["ping", "-c", "1", "-W", "3", gateway], timeout.Token);
+        // busybox ping opens a raw ICMP socket.
+        var pingBlocked = await ExecAsync(blocked, ["ping", "-c", "1", "-W", "3", gateway], timeout.Token);
+        var pingAllowed = await ExecAsync(allowed, ["ping", "-c", "1", "-W", "3", gateway], timeout.Token);
 
         Assert.NotEqual(0, arpBlocked.ExitCode);
         Assert.Contains("Operation not permitted", arpBlocked.Output, StringComparison.Ordinal);
@@ -101,7 +101,9 @@ public sealed class ContainerDefaultsTests(DockerFixture fixture) : IAsyncLifeti
         Assert.Contains("Operation not permitted", rawBlocked.Output, StringComparison.Ordinal);
         Assert.True(rawAllowed.ExitCode == 0, rawAllowed.Output);
         Assert.Contains(gateway, rawAllowed.Output, StringComparison.Ordinal);
-        Assert.True(ping.ExitCode == 0, ping.Output);
+        Assert.NotEqual(0, pingBlocked.ExitCode);
+        Assert.Contains("permission denied", pingBlocked.Output, StringComparison.Ordinal);
+        Assert.True(pingAllowed.ExitCode == 0, pingAllowed.Output);
     }
 
     [Fact]
