@@ -57,6 +57,8 @@ else
     printf 'GOFORGE_SECRET_KEY=%s\n' "$(head -c 32 /dev/urandom | base64 | tr -d '\n')"
     printf 'DOCKER_GID=%s\n' "$(stat -c %g /var/run/docker.sock)"
     printf 'PROXY_SUBNET=172.31.250.0/24\n'
+    printf 'PANEL_SUBNET=172.31.251.0/29\n'
+    printf 'PROXY_PANEL_ADDRESS=172.31.251.2\n'
   } >"$env_file"
   chmod 600 "$env_file"
   printf 'Wrote %s.\n' "$env_file"

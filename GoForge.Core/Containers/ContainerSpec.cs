@@ -29,6 +29,12 @@ public sealed record ContainerSpec
     /// <summary>CPU limit in cores (e.g. 0.5).</summary>
     public double? CpuLimit { get; init; }
 
+    /// <summary>The most processes (threads included) the container may hold; secure by default (<see cref="ContainerHardening"/>).</summary>
+    public int PidsLimit { get; init; } = ContainerHardening.DefaultPidsLimit;
+
+    /// <summary>Keeps the <c>NET_RAW</c> capability; off by default, so the container drops it.</summary>
+    public bool AllowRawSockets { get; init; }
+
     public RestartPolicy RestartPolicy { get; init; } = RestartPolicy.UnlessStopped;
 
     public string? HealthCheckPath { get; init; }

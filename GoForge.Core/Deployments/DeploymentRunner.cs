@@ -175,6 +175,8 @@ public sealed class DeploymentRunner(
             Labels = labels,
             MemoryLimitMb = app.MemoryLimitMb,
             CpuLimit = app.CpuLimit is { } cpus ? (double)cpus : null,
+            PidsLimit = app.PidsLimit,
+            AllowRawSockets = app.AllowRawSockets,
             RestartPolicy = app.RestartPolicy,
             HealthCheckPath = app.HealthCheckPath,
         };

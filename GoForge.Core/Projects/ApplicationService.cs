@@ -27,6 +27,11 @@ public sealed record ApplicationInput
 
     public decimal? CpuLimit { get; set; }
 
+    /// <summary>The process limit; empty for the default (<see cref="ContainerHardening.DefaultPidsLimit"/>).</summary>
+    public int? PidsLimit { get; set; } = ContainerHardening.DefaultPidsLimit;
+
+    public bool AllowRawSockets { get; set; }
+
     public RestartPolicy RestartPolicy { get; set; } = RestartPolicy.UnlessStopped;
 
     public bool AutoDeploy { get; set; } = true;
@@ -43,6 +48,8 @@ public sealed record ApplicationInput
         HealthCheckPath = app.HealthCheckPath,
         MemoryLimitMb = app.MemoryLimitMb,
         CpuLimit = app.CpuLimit,
+        PidsLimit = app.PidsLimit,
+        AllowRawSockets = app.AllowRawSockets,
         RestartPolicy = app.RestartPolicy,
         AutoDeploy = app.AutoDeploy,
     };
@@ -184,6 +191,7 @@ public sealed class ApplicationService(
         ProjectInputRules.ValidatePort(input.ContainerPort, errors);
         ProjectInputRules.ValidateHealthCheckPath(input.HealthCheckPath, errors);
         ProjectInputRules.ValidateLimits(input.MemoryLimitMb, input.CpuLimit, errors);
+        ContainerHardening.ValidatePidsLimit(input.PidsLimit, errors);
         if (!Enum.IsDefined(input.RestartPolicy))
         {
             errors.Add(nameof(ApplicationInput.RestartPolicy), "Choose a restart policy.");
@@ -211,6 +219,8 @@ public sealed class ApplicationService(
             HealthCheckPath = string.IsNullOrWhiteSpace(input.HealthCheckPath) ? null : input.HealthCheckPath,
             MemoryLimitMb = input.MemoryLimitMb,
             CpuLimit = input.CpuLimit,
+            PidsLimit = input.PidsLimit ?? ContainerHardening.DefaultPidsLimit,
+            AllowRawSockets = input.AllowRawSockets,
             RestartPolicy = input.RestartPolicy,
             AutoDeploy = input.AutoDeploy,
             CreatedAt = createdAt,

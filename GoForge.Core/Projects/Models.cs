@@ -93,6 +93,12 @@ public sealed record Application
 
     public decimal? CpuLimit { get; init; }
 
+    /// <summary>The most processes (tasks, threads included) the container may hold (<see cref="ContainerHardening"/>).</summary>
+    public int PidsLimit { get; init; } = ContainerHardening.DefaultPidsLimit;
+
+    /// <summary>Keeps the <c>NET_RAW</c> capability (raw and packet sockets); off by default.</summary>
+    public bool AllowRawSockets { get; init; }
+
     public RestartPolicy RestartPolicy { get; init; } = RestartPolicy.UnlessStopped;
 
     public bool AutoDeploy { get; init; } = true;

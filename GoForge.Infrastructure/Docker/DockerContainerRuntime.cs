@@ -63,6 +63,8 @@ public sealed class DockerContainerRuntime(DockerClientProvider docker, ILogger<
                 Memory = spec.MemoryLimitMb is { } mb ? mb * 1024L * 1024L : 0,
                 NanoCPUs = spec.CpuLimit is { } cpus ? (long)(cpus * 1_000_000_000) : 0,
                 RestartPolicy = new global::Docker.DotNet.Models.RestartPolicy { Name = ToDocker(spec.RestartPolicy) },
+                PidsLimit = spec.PidsLimit,
+                CapDrop = GoForge.Core.Projects.ContainerHardening.CapabilitiesDropped(spec.AllowRawSockets).ToList(),
             },
             NetworkingConfig = new NetworkingConfig
             {

@@ -10,7 +10,8 @@ internal sealed class ApplicationRepository(NpgsqlDataSource dataSource) : IAppl
 {
     private const string Columns = """
         id, project_id, environment_id, name, slug, git_url, branch, build_context, dockerfile_path, container_port,
-        health_check_path, memory_limit_mb, cpu_limit, restart_policy, auto_deploy, created_at, updated_at
+        health_check_path, memory_limit_mb, cpu_limit, restart_policy, auto_deploy, created_at, updated_at, pids_limit,
+        allow_raw_sockets
         """;
 
     private const string DomainConstraint = "application_domains_host_path_prefix_key";
@@ -20,7 +21,8 @@ internal sealed class ApplicationRepository(NpgsqlDataSource dataSource) : IAppl
         const string sql = $"""
             INSERT INTO applications ({Columns})
             VALUES (@Id, @ProjectId, @EnvironmentId, @Name, @Slug, @GitUrl, @Branch, @BuildContext, @DockerfilePath, @ContainerPort,
-                    @HealthCheckPath, @MemoryLimitMb, @CpuLimit, @RestartPolicy, @AutoDeploy, @CreatedAt, @UpdatedAt)
+                    @HealthCheckPath, @MemoryLimitMb, @CpuLimit, @RestartPolicy, @AutoDeploy, @CreatedAt, @UpdatedAt, @PidsLimit,
+                    @AllowRawSockets)
             ON CONFLICT (environment_id, slug) DO NOTHING
             """;
         await using var conn = await dataSource.OpenConnectionAsync(ct);
@@ -69,7 +71,8 @@ internal sealed class ApplicationRepository(NpgsqlDataSource dataSource) : IAppl
             UPDATE applications SET name = @Name, git_url = @GitUrl, branch = @Branch, build_context = @BuildContext,
                    dockerfile_path = @DockerfilePath, container_port = @ContainerPort, health_check_path = @HealthCheckPath,
                    memory_limit_mb = @MemoryLimitMb, cpu_limit = @CpuLimit, restart_policy = @RestartPolicy,
-                   auto_deploy = @AutoDeploy, updated_at = @UpdatedAt
+                   auto_deploy = @AutoDeploy, updated_at = @UpdatedAt, pids_limit = @PidsLimit,
+                   allow_raw_sockets = @AllowRawSockets
             WHERE id = @Id
             """;
         const string clearDomains = "DELETE FROM application_domains WHERE application_id = @Id";
@@ -148,6 +151,8 @@ internal sealed class ApplicationRepository(NpgsqlDataSource dataSource) : IAppl
         a.HealthCheckPath,
         a.MemoryLimitMb,
         a.CpuLimit,
+        a.PidsLimit,
+        a.AllowRawSockets,
         RestartPolicy = a.RestartPolicy.ToDb(),
         a.AutoDeploy,
         a.CreatedAt,
@@ -184,6 +189,10 @@ internal sealed class ApplicationRepository(NpgsqlDataSource dataSource) : IAppl
 
         public decimal? CpuLimit { get; init; }
 
+        public int PidsLimit { get; init; }
+
+        public bool AllowRawSockets { get; init; }
+
         public string RestartPolicy { get; init; } = "";
 
         public bool AutoDeploy { get; init; }
@@ -208,6 +217,8 @@ internal sealed class ApplicationRepository(NpgsqlDataSource dataSource) : IAppl
             HealthCheckPath = HealthCheckPath,
             MemoryLimitMb = MemoryLimitMb,
             CpuLimit = CpuLimit,
+            PidsLimit = PidsLimit,
+            AllowRawSockets = AllowRawSockets,
             RestartPolicy = DbEnums.ToRestartPolicy(RestartPolicy),
             AutoDeploy = AutoDeploy,
             CreatedAt = CreatedAt,

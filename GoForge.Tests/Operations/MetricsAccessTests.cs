@@ -85,9 +85,22 @@ public sealed class MetricsAccessTests(PostgresFixture postgres)
     {
         var access = new MetricsAccess(Options.Create(new MetricsOptions()));
 
-        var decision = access.Decide(IPAddress.Parse(address), authorization: null);
+        var decision = access.Decide(IPAddress.Parse(address), IPAddress.Parse(address), authorization: null);
 
         Assert.Equal(allowed ? MetricsAccessDecision.Allowed : MetricsAccessDecision.NotFound, decision);
+    }
+
+    [Theory]
+    [InlineData("10.0.0.5", "127.0.0.1")] // a peer elsewhere that a forged X-Forwarded-For made look local
+    [InlineData("127.0.0.1", "203.0.113.7")] // a proxy on this host forwarding a client from elsewhere
+    [InlineData(null, "127.0.0.1")] // a pipeline that did not capture the connection's address
+    public void Only_a_real_loopback_connection_not_forwarded_from_elsewhere_needs_no_token(string? peer, string client)
+    {
+        var access = new MetricsAccess(Options.Create(new MetricsOptions()));
+
+        var decision = access.Decide(peer is null ? null : IPAddress.Parse(peer), IPAddress.Parse(client), authorization: null);
+
+        Assert.Equal(MetricsAccessDecision.NotFound, decision);
     }
 
     private Task<GoForgeApp> StartAsync(string? token) =>

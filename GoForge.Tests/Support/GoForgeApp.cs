@@ -42,13 +42,23 @@ public sealed class GoForgeApp : WebApplicationFactory<Program>
     public T Get<T>() where T : notnull => Services.GetRequiredService<T>();
 
     /// <param name="services">Changes to the app's services after its own registrations (e.g. <see cref="WithoutDeploymentWorker"/>).</param>
+    /// <param name="listen">Where Kestrel listens instead of a free 127.0.0.1 port (kestrel mode only).</param>
     public static async Task<GoForgeApp> StartAsync(
-        PostgresFixture postgres, string prefix, bool kestrel = false, IReadOnlyDictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null)
+        PostgresFixture postgres, string prefix, bool kestrel = false, IReadOnlyDictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null,
+        Action<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>? listen = null)
     {
         var app = new GoForgeApp(await postgres.CreateDatabaseAsync(prefix), settings ?? new Dictionary<string, string?>(), services);
         if (kestrel)
         {
-            app.UseKestrel(0);
+            if (listen is null)
+            {
+                app.UseKestrel(0);
+            }
+            else
+            {
+                app.UseKestrel(listen);
+            }
+
             app.StartServer();
         }
         else

@@ -14,8 +14,10 @@ public sealed class GoForgeWebOptions
     public Uri? PublicUrl { get; set; }
 
     /// <summary>
-    /// Networks (CIDR) of reverse proxies whose X-Forwarded-For/-Proto headers are believed, e.g. the Docker network
-    /// Traefik shares with the panel. Loopback is always trusted; nothing else unless listed.
+    /// Addresses of the reverse proxies whose X-Forwarded-For/-Proto headers are believed, e.g. Traefik's pinned address
+    /// on the network it alone shares with the panel. One address each (a <c>/32</c> or <c>/128</c> CIDR is the same);
+    /// a wider network or a host name stops start-up (<see cref="TrustedProxyAddress"/>). Loopback is always trusted;
+    /// nothing else unless listed.
     /// </summary>
     public IList<string> TrustedProxies { get; } = [];
 }
@@ -37,9 +39,9 @@ internal sealed class GoForgeWebOptionsValidator : IValidateOptions<GoForgeWebOp
 
         foreach (var proxy in options.TrustedProxies)
         {
-            if (!System.Net.IPNetwork.TryParse(proxy, out _))
+            if (!TrustedProxyAddress.TryParse(proxy, out _, out var problem))
             {
-                failures.Add($"{GoForgeWebOptions.SectionName}:{nameof(GoForgeWebOptions.TrustedProxies)} holds '{proxy}', which is not a network in CIDR form (e.g. 172.31.250.0/24).");
+                failures.Add($"{GoForgeWebOptions.SectionName}:{nameof(GoForgeWebOptions.TrustedProxies)} {problem}.");
             }
         }
 

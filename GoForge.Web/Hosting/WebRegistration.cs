@@ -68,9 +68,13 @@ public static class WebRegistration
         services.AddOptions<ForwardedHeadersOptions>().Configure<IOptions<GoForgeWebOptions>>((forwarded, web) =>
         {
             forwarded.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
+            // Only the proxies' own addresses (and loopback, the default): a peer elsewhere cannot choose its address.
             foreach (var proxy in web.Value.TrustedProxies)
             {
-                forwarded.KnownIPNetworks.Add(System.Net.IPNetwork.Parse(proxy));
+                if (TrustedProxyAddress.TryParse(proxy, out var address, out _))
+                {
+                    forwarded.KnownProxies.Add(address);
+                }
             }
         });
         services.AddHostedService<SetupLinkAnnouncer>();
@@ -93,6 +97,8 @@ public static class WebRegistration
     /// <summary>The request pipeline: forwarded headers, errors, auth, rate limits, antiforgery, then endpoints.</summary>
     public static WebApplication UseGoForgeWeb(this WebApplication app)
     {
+        // The connection's own address, kept before forwarded headers rewrite it: /metrics decides on it.
+        app.Use(PeerAddress.CaptureAsync);
         app.UseForwardedHeaders();
         if (!app.Environment.IsDevelopment())
         {

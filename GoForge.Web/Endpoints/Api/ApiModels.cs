@@ -36,12 +36,13 @@ public sealed record EnvironmentRequest(string? Name);
 public sealed record ApplicationResponse(
     Guid Id, Guid ProjectId, Guid EnvironmentId, string Name, string Slug, string GitUrl, string Branch, string BuildContext,
     string DockerfilePath, int ContainerPort, IReadOnlyList<string> Domains, string? HealthCheckPath, int? MemoryLimitMb,
-    decimal? CpuLimit, RestartPolicy RestartPolicy, bool AutoDeploy, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt)
+    decimal? CpuLimit, RestartPolicy RestartPolicy, bool AutoDeploy, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt,
+    int PidsLimit, bool AllowRawSockets)
 {
     public static ApplicationResponse From(Application a) => new(
         a.Id, a.ProjectId, a.EnvironmentId, a.Name, a.Slug, a.GitUrl, a.Branch, a.BuildContext, a.DockerfilePath, a.ContainerPort,
         a.Domains.Select(d => d.ToString()).ToList(), a.HealthCheckPath, a.MemoryLimitMb, a.CpuLimit, a.RestartPolicy, a.AutoDeploy,
-        a.CreatedAt, a.UpdatedAt);
+        a.CreatedAt, a.UpdatedAt, a.PidsLimit, a.AllowRawSockets);
 }
 
 /// <summary>An application as a client sends it; a PUT replaces every field (missing ones take their defaults).</summary>
@@ -72,6 +73,12 @@ public sealed record ApplicationRequest
 
     public bool? AutoDeploy { get; init; }
 
+    /// <summary>The process limit (16 to 32768); missing for the default, 1024.</summary>
+    public int? PidsLimit { get; init; }
+
+    /// <summary>Keeps NET_RAW (raw and packet sockets); missing for false.</summary>
+    public bool? AllowRawSockets { get; init; }
+
     public ApplicationInput ToInput()
     {
         var defaults = new ApplicationInput();
@@ -89,6 +96,8 @@ public sealed record ApplicationRequest
             CpuLimit = CpuLimit,
             RestartPolicy = RestartPolicy ?? defaults.RestartPolicy,
             AutoDeploy = AutoDeploy ?? defaults.AutoDeploy,
+            PidsLimit = PidsLimit ?? defaults.PidsLimit,
+            AllowRawSockets = AllowRawSockets ?? defaults.AllowRawSockets,
         };
     }
 }
