@@ -7,7 +7,7 @@ namespace GoForge.Infrastructure.Docker;
 
 public static class DockerAdapterRegistration
 {
-    /// <summary>Registers the image builder, container runtime, image puller, volume store and service runtime over the one cached <see cref="DockerClientProvider"/>.</summary>
+    /// <summary>Registers the image builder, container runtime, image puller, volume store, network store and service runtime over the one cached <see cref="DockerClientProvider"/>.</summary>
     public static IServiceCollection AddDockerAdapters(this IServiceCollection services)
     {
         services.TryAddSingleton<DockerClientProvider>();
@@ -15,6 +15,7 @@ public static class DockerAdapterRegistration
         services.TryAddSingleton<IContainerRuntime, DockerContainerRuntime>();
         services.TryAddSingleton<IImagePuller, DockerImagePuller>();
         services.TryAddSingleton<IVolumeStore, DockerVolumeStore>();
+        services.TryAddSingleton<INetworkStore, DockerNetworkStore>();
         services.TryAddSingleton<IServiceRuntime, DockerServiceRuntime>();
         return services;
     }

@@ -47,7 +47,7 @@ public sealed class DockerContainerRuntime(DockerClientProvider docker, ILogger<
     private async Task<string> CreateAndStartCoreAsync(ContainerSpec spec, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(spec);
-        await EnsureNetworkAsync(spec.Network, ct);
+        // The container's own network is never created here: Core ensured it, owned, and passes its id.
         var port = $"{spec.ContainerPort.ToString(CultureInfo.InvariantCulture)}/tcp";
         var parameters = new CreateContainerParameters
         {
@@ -208,7 +208,10 @@ public sealed class DockerContainerRuntime(DockerClientProvider docker, ILogger<
         try
         {
             var container = await docker.Client.Containers.InspectContainerAsync(containerId, ct);
-            return container.NetworkSettings?.Networks is { } networks && networks.TryGetValue(network, out var endpoint) && !string.IsNullOrEmpty(endpoint.IPAddress)
+            // By name, or by id (what Core attaches by).
+            return container.NetworkSettings?.Networks is { } networks
+                && (networks.TryGetValue(network, out var endpoint) || (endpoint = networks.Values.FirstOrDefault(n => n.NetworkID == network)) is not null)
+                && !string.IsNullOrEmpty(endpoint.IPAddress)
                 ? endpoint.IPAddress
                 : null;
         }
