@@ -21,7 +21,7 @@ public sealed record ContainerSpec
     /// </summary>
     public required string Network { get; init; }
 
-    /// <summary>A second network the container joins (created if missing), where the proxy reaches it; null for none.</summary>
+    /// <summary>A second network the container joins, by id (or name), where the proxy reaches it; it must exist (Core ensures it); null for none.</summary>
     public string? ProxyNetwork { get; init; }
 
     /// <summary>The port the application listens on inside the container.</summary>

@@ -73,6 +73,52 @@ public sealed partial class EnvironmentNetworks(INetworkStore store, ILogger<Env
         }
     }
 
+    /// <summary>
+    /// The proxy's network (<c>GoForge:Proxy:Network</c>), shared by every routed container by design: the administrator's,
+    /// so any network of that name is joined (usually the compose file made it); created, labelled, when missing. Several
+    /// of the name: the oldest is used, by id, and our own empty extras are removed.
+    /// </summary>
+    public async Task<OwnedNetwork> EnsureSharedAsync(string name, CancellationToken ct = default)
+    {
+        var labels = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            [GoForgeLabels.Managed] = "true",
+            [GoForgeLabels.Kind] = GoForgeLabels.Kinds.ProxyNetwork,
+        };
+        var gate = _gates.GetOrAdd(name, _ => new SemaphoreSlim(1, 1));
+        await gate.WaitAsync(ct);
+        try
+        {
+            var found = await store.FindByNameAsync(name, ct);
+            if (found.Count == 0)
+            {
+                if (await store.CreateAsync(name, labels, ct) is { } id)
+                {
+                    LogCreated(logger, name, id);
+                }
+
+                found = await store.FindByNameAsync(name, ct);
+            }
+
+            var ordered = found.OrderBy(n => n.Created).ThenBy(n => n.Id, StringComparer.Ordinal).ToList();
+            if (ordered.Count == 0)
+            {
+                throw new EngineException($"Docker network {name} was created but is not listed by the engine; try again.");
+            }
+
+            foreach (var extra in ordered.Skip(1).Where(n => IsOwnedBy(n.Labels, labels)))
+            {
+                await RemoveDuplicateAsync(extra, ordered[0], ct);
+            }
+
+            return new OwnedNetwork(ordered[0].Id, name);
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
     /// <summary>Ours, oldest first; throws when any network of the name belongs to someone else.</summary>
     private static List<EngineNetwork> Owned(IReadOnlyList<EngineNetwork> found, string name, IReadOnlyDictionary<string, string> owner)
     {

@@ -39,5 +39,6 @@ public static class GoForgeLabels
         public const string AppContainer = "app-container";
         public const string ServiceContainer = "service-container";
         public const string ServiceVolume = "service-volume";
+        public const string ProxyNetwork = "proxy-network";
     }
 }

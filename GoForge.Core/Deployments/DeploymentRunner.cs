@@ -188,8 +188,9 @@ public sealed class DeploymentRunner(
         {
             // The environment's own network, attached by id: a same-named network that is not this environment's is refused.
             var owned = await networks.EnsureAsync(project.Id, environment.Id, CancellationToken.None);
+            var shared = spec.ProxyNetwork is { } proxyName ? await networks.EnsureSharedAsync(proxyName, CancellationToken.None) : null;
             log.Write($"Starting {spec.Name} on {network}");
-            containerId = await containers.CreateAndStartAsync(spec with { Network = owned.Id }, CancellationToken.None);
+            containerId = await containers.CreateAndStartAsync(spec with { Network = owned.Id, ProxyNetwork = shared?.Id }, CancellationToken.None);
         }
         catch (EngineException e)
         {

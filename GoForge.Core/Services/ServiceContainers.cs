@@ -63,6 +63,9 @@ public sealed class ServiceContainers(
         {
             var mounts = await volumes.EnsureAsync(instance, project, environment, template.Volumes, CancellationToken.None);
             var network = await networks.EnsureAsync(project.Id, environment.Id, CancellationToken.None);
+            var shared = route.Value is not null && proxyNetwork.Value.Network is { } proxyName
+                ? await networks.EnsureSharedAsync(proxyName, CancellationToken.None)
+                : null;
             var check = template.HealthCheck;
             return await containers.CreateAndStartAsync(new ContainerSpec
             {
@@ -77,7 +80,7 @@ public sealed class ServiceContainers(
                 Volumes = mounts,
                 RestartPolicy = RestartPolicy.UnlessStopped,
                 Init = true,
-                ProxyNetwork = route.Value is null ? null : proxyNetwork.Value.Network,
+                ProxyNetwork = shared?.Id,
                 ExecHealthCheck = check is { Kind: HealthCheckKind.Exec }
                     ? new ContainerExecHealthCheck(rendered.HealthCheckExec, check.Interval, check.Timeout, check.Retries, check.StartPeriod)
                     : null,

@@ -70,11 +70,6 @@ public sealed class DockerContainerRuntime(DockerClientProvider docker, ILogger<
         };
         AddServiceSettings(spec, parameters);
 
-        if (spec.ProxyNetwork is { } proxyNetwork && proxyNetwork != spec.Network)
-        {
-            await EnsureNetworkAsync(proxyNetwork, ct);
-        }
-
         string id;
         try
         {
@@ -325,39 +320,6 @@ public sealed class DockerContainerRuntime(DockerClientProvider docker, ILogger<
                 Retries = check.Retries,
                 StartPeriod = check.StartPeriod,
             };
-        }
-    }
-
-    private async Task EnsureNetworkAsync(string name, CancellationToken ct)
-    {
-        // The name filter matches substrings, so the exact name is checked here.
-        var existing = await docker.Client.Networks.ListNetworksAsync(
-            new NetworksListParameters { Filters = new Dictionary<string, IDictionary<string, bool>> { ["name"] = new Dictionary<string, bool> { [name] = true } } },
-            ct);
-        if (existing.Any(n => n.Name == name))
-        {
-            return;
-        }
-
-        try
-        {
-            var created = await docker.Client.Networks.CreateNetworkAsync(
-                new NetworksCreateParameters
-                {
-                    Name = name,
-                    Driver = "bridge",
-                    Labels = new Dictionary<string, string> { [ManagedLabel] = "true" },
-                },
-                ct);
-            logger.NetworkCreated(name, created.ID);
-        }
-        catch (DockerApiException e) when (e.StatusCode == System.Net.HttpStatusCode.Conflict)
-        {
-            // Created concurrently by another deployment: that one is as good.
-        }
-        catch (DockerApiException e)
-        {
-            throw new EngineException(e.EngineMessage(), e);
         }
     }
 
