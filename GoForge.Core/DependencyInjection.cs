@@ -2,6 +2,7 @@ using GoForge.Core.Backups;
 using GoForge.Core.Catalog;
 using GoForge.Core.Common.Live;
 using GoForge.Core.Containers;
+using GoForge.Core.Upgrades;
 using GoForge.Core.Deployments;
 using GoForge.Core.GitProviders;
 using GoForge.Core.Identity;

@@ -1,5 +1,6 @@
 using Docker.DotNet.Models;
 using GoForge.Core.Containers;
+using GoForge.Core.Upgrades;
 using GoForge.Core.Deployments;
 using GoForge.Core.Projects;
 using GoForge.Core.Services;
@@ -126,6 +127,7 @@ public sealed class NameIsolationTests(PostgresFixture postgres, DockerFixture d
         var a = await DeployAsync(appA);
         var b = await DeployAsync(appB);
         var service = await ServiceAsync(envA, "kv");
+        await ExecAsync(service.ContainerId!, "sh", "-c", "echo kv > /data/index.html"); // it serves /data
         var netA = EngineNames.EnvironmentNetwork(envA.Id);
         var netB = EngineNames.EnvironmentNetwork(envB.Id);
 
@@ -144,6 +146,7 @@ public sealed class NameIsolationTests(PostgresFixture postgres, DockerFixture d
         await docker.Client.Networks.DeleteNetworkAsync(netB);
         var oldAddressB = (await docker.Client.Containers.InspectContainerAsync(b.ContainerId!)).NetworkSettings!.Networks![Legacy].IPAddress;
         Assert.True(await CanFetchAsync(a.ContainerId!, oldAddressB), "the old shared network lets one project reach the other (the bug)");
+        Assert.True(await CanFetchAsync(a.ContainerId!, "kv"), "the app reaches its service by host name on the old network");
 
         var report = await _host.Get<LegacyNetworkMigration>().RunAsync();
 
@@ -220,6 +223,13 @@ public sealed class NameIsolationTests(PostgresFixture postgres, DockerFixture d
         await docker.Client.Networks.DisconnectNetworkAsync(from, new NetworkDisconnectParameters { Container = containerId });
     }
 
+    private async Task<string> ExecAsync(string containerId, params IList<string> command)
+    {
+        var exec = await docker.Client.Exec.CreateContainerExecAsync(containerId, new ContainerExecCreateParameters { Cmd = command, AttachStdout = true, AttachStderr = true });
+        using var stream = await docker.Client.Exec.StartContainerExecAsync(exec.ID, new ContainerExecStartParameters());
+        return (await stream.ReadOutputToEndAsync(CancellationToken.None)).stdout;
+    }
+
     /// <summary>
     /// Whether an HTTP request from inside <paramref name="containerId"/> to <paramref name="host"/>:8080 gets a 200
     /// within 3 s (busybox <c>nc</c>: this busybox's <c>wget</c> crashes). Only the status counts: the test machine may
@@ -227,14 +237,7 @@ public sealed class NameIsolationTests(PostgresFixture postgres, DockerFixture d
     /// </summary>
     private async Task<bool> CanFetchAsync(string containerId, string host)
     {
-        var exec = await docker.Client.Exec.CreateContainerExecAsync(containerId, new ContainerExecCreateParameters
-        {
-            Cmd = ["sh", "-c", "printf 'GET / HTTP/1.0\\r\\n\\r\\n' | nc -w 3 \"$1\" 8080", "sh", host],
-            AttachStdout = true,
-            AttachStderr = true,
-        });
-        using var stream = await docker.Client.Exec.StartContainerExecAsync(exec.ID, new ContainerExecStartParameters());
-        var (stdout, _) = await stream.ReadOutputToEndAsync(CancellationToken.None);
+        var stdout = await ExecAsync(containerId, "sh", "-c", "printf 'GET / HTTP/1.0\\r\\n\\r\\n' | nc -w 3 \"$1\" 8080", "sh", host);
         var status = stdout.Split('\n')[0];
         return status.StartsWith("HTTP/1.", StringComparison.Ordinal) && status.Contains(" 200 ", StringComparison.Ordinal);
     }

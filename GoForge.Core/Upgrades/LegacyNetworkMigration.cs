@@ -1,3 +1,4 @@
+using GoForge.Core.Containers;
 using GoForge.Core.Deployments;
 using GoForge.Core.Projects;
 using GoForge.Core.Routing;
@@ -5,7 +6,7 @@ using GoForge.Core.Services;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
-namespace GoForge.Core.Containers;
+namespace GoForge.Core.Upgrades;
 
 /// <summary>
 /// Moves an install's containers off the networks GoForge named before issue 17 (<c>goforge-&lt;project slug&gt;-&lt;environment

@@ -1,7 +1,8 @@
+using GoForge.Core.Containers;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
-namespace GoForge.Core.Containers;
+namespace GoForge.Core.Upgrades;
 
 /// <summary>
 /// Runs <see cref="LegacyNetworkMigration"/> when the panel starts, before the workers take work: an engine that cannot
