@@ -1,6 +1,8 @@
 using GoForge.Core.Backups;
 using GoForge.Core.Catalog;
 using GoForge.Core.Common.Live;
+using GoForge.Core.Containers;
+using GoForge.Core.Upgrades;
 using GoForge.Core.Deployments;
 using GoForge.Core.GitProviders;
 using GoForge.Core.Identity;
@@ -64,6 +66,8 @@ public static class DependencyInjection
             .Configure<IConfiguration>((proxy, configuration) => proxy.Network ??= configuration[ProxyNetworkOptions.LegacyKey])
             .ValidateOnStart();
         services.AddSingleton<IValidateOptions<ProxyNetworkOptions>, ProxyNetworkOptionsValidator>();
+        services.AddSingleton<EnvironmentNetworks>();
+        services.AddSingleton<LegacyNetworkMigration>();
         services.AddSingleton<DeploymentSignal>();
         services.AddSingleton<DeploymentStates>();
         services.AddSingleton<DeploymentCancellations>();
@@ -101,6 +105,7 @@ public static class DependencyInjection
         services.AddSingleton<ServiceCancellations>();
         services.AddSingleton<ServiceOperationEnds>();
         services.AddSingleton<ServicePullWatch>();
+        services.AddSingleton<ServiceVolumes>();
         services.AddSingleton<ServiceContainers>();
         services.AddSingleton<ServiceRunner>();
         services.AddSingleton<ServiceRecovery>();
@@ -110,12 +115,14 @@ public static class DependencyInjection
 
     /// <summary>
     /// Core's background work, for the panel process only (the CLI's local host and the tests' host leave it out):
-    /// the deployment worker, the service worker (which first recovers the operations a previous run left half-way), and the one Docker events
+    /// the network names migration (at start), the deployment worker, the service worker (which first recovers the operations a previous run left half-way), and the one Docker events
     /// subscriber (live container state and the stats streams of running containers).
     /// </summary>
     public static IHostApplicationBuilder AddGoForgeWorkers(this IHostApplicationBuilder builder)
     {
         var services = builder.Services;
+        // First: the old-named networks are migrated before any deployment or service operation runs.
+        services.AddHostedService<LegacyNetworkMigrationStartup>();
         services.AddHostedService<DeploymentWorker>();
         services.AddHostedService<ServiceWorker>();
         services.AddHostedService(sp => sp.GetRequiredService<ContainerStateTracker>());

@@ -15,10 +15,13 @@ public sealed record ContainerSpec
 
     public IReadOnlyDictionary<string, string> Labels { get; init; } = new Dictionary<string, string>();
 
-    /// <summary>User-defined bridge network the container joins; created (labelled <c>goforge.managed=true</c>) if missing.</summary>
+    /// <summary>
+    /// The user-defined bridge network the container joins, by id (or name); it must exist: Core ensures an
+    /// environment's network, owned, through <see cref="EnvironmentNetworks"/>, and the runtime never creates it.
+    /// </summary>
     public required string Network { get; init; }
 
-    /// <summary>A second network the container joins (created if missing), where the proxy reaches it; null for none.</summary>
+    /// <summary>A second network the container joins, by id (or name), where the proxy reaches it; it must exist (Core ensures it); null for none.</summary>
     public string? ProxyNetwork { get; init; }
 
     /// <summary>The port the application listens on inside the container.</summary>

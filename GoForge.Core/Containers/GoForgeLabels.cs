@@ -2,7 +2,9 @@ namespace GoForge.Core.Containers;
 
 /// <summary>
 /// The labels GoForge puts on what it creates on the engine: how it finds its own containers, images, networks and
-/// volumes again, and the only things its prunes and clean-ups ever touch.
+/// volumes again, and the only things its prunes and clean-ups ever touch. The owner labels (<see cref="Project"/>,
+/// <see cref="Environment"/>, <see cref="App"/>/<see cref="Service"/>, <see cref="Kind"/>) are what GoForge checks
+/// before it attaches to or reuses a network or volume (docs/deployments/naming.md).
 /// </summary>
 public static class GoForgeLabels
 {
@@ -17,4 +19,26 @@ public static class GoForgeLabels
 
     /// <summary>The commit an image was built from.</summary>
     public const string Commit = "goforge.commit";
+
+    /// <summary>The owning project's id, on every container, network and volume of a project.</summary>
+    public const string Project = "goforge.project";
+
+    /// <summary>The owning environment's id, on every container, network and volume of an environment.</summary>
+    public const string Environment = "goforge.environment";
+
+    /// <summary>The owning service's id, on a service's container and volumes.</summary>
+    public const string Service = "goforge.service";
+
+    /// <summary>What the resource is (<see cref="Kinds"/>); resources made before it existed have none.</summary>
+    public const string Kind = "goforge.kind";
+
+    /// <summary>The values of <see cref="Kind"/>.</summary>
+    public static class Kinds
+    {
+        public const string EnvironmentNetwork = "environment-network";
+        public const string AppContainer = "app-container";
+        public const string ServiceContainer = "service-container";
+        public const string ServiceVolume = "service-volume";
+        public const string ProxyNetwork = "proxy-network";
+    }
 }

@@ -9,6 +9,9 @@ public interface IVolumeStore
     /// <summary>Creates the named volume with its labels unless it exists (an existing one is reused as it is).</summary>
     Task EnsureVolumeAsync(string name, IReadOnlyDictionary<string, string> labels, CancellationToken ct = default);
 
+    /// <summary>The volume's labels; null when no volume has that name. Core checks them before it reuses a volume.</summary>
+    Task<IReadOnlyDictionary<string, string>?> GetLabelsAsync(string name, CancellationToken ct = default);
+
     /// <summary>Removes the volume; a missing one is not an error.</summary>
     Task RemoveVolumeAsync(string name, CancellationToken ct = default);
 

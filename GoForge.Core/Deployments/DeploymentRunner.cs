@@ -24,6 +24,7 @@ public sealed class DeploymentRunner(
     IRepositoryCredentials gitCredentials,
     IImageBuilder images,
     IContainerRuntime containers,
+    EnvironmentNetworks networks,
     ImageRetention retention,
     RoutingService routing,
     IProxyRoutes proxy,
@@ -150,7 +151,7 @@ public sealed class DeploymentRunner(
         IReadOnlyList<EnvironmentVariable> vars, string tag, DeploymentLog log, DeploymentOptions settings, CancellationTokenSource cancel)
     {
         // The proxy's view of the application: refused settings fail the deployment before anything starts.
-        var network = RoutingService.NetworkOf(project, environment);
+        var network = RoutingService.NetworkOf(environment);
         var route = await routing.TargetAsync(app, proxyNetwork.Value.Network ?? network, CancellationToken.None);
         if (!route.IsSuccess)
         {
@@ -163,10 +164,13 @@ public sealed class DeploymentRunner(
             [GoForgeLabels.Managed] = "true",
             [GoForgeLabels.App] = app.Id.ToString(),
             [GoForgeLabels.Deployment] = deployment.Id.ToString(),
+            [GoForgeLabels.Project] = project.Id.ToString(),
+            [GoForgeLabels.Environment] = environment.Id.ToString(),
+            [GoForgeLabels.Kind] = GoForgeLabels.Kinds.AppContainer,
         };
         var spec = new ContainerSpec
         {
-            Name = $"goforge-{app.Slug}-{deployment.Id.ToString("N")[..12]}",
+            Name = EngineNames.AppContainer(deployment.Id, app.Slug),
             Image = tag,
             Network = network,
             ProxyNetwork = proxyNetwork.Value.Network,
@@ -184,8 +188,11 @@ public sealed class DeploymentRunner(
         string containerId;
         try
         {
-            log.Write($"Starting {spec.Name} on {spec.Network}");
-            containerId = await containers.CreateAndStartAsync(spec, CancellationToken.None);
+            // The environment's own network, attached by id: a same-named network that is not this environment's is refused.
+            var owned = await networks.EnsureAsync(project.Id, environment.Id, CancellationToken.None);
+            var shared = spec.ProxyNetwork is { } proxyName ? await networks.EnsureSharedAsync(proxyName, CancellationToken.None) : null;
+            log.Write($"Starting {spec.Name} on {network}");
+            containerId = await containers.CreateAndStartAsync(spec with { Network = owned.Id, ProxyNetwork = shared?.Id }, CancellationToken.None);
         }
         catch (EngineException e)
         {

@@ -75,7 +75,7 @@ public sealed class RoutingService(
             return ProjectAccess.NotFound("application");
         }
 
-        var target = await TargetAsync(app, options.Value.Network ?? NetworkOf(project, environment), ct);
+        var target = await TargetAsync(app, options.Value.Network ?? NetworkOf(environment), ct);
         if (!target.IsSuccess)
         {
             return target.Error;
@@ -89,8 +89,11 @@ public sealed class RoutingService(
             StringComparer.Ordinal);
     }
 
-    /// <summary>The Docker network of an environment's containers (the proxy reaches them there unless a proxy network is set).</summary>
-    internal static string NetworkOf(Project project, ProjectEnvironment environment) => $"goforge-{project.Slug}-{environment.Slug}";
+    /// <summary>
+    /// The name of the Docker network of an environment's containers (the proxy reaches them there unless a proxy network
+    /// is set): from the environment's id, never its slugs (<see cref="Containers.EngineNames"/>).
+    /// </summary>
+    internal static string NetworkOf(ProjectEnvironment environment) => Containers.EngineNames.EnvironmentNetwork(environment.Id);
 
     /// <summary>
     /// The seam for the deployment runner (no actor: it acts for a deployment already authorised): the application's

@@ -16,7 +16,8 @@ public sealed class ServiceContainers(
     IEnvironmentRepository environments,
     IProjectRepository projects,
     IContainerRuntime containers,
-    IVolumeStore volumes,
+    ServiceVolumes volumes,
+    EnvironmentNetworks networks,
     IProxyRoutes proxy,
     ServiceStates states,
     IOptions<ProxyNetworkOptions> proxyNetwork)
@@ -29,7 +30,7 @@ public sealed class ServiceContainers(
     {
         var project = await projects.GetAsync(instance.ProjectId, CancellationToken.None);
         var environment = await environments.GetAsync(instance.EnvironmentId, CancellationToken.None);
-        return project is null || environment is null ? null : RoutingService.NetworkOf(project, environment);
+        return project is null || environment is null ? null : RoutingService.NetworkOf(environment);
     }
 
     /// <summary>Creates the volumes and creates and starts the container; its id, or the engine's refusal.</summary>
@@ -58,21 +59,19 @@ public sealed class ServiceContainers(
             containerLabels[key] = value;
         }
 
-        var prefix = $"goforge-{project.Slug}-{environment.Slug}-{instance.Slug}";
-        var mounts = template.Volumes.Select(v => new ContainerVolume($"{prefix}-{v.Name}", v.MountPath)).ToList();
         try
         {
-            foreach (var volume in mounts)
-            {
-                await volumes.EnsureVolumeAsync(volume.Name, labels, CancellationToken.None);
-            }
-
+            var mounts = await volumes.EnsureAsync(instance, project, environment, template.Volumes, CancellationToken.None);
+            var network = await networks.EnsureAsync(project.Id, environment.Id, CancellationToken.None);
+            var shared = route.Value is not null && proxyNetwork.Value.Network is { } proxyName
+                ? await networks.EnsureSharedAsync(proxyName, CancellationToken.None)
+                : null;
             var check = template.HealthCheck;
             return await containers.CreateAndStartAsync(new ContainerSpec
             {
-                Name = prefix,
+                Name = EngineNames.ServiceContainer(instance.Id, instance.Slug),
                 Image = rendered.Image,
-                Network = RoutingService.NetworkOf(project, environment),
+                Network = network.Id,
                 NetworkAlias = instance.Host,
                 ContainerPort = template.MainPort.Port,
                 Env = rendered.Environment.ToDictionary(v => v.Key, v => v.Value, StringComparer.Ordinal),
@@ -81,7 +80,7 @@ public sealed class ServiceContainers(
                 Volumes = mounts,
                 RestartPolicy = RestartPolicy.UnlessStopped,
                 Init = true,
-                ProxyNetwork = route.Value is null ? null : proxyNetwork.Value.Network,
+                ProxyNetwork = shared?.Id,
                 ExecHealthCheck = check is { Kind: HealthCheckKind.Exec }
                     ? new ContainerExecHealthCheck(rendered.HealthCheckExec, check.Interval, check.Timeout, check.Retries, check.StartPeriod)
                     : null,
@@ -110,9 +109,7 @@ public sealed class ServiceContainers(
 
         try
         {
-            var project = await projects.GetAsync(instance.ProjectId, CancellationToken.None);
-            var environment = await environments.GetAsync(instance.EnvironmentId, CancellationToken.None);
-            var name = $"goforge-{project?.Slug}-{environment?.Slug}-{instance.Slug}";
+            var name = EngineNames.ServiceContainer(instance.Id, instance.Slug);
             var address = await containers.AddressAsync(containerId, route.Network, CancellationToken.None);
             await proxy.ApplyAsync(route, new RouteUpstream(name, address, route.ContainerPort), CancellationToken.None);
             return await states.MoveAsync(instance, ServiceTrigger.Note, $"{instance.Reason}; served on https://{route.Domains[0].Host}", containerId, instance.Version);
@@ -148,7 +145,7 @@ public sealed class ServiceContainers(
             return Error.Conflict("The environment no longer exists.");
         }
 
-        var network = proxyNetwork.Value.Network ?? RoutingService.NetworkOf(project, environment);
+        var network = proxyNetwork.Value.Network ?? RoutingService.NetworkOf(environment);
         var target = RouteTarget.ForService(instance.Id, instance.Slug, domain, http.Port, network);
         return target.IsSuccess ? Result<RouteTarget?>.Ok(target.Value) : target.Error;
     }
@@ -156,6 +153,7 @@ public sealed class ServiceContainers(
     private static Dictionary<string, string> Labels(ServiceInstance instance) => new(StringComparer.Ordinal)
     {
         [GoForgeLabels.Managed] = "true",
+        [GoForgeLabels.Kind] = GoForgeLabels.Kinds.ServiceContainer,
         [ServiceLabels.Service] = instance.Id.ToString(),
         [ServiceLabels.Project] = instance.ProjectId.ToString(),
         [ServiceLabels.Environment] = instance.EnvironmentId.ToString(),

@@ -235,7 +235,7 @@ public sealed class ServiceInstanceService(
 /// <summary>The labels on a service's container and volumes.</summary>
 public static class ServiceLabels
 {
-    public const string Service = "goforge.service";
-    public const string Project = "goforge.project";
-    public const string Environment = "goforge.environment";
+    public const string Service = GoForgeLabels.Service;
+    public const string Project = GoForgeLabels.Project;
+    public const string Environment = GoForgeLabels.Environment;
 }

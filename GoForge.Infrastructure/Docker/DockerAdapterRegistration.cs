@@ -9,7 +9,7 @@ public static class DockerAdapterRegistration
 {
     /// <summary>
     /// Registers the image builder (with its <see cref="BuildContextOptions"/>, validated on start), container runtime,
-    /// image puller, volume store and service runtime over the one cached <see cref="DockerClientProvider"/>.
+    /// image puller, volume store, network store and service runtime over the one cached <see cref="DockerClientProvider"/>.
     /// </summary>
     public static IServiceCollection AddDockerAdapters(this IServiceCollection services)
     {
@@ -22,6 +22,7 @@ public static class DockerAdapterRegistration
         services.TryAddSingleton<IContainerRuntime, DockerContainerRuntime>();
         services.TryAddSingleton<IImagePuller, DockerImagePuller>();
         services.TryAddSingleton<IVolumeStore, DockerVolumeStore>();
+        services.TryAddSingleton<INetworkStore, DockerNetworkStore>();
         services.TryAddSingleton<IServiceRuntime, DockerServiceRuntime>();
         return services;
     }

@@ -48,7 +48,7 @@ public sealed class DockerContainerRuntime(DockerClientProvider docker, ILogger<
     {
         ArgumentNullException.ThrowIfNull(spec);
         await ImageLabelGuard.EnsureAllowedAsync(docker.Client, spec, logger, ct);
-        await EnsureNetworkAsync(spec.Network, ct);
+        // The container's own network is never created here: Core ensured it, owned, and passes its id.
         var port = $"{spec.ContainerPort.ToString(CultureInfo.InvariantCulture)}/tcp";
         var parameters = new CreateContainerParameters
         {
@@ -72,11 +72,6 @@ public sealed class DockerContainerRuntime(DockerClientProvider docker, ILogger<
             },
         };
         AddServiceSettings(spec, parameters);
-
-        if (spec.ProxyNetwork is { } proxyNetwork && proxyNetwork != spec.Network)
-        {
-            await EnsureNetworkAsync(proxyNetwork, ct);
-        }
 
         string id;
         try
@@ -211,7 +206,10 @@ public sealed class DockerContainerRuntime(DockerClientProvider docker, ILogger<
         try
         {
             var container = await docker.Client.Containers.InspectContainerAsync(containerId, ct);
-            return container.NetworkSettings?.Networks is { } networks && networks.TryGetValue(network, out var endpoint) && !string.IsNullOrEmpty(endpoint.IPAddress)
+            // By name, or by id (what Core attaches by).
+            return container.NetworkSettings?.Networks is { } networks
+                && (networks.TryGetValue(network, out var endpoint) || (endpoint = networks.Values.FirstOrDefault(n => n.NetworkID == network)) is not null)
+                && !string.IsNullOrEmpty(endpoint.IPAddress)
                 ? endpoint.IPAddress
                 : null;
         }
@@ -325,39 +323,6 @@ public sealed class DockerContainerRuntime(DockerClientProvider docker, ILogger<
                 Retries = check.Retries,
                 StartPeriod = check.StartPeriod,
             };
-        }
-    }
-
-    private async Task EnsureNetworkAsync(string name, CancellationToken ct)
-    {
-        // The name filter matches substrings, so the exact name is checked here.
-        var existing = await docker.Client.Networks.ListNetworksAsync(
-            new NetworksListParameters { Filters = new Dictionary<string, IDictionary<string, bool>> { ["name"] = new Dictionary<string, bool> { [name] = true } } },
-            ct);
-        if (existing.Any(n => n.Name == name))
-        {
-            return;
-        }
-
-        try
-        {
-            var created = await docker.Client.Networks.CreateNetworkAsync(
-                new NetworksCreateParameters
-                {
-                    Name = name,
-                    Driver = "bridge",
-                    Labels = new Dictionary<string, string> { [ManagedLabel] = "true" },
-                },
-                ct);
-            logger.NetworkCreated(name, created.ID);
-        }
-        catch (DockerApiException e) when (e.StatusCode == System.Net.HttpStatusCode.Conflict)
-        {
-            // Created concurrently by another deployment: that one is as good.
-        }
-        catch (DockerApiException e)
-        {
-            throw new EngineException(e.EngineMessage(), e);
         }
     }
 

@@ -23,6 +23,9 @@ internal static partial class DockerLog
     [LoggerMessage(EventId = 1210, Level = LogLevel.Information, Message = "Created network {Network} ({NetworkId})")]
     public static partial void NetworkCreated(this ILogger logger, string network, ShortId networkId);
 
+    [LoggerMessage(EventId = 1215, Level = LogLevel.Information, Message = "Removed network {NetworkId}")]
+    public static partial void NetworkRemoved(this ILogger logger, ShortId networkId);
+
     [LoggerMessage(EventId = 1211, Level = LogLevel.Information, Message = "Started container {Name} ({ContainerId}) from {Image} on {Network}")]
     public static partial void ContainerStarted(this ILogger logger, string name, ShortId containerId, string image, string network);
 

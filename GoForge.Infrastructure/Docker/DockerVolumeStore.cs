@@ -38,6 +38,26 @@ public sealed class DockerVolumeStore(DockerClientProvider docker, ILogger<Docke
         }
     }
 
+    public Task<IReadOnlyDictionary<string, string>?> GetLabelsAsync(string name, CancellationToken ct = default) =>
+        DockerErrors.GuardAsync(GetLabelsCoreAsync(name, ct), Unreachable);
+
+    private async Task<IReadOnlyDictionary<string, string>?> GetLabelsCoreAsync(string name, CancellationToken ct)
+    {
+        try
+        {
+            var volume = await docker.Client.Volumes.InspectAsync(name, ct);
+            return volume.Labels is { } labels ? labels.ToDictionary(StringComparer.Ordinal) : new Dictionary<string, string>(StringComparer.Ordinal);
+        }
+        catch (DockerApiException e) when (e.IsNotFound())
+        {
+            return null;
+        }
+        catch (DockerApiException e)
+        {
+            throw new EngineException($"The volume {name} could not be inspected: {e.EngineMessage()}", e);
+        }
+    }
+
     public Task RemoveVolumeAsync(string name, CancellationToken ct = default) =>
         DockerErrors.GuardAsync(RemoveVolumeCoreAsync(name, ct), Unreachable);
 

@@ -22,6 +22,9 @@ namespace GoForge.Tests.Benchmarks;
 public sealed class DeploymentBenchmark(PostgresFixture postgres, DockerFixture docker, ITestOutputHelper output) : IClassFixture<DockerFixture>, IAsyncLifetime
 {
     private const int Runs = 5;
+    /// <summary>The hand-made run's project and environment id: one network, made once and reused, like the old <c>goforge-bench</c>.</summary>
+    private static readonly Guid BenchOwner = new("0b0b0b0b-0b0b-4b0b-8b0b-0b0b0b0b0b0b");
+
     private readonly string _root = Directory.CreateTempSubdirectory("goforge-bench-").FullName;
     private TestHost _host = null!;
     private Actor _owner = null!;
@@ -149,11 +152,13 @@ public sealed class DeploymentBenchmark(PostgresFixture postgres, DockerFixture 
             // The same kind of labels GoForge puts on each build: one of them differs every time.
             new Dictionary<string, string> { ["goforge.bench"] = "true", ["goforge.deployment"] = Guid.NewGuid().ToString() }), new Progress<string>(), CancellationToken.None);
         steps[2] = clock.Elapsed.TotalMilliseconds - steps[1];
+        // As a deployment does: the environment's network is ensured (owned, created once) before the container starts.
+        var network = await _host.Get<EnvironmentNetworks>().EnsureAsync(BenchOwner, BenchOwner, CancellationToken.None);
         var id = await runtime.CreateAndStartAsync(new ContainerSpec
         {
             Name = $"goforge-bench-{Guid.NewGuid():N}"[..30],
             Image = tag,
-            Network = "goforge-bench",
+            Network = network.Id,
             ContainerPort = 8080,
             Labels = new Dictionary<string, string> { ["goforge.bench"] = "true" },
         }, CancellationToken.None);

@@ -21,14 +21,16 @@ public sealed class RegistrationTests
     }
 
     [Fact]
-    public void AddGoForgeWorkers_registers_the_deployment_worker_service_recovery_and_the_state_tracker()
+    public void AddGoForgeWorkers_registers_the_network_migration_first_then_the_deployment_worker_service_recovery_and_the_state_tracker()
     {
         var builder = NewBuilder();
         builder.AddGoForgeCore();
         builder.AddGoForgeWorkers();
 
         var hosted = builder.Services.Where(d => d.ServiceType == typeof(IHostedService)).ToList();
-        Assert.Equal(3, hosted.Count);
+        Assert.Equal(4, hosted.Count);
+        // Hosted services start in order: old-named networks are migrated before any deployment or service runs.
+        Assert.Equal(typeof(GoForge.Core.Upgrades.LegacyNetworkMigrationStartup), hosted[0].ImplementationType);
         Assert.Contains(hosted, d => d.ImplementationType == typeof(DeploymentWorker));
         Assert.Contains(hosted, d => d.ImplementationType == typeof(ServiceWorker));
         Assert.Single(hosted, d => d.ImplementationFactory is not null); // the tracker, shared with the monitoring pages

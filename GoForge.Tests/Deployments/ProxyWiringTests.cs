@@ -100,6 +100,6 @@ public sealed class ProxyWiringTests(PostgresFixture postgres, DockerFixture doc
         Assert.Contains(labels, l => l.Key.EndsWith(".compress", StringComparison.Ordinal));
         Assert.Equal(_app.Id.ToString(), labels["goforge.app"]);
         Assert.Contains(ProxyNetwork, container.NetworkSettings!.Networks.Keys);
-        Assert.Contains(container.NetworkSettings.Networks.Keys, n => n.StartsWith("goforge-wired", StringComparison.Ordinal));
+        Assert.Contains(EngineNames.EnvironmentNetwork(_app.EnvironmentId), container.NetworkSettings.Networks.Keys);
     }
 }

@@ -24,11 +24,11 @@ public sealed class DockerContainerRuntimeTests(DockerFixture fixture) : IDispos
     private DockerContainerRuntime Runtime => new(_provider, NullLogger<DockerContainerRuntime>.Instance);
 
     [Fact]
-    public async Task Container_on_a_new_network_is_healthy_and_answers_http()
+    public async Task Container_on_its_network_is_healthy_and_answers_http()
     {
         var image = await BusyboxImage.EnsureAsync(fixture.Client);
         var runtime = Runtime;
-        var spec = Spec(image, healthPath: "/") with
+        var spec = await SpecAsync(image, healthPath: "/") with
         {
             Env = new Dictionary<string, string> { ["GREETING"] = "hi" },
             MemoryLimitMb = 64,
@@ -45,7 +45,6 @@ public sealed class DockerContainerRuntimeTests(DockerFixture fixture) : IDispos
             Assert.True(health.IsHealthy, health.Reason);
             var network = (await fixture.Client.Networks.ListNetworksAsync(cancellationToken: timeout.Token)).Single(n => n.Name == spec.Network);
             Assert.Equal("bridge", network.Driver);
-            Assert.Equal("true", network.Labels[DockerContainerRuntime.ManagedLabel]);
             var container = await fixture.Client.Containers.InspectContainerAsync(id, timeout.Token);
             Assert.Contains("GREETING=hi", container.Config!.Env);
             Assert.Equal(64L * 1024 * 1024, container.HostConfig!.Memory);
@@ -63,6 +62,28 @@ public sealed class DockerContainerRuntimeTests(DockerFixture fixture) : IDispos
     }
 
     [Fact]
+    public async Task Container_on_a_missing_network_is_refused_and_the_runtime_creates_no_network()
+    {
+        var image = await BusyboxImage.EnsureAsync(fixture.Client);
+        var runtime = Runtime;
+        var network = Unique.Name("absent");
+        _networks.Add(network);
+        using var timeout = new CancellationTokenSource(Timeout);
+        try
+        {
+            var refused = await Assert.ThrowsAsync<EngineException>(() =>
+                runtime.CreateAndStartAsync(new ContainerSpec { Name = Unique.Name("app"), Image = image, Network = network, ContainerPort = BusyboxImage.Port }, timeout.Token));
+
+            Assert.Contains(network, refused.Message, StringComparison.Ordinal);
+            Assert.DoesNotContain(await fixture.Client.Networks.ListNetworksAsync(cancellationToken: timeout.Token), n => n.Name == network);
+        }
+        finally
+        {
+            await CleanUpAsync(runtime, null);
+        }
+    }
+
+    [Fact]
     public async Task Health_path_answering_404_is_unhealthy_within_the_timeout_with_log_lines()
     {
         var image = await BusyboxImage.EnsureAsync(fixture.Client);
@@ -71,7 +92,7 @@ public sealed class DockerContainerRuntimeTests(DockerFixture fixture) : IDispos
         try
         {
             using var timeout = new CancellationTokenSource(Timeout);
-            id = await runtime.CreateAndStartAsync(Spec(image, healthPath: "/missing"), timeout.Token);
+            id = await runtime.CreateAndStartAsync(await SpecAsync(image, healthPath: "/missing"), timeout.Token);
 
             var health = await runtime.WaitHealthyAsync(id, "/missing", BusyboxImage.Port, UnhealthyWithin, timeout.Token);
 
@@ -100,7 +121,7 @@ public sealed class DockerContainerRuntimeTests(DockerFixture fixture) : IDispos
             using var timeout = new CancellationTokenSource(Timeout);
             await new DockerImageBuilder(_provider, NullLogger<DockerImageBuilder>.Instance)
                 .BuildAsync(new ImageBuildRequest(context.Path, "Dockerfile", tag, NoArgs, ManagedLabels), new LineLog(), timeout.Token);
-            id = await runtime.CreateAndStartAsync(Spec(tag, healthPath: null) with { RestartPolicy = RestartPolicy.No }, timeout.Token);
+            id = await runtime.CreateAndStartAsync(await SpecAsync(tag, healthPath: null) with { RestartPolicy = RestartPolicy.No }, timeout.Token);
 
             var health = await runtime.WaitHealthyAsync(id, null, 8080, TimeSpan.FromSeconds(30), timeout.Token);
 
@@ -125,7 +146,7 @@ public sealed class DockerContainerRuntimeTests(DockerFixture fixture) : IDispos
         try
         {
             using var timeout = new CancellationTokenSource(Timeout);
-            id = await runtime.CreateAndStartAsync(Spec(image, healthPath: null), timeout.Token);
+            id = await runtime.CreateAndStartAsync(await SpecAsync(image, healthPath: null), timeout.Token);
 
             var health = await runtime.WaitHealthyAsync(id, null, BusyboxImage.Port, TimeSpan.FromSeconds(30), timeout.Token);
 
@@ -149,7 +170,7 @@ public sealed class DockerContainerRuntimeTests(DockerFixture fixture) : IDispos
             using var timeout = new CancellationTokenSource(Timeout);
             await new DockerImageBuilder(_provider, NullLogger<DockerImageBuilder>.Instance)
                 .BuildAsync(new ImageBuildRequest(context.Path, "Dockerfile", tag, NoArgs, ManagedLabels), new LineLog(), timeout.Token);
-            var spec = Spec(tag, healthPath: null);
+            var spec = await SpecAsync(tag, healthPath: null);
             id = await runtime.CreateAndStartAsync(spec, timeout.Token);
 
             await runtime.StopAndRemoveAsync(id, timeout.Token);
@@ -190,10 +211,12 @@ public sealed class DockerContainerRuntimeTests(DockerFixture fixture) : IDispos
 
     public void Dispose() => _provider.Dispose();
 
-    private ContainerSpec Spec(string image, string? healthPath)
+    private async Task<ContainerSpec> SpecAsync(string image, string? healthPath)
     {
+        // The runtime never creates a container's network: Core ensures it (EnvironmentNetworks), as this does.
         var network = Unique.Name("net");
         _networks.Add(network);
+        await fixture.Client.Networks.CreateNetworkAsync(new global::Docker.DotNet.Models.NetworksCreateParameters { Name = network, Driver = "bridge" });
         return new ContainerSpec
         {
             Name = Unique.Name("app"),

@@ -75,10 +75,15 @@ public sealed class ServiceInstanceTests(PostgresFixture postgres, DockerFixture
         Assert.Equal("8080", container.Config.Labels[$"traefik.http.services.{router}.loadbalancer.server.port"]);
         Assert.Contains("Host(`kv.example.test`)", container.Config.Labels[$"traefik.http.routers.{router}-0.rule"], StringComparison.Ordinal);
         Assert.EndsWith("served on https://kv.example.test", service.Reason, StringComparison.Ordinal);
-        var network = $"goforge-{_project.Slug}-{_environment.Slug}";
+        // Names from ids (never slugs), with a readable slug after the id on the container.
+        Assert.Equal("/" + EngineNames.ServiceContainer(service.Id, "kv"), container.Name);
+        var network = EngineNames.EnvironmentNetwork(_environment.Id);
         Assert.Contains("kv", container.NetworkSettings!.Networks![network].Aliases!);
         var mount = Assert.Single(container.Mounts!);
-        Assert.Equal($"goforge-{_project.Slug}-{_environment.Slug}-kv-data", mount.Name);
+        Assert.Equal(EngineNames.ServiceVolume(service.Id, "data"), mount.Name);
+        var volume = await docker.Client.Volumes.InspectAsync(mount.Name!);
+        Assert.Equal(GoForgeLabels.Kinds.ServiceVolume, volume.Labels[GoForgeLabels.Kind]);
+        Assert.Equal(service.Id.ToString(), volume.Labels[GoForgeLabels.Service]);
         Assert.Equal("/data", mount.Destination);
 
         await ExecAsync(service.ContainerId!, "sh", "-c", "echo kept > /data/probe.txt");
@@ -114,7 +119,7 @@ public sealed class ServiceInstanceTests(PostgresFixture postgres, DockerFixture
     public async Task Deleting_keeps_the_volumes_by_default_and_removes_them_when_asked()
     {
         var kept = await CreateAsync("keeper");
-        var keptVolume = $"goforge-{_project.Slug}-{_environment.Slug}-keeper-data";
+        var keptVolume = EngineNames.ServiceVolume(kept.Id, "data");
         Assert.True((await Services.DeleteAsync(_owner, kept.Id)).IsSuccess);
 
         Assert.Contains(keptVolume, await VolumesAsync(kept.Id));
@@ -128,6 +133,26 @@ public sealed class ServiceInstanceTests(PostgresFixture postgres, DockerFixture
         Assert.Empty(await VolumesAsync(removed.Id));
         Assert.Empty(await ContainersAsync(removed.Id));
         Assert.Contains(keptVolume, await VolumesAsync(kept.Id));
+    }
+
+    [Fact]
+    public async Task A_new_service_with_a_deleted_services_name_never_mounts_its_kept_volume()
+    {
+        var first = await CreateAsync("reborn");
+        await ExecAsync(first.ContainerId!, "sh", "-c", "echo secret > /data/probe.txt");
+        var network = EngineNames.EnvironmentNetwork(_environment.Id);
+        Assert.Equal("secret", await ReadProbeAsync(first.ContainerId!, network));
+        Assert.True((await Services.DeleteAsync(_owner, first.Id)).IsSuccess); // keeps the volume
+
+        var second = await CreateAsync("reborn");
+
+        var mount = Assert.Single((await docker.Client.Containers.InspectContainerAsync(second.ContainerId!)).Mounts!);
+        Assert.Equal(EngineNames.ServiceVolume(second.Id, "data"), mount.Name);
+        Assert.Contains(EngineNames.ServiceVolume(first.Id, "data"), await VolumesAsync(first.Id));
+        var address = await _host.Get<IContainerRuntime>().AddressAsync(second.ContainerId!, network);
+        using var response = await Http.GetAsync(new Uri($"http://{address}:8080/probe.txt"));
+        Assert.Equal(System.Net.HttpStatusCode.NotFound, response.StatusCode);
+        await _host.Get<IVolumeStore>().RemoveVolumeAsync(EngineNames.ServiceVolume(first.Id, "data"));
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using GoForge.Core.Containers;
 using GoForge.Core.Common;
 using GoForge.Core.Projects;
 using GoForge.Core.Services;
@@ -90,7 +91,7 @@ public sealed class ServiceWorkerTests(PostgresFixture postgres, DockerFixture d
         Assert.NotEqual(before.ContainerId, after.ContainerId);
         var container = await docker.Client.Containers.InspectContainerAsync(after.ContainerId!);
         Assert.Equal($"goforge-test/busybox-httpd:{SecondTag}", container.Config!.Image);
-        Assert.Equal($"goforge-{_project.Slug}-{_environment.Slug}-versioned-data", Assert.Single(container.Mounts!).Name);
+        Assert.Equal(EngineNames.ServiceVolume(before.Id, "data"), Assert.Single(container.Mounts!).Name);
 
         // A version the template does not offer is refused before anything is queued.
         Assert.Equal(ErrorKind.Validation, (await Commands.ChangeVersionAsync(_owner, before.Id, "9.9")).Error?.Kind);

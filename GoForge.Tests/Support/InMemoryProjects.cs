@@ -127,6 +127,7 @@ public static class InMemoryProjects
         services.AddSingleton<IServiceRuntime>(s => s.GetRequiredService<NoServiceRuntime>());
         services.AddSingleton<IImagePuller>(s => s.GetRequiredService<NoServiceRuntime>());
         services.AddSingleton<IVolumeStore>(s => s.GetRequiredService<NoServiceRuntime>());
+        services.AddSingleton<INetworkStore>(s => s.GetRequiredService<NoServiceRuntime>());
         services.AddSingleton<ChangeFeed<ServiceChange>>();
         services.AddSingleton<ServiceInstanceService>();
         services.AddSingleton<IServiceOperationRepository, InMemoryServiceOperationRepository>();

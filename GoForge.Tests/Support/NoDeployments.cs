@@ -81,7 +81,7 @@ internal sealed class NoContainerRuntime : IContainerRuntime
 /// For component tests over in-memory projects that list services but never run one: every engine call is refused
 /// the way an unreachable engine is, so a test that tries to create or start a service sees a clear failure.
 /// </summary>
-internal sealed class NoServiceRuntime : IServiceRuntime, IImagePuller, IVolumeStore
+internal sealed class NoServiceRuntime : IServiceRuntime, IImagePuller, IVolumeStore, INetworkStore
 {
     private static EngineException None() => new("No Docker engine in this test.");
 
@@ -89,7 +89,19 @@ internal sealed class NoServiceRuntime : IServiceRuntime, IImagePuller, IVolumeS
 
     public Task EnsureVolumeAsync(string name, IReadOnlyDictionary<string, string> labels, CancellationToken ct = default) => throw None();
 
+    public Task<IReadOnlyDictionary<string, string>?> GetLabelsAsync(string name, CancellationToken ct = default) => throw None();
+
     public Task RemoveVolumeAsync(string name, CancellationToken ct = default) => throw None();
+
+    public Task<IReadOnlyList<EngineNetwork>> FindByNameAsync(string name, CancellationToken ct = default) => throw None();
+
+    public Task<string?> CreateAsync(string name, IReadOnlyDictionary<string, string> labels, CancellationToken ct = default) => throw None();
+
+    public Task RemoveAsync(string networkId, CancellationToken ct = default) => throw None();
+
+    public Task ConnectAsync(string networkId, string containerId, IReadOnlyList<string> aliases, CancellationToken ct = default) => throw None();
+
+    public Task DisconnectAsync(string networkId, string containerId, CancellationToken ct = default) => throw None();
 
     public Task<IReadOnlyList<string>> ListVolumesAsync(IReadOnlyDictionary<string, string> labelFilter, CancellationToken ct = default) =>
         Task.FromResult<IReadOnlyList<string>>([]);

@@ -1,0 +1,43 @@
+namespace GoForge.Core.Containers;
+
+/// <summary>
+/// The names GoForge gives what it creates on the engine. Each starts with the owner's id (a GUID, 32 hex digits), so
+/// two owners can never share a name, whatever their slugs; a readable slug may follow the id but never decides
+/// uniqueness. Networks and volumes carry no slug at all, so renaming never changes them. Container names stay within
+/// 63 characters: they are DNS names on the engine's networks (docs/deployments/naming.md).
+/// </summary>
+public static class EngineNames
+{
+    /// <summary>A DNS label's limit, which a container name (resolvable on its networks) keeps.</summary>
+    public const int MaxContainerName = 63;
+
+    /// <summary>The environment's bridge network: <c>goforge-env-&lt;environment id&gt;</c>.</summary>
+    public static string EnvironmentNetwork(Guid environmentId) => $"goforge-env-{environmentId:N}";
+
+    /// <summary>A deployment's container: <c>goforge-app-&lt;deployment id&gt;-&lt;app slug, cut&gt;</c>.</summary>
+    public static string AppContainer(Guid deploymentId, string appSlug) => Readable($"goforge-app-{deploymentId:N}", appSlug);
+
+    /// <summary>A service's container: <c>goforge-svc-&lt;service id&gt;-&lt;service slug, cut&gt;</c>.</summary>
+    public static string ServiceContainer(Guid serviceId, string serviceSlug) => Readable($"goforge-svc-{serviceId:N}", serviceSlug);
+
+    /// <summary>
+    /// A service's named volume: <c>goforge-vol-&lt;service id&gt;-&lt;template volume&gt;</c>. Never cut (template volume
+    /// names are at most 32 characters), so two volumes of one service stay apart.
+    /// </summary>
+    public static string ServiceVolume(Guid serviceId, string volume) => $"goforge-vol-{serviceId:N}-{volume}";
+
+    /// <summary>The names GoForge used before issue 17: slugs joined with hyphens, which collide (only read by the migration).</summary>
+    public static class Legacy
+    {
+        public static string EnvironmentNetwork(string projectSlug, string environmentSlug) => $"goforge-{projectSlug}-{environmentSlug}";
+
+        public static string ServiceVolume(string projectSlug, string environmentSlug, string serviceSlug, string volume) =>
+            $"goforge-{projectSlug}-{environmentSlug}-{serviceSlug}-{volume}";
+    }
+
+    private static string Readable(string idPart, string slug)
+    {
+        var name = $"{idPart}-{slug}";
+        return name.Length <= MaxContainerName ? name : name[..MaxContainerName].TrimEnd('-', '.', '_');
+    }
+}

@@ -1,0 +1,169 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Logging;
+
+namespace GoForge.Core.Containers;
+
+/// <summary>
+/// An environment's bridge network: named from its id (<see cref="EngineNames.EnvironmentNetwork"/>), labelled with its
+/// owners, and never shared. A network of that name that does not carry exactly these owner labels is refused, never
+/// joined. The ensure step runs one at a time per name in this process; should the engine still hold several of our
+/// networks of one name (another process raced us), the oldest (then the lowest id) is kept, the empty others are
+/// removed, and containers attach by that id, so the name is never ambiguous to GoForge.
+/// </summary>
+public sealed partial class EnvironmentNetworks(INetworkStore store, ILogger<EnvironmentNetworks> logger)
+{
+    private readonly ConcurrentDictionary<string, SemaphoreSlim> _gates = new(StringComparer.Ordinal);
+
+    /// <summary>The labels that say a network belongs to this environment; all must match.</summary>
+    public static IReadOnlyDictionary<string, string> OwnerLabels(Guid projectId, Guid environmentId) => new Dictionary<string, string>(StringComparer.Ordinal)
+    {
+        [GoForgeLabels.Managed] = "true",
+        [GoForgeLabels.Kind] = GoForgeLabels.Kinds.EnvironmentNetwork,
+        [GoForgeLabels.Project] = projectId.ToString(),
+        [GoForgeLabels.Environment] = environmentId.ToString(),
+    };
+
+    /// <summary>True when <paramref name="labels"/> carry every one of <paramref name="owner"/>'s labels with the same value.</summary>
+    public static bool IsOwnedBy(IReadOnlyDictionary<string, string> labels, IReadOnlyDictionary<string, string> owner)
+    {
+        ArgumentNullException.ThrowIfNull(labels);
+        ArgumentNullException.ThrowIfNull(owner);
+        return owner.All(o => labels.TryGetValue(o.Key, out var value) && string.Equals(value, o.Value, StringComparison.Ordinal));
+    }
+
+    /// <summary>
+    /// The environment's network, created when missing: its id (attach by it) and name. Throws
+    /// <see cref="EngineException"/> when a network of that name exists but is not this environment's.
+    /// </summary>
+    public async Task<OwnedNetwork> EnsureAsync(Guid projectId, Guid environmentId, CancellationToken ct = default)
+    {
+        var name = EngineNames.EnvironmentNetwork(environmentId);
+        var owner = OwnerLabels(projectId, environmentId);
+        var gate = _gates.GetOrAdd(name, _ => new SemaphoreSlim(1, 1));
+        await gate.WaitAsync(ct);
+        try
+        {
+            var found = Owned(await store.FindByNameAsync(name, ct), name, owner);
+            if (found.Count == 0)
+            {
+                if (await store.CreateAsync(name, owner, ct) is { } id)
+                {
+                    LogCreated(logger, name, id);
+                }
+
+                found = Owned(await store.FindByNameAsync(name, ct), name, owner);
+            }
+
+            if (found.Count == 0)
+            {
+                throw new EngineException($"Docker network {name} was created but is not listed by the engine; try again.");
+            }
+
+            var kept = found[0];
+            foreach (var extra in found.Skip(1))
+            {
+                await RemoveDuplicateAsync(extra, kept, ct);
+            }
+
+            return new OwnedNetwork(kept.Id, name);
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
+    /// <summary>
+    /// The proxy's network (<c>GoForge:Proxy:Network</c>), shared by every routed container by design: the administrator's,
+    /// so any network of that name is joined (usually the compose file made it); created, labelled, when missing. Several
+    /// of the name: the oldest is used, by id, and our own empty extras are removed.
+    /// </summary>
+    public async Task<OwnedNetwork> EnsureSharedAsync(string name, CancellationToken ct = default)
+    {
+        var labels = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            [GoForgeLabels.Managed] = "true",
+            [GoForgeLabels.Kind] = GoForgeLabels.Kinds.ProxyNetwork,
+        };
+        var gate = _gates.GetOrAdd(name, _ => new SemaphoreSlim(1, 1));
+        await gate.WaitAsync(ct);
+        try
+        {
+            var found = await store.FindByNameAsync(name, ct);
+            if (found.Count == 0)
+            {
+                if (await store.CreateAsync(name, labels, ct) is { } id)
+                {
+                    LogCreated(logger, name, id);
+                }
+
+                found = await store.FindByNameAsync(name, ct);
+            }
+
+            var ordered = found.OrderBy(n => n.Created).ThenBy(n => n.Id, StringComparer.Ordinal).ToList();
+            if (ordered.Count == 0)
+            {
+                throw new EngineException($"Docker network {name} was created but is not listed by the engine; try again.");
+            }
+
+            foreach (var extra in ordered.Skip(1).Where(n => IsOwnedBy(n.Labels, labels)))
+            {
+                await RemoveDuplicateAsync(extra, ordered[0], ct);
+            }
+
+            return new OwnedNetwork(ordered[0].Id, name);
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
+    /// <summary>Ours, oldest first; throws when any network of the name belongs to someone else.</summary>
+    private static List<EngineNetwork> Owned(IReadOnlyList<EngineNetwork> found, string name, IReadOnlyDictionary<string, string> owner)
+    {
+        if (found.Any(n => !IsOwnedBy(n.Labels, owner)))
+        {
+            throw new EngineException(
+                $"Docker network {name} exists but is not owned by this environment (its labels do not name it); GoForge will not attach to it. Remove or rename that network.");
+        }
+
+        return found.OrderBy(n => n.Created).ThenBy(n => n.Id, StringComparer.Ordinal).ToList();
+    }
+
+    private async Task RemoveDuplicateAsync(EngineNetwork extra, EngineNetwork kept, CancellationToken ct)
+    {
+        if (extra.ContainerIds.Count > 0)
+        {
+            LogDuplicateInUse(logger, extra.Name, extra.Id, kept.Id, extra.ContainerIds.Count);
+            return;
+        }
+
+        try
+        {
+            await store.RemoveAsync(extra.Id, ct);
+            LogDuplicateRemoved(logger, extra.Name, extra.Id, kept.Id);
+        }
+        catch (EngineException e)
+        {
+            // Another process may have attached a container meanwhile: the kept network serves either way.
+            LogDuplicateInUse(logger, extra.Name, extra.Id, kept.Id, -1);
+            LogDuplicateRemoveFailed(logger, e.Message);
+        }
+    }
+
+    [LoggerMessage(EventId = 3200, Level = LogLevel.Information, Message = "Created network {Network} ({NetworkId})")]
+    private static partial void LogCreated(ILogger logger, string network, string networkId);
+
+    [LoggerMessage(EventId = 3201, Level = LogLevel.Warning, Message = "Removed duplicate network {Network} ({NetworkId}); {KeptId} is kept")]
+    private static partial void LogDuplicateRemoved(ILogger logger, string network, string networkId, string keptId);
+
+    [LoggerMessage(EventId = 3202, Level = LogLevel.Warning, Message = "Duplicate network {Network} ({NetworkId}) is in use ({Containers} containers) and kept; new containers use {KeptId}")]
+    private static partial void LogDuplicateInUse(ILogger logger, string network, string networkId, string keptId, int containers);
+
+    [LoggerMessage(EventId = 3203, Level = LogLevel.Warning, Message = "The duplicate network could not be removed: {Reason}")]
+    private static partial void LogDuplicateRemoveFailed(ILogger logger, string reason);
+}
+
+/// <summary>A network GoForge owns: its id (what containers attach by) and its name (what labels and logs show).</summary>
+public sealed record OwnedNetwork(string Id, string Name);
