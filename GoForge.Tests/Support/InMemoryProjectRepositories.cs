@@ -378,6 +378,8 @@ internal sealed class InMemoryUserRepository(InMemoryProjectStore store) : IUser
 
     public Task<bool> UpdatePasswordHashAsync(Guid id, string passwordHash, DateTimeOffset now, CancellationToken ct = default) => throw new NotSupportedException();
 
+    public Task<int?> SetPasswordAsync(Guid id, string passwordHash, DateTimeOffset now, CancellationToken ct = default) => throw new NotSupportedException();
+
     public Task<bool> UpdateDisplayNameAsync(Guid id, string displayName, DateTimeOffset now, CancellationToken ct = default) => throw new NotSupportedException();
 
     public Task<bool> SetDisabledAsync(Guid id, bool disabled, DateTimeOffset now, CancellationToken ct = default) => throw new NotSupportedException();
