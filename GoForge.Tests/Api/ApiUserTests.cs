@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json;
+using GoForge.Core.Auditing;
 using GoForge.Core.Identity;
 using GoForge.Core.Identity.ApiTokens;
 using GoForge.Tests.Harness;
@@ -176,8 +177,8 @@ public sealed class ApiUserTests(PostgresFixture postgres) : IAsyncLifetime
         await (await memberClient.GetAsync("/api/v1/me")).AssertProblemAsync(401);
         await (await secondClient.GetAsync("/api/v1/me")).AssertProblemAsync(401);
         Assert.Equal(HttpStatusCode.OK, (await bystander.GetAsync("/api/v1/me")).StatusCode);
-        var audited = Assert.Single(await _app.Get<Core.Auditing.IAuditLog>().ListRecentAsync(50),
-            e => e.Action == Core.Auditing.AuditActions.ApiTokenRevoked && e.Target == $"user:{member.Login}");
+        var audited = Assert.Single(await _app.Get<IAuditLog>().ListRecentAsync(50),
+            e => e.Action == AuditActions.ApiTokenRevoked && e.Target == $"user:{member.Login}");
         Assert.Equal((_admin.Id, "all 2 API tokens: password reset by an administrator"), (audited.ActorUserId, audited.Detail));
     }
 
@@ -198,8 +199,8 @@ public sealed class ApiUserTests(PostgresFixture postgres) : IAsyncLifetime
         await (await kept.GetAsync("/api/v1/me")).AssertProblemAsync(401);
         var fresh = _app.TokenClient(await _app.CreateTokenAsync(member, ApiScope.Read));
         Assert.Equal(HttpStatusCode.OK, (await fresh.GetAsync("/api/v1/me")).StatusCode);
-        var audited = Assert.Single(await _app.Get<Core.Auditing.IAuditLog>().ListRecentAsync(50),
-            e => e.Action == Core.Auditing.AuditActions.ApiTokenRevoked && e.Target == $"user:{member.Login}");
+        var audited = Assert.Single(await _app.Get<IAuditLog>().ListRecentAsync(50),
+            e => e.Action == AuditActions.ApiTokenRevoked && e.Target == $"user:{member.Login}");
         Assert.Equal((member.Id, "all 2 API tokens: password changed"), (audited.ActorUserId, audited.Detail));
     }
 
