@@ -30,7 +30,7 @@ internal sealed class ApplicationRepository(NpgsqlDataSource dataSource) : IAppl
             return SaveOutcome.SlugTaken;
         }
 
-        if (await DomainClaims.LockAndFindConflictAsync(conn, tx, Claimant(application), application.Domains, ct) is not null)
+        if (await DomainClaims.LockAndFindConflictAsync(conn, tx, Claimant(application), application.Domains, inserted: false, ct) is not null)
         {
             await tx.RollbackAsync(ct);
             return SaveOutcome.DomainTaken;
@@ -87,7 +87,7 @@ internal sealed class ApplicationRepository(NpgsqlDataSource dataSource) : IAppl
         }
 
         // Decided before the old domains go, so a domain this application already holds is recognised as its own.
-        if (await DomainClaims.LockAndFindConflictAsync(conn, tx, Claimant(application), application.Domains, ct) is not null)
+        if (await DomainClaims.LockAndFindConflictAsync(conn, tx, Claimant(application), application.Domains, inserted: false, ct) is not null)
         {
             await tx.RollbackAsync(ct);
             return SaveOutcome.DomainTaken;

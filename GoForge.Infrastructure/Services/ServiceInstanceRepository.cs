@@ -51,7 +51,7 @@ internal sealed class ServiceInstanceRepository(NpgsqlDataSource dataSource, ISe
         }
 
         if (domain is not null && await DomainClaims.LockAndFindConflictAsync(
-                conn, tx, new DomainClaimant(instance.ProjectId, DomainHolderKind.Service, instance.Id), [new AppDomainRoute(domain, null)], ct) is not null)
+                conn, tx, new DomainClaimant(instance.ProjectId, DomainHolderKind.Service, instance.Id), [new AppDomainRoute(domain, null)], inserted: true, ct) is not null)
         {
             await tx.RollbackAsync(ct);
             return SaveOutcome.DomainTaken;

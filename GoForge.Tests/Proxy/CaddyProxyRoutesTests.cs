@@ -142,7 +142,7 @@ public sealed class CaddyProxyRoutesTests(CaddyFixture caddy) : IClassFixture<Ca
         using var services = CaddyServices();
         using var upstream = new HttpListener();
         var port = HostSystem.FreeTcpPort();
-        upstream.Prefixes.Add($"http://127.0.0.1:{port}/");
+        upstream.Prefixes.Add($"http://*:{port}/"); // any Host: Caddy passes the request's own (placeholder.test) on
         upstream.Start();
         var answering = AnswerOnceAsync(upstream, "upstream");
         var id = Guid.NewGuid();
