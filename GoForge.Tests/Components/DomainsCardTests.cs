@@ -21,7 +21,6 @@ public sealed class DomainsCardTests(PostgresFixture postgres) : GoForgeTestCont
         _host = await TestHost.StartAsync(postgres, "domaincard", new Dictionary<string, string?> { ["GoForge:Proxy:PanelHosts:0"] = "panel.example.com" });
         Services.AddSingleton(_host.Get<DomainRules>());
         Services.AddScoped<CurrentUser>();
-        Render<MudSnackbarProvider>();
         var owner = Actor.From(await TestUsers.CreateAsync(_host));
         var (_, production) = await _host.Services.CreateProjectAsync(owner, "Acme Shop");
         var created = await _host.Get<ApplicationService>().CreateAsync(owner, production.Id, new ApplicationInput
@@ -35,12 +34,18 @@ public sealed class DomainsCardTests(PostgresFixture postgres) : GoForgeTestCont
 
     protected override ValueTask DisposeResourcesAsync() => _host.DisposeAsync();
 
+    /// <summary>Signs <paramref name="user"/> in (before anything is rendered, as bunit needs) and renders the card.</summary>
+    private IRenderedComponent<DomainsCard> RenderAs(User user)
+    {
+        this.SignIn(user);
+        Render<MudSnackbarProvider>();
+        return Render<DomainsCard>();
+    }
+
     [Fact]
     public async Task An_administrator_sees_each_domain_with_its_project_and_holder_and_the_panels_hosts()
     {
-        this.SignIn(await TestUsers.CreateAsync(_host, UserRole.Admin));
-
-        var card = Render<DomainsCard>();
+        var card = RenderAs(await TestUsers.CreateAsync(_host, UserRole.Admin));
 
         card.WaitForAssertion(() => Assert.Equal(2, card.FindAll("[data-testid=domain-row]").Count), WaitTimeout);
         Assert.All(card.FindAll("[data-testid=domain-project]"), p => Assert.Equal("Acme Shop", p.TextContent.Trim()));
@@ -53,9 +58,7 @@ public sealed class DomainsCardTests(PostgresFixture postgres) : GoForgeTestCont
     [Fact]
     public async Task A_member_who_reaches_the_card_sees_no_domain_and_no_project()
     {
-        this.SignIn(await TestUsers.CreateAsync(_host));
-
-        var card = Render<DomainsCard>();
+        var card = RenderAs(await TestUsers.CreateAsync(_host));
 
         card.WaitForElement("[data-testid=domains-empty]", WaitTimeout);
         Assert.DoesNotContain("Acme Shop", card.Markup, StringComparison.Ordinal);
