@@ -50,6 +50,9 @@ public static class DependencyInjection
         services.AddSingleton<ProjectService>();
         services.AddSingleton<EnvironmentService>();
         services.AddSingleton<ApplicationService>();
+        services.AddSingleton<DomainRules>();
+        services.AddOptions<PanelHostsOptions>().BindConfiguration(PanelHostsOptions.SectionName).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<PanelHostsOptions>, PanelHostsOptionsValidator>();
         services.AddSingleton<VariableService>();
         services.AddSingleton<MembershipService>();
         services.AddSingleton<RoutingService>();

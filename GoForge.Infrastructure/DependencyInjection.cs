@@ -84,6 +84,7 @@ public static class DependencyInjection
         services.AddSingleton<IProjectRepository, ProjectRepository>();
         services.AddSingleton<IEnvironmentRepository, EnvironmentRepository>();
         services.AddSingleton<IApplicationRepository, ApplicationRepository>();
+        services.AddSingleton<IDomainHolderRepository, DomainHolderRepository>();
         services.AddSingleton<IEnvironmentVariableRepository, EnvironmentVariableRepository>();
         services.AddSingleton<IDeploymentRepository, DeploymentRepository>();
         services.AddSingleton<IRoutingSettingsRepository, RoutingSettingsRepository>();

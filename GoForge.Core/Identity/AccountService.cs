@@ -49,7 +49,10 @@ public sealed class AccountService(
         return Result.Success;
     }
 
-    /// <summary>Changes the actor's password and ends all their other sessions (the current one stays).</summary>
+    /// <summary>
+    /// Changes the actor's password, revokes all their API tokens (in the same transaction) and ends all their other
+    /// sessions (the current one stays).
+    /// </summary>
     public async Task<Result> ChangePasswordAsync(Actor actor, Guid currentSessionId, string? currentPassword, string? newPassword, CancellationToken ct = default)
     {
         var user = await users.GetByIdAsync(actor.UserId, ct);
@@ -72,7 +75,11 @@ public sealed class AccountService(
         }
 
         var now = time.GetUtcNow();
-        await users.UpdatePasswordHashAsync(user.Id, hasher.Hash(newPassword!), now, ct);
+        if (await users.SetPasswordAsync(user.Id, hasher.Hash(newPassword!), now, ct) is not { } revoked)
+        {
+            return Error.NotFound("Your account no longer exists.");
+        }
+
         await sessions.RevokeAllForUserAsync(user.Id, now, keep: currentSessionId, ct);
         await audit.RecordAsync(new AuditEvent
         {
@@ -81,6 +88,7 @@ public sealed class AccountService(
             Action = AuditActions.PasswordChanged,
             Target = $"user:{user.Login}",
         }, ct);
+        await audit.RecordTokensRevokedAsync(now, user.Id, user, revoked, "password changed", ct);
         return Result.Success;
     }
 }

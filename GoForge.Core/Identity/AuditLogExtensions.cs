@@ -15,4 +15,20 @@ public static class AuditLogExtensions
             Target = target,
             Detail = detail,
         }, ct);
+
+    /// <summary>
+    /// Records that a password change revoked the account's API tokens (nothing when it had none): one event for
+    /// all of them, target the account, detail the count and why.
+    /// </summary>
+    public static Task RecordTokensRevokedAsync(this IAuditLog log, DateTimeOffset now, Guid? actorUserId, User account, int revoked, string reason, CancellationToken ct = default) =>
+        revoked == 0
+            ? Task.CompletedTask
+            : log.RecordAsync(new AuditEvent
+            {
+                OccurredAt = now,
+                ActorUserId = actorUserId,
+                Action = AuditActions.ApiTokenRevoked,
+                Target = $"user:{account.Login}",
+                Detail = $"all {revoked} API token{(revoked == 1 ? "" : "s")}: {reason}",
+            }, ct);
 }

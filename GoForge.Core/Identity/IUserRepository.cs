@@ -19,7 +19,14 @@ public interface IUserRepository
 
     Task<bool> UpdateRoleAsync(Guid id, UserRole role, DateTimeOffset now, CancellationToken ct = default);
 
+    /// <summary>Replaces the stored hash of the same password (a rehash at sign-in); API tokens stay valid.</summary>
     Task<bool> UpdatePasswordHashAsync(Guid id, string passwordHash, DateTimeOffset now, CancellationToken ct = default);
+
+    /// <summary>
+    /// Sets a new password and revokes every API token of the account, in one transaction: a token must never outlive
+    /// the password it was made under. The number of tokens revoked; null when the user does not exist (nothing changed).
+    /// </summary>
+    Task<int?> SetPasswordAsync(Guid id, string passwordHash, DateTimeOffset now, CancellationToken ct = default);
 
     Task<bool> UpdateDisplayNameAsync(Guid id, string displayName, DateTimeOffset now, CancellationToken ct = default);
 

@@ -111,7 +111,7 @@ public sealed class UserAdministration(
         return Result.Success;
     }
 
-    /// <summary>Sets a new password and ends every session of that user.</summary>
+    /// <summary>Sets a new password, revokes every API token of that user (in the same transaction) and ends every session.</summary>
     public async Task<Result> ResetPasswordAsync(Actor actor, Guid userId, string? newPassword, CancellationToken ct = default)
     {
         if (!actor.IsAdmin)
@@ -133,9 +133,14 @@ public sealed class UserAdministration(
         }
 
         var now = time.GetUtcNow();
-        await users.UpdatePasswordHashAsync(userId, hasher.Hash(newPassword!), now, ct);
+        if (await users.SetPasswordAsync(userId, hasher.Hash(newPassword!), now, ct) is not { } revoked)
+        {
+            return NoSuchUser;
+        }
+
         await sessions.RevokeAllForUserAsync(userId, now, keep: null, ct);
         await RecordAsync(actor, AuditActions.PasswordReset, user, null, ct);
+        await audit.RecordTokensRevokedAsync(now, actor.AccountId, user, revoked, "password reset by an administrator", ct);
         return Result.Success;
     }
 

@@ -61,6 +61,7 @@ public sealed class ApplicationService(
     IEnvironmentRepository environments,
     ProjectAccess access,
     IApplicationTeardown applicationTeardown,
+    DomainRules domainRules,
     IAuditLog audit,
     TimeProvider time)
 {
@@ -103,7 +104,7 @@ public sealed class ApplicationService(
         }
 
         var outcome = await applications.TryCreateAsync(built.Value, ct);
-        if (Explain(outcome, built.Value) is { } error)
+        if (await ExplainAsync(outcome, built.Value, ct) is { } error)
         {
             return error;
         }
@@ -134,7 +135,7 @@ public sealed class ApplicationService(
 
         var updated = built.Value with { Slug = found.Value.Slug };
         var outcome = await applications.TryUpdateAsync(updated, ct);
-        if (Explain(outcome, updated) is { } error)
+        if (await ExplainAsync(outcome, updated, ct) is { } error)
         {
             return error;
         }
@@ -180,7 +181,7 @@ public sealed class ApplicationService(
         return allowed.IsSuccess ? application : allowed.Error;
     }
 
-    private static Result<Application> Build(ApplicationInput input, Guid id, ProjectEnvironment environment, DateTimeOffset createdAt, DateTimeOffset now)
+    private Result<Application> Build(ApplicationInput input, Guid id, ProjectEnvironment environment, DateTimeOffset createdAt, DateTimeOffset now)
     {
         var errors = new FieldErrors();
         ProjectInputRules.ValidateName(input.Name, errors);
@@ -198,6 +199,7 @@ public sealed class ApplicationService(
         }
 
         var domains = ProjectInputRules.ParseDomains(input.Domains, errors);
+        domainRules.CheckReserved(domains, errors, nameof(ApplicationInput.Domains));
         if (!errors.IsEmpty)
         {
             return errors.ToError();
@@ -228,11 +230,12 @@ public sealed class ApplicationService(
         };
     }
 
-    private static Error? Explain(SaveOutcome outcome, Application application) => outcome switch
+    private async Task<Error?> ExplainAsync(SaveOutcome outcome, Application application, CancellationToken ct) => outcome switch
     {
         SaveOutcome.Saved => null,
         SaveOutcome.SlugTaken => Error.Validation("Name", $"This environment already has an application named like '{application.Slug}'."),
-        SaveOutcome.DomainTaken => Error.Validation("Domains", "One of these domains already routes to another application."),
+        SaveOutcome.DomainTaken => await domainRules.ExplainTakenAsync(
+            new DomainClaimant(application.ProjectId, DomainHolderKind.Application, application.Id), application.Domains, nameof(ApplicationInput.Domains), ct),
         SaveOutcome.NotFound => ProjectAccess.NotFound(What),
         _ => throw new ArgumentOutOfRangeException(nameof(outcome), outcome, null),
     };

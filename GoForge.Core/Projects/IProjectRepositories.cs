@@ -9,7 +9,7 @@ public enum SaveOutcome
     /// <summary>Another item in the same scope has this name's slug.</summary>
     SlugTaken,
 
-    /// <summary>Another application already routes one of these host names and paths.</summary>
+    /// <summary>One of these domains is held by another project, or by another application or service of this one (<see cref="DomainOwnership"/>).</summary>
     DomainTaken,
 }
 
@@ -54,6 +54,7 @@ public interface IEnvironmentRepository
 
 public interface IApplicationRepository
 {
+    /// <summary>Inserts the application with its domains; <see cref="SaveOutcome.DomainTaken"/> when <see cref="DomainOwnership"/> refuses one, decided under a lock per host.</summary>
     Task<SaveOutcome> TryCreateAsync(Application application, CancellationToken ct = default);
 
     Task<Application?> GetAsync(Guid id, CancellationToken ct = default);
@@ -63,7 +64,7 @@ public interface IApplicationRepository
     /// <summary>Every application of these projects, in one query (the dashboard's read).</summary>
     Task<IReadOnlyList<Application>> ListByProjectsAsync(IReadOnlyCollection<Guid> projectIds, CancellationToken ct = default);
 
-    /// <summary>Replaces the settings and domains (not the slug, which containers are named after).</summary>
+    /// <summary>Replaces the settings and domains (not the slug, which containers are named after); domains as in <see cref="TryCreateAsync"/>.</summary>
     Task<SaveOutcome> TryUpdateAsync(Application application, CancellationToken ct = default);
 
     Task<bool> DeleteAsync(Guid id, CancellationToken ct = default);

@@ -250,8 +250,8 @@ public static partial class ProjectInputRules
     }
 
     /// <summary>
-    /// Parses domains, one per line or separated by commas: <c>host</c> or <c>host/path</c>. Unicode host names
-    /// become punycode; everything is lower-cased and checked against RFC 1123.
+    /// Parses domains, one per line or separated by commas: <c>host</c> or <c>host/path</c>. Hosts are stored in
+    /// <see cref="DomainNames.Normalize"/>'s form: punycode, lower-case, no trailing dot, checked against RFC 1123.
     /// </summary>
     public static IReadOnlyList<AppDomainRoute> ParseDomains(string? text, FieldErrors errors, string field = "Domains")
     {
@@ -261,7 +261,6 @@ public static partial class ProjectInputRules
             return routes;
         }
 
-        var idn = new IdnMapping { AllowUnassigned = false, UseStd3AsciiRules = true };
         foreach (var raw in text.Split(['\n', '\r', ','], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
             if (routes.Count == MaxDomains)
@@ -271,20 +270,8 @@ public static partial class ProjectInputRules
             }
 
             var slash = raw.IndexOf('/', StringComparison.Ordinal);
-            var hostPart = (slash < 0 ? raw : raw[..slash]).TrimEnd('.');
             var path = slash < 0 ? null : NormalizePathPrefix(raw[slash..]);
-            string host;
-            try
-            {
-                host = idn.GetAscii(hostPart).ToLowerInvariant();
-            }
-            catch (ArgumentException)
-            {
-                errors.Add(field, $"'{Shorten(raw)}' is not a valid host name.");
-                continue;
-            }
-
-            if (host.Length > 253 || !host.Contains('.', StringComparison.Ordinal) || !host.Split('.').All(IsHostLabel))
+            if (DomainNames.Normalize(slash < 0 ? raw : raw[..slash]) is not { } host)
             {
                 errors.Add(field, $"'{Shorten(raw)}' is not a valid host name (letters, digits and hyphens, with at least one dot).");
             }
@@ -344,8 +331,6 @@ public static partial class ProjectInputRules
         return trimmed.Length == 0 ? null : trimmed;
     }
 
-    private static bool IsHostLabel(string label) => label.Length is >= 1 and <= 63 && HostLabel().IsMatch(label);
-
     private static bool HasDotDotSegment(string path) => path.Split('/', '\\').Any(segment => segment == "..");
 
     private static bool IsControlOrFormat(char c) =>
@@ -365,9 +350,6 @@ public static partial class ProjectInputRules
 
     [GeneratedRegex("^/[A-Za-z0-9._~/-]*\\z", RegexOptions.CultureInvariant)]
     private static partial Regex PathPrefix();
-
-    [GeneratedRegex("^[a-z0-9]([a-z0-9-]*[a-z0-9])?\\z", RegexOptions.CultureInvariant)]
-    private static partial Regex HostLabel();
 
     [GeneratedRegex("^[A-Za-z_][A-Za-z0-9_]*\\z", RegexOptions.CultureInvariant)]
     private static partial Regex VariableKey();

@@ -210,6 +210,13 @@ public static partial class RoutingInputRules
             return $"The value of '{header.Name}' has 1 to {HeaderValueMaxLength} characters.";
         }
 
+        // Caddy reads {…} in a header value as a placeholder ({env.X}, {file./…}): a value could pull the proxy's
+        // environment or files into every answer. Refused here; the Caddy adapter escapes them too.
+        if (header.Value.AsSpan().IndexOfAny('{', '}') >= 0)
+        {
+            return $"The value of '{header.Name}' cannot contain '{{' or '}}': the proxy would read them as placeholders.";
+        }
+
         return header.Value.All(IsHeaderValueChar)
             ? null
             : $"The value of '{header.Name}' may hold printable ASCII only, without '`', '\"', ',' or line breaks.";

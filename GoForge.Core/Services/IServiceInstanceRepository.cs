@@ -5,7 +5,10 @@ namespace GoForge.Core.Services;
 /// <summary>Service instances; inputs go in and out as plain text and are encrypted at rest, bound to the row id.</summary>
 public interface IServiceInstanceRepository
 {
-    /// <summary>Inserts the instance with its inputs; <see cref="SaveOutcome.SlugTaken"/> when its slug is used in the environment.</summary>
+    /// <summary>
+    /// Inserts the instance with its inputs; <see cref="SaveOutcome.SlugTaken"/> when its slug is used in the environment,
+    /// <see cref="SaveOutcome.DomainTaken"/> when <see cref="DomainOwnership"/> refuses its domain (decided under a lock per host).
+    /// </summary>
     Task<SaveOutcome> TryCreateAsync(ServiceInstance instance, IReadOnlyDictionary<string, string> inputs, string? domain, CancellationToken ct = default);
 
     Task<ServiceInstance?> GetAsync(Guid id, CancellationToken ct = default);

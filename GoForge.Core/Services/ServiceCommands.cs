@@ -23,6 +23,7 @@ public sealed class ServiceCommands(
     ServiceCancellations cancellations,
     ServiceOperationEnds ends,
     ServicePullWatch pulls,
+    DomainRules domainRules,
     TimeProvider time)
 {
     private const string What = "service";
@@ -75,6 +76,18 @@ public sealed class ServiceCommands(
             domain = null;
         }
 
+        // Stored and compared as applications' hosts are: punycode, lower-case, no trailing dot; never the panel's own.
+        if (domain is not null)
+        {
+            domain = DomainNames.Normalize(domain) ?? domain;
+            var domainErrors = new FieldErrors();
+            domainRules.CheckReserved([new AppDomainRoute(domain, null)], domainErrors, nameof(ServiceInstanceInput.Domain));
+            if (!domainErrors.IsEmpty)
+            {
+                return domainErrors.ToError();
+            }
+        }
+
         // An input left out (an API call that names only what it cares about) takes what the catalog offers.
         var inputs = new Dictionary<string, string>(ServiceRenderer.NewInputs(template.Value), StringComparer.Ordinal);
         foreach (var (name, value) in input.Inputs)
@@ -104,9 +117,13 @@ public sealed class ServiceCommands(
             CreatedAt = now,
             UpdatedAt = now,
         };
-        if (await instances.TryCreateAsync(instance, inputs, domain, ct) == SaveOutcome.SlugTaken)
+        switch (await instances.TryCreateAsync(instance, inputs, domain, ct))
         {
-            return Error.Validation("Name", $"This environment already has a service named like '{slug}'.");
+            case SaveOutcome.SlugTaken:
+                return Error.Validation("Name", $"This environment already has a service named like '{slug}'.");
+            case SaveOutcome.DomainTaken:
+                return await domainRules.ExplainTakenAsync(
+                    new DomainClaimant(instance.ProjectId, DomainHolderKind.Service, instance.Id), [new AppDomainRoute(domain!, null)], nameof(ServiceInstanceInput.Domain), ct);
         }
 
         return await EnqueueAsync(actor, instance, ServiceOperationKind.Create, null, keepVolumes: true, progress);

@@ -79,6 +79,22 @@ internal sealed class UserRepository(NpgsqlDataSource dataSource) : IUserReposit
         return await conn.ExecuteAsync(new CommandDefinition(sql, new { id, passwordHash, now }, cancellationToken: ct)) == 1;
     }
 
+    public async Task<int?> SetPasswordAsync(Guid id, string passwordHash, DateTimeOffset now, CancellationToken ct = default)
+    {
+        const string password = "UPDATE users SET password_hash = @passwordHash, updated_at = @now WHERE id = @id";
+        const string tokens = "UPDATE api_tokens SET revoked_at = @now WHERE user_id = @id AND revoked_at IS NULL";
+        await using var conn = await dataSource.OpenConnectionAsync(ct);
+        await using var tx = await conn.BeginTransactionAsync(ct);
+        if (await conn.ExecuteAsync(new CommandDefinition(password, new { id, passwordHash, now }, tx, cancellationToken: ct)) != 1)
+        {
+            return null;
+        }
+
+        var revoked = await conn.ExecuteAsync(new CommandDefinition(tokens, new { id, now }, tx, cancellationToken: ct));
+        await tx.CommitAsync(ct);
+        return revoked;
+    }
+
     public async Task<bool> UpdateDisplayNameAsync(Guid id, string displayName, DateTimeOffset now, CancellationToken ct = default)
     {
         const string sql = "UPDATE users SET display_name = @displayName, updated_at = @now WHERE id = @id";

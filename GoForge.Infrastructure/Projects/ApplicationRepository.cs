@@ -32,6 +32,12 @@ internal sealed class ApplicationRepository(NpgsqlDataSource dataSource) : IAppl
             return SaveOutcome.SlugTaken;
         }
 
+        if (await DomainClaims.LockAndFindConflictAsync(conn, tx, Claimant(application), application.Domains, inserted: false, ct) is not null)
+        {
+            await tx.RollbackAsync(ct);
+            return SaveOutcome.DomainTaken;
+        }
+
         return await SaveDomainsAndCommitAsync(conn, tx, application, ct);
     }
 
@@ -83,6 +89,13 @@ internal sealed class ApplicationRepository(NpgsqlDataSource dataSource) : IAppl
             return SaveOutcome.NotFound;
         }
 
+        // Decided before the old domains go, so a domain this application already holds is recognised as its own.
+        if (await DomainClaims.LockAndFindConflictAsync(conn, tx, Claimant(application), application.Domains, inserted: false, ct) is not null)
+        {
+            await tx.RollbackAsync(ct);
+            return SaveOutcome.DomainTaken;
+        }
+
         await conn.ExecuteAsync(new CommandDefinition(clearDomains, new { application.Id }, tx, cancellationToken: ct));
         return await SaveDomainsAndCommitAsync(conn, tx, application, ct);
     }
@@ -93,6 +106,8 @@ internal sealed class ApplicationRepository(NpgsqlDataSource dataSource) : IAppl
         await using var conn = await dataSource.OpenConnectionAsync(ct);
         return await conn.ExecuteAsync(new CommandDefinition(sql, new { id }, cancellationToken: ct)) == 1;
     }
+
+    private static DomainClaimant Claimant(Application application) => new(application.ProjectId, DomainHolderKind.Application, application.Id);
 
     private static async Task<SaveOutcome> SaveDomainsAndCommitAsync(NpgsqlConnection conn, DbTransaction tx, Application application, CancellationToken ct)
     {

@@ -4,6 +4,7 @@ using GoForge.Core.Projects;
 using GoForge.Core.Secrets;
 using GoForge.Core.Services;
 using GoForge.Infrastructure.Persistence;
+using GoForge.Infrastructure.Projects;
 using Npgsql;
 
 namespace GoForge.Infrastructure.Services;
@@ -25,6 +26,7 @@ internal sealed class ServiceInstanceRepository(NpgsqlDataSource dataSource, ISe
             """;
         var sealedInputs = protector.Protect(JsonSerializer.Serialize(inputs), instance.Id);
         await using var conn = await dataSource.OpenConnectionAsync(ct);
+        await using var tx = await conn.BeginTransactionAsync(ct);
         var inserted = await conn.ExecuteAsync(new CommandDefinition(sql, new
         {
             instance.Id,
@@ -42,8 +44,21 @@ internal sealed class ServiceInstanceRepository(NpgsqlDataSource dataSource, ISe
             keyId = sealedInputs.KeyId,
             instance.CreatedAt,
             instance.UpdatedAt,
-        }, cancellationToken: ct));
-        return inserted == 1 ? SaveOutcome.Saved : SaveOutcome.SlugTaken;
+        }, tx, cancellationToken: ct));
+        if (inserted != 1)
+        {
+            return SaveOutcome.SlugTaken;
+        }
+
+        if (domain is not null && await DomainClaims.LockAndFindConflictAsync(
+                conn, tx, new DomainClaimant(instance.ProjectId, DomainHolderKind.Service, instance.Id), [new AppDomainRoute(domain, null)], inserted: true, ct) is not null)
+        {
+            await tx.RollbackAsync(ct);
+            return SaveOutcome.DomainTaken;
+        }
+
+        await tx.CommitAsync(ct);
+        return SaveOutcome.Saved;
     }
 
     public async Task<ServiceInstance?> GetAsync(Guid id, CancellationToken ct = default)

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json;
+using GoForge.Core.Auditing;
 using GoForge.Core.Identity;
 using GoForge.Core.Identity.ApiTokens;
 using GoForge.Tests.Harness;
@@ -159,6 +160,48 @@ public sealed class ApiUserTests(PostgresFixture postgres) : IAsyncLifetime
         Assert.Equal(HttpStatusCode.NoContent, reset.StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, (await SignInAsync(member.Login, TestUsers.Password)).StatusCode);
         Assert.Equal(HttpStatusCode.Redirect, (await SignInAsync(member.Login, NewPassword)).StatusCode);
+    }
+
+    [Fact]
+    public async Task An_administrators_password_reset_revokes_every_token_of_the_account_and_audits_it()
+    {
+        var member = await _app.CreateUserAsync();
+        var memberClient = _app.TokenClient(await _app.CreateTokenAsync(member, ApiScope.Read));
+        var secondClient = _app.TokenClient(await _app.CreateTokenAsync(member, ApiScope.Read | ApiScope.Write));
+        var bystander = _app.TokenClient(await _app.CreateTokenAsync(await _app.CreateUserAsync(), ApiScope.Read));
+        Assert.Equal(HttpStatusCode.OK, (await memberClient.GetAsync("/api/v1/me")).StatusCode);
+
+        var reset = await _client.SendAsync(HttpMethod.Put, $"/api/v1/users/{member.Id}/password", new { password = NewPassword });
+
+        Assert.Equal(HttpStatusCode.NoContent, reset.StatusCode);
+        await (await memberClient.GetAsync("/api/v1/me")).AssertProblemAsync(401);
+        await (await secondClient.GetAsync("/api/v1/me")).AssertProblemAsync(401);
+        Assert.Equal(HttpStatusCode.OK, (await bystander.GetAsync("/api/v1/me")).StatusCode);
+        var audited = Assert.Single(await _app.Get<IAuditLog>().ListRecentAsync(50),
+            e => e.Action == AuditActions.ApiTokenRevoked && e.Target == $"user:{member.Login}");
+        Assert.Equal((_admin.Id, "all 2 API tokens: password reset by an administrator"), (audited.ActorUserId, audited.Detail));
+    }
+
+    [Fact]
+    public async Task A_members_own_password_change_revokes_their_tokens_while_signing_in_does_not()
+    {
+        var member = await _app.CreateUserAsync();
+        var memberClient = _app.TokenClient(await _app.CreateTokenAsync(member, ApiScope.Read));
+        var kept = _app.TokenClient(await _app.CreateTokenAsync(member, ApiScope.Read));
+        Assert.Equal(HttpStatusCode.Redirect, (await SignInAsync(member.Login, TestUsers.Password)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await memberClient.GetAsync("/api/v1/me")).StatusCode);
+
+        // The settings page's path: the same Core call the form makes.
+        var changed = await _app.Get<AccountService>().ChangePasswordAsync(Actor.From(member), Guid.NewGuid(), TestUsers.Password, NewPassword);
+
+        Assert.True(changed.IsSuccess, changed.Error?.Message);
+        await (await memberClient.GetAsync("/api/v1/me")).AssertProblemAsync(401);
+        await (await kept.GetAsync("/api/v1/me")).AssertProblemAsync(401);
+        var fresh = _app.TokenClient(await _app.CreateTokenAsync(member, ApiScope.Read));
+        Assert.Equal(HttpStatusCode.OK, (await fresh.GetAsync("/api/v1/me")).StatusCode);
+        var audited = Assert.Single(await _app.Get<IAuditLog>().ListRecentAsync(50),
+            e => e.Action == AuditActions.ApiTokenRevoked && e.Target == $"user:{member.Login}");
+        Assert.Equal((member.Id, "all 2 API tokens: password changed"), (audited.ActorUserId, audited.Detail));
     }
 
     [Fact]

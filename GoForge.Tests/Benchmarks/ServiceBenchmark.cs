@@ -57,7 +57,7 @@ public sealed class ServiceBenchmark(PostgresFixture postgres, DockerFixture doc
         for (var i = 0; i < Runs; i++)
         {
             var preview = (await services.PreviewAsync("test-kv")).Value!;
-            var input = new ServiceInstanceInput { TemplateId = "test-kv", Name = $"bench {i}", Inputs = preview.Inputs, Domain = "kv.example.test" };
+            var input = new ServiceInstanceInput { TemplateId = "test-kv", Name = $"bench {i}", Inputs = preview.Inputs, Domain = $"kv{i}.example.test" };
             var created = await TimeAsync(timings, "create → healthy", () => services.CreateAsync(_owner, _environment.Id, input));
             await TimeAsync(timings, "restart → healthy", () => services.RestartAsync(_owner, created.Id));
             await TimeAsync(timings, "version change → healthy", () => services.ChangeVersionAsync(_owner, created.Id, "v2"));

@@ -39,6 +39,14 @@ public sealed class ApiTokensCardTests(PostgresFixture postgres) : GoForgeTestCo
     protected override ValueTask DisposeResourcesAsync() => _host.DisposeAsync();
 
     [Fact]
+    public void The_card_says_a_password_change_revokes_every_token()
+    {
+        var card = Render<ApiTokensCard>();
+
+        Assert.Contains("Changing your password revokes all your tokens", card.Find("[data-testid=api-tokens-password-note]").TextContent, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Creating_a_token_shows_it_once_with_a_warning_and_lists_it_without_the_token()
     {
         var card = Render<ApiTokensCard>();

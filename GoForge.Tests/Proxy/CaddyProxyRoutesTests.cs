@@ -134,6 +134,45 @@ public sealed class CaddyProxyRoutesTests(CaddyFixture caddy) : IClassFixture<Ca
         Assert.Equal("http://www.redirect.test/page?q=1", response.Headers.Location?.ToString());
     }
 
+    [Theory]
+    [InlineData("{env.HOME}")]
+    [InlineData("a\\{env.HOME}b}")]
+    public async Task A_header_value_that_slipped_past_validation_is_sent_literally_never_as_a_caddy_placeholder(string value)
+    {
+        using var services = CaddyServices();
+        using var upstream = new HttpListener();
+        var port = HostSystem.FreeTcpPort();
+        upstream.Prefixes.Add($"http://*:{port}/"); // any Host: Caddy passes the request's own (placeholder.test) on
+        upstream.Start();
+        var answering = AnswerOnceAsync(upstream, "upstream");
+        var id = Guid.NewGuid();
+
+        // Below validation: RouteTarget.Create refuses braces, so the target is built the way only a bug could build it.
+        var target = (RouteTarget)typeof(RouteTarget)
+            .GetConstructors(System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Instance)
+            .Single()
+            .Invoke([id, "placeholder", new[] { new AppDomainRoute("placeholder.test", null) }, port, "goforge-test",
+                RoutingSettings.Defaults(id) with { ResponseHeaders = [new ResponseHeader("X-Leak", value)] }]);
+        await services.GetRequiredService<IProxyRoutes>().ApplyAsync(target, Upstream with { Address = "127.0.0.1", Port = port });
+
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri($"http://127.0.0.1:{caddy.HttpPort}/"));
+        request.Headers.Host = "placeholder.test";
+        using var response = await caddy.Client.SendAsync(request);
+        await answering;
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("upstream", await response.Content.ReadAsStringAsync());
+        Assert.Equal(value, Assert.Single(response.Headers.GetValues("X-Leak")));
+    }
+
+    private static async Task AnswerOnceAsync(HttpListener listener, string body)
+    {
+        var context = await listener.GetContextAsync().WaitAsync(TimeSpan.FromSeconds(10));
+        var bytes = System.Text.Encoding.UTF8.GetBytes(body);
+        context.Response.StatusCode = 200;
+        await context.Response.OutputStream.WriteAsync(bytes);
+        context.Response.Close();
+    }
+
     [Fact]
     public async Task Applying_again_replaces_the_route_in_place_and_removing_it_twice_is_fine()
     {

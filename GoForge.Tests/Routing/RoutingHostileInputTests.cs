@@ -106,6 +106,10 @@ public sealed class RoutingHostileInputTests
     [InlineData("-X", "a")]
     [InlineData("Content-Length", "0")]
     [InlineData("transfer-encoding", "chunked")]
+    [InlineData("X-Leak", "{env.HOME}")]
+    [InlineData("X-Leak", "{file./etc/passwd}")]
+    [InlineData("X-Leak", "a}b")]
+    [InlineData("X-{env.HOME}", "a")]
     public void Hostile_response_headers_are_refused(string name, string value)
     {
         var error = Refused(App(), Settings with { ResponseHeaders = [new ResponseHeader(name, value)] });
@@ -120,6 +124,7 @@ public sealed class RoutingHostileInputTests
     [InlineData("X-A b")]
     [InlineData("X-A: 1\nx-a: 2")]
     [InlineData("Host: evil.example.com")]
+    [InlineData("X-Home: {env.HOME}")]
     public void The_header_form_refuses_them(string text) =>
         Assert.Equal(["ResponseHeaders"], Errors(e => RoutingInputRules.ParseResponseHeaders(text, e)));
 

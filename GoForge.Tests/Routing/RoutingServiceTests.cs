@@ -125,6 +125,18 @@ public sealed class RoutingServiceTests(PostgresFixture postgres) : IAsyncLifeti
     }
 
     [Fact]
+    public async Task A_header_value_with_a_caddy_placeholder_is_refused_at_the_service_and_nothing_is_saved()
+    {
+        var input = new RoutingInput { ResponseHeaders = "X-Home: {env.HOME}" };
+
+        var result = await Routing.UpdateAsync(_owner, _app.Id, input);
+
+        Assert.Equal(["ResponseHeaders"], result.Error!.FieldErrors.Keys);
+        Assert.Contains("cannot contain '{' or '}'", result.Error.FieldErrors["ResponseHeaders"][0], StringComparison.Ordinal);
+        Assert.Null(await _host.Get<IRoutingSettingsRepository>().GetAsync(_app.Id));
+    }
+
+    [Fact]
     public async Task A_change_is_audited_without_passwords()
     {
         await Routing.UpdateAsync(_owner, _app.Id, Full());

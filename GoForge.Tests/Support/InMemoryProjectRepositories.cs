@@ -257,8 +257,38 @@ internal sealed class InMemoryApplicationRepository(InMemoryProjectStore store) 
             return SaveOutcome.SlugTaken;
         }
 
-        return others.Any(a => a.Domains.Intersect(application.Domains).Any()) ? SaveOutcome.DomainTaken : SaveOutcome.Saved;
+        var holders = InMemoryDomainHolderRepository.Holders(store.ApplicationList);
+        return DomainOwnership.FindConflict(new DomainClaimant(application.ProjectId, DomainHolderKind.Application, application.Id), application.Domains, holders) is null
+            ? SaveOutcome.Saved
+            : SaveOutcome.DomainTaken;
     }
+}
+
+/// <summary>The applications' domains of the in-memory store (services hold none there).</summary>
+internal sealed class InMemoryDomainHolderRepository(InMemoryProjectStore store) : IDomainHolderRepository
+{
+    public Task<IReadOnlyList<DomainHolder>> ListByHostsAsync(IReadOnlyCollection<string> hosts, CancellationToken ct = default)
+    {
+        lock (store.Gate)
+        {
+            IReadOnlyList<DomainHolder> found = Holders(store.ApplicationList).Where(h => hosts.Contains(h.Host)).ToList();
+            return Task.FromResult(found);
+        }
+    }
+
+    public Task<IReadOnlyList<DomainHolding>> ListAllAsync(CancellationToken ct = default)
+    {
+        lock (store.Gate)
+        {
+            IReadOnlyList<DomainHolding> all = Holders(store.ApplicationList)
+                .Select(h => new DomainHolding(h, store.ProjectList.First(p => p.Id == h.ProjectId).Name, store.ApplicationList.First(a => a.Id == h.WorkloadId).Name))
+                .ToList();
+            return Task.FromResult(all);
+        }
+    }
+
+    internal static List<DomainHolder> Holders(IEnumerable<Application> applications) =>
+        applications.SelectMany(a => a.Domains.Select(d => new DomainHolder(d.Host, d.PathPrefix, a.ProjectId, DomainHolderKind.Application, a.Id))).ToList();
 }
 
 internal sealed class InMemoryVariableRepository(InMemoryProjectStore store) : IEnvironmentVariableRepository
@@ -377,6 +407,8 @@ internal sealed class InMemoryUserRepository(InMemoryProjectStore store) : IUser
     public Task<bool> UpdateRoleAsync(Guid id, UserRole role, DateTimeOffset now, CancellationToken ct = default) => throw new NotSupportedException();
 
     public Task<bool> UpdatePasswordHashAsync(Guid id, string passwordHash, DateTimeOffset now, CancellationToken ct = default) => throw new NotSupportedException();
+
+    public Task<int?> SetPasswordAsync(Guid id, string passwordHash, DateTimeOffset now, CancellationToken ct = default) => throw new NotSupportedException();
 
     public Task<bool> UpdateDisplayNameAsync(Guid id, string displayName, DateTimeOffset now, CancellationToken ct = default) => throw new NotSupportedException();
 

@@ -105,6 +105,9 @@ public static class InMemoryProjects
         services.AddSingleton<ProjectService>();
         services.AddSingleton<EnvironmentService>();
         services.AddSingleton<ApplicationService>();
+        services.AddOptions<PanelHostsOptions>();
+        services.AddSingleton<IDomainHolderRepository>(new InMemoryDomainHolderRepository(store));
+        services.AddSingleton<DomainRules>();
         services.AddSingleton<VariableService>();
         services.AddSingleton<MembershipService>();
         services.AddSingleton<IDeploymentRepository, NoDeploymentRepository>();

@@ -52,7 +52,7 @@ internal static class UserCommands
     {
         var login = new Argument<string>("login") { Description = "The user's login." };
         var stdin = PasswordStdinOption();
-        var command = new Command("reset-password", "Set a new password and end every session of the user.") { login, stdin };
+        var command = new Command("reset-password", "Set a new password, end every session of the user and revoke all their API tokens.") { login, stdin };
         command.SetAction((parse, ct) => CliRun.LocalAsync(console, needsCurrentSchema: true, async host =>
         {
             var users = host.Get<UserAdministration>();

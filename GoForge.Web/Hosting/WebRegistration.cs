@@ -60,6 +60,7 @@ public static class WebRegistration
         services.AddCascadingAuthenticationState();
         services.AddScoped<AuthenticationStateProvider, SessionRevalidatingAuthenticationStateProvider>();
         services.AddScoped<CurrentUser>();
+        services.AddPanelHosts();
 
         services.AddSignInRateLimiting();
         services.AddGoForgeApi();

@@ -162,11 +162,19 @@ internal static class CaddyRoutes
 
         foreach (var header in settings.ResponseHeaders)
         {
-            set[header.Name] = new JsonArray(header.Value);
+            set[Literal(header.Name)] = new JsonArray(Literal(header.Value));
         }
 
         return set;
     }
+
+    /// <summary>
+    /// Text Caddy's replacer leaves as it is: every brace escaped (<c>\{</c>, <c>\}</c>), so <c>{env.HOME}</c> is sent as
+    /// those ten characters, never as the proxy's environment. Core refuses braces in header names and values
+    /// already; this is the second line, for a value that reached the adapter some other way.
+    /// </summary>
+    internal static string Literal(string text) =>
+        text.AsSpan().IndexOfAny('{', '}') < 0 ? text : text.Replace("{", "\\{", StringComparison.Ordinal).Replace("}", "\\}", StringComparison.Ordinal);
 
     private static JsonObject Match(List<string> hosts, string? pathPrefix)
     {

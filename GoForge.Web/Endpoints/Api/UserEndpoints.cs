@@ -22,7 +22,7 @@ internal static class UserEndpoints
         users.MapPut("/{userId:guid}/role", ChangeRoleAsync).RequireScope(ApiScope.Admin).WithSummary("Make an account a member or an administrator");
         users.MapPost("/{userId:guid}/disable", DisableAsync).RequireScope(ApiScope.Admin).WithSummary("Disable an account and end its sessions");
         users.MapPost("/{userId:guid}/enable", EnableAsync).RequireScope(ApiScope.Admin).WithSummary("Enable a disabled account");
-        users.MapPut("/{userId:guid}/password", ResetPasswordAsync).RequireScope(ApiScope.Admin).WithSummary("Set a new password and end the account's sessions");
+        users.MapPut("/{userId:guid}/password", ResetPasswordAsync).RequireScope(ApiScope.Admin).WithSummary("Set a new password, end the account's sessions and revoke its API tokens");
         return api;
     }
 
