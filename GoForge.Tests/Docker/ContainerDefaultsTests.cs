@@ -28,6 +28,8 @@ public sealed class ContainerDefaultsTests(DockerFixture fixture) : IAsyncLifeti
     {
         _runtime = new DockerContainerRuntime(_provider, NullLogger<DockerContainerRuntime>.Instance);
         _image = await BusyboxImage.EnsureAsync(fixture.Client);
+        // The runtime never creates a container's network (Core's EnvironmentNetworks does): the test makes its own.
+        await fixture.Client.Networks.CreateNetworkAsync(new global::Docker.DotNet.Models.NetworksCreateParameters { Name = _network, Driver = "bridge" });
     }
 
     public async Task DisposeAsync()

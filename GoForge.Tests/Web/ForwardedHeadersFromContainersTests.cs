@@ -31,6 +31,8 @@ public sealed class ForwardedHeadersFromContainersTests(PostgresFixture postgres
         using var timeout = new CancellationTokenSource(Timeout);
         _runtime = new DockerContainerRuntime(_provider, NullLogger<DockerContainerRuntime>.Instance);
         var image = await BusyboxImage.EnsureAsync(docker.Client, timeout.Token);
+        // The runtime never creates a container's network (Core's EnvironmentNetworks does): the test makes its own.
+        await docker.Client.Networks.CreateNetworkAsync(new global::Docker.DotNet.Models.NetworksCreateParameters { Name = _network, Driver = "bridge" }, timeout.Token);
         _container = await _runtime.CreateAndStartAsync(new ContainerSpec
         {
             Name = Unique.Name("xff"),
