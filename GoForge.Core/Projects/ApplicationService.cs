@@ -55,7 +55,8 @@ public sealed class ApplicationService(
     ProjectAccess access,
     IApplicationTeardown applicationTeardown,
     IAuditLog audit,
-    TimeProvider time)
+    TimeProvider time,
+    GitProviders.RepositoryNetworkSettings repositoryNetwork)
 {
     private const string What = "application";
 
@@ -95,6 +96,11 @@ public sealed class ApplicationService(
             return built.Error;
         }
 
+        if (await RefuseLocalRepositoryAsync(built.Value.GitUrl, ct) is { } refused)
+        {
+            return refused;
+        }
+
         var outcome = await applications.TryCreateAsync(built.Value, ct);
         if (Explain(outcome, built.Value) is { } error)
         {
@@ -123,6 +129,11 @@ public sealed class ApplicationService(
         if (!built.IsSuccess)
         {
             return built.Error;
+        }
+
+        if (await RefuseLocalRepositoryAsync(built.Value.GitUrl, ct) is { } refused)
+        {
+            return refused;
         }
 
         var updated = built.Value with { Slug = found.Value.Slug };
@@ -171,6 +182,22 @@ public sealed class ApplicationService(
 
         var allowed = await access.CheckAsync(actor, application.ProjectId, action, What, ct);
         return allowed.IsSuccess ? application : allowed.Error;
+    }
+
+    /// <summary>
+    /// A local path, <c>localhost</c> or an address literal of the panel's own host or network, refused while local and
+    /// private repositories are not allowed. Host names are checked by the Git client when it connects.
+    /// </summary>
+    private async Task<Error?> RefuseLocalRepositoryAsync(string gitUrl, CancellationToken ct)
+    {
+        if (GitProviders.RepositoryNetworkRules.SyntacticRefusal(gitUrl) is not { } reason || await repositoryNetwork.AllowsLocalAndPrivateAsync(ct))
+        {
+            return null;
+        }
+
+        var errors = new FieldErrors();
+        errors.Add(nameof(ApplicationInput.GitUrl), reason);
+        return errors.ToError();
     }
 
     private static Result<Application> Build(ApplicationInput input, Guid id, ProjectEnvironment environment, DateTimeOffset createdAt, DateTimeOffset now)
