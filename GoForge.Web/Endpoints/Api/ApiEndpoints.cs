@@ -42,6 +42,7 @@ internal static class ApiEndpoints
         api.MapSecretKeyEndpoints();
         api.MapInvitationEndpoints();
         api.MapGitHubSettingsEndpoints();
+        api.MapRepositoryNetworkEndpoints();
 
         // Unknown paths under /api answer 404 problem details (ApiEdge), not the panel's page.
         endpoints.MapFallback(ApiEdge.PathPrefix + "/{**path}", () => ApiResults.Problem(StatusCodes.Status404NotFound, "Not found", "No such API endpoint; see /openapi/v1.json."))
