@@ -5,6 +5,7 @@ using GoForge.Core.Deployments;
 using GoForge.Core.GitProviders;
 using GoForge.Core.Identity;
 using GoForge.Core.Projects;
+using GoForge.Tests.Deployments;
 using GoForge.Tests.Git;
 using GoForge.Tests.Harness;
 using GoForge.Tests.Support;
