@@ -77,7 +77,8 @@ public static class RepositoryNetworkRules
             return null;
         }
 
-        if (host == "localhost" || host.EndsWith(".localhost", StringComparison.Ordinal) || host.EndsWith(".localhost.", StringComparison.Ordinal))
+        var name = host.TrimEnd('.');
+        if (name == "localhost" || name.EndsWith(".localhost", StringComparison.Ordinal))
         {
             return $"The host {host} is the panel's own machine. {SettingHint}";
         }

@@ -58,6 +58,7 @@ public sealed class RepositoryNetworkRulesTests
     [InlineData("http://127.1/x.git")]
     [InlineData("https://[::1]/x.git")]
     [InlineData("https://[::ffff:127.0.0.1]/x.git")]
+    [InlineData("https://[0:0:0:0:0:ffff:7f00:1]/x.git")]
     [InlineData("http://169.254.169.254/latest/meta-data")]
     [InlineData("http://100.64.0.1/x.git")]
     [InlineData("git://10.0.0.5/x.git")]

@@ -74,7 +74,7 @@ public sealed class RepositoryNetworkSettingTests(PostgresFixture postgres, Smar
     [InlineData("/var/lib/goforge")]
     [InlineData("/etc")]
     [InlineData("http://127.0.0.1:2375/x.git")]
-    [InlineData("http://[::ffff:127.0.0.1]:2375/x.git")]
+    [InlineData("http://[0:0:0:0:0:ffff:7f00:1]:2375/x.git")]
     [InlineData("http://169.254.169.254/latest/meta-data")]
     [InlineData("https://10.0.0.1/acme/shop.git")]
     [InlineData("git://192.168.0.10/shop.git")]
