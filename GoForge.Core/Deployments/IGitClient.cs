@@ -24,7 +24,7 @@ public sealed record GitCloneRequest(
 {
     /// <summary>
     /// True when an administrator allows local and private repositories: local paths, <c>file://</c>, and hosts whose
-    /// address is loopback, private or link-local (see <see cref="GitProviders.RepositoryNetworkRules"/>). When false
+    /// address is loopback, private or link-local (see <see cref="Projects.RepositoryNetworkRules"/>). When false
     /// the client refuses them, checking each address it connects to.
     /// </summary>
     public bool AllowPrivateNetworks { get; init; }

@@ -56,7 +56,7 @@ public sealed class ApplicationService(
     IApplicationTeardown applicationTeardown,
     IAuditLog audit,
     TimeProvider time,
-    GitProviders.RepositoryNetworkSettings repositoryNetwork)
+    RepositoryNetworkSettings repositoryNetwork)
 {
     private const string What = "application";
 
@@ -190,7 +190,7 @@ public sealed class ApplicationService(
     /// </summary>
     private async Task<Error?> RefuseLocalRepositoryAsync(string gitUrl, CancellationToken ct)
     {
-        if (GitProviders.RepositoryNetworkRules.SyntacticRefusal(gitUrl) is not { } reason || await repositoryNetwork.AllowsLocalAndPrivateAsync(ct))
+        if (RepositoryNetworkRules.SyntacticRefusal(gitUrl) is not { } reason || await repositoryNetwork.AllowsLocalAndPrivateAsync(ct))
         {
             return null;
         }

@@ -1,3 +1,4 @@
+using GoForge.Core.Projects;
 using System.Diagnostics;
 using System.Security.Cryptography.X509Certificates;
 using GoForge.Core.Deployments;

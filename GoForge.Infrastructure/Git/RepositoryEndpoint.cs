@@ -1,3 +1,4 @@
+using GoForge.Core.Projects;
 using System.Net;
 using System.Net.Sockets;
 using GoForge.Core.GitProviders;

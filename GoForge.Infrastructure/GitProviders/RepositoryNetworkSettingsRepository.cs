@@ -1,3 +1,4 @@
+using GoForge.Core.Projects;
 using Dapper;
 using GoForge.Core.GitProviders;
 using Npgsql;

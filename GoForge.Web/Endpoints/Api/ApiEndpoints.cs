@@ -1,3 +1,4 @@
+using GoForge.Core.Projects;
 using GoForge.Web.Auth;
 
 namespace GoForge.Web.Endpoints.Api;

@@ -1,3 +1,4 @@
+using GoForge.Core.Projects;
 using System.Security.Claims;
 using GoForge.Core.GitProviders;
 using GoForge.Core.Identity.ApiTokens;

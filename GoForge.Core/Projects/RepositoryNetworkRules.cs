@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace GoForge.Core.GitProviders;
+namespace GoForge.Core.Projects;
 
 /// <summary>
 /// Which repositories reach the panel's own host or network: local paths and <c>file://</c>, and addresses that are

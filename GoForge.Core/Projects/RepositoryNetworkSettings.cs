@@ -3,7 +3,7 @@ using GoForge.Core.Common;
 using GoForge.Core.Identity;
 using Microsoft.Extensions.Options;
 
-namespace GoForge.Core.GitProviders;
+namespace GoForge.Core.Projects;
 
 /// <summary>
 /// <c>GoForge:Git</c>: the default of the setting an administrator can change on the Settings page (the saved value wins).
