@@ -81,6 +81,8 @@ public static class DependencyInjection
         services.AddSingleton<DeploymentService>();
         services.AddSingleton<GoForgeMetrics>();
 
+        services.AddOptions<RepositoryNetworkOptions>().BindConfiguration(RepositoryNetworkOptions.SectionName).ValidateOnStart();
+        services.AddSingleton<RepositoryNetworkSettings>();
         services.AddSingleton<GitCredentialService>();
         services.AddSingleton<IRepositoryCredentials>(sp => sp.GetRequiredService<GitCredentialService>());
         services.AddSingleton<ChangeFeed<WebhookDelivery>>();

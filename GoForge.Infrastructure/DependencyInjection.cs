@@ -67,6 +67,7 @@ public static class DependencyInjection
             .ValidateOnStart();
         services.AddSingleton<DockerClientProvider>();
         services.AddGitClient();
+        services.AddOptions<GitClientOptions>().BindConfiguration(GitClientOptions.SectionName);
         services.AddDockerAdapters();
         services.AddMonitoringAdapters();
         services.TryAddSingleton<IHostMetrics, ProcHostMetrics>();
@@ -90,6 +91,7 @@ public static class DependencyInjection
         services.AddSingleton<IRoutingSettingsRepository, RoutingSettingsRepository>();
         services.AddSingleton<IWebhookRepository, WebhookRepository>();
         services.AddSingleton<IGitCredentialRepository, GitCredentialRepository>();
+        services.AddSingleton<IRepositoryNetworkSettingsRepository, RepositoryNetworkSettingsRepository>();
         services.AddSingleton<IGitHubSettingsRepository, GitHubSettingsRepository>();
         services.AddSingleton<IGitHubUserRepository, GitHubUserRepository>();
         services.AddSingleton<IInvitationRepository, InvitationRepository>();

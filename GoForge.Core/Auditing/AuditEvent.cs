@@ -70,6 +70,7 @@ public static class AuditActions
     public const string InvitationUsed = "invitation.used";
     public const string GitHubSettingsUpdated = "settings.github_updated";
     public const string GitHubSettingsReset = "settings.github_reset";
+    public const string RepositoryNetworkUpdated = "settings.repository_network_updated";
     public const string ServiceCreated = "service.created";
     public const string ServiceStarted = "service.started";
     public const string ServiceStopped = "service.stopped";

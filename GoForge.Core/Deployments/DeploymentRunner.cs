@@ -105,7 +105,7 @@ public sealed class DeploymentRunner(
                 log.Write(note);
             }
 
-            var commit = await git.CloneAsync(new GitCloneRequest(app.GitUrl, app.Branch, deployment.CommitSha, workDirectory, access.ForClone), log.Progress(), timeout.Token);
+            var commit = await git.CloneAsync(new GitCloneRequest(app.GitUrl, app.Branch, deployment.CommitSha, workDirectory, access.ForClone) { AllowPrivateNetworks = access.AllowPrivateNetworks }, log.Progress(), timeout.Token);
             if (access.CredentialId is not null && commit.SshHostKey is { } hostKey && await gitCredentials.PinHostKeyAsync(access, hostKey, timeout.Token))
             {
                 log.Write($"Pinned the SSH server's host key {hostKey}: a server showing another key will be refused");

@@ -22,9 +22,16 @@ public sealed record GitCloneRequest(
     string TargetDirectory,
     GitCredentials? Credentials)
 {
+    /// <summary>
+    /// True when an administrator allows local and private repositories: local paths, <c>file://</c>, and hosts whose
+    /// address is loopback, private or link-local (see <see cref="Projects.RepositoryNetworkRules"/>). When false
+    /// the client refuses them, checking each address it connects to.
+    /// </summary>
+    public bool AllowPrivateNetworks { get; init; }
+
     // Credentials stay out of ToString (records print every member, and requests end up in logs and exceptions).
     public override string ToString() =>
-        $"GitCloneRequest {{ RepositoryUrl = {RepositoryUrl}, Branch = {Branch}, CommitSha = {CommitSha}, TargetDirectory = {TargetDirectory}, Credentials = {(Credentials is null ? "none" : Credentials.Kind)} }}";
+        $"GitCloneRequest {{ RepositoryUrl = {RepositoryUrl}, Branch = {Branch}, CommitSha = {CommitSha}, TargetDirectory = {TargetDirectory}, Credentials = {(Credentials is null ? "none" : Credentials.Kind)}, AllowPrivateNetworks = {AllowPrivateNetworks} }}";
 }
 
 /// <summary>How to authenticate to a repository: an HTTPS token, or an SSH deploy key.</summary>

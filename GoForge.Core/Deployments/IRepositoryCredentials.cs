@@ -21,4 +21,5 @@ public interface IRepositoryCredentials
 /// <param name="ForClone">What the Git client authenticates with; null when anonymous.</param>
 /// <param name="Note">Which credential is used, or why one is not, for the deployment log; null when there is none.</param>
 /// <param name="HostKeyPinned">True when the credential already has a pinned SSH host key.</param>
-public sealed record RepositoryAccess(Guid? CredentialId, string? Secret, GitCredentials? ForClone, string? Note, bool HostKeyPinned);
+/// <param name="AllowPrivateNetworks">True when an administrator allows local and private repositories.</param>
+public sealed record RepositoryAccess(Guid? CredentialId, string? Secret, GitCredentials? ForClone, string? Note, bool HostKeyPinned, bool AllowPrivateNetworks = false);

@@ -39,16 +39,24 @@ public sealed record GitCredential
     /// <summary>The SSH server's host key fingerprint, pinned at the first clone; a server showing another key is refused.</summary>
     public string? KnownHostKey { get; init; }
 
+    /// <summary>
+    /// The host the credential was saved for (as <see cref="RepositoryNetworkRules.Host"/> gives it): it is used only for a
+    /// repository URL on that host. Null for a credential that predates hosts and had no repository to take one from:
+    /// never used until saved again.
+    /// </summary>
+    public string? Host { get; init; }
+
     public required DateTimeOffset CreatedAt { get; init; }
 
     public required DateTimeOffset UpdatedAt { get; init; }
 
     public override string ToString() =>
-        $"GitCredential {{ Id = {Id}, ProjectId = {ProjectId}, ApplicationId = {ApplicationId}, Kind = {Kind}, Username = {Username}, Secret = ***, Fingerprint = {Fingerprint} }}";
+        $"GitCredential {{ Id = {Id}, ProjectId = {ProjectId}, ApplicationId = {ApplicationId}, Kind = {Kind}, Host = {Host}, Username = {Username}, Secret = ***, Fingerprint = {Fingerprint} }}";
 }
 
 /// <summary>A credential as a page shows it: never the token or the private key.</summary>
 /// <param name="Inherited">True when an application uses its project's credential.</param>
+/// <param name="Host">The host the credential is used for; null when it predates hosts and must be saved again.</param>
 public sealed record GitCredentialView(
     GitCredentialKind Kind,
     string Username,
@@ -56,10 +64,11 @@ public sealed record GitCredentialView(
     string? Fingerprint,
     string? KnownHostKey,
     bool Inherited,
-    DateTimeOffset UpdatedAt)
+    DateTimeOffset UpdatedAt,
+    string? Host = null)
 {
     public static GitCredentialView From(GitCredential credential, bool inherited) =>
-        new(credential.Kind, credential.Username, credential.PublicKey, credential.Fingerprint, credential.KnownHostKey, inherited, credential.UpdatedAt);
+        new(credential.Kind, credential.Username, credential.PublicKey, credential.Fingerprint, credential.KnownHostKey, inherited, credential.UpdatedAt, credential.Host);
 }
 
 /// <summary>Credentials with plain-text secrets in and out; the implementation encrypts them at rest.</summary>

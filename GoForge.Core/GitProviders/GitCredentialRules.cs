@@ -1,3 +1,4 @@
+using GoForge.Core.Projects;
 using GoForge.Core.Common;
 
 namespace GoForge.Core.GitProviders;
@@ -44,6 +45,18 @@ public static class GitCredentialRules
 
     // Invisible characters such as U+202E (right-to-left override) make a name read as something else.
     private static bool IsFormat(char c) => System.Globalization.CharUnicodeInfo.GetUnicodeCategory(c) == System.Globalization.UnicodeCategory.Format;
+
+    /// <summary>A host name as a credential is bound to it (lower case, ASCII), or null when <paramref name="host"/> is not a bare host name.</summary>
+    public static string? NormalizeHost(string? host)
+    {
+        var value = host?.Trim() ?? string.Empty;
+        if (value.Length is 0 or > 253 || value.Any(c => char.IsWhiteSpace(c) || char.IsControl(c) || IsFormat(c) || c is '/' or '@' or ':' or '?' or '#' or '\\'))
+        {
+            return null;
+        }
+
+        return Uri.CheckHostName(value) is UriHostNameType.Dns or UriHostNameType.IPv4 ? RepositoryNetworkRules.Host($"https://{value}/") : null;
+    }
 
     /// <summary>ssh:// and scp-like (git@host:owner/repo) URLs; everything else clones over http(s), git:// or a local path.</summary>
     public static bool IsSshUrl(string url) =>

@@ -15,7 +15,11 @@ public readonly record struct GitCredentialScope(Guid Id, bool IsProject)
 }
 
 /// <summary>What a token form sends.</summary>
-public sealed record GitTokenInput(string? Username, string? Token);
+/// <param name="Host">
+/// The Git host the token is for: only a repository on that host is sent the token. Blank takes the application's
+/// repository host, or for a project the one host all its applications use.
+/// </param>
+public sealed record GitTokenInput(string? Username, string? Token, string? Host = null);
 
 /// <summary>
 /// Repository credentials as people manage them: everyone in the project sees which kind is set (never the secret);
@@ -28,7 +32,8 @@ public sealed class GitCredentialService(
     ProjectAccess access,
     IDeployKeyGenerator keys,
     IAuditLog audit,
-    TimeProvider time) : IRepositoryCredentials
+    TimeProvider time,
+    RepositoryNetworkSettings repositoryNetwork) : IRepositoryCredentials
 {
     private const string What = "project";
 
@@ -64,19 +69,24 @@ public sealed class GitCredentialService(
         var errors = new FieldErrors();
         GitCredentialRules.ValidateUsername(input.Username, errors);
         GitCredentialRules.ValidateToken(input.Token, errors);
+        var host = await HostAsync(owner.Value, input.Host, GitCredentialKind.Token, errors, ct);
         if (!errors.IsEmpty)
         {
             return errors.ToError();
         }
 
-        var credential = New(owner.Value, GitCredentialKind.Token, input.Username!.Trim(), input.Token!.Trim(), null, null);
+        var credential = New(owner.Value, GitCredentialKind.Token, input.Username!.Trim(), input.Token!.Trim(), null, null) with { Host = host };
         await credentials.SaveAsync(credential, ct);
         await AuditAsync(actor, scope, AuditActions.GitCredentialSet, "token", ct);
         return GitCredentialView.From(credential, inherited: false);
     }
 
     /// <summary>Generates a new ed25519 deploy key (replacing what the scope had) and returns its public key to add to the Git host.</summary>
-    public async Task<Result<GitCredentialView>> GenerateDeployKeyAsync(Actor actor, GitCredentialScope scope, CancellationToken ct = default)
+    public Task<Result<GitCredentialView>> GenerateDeployKeyAsync(Actor actor, GitCredentialScope scope, CancellationToken ct = default) =>
+        GenerateDeployKeyAsync(actor, scope, null, ct);
+
+    /// <param name="host">The Git host the key is for; null takes it from the repository URLs as for a token.</param>
+    public async Task<Result<GitCredentialView>> GenerateDeployKeyAsync(Actor actor, GitCredentialScope scope, string? host, CancellationToken ct = default)
     {
         var owner = await OwnerAsync(actor, scope, ProjectAction.Manage, ct);
         if (!owner.IsSuccess)
@@ -84,8 +94,15 @@ public sealed class GitCredentialService(
             return owner.Error;
         }
 
+        var errors = new FieldErrors();
+        var boundHost = await HostAsync(owner.Value, host, GitCredentialKind.SshKey, errors, ct);
+        if (!errors.IsEmpty)
+        {
+            return errors.ToError();
+        }
+
         var pair = keys.Generate($"goforge-{(scope.IsProject ? "project" : "app")}-{scope.Id:N}");
-        var credential = New(owner.Value, GitCredentialKind.SshKey, "git", pair.PrivateKey, pair.PublicKey, pair.Fingerprint);
+        var credential = New(owner.Value, GitCredentialKind.SshKey, "git", pair.PrivateKey, pair.PublicKey, pair.Fingerprint) with { Host = boundHost };
         await credentials.SaveAsync(credential, ct);
         await AuditAsync(actor, scope, AuditActions.GitCredentialSet, $"deploy key {pair.Fingerprint}", ct);
         return GitCredentialView.From(credential, inherited: false);
@@ -143,6 +160,16 @@ public sealed class GitCredentialService(
 
         var whose = own is null ? "the project's" : "the application's";
         var ssh = GitCredentialRules.IsSshUrl(app.GitUrl);
+        var urlHost = RepositoryNetworkRules.Host(app.GitUrl);
+        if (credential.Host is null || !string.Equals(credential.Host, urlHost, StringComparison.Ordinal))
+        {
+            // A credential goes only to the host it was saved for: a maintainer who changes the URL cannot have it sent elsewhere.
+            var what = credential.Kind == GitCredentialKind.Token ? "HTTPS token" : "deploy key";
+            return (null, null, credential.Host is null
+                ? $"Not using {whose} {what}: it was saved before credentials were bound to a host; save it again"
+                : $"Not using {whose} {what}: it was saved for {credential.Host}, and the repository is {(urlHost is null ? "a local path" : "on " + urlHost)}; save it again for this host");
+        }
+
         return (credential.Kind, ssh) switch
         {
             (GitCredentialKind.Token, false) => (credential, new GitCredentials.UsernamePassword(credential.Username, credential.Secret), $"Using {whose} HTTPS token"),
@@ -159,7 +186,8 @@ public sealed class GitCredentialService(
     async Task<RepositoryAccess> IRepositoryCredentials.ResolveAsync(Application app, CancellationToken ct)
     {
         var (credential, forClone, note) = await ResolveAsync(app, ct);
-        return new RepositoryAccess(credential?.Id, credential?.Secret, forClone, note, credential?.KnownHostKey is not null);
+        return new RepositoryAccess(credential?.Id, credential?.Secret, forClone, note, credential?.KnownHostKey is not null,
+            await repositoryNetwork.AllowsLocalAndPrivateAsync(ct));
     }
 
     Task<bool> IRepositoryCredentials.PinHostKeyAsync(RepositoryAccess access, string fingerprint, CancellationToken ct) =>
@@ -175,6 +203,45 @@ public sealed class GitCredentialService(
 
         var app = await applications.FindAsync(actor, scope.Id, action, ct);
         return app.IsSuccess ? (app.Value.ProjectId, (Guid?)app.Value.Id) : app.Error;
+    }
+
+    /// <summary>
+    /// The host a credential is bound to: the one given, else the application's repository host, else the one host all
+    /// the project's applications use. A token is refused for a plain http:// repository: it would travel unencrypted.
+    /// </summary>
+    private async Task<string?> HostAsync((Guid ProjectId, Guid? ApplicationId) owner, string? given, GitCredentialKind kind, FieldErrors errors, CancellationToken ct)
+    {
+        const string Field = nameof(GitTokenInput.Host);
+        if (!string.IsNullOrWhiteSpace(given))
+        {
+            var host = GitCredentialRules.NormalizeHost(given);
+            if (host is null)
+            {
+                errors.Add(Field, "Enter a host name such as github.com (no scheme, path or port).");
+            }
+
+            return host;
+        }
+
+        var urls = owner.ApplicationId is { } appId
+            ? (await applicationRepository.GetAsync(appId, ct)) is { } app ? [app.GitUrl] : []
+            : (await applicationRepository.ListByProjectsAsync([owner.ProjectId], ct)).Select(a => a.GitUrl).ToList();
+        if (kind == GitCredentialKind.Token && owner.ApplicationId is not null && urls.Any(u => u.StartsWith("http://", StringComparison.OrdinalIgnoreCase)))
+        {
+            errors.Add(Field, "The repository URL is plain http://: a token is never sent unencrypted. Change the URL to https:// first.");
+            return null;
+        }
+
+        var hosts = urls.Select(RepositoryNetworkRules.Host).Where(h => h is not null).Distinct(StringComparer.Ordinal).ToList();
+        if (hosts.Count != 1)
+        {
+            errors.Add(Field, hosts.Count == 0
+                ? "Enter the Git host this credential is for (such as github.com): no application here names one."
+                : $"The applications here use several Git hosts ({string.Join(", ", hosts)}): enter the one this credential is for.");
+            return null;
+        }
+
+        return hosts[0];
     }
 
     private GitCredential New((Guid ProjectId, Guid? ApplicationId) owner, GitCredentialKind kind, string username, string secret, string? publicKey, string? fingerprint)

@@ -63,7 +63,8 @@ public sealed class ApplicationService(
     IApplicationTeardown applicationTeardown,
     DomainRules domainRules,
     IAuditLog audit,
-    TimeProvider time)
+    TimeProvider time,
+    RepositoryNetworkSettings repositoryNetwork)
 {
     private const string What = "application";
 
@@ -103,6 +104,11 @@ public sealed class ApplicationService(
             return built.Error;
         }
 
+        if (await RefuseLocalRepositoryAsync(built.Value.GitUrl, ct) is { } refused)
+        {
+            return refused;
+        }
+
         var outcome = await applications.TryCreateAsync(built.Value, ct);
         if (await ExplainAsync(outcome, built.Value, ct) is { } error)
         {
@@ -131,6 +137,11 @@ public sealed class ApplicationService(
         if (!built.IsSuccess)
         {
             return built.Error;
+        }
+
+        if (await RefuseLocalRepositoryAsync(built.Value.GitUrl, ct) is { } refused)
+        {
+            return refused;
         }
 
         var updated = built.Value with { Slug = found.Value.Slug };
@@ -179,6 +190,22 @@ public sealed class ApplicationService(
 
         var allowed = await access.CheckAsync(actor, application.ProjectId, action, What, ct);
         return allowed.IsSuccess ? application : allowed.Error;
+    }
+
+    /// <summary>
+    /// A local path, <c>localhost</c> or an address literal of the panel's own host or network, refused while local and
+    /// private repositories are not allowed. Host names are checked by the Git client when it connects.
+    /// </summary>
+    private async Task<Error?> RefuseLocalRepositoryAsync(string gitUrl, CancellationToken ct)
+    {
+        if (RepositoryNetworkRules.SyntacticRefusal(gitUrl) is not { } reason || await repositoryNetwork.AllowsLocalAndPrivateAsync(ct))
+        {
+            return null;
+        }
+
+        var errors = new FieldErrors();
+        errors.Add(nameof(ApplicationInput.GitUrl), reason);
+        return errors.ToError();
     }
 
     private Result<Application> Build(ApplicationInput input, Guid id, ProjectEnvironment environment, DateTimeOffset createdAt, DateTimeOffset now)

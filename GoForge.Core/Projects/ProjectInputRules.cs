@@ -114,6 +114,13 @@ public static partial class ProjectInputRules
             return;
         }
 
+        // Invisible text-direction and format characters (U+202E, U+200B, ...) make a URL read as another one.
+        if (value.Any(c => System.Globalization.CharUnicodeInfo.GetUnicodeCategory(c) == System.Globalization.UnicodeCategory.Format))
+        {
+            errors.Add(field, "A repository URL cannot contain invisible or text-direction characters.");
+            return;
+        }
+
         if (HasDotDotSegment(value))
         {
             errors.Add(field, "A repository URL cannot contain '..' path segments.");

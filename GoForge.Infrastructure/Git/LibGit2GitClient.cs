@@ -1,19 +1,34 @@
+using GoForge.Core.Projects;
 using System.Diagnostics;
+using System.Security.Cryptography.X509Certificates;
 using GoForge.Core.Deployments;
+using GoForge.Core.GitProviders;
 using LibGit2Sharp;
+using Microsoft.Extensions.Options;
 
 namespace GoForge.Infrastructure.Git;
 
 /// <summary>
 /// Clones with libgit2 (in process, no git binary needed on the host). The blocking native work runs on a thread-pool
 /// thread; cancellation is observed in the transfer callbacks, which make libgit2 abort the fetch. ssh and scp-like
-/// URLs go through our own SSH transport (<see cref="SshSubtransport"/>), never through an ssh binary.
+/// URLs go through our own SSH transport (<see cref="SshSubtransport"/>), never through an ssh binary; http(s) and
+/// git:// through our own transports too (<see cref="SmartHttpSubtransport"/>, <see cref="GitProtocolSubtransport"/>),
+/// so that every connection goes to an address <see cref="RepositoryEndpoint"/> checked. Local paths and file:// are
+/// cloned only when <see cref="GitCloneRequest.AllowPrivateNetworks"/> is set.
 /// </summary>
 internal sealed class LibGit2GitClient : IGitClient
 {
     private static readonly TimeSpan ProgressInterval = TimeSpan.FromMilliseconds(250);
+    private readonly X509Certificate2Collection _trusted;
 
-    public LibGit2GitClient() => SshSubtransport.EnsureRegistered();
+    public LibGit2GitClient(IOptions<GitClientOptions> options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        _trusted = options.Value.LoadTrustedCertificates();
+        SshSubtransport.EnsureRegistered();
+        SmartHttpSubtransport.EnsureRegistered();
+        GitProtocolSubtransport.EnsureRegistered();
+    }
 
     public Task<ClonedCommit> CloneAsync(GitCloneRequest request, IProgress<string>? log, CancellationToken ct)
     {
@@ -50,9 +65,24 @@ internal sealed class LibGit2GitClient : IGitClient
         ValidateTransport(request);
     }
 
-    /// <summary>An ssh URL needs a deploy key and a path we can quote; a deploy key is only for an ssh URL.</summary>
+    /// <summary>
+    /// A local path only when allowed; a token never over plain http://; an ssh URL needs a deploy key and a path we
+    /// can quote; a deploy key is only for an ssh URL.
+    /// </summary>
     private static void ValidateTransport(GitCloneRequest request)
     {
+        if (!request.AllowPrivateNetworks && RepositoryNetworkRules.IsLocal(request.RepositoryUrl))
+        {
+            throw new GitCloneException(
+                $"{GitRedaction.Url(request.RepositoryUrl)} is a local path on the panel's own disk, and local and private repositories are not allowed. {RepositoryNetworkRules.SettingHint}");
+        }
+
+        if (request.Credentials is GitCredentials.UsernamePassword && request.RepositoryUrl.TrimStart().StartsWith("http://", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new GitCloneException(
+                $"{GitRedaction.Url(request.RepositoryUrl)} is plain http://: GoForge never sends an access token unencrypted. Use the repository's https:// URL, or remove the token for a public repository.");
+        }
+
         if (SshRemote.IsSsh(request.RepositoryUrl))
         {
             // Throws ArgumentException for a host, user or path we refuse (a quote or control character in the path).
@@ -70,11 +100,13 @@ internal sealed class LibGit2GitClient : IGitClient
         }
     }
 
-    private static ClonedCommit Clone(GitCloneRequest request, IProgress<string>? log, CancellationToken ct)
+    private ClonedCommit Clone(GitCloneRequest request, IProgress<string>? log, CancellationToken ct)
     {
         var target = Path.GetFullPath(request.TargetDirectory);
         var existedBefore = Directory.Exists(target);
         var failure = new CloneFailure();
+        using var networkScope = GitNetworkContext.Enter(
+            new GitNetworkContext(request, failure, () => SmartHttpSubtransport.CreateClient(request.AllowPrivateNetworks, _trusted), ct));
         // Our SSH transport is registered process-wide; this clone's key and token reach it through the context.
         var ssh = request.Credentials is GitCredentials.SshKey key ? new SshCloneContext(request.RepositoryUrl, key, failure, ct) : null;
         using var sshScope = ssh is null ? null : SshCloneContext.Enter(ssh);
@@ -120,7 +152,7 @@ internal sealed class LibGit2GitClient : IGitClient
 
         // A pinned commit may be anywhere in the branch's history, so its clone is full. libgit2's local transport
         // does not do shallow fetches, so local paths are always full too.
-        if (request.CommitSha is null && !IsLocalPath(request.RepositoryUrl))
+        if (request.CommitSha is null && !RepositoryNetworkRules.IsLocal(request.RepositoryUrl))
         {
             try
             {
@@ -230,25 +262,6 @@ internal sealed class LibGit2GitClient : IGitClient
     {
         failure.Record(reason);
         return new InvalidOperationException(reason);
-    }
-
-    /// <summary>libgit2 treats anything that is neither a URL (scheme://) nor scp-like (user@host:path) as a local path.</summary>
-    internal static bool IsLocalPath(string url)
-    {
-        if (url.StartsWith("file://", StringComparison.OrdinalIgnoreCase))
-        {
-            return true;
-        }
-
-        if (url.Contains("://", StringComparison.Ordinal))
-        {
-            return false;
-        }
-
-        var colon = url.IndexOf(':', StringComparison.Ordinal);
-        var slash = url.IndexOf('/', StringComparison.Ordinal);
-        var scpLike = colon > 0 && (slash < 0 || colon < slash) && !Path.IsPathRooted(url);
-        return !scpLike;
     }
 
     private static GitCloneException Failure(GitCloneRequest request, string what, LibGit2SharpException ex)

@@ -30,7 +30,8 @@ internal sealed class SshConnection : IDisposable
     private bool _received;
     private int _disposed;
 
-    private SshConnection(SshCloneContext context, SshRemote remote, PrivateKeyFile key)
+    /// <param name="address">The checked address of the remote's host (<see cref="RepositoryEndpoint"/>): SSH.NET connects to it, resolving nothing.</param>
+    private SshConnection(SshCloneContext context, SshRemote remote, PrivateKeyFile key, string address)
     {
         _context = context;
         _remote = remote;
@@ -38,7 +39,7 @@ internal sealed class SshConnection : IDisposable
         _user = remote.User ?? context.Key.Username;
         _key = key;
         _authentication = new PrivateKeyAuthenticationMethod(_user, key);
-        var info = new ConnectionInfo(remote.Host, remote.Port, _user, _authentication) { Timeout = HandshakeTimeout };
+        var info = new ConnectionInfo(address, remote.Port, _user, _authentication) { Timeout = HandshakeTimeout };
         _client = new SshClient(info);
         _client.HostKeyReceived += CheckHostKey;
     }
@@ -60,7 +61,8 @@ internal sealed class SshConnection : IDisposable
         }
 
         var remote = SshRemote.Parse(url);
-        var connection = new SshConnection(context, remote, LoadKey(context));
+        var address = CheckedAddress(context, remote);
+        var connection = new SshConnection(context, remote, LoadKey(context), address);
         try
         {
             connection.Connect();
@@ -71,6 +73,24 @@ internal sealed class SshConnection : IDisposable
         {
             connection.Dispose();
             throw;
+        }
+    }
+
+    /// <summary>The address to connect to, resolved once and checked (local and private ones only when allowed).</summary>
+    private static string CheckedAddress(SshCloneContext context, SshRemote remote)
+    {
+        var allow = GitNetworkContext.Current?.AllowPrivateNetworks ?? false;
+        try
+        {
+            return RepositoryEndpoint.ResolveAsync(remote.Host, allow, context.CancellationToken).GetAwaiter().GetResult()[0].ToString();
+        }
+        catch (RepositoryAddressRefusedException e)
+        {
+            throw Fail(context, e.Message);
+        }
+        catch (SocketException e)
+        {
+            throw Fail(context, $"Could not resolve the SSH server {remote.Host}: {e.Message}");
         }
     }
 

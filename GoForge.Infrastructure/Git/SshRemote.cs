@@ -26,7 +26,7 @@ internal sealed record SshRemote(string? User, string Host, int Port, string Pat
             return Schemes.Contains(url[..scheme], StringComparer.OrdinalIgnoreCase);
         }
 
-        return !LibGit2GitClient.IsLocalPath(url);
+        return !Core.Projects.RepositoryNetworkRules.IsLocal(url);
     }
 
     /// <exception cref="ArgumentException">Not an SSH URL, or one with a host, user or path we refuse.</exception>

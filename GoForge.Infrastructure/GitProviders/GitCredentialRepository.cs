@@ -10,7 +10,7 @@ namespace GoForge.Infrastructure.GitProviders;
 internal sealed class GitCredentialRepository(NpgsqlDataSource dataSource, ISecretProtector protector) : IGitCredentialRepository
 {
     private const string Columns =
-        "id, project_id, application_id, kind, username, public_key, fingerprint, known_host_key, secret_ciphertext, secret_key_id, created_at, updated_at";
+        "id, project_id, application_id, kind, username, public_key, fingerprint, known_host_key, secret_ciphertext, secret_key_id, created_at, updated_at, host";
 
     public async Task<GitCredential?> GetAsync(Guid projectId, Guid? applicationId, CancellationToken ct = default)
     {
@@ -29,7 +29,7 @@ internal sealed class GitCredentialRepository(NpgsqlDataSource dataSource, ISecr
         const string deleteSql = "DELETE FROM git_credentials WHERE project_id = @ProjectId AND application_id IS NOT DISTINCT FROM @ApplicationId";
         const string insertSql = $"""
             INSERT INTO git_credentials ({Columns})
-            VALUES (@Id, @ProjectId, @ApplicationId, @Kind, @Username, @PublicKey, @Fingerprint, @KnownHostKey, @Ciphertext, @KeyId, @CreatedAt, @UpdatedAt)
+            VALUES (@Id, @ProjectId, @ApplicationId, @Kind, @Username, @PublicKey, @Fingerprint, @KnownHostKey, @Ciphertext, @KeyId, @CreatedAt, @UpdatedAt, @Host)
             """;
         var value = protector.Protect(credential.Secret, credential.Id);
         await using var conn = await dataSource.OpenConnectionAsync(ct);
@@ -49,6 +49,7 @@ internal sealed class GitCredentialRepository(NpgsqlDataSource dataSource, ISecr
             value.KeyId,
             credential.CreatedAt,
             credential.UpdatedAt,
+            credential.Host,
         }, tx, cancellationToken: ct));
         await tx.CommitAsync(ct);
     }
@@ -87,9 +88,10 @@ internal sealed class GitCredentialRepository(NpgsqlDataSource dataSource, ISecr
         Secret = protector.Unprotect(new ProtectedValue(row.SecretKeyId, row.SecretCiphertext), row.Id),
         CreatedAt = row.CreatedAt,
         UpdatedAt = row.UpdatedAt,
+        Host = row.Host,
     };
 
     private sealed record CredentialRow(
         Guid Id, Guid ProjectId, Guid? ApplicationId, string Kind, string Username, string? PublicKey, string? Fingerprint, string? KnownHostKey,
-        byte[] SecretCiphertext, string SecretKeyId, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);
+        byte[] SecretCiphertext, string SecretKeyId, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, string? Host);
 }

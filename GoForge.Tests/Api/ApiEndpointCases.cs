@@ -135,6 +135,8 @@ internal sealed record ApiEndpointCase(
         new("PUT", "/api/v1/settings/github", ApiScope.Admin, _ => "/api/v1/settings/github", _ => new { enabled = false, baseUrl = "https://github.com", apiUrl = "https://api.github.com", allowSignUp = false }, 200, OtherProject: 403),
         new("DELETE", "/api/v1/settings/github", ApiScope.Admin, _ => "/api/v1/settings/github", NoBody, 200, OtherProject: 403),
         new("GET", "/api/v1/settings/domains", ApiScope.Admin, _ => "/api/v1/settings/domains", NoBody, 200, OtherProject: 403),
+        new("GET", "/api/v1/settings/repositories", ApiScope.Admin, _ => "/api/v1/settings/repositories", NoBody, 200, OtherProject: 403),
+        new("PUT", "/api/v1/settings/repositories", ApiScope.Admin, _ => "/api/v1/settings/repositories", _ => new { allowLocalAndPrivate = true }, 200, OtherProject: 403),
         new("POST", "/api/v1/secret-key/rotate", ApiScope.Admin, _ => "/api/v1/secret-key/rotate", NoBody, 200, OtherProject: 403),
     ];
 

@@ -145,7 +145,7 @@ public sealed class DeploymentBenchmark(PostgresFixture postgres, DockerFixture 
         var runtime = _host.Get<IContainerRuntime>();
         var clock = Stopwatch.StartNew();
         var steps = new double[4];
-        await _host.Get<IGitClient>().CloneAsync(new GitCloneRequest(Path.Combine(_root, "app.git"), "main", null, target, null), null, CancellationToken.None);
+        await _host.Get<IGitClient>().CloneAsync(new GitCloneRequest(Path.Combine(_root, "app.git"), "main", null, target, null) { AllowPrivateNetworks = true }, null, CancellationToken.None);
         steps[1] = clock.Elapsed.TotalMilliseconds;
         var tag = $"goforge-bench/hand:{run}";
         await _host.Get<IImageBuilder>().BuildAsync(new ImageBuildRequest(target, "Dockerfile", tag, new Dictionary<string, string>(),

@@ -27,6 +27,8 @@ public sealed class CliRunner(string connectionString, string dataPath, IReadOnl
             ["ConnectionStrings:GoForge"] = connectionString,
             ["GoForge:DataPath"] = dataPath,
             ["GoForge:Docker:Endpoint"] = "unix:///nonexistent/goforge-cli-test/docker.sock",
+            // As TestHost: tests name local bare repositories (see TestGitClients).
+            ["GoForge:Git:AllowLocalAndPrivateRepositories"] = "true",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {

@@ -1,4 +1,5 @@
 using GoForge.Core.Deployments;
+using GoForge.Tests.Support;
 using GoForge.Infrastructure.Git;
 using LibGit2Sharp;
 using Microsoft.Extensions.DependencyInjection;
@@ -9,7 +10,7 @@ public sealed class GitDaemonCloneTests(GitDaemonFixture daemon) : IClassFixture
 {
     private static readonly TimeSpan CloneTimeout = TimeSpan.FromSeconds(60);
 
-    private readonly IGitClient _git = new ServiceCollection().AddGitClient().BuildServiceProvider().GetRequiredService<IGitClient>();
+    private readonly IGitClient _git = TestGitClients.AllowingLocal();
 
     [Fact]
     public async Task Clone_over_git_protocol_asks_for_a_shallow_clone_and_falls_back_to_the_full_branch_when_refused()

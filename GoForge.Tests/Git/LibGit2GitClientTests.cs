@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using GoForge.Core.Deployments;
+using GoForge.Tests.Support;
 using GoForge.Infrastructure.Git;
 using LibGit2Sharp;
 using Microsoft.Extensions.DependencyInjection;
@@ -10,7 +11,7 @@ public sealed class LibGit2GitClientTests(GitRepositoryFixture repos) : IClassFi
 {
     private static readonly TimeSpan CloneTimeout = TimeSpan.FromSeconds(60);
 
-    private readonly IGitClient _git = new ServiceCollection().AddGitClient().BuildServiceProvider().GetRequiredService<IGitClient>();
+    private readonly IGitClient _git = TestGitClients.AllowingLocal();
 
     [Fact]
     public async Task Clone_of_a_branch_checks_out_its_head_and_reports_sha_message_and_author()

@@ -1,16 +1,17 @@
 using GoForge.Core.Deployments;
+using GoForge.Tests.Support;
 using GoForge.Infrastructure.Git;
 using LibGit2Sharp;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace GoForge.Tests.Git;
 
-/// <summary>Clones over smart HTTP from git http-backend, with basic authentication as Git hosts do for tokens.</summary>
+/// <summary>Clones over smart HTTP (https) from git http-backend, with basic authentication as Git hosts do for tokens.</summary>
 public sealed class SmartHttpCloneTests(SmartHttpFixture server) : IClassFixture<SmartHttpFixture>
 {
     private static readonly TimeSpan CloneTimeout = TimeSpan.FromSeconds(60);
 
-    private readonly IGitClient _git = new ServiceCollection().AddGitClient().BuildServiceProvider().GetRequiredService<IGitClient>();
+    private readonly IGitClient _git = TestGitClients.AllowingLocal(o => o.TrustedCertificatesFile = server.CertificatePath);
 
     private GitRepositoryFixture Repos => server.Repositories;
 

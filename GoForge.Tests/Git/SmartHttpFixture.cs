@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
 using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using GoForge.Core.Deployments;
 using Microsoft.AspNetCore.Builder;
@@ -16,15 +17,19 @@ namespace GoForge.Tests.Git;
 
 /// <summary>
 /// A smart-HTTP Git server as GitHub-style hosts are: `git http-backend` (CGI, one process per request) behind
-/// Kestrel on a free 127.0.0.1 port, serving the bare repositories of a <see cref="GitRepositoryFixture"/> to
+/// Kestrel on free 127.0.0.1 ports, serving the bare repositories of a <see cref="GitRepositoryFixture"/> to
 /// requests with HTTP basic authentication (user <see cref="User"/>, password <see cref="Token"/>); anything else
-/// gets 401 with a WWW-Authenticate challenge.
+/// gets 401 with a WWW-Authenticate challenge. It listens over https (a self-signed certificate for 127.0.0.1 and
+/// localhost, in <see cref="CertificatePath"/> for the client to trust: GoForge sends a token over https only) and
+/// over plain http (<see cref="HttpUrlOf"/>), and records every request it sees (<see cref="Requests"/>).
 /// </summary>
 public sealed class SmartHttpFixture : IAsyncLifetime
 {
     private static readonly TimeSpan BackendTimeout = TimeSpan.FromSeconds(60);
 
     private readonly ConcurrentQueue<string> _log = new();
+    private readonly ConcurrentQueue<SeenRequest> _requests = new();
+    private readonly string _certificateFolder = Directory.CreateTempSubdirectory("goforge-smarthttp-cert-").FullName;
     private WebApplication? _app;
 
     public GitRepositoryFixture Repositories { get; } = new();
@@ -33,25 +38,60 @@ public sealed class SmartHttpFixture : IAsyncLifetime
 
     public string Token { get; } = "tok-" + Convert.ToHexString(RandomNumberGenerator.GetBytes(16));
 
+    /// <summary>The https:// listener.</summary>
     public Uri BaseAddress { get; private set; } = null!;
+
+    /// <summary>The plain http:// listener.</summary>
+    public Uri HttpBaseAddress { get; private set; } = null!;
+
+    /// <summary>The PEM of the https listener's self-signed certificate.</summary>
+    public string CertificatePath => Path.Combine(_certificateFolder, "smart-http.pem");
+
+    /// <summary>Every request the server saw, answered or not.</summary>
+    public IReadOnlyCollection<SeenRequest> Requests => _requests;
 
     /// <summary>One line per request ("GET /origin.git/info/refs?service=git-upload-pack → 200") and http-backend's stderr.</summary>
     public IReadOnlyCollection<string> Log => _log;
 
     public GitCredentials.UsernamePassword Credentials => new(User, Token);
 
+    /// <summary>The https:// URL of a bare repository of <see cref="Repositories"/>.</summary>
     public string UrlOf(string bareRepository) => new Uri(BaseAddress, Path.GetFileName(bareRepository)).ToString();
+
+    /// <summary>The plain http:// URL of a bare repository.</summary>
+    public string HttpUrlOf(string bareRepository) => new Uri(HttpBaseAddress, Path.GetFileName(bareRepository)).ToString();
 
     public async Task InitializeAsync()
     {
+        var certificate = CreateCertificate();
+        await File.WriteAllTextAsync(CertificatePath, certificate.ExportCertificatePem());
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
-        builder.WebHost.UseKestrel(o => o.Listen(IPAddress.Loopback, 0));
+        builder.WebHost.UseKestrelHttpsConfiguration();
+        builder.WebHost.UseKestrel(o =>
+        {
+            o.Listen(IPAddress.Loopback, 0, listen => listen.UseHttps(certificate));
+            o.Listen(IPAddress.Loopback, 0);
+        });
         _app = builder.Build();
         _app.Run(ServeAsync);
         await _app.StartAsync();
-        var address = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        BaseAddress = new Uri(address.TrimEnd('/') + "/");
+        var addresses = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses;
+        BaseAddress = new Uri(addresses.First(a => a.StartsWith("https://", StringComparison.Ordinal)).TrimEnd('/') + "/");
+        HttpBaseAddress = new Uri(addresses.First(a => a.StartsWith("http://", StringComparison.Ordinal)).TrimEnd('/') + "/");
+    }
+
+    private static X509Certificate2 CreateCertificate()
+    {
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var request = new CertificateRequest("CN=goforge-smart-http-test", key, HashAlgorithmName.SHA256);
+        var names = new SubjectAlternativeNameBuilder();
+        names.AddIpAddress(IPAddress.Loopback);
+        names.AddDnsName("localhost");
+        request.CertificateExtensions.Add(names.Build());
+        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, true));
+        using var created = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddDays(1));
+        return X509CertificateLoader.LoadPkcs12(created.Export(X509ContentType.Pfx), null);
     }
 
     public async Task DisposeAsync()
@@ -62,11 +102,13 @@ public sealed class SmartHttpFixture : IAsyncLifetime
         }
 
         Repositories.Dispose();
+        Directory.Delete(_certificateFolder, recursive: true);
     }
 
     private async Task ServeAsync(HttpContext context)
     {
         var request = context.Request;
+        _requests.Enqueue(new SeenRequest(request.Scheme, request.Host.Host, request.Method, request.Path + request.QueryString, request.Headers.Authorization.Count > 0));
         if (!IsAuthorized(request))
         {
             context.Response.StatusCode = StatusCodes.Status401Unauthorized;
@@ -209,3 +251,6 @@ public sealed class SmartHttpFixture : IAsyncLifetime
         }
     }
 }
+
+/// <summary>A request the smart-HTTP server saw: over which scheme, to which host name, and whether it carried credentials.</summary>
+public sealed record SeenRequest(string Scheme, string Host, string Method, string PathAndQuery, bool HadAuthorization);

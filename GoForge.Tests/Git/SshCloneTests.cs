@@ -16,7 +16,9 @@ public sealed class SshCloneTests(SshServerFixture server) : IClassFixture<SshSe
 
     private readonly ServiceProvider _services = new ServiceCollection().AddGitClient().BuildServiceProvider();
 
-    private IGitClient Git => _services.GetRequiredService<IGitClient>();
+    private readonly IGitClient _git = TestGitClients.AllowingLocal();
+
+    private IGitClient Git => _git;
 
     private IDeployKeyGenerator Keys => _services.GetRequiredService<IDeployKeyGenerator>();
 

@@ -32,6 +32,7 @@ public sealed class PrivateRepositoryDeployTests(PostgresFixture postgres, Docke
             ["GoForge:Docker:Endpoint"] = docker.Endpoint.ToString(),
             ["GoForge:Deployments:WorkDirectory"] = Path.Combine(_root, "work"),
             ["GoForge:Deployments:DeployTimeout"] = "00:00:20",
+            ["GoForge:Git:TrustedCertificatesFile"] = smartHttp.CertificatePath,
         });
         _owner = Actor.From(await TestUsers.CreateAsync(_host));
         (_project, _environment) = await _host.Services.CreateProjectAsync(_owner, "Private " + _nonce[..6]);

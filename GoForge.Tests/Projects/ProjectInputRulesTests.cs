@@ -39,6 +39,14 @@ public sealed class ProjectInputRulesTests
     [InlineData("ftp://example.com/repo.git")]
     [InlineData("git@github.com:acme/../../etc.git")]
     [InlineData("ssh://-oProxyCommand=id/repo")]
+    [InlineData("-uhttps://github.com/acme/shop.git")]
+    [InlineData("--upload-pack=id")]
+    [InlineData("ext::git-remote-ext")]
+    [InlineData("https://github.com/acme/::ext/shop.git")]
+    [InlineData("https://github.com/acme/../shop.git")]
+    [InlineData("https://github.com/acme/\u202Egpj.pohs")]
+    [InlineData("https://github.com/acme/sh\u200Bop.git")]
+    [InlineData("https://github.com/acme/shop.git\u0000")]
     public void Refused_git_urls(string url) => Assert.True(Refuses(e => ProjectInputRules.ValidateGitUrl(url, e)));
 
     [Fact]

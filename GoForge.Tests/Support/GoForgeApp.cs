@@ -109,6 +109,8 @@ public sealed class GoForgeApp : WebApplicationFactory<Program>
         builder.UseSetting("ConnectionStrings:GoForge", _connectionString);
         builder.UseSetting("GoForge:DataPath", _dataPath);
         builder.UseSetting("GoForge:Docker:Endpoint", "unix:///nonexistent/goforge-test/docker.sock");
+        // Tests clone local bare repositories and servers on 127.0.0.1 (see TestGitClients); a test's own setting wins.
+        builder.UseSetting("GoForge:Git:AllowLocalAndPrivateRepositories", "true");
         foreach (var (key, value) in _settings)
         {
             builder.UseSetting(key, value);

@@ -147,6 +147,10 @@ public static class InMemoryProjects
         services.AddSingleton<RoutingService>();
         services.AddSingleton<IGitCredentialRepository, InMemoryGitCredentialRepository>();
         services.AddSingleton<IDeployKeyGenerator, Ed25519DeployKeyGenerator>();
+        // Component tests name local repositories freely: local and private repositories allowed, as an admin can.
+        services.Configure<RepositoryNetworkOptions>(o => o.AllowLocalAndPrivateRepositories = true);
+        services.AddSingleton<IRepositoryNetworkSettingsRepository, InMemoryRepositoryNetworkSettingsRepository>();
+        services.AddSingleton<RepositoryNetworkSettings>();
         services.AddSingleton<GitCredentialService>();
         services.AddSingleton<IRepositoryCredentials>(sp => sp.GetRequiredService<GitCredentialService>());
         services.AddSingleton<IWebhookRepository, InMemoryWebhookRepository>();

@@ -51,6 +51,9 @@ public sealed class TestHost : IAsyncDisposable
             ["ConnectionStrings:GoForge"] = connectionString,
             ["GoForge:DataPath"] = dataPath,
             ["GoForge:Docker:Endpoint"] = "unix:///nonexistent/docker.sock",
+            // Tests clone local bare repositories and servers on 127.0.0.1 (see TestGitClients); a test's own setting,
+            // or an administrator's saved one, wins.
+            ["GoForge:Git:AllowLocalAndPrivateRepositories"] = "true",
         });
         if (settings is not null)
         {

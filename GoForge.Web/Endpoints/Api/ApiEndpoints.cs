@@ -1,3 +1,4 @@
+using GoForge.Core.Projects;
 using GoForge.Web.Auth;
 
 namespace GoForge.Web.Endpoints.Api;
@@ -43,6 +44,7 @@ internal static class ApiEndpoints
         api.MapInvitationEndpoints();
         api.MapGitHubSettingsEndpoints();
         api.MapDomainEndpoints();
+        api.MapRepositoryNetworkEndpoints();
 
         // Unknown paths under /api answer 404 problem details (ApiEdge), not the panel's page.
         endpoints.MapFallback(ApiEdge.PathPrefix + "/{**path}", () => ApiResults.Problem(StatusCodes.Status404NotFound, "Not found", "No such API endpoint; see /openapi/v1.json."))

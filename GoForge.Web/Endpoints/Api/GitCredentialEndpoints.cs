@@ -49,7 +49,7 @@ internal static class GitCredentialEndpoints
 
     private static async Task<Results<Ok<GitCredentialResponse>, ProblemHttpResult>> SetTokenAsync(
         GitCredentialScope scope, GitTokenRequest body, ClaimsPrincipal user, GitCredentialService credentials, CancellationToken ct) =>
-        Answer(await credentials.SetTokenAsync(user.ToApiActor(), scope, new GitTokenInput(body.Username, body.Token), ct));
+        Answer(await credentials.SetTokenAsync(user.ToApiActor(), scope, new GitTokenInput(body.Username, body.Token, body.Host), ct));
 
     private static async Task<Results<Ok<GitCredentialResponse>, ProblemHttpResult>> GenerateKeyAsync(
         GitCredentialScope scope, ClaimsPrincipal user, GitCredentialService credentials, CancellationToken ct) =>
@@ -71,11 +71,11 @@ internal static class GitCredentialEndpoints
         result.IsSuccess ? TypedResults.Ok(GitCredentialResponse.From(result.Value)) : ApiResults.Problem(result.Error);
 }
 
-/// <summary>An HTTPS access token to store; it is never answered back.</summary>
-public sealed record GitTokenRequest(string? Username, string? Token);
+/// <summary>An HTTPS access token to store; it is never answered back. <c>host</c>: the Git host it is sent to (blank takes the repository URL's).</summary>
+public sealed record GitTokenRequest(string? Username, string? Token, string? Host = null);
 
 /// <summary>A credential as the API shows it: the kind, the user name, a deploy key's public half; never a secret.</summary>
-public sealed record GitCredentialResponse(GitCredentialKind Kind, string Username, string? PublicKey, string? Fingerprint, string? KnownHostKey, bool Inherited, DateTimeOffset UpdatedAt)
+public sealed record GitCredentialResponse(GitCredentialKind Kind, string Username, string? PublicKey, string? Fingerprint, string? KnownHostKey, bool Inherited, DateTimeOffset UpdatedAt, string? Host = null)
 {
-    public static GitCredentialResponse From(GitCredentialView v) => new(v.Kind, v.Username, v.PublicKey, v.Fingerprint, v.KnownHostKey, v.Inherited, v.UpdatedAt);
+    public static GitCredentialResponse From(GitCredentialView v) => new(v.Kind, v.Username, v.PublicKey, v.Fingerprint, v.KnownHostKey, v.Inherited, v.UpdatedAt, v.Host);
 }
