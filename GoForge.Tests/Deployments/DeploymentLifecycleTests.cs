@@ -127,8 +127,8 @@ public sealed class DeploymentLifecycleTests(PostgresFixture postgres, DockerFix
     private Task<IReadOnlyList<string>> AppContainersAsync() =>
         _host.Get<IContainerRuntime>().ListContainersAsync(new Dictionary<string, string> { ["goforge.app"] = _app.Id.ToString() });
 
-    private async Task<string> LogAsync(Guid id) =>
-        string.Join("\n", (await _host.Get<IDeploymentRepository>().ListLogAsync(id, 0, 10000)).Select(l => l.Text));
+    private Task<string> LogAsync(Guid id) =>
+        _host.DeploymentLogAsync(id);
 
     /// <summary>What the deployment's container answers on / over its IP on the application network.</summary>
     private Task<string> FetchAsync(Deployment deployment) => ContainerHttp.GetRootAsync(docker.Client, deployment.ContainerId!);

@@ -79,14 +79,11 @@ public sealed class DeploymentPipelineTests(PostgresFixture postgres, DockerFixt
 
     private async Task<Deployment> DeployAsync()
     {
-        var queued = (await _host.Get<DeploymentService>().EnqueueAsync(_owner, _appId)).Value!;
-        var started = (await _host.Get<DeploymentStates>().TransitionAsync(queued.Id, DeploymentTrigger.Start, TransitionRequest.System("test"))).Value!;
-        await _host.Get<IDeploymentRunner>().RunAsync(started, CancellationToken.None);
-        return (await _host.Get<IDeploymentRepository>().GetAsync(queued.Id))!;
+        return await _host.DeployNowAsync(_owner, _appId);
     }
 
-    private async Task<string> LogAsync(Guid id) =>
-        string.Join("\n", (await _host.Get<IDeploymentRepository>().ListLogAsync(id, 0, 10000)).Select(l => l.Text));
+    private Task<string> LogAsync(Guid id) =>
+        _host.DeploymentLogAsync(id);
 
     [Fact]
     public async Task A_repository_deploys_to_running_with_its_commit_recorded_and_secrets_masked_in_the_log()

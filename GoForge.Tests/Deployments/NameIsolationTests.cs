@@ -209,10 +209,7 @@ public sealed class NameIsolationTests(PostgresFixture postgres, DockerFixture d
 
     private async Task<Deployment> DeployAsync(Application app)
     {
-        var queued = (await _host.Get<DeploymentService>().EnqueueAsync(_owner, app.Id)).Value!;
-        var started = (await _host.Get<DeploymentStates>().TransitionAsync(queued.Id, DeploymentTrigger.Start, TransitionRequest.System("test"))).Value!;
-        await _host.Get<IDeploymentRunner>().RunAsync(started, CancellationToken.None);
-        var ended = (await _host.Get<IDeploymentRepository>().GetAsync(queued.Id))!;
+        var ended = await _host.DeployNowAsync(_owner, app.Id);
         Assert.True(ended.State == DeploymentState.Running, $"{app.Slug}: {ended.State} ({ended.Reason})");
         return ended;
     }

@@ -77,10 +77,7 @@ public sealed class ProxyWiringTests(PostgresFixture postgres, DockerFixture doc
 
     private async Task<Deployment> DeployAsync()
     {
-        var queued = (await _host.Get<DeploymentService>().EnqueueAsync(_owner, _app.Id)).Value!;
-        var started = (await _host.Get<DeploymentStates>().TransitionAsync(queued.Id, DeploymentTrigger.Start, TransitionRequest.System("test"))).Value!;
-        await _host.Get<IDeploymentRunner>().RunAsync(started, CancellationToken.None);
-        return (await _host.Get<IDeploymentRepository>().GetAsync(queued.Id))!;
+        return await _host.DeployNowAsync(_owner, _app.Id);
     }
 
     [Fact]

@@ -206,12 +206,9 @@ public sealed class RepositoryNetworkSettingTests(PostgresFixture postgres, Smar
 
     private async Task<Deployment> DeployAsync(Application app)
     {
-        var queued = (await _host.Get<DeploymentService>().EnqueueAsync(_maintainer, app.Id)).Value!;
-        var started = (await _host.Get<DeploymentStates>().TransitionAsync(queued.Id, DeploymentTrigger.Start, TransitionRequest.System("test"))).Value!;
-        await _host.Get<IDeploymentRunner>().RunAsync(started, CancellationToken.None);
-        return (await _host.Get<IDeploymentRepository>().GetAsync(queued.Id))!;
+        return await _host.DeployNowAsync(_maintainer, app.Id);
     }
 
-    private async Task<string> LogAsync(Deployment deployment) =>
-        string.Join("\n", (await _host.Get<IDeploymentRepository>().ListLogAsync(deployment.Id, 0, 10000)).Select(l => l.Text));
+    private Task<string> LogAsync(Deployment deployment) =>
+        _host.DeploymentLogAsync(deployment.Id);
 }
