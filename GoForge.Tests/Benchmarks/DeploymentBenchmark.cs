@@ -150,7 +150,7 @@ public sealed class DeploymentBenchmark(PostgresFixture postgres, DockerFixture 
         var tag = $"goforge-bench/hand:{run}";
         await _host.Get<IImageBuilder>().BuildAsync(new ImageBuildRequest(target, "Dockerfile", tag, new Dictionary<string, string>(),
             // The same kind of labels GoForge puts on each build: one of them differs every time.
-            new Dictionary<string, string> { ["goforge.bench"] = "true", ["goforge.deployment"] = Guid.NewGuid().ToString() }), new Progress<string>(), CancellationToken.None);
+            new Dictionary<string, string> { ["bench.hand"] = "true", ["bench.deployment"] = Guid.NewGuid().ToString() }), new Progress<string>(), CancellationToken.None);
         steps[2] = clock.Elapsed.TotalMilliseconds - steps[1];
         // As a deployment does: the environment's network is ensured (owned, created once) before the container starts.
         var network = await _host.Get<EnvironmentNetworks>().EnsureAsync(BenchOwner, BenchOwner, CancellationToken.None);
