@@ -34,5 +34,15 @@ if ((status == 0 && passed == 0)); then
   echo "test.sh: no test ran" >&2
   status=1
 fi
+if ((failed > 0)); then
+  # The log is long and CI may keep only its end: repeat each failed test's name and message here.
+  echo "--- failed tests ---"
+  awk '
+    /^ +Failed [A-Za-z_][A-Za-z0-9_.]*/ {show = 1; lines = 0}
+    /^ +Passed [A-Za-z_]/ {show = 0}
+    /^ +Stack Trace:/ {if (show) {stack = 8}}
+    show && lines < 40 {print; lines++; if (stack > 0 && --stack == 0) show = 0}' "$log"
+  echo "--- end of failed tests ---"
+fi
 echo "${passed} passed, ${failed} failed, ${skipped} skipped"
 exit "$status"
