@@ -26,3 +26,6 @@ public sealed record Supersession(DeploymentState From, DeploymentState To, stri
 /// <see cref="DeploymentService"/>, which alone decides what a queued deployment is.
 /// </summary>
 public sealed record DeploymentQueueing(Deployment Deployment, Supersession Supersession, AuditEvent Audit);
+
+/// <summary>A deployment as it was queued (stamped by the database), and the older ones it superseded as they are now.</summary>
+public sealed record QueuedDeployment(Deployment Deployment, IReadOnlyList<Deployment> Superseded);

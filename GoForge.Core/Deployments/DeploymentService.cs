@@ -68,10 +68,10 @@ public sealed partial class DeploymentService(
     }
 
     /// <summary>Tells live viewers about a stored pending deployment and the ones it superseded, and wakes the worker.</summary>
-    internal void Announce(Deployment queued, IReadOnlyList<Deployment> superseded)
+    internal void Announce(QueuedDeployment queued)
     {
-        feed.Publish(new DeploymentStateChanged(queued));
-        foreach (var older in superseded)
+        feed.Publish(new DeploymentStateChanged(queued.Deployment));
+        foreach (var older in queued.Superseded)
         {
             feed.Publish(new DeploymentStateChanged(older));
         }
@@ -154,9 +154,9 @@ public sealed partial class DeploymentService(
     {
         // A pending one the worker took meanwhile is simply not superseded; it runs and the newer one follows.
         var deployment = NewPending(requestedBy, applicationId, source, commitSha, rollbackOf);
-        var superseded = await deployments.QueueAsync(deployment, Supersession.Of(deployment), ct);
-        Announce(deployment, superseded);
-        return deployment;
+        var queued = await deployments.QueueAsync(deployment, Supersession.Of(deployment), ct);
+        Announce(queued);
+        return queued.Deployment;
     }
 
     private Deployment NewPending(Guid? requestedBy, Guid applicationId, DeploymentSource source, string? commitSha, Deployment? rollbackOf)

@@ -3,11 +3,12 @@ namespace GoForge.Core.Deployments;
 public interface IDeploymentRepository
 {
     /// <summary>
-    /// Inserts a pending deployment with its first transition (none → Pending) and, in the same statement, applies
-    /// <paramref name="supersession"/> to the application's older deployments in its <see cref="Supersession.From"/>
-    /// state (each with its transition); returns those as they are now. One round trip.
+    /// Inserts a pending deployment with its first transition (none → Pending) and, in the same transaction, applies
+    /// <paramref name="supersession"/> to the application's other deployments in its <see cref="Supersession.From"/>
+    /// state (each with its transition). Queueings of one application are serialised, and the database's clock stamps
+    /// <see cref="Deployment.CreatedAt"/>, so the newest deployment is the one queued last. One round trip.
     /// </summary>
-    Task<IReadOnlyList<Deployment>> QueueAsync(Deployment deployment, Supersession supersession, CancellationToken ct = default);
+    Task<QueuedDeployment> QueueAsync(Deployment deployment, Supersession supersession, CancellationToken ct = default);
 
     Task<Deployment?> GetAsync(Guid id, CancellationToken ct = default);
 

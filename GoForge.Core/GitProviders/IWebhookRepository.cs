@@ -8,8 +8,8 @@ public sealed record WebhookTarget(Guid ApplicationId, string GitUrl);
 /// <summary>What <see cref="IWebhookRepository.RecordAsync"/> did with a delivery.</summary>
 /// <param name="Claimed">True when this call inserted the delivery or took over a non-final one: its outcome (and deployment) are the ones given.</param>
 /// <param name="Delivery">The stored delivery as it is now (the earlier outcome when not claimed).</param>
-/// <param name="Superseded">The pending deployments the queued one superseded, as they are now; empty when nothing was queued.</param>
-public sealed record WebhookRecording(bool Claimed, WebhookDelivery Delivery, IReadOnlyList<Deployment> Superseded);
+/// <param name="Queued">The deployment queued with the delivery and the ones it superseded; null when nothing was queued.</param>
+public sealed record WebhookRecording(bool Claimed, WebhookDelivery Delivery, QueuedDeployment? Queued);
 
 /// <summary>Webhook secrets (encrypted at rest by the implementation) and the record of deliveries.</summary>
 public interface IWebhookRepository

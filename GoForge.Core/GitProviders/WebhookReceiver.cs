@@ -110,15 +110,15 @@ public sealed partial class WebhookReceiver(
                 WebhookDeliveryOutcomes.Duplicate);
         }
 
-        if (queue is not null)
+        if (recorded.Queued is { } queued)
         {
-            deployments.Announce(queue.Deployment, recorded.Superseded);
+            deployments.Announce(queued);
         }
 
         Log.Handled(logger, provider, evt.DeliveryKey, app.Id, outcome);
         var response = outcome switch
         {
-            WebhookOutcome.Deployed => new WebhookResponse(WebhookResponseStatus.Accepted, Capitalize(reason) + ".", queue?.Deployment.Id),
+            WebhookOutcome.Deployed => new WebhookResponse(WebhookResponseStatus.Accepted, Capitalize(reason) + ".", recorded.Queued?.Deployment.Id),
             WebhookOutcome.Failed => new WebhookResponse(WebhookResponseStatus.Failed, Capitalize(reason) + "."),
             _ => new WebhookResponse(WebhookResponseStatus.Ok, Capitalize(reason) + "."),
         };

@@ -14,43 +14,73 @@ internal sealed class DeploymentRepository(NpgsqlDataSource dataSource) : IDeplo
         """;
 
     /// <summary>
-    /// The common table expressions that queue a deployment, for one statement (one round trip): <c>created</c> inserts
-    /// the pending row when the caller's <c>gate</c> expression yields a row, <c>created_transition</c> records
-    /// none → pending, <c>superseded</c> moves the application's older deployments in the supersession's from-state
-    /// (rows the worker took meanwhile are no longer in it and stay as they are) and <c>superseded_transitions</c>
-    /// records each move. Parameters: <see cref="QueueParameters"/>. The webhook repository puts them after its
-    /// claim of the delivery, so a push records its delivery and queues its deployment in one transaction.
+    /// The first statement of a queueing batch: holds the application's row until the transaction ends, so queueings
+    /// of one application follow each other and the next statement sees every earlier one (PostgreSQL takes a new
+    /// snapshot per statement, and a statement's own snapshot would predate the lock). Parameters: <see cref="QueueParameters"/>.
+    /// </summary>
+    internal const string LockApplicationSql = """
+        SELECT 1 FROM applications WHERE id = @QueuedApplicationId FOR NO KEY UPDATE;
+
+        """;
+
+    /// <summary>
+    /// The common table expressions that queue a deployment, after <see cref="LockApplicationSql"/>: <c>created</c>
+    /// inserts the pending row when the caller's <c>gate</c> expression yields a row, stamped with the database's clock
+    /// under the lock, so the order of <c>created_at</c> is the order the application's deployments were queued in;
+    /// <c>created_transition</c> records none → pending; <c>superseded</c> moves every other deployment of the
+    /// application in the supersession's from-state (all older; a row the worker took meanwhile is no longer in it and
+    /// stays as it is); <c>superseded_transitions</c> records each move. Parameters: <see cref="QueueParameters"/>.
+    /// The webhook repository puts them after its claim of the delivery, so a push records its delivery and queues its
+    /// deployment in one transaction.
     /// </summary>
     internal const string QueueCtes = $"""
+        queued_at AS (SELECT clock_timestamp() AS at),
         created AS (
             INSERT INTO deployments ({Columns})
             SELECT @QueuedId, @QueuedApplicationId, @QueuedState, @QueuedSource, @QueuedRequestedBy, @QueuedCommitSha, @QueuedCommitMessage,
-                   @QueuedCommitAuthor, @QueuedRollbackOf, @QueuedImageTag, NULL, NULL, @QueuedAt, @QueuedAt
-            FROM gate
-            RETURNING id),
+                   @QueuedCommitAuthor, @QueuedRollbackOf, @QueuedImageTag, NULL, NULL, q.at, q.at
+            FROM gate, queued_at q
+            RETURNING {Columns}),
         created_transition AS (
             INSERT INTO deployment_transitions (deployment_id, from_state, to_state, reason, actor_user_id, occurred_at)
-            SELECT id, NULL, @QueuedState, NULL, @QueuedRequestedBy, @QueuedAt FROM created),
+            SELECT id, NULL, @QueuedState, NULL, @QueuedRequestedBy, created_at FROM created),
         superseded AS (
-            UPDATE deployments SET state = @SupersedeTo, reason = @SupersedeReason, updated_at = @QueuedAt
-            WHERE application_id = @QueuedApplicationId AND state = @SupersedeFrom AND created_at <= @QueuedAt AND id <> @QueuedId
+            UPDATE deployments SET state = @SupersedeTo, reason = @SupersedeReason, updated_at = (SELECT at FROM queued_at)
+            WHERE application_id = @QueuedApplicationId AND state = @SupersedeFrom AND id <> @QueuedId
               AND EXISTS (SELECT 1 FROM created)
             RETURNING {Columns}),
         superseded_transitions AS (
             INSERT INTO deployment_transitions (deployment_id, from_state, to_state, reason, actor_user_id, occurred_at)
-            SELECT id, @SupersedeFrom, @SupersedeTo, @SupersedeReason, NULL, @QueuedAt FROM superseded)
+            SELECT id, @SupersedeFrom, @SupersedeTo, @SupersedeReason, NULL, updated_at FROM superseded)
         """;
 
-    public async Task<IReadOnlyList<Deployment>> QueueAsync(Deployment deployment, Supersession supersession, CancellationToken ct = default)
+    /// <summary>The last part of a statement that starts with <see cref="QueueCtes"/>: the queued row (when there is one), then the superseded ones.</summary>
+    internal const string QueueResult = $"""
+        SELECT {Columns} FROM created
+        UNION ALL
+        SELECT {Columns} FROM superseded
+        """;
+
+    public async Task<QueuedDeployment> QueueAsync(Deployment deployment, Supersession supersession, CancellationToken ct = default)
     {
         const string sql = $"""
+            {LockApplicationSql}
             WITH gate AS (SELECT 1),
             {QueueCtes}
-            SELECT {Columns} FROM superseded
+            {QueueResult}
             """;
         await using var conn = await dataSource.OpenConnectionAsync(ct);
-        var rows = await conn.QueryAsync<DeploymentRow>(new CommandDefinition(sql, QueueParameters(deployment, supersession), cancellationToken: ct));
-        return ToDeployments(rows);
+        using var results = await conn.QueryMultipleAsync(new CommandDefinition(sql, QueueParameters(deployment, supersession), cancellationToken: ct));
+        await results.ReadAsync<int>();
+        return ToQueued(deployment.Id, await results.ReadAsync<DeploymentRow>())
+            ?? throw new InvalidOperationException($"Deployment {deployment.Id} was not queued: its application is gone.");
+    }
+
+    /// <summary>The rows of <see cref="QueueResult"/>: null when nothing was queued.</summary>
+    internal static QueuedDeployment? ToQueued(Guid queuedId, IEnumerable<DeploymentRow> rows)
+    {
+        var all = rows.Select(r => r.ToDeployment()).ToList();
+        return all.Find(d => d.Id == queuedId) is { } queued ? new QueuedDeployment(queued, all.Where(d => d.Id != queuedId).ToList()) : null;
     }
 
     /// <summary>The parameters of <see cref="QueueCtes"/>; named apart from the caller's own, so they can be added to them.</summary>
@@ -70,15 +100,11 @@ internal sealed class DeploymentRepository(NpgsqlDataSource dataSource) : IDeplo
             QueuedCommitAuthor = deployment.CommitAuthor,
             QueuedRollbackOf = deployment.RollbackOf,
             QueuedImageTag = deployment.ImageTag,
-            QueuedAt = deployment.CreatedAt,
             SupersedeFrom = ToDb(supersession.From),
             SupersedeTo = ToDb(supersession.To),
             SupersedeReason = supersession.Reason,
         });
     }
-
-    /// <summary>Rows read with <see cref="Columns"/>, as deployments.</summary>
-    internal static IReadOnlyList<Deployment> ToDeployments(IEnumerable<DeploymentRow> rows) => rows.Select(r => r.ToDeployment()).ToList();
 
     public async Task<Deployment?> GetAsync(Guid id, CancellationToken ct = default)
     {

@@ -68,8 +68,8 @@ internal sealed class WebhookRepository(NpgsqlDataSource dataSource, ISecretProt
             RETURNING {DeliveryColumns};
             """;
 
-        // Runs after the claim in the same batch, so it sees the claimed row: the deployment is queued only when this
-        // caller's token holds the delivery. The link and the audit row are written in the statement that inserts the
+        // Runs after the claim and the application's lock in the same batch, so it sees the claimed row: the deployment
+        // is queued only when this caller's token holds the delivery. The link and the audit row are written in the statement that inserts the
         // deployment (a foreign key is checked at the end of the statement).
         const string queueSql = $"""
             WITH gate AS (
@@ -81,7 +81,7 @@ internal sealed class WebhookRepository(NpgsqlDataSource dataSource, ISecretProt
                 WHERE application_id = @ApplicationId AND provider = @Provider AND delivery_key = @DeliveryKey AND EXISTS (SELECT 1 FROM created)),
             audited AS (
                 INSERT INTO audit_events ({AuditLogRepository.InsertColumns}) SELECT {AuditLogRepository.InsertValues} FROM created)
-            SELECT {DeploymentRepository.Columns} FROM superseded;
+            {DeploymentRepository.QueueResult};
             """;
 
         // One command of several statements: Npgsql sends them in one round trip with one Sync, so PostgreSQL runs
@@ -103,12 +103,19 @@ internal sealed class WebhookRepository(NpgsqlDataSource dataSource, ISecretProt
         }
 
         await using var conn = await dataSource.OpenConnectionAsync(ct);
-        using var results = await conn.QueryMultipleAsync(new CommandDefinition(queue is null ? claimSql + PruneSql : claimSql + queueSql + PruneSql, parameters, cancellationToken: ct));
+        var sql = queue is null ? claimSql + PruneSql : claimSql + DeploymentRepository.LockApplicationSql + queueSql + PruneSql;
+        using var results = await conn.QueryMultipleAsync(new CommandDefinition(sql, parameters, cancellationToken: ct));
         var row = await results.ReadSingleAsync<DeliveryRow>();
-        var superseded = queue is null ? [] : DeploymentRepository.ToDeployments(await results.ReadAsync<DeploymentRepository.DeploymentRow>());
+        QueuedDeployment? queued = null;
+        if (queue is not null)
+        {
+            await results.ReadAsync<int>();
+            queued = DeploymentRepository.ToQueued(queue.Deployment.Id, await results.ReadAsync<DeploymentRepository.DeploymentRow>());
+        }
+
         var claimed = row.ClaimToken == claimToken;
         var stored = row.ToDelivery();
-        return new WebhookRecording(claimed, claimed && queue is not null ? stored with { DeploymentId = queue.Deployment.Id } : stored, superseded);
+        return new WebhookRecording(claimed, queued is null ? stored : stored with { DeploymentId = queued.Deployment.Id }, queued);
     }
 
     public async Task<WebhookDelivery> RecordRejectedAsync(WebhookDelivery delivery, CancellationToken ct = default)

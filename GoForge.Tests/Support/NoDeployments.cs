@@ -14,7 +14,7 @@ internal sealed class NoDeploymentRepository : IDeploymentRepository
     /// <summary>Deployments <see cref="ListByApplicationAsync"/> returns, newest first; nothing else reads them.</summary>
     public List<Deployment> History { get; } = [];
 
-    public Task<IReadOnlyList<Deployment>> QueueAsync(Deployment deployment, Supersession supersession, CancellationToken ct = default) => throw Unsupported();
+    public Task<QueuedDeployment> QueueAsync(Deployment deployment, Supersession supersession, CancellationToken ct = default) => throw Unsupported();
 
     public Task<Deployment?> GetAsync(Guid id, CancellationToken ct = default) => Task.FromResult<Deployment?>(null);
 
