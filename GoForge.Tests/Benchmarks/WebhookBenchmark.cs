@@ -9,6 +9,7 @@ using GoForge.Tests.Deployments;
 using GoForge.Tests.GitProviders;
 using GoForge.Tests.Harness;
 using GoForge.Tests.Support;
+using Npgsql;
 using Xunit.Abstractions;
 
 namespace GoForge.Tests.Benchmarks;
@@ -66,6 +67,19 @@ public sealed class WebhookBenchmark(PostgresFixture postgres, DockerFixture doc
         var again = WebhookDeliveries.Push(WebhookProvider.GitHub, _secret, Clone, after: Sha(10 * Runs));
         await TimeAsync(http, "redelivery of one delivery", Runs, _ => again, "/webhooks/github");
         await TimeAsync(http, "wrong signature (refused)", Runs, _ => WebhookDeliveries.Push(WebhookProvider.GitHub, "wrong", Clone), $"/webhooks/github?app={_appId}");
+
+        // Where the time goes: the receiver without the HTTP pipeline, and the floor of one PostgreSQL round trip.
+        var receiver = _app.Get<WebhookReceiver>();
+        await TimeCallsAsync("push that queues a deployment, receiver only (?app=)", Runs,
+            i => receiver.ReceiveAsync(WebhookDeliveries.Push(WebhookProvider.GitHub, _secret, Clone, after: Sha(i + (2 * Runs))) with { ApplicationId = _appId }));
+        await TimeCallsAsync("push to another branch, receiver only (?app=)", Runs,
+            _ => receiver.ReceiveAsync(WebhookDeliveries.GitHubPush(_secret, Clone, "refs/heads/other") with { ApplicationId = _appId }));
+        var database = _app.Get<NpgsqlDataSource>();
+        await TimeCallsAsync("one PostgreSQL round trip (SELECT 1 on a pooled connection)", Runs, async _ =>
+        {
+            await using var command = database.CreateCommand("SELECT 1");
+            await command.ExecuteScalarAsync();
+        });
     }
 
     /// <summary>
@@ -109,6 +123,19 @@ public sealed class WebhookBenchmark(PostgresFixture postgres, DockerFixture doc
         {
             await deployments.CancelAsync(scenario.Actor, id);
         }
+    }
+
+    private async Task TimeCallsAsync(string what, int runs, Func<int, Task> call)
+    {
+        var times = new List<double>(runs);
+        for (var i = 0; i < runs; i++)
+        {
+            var started = Stopwatch.GetTimestamp();
+            await call(i);
+            times.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        }
+
+        output.WriteLine($"{what}: {Latencies.Describe(times)}");
     }
 
     private static string Sha(int i) => (i + 1).ToString("x40", System.Globalization.CultureInfo.InvariantCulture);
