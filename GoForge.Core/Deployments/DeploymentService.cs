@@ -44,25 +44,39 @@ public sealed partial class DeploymentService(
     }
 
     /// <summary>
-    /// Queues a deployment of exactly <paramref name="commitSha"/> for a push webhook whose signature the caller has
-    /// verified with the application's own secret: the secret is the authority, so there is no acting user.
+    /// The deployment of exactly <paramref name="commitSha"/> a push webhook queues, whose signature the caller has
+    /// verified with the application's own secret (the secret is the authority, so there is no acting user), with its
+    /// supersession and audit event. Nothing is written: the webhook repository stores it with the delivery in one
+    /// transaction, and the caller then hands what it stored to <see cref="Announce"/>.
     /// </summary>
-    internal async Task<Result<Deployment>> EnqueueForPushAsync(Application app, string commitSha, string why, CancellationToken ct)
+    internal Result<DeploymentQueueing> PrepareForPush(Application app, string commitSha, string why)
     {
         if (!CommitSha().IsMatch(commitSha))
         {
             return Error.Validation("CommitSha", "A commit is a full 40- or 64-character lower-case hexadecimal id.");
         }
 
-        var deployment = await QueueAsync(null, app.Id, DeploymentSource.Webhook, commitSha, rollbackOf: null, ct);
-        await audit.RecordAsync(new AuditEvent
+        var deployment = NewPending(null, app.Id, DeploymentSource.Webhook, commitSha, rollbackOf: null);
+        var audited = new AuditEvent
         {
-            OccurredAt = time.GetUtcNow(),
+            OccurredAt = deployment.CreatedAt,
             Action = AuditActions.DeploymentQueued,
             Target = $"application:{app.Slug}",
             Detail = $"{deployment.Id} ({why})",
-        }, ct);
-        return deployment;
+        };
+        return new DeploymentQueueing(deployment, Supersession.Of(deployment), audited);
+    }
+
+    /// <summary>Tells live viewers about a stored pending deployment and the ones it superseded, and wakes the worker.</summary>
+    internal void Announce(QueuedDeployment queued)
+    {
+        feed.Publish(new DeploymentStateChanged(queued.Deployment));
+        foreach (var older in queued.Superseded)
+        {
+            feed.Publish(new DeploymentStateChanged(older));
+        }
+
+        signal.Wake();
     }
 
     /// <summary>
@@ -138,8 +152,17 @@ public sealed partial class DeploymentService(
 
     private async Task<Deployment> QueueAsync(Guid? requestedBy, Guid applicationId, DeploymentSource source, string? commitSha, Deployment? rollbackOf, CancellationToken ct)
     {
+        // A pending one the worker took meanwhile is simply not superseded; it runs and the newer one follows.
+        var deployment = NewPending(requestedBy, applicationId, source, commitSha, rollbackOf);
+        var queued = await deployments.QueueAsync(deployment, Supersession.Of(deployment), ct);
+        Announce(queued);
+        return queued.Deployment;
+    }
+
+    private Deployment NewPending(Guid? requestedBy, Guid applicationId, DeploymentSource source, string? commitSha, Deployment? rollbackOf)
+    {
         var now = time.GetUtcNow();
-        var deployment = new Deployment
+        return new Deployment
         {
             Id = Guid.CreateVersion7(now),
             ApplicationId = applicationId,
@@ -154,16 +177,6 @@ public sealed partial class DeploymentService(
             CreatedAt = now,
             UpdatedAt = now,
         };
-        await deployments.CreateAsync(deployment, ct);
-        feed.Publish(new DeploymentStateChanged(deployment));
-        foreach (var older in await deployments.ListPendingAsync(applicationId, now, deployment.Id, ct))
-        {
-            // A pending one the worker took meanwhile is simply not superseded; it runs and the newer one follows.
-            await states.TransitionAsync(older, DeploymentTrigger.Supersede, TransitionRequest.System($"superseded by {deployment.Id}"), ct);
-        }
-
-        signal.Wake();
-        return deployment;
     }
 
     public async Task<Result<Deployment>> GetAsync(Actor actor, Guid deploymentId, CancellationToken ct = default)

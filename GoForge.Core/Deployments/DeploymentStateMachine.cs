@@ -43,6 +43,25 @@ public sealed class DeploymentStateMachine
 
     public Task FireAsync(DeploymentTrigger trigger, TransitionRequest request) => _machine.FireAsync(_triggers[trigger], request);
 
+    /// <summary>
+    /// Where the trigger takes a deployment in <paramref name="from"/>, guards included; null when it is not allowed.
+    /// For a change a repository makes to several rows in one statement (superseding an application's pending ones),
+    /// so the machine still decides the states the SQL compares and writes.
+    /// </summary>
+    public static DeploymentState? Destination(DeploymentState from, DeploymentTrigger trigger, TransitionRequest request)
+    {
+        var state = from;
+        var machine = new DeploymentStateMachine(() => state, s => state = s);
+        if (!machine.CanFire(trigger, request))
+        {
+            return null;
+        }
+
+        // No persist callback is configured, so firing runs nothing asynchronous.
+        machine._machine.Fire(machine._triggers[trigger], request);
+        return state;
+    }
+
     /// <summary>The graph in Mermaid, for docs/.</summary>
     public static string ToMermaid()
     {

@@ -2,8 +2,13 @@ namespace GoForge.Core.Deployments;
 
 public interface IDeploymentRepository
 {
-    /// <summary>Inserts a pending deployment with its first transition (none → Pending).</summary>
-    Task CreateAsync(Deployment deployment, CancellationToken ct = default);
+    /// <summary>
+    /// Inserts a pending deployment with its first transition (none → Pending) and, in the same transaction, applies
+    /// <paramref name="supersession"/> to the application's other deployments in its <see cref="Supersession.From"/>
+    /// state (each with its transition). Queueings of one application are serialised, and the database's clock stamps
+    /// <see cref="Deployment.CreatedAt"/>, so the newest deployment is the one queued last. One round trip.
+    /// </summary>
+    Task<QueuedDeployment> QueueAsync(Deployment deployment, Supersession supersession, CancellationToken ct = default);
 
     Task<Deployment?> GetAsync(Guid id, CancellationToken ct = default);
 
@@ -21,9 +26,6 @@ public interface IDeploymentRepository
     Task<bool> TryTransitionAsync(Guid id, DeploymentState from, DeploymentState to, string? reason, Guid? actorUserId, DateTimeOffset now, CancellationToken ct = default);
 
     Task<IReadOnlyList<DeploymentTransition>> ListTransitionsAsync(Guid id, CancellationToken ct = default);
-
-    /// <summary>Pending deployments of the application created before <paramref name="before"/>.</summary>
-    Task<IReadOnlyList<Guid>> ListPendingAsync(Guid applicationId, DateTimeOffset before, Guid except, CancellationToken ct = default);
 
     /// <summary>1 for the next deployment the worker takes; null when the deployment is not pending.</summary>
     Task<int?> QueuePositionAsync(Guid id, CancellationToken ct = default);

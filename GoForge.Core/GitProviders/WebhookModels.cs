@@ -13,7 +13,7 @@ public enum WebhookProvider
 /// <summary>What became of a delivery. Only <see cref="Deployed"/> and <see cref="Ignored"/> are final: a redelivery of the others is handled again.</summary>
 public enum WebhookOutcome
 {
-    /// <summary>Claimed and being handled (or the panel stopped while handling it).</summary>
+    /// <summary>Claimed and being handled: written by versions that stored the outcome in a second step; a redelivery takes over one older than <see cref="WebhookLimits.StaleClaim"/>.</summary>
     Received,
 
     /// <summary>A deployment of the pushed commit was queued.</summary>

@@ -98,30 +98,35 @@ public sealed partial class WebhookReceiver(
 
     private async Task<(WebhookResponse Response, string MetricOutcome)> HandleAsync(Application app, WebhookProvider provider, WebhookEvent evt, CancellationToken ct)
     {
-        var now = time.GetUtcNow();
-        var claim = await webhooks.ClaimAsync(NewDelivery(app.Id, provider, evt, WebhookOutcome.Received, null), now - WebhookLimits.StaleClaim, ct);
-        if (!claim.Claimed)
+        // Decided before anything is written, so the delivery, its outcome and the deployment it queues are stored
+        // together (one round trip); a redelivery of a handled delivery changes nothing but its count.
+        var (outcome, reason, queue) = Decide(app, provider, evt);
+        var recorded = await webhooks.RecordAsync(NewDelivery(app.Id, provider, evt, outcome, reason), time.GetUtcNow() - WebhookLimits.StaleClaim, queue, ct);
+        feed.Publish(recorded.Delivery);
+        if (!recorded.Claimed)
         {
-            feed.Publish(claim.Delivery);
-            var earlier = claim.Delivery.DeploymentId is { } id ? $" (deployment {id})" : string.Empty;
-            return (new WebhookResponse(WebhookResponseStatus.Ok, $"Delivery {evt.DeliveryKey} was handled already{earlier}; nothing done again.", claim.Delivery.DeploymentId),
+            var earlier = recorded.Delivery.DeploymentId is { } id ? $" (deployment {id})" : string.Empty;
+            return (new WebhookResponse(WebhookResponseStatus.Ok, $"Delivery {evt.DeliveryKey} was handled already{earlier}; nothing done again.", recorded.Delivery.DeploymentId),
                 WebhookDeliveryOutcomes.Duplicate);
         }
 
-        var (outcome, reason, deploymentId) = await DecideAsync(app, provider, evt, ct);
-        await webhooks.CompleteAsync(claim.Delivery.Id, outcome, reason, deploymentId, CancellationToken.None);
-        feed.Publish(claim.Delivery with { Outcome = outcome, Reason = reason, DeploymentId = deploymentId });
+        if (recorded.Queued is { } queued)
+        {
+            deployments.Announce(queued);
+        }
+
         Log.Handled(logger, provider, evt.DeliveryKey, app.Id, outcome);
         var response = outcome switch
         {
-            WebhookOutcome.Deployed => new WebhookResponse(WebhookResponseStatus.Accepted, Capitalize(reason) + ".", deploymentId),
+            WebhookOutcome.Deployed => new WebhookResponse(WebhookResponseStatus.Accepted, Capitalize(reason) + ".", recorded.Queued?.Deployment.Id),
             WebhookOutcome.Failed => new WebhookResponse(WebhookResponseStatus.Failed, Capitalize(reason) + "."),
             _ => new WebhookResponse(WebhookResponseStatus.Ok, Capitalize(reason) + "."),
         };
         return (response, WebhookDeliveryOutcomes.Of(outcome));
     }
 
-    private async Task<(WebhookOutcome Outcome, string Reason, Guid? DeploymentId)> DecideAsync(Application app, WebhookProvider provider, WebhookEvent evt, CancellationToken ct)
+    /// <summary>What the delivery comes to, and the deployment to queue when it deploys; writes nothing.</summary>
+    private (WebhookOutcome Outcome, string Reason, DeploymentQueueing? Queue) Decide(Application app, WebhookProvider provider, WebhookEvent evt)
     {
         if (evt.Kind == WebhookEventKind.Ping)
         {
@@ -163,9 +168,9 @@ public sealed partial class WebhookReceiver(
             return (WebhookOutcome.Ignored, "auto-deploy is off for this application", null);
         }
 
-        var queued = await deployments.EnqueueForPushAsync(app, evt.After ?? string.Empty, $"{provider} push {evt.DeliveryKey}", ct);
+        var queued = deployments.PrepareForPush(app, evt.After ?? string.Empty, $"{provider} push {evt.DeliveryKey}");
         return queued.IsSuccess
-            ? (WebhookOutcome.Deployed, $"queued a deployment of {evt.After![..12]} on '{branch}'", queued.Value.Id)
+            ? (WebhookOutcome.Deployed, $"queued a deployment of {evt.After![..12]} on '{branch}'", queued.Value)
             : (WebhookOutcome.Failed, $"the deployment could not be queued: {queued.Error.Message}", null);
     }
 

@@ -6,12 +6,15 @@ namespace GoForge.Infrastructure.Auditing;
 
 internal sealed class AuditLogRepository(NpgsqlDataSource dataSource) : IAuditLog
 {
+    /// <summary>The columns an event is inserted into and the parameters (an <see cref="AuditEvent"/>'s properties) that fill them, for statements that record an event beside other changes.</summary>
+    internal const string InsertColumns = "occurred_at, actor_user_id, action, target, client_address, detail";
+
+    /// <inheritdoc cref="InsertColumns"/>
+    internal const string InsertValues = "@OccurredAt, @ActorUserId, @Action, @Target, @ClientAddress, @Detail";
+
     public async Task RecordAsync(AuditEvent auditEvent, CancellationToken ct = default)
     {
-        const string sql = """
-            INSERT INTO audit_events (occurred_at, actor_user_id, action, target, client_address, detail)
-            VALUES (@OccurredAt, @ActorUserId, @Action, @Target, @ClientAddress, @Detail)
-            """;
+        const string sql = $"INSERT INTO audit_events ({InsertColumns}) VALUES ({InsertValues})";
         await using var conn = await dataSource.OpenConnectionAsync(ct);
         await conn.ExecuteAsync(new CommandDefinition(sql, auditEvent, cancellationToken: ct));
     }

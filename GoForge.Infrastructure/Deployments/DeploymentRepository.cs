@@ -7,44 +7,103 @@ namespace GoForge.Infrastructure.Deployments;
 
 internal sealed class DeploymentRepository(NpgsqlDataSource dataSource) : IDeploymentRepository
 {
-    private const string Columns = """
+    /// <summary>The columns every deployment read selects, in <see cref="DeploymentRow"/>'s shape.</summary>
+    internal const string Columns = """
         id, application_id, state, source, requested_by, commit_sha, commit_message, commit_author, rollback_of,
         image_tag, container_id, reason, created_at, updated_at
         """;
 
-    public async Task CreateAsync(Deployment deployment, CancellationToken ct = default)
+    /// <summary>
+    /// The first statement of a queueing batch: holds the application's row until the transaction ends, so queueings
+    /// of one application follow each other and the next statement sees every earlier one (PostgreSQL takes a new
+    /// snapshot per statement, and a statement's own snapshot would predate the lock). Parameters: <see cref="QueueParameters"/>.
+    /// </summary>
+    internal const string LockApplicationSql = """
+        SELECT 1 FROM applications WHERE id = @QueuedApplicationId FOR NO KEY UPDATE;
+
+        """;
+
+    /// <summary>
+    /// The common table expressions that queue a deployment, after <see cref="LockApplicationSql"/>: <c>created</c>
+    /// inserts the pending row when the caller's <c>gate</c> expression yields a row, stamped with the database's clock
+    /// under the lock, so the order of <c>created_at</c> is the order the application's deployments were queued in;
+    /// <c>created_transition</c> records none → pending; <c>superseded</c> moves every other deployment of the
+    /// application in the supersession's from-state (all older; a row the worker took meanwhile is no longer in it and
+    /// stays as it is); <c>superseded_transitions</c> records each move. Parameters: <see cref="QueueParameters"/>.
+    /// The webhook repository puts them after its claim of the delivery, so a push records its delivery and queues its
+    /// deployment in one transaction.
+    /// </summary>
+    internal const string QueueCtes = $"""
+        queued_at AS (SELECT clock_timestamp() AS at),
+        created AS (
+            INSERT INTO deployments ({Columns})
+            SELECT @QueuedId, @QueuedApplicationId, @QueuedState, @QueuedSource, @QueuedRequestedBy, @QueuedCommitSha, @QueuedCommitMessage,
+                   @QueuedCommitAuthor, @QueuedRollbackOf, @QueuedImageTag, NULL, NULL, q.at, q.at
+            FROM gate, queued_at q
+            RETURNING {Columns}),
+        created_transition AS (
+            INSERT INTO deployment_transitions (deployment_id, from_state, to_state, reason, actor_user_id, occurred_at)
+            SELECT id, NULL, @QueuedState, NULL, @QueuedRequestedBy, created_at FROM created),
+        superseded AS (
+            UPDATE deployments SET state = @SupersedeTo, reason = @SupersedeReason, updated_at = (SELECT at FROM queued_at)
+            WHERE application_id = @QueuedApplicationId AND state = @SupersedeFrom AND id <> @QueuedId
+              AND EXISTS (SELECT 1 FROM created)
+            RETURNING {Columns}),
+        superseded_transitions AS (
+            INSERT INTO deployment_transitions (deployment_id, from_state, to_state, reason, actor_user_id, occurred_at)
+            SELECT id, @SupersedeFrom, @SupersedeTo, @SupersedeReason, NULL, updated_at FROM superseded)
+        """;
+
+    /// <summary>The last part of a statement that starts with <see cref="QueueCtes"/>: the queued row (when there is one), then the superseded ones.</summary>
+    internal const string QueueResult = $"""
+        SELECT {Columns} FROM created
+        UNION ALL
+        SELECT {Columns} FROM superseded
+        """;
+
+    public async Task<QueuedDeployment> QueueAsync(Deployment deployment, Supersession supersession, CancellationToken ct = default)
     {
         const string sql = $"""
-            INSERT INTO deployments ({Columns})
-            VALUES (@Id, @ApplicationId, @State, @Source, @RequestedBy, @CommitSha, @CommitMessage, @CommitAuthor, @RollbackOf,
-                    @ImageTag, @ContainerId, @Reason, @CreatedAt, @UpdatedAt)
+            {LockApplicationSql}
+            WITH gate AS (SELECT 1),
+            {QueueCtes}
+            {QueueResult}
             """;
-        const string transitionSql = """
-            INSERT INTO deployment_transitions (deployment_id, from_state, to_state, reason, actor_user_id, occurred_at)
-            VALUES (@Id, NULL, @State, @Reason, @RequestedBy, @CreatedAt)
-            """;
-        var row = new
-        {
-            deployment.Id,
-            deployment.ApplicationId,
-            State = ToDb(deployment.State),
-            Source = deployment.Source.ToString().ToLowerInvariant(),
-            deployment.RequestedBy,
-            deployment.CommitSha,
-            deployment.CommitMessage,
-            deployment.CommitAuthor,
-            deployment.RollbackOf,
-            deployment.ImageTag,
-            deployment.ContainerId,
-            deployment.Reason,
-            deployment.CreatedAt,
-            deployment.UpdatedAt,
-        };
         await using var conn = await dataSource.OpenConnectionAsync(ct);
-        await using var tx = await conn.BeginTransactionAsync(ct);
-        await conn.ExecuteAsync(new CommandDefinition(sql, row, tx, cancellationToken: ct));
-        await conn.ExecuteAsync(new CommandDefinition(transitionSql, row, tx, cancellationToken: ct));
-        await tx.CommitAsync(ct);
+        using var results = await conn.QueryMultipleAsync(new CommandDefinition(sql, QueueParameters(deployment, supersession), cancellationToken: ct));
+        await results.ReadAsync<int>();
+        return ToQueued(deployment.Id, await results.ReadAsync<DeploymentRow>())
+            ?? throw new InvalidOperationException($"Deployment {deployment.Id} was not queued: its application is gone.");
+    }
+
+    /// <summary>The rows of <see cref="QueueResult"/>: null when nothing was queued.</summary>
+    internal static QueuedDeployment? ToQueued(Guid queuedId, IEnumerable<DeploymentRow> rows)
+    {
+        var all = rows.Select(r => r.ToDeployment()).ToList();
+        return all.Find(d => d.Id == queuedId) is { } queued ? new QueuedDeployment(queued, all.Where(d => d.Id != queuedId).ToList()) : null;
+    }
+
+    /// <summary>The parameters of <see cref="QueueCtes"/>; named apart from the caller's own, so they can be added to them.</summary>
+    internal static DynamicParameters QueueParameters(Deployment deployment, Supersession supersession)
+    {
+        ArgumentNullException.ThrowIfNull(deployment);
+        ArgumentNullException.ThrowIfNull(supersession);
+        return new DynamicParameters(new
+        {
+            QueuedId = deployment.Id,
+            QueuedApplicationId = deployment.ApplicationId,
+            QueuedState = ToDb(deployment.State),
+            QueuedSource = deployment.Source.ToString().ToLowerInvariant(),
+            QueuedRequestedBy = deployment.RequestedBy,
+            QueuedCommitSha = deployment.CommitSha,
+            QueuedCommitMessage = deployment.CommitMessage,
+            QueuedCommitAuthor = deployment.CommitAuthor,
+            QueuedRollbackOf = deployment.RollbackOf,
+            QueuedImageTag = deployment.ImageTag,
+            SupersedeFrom = ToDb(supersession.From),
+            SupersedeTo = ToDb(supersession.To),
+            SupersedeReason = supersession.Reason,
+        });
     }
 
     public async Task<Deployment?> GetAsync(Guid id, CancellationToken ct = default)
@@ -117,17 +176,6 @@ internal sealed class DeploymentRepository(NpgsqlDataSource dataSource) : IDeplo
         var rows = await conn.QueryAsync<TransitionRow>(new CommandDefinition(sql, new { id }, cancellationToken: ct));
         return rows.Select(r => new DeploymentTransition(r.DeploymentId, r.FromState is null ? null : FromDb(r.FromState), FromDb(r.ToState),
             r.Reason, r.ActorUserId, r.OccurredAt)).ToList();
-    }
-
-    public async Task<IReadOnlyList<Guid>> ListPendingAsync(Guid applicationId, DateTimeOffset before, Guid except, CancellationToken ct = default)
-    {
-        const string sql = """
-            SELECT id FROM deployments
-            WHERE application_id = @applicationId AND state = 'pending' AND created_at <= @before AND id <> @except
-            ORDER BY created_at, id
-            """;
-        await using var conn = await dataSource.OpenConnectionAsync(ct);
-        return (await conn.QueryAsync<Guid>(new CommandDefinition(sql, new { applicationId, before, except }, cancellationToken: ct))).AsList();
     }
 
     public async Task<int?> QueuePositionAsync(Guid id, CancellationToken ct = default)
@@ -268,7 +316,7 @@ internal sealed class DeploymentRepository(NpgsqlDataSource dataSource) : IDeplo
 
     private sealed record TransitionRow(Guid DeploymentId, string? FromState, string ToState, string? Reason, Guid? ActorUserId, DateTimeOffset OccurredAt);
 
-    private sealed record DeploymentRow
+    internal sealed record DeploymentRow
     {
         public Guid Id { get; init; }
 

@@ -1,5 +1,8 @@
 using Dapper;
+using GoForge.Core.Deployments;
 using GoForge.Core.GitProviders;
+using GoForge.Infrastructure.Auditing;
+using GoForge.Infrastructure.Deployments;
 using GoForge.Core.Secrets;
 using GoForge.Infrastructure.Persistence;
 using Npgsql;
@@ -49,28 +52,70 @@ internal sealed class WebhookRepository(NpgsqlDataSource dataSource, ISecretProt
         return (await conn.QueryAsync<WebhookTarget>(new CommandDefinition(sql, cancellationToken: ct))).AsList();
     }
 
-    public async Task<WebhookClaim> ClaimAsync(WebhookDelivery delivery, DateTimeOffset staleBefore, CancellationToken ct = default)
+    public async Task<WebhookRecording> RecordAsync(WebhookDelivery delivery, DateTimeOffset staleBefore, DeploymentQueueing? queue, CancellationToken ct = default)
     {
         // Every SET expression reads the row as it was: a final outcome stays; a rejected, failed or stale claim is
         // taken over by this caller's token, which RETURNING compares.
-        const string sql = $"""
+        const string claimSql = $"""
             INSERT INTO webhook_deliveries ({DeliveryColumns})
-            VALUES (@Id, @ApplicationId, @Provider, @DeliveryKey, @Event, @ReceivedAt, @ReceivedAt, 0, 'received', @ClaimToken, NULL, @GitRef, @CommitSha, NULL)
+            VALUES (@Id, @ApplicationId, @Provider, @DeliveryKey, @Event, @ReceivedAt, @ReceivedAt, 0, @Outcome, @ClaimToken, @Reason, @GitRef, @CommitSha, NULL)
             ON CONFLICT (application_id, provider, delivery_key) DO UPDATE
             SET redeliveries = webhook_deliveries.redeliveries + 1,
                 last_received_at = excluded.last_received_at,
                 claim_token = CASE WHEN {TakeOver} THEN excluded.claim_token ELSE webhook_deliveries.claim_token END,
-                outcome = CASE WHEN {TakeOver} THEN 'received' ELSE webhook_deliveries.outcome END,
-                reason = CASE WHEN {TakeOver} THEN NULL ELSE webhook_deliveries.reason END
-            RETURNING {DeliveryColumns}
+                outcome = CASE WHEN {TakeOver} THEN excluded.outcome ELSE webhook_deliveries.outcome END,
+                reason = CASE WHEN {TakeOver} THEN excluded.reason ELSE webhook_deliveries.reason END
+            RETURNING {DeliveryColumns};
             """;
+
+        // Runs after the claim and the application's lock in the same batch, so it sees the claimed row: the deployment
+        // is queued only when this caller's token holds the delivery. The link and the audit row are written in the statement that inserts the
+        // deployment (a foreign key is checked at the end of the statement).
+        const string queueSql = $"""
+            WITH gate AS (
+                SELECT 1 FROM webhook_deliveries
+                WHERE application_id = @ApplicationId AND provider = @Provider AND delivery_key = @DeliveryKey AND claim_token = @ClaimToken),
+            {DeploymentRepository.QueueCtes},
+            linked AS (
+                UPDATE webhook_deliveries SET deployment_id = @QueuedId
+                WHERE application_id = @ApplicationId AND provider = @Provider AND delivery_key = @DeliveryKey AND EXISTS (SELECT 1 FROM created)),
+            audited AS (
+                INSERT INTO audit_events ({AuditLogRepository.InsertColumns}) SELECT {AuditLogRepository.InsertValues} FROM created)
+            {DeploymentRepository.QueueResult};
+            """;
+
+        // One command of several statements: Npgsql sends them in one round trip with one Sync, so PostgreSQL runs
+        // them as one implicit transaction (any error rolls back all of them).
         var claimToken = Guid.NewGuid();
+        var parameters = new DynamicParameters(Parameters(delivery, claimToken, staleBefore));
+        if (queue is not null)
+        {
+            parameters.AddDynamicParams(DeploymentRepository.QueueParameters(queue.Deployment, queue.Supersession));
+            parameters.AddDynamicParams(new
+            {
+                queue.Audit.OccurredAt,
+                queue.Audit.ActorUserId,
+                queue.Audit.Action,
+                queue.Audit.Target,
+                queue.Audit.ClientAddress,
+                queue.Audit.Detail,
+            });
+        }
+
         await using var conn = await dataSource.OpenConnectionAsync(ct);
-        await using var tx = await conn.BeginTransactionAsync(ct);
-        var row = await conn.QuerySingleAsync<DeliveryRow>(new CommandDefinition(sql, Parameters(delivery, claimToken, staleBefore), tx, cancellationToken: ct));
-        await PruneAsync(conn, tx, delivery.ApplicationId, ct);
-        await tx.CommitAsync(ct);
-        return new WebhookClaim(row.ClaimToken == claimToken, row.ToDelivery());
+        var sql = queue is null ? claimSql + PruneSql : claimSql + DeploymentRepository.LockApplicationSql + queueSql + PruneSql;
+        using var results = await conn.QueryMultipleAsync(new CommandDefinition(sql, parameters, cancellationToken: ct));
+        var row = await results.ReadSingleAsync<DeliveryRow>();
+        QueuedDeployment? queued = null;
+        if (queue is not null)
+        {
+            await results.ReadAsync<int>();
+            queued = DeploymentRepository.ToQueued(queue.Deployment.Id, await results.ReadAsync<DeploymentRepository.DeploymentRow>());
+        }
+
+        var claimed = row.ClaimToken == claimToken;
+        var stored = row.ToDelivery();
+        return new WebhookRecording(claimed, queued is null ? stored : stored with { DeploymentId = queued.Deployment.Id }, queued);
     }
 
     public async Task<WebhookDelivery> RecordRejectedAsync(WebhookDelivery delivery, CancellationToken ct = default)
@@ -83,21 +128,11 @@ internal sealed class WebhookRepository(NpgsqlDataSource dataSource, ISecretProt
                 last_received_at = excluded.last_received_at,
                 outcome = CASE WHEN webhook_deliveries.outcome IN ('deployed', 'ignored', 'received') THEN webhook_deliveries.outcome ELSE 'rejected' END,
                 reason = CASE WHEN webhook_deliveries.outcome IN ('deployed', 'ignored', 'received') THEN webhook_deliveries.reason ELSE excluded.reason END
-            RETURNING {DeliveryColumns}
+            RETURNING {DeliveryColumns};
             """;
         await using var conn = await dataSource.OpenConnectionAsync(ct);
-        await using var tx = await conn.BeginTransactionAsync(ct);
-        var row = await conn.QuerySingleAsync<DeliveryRow>(new CommandDefinition(sql, Parameters(delivery, Guid.NewGuid(), DateTimeOffset.MinValue), tx, cancellationToken: ct));
-        await PruneAsync(conn, tx, delivery.ApplicationId, ct);
-        await tx.CommitAsync(ct);
-        return row.ToDelivery();
-    }
-
-    public async Task CompleteAsync(Guid deliveryId, WebhookOutcome outcome, string? reason, Guid? deploymentId, CancellationToken ct = default)
-    {
-        const string sql = "UPDATE webhook_deliveries SET outcome = @outcome, reason = @reason, deployment_id = @deploymentId WHERE id = @deliveryId";
-        await using var conn = await dataSource.OpenConnectionAsync(ct);
-        await conn.ExecuteAsync(new CommandDefinition(sql, new { deliveryId, outcome = outcome.ToDb(), reason = Truncate(reason), deploymentId }, cancellationToken: ct));
+        using var results = await conn.QueryMultipleAsync(new CommandDefinition(sql + PruneSql, Parameters(delivery, Guid.NewGuid(), DateTimeOffset.MinValue), cancellationToken: ct));
+        return (await results.ReadSingleAsync<DeliveryRow>()).ToDelivery();
     }
 
     public async Task<IReadOnlyList<WebhookDelivery>> ListRecentAsync(Guid applicationId, int count, CancellationToken ct = default)
@@ -112,15 +147,13 @@ internal sealed class WebhookRepository(NpgsqlDataSource dataSource, ISecretProt
     private const string TakeOver =
         "(webhook_deliveries.outcome IN ('rejected', 'failed') OR (webhook_deliveries.outcome = 'received' AND webhook_deliveries.last_received_at < @StaleBefore))";
 
-    private static async Task PruneAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid applicationId, CancellationToken ct)
-    {
-        const string sql = """
-            DELETE FROM webhook_deliveries
-            WHERE application_id = @applicationId
-              AND id < (SELECT id FROM webhook_deliveries WHERE application_id = @applicationId ORDER BY id DESC OFFSET @keep LIMIT 1)
-            """;
-        await conn.ExecuteAsync(new CommandDefinition(sql, new { applicationId, keep = WebhookLimits.KeptDeliveries - 1 }, tx, cancellationToken: ct));
-    }
+    // The last statement of a recording's batch: keeps the application's newest deliveries.
+    private const string PruneSql = """
+
+        DELETE FROM webhook_deliveries
+        WHERE application_id = @ApplicationId
+          AND id < (SELECT id FROM webhook_deliveries WHERE application_id = @ApplicationId ORDER BY id DESC OFFSET @KeepBeyond LIMIT 1)
+        """;
 
     private static object Parameters(WebhookDelivery d, Guid claimToken, DateTimeOffset staleBefore) => new
     {
@@ -135,6 +168,8 @@ internal sealed class WebhookRepository(NpgsqlDataSource dataSource, ISecretProt
         d.GitRef,
         d.CommitSha,
         StaleBefore = staleBefore,
+        Outcome = d.Outcome.ToDb(),
+        KeepBeyond = WebhookLimits.KeptDeliveries - 1,
     };
 
     private static string? Truncate(string? reason) => reason is { Length: > 1000 } ? reason[..1000] : reason;

@@ -1,3 +1,4 @@
+using GoForge.Core.Deployments;
 using GoForge.Core.GitProviders;
 
 namespace GoForge.Tests.Support;
@@ -37,13 +38,10 @@ internal sealed class InMemoryWebhookRepository : IWebhookRepository
     public Task<IReadOnlyList<WebhookTarget>> ListTargetsAsync(CancellationToken ct = default) =>
         throw new NotSupportedException("Receiving webhooks is tested on PostgreSQL.");
 
-    public Task<WebhookClaim> ClaimAsync(WebhookDelivery delivery, DateTimeOffset staleBefore, CancellationToken ct = default) =>
+    public Task<WebhookRecording> RecordAsync(WebhookDelivery delivery, DateTimeOffset staleBefore, DeploymentQueueing? queue, CancellationToken ct = default) =>
         throw new NotSupportedException("Receiving webhooks is tested on PostgreSQL.");
 
     public Task<WebhookDelivery> RecordRejectedAsync(WebhookDelivery delivery, CancellationToken ct = default) =>
-        throw new NotSupportedException("Receiving webhooks is tested on PostgreSQL.");
-
-    public Task CompleteAsync(Guid deliveryId, WebhookOutcome outcome, string? reason, Guid? deploymentId, CancellationToken ct = default) =>
         throw new NotSupportedException("Receiving webhooks is tested on PostgreSQL.");
 
     // Nothing is received here, so nothing was delivered.

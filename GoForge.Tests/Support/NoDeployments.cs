@@ -14,7 +14,7 @@ internal sealed class NoDeploymentRepository : IDeploymentRepository
     /// <summary>Deployments <see cref="ListByApplicationAsync"/> returns, newest first; nothing else reads them.</summary>
     public List<Deployment> History { get; } = [];
 
-    public Task CreateAsync(Deployment deployment, CancellationToken ct = default) => throw Unsupported();
+    public Task<QueuedDeployment> QueueAsync(Deployment deployment, Supersession supersession, CancellationToken ct = default) => throw Unsupported();
 
     public Task<Deployment?> GetAsync(Guid id, CancellationToken ct = default) => Task.FromResult<Deployment?>(null);
 
@@ -28,8 +28,6 @@ internal sealed class NoDeploymentRepository : IDeploymentRepository
         Task.FromResult(false);
 
     public Task<IReadOnlyList<DeploymentTransition>> ListTransitionsAsync(Guid id, CancellationToken ct = default) => Empty<DeploymentTransition>();
-
-    public Task<IReadOnlyList<Guid>> ListPendingAsync(Guid applicationId, DateTimeOffset before, Guid except, CancellationToken ct = default) => Empty<Guid>();
 
     public Task<int?> QueuePositionAsync(Guid id, CancellationToken ct = default) => Task.FromResult<int?>(null);
 
