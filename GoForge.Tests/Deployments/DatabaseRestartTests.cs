@@ -1,0 +1,183 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using GoForge.Core.Deployments;
+using GoForge.Tests.Harness;
+using GoForge.Tests.Support;
+using Npgsql;
+
+namespace GoForge.Tests.Deployments;
+
+/// <summary>
+/// PostgreSQL restarts while a deployment builds. The panel runs on a cluster of this class's own (never the shared one
+/// other tests use) and builds on the shared engine. The build waits at a gate the test holds (an HTTP address the
+/// build's RUN step polls, printing a line per try), so the outage falls inside the build for certain and the lines
+/// printed during it are known.
+/// </summary>
+public sealed class DatabaseRestartTests(DockerFixture docker) : IClassFixture<DockerFixture>, IAsyncLifetime
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
+
+    private PostgresCluster _cluster = null!;
+    private ExitGuard _exitGuard = null!;
+    private string _connectionString = null!;
+
+    public async Task InitializeAsync()
+    {
+        _cluster = await PostgresCluster.StartAsync();
+        _exitGuard = new ExitGuard(_cluster.StopAsync);
+        await using (var admin = new NpgsqlConnection(_cluster.AdminConnectionString))
+        {
+            await admin.OpenAsync();
+            await using var create = new NpgsqlCommand("CREATE DATABASE goforge_pgrestart", admin);
+            await create.ExecuteNonQueryAsync();
+        }
+
+        _connectionString = new NpgsqlConnectionStringBuilder(_cluster.AdminConnectionString) { Database = "goforge_pgrestart" }.ConnectionString;
+    }
+
+    public async Task DisposeAsync()
+    {
+        NpgsqlConnection.ClearAllPools();
+        await _exitGuard.RunAsync();
+        _exitGuard.Dispose();
+    }
+
+    [Fact]
+    public async Task A_database_restart_during_a_build_keeps_every_log_line_in_order_and_the_worker_takes_new_work()
+    {
+        await using var gate = await BuildGate.StartAsync(docker);
+        await using var scenario = await DeployScenario.StartWithAsync(docker.Endpoint, "pgrestart", settings: null,
+            all => Task.FromResult(GoForgeApp.StartOn(_connectionString, settings: all)));
+        var nonce = scenario.Nonce;
+        scenario.Repository.Commit("gated build", $$"""
+            FROM scratch
+            COPY busybox /bin/busybox
+            RUN ["/bin/busybox", "--install", "-s", "/bin"]
+            RUN ["/bin/sh", "-c", "echo gate {{nonce}} before; i=0; until wget -q -O /dev/null {{gate.Url}}; do i=$((i+1)); echo gate {{nonce}} waiting $i; sleep 0.2; done; echo gate {{nonce}} after"]
+            COPY index.html /www/index.html
+            CMD ["/bin/sh", "-c", "trap 'exit 0' TERM; httpd -f -p 8080 -h /www & wait"]
+            """, new Dictionary<string, string> { ["index.html"] = $"served {nonce}\n" });
+        var app = await scenario.CreateApplicationAsync(scenario.Actor, "pgrestart");
+        var deployments = scenario.App.Get<IDeploymentRepository>();
+        var first = (await scenario.App.Get<DeploymentService>().EnqueueAsync(scenario.Actor, app.Id)).Value!;
+        await Wait.UntilAsync(async () => (await LogAsync(deployments, first.Id)).Contains($"gate {nonce} before"), "the build to reach the gate", Timeout);
+
+        await _cluster.PauseAsync();
+        // Each refused try prints its line after its answer: the lines of the tries after this one are printed while
+        // the database is down.
+        var triesBefore = gate.Tries;
+        await Wait.UntilAsync(() => Task.FromResult(gate.Tries >= triesBefore + 3), "the build to print lines during the outage", Timeout);
+        await _cluster.ResumeAsync();
+        gate.Open();
+
+        var ended = await scenario.UntilSettledAsync(first.Id, Timeout);
+        var lines = (await deployments.ListLogAsync(first.Id, 0, 10_000)).Select(l => l.Text).ToList();
+        Assert.True(ended.State == DeploymentState.Running, $"the deployment ended {ended.State}: {ended.FailureReason}\n{string.Join('\n', lines)}");
+        var waiting = lines.Where(l => l.StartsWith($"gate {nonce} waiting ", StringComparison.Ordinal))
+            .Select(l => int.Parse(l[$"gate {nonce} waiting ".Length..], CultureInfo.InvariantCulture)).ToList();
+        // Every try's line, once each and in order, those printed during the outage included.
+        Assert.Equal(Enumerable.Range(1, waiting.Count), waiting);
+        Assert.Contains(triesBefore + 2, waiting);
+        Assert.True(
+            lines.IndexOf($"gate {nonce} before") < lines.FindIndex(l => l.StartsWith($"gate {nonce} waiting ", StringComparison.Ordinal))
+            && lines.FindLastIndex(l => l.StartsWith($"gate {nonce} waiting ", StringComparison.Ordinal)) < lines.IndexOf($"gate {nonce} after"),
+            string.Join('\n', lines));
+        Assert.DoesNotContain(lines, l => l.Contains("dropped", StringComparison.Ordinal));
+
+        // The worker outlived the outage: it takes the next deployment, which works.
+        var second = (await scenario.App.Get<DeploymentService>().EnqueueAsync(scenario.Actor, app.Id)).Value!;
+        var next = await scenario.UntilSettledAsync(second.Id, Timeout);
+        Assert.True(next.State == DeploymentState.Running, $"the next deployment ended {next.State}: {next.FailureReason}");
+    }
+
+    private static async Task<string> LogAsync(IDeploymentRepository deployments, Guid id) =>
+        string.Join('\n', (await deployments.ListLogAsync(id, 0, 10_000)).Select(l => l.Text));
+
+    /// <summary>
+    /// An HTTP address on the shared engine's bridge gateway (a host address build containers reach), answering 503
+    /// until <see cref="Open"/> and 200 after; it counts the tries.
+    /// </summary>
+    private sealed class BuildGate : IAsyncDisposable
+    {
+        private readonly TcpListener _listener;
+        private readonly CancellationTokenSource _stop = new();
+        private readonly Task _loop;
+        private int _tries;
+        private volatile bool _open;
+
+        private BuildGate(TcpListener listener)
+        {
+            _listener = listener;
+            var endpoint = (IPEndPoint)listener.LocalEndpoint;
+            Url = $"http://{endpoint.Address}:{endpoint.Port}/";
+            _loop = Task.Run(AcceptAsync);
+        }
+
+        public string Url { get; }
+
+        public int Tries => Volatile.Read(ref _tries);
+
+        public static async Task<BuildGate> StartAsync(DockerFixture docker)
+        {
+            var bridge = await docker.Client.Networks.InspectNetworkAsync("bridge");
+            var gateway = bridge.IPAM?.Config?.Select(c => c.Gateway).FirstOrDefault(g => !string.IsNullOrEmpty(g))
+                ?? throw new InvalidOperationException("The shared engine's bridge network has no gateway address.");
+            var listener = new TcpListener(IPAddress.Parse(gateway), 0);
+            listener.Start();
+            return new BuildGate(listener);
+        }
+
+        public void Open() => _open = true;
+
+        public async ValueTask DisposeAsync()
+        {
+            await _stop.CancelAsync();
+            _listener.Stop();
+            await _loop.ContinueWith(_ => { }, TaskScheduler.Default);
+            _stop.Dispose();
+        }
+
+        private async Task AcceptAsync()
+        {
+            while (!_stop.IsCancellationRequested)
+            {
+                try
+                {
+                    await AnswerAsync();
+                }
+                catch (Exception e) when (e is IOException or SocketException)
+                {
+                    // A try that hung up early: the build tries again.
+                }
+            }
+        }
+
+        private async Task AnswerAsync()
+        {
+            using var client = await _listener.AcceptTcpClientAsync(_stop.Token);
+            var stream = client.GetStream();
+            var buffer = new byte[4096];
+            var request = new StringBuilder();
+            while (!request.ToString().Contains("\r\n\r\n", StringComparison.Ordinal))
+            {
+                var read = await stream.ReadAsync(buffer, _stop.Token);
+                if (read == 0)
+                {
+                    break;
+                }
+
+                request.Append(Encoding.ASCII.GetString(buffer, 0, read));
+            }
+
+            var open = _open;
+            var answer = open ? "HTTP/1.0 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok" : "HTTP/1.0 503 Closed\r\nContent-Length: 0\r\nConnection: close\r\n\r\n";
+            await stream.WriteAsync(Encoding.ASCII.GetBytes(answer), _stop.Token);
+            if (!open)
+            {
+                Interlocked.Increment(ref _tries);
+            }
+        }
+    }
+}
