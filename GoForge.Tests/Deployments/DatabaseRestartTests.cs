@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net;
+using System.Net.NetworkInformation;
 using System.Net.Sockets;
 using System.Text;
 using GoForge.Core.Deployments;
@@ -74,7 +75,7 @@ public sealed class DatabaseRestartTests(DockerFixture docker) : IClassFixture<D
 
         var ended = await scenario.UntilSettledAsync(first.Id, Timeout);
         var lines = (await deployments.ListLogAsync(first.Id, 0, 10_000)).Select(l => l.Text).ToList();
-        Assert.True(ended.State == DeploymentState.Running, $"the deployment ended {ended.State}: {ended.FailureReason}\n{string.Join('\n', lines)}");
+        Assert.True(ended.State == DeploymentState.Running, $"the deployment ended {ended.State}: {ended.Reason}\n{string.Join('\n', lines)}");
         var waiting = lines.Where(l => l.StartsWith($"gate {nonce} waiting ", StringComparison.Ordinal))
             .Select(l => int.Parse(l[$"gate {nonce} waiting ".Length..], CultureInfo.InvariantCulture)).ToList();
         // Every try's line, once each and in order, those printed during the outage included.
@@ -89,7 +90,7 @@ public sealed class DatabaseRestartTests(DockerFixture docker) : IClassFixture<D
         // The worker outlived the outage: it takes the next deployment, which works.
         var second = (await scenario.App.Get<DeploymentService>().EnqueueAsync(scenario.Actor, app.Id)).Value!;
         var next = await scenario.UntilSettledAsync(second.Id, Timeout);
-        Assert.True(next.State == DeploymentState.Running, $"the next deployment ended {next.State}: {next.FailureReason}");
+        Assert.True(next.State == DeploymentState.Running, $"the next deployment ended {next.State}: {next.Reason}");
     }
 
     private static async Task<string> LogAsync(IDeploymentRepository deployments, Guid id) =>
@@ -121,10 +122,14 @@ public sealed class DatabaseRestartTests(DockerFixture docker) : IClassFixture<D
 
         public static async Task<BuildGate> StartAsync(DockerFixture docker)
         {
+            // The engine leaves the gateway out of the bridge's IPAM config when it picked it itself: the host's
+            // address on the bridge's interface is the gateway.
             var bridge = await docker.Client.Networks.InspectNetworkAsync("bridge");
-            var gateway = bridge.IPAM?.Config?.Select(c => c.Gateway).FirstOrDefault(g => !string.IsNullOrEmpty(g))
-                ?? throw new InvalidOperationException("The shared engine's bridge network has no gateway address.");
-            var listener = new TcpListener(IPAddress.Parse(gateway), 0);
+            var name = bridge.Options?.GetValueOrDefault("com.docker.network.bridge.name") ?? "docker0";
+            var gateway = NetworkInterface.GetAllNetworkInterfaces().FirstOrDefault(i => i.Name == name)?.GetIPProperties().UnicastAddresses
+                .Select(a => a.Address).FirstOrDefault(a => a.AddressFamily == AddressFamily.InterNetwork)
+                ?? throw new InvalidOperationException($"The shared engine's bridge {name} has no IPv4 address on this host.");
+            var listener = new TcpListener(gateway, 0);
             listener.Start();
             return new BuildGate(listener);
         }

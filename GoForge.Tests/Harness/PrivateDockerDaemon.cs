@@ -104,6 +104,25 @@ public sealed class PrivateDockerDaemon : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Kills dockerd alone with SIGKILL, as a crash or the OOM killer would, and waits until it has gone. Its
+    /// containerd and the containers' shims live on, as they do after a real crash; <see cref="StartAgainAsync"/>
+    /// finds them.
+    /// </summary>
+    public async Task KillAsync()
+    {
+        if (_process is not { } process || process.HasExited)
+        {
+            return;
+        }
+
+        process.Kill(entireProcessTree: false);
+        if (!await WaitForExitAsync(StopTimeout))
+        {
+            throw new TimeoutException($"dockerd did not exit within {StopTimeout.TotalSeconds:0} s of SIGKILL.\n{LogTail()}");
+        }
+    }
+
     /// <summary>Starts the stopped daemon again on the same folder and socket; returns once it answers a ping.</summary>
     public Task StartAgainAsync() => IsRunning
         ? throw new InvalidOperationException("The private dockerd is still running; stop it first.")

@@ -1,0 +1,96 @@
+using GoForge.Core.Deployments;
+using GoForge.Core.Monitoring;
+using GoForge.Core.Projects;
+using GoForge.Tests.Harness;
+using GoForge.Tests.Support;
+
+namespace GoForge.Tests.Monitoring;
+
+/// <summary>
+/// dockerd dies (SIGKILL) under the running panel and is started again on the same data root; the panel is not
+/// restarted. On a dockerd of this class's own: the shared engine serves every other test and never goes away. This
+/// daemon has no bridge for builds, so the image has no RUN step, and its containers cannot be reached from the host,
+/// so the application has no HTTP health check (healthy once it runs without restarting).
+/// </summary>
+[Collection(PostgresCollection.Name)]
+public sealed class DockerdKilledTests(PostgresFixture postgres) : IAsyncLifetime
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
+    private PrivateDockerDaemon? _daemon;
+
+    private PrivateDockerDaemon Daemon => _daemon ?? throw new InvalidOperationException("The private daemon did not start.");
+
+    public async Task InitializeAsync() => _daemon = await PrivateDockerDaemon.StartAsync();
+
+    public async Task DisposeAsync()
+    {
+        if (_daemon is not null)
+        {
+            // Removes every container it ran, with its data folder.
+            await _daemon.DisposeAsync();
+        }
+    }
+
+    [Fact]
+    public async Task After_dockerd_is_killed_and_started_again_the_running_panel_sees_the_app_restarted_with_stats_and_deploys_again()
+    {
+        await using var scenario = await DeployScenario.StartWithAsync(Daemon.Endpoint, "dockerd_killed", new Dictionary<string, string?>
+        {
+            ["GoForge:Monitoring:MaxReconnectDelay"] = "00:00:01",
+        }, all => GoForgeApp.StartAsync(postgres, "dockerd_killed", settings: all));
+        scenario.Repository.Commit("runs without a bridge", """
+            FROM scratch
+            COPY busybox /bin/busybox
+            CMD ["/bin/busybox", "sh", "-c", "trap 'exit 0' TERM; while :; do /bin/busybox sleep 1; done"]
+            """);
+        var app = await scenario.CreateApplicationAsync(scenario.Actor, "dockerd killed", input =>
+        {
+            input.HealthCheckPath = null;
+            input.RestartPolicy = RestartPolicy.UnlessStopped;
+        });
+        var tracker = scenario.App.Get<ContainerStateTracker>();
+        var stats = scenario.App.Get<ContainerStatsHub>();
+        var first = await DeployAsync(scenario, app.Id);
+        var container = first.ContainerId!;
+        await UntilAsync(() => tracker.Find(container) is { State: ContainerRunState.Running }, "the tracker to see the container running");
+        var startedBefore = tracker.Find(container)!.StartedAt;
+        var syncs = tracker.Syncs;
+
+        await Daemon.KillAsync();
+        await UntilAsync(() => !tracker.EngineConnected, "the tracker to see the engine gone");
+        await Daemon.StartAgainAsync();
+
+        // The tracker reconnects by itself and resyncs; dockerd restarts the unless-stopped container.
+        await UntilAsync(() => tracker.EngineConnected && tracker.Syncs > syncs, "the tracker to reconnect and resync");
+        await UntilAsync(() => tracker.Find(container) is { State: ContainerRunState.Running } c && c.StartedAt > startedBefore,
+            "the tracker to see the container running again after dockerd restarted it");
+        Assert.Equal(ApplicationHealth.Running, DashboardService.HealthOf(tracker.CurrentFor(app.Id)));
+        Assert.Equal(container, tracker.CurrentFor(app.Id)?.Id);
+
+        // Stats flow again, from the restarted container.
+        var restartedAt = tracker.Find(container)!.StartedAt!.Value;
+        await UntilAsync(() => stats.History(container).Any(s => s.Time > restartedAt && s.MemoryUsedBytes > 0), "stats of the restarted container");
+
+        // Its routes are its labels (the default proxy reads them): still there, and the database still has it serving.
+        var inspected = await Daemon.Client.Containers.InspectContainerAsync(container);
+        Assert.Contains(inspected.Config.Labels.Keys, k => k.StartsWith("traefik.http.routers.", StringComparison.Ordinal));
+        Assert.Equal(DeploymentState.Running, (await scenario.App.Get<IDeploymentRepository>().GetAsync(first.Id))!.State);
+
+        // A new deployment works, on the same engine, without a panel restart.
+        var second = await DeployAsync(scenario, app.Id);
+        await UntilAsync(() => tracker.CurrentFor(app.Id) is { State: ContainerRunState.Running } c && c.Id == second.ContainerId, "the tracker to see the new container serve");
+        await UntilAsync(() => tracker.Find(container) is null, "the tracker to see the replaced container removed");
+        Assert.Equal(DeploymentState.Superseded, (await scenario.App.Get<IDeploymentRepository>().GetAsync(first.Id))!.State);
+    }
+
+    private static async Task<Deployment> DeployAsync(DeployScenario scenario, Guid applicationId)
+    {
+        var queued = (await scenario.App.Get<DeploymentService>().EnqueueAsync(scenario.Actor, applicationId)).Value!;
+        var ended = await scenario.UntilSettledAsync(queued.Id, Timeout);
+        Assert.True(ended.State == DeploymentState.Running, $"deployment {queued.Id} ended {ended.State}: {ended.Reason}");
+        return ended;
+    }
+
+    private static Task UntilAsync(Func<bool> condition, string what) =>
+        Wait.UntilAsync(() => Task.FromResult(condition()), what, Timeout);
+}
