@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.NetworkInformation;
 using System.Net.Sockets;
 using System.Text;
+using System.Text.RegularExpressions;
 using GoForge.Core.Deployments;
 using GoForge.Tests.Harness;
 using GoForge.Tests.Support;
@@ -76,15 +77,19 @@ public sealed class DatabaseRestartTests(DockerFixture docker) : IClassFixture<D
         var ended = await scenario.UntilSettledAsync(first.Id, Timeout);
         var lines = (await deployments.ListLogAsync(first.Id, 0, 10_000)).Select(l => l.Text).ToList();
         Assert.True(ended.State == DeploymentState.Running, $"the deployment ended {ended.State}: {ended.Reason}\n{string.Join('\n', lines)}");
-        var waiting = lines.Where(l => l.StartsWith($"gate {nonce} waiting ", StringComparison.Ordinal))
-            .Select(l => int.Parse(l[$"gate {nonce} waiting ".Length..], CultureInfo.InvariantCulture)).ToList();
+        // The engine colours what the step wrote to stderr: a line may start with an escape sequence.
+        var marker = $"gate {nonce} waiting ";
+        var printed = new Regex($"{marker}([0-9]+)$");
+        var waiting = lines.Select(l => printed.Match(l)).Where(m => m.Success)
+            .Select(m => int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture)).ToList();
         // Every try's line, once each and in order, those printed during the outage included.
-        Assert.Equal(Enumerable.Range(1, waiting.Count), waiting);
-        Assert.Contains(triesBefore + 2, waiting);
+        var all = string.Join('\n', lines);
+        Assert.True(Enumerable.Range(1, waiting.Count).SequenceEqual(waiting), all);
+        Assert.True(waiting.Contains(triesBefore + 2), $"no line of try {triesBefore + 2}:\n{all}");
         Assert.True(
-            lines.IndexOf($"gate {nonce} before") < lines.FindIndex(l => l.StartsWith($"gate {nonce} waiting ", StringComparison.Ordinal))
-            && lines.FindLastIndex(l => l.StartsWith($"gate {nonce} waiting ", StringComparison.Ordinal)) < lines.IndexOf($"gate {nonce} after"),
-            string.Join('\n', lines));
+            lines.FindIndex(l => l.EndsWith($"gate {nonce} before", StringComparison.Ordinal)) < lines.FindIndex(l => printed.IsMatch(l))
+            && lines.FindLastIndex(l => printed.IsMatch(l)) < lines.FindIndex(l => l.EndsWith($"gate {nonce} after", StringComparison.Ordinal)),
+            all);
         Assert.DoesNotContain(lines, l => l.Contains("dropped", StringComparison.Ordinal));
 
         // The worker outlived the outage: it takes the next deployment, which works.
@@ -125,7 +130,7 @@ public sealed class DatabaseRestartTests(DockerFixture docker) : IClassFixture<D
             // The engine leaves the gateway out of the bridge's IPAM config when it picked it itself: the host's
             // address on the bridge's interface is the gateway.
             var bridge = await docker.Client.Networks.InspectNetworkAsync("bridge");
-            var name = bridge.Options?.GetValueOrDefault("com.docker.network.bridge.name") ?? "docker0";
+            var name = bridge.Options is { } options && options.TryGetValue("com.docker.network.bridge.name", out var named) ? named : "docker0";
             var gateway = NetworkInterface.GetAllNetworkInterfaces().FirstOrDefault(i => i.Name == name)?.GetIPProperties().UnicastAddresses
                 .Select(a => a.Address).FirstOrDefault(a => a.AddressFamily == AddressFamily.InterNetwork)
                 ?? throw new InvalidOperationException($"The shared engine's bridge {name} has no IPv4 address on this host.");

@@ -37,7 +37,7 @@ public sealed class DockerdKilledTests(PostgresFixture postgres) : IAsyncLifetim
         await using var scenario = await DeployScenario.StartWithAsync(Daemon.Endpoint, "dockerd_killed", new Dictionary<string, string?>
         {
             ["GoForge:Monitoring:MaxReconnectDelay"] = "00:00:01",
-        }, all => GoForgeApp.StartAsync(postgres, "dockerd_killed", settings: all));
+        }, all => GoForgeApp.StartAsync(postgres, "dockerd_killed", settings: all), engineIsThrowaway: true);
         scenario.Repository.Commit("runs without a bridge", """
             FROM scratch
             COPY busybox /bin/busybox
@@ -46,7 +46,9 @@ public sealed class DockerdKilledTests(PostgresFixture postgres) : IAsyncLifetim
         var app = await scenario.CreateApplicationAsync(scenario.Actor, "dockerd killed", input =>
         {
             input.HealthCheckPath = null;
-            input.RestartPolicy = RestartPolicy.UnlessStopped;
+            // Docker 20.10 brings back only `always` after its own crash: while it restores, it stops the containers it
+            // finds running and marks them stopped by hand, so `unless-stopped` stays down (docs/deployments/faults.md).
+            input.RestartPolicy = RestartPolicy.Always;
         });
         var tracker = scenario.App.Get<ContainerStateTracker>();
         var stats = scenario.App.Get<ContainerStatsHub>();
@@ -60,7 +62,7 @@ public sealed class DockerdKilledTests(PostgresFixture postgres) : IAsyncLifetim
         await UntilAsync(() => !tracker.EngineConnected, "the tracker to see the engine gone");
         await Daemon.StartAgainAsync();
 
-        // The tracker reconnects by itself and resyncs; dockerd restarts the unless-stopped container.
+        // The tracker reconnects by itself and resyncs; dockerd restarts the `always` container.
         await UntilAsync(() => tracker.EngineConnected && tracker.Syncs > syncs, "the tracker to reconnect and resync");
         await UntilAsync(() => tracker.Find(container) is { State: ContainerRunState.Running } c && c.StartedAt > startedBefore,
             "the tracker to see the container running again after dockerd restarted it");
@@ -71,9 +73,7 @@ public sealed class DockerdKilledTests(PostgresFixture postgres) : IAsyncLifetim
         var restartedAt = tracker.Find(container)!.StartedAt!.Value;
         await UntilAsync(() => stats.History(container).Any(s => s.Time > restartedAt && s.MemoryUsedBytes > 0), "stats of the restarted container");
 
-        // Its routes are its labels (the default proxy reads them): still there, and the database still has it serving.
-        var inspected = await Daemon.Client.Containers.InspectContainerAsync(container);
-        Assert.Contains(inspected.Config.Labels.Keys, k => k.StartsWith("traefik.http.routers.", StringComparison.Ordinal));
+        // The database still has it serving: nothing in the panel marked it failed while the engine was away.
         Assert.Equal(DeploymentState.Running, (await scenario.App.Get<IDeploymentRepository>().GetAsync(first.Id))!.State);
 
         // A new deployment works, on the same engine, without a panel restart.

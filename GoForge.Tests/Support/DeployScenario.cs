@@ -16,6 +16,7 @@ namespace GoForge.Tests.Support;
 internal sealed class DeployScenario : IAsyncDisposable
 {
     private readonly List<Guid> _applications = [];
+    private bool _engineIsThrowaway;
 
     private DeployScenario(string root) => Root = root;
 
@@ -44,10 +45,12 @@ internal sealed class DeployScenario : IAsyncDisposable
     /// The same on parts a fault test owns: an engine (a <see cref="PrivateDockerDaemon"/>'s endpoint) and a panel
     /// started by <paramref name="startApp"/> with the scenario's settings (e.g. on a private PostgreSQL cluster).
     /// </summary>
+    /// <param name="engineIsThrowaway">The engine goes with everything it ran when the test ends (a private daemon): the applications' containers are not removed one by one, which could not work while a test has it down.</param>
     public static async Task<DeployScenario> StartWithAsync(
-        Uri dockerEndpoint, string prefix, IReadOnlyDictionary<string, string?>? settings, Func<IReadOnlyDictionary<string, string?>, Task<GoForgeApp>> startApp)
+        Uri dockerEndpoint, string prefix, IReadOnlyDictionary<string, string?>? settings, Func<IReadOnlyDictionary<string, string?>, Task<GoForgeApp>> startApp,
+        bool engineIsThrowaway = false)
     {
-        var scenario = new DeployScenario(Directory.CreateTempSubdirectory($"goforge-{prefix}-").FullName);
+        var scenario = new DeployScenario(Directory.CreateTempSubdirectory($"goforge-{prefix}-").FullName) { _engineIsThrowaway = engineIsThrowaway };
         var all = new Dictionary<string, string?>
         {
             ["GoForge:Docker:Endpoint"] = dockerEndpoint.ToString(),
@@ -108,7 +111,10 @@ internal sealed class DeployScenario : IAsyncDisposable
     {
         if (App is not null)
         {
-            await DeployedApps.RemoveAsync(App.Services, _applications);
+            if (!_engineIsThrowaway)
+            {
+                await DeployedApps.RemoveAsync(App.Services, _applications);
+            }
             await App.DisposeAsync();
         }
 
