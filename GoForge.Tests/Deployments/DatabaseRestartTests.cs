@@ -29,14 +29,7 @@ public sealed class DatabaseRestartTests(DockerFixture docker) : IClassFixture<D
     {
         _cluster = await PostgresCluster.StartAsync();
         _exitGuard = new ExitGuard(_cluster.StopAsync);
-        await using (var admin = new NpgsqlConnection(_cluster.AdminConnectionString))
-        {
-            await admin.OpenAsync();
-            await using var create = new NpgsqlCommand("CREATE DATABASE goforge_pgrestart", admin);
-            await create.ExecuteNonQueryAsync();
-        }
-
-        _connectionString = new NpgsqlConnectionStringBuilder(_cluster.AdminConnectionString) { Database = "goforge_pgrestart" }.ConnectionString;
+        _connectionString = await _cluster.CreateDatabaseAsync("goforge_pgrestart");
     }
 
     public async Task DisposeAsync()
@@ -53,14 +46,7 @@ public sealed class DatabaseRestartTests(DockerFixture docker) : IClassFixture<D
         await using var scenario = await DeployScenario.StartWithAsync(docker.Endpoint, "pgrestart", settings: null,
             all => Task.FromResult(GoForgeApp.StartOn(_connectionString, settings: all)));
         var nonce = scenario.Nonce;
-        scenario.Repository.Commit("gated build", $$"""
-            FROM scratch
-            COPY busybox /bin/busybox
-            RUN ["/bin/busybox", "--install", "-s", "/bin"]
-            RUN ["/bin/sh", "-c", "echo gate {{nonce}} before; i=0; until wget -q -O /dev/null {{gate.Url}}; do i=$((i+1)); echo gate {{nonce}} waiting $i; sleep 0.2; done; echo gate {{nonce}} after"]
-            COPY index.html /www/index.html
-            CMD ["/bin/sh", "-c", "trap 'exit 0' TERM; httpd -f -p 8080 -h /www & wait"]
-            """, new Dictionary<string, string> { ["index.html"] = $"served {nonce}\n" });
+        scenario.Repository.Commit("gated build", SampleDockerfiles.WaitsAtGate(nonce, gate.Url), new Dictionary<string, string> { ["index.html"] = $"served {nonce}\n" });
         var app = await scenario.CreateApplicationAsync(scenario.Actor, "pgrestart");
         var deployments = scenario.App.Get<IDeploymentRepository>();
         var first = (await scenario.App.Get<DeploymentService>().EnqueueAsync(scenario.Actor, app.Id)).Value!;

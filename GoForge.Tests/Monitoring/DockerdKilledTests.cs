@@ -13,28 +13,16 @@ namespace GoForge.Tests.Monitoring;
 /// so the application has no HTTP health check (healthy once it runs without restarting).
 /// </summary>
 [Collection(PostgresCollection.Name)]
-public sealed class DockerdKilledTests(PostgresFixture postgres) : IAsyncLifetime
+public sealed class DockerdKilledTests(PostgresFixture postgres)
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
-    private PrivateDockerDaemon? _daemon;
-
-    private PrivateDockerDaemon Daemon => _daemon ?? throw new InvalidOperationException("The private daemon did not start.");
-
-    public async Task InitializeAsync() => _daemon = await PrivateDockerDaemon.StartAsync();
-
-    public async Task DisposeAsync()
-    {
-        if (_daemon is not null)
-        {
-            // Removes every container it ran, with its data folder.
-            await _daemon.DisposeAsync();
-        }
-    }
 
     [Fact]
     public async Task After_dockerd_is_killed_and_started_again_the_running_panel_sees_the_app_restarted_with_stats_and_deploys_again()
     {
-        await using var scenario = await DeployScenario.StartWithAsync(Daemon.Endpoint, "dockerd_killed", new Dictionary<string, string?>
+        // Disposed last: it takes every container it ran with it.
+        await using var daemon = await PrivateDockerDaemon.StartAsync();
+        await using var scenario = await DeployScenario.StartWithAsync(daemon.Endpoint, "dockerd_killed", new Dictionary<string, string?>
         {
             ["GoForge:Monitoring:MaxReconnectDelay"] = "00:00:01",
         }, all => GoForgeApp.StartAsync(postgres, "dockerd_killed", settings: all), engineIsThrowaway: true);
@@ -58,9 +46,9 @@ public sealed class DockerdKilledTests(PostgresFixture postgres) : IAsyncLifetim
         var startedBefore = tracker.Find(container)!.StartedAt;
         var syncs = tracker.Syncs;
 
-        await Daemon.KillAsync();
+        await daemon.KillAsync();
         await UntilAsync(() => !tracker.EngineConnected, "the tracker to see the engine gone");
-        await Daemon.StartAgainAsync();
+        await daemon.StartAgainAsync();
 
         // The tracker reconnects by itself and resyncs; dockerd restarts the `always` container.
         await UntilAsync(() => tracker.EngineConnected && tracker.Syncs > syncs, "the tracker to reconnect and resync");

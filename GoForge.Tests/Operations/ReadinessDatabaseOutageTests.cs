@@ -1,7 +1,6 @@
 using System.Net;
 using GoForge.Tests.Harness;
 using GoForge.Tests.Support;
-using Npgsql;
 
 namespace GoForge.Tests.Operations;
 
@@ -19,14 +18,7 @@ public sealed class ReadinessDatabaseOutageTests(DockerFixture docker) : IClassF
     {
         _cluster = await PostgresCluster.StartAsync();
         _exitGuard = new ExitGuard(_cluster.StopAsync);
-        await using (var admin = new NpgsqlConnection(_cluster.AdminConnectionString))
-        {
-            await admin.OpenAsync();
-            await using var create = new NpgsqlCommand("CREATE DATABASE goforge_readyz", admin);
-            await create.ExecuteNonQueryAsync();
-        }
-
-        _connectionString = new NpgsqlConnectionStringBuilder(_cluster.AdminConnectionString) { Database = "goforge_readyz" }.ConnectionString;
+        _connectionString = await _cluster.CreateDatabaseAsync("goforge_readyz");
     }
 
     public async Task DisposeAsync()
