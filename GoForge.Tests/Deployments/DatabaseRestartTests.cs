@@ -7,7 +7,6 @@ using System.Text.RegularExpressions;
 using GoForge.Core.Deployments;
 using GoForge.Tests.Harness;
 using GoForge.Tests.Support;
-using Npgsql;
 
 namespace GoForge.Tests.Deployments;
 
@@ -17,34 +16,17 @@ namespace GoForge.Tests.Deployments;
 /// build's RUN step polls, printing a line per try), so the outage falls inside the build for certain and the lines
 /// printed during it are known.
 /// </summary>
-public sealed class DatabaseRestartTests(DockerFixture docker) : IClassFixture<DockerFixture>, IAsyncLifetime
+public sealed class DatabaseRestartTests(DockerFixture docker) : IClassFixture<DockerFixture>
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
-
-    private PostgresCluster _cluster = null!;
-    private ExitGuard _exitGuard = null!;
-    private string _connectionString = null!;
-
-    public async Task InitializeAsync()
-    {
-        _cluster = await PostgresCluster.StartAsync();
-        _exitGuard = new ExitGuard(_cluster.StopAsync);
-        _connectionString = await _cluster.CreateDatabaseAsync("goforge_pgrestart");
-    }
-
-    public async Task DisposeAsync()
-    {
-        NpgsqlConnection.ClearAllPools();
-        await _exitGuard.RunAsync();
-        _exitGuard.Dispose();
-    }
 
     [Fact]
     public async Task A_database_restart_during_a_build_keeps_every_log_line_in_order_and_the_worker_takes_new_work()
     {
+        await using var postgres = await PrivatePostgres.StartAsync("goforge_pgrestart");
         await using var gate = await BuildGate.StartAsync(docker);
         await using var scenario = await DeployScenario.StartWithAsync(docker.Endpoint, "pgrestart", settings: null,
-            all => Task.FromResult(GoForgeApp.StartOn(_connectionString, settings: all)));
+            all => Task.FromResult(GoForgeApp.StartOn(postgres.ConnectionString, settings: all)));
         var nonce = scenario.Nonce;
         scenario.Repository.Commit("gated build", SampleDockerfiles.WaitsAtGate(nonce, gate.Url), new Dictionary<string, string> { ["index.html"] = $"served {nonce}\n" });
         var app = await scenario.CreateApplicationAsync(scenario.Actor, "pgrestart");
@@ -52,12 +34,12 @@ public sealed class DatabaseRestartTests(DockerFixture docker) : IClassFixture<D
         var first = (await scenario.App.Get<DeploymentService>().EnqueueAsync(scenario.Actor, app.Id)).Value!;
         await Wait.UntilAsync(async () => (await LogAsync(deployments, first.Id)).Contains($"gate {nonce} before"), "the build to reach the gate", Timeout);
 
-        await _cluster.PauseAsync();
+        await postgres.Cluster.PauseAsync();
         // Each refused try prints its line after its answer: the lines of the tries after this one are printed while
         // the database is down.
         var triesBefore = gate.Tries;
         await Wait.UntilAsync(() => Task.FromResult(gate.Tries >= triesBefore + 3), "the build to print lines during the outage", Timeout);
-        await _cluster.ResumeAsync();
+        await postgres.Cluster.ResumeAsync();
         gate.Open();
 
         var ended = await scenario.UntilSettledAsync(first.Id, Timeout);
