@@ -3,6 +3,7 @@ using System.Globalization;
 using GoForge.Core.Containers;
 using GoForge.Core.Projects;
 using GoForge.Core.Routing;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace GoForge.Core.Deployments;
@@ -31,14 +32,15 @@ public sealed class DeploymentRunner(
     ChangeFeed<DeploymentUpdate> feed,
     IOptions<DeploymentOptions> options,
     IOptions<ProxyNetworkOptions> proxyNetwork,
-    TimeProvider time) : IDeploymentRunner
+    TimeProvider time,
+    ILogger<DeploymentRunner> logger) : IDeploymentRunner
 {
     public async Task RunAsync(Deployment deployment, CancellationToken ct)
     {
         var settings = options.Value;
         using var cancel = cancellations.Register(deployment.Id, ct);
         var workDirectory = Path.Combine(settings.WorkDirectory, deployment.Id.ToString("N"));
-        var log = new DeploymentLog(deployments, feed, deployment, time);
+        var log = new DeploymentLog(deployments, feed, deployment, time, logger);
         try
         {
             var app = await applications.GetAsync(deployment.ApplicationId, cancel.Token);
@@ -289,100 +291,6 @@ public sealed class DeploymentRunner(
         }
         catch (UnauthorizedAccessException)
         {
-        }
-    }
-
-    /// <summary>
-    /// Masks, stores and publishes one deployment's log lines in order. Lines written while a write is on its way
-    /// are stored together in the next one (one round trip per batch, not per line), so a chatty build does not
-    /// wait on the database. <see cref="WriteAsync"/> completes once its line is stored. A failed write loses those
-    /// lines, never the deployment.
-    /// </summary>
-    private sealed class DeploymentLog(IDeploymentRepository repository, ChangeFeed<DeploymentUpdate> feed, Deployment deployment, TimeProvider time)
-    {
-        private const int MaxBatch = 1000;
-        private readonly Lock _gate = new();
-        private readonly List<string> _pending = [];
-        private TaskCompletionSource? _pendingStored;
-        private TaskCompletionSource? _inFlight;
-        private bool _writing;
-
-        public SecretMasker Masker { get; set; } = SecretMasker.None;
-
-        public Task WriteAsync(string line)
-        {
-            var masked = Masker.Apply(line);
-            lock (_gate)
-            {
-                _pending.Add(masked);
-                _pendingStored ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-                var stored = _pendingStored.Task;
-                if (!_writing)
-                {
-                    _writing = true;
-                    _ = Task.Run(WriteBatchesAsync);
-                }
-
-                return stored;
-            }
-        }
-
-        /// <summary>Queues a line without waiting for it to be stored; order is kept, and the next awaited write or <see cref="FlushAsync"/> covers it.</summary>
-        public void Write(string line) => _ = WriteAsync(line);
-
-        /// <summary>Completes when every line written so far is stored.</summary>
-        public Task FlushAsync()
-        {
-            lock (_gate)
-            {
-                return _pendingStored?.Task ?? _inFlight?.Task ?? Task.CompletedTask;
-            }
-        }
-
-        public IProgress<string> Progress() => new LogProgress(this);
-
-        private async Task WriteBatchesAsync()
-        {
-            while (true)
-            {
-                List<string> batch;
-                TaskCompletionSource? stored = null;
-                lock (_gate)
-                {
-                    if (_pending.Count == 0)
-                    {
-                        _writing = false;
-                        return;
-                    }
-
-                    var take = Math.Min(MaxBatch, _pending.Count);
-                    batch = _pending.GetRange(0, take);
-                    _pending.RemoveRange(0, take);
-                    if (_pending.Count == 0)
-                    {
-                        stored = _pendingStored;
-                        _pendingStored = null;
-                        _inFlight = stored;
-                    }
-                }
-
-                try
-                {
-                    var lines = await repository.AppendLogAsync(deployment.Id, batch, time.GetUtcNow(), CancellationToken.None);
-                    feed.Publish(new DeploymentLogAppended(deployment.Id, deployment.ApplicationId, lines));
-                }
-                catch (Exception e) when (e is not OutOfMemoryException)
-                {
-                    // Logging must not fail a deployment.
-                }
-
-                stored?.TrySetResult();
-            }
-        }
-
-        private sealed class LogProgress(DeploymentLog log) : IProgress<string>
-        {
-            public void Report(string value) => _ = log.WriteAsync(value);
         }
     }
 }

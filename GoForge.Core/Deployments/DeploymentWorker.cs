@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Diagnostics;
 using GoForge.Core.Operations;
 using Microsoft.Extensions.Hosting;
@@ -25,14 +26,27 @@ public sealed partial class DeploymentWorker(
 
     private readonly Dictionary<Guid, Task> _running = [];
 
+    /// <summary>How long the worker keeps trying to record that a run failed while the database cannot be reached.</summary>
+    public static readonly TimeSpan RecordFailureFor = TimeSpan.FromMinutes(2);
+
+    /// <summary>The reason of a run that lost the database; the panel's log has the driver's words.</summary>
+    public const string DatabaseLostReason = "the database could not be reached during the run; see the panel's log";
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        await RecoverAsync(stoppingToken);
         var settings = options.Value;
+        var recovered = false;
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
+                // In the loop: a database that is down at start delays the recovery (and new work), not the panel.
+                if (!recovered)
+                {
+                    await RecoverAsync(stoppingToken);
+                    recovered = true;
+                }
+
                 Reap();
                 var free = settings.MaxConcurrent - _running.Count;
                 if (free > 0)
@@ -100,7 +114,7 @@ public sealed partial class DeploymentWorker(
             catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
             {
                 LogRunFailed(logger, id, e);
-                await states.TransitionAsync(id, DeploymentTrigger.Fail, TransitionRequest.System($"unexpected error: {e.Message}"), CancellationToken.None);
+                await RecordFailureAsync(id, e is DbException ? DatabaseLostReason : $"unexpected error: {e.Message}", ct);
             }
             finally
             {
@@ -109,6 +123,36 @@ public sealed partial class DeploymentWorker(
                 queue.Wake();
             }
         }, CancellationToken.None);
+    }
+
+    /// <summary>
+    /// Fails the run, retrying while the database is away (a run usually dies of exactly that), so the deployment
+    /// ends failed once it is back instead of staying active until the next start. Given up after
+    /// <see cref="RecordFailureFor"/> or at shutdown: the next start's recovery fails it then.
+    /// </summary>
+    private async Task RecordFailureAsync(Guid id, string reason, CancellationToken ct)
+    {
+        var startedAt = Stopwatch.GetTimestamp();
+        var delay = TimeSpan.FromMilliseconds(250);
+        while (true)
+        {
+            try
+            {
+                await states.TransitionAsync(id, DeploymentTrigger.Fail, TransitionRequest.System(reason), CancellationToken.None);
+                return;
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                if (Stopwatch.GetElapsedTime(startedAt) >= RecordFailureFor || ct.IsCancellationRequested)
+                {
+                    LogFailureNotRecorded(logger, id, e);
+                    return;
+                }
+
+                await Task.Delay(delay, ct).ContinueWith(_ => { }, TaskScheduler.Default);
+                delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromSeconds(5).Ticks));
+            }
+        }
     }
 
     private async Task RecordEndAsync(Guid id, TimeSpan elapsed)
@@ -151,6 +195,9 @@ public sealed partial class DeploymentWorker(
 
     [LoggerMessage(EventId = 3005, Level = LogLevel.Warning, Message = "The end of deployment {DeploymentId} was not counted in the metrics")]
     private static partial void LogEndNotRecorded(ILogger logger, Guid deploymentId, Exception exception);
+
+    [LoggerMessage(EventId = 3063, Level = LogLevel.Error, Message = "Deployment {DeploymentId} stays active: its failure could not be recorded; the next start fails it")]
+    private static partial void LogFailureNotRecorded(ILogger logger, Guid deploymentId, Exception exception);
 
     [LoggerMessage(EventId = 3002, Level = LogLevel.Error, Message = "Deployment {DeploymentId} failed unexpectedly")]
     private static partial void LogRunFailed(ILogger logger, Guid deploymentId, Exception exception);

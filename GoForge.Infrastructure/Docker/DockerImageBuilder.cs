@@ -2,6 +2,7 @@ using Docker.DotNet;
 using Docker.DotNet.Models;
 using GoForge.Core.Containers;
 using GoForge.Core.Deployments;
+using GoForge.Infrastructure.Deployments;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -32,6 +33,13 @@ public sealed class DockerImageBuilder(DockerClientProvider docker, ILogger<Dock
         {
             logger.ImageBuildFailed(request.Tag, e.Message);
             throw;
+        }
+        catch (IOException e) when (DiskFull.Is(e))
+        {
+            // The context's tar goes to the panel's temporary folder, not the work folder: say which disk is full.
+            logger.ImageBuildFailed(request.Tag, e.Message);
+            throw new EngineException(
+                "no space left on the disk of the panel's temporary folder (TMPDIR) for the build context's archive. Free space there, or point TMPDIR at a larger disk.", e);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Security.Cryptography.X509Certificates;
 using GoForge.Core.Deployments;
 using GoForge.Core.GitProviders;
+using GoForge.Infrastructure.Deployments;
 using LibGit2Sharp;
 using Microsoft.Extensions.Options;
 
@@ -129,6 +130,12 @@ internal sealed class LibGit2GitClient : IGitClient
                 throw new OperationCanceledException("The clone was cancelled.", ex, ct);
             }
 
+            if (DiskFull.Is(ex))
+            {
+                // Not the repository's fault, nor the user's: what the operator must do is in the reason.
+                throw new GitCloneException(DiskFull.WorkFolderReason);
+            }
+
             var what = $"Cloning branch '{request.Branch}' of {GitRedaction.Url(request.RepositoryUrl)} failed";
             if (failure.Reason is { } reason)
             {
@@ -137,6 +144,11 @@ internal sealed class LibGit2GitClient : IGitClient
             }
 
             throw Failure(request, what, ex);
+        }
+        catch (IOException ex) when (DiskFull.Is(ex))
+        {
+            RemovePartialClone(target, existedBefore);
+            throw new GitCloneException(DiskFull.WorkFolderReason);
         }
         catch (Exception)
         {

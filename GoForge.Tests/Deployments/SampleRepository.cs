@@ -86,5 +86,19 @@ internal static class SampleDockerfiles
         CMD ["/bin/sh", "-c", "echo runtime {{nonce}} sees token=$TOKEN; exit 3"]
         """;
 
+    /// <summary>
+    /// A build step that prints <c>gate {nonce} before</c>, then tries <paramref name="gateUrl"/> until it answers,
+    /// printing <c>gate {nonce} waiting N</c> after each refused try, then <c>gate {nonce} after</c>: a build the test
+    /// holds at a point of its choosing. Serves <c>index.html</c> on 8080 like <see cref="ServesIndex"/>.
+    /// </summary>
+    public static string WaitsAtGate(string nonce, string gateUrl) => $$"""
+        FROM scratch
+        COPY busybox /bin/busybox
+        RUN ["/bin/busybox", "--install", "-s", "/bin"]
+        RUN ["/bin/sh", "-c", "echo gate {{nonce}} before; i=0; until wget -q -O /dev/null {{gateUrl}}; do i=$((i+1)); echo gate {{nonce}} waiting $i; sleep 0.2; done; echo gate {{nonce}} after"]
+        COPY index.html /www/index.html
+        CMD ["/bin/sh", "-c", "trap 'exit 0' TERM; httpd -f -p 8080 -h /www & wait"]
+        """;
+
     public static string SlowStepLine(string nonce) => $"slow step {nonce} begins";
 }

@@ -78,6 +78,25 @@ internal sealed class PostgresCluster
         Directory.Delete(_root, recursive: true);
     }
 
+    /// <summary>Creates a database on this cluster and returns its connection string (<paramref name="name"/>: [a-z0-9_] only).</summary>
+    public async Task<string> CreateDatabaseAsync(string name)
+    {
+        if (name.Length == 0 || !name.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c == '_'))
+        {
+            throw new ArgumentException("A database name of [a-z0-9_] only.", nameof(name));
+        }
+
+        await using (var admin = new NpgsqlConnection(AdminConnectionString))
+        {
+            await admin.OpenAsync();
+            // Checked above to need no quoting; identifiers cannot be parameters.
+            await using var create = new NpgsqlCommand($"CREATE DATABASE {name}", admin);
+            await create.ExecuteNonQueryAsync();
+        }
+
+        return new NpgsqlConnectionStringBuilder(AdminConnectionString) { Database = name }.ConnectionString;
+    }
+
     /// <summary>Stops the server (fast shutdown: open sessions are cut) and keeps its data, so <see cref="ResumeAsync"/> can start it again.</summary>
     public async Task PauseAsync()
     {

@@ -104,6 +104,45 @@ public sealed class PrivateDockerDaemon : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Kills dockerd alone with SIGKILL, as a crash or the OOM killer would, and waits until it has gone. Its
+    /// containerd and the containers' shims live on, as they do after a real crash; <see cref="StartAgainAsync"/>
+    /// finds them.
+    /// </summary>
+    public async Task KillAsync()
+    {
+        if (_process is not { } process || process.HasExited)
+        {
+            return;
+        }
+
+        var containerd = ContainerdPid();
+        process.Kill(entireProcessTree: false);
+        if (!await WaitForExitAsync(StopTimeout))
+        {
+            throw new TimeoutException($"dockerd did not exit within {StopTimeout.TotalSeconds:0} s of SIGKILL.\n{LogTail()}");
+        }
+
+        // dockerd's own containerd dies with it, but stays a zombie until init reaps it; a dockerd started meanwhile
+        // takes the zombie for a live containerd, waits for its socket and gives up. A host's init reaps at once.
+        var elapsed = Stopwatch.StartNew();
+        while (containerd is { } pid && Directory.Exists($"/proc/{pid}"))
+        {
+            if (elapsed.Elapsed > StopTimeout)
+            {
+                throw new TimeoutException($"dockerd's containerd (pid {pid}) was not gone within {StopTimeout.TotalSeconds:0} s of dockerd's SIGKILL.");
+            }
+
+            await Task.Delay(PollInterval);
+        }
+    }
+
+    private int? ContainerdPid()
+    {
+        var pidFile = Path.Combine(RootDirectory, "exec", "containerd", "containerd.pid");
+        return File.Exists(pidFile) && int.TryParse(File.ReadAllText(pidFile).Trim(), CultureInfo.InvariantCulture, out var pid) ? pid : null;
+    }
+
     /// <summary>Starts the stopped daemon again on the same folder and socket; returns once it answers a ping.</summary>
     public Task StartAgainAsync() => IsRunning
         ? throw new InvalidOperationException("The private dockerd is still running; stop it first.")

@@ -1,7 +1,6 @@
 using System.Net;
 using GoForge.Tests.Harness;
 using GoForge.Tests.Support;
-using Npgsql;
 
 namespace GoForge.Tests.Operations;
 
@@ -9,47 +8,24 @@ namespace GoForge.Tests.Operations;
 /// <c>/readyz</c> follows GoForge's database: the test runs the panel on a PostgreSQL cluster of its own (never the
 /// shared one other tests use), stops it with pg_ctl and starts it again.
 /// </summary>
-public sealed class ReadinessDatabaseOutageTests(DockerFixture docker) : IClassFixture<DockerFixture>, IAsyncLifetime
+public sealed class ReadinessDatabaseOutageTests(DockerFixture docker) : IClassFixture<DockerFixture>
 {
-    private PostgresCluster _cluster = null!;
-    private ExitGuard _exitGuard = null!;
-    private string _connectionString = null!;
-
-    public async Task InitializeAsync()
-    {
-        _cluster = await PostgresCluster.StartAsync();
-        _exitGuard = new ExitGuard(_cluster.StopAsync);
-        await using (var admin = new NpgsqlConnection(_cluster.AdminConnectionString))
-        {
-            await admin.OpenAsync();
-            await using var create = new NpgsqlCommand("CREATE DATABASE goforge_readyz", admin);
-            await create.ExecuteNonQueryAsync();
-        }
-
-        _connectionString = new NpgsqlConnectionStringBuilder(_cluster.AdminConnectionString) { Database = "goforge_readyz" }.ConnectionString;
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _exitGuard.RunAsync();
-        _exitGuard.Dispose();
-    }
-
     [Fact]
     public async Task Readyz_turns_503_when_the_database_stops_and_200_again_when_it_starts()
     {
-        await using var app = GoForgeApp.StartOn(_connectionString, settings: new Dictionary<string, string?>
+        await using var postgres = await PrivatePostgres.StartAsync("goforge_readyz");
+        await using var app = GoForgeApp.StartOn(postgres.ConnectionString, settings: new Dictionary<string, string?>
         {
             ["GoForge:Docker:Endpoint"] = docker.Endpoint.ToString(),
         });
         using var http = app.CreateClient(new() { AllowAutoRedirect = false });
         var before = await HealthProbe.GetAsync(http, "/readyz");
 
-        await _cluster.PauseAsync();
+        await postgres.Cluster.PauseAsync();
         var stopped = await HealthProbe.GetAsync(http, "/readyz");
         var liveWhileStopped = await HealthProbe.GetAsync(http, "/healthz");
 
-        await _cluster.ResumeAsync();
+        await postgres.Cluster.ResumeAsync();
         // An orchestrator polls readiness; so does the test, until the server that pg_ctl reports started answers.
         HealthProbe? after = null;
         await Wait.UntilAsync(async () => (after = await HealthProbe.GetAsync(http, "/readyz")).Code == HttpStatusCode.OK, "/readyz to answer 200 again");

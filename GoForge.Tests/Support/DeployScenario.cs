@@ -16,6 +16,7 @@ namespace GoForge.Tests.Support;
 internal sealed class DeployScenario : IAsyncDisposable
 {
     private readonly List<Guid> _applications = [];
+    private bool _engineIsThrowaway;
 
     private DeployScenario(string root) => Root = root;
 
@@ -35,14 +36,24 @@ internal sealed class DeployScenario : IAsyncDisposable
     /// <param name="prefix">Names the database and the temp root.</param>
     /// <param name="settings">Added to the defaults (the engine's endpoint, the work directory, a 30 s deploy time-out), replacing them key by key.</param>
     /// <param name="services">Passed on to <see cref="GoForgeApp.StartAsync"/>.</param>
-    public static async Task<DeployScenario> StartAsync(
+    public static Task<DeployScenario> StartAsync(
         PostgresFixture postgres, DockerFixture docker, string prefix, bool kestrel = false,
-        IReadOnlyDictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null)
+        IReadOnlyDictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null) =>
+        StartWithAsync(docker.Endpoint, prefix, settings, all => GoForgeApp.StartAsync(postgres, prefix, kestrel, all, services));
+
+    /// <summary>
+    /// The same on parts a fault test owns: an engine (a <see cref="PrivateDockerDaemon"/>'s endpoint) and a panel
+    /// started by <paramref name="startApp"/> with the scenario's settings (e.g. on a private PostgreSQL cluster).
+    /// </summary>
+    /// <param name="engineIsThrowaway">The engine goes with everything it ran when the test ends (a private daemon): the applications' containers are not removed one by one, which could not work while a test has it down.</param>
+    public static async Task<DeployScenario> StartWithAsync(
+        Uri dockerEndpoint, string prefix, IReadOnlyDictionary<string, string?>? settings, Func<IReadOnlyDictionary<string, string?>, Task<GoForgeApp>> startApp,
+        bool engineIsThrowaway = false)
     {
-        var scenario = new DeployScenario(Directory.CreateTempSubdirectory($"goforge-{prefix}-").FullName);
+        var scenario = new DeployScenario(Directory.CreateTempSubdirectory($"goforge-{prefix}-").FullName) { _engineIsThrowaway = engineIsThrowaway };
         var all = new Dictionary<string, string?>
         {
-            ["GoForge:Docker:Endpoint"] = docker.Endpoint.ToString(),
+            ["GoForge:Docker:Endpoint"] = dockerEndpoint.ToString(),
             ["GoForge:Deployments:WorkDirectory"] = Path.Combine(scenario.Root, "work"),
             ["GoForge:Deployments:DeployTimeout"] = "00:00:30",
         };
@@ -54,7 +65,7 @@ internal sealed class DeployScenario : IAsyncDisposable
         try
         {
             scenario.Repository = new SampleRepository(scenario.Root);
-            scenario.App = await GoForgeApp.StartAsync(postgres, prefix, kestrel, all, services);
+            scenario.App = await startApp(all);
             scenario.Owner = await scenario.App.CreateUserAsync();
             return scenario;
         }
@@ -100,7 +111,10 @@ internal sealed class DeployScenario : IAsyncDisposable
     {
         if (App is not null)
         {
-            await DeployedApps.RemoveAsync(App.Services, _applications);
+            if (!_engineIsThrowaway)
+            {
+                await DeployedApps.RemoveAsync(App.Services, _applications);
+            }
             await App.DisposeAsync();
         }
 
