@@ -20,7 +20,8 @@ public sealed partial class DeploymentWorker(
     IDeploymentRunner runner,
     IOptions<DeploymentOptions> options,
     GoForgeMetrics metrics,
-    ILogger<DeploymentWorker> logger) : BackgroundService
+    ILogger<DeploymentWorker> logger,
+    Common.Work.StartupRecovery? startup = null) : BackgroundService
 {
     public const string InterruptedReason = "interrupted by restart";
 
@@ -45,6 +46,9 @@ public sealed partial class DeploymentWorker(
                 {
                     await RecoverAsync(stoppingToken);
                     recovered = true;
+
+                    // The reconciler's first pass waits for this: until then, states a crash left active are not yet failed.
+                    startup?.DeploymentsRecovered();
                 }
 
                 Reap();
