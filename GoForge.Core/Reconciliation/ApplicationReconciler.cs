@@ -22,6 +22,7 @@ public sealed class ApplicationReconciler(
     DeploymentStates states,
     DeploymentCancellations inProcess,
     ApplicationRoutes routes,
+    IProxyRoutes proxy,
     IContainerRuntime containers,
     IServiceRuntime starter,
     ReconcilerActions actions,
@@ -125,6 +126,14 @@ public sealed class ApplicationReconciler(
         bool restarted, CancellationToken ct)
     {
         if (pass.Routes is not { } table || (!hasDomains && !table.Has(appId)) || (!restarted && table.RoutesTo(appId, serving.Name, serving.Addresses)))
+        {
+            return true;
+        }
+
+        // The table was read before the database: a deployment that switched the route meanwhile (and finished, so it is
+        // no longer in flight) has routed it already. Ask again rather than apply a route the proxy holds: every change
+        // reloads the proxy's configuration.
+        if (!restarted && await proxy.ReadRoutesAsync(ct) is { } fresh && fresh.RoutesTo(appId, serving.Name, serving.Addresses))
         {
             return true;
         }
