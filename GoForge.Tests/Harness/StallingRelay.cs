@@ -106,7 +106,27 @@ internal sealed class StallingRelay : IDisposable
         }
         catch (Exception e) when (e is SocketException or IOException or ObjectDisposedException or OperationCanceledException)
         {
-            // The pair is being torn down.
+            // One side reset the connection (git daemon does when it refuses a request): pass the reset on to both
+            // sides, or the other would wait on the relay for ever.
+            Reset(from);
+            Reset(to);
         }
+    }
+
+    private static void Reset(Stream stream)
+    {
+        try
+        {
+            if (stream is NetworkStream network)
+            {
+                network.Socket.LingerState = new LingerOption(true, 0);
+            }
+        }
+        catch (Exception e) when (e is SocketException or ObjectDisposedException)
+        {
+            // Already closed.
+        }
+
+        stream.Dispose();
     }
 }
