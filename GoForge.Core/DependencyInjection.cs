@@ -10,6 +10,7 @@ using GoForge.Core.Identity.GitHub;
 using GoForge.Core.Monitoring;
 using GoForge.Core.Operations;
 using GoForge.Core.Projects;
+using GoForge.Core.Reconciliation;
 using GoForge.Core.Routing;
 using GoForge.Core.Secrets;
 using GoForge.Core.Services;
@@ -77,6 +78,7 @@ public static class DependencyInjection
         services.AddSingleton<ChangeFeed<DeploymentUpdate>>();
         services.AddSingleton<ImageRetention>();
         services.AddSingleton<IApplicationTeardown, ApplicationTeardown>();
+        services.AddSingleton<ApplicationRoutes>();
         services.AddSingleton<IDeploymentRunner, DeploymentRunner>();
         services.AddSingleton<DeploymentService>();
         services.AddSingleton<GoForgeMetrics>();
@@ -115,7 +117,23 @@ public static class DependencyInjection
         services.AddSingleton<ServiceRunner>();
         services.AddSingleton<ServiceRecovery>();
         services.AddSingleton<ServiceCommands>();
+        services.AddReconciler();
         return builder;
+    }
+
+    /// <summary>The reconciler (docs/deployments/after-a-crash.md) and what it needs; its worker is added by <see cref="AddGoForgeWorkers"/>.</summary>
+    private static void AddReconciler(this IServiceCollection services)
+    {
+        services.AddOptions<ReconcilerOptions>().BindConfiguration(ReconcilerOptions.SectionName).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<ReconcilerOptions>, ReconcilerOptionsValidator>();
+        services.AddSingleton<InstallationIdentity>();
+        services.AddSingleton<StartupRecovery>();
+        services.AddSingleton<ReconcileSignal>();
+        services.AddSingleton<ReconcilerActions>();
+        services.AddSingleton<ApplicationReconciler>();
+        services.AddSingleton<ServiceReconciler>();
+        services.AddSingleton<Reconciler>();
+        services.AddSingleton<ApplicationEvents>();
     }
 
     /// <summary>
@@ -131,6 +149,8 @@ public static class DependencyInjection
         services.AddHostedService<DeploymentWorker>();
         services.AddHostedService<ServiceWorker>();
         services.AddHostedService(sp => sp.GetRequiredService<ContainerStateTracker>());
+        // Last: its first pass waits for both workers' recovery.
+        services.AddHostedService<ReconcilerWorker>();
         return builder;
     }
 }

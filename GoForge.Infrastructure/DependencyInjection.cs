@@ -97,6 +97,8 @@ public static class DependencyInjection
         services.AddSingleton<IInvitationRepository, InvitationRepository>();
         services.AddSingleton<IServiceInstanceRepository, ServiceInstanceRepository>();
         services.AddSingleton<IServiceOperationRepository, ServiceOperationRepository>();
+        services.AddSingleton<GoForge.Core.Containers.IInstallationStore, Reconciliation.InstallationStore>();
+        services.AddSingleton<GoForge.Core.Reconciliation.IReconcilerRepository, Reconciliation.ReconcilerRepository>();
         services.AddSingleton<GoForge.Core.Identity.ApiTokens.IApiTokenRepository, Identity.ApiTokens.ApiTokenRepository>();
     }
 }

@@ -81,6 +81,14 @@ public static class AuditActions
     public const string ServiceCredentialsRevealed = "service.credentials_revealed";
     public const string ApiTokenCreated = "api_token.created";
     public const string ApiTokenRevoked = "api_token.revoked";
+
+    // The reconciler's actions (no actor: the system), targeted application:<id> or service:<id>.
+    public const string ReconcilerContainerRemoved = "reconciler.container_removed";
+    public const string ReconcilerContainerStarted = "reconciler.container_started";
+    public const string ReconcilerRouteRestored = "reconciler.route_restored";
+    public const string ReconcilerRedeployQueued = "reconciler.redeploy_queued";
+    public const string ReconcilerServiceFailed = "reconciler.service_failed";
+    public const string ReconcilerNetworkRemoved = "reconciler.network_removed";
 }
 
 public interface IAuditLog
@@ -94,4 +102,7 @@ public interface IAuditLog
     /// (all of them when null). Ids only grow, so a page never repeats or skips an event however many are recorded meanwhile.
     /// </summary>
     Task<IReadOnlyList<AuditEvent>> ListBeforeAsync(long? beforeId, int count, CancellationToken ct = default);
+
+    /// <summary>The newest <paramref name="count"/> events about exactly <paramref name="target"/>, newest first.</summary>
+    Task<IReadOnlyList<AuditEvent>> ListByTargetAsync(string target, int count, CancellationToken ct = default);
 }

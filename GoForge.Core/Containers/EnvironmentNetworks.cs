@@ -10,7 +10,7 @@ namespace GoForge.Core.Containers;
 /// networks of one name (another process raced us), the oldest (then the lowest id) is kept, the empty others are
 /// removed, and containers attach by that id, so the name is never ambiguous to GoForge.
 /// </summary>
-public sealed partial class EnvironmentNetworks(INetworkStore store, ILogger<EnvironmentNetworks> logger)
+public sealed partial class EnvironmentNetworks(INetworkStore store, InstallationIdentity installation, ILogger<EnvironmentNetworks> logger)
 {
     private readonly ConcurrentDictionary<string, SemaphoreSlim> _gates = new(StringComparer.Ordinal);
 
@@ -46,7 +46,7 @@ public sealed partial class EnvironmentNetworks(INetworkStore store, ILogger<Env
             var found = Owned(await store.FindByNameAsync(name, ct), name, owner);
             if (found.Count == 0)
             {
-                if (await store.CreateAsync(name, owner, ct) is { } id)
+                if (await store.CreateAsync(name, await installation.StampAsync(owner, ct), ct) is { } id)
                 {
                     LogCreated(logger, name, id);
                 }
@@ -92,7 +92,7 @@ public sealed partial class EnvironmentNetworks(INetworkStore store, ILogger<Env
             var found = await store.FindByNameAsync(name, ct);
             if (found.Count == 0)
             {
-                if (await store.CreateAsync(name, labels, ct) is { } id)
+                if (await store.CreateAsync(name, await installation.StampAsync(labels, ct), ct) is { } id)
                 {
                     LogCreated(logger, name, id);
                 }

@@ -11,6 +11,13 @@ public static class GoForgeLabels
     /// <summary><c>true</c> on every container, network and volume GoForge created.</summary>
     public const string Managed = "goforge.managed";
 
+    /// <summary>
+    /// The id of the installation (its database) that created the resource (<see cref="InstallationIdentity"/>), on every
+    /// container, network and volume GoForge creates. The reconciler touches only resources carrying its own id (or, made
+    /// before the label existed, whose deployment or service id is in its database): several panels may share one engine.
+    /// </summary>
+    public const string Installation = "goforge.installation";
+
     /// <summary>The application's id, on its containers and on every image GoForge builds (the image owner).</summary>
     public const string App = "goforge.app";
 

@@ -28,6 +28,26 @@ public interface IContainerRuntime
 
     /// <summary>Ids of all containers (running or not) carrying every label in <paramref name="labelFilter"/>.</summary>
     Task<IReadOnlyList<string>> ListContainersAsync(IReadOnlyDictionary<string, string> labelFilter, CancellationToken ct = default);
+
+    /// <summary>
+    /// All containers (running or not) carrying every label in <paramref name="labelFilter"/>, as one engine listing
+    /// reports them: id, name, labels, state and addresses; no inspect per container.
+    /// </summary>
+    Task<IReadOnlyList<EngineContainer>> ListLabelledAsync(IReadOnlyDictionary<string, string> labelFilter, CancellationToken ct = default);
+}
+
+/// <summary>A container as the engine's listing shows it.</summary>
+/// <param name="Name">Without the engine's leading slash.</param>
+/// <param name="State">The engine's word: created, running, paused, restarting, removing, exited or dead.</param>
+/// <param name="Addresses">Its IP address on each network it is attached to (empty when it has none, e.g. stopped).</param>
+public sealed record EngineContainer(string Id, string Name, IReadOnlyDictionary<string, string> Labels, string State, IReadOnlyList<string> Addresses)
+{
+    public bool IsRunning => State is "running" or "restarting";
+
+    public string? Label(string key) => Labels.TryGetValue(key, out var value) ? value : null;
+
+    /// <summary>The id in label <paramref name="key"/>; null when missing or not a uuid.</summary>
+    public Guid? IdLabel(string key) => Guid.TryParse(Label(key), out var id) ? id : null;
 }
 
 public enum ContainerHealthStatus

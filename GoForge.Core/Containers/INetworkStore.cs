@@ -16,6 +16,12 @@ public interface INetworkStore
     /// </summary>
     Task<string?> CreateAsync(string name, IReadOnlyDictionary<string, string> labels, CancellationToken ct = default);
 
+    /// <summary>
+    /// Every network carrying all labels in <paramref name="labelFilter"/>, in one listing: the engine's list leaves out
+    /// the containers, so <see cref="EngineNetwork.ContainerIds"/> is empty (removing a network in use is refused anyway).
+    /// </summary>
+    Task<IReadOnlyList<EngineNetwork>> ListAsync(IReadOnlyDictionary<string, string> labelFilter, CancellationToken ct = default);
+
     /// <summary>Removes the network; a missing one is not an error, one still in use is (the engine's message).</summary>
     Task RemoveAsync(string networkId, CancellationToken ct = default);
 

@@ -43,6 +43,9 @@ public enum DeploymentSource
     Webhook,
     Rollback,
     Api,
+
+    /// <summary>Queued by the reconciler: the running deployment's container was gone, so its image is started again (docs/deployments/after-a-crash.md).</summary>
+    Recovery,
 }
 
 public sealed record Deployment

@@ -26,8 +26,9 @@ public sealed class DeploymentRunner(
     IContainerRuntime containers,
     EnvironmentNetworks networks,
     ImageRetention retention,
-    RoutingService routing,
+    ApplicationRoutes routes,
     IProxyRoutes proxy,
+    InstallationIdentity installation,
     ChangeFeed<DeploymentUpdate> feed,
     IOptions<DeploymentOptions> options,
     IOptions<ProxyNetworkOptions> proxyNetwork,
@@ -36,7 +37,7 @@ public sealed class DeploymentRunner(
     public async Task RunAsync(Deployment deployment, CancellationToken ct)
     {
         var settings = options.Value;
-        using var cancel = cancellations.Register(deployment.Id, ct);
+        using var cancel = cancellations.Register(deployment.Id, ct, deployment.ApplicationId);
         var workDirectory = Path.Combine(settings.WorkDirectory, deployment.Id.ToString("N"));
         var log = new DeploymentLog(deployments, feed, deployment, time);
         try
@@ -55,8 +56,10 @@ public sealed class DeploymentRunner(
             string tag;
             if (deployment.RollbackOf is { } target && deployment.ImageTag is { } kept)
             {
-                // A rollback: the image of an earlier deployment is started again through the same deploy step.
-                log.Write($"Rolling back to deployment {target} (image {kept})");
+                // A rollback (or the reconciler's recovery): the image of an earlier deployment is started again through the same deploy step.
+                log.Write(deployment.Source == DeploymentSource.Recovery
+                    ? $"Starting the image of deployment {target} again ({kept}): its container was gone"
+                    : $"Rolling back to deployment {target} (image {kept})");
                 tag = kept;
             }
             else
@@ -152,7 +155,7 @@ public sealed class DeploymentRunner(
     {
         // The proxy's view of the application: refused settings fail the deployment before anything starts.
         var network = RoutingService.NetworkOf(environment);
-        var route = await routing.TargetAsync(app, proxyNetwork.Value.Network ?? network, CancellationToken.None);
+        var route = await routes.TargetAsync(app, environment, CancellationToken.None);
         if (!route.IsSuccess)
         {
             await FailAsync(deployment.Id, "routing: " + route.Error.Message, log);
@@ -162,6 +165,7 @@ public sealed class DeploymentRunner(
         var labels = new Dictionary<string, string>(proxy.Labels(route.Value), StringComparer.Ordinal)
         {
             [GoForgeLabels.Managed] = "true",
+            [GoForgeLabels.Installation] = (await installation.IdAsync(CancellationToken.None)).ToString(),
             [GoForgeLabels.App] = app.Id.ToString(),
             [GoForgeLabels.Deployment] = deployment.Id.ToString(),
             [GoForgeLabels.Project] = project.Id.ToString(),
@@ -218,8 +222,7 @@ public sealed class DeploymentRunner(
         try
         {
             // The proxy switches to the new container now; the old one serves until this returns.
-            var address = await containers.AddressAsync(containerId, route.Value.Network, CancellationToken.None);
-            await proxy.ApplyAsync(route.Value, new RouteUpstream(spec.Name, address, app.ContainerPort), CancellationToken.None);
+            await routes.ApplyAsync(route.Value, app, containerId, spec.Name, CancellationToken.None);
         }
         catch (ProxyException e)
         {

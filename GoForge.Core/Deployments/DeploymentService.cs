@@ -136,6 +136,13 @@ public sealed partial class DeploymentService(
             .DistinctBy(i => i.ImageTag)
             .ToList();
 
+    /// <summary>
+    /// For the reconciler: queues a deployment that starts the image of <paramref name="running"/> again, through the
+    /// rollback's path (no clone, no build), because its container was gone. The system asks; nobody is recorded.
+    /// </summary>
+    internal Task<Deployment> QueueRecoveryAsync(Deployment running, CancellationToken ct) =>
+        QueueAsync(null, running.ApplicationId, DeploymentSource.Recovery, running.CommitSha, running, ct);
+
     private async Task<Deployment> QueueAsync(Guid? requestedBy, Guid applicationId, DeploymentSource source, string? commitSha, Deployment? rollbackOf, CancellationToken ct)
     {
         var now = time.GetUtcNow();

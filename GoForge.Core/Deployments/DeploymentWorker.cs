@@ -19,7 +19,8 @@ public sealed partial class DeploymentWorker(
     IDeploymentRunner runner,
     IOptions<DeploymentOptions> options,
     GoForgeMetrics metrics,
-    ILogger<DeploymentWorker> logger) : BackgroundService
+    ILogger<DeploymentWorker> logger,
+    Reconciliation.StartupRecovery? startup = null) : BackgroundService
 {
     public const string InterruptedReason = "interrupted by restart";
 
@@ -27,7 +28,16 @@ public sealed partial class DeploymentWorker(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        await RecoverAsync(stoppingToken);
+        try
+        {
+            await RecoverAsync(stoppingToken);
+        }
+        finally
+        {
+            // The reconciler's first pass waits for this, recovered or not (states left active are skipped by it).
+            startup?.DeploymentsRecovered();
+        }
+
         var settings = options.Value;
         while (!stoppingToken.IsCancellationRequested)
         {

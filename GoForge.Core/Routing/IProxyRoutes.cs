@@ -21,6 +21,38 @@ public interface IProxyRoutes
 
     /// <summary>Removes every route of the application; nothing to remove is not an error.</summary>
     Task RemoveAsync(Guid applicationId, CancellationToken ct = default);
+
+    /// <summary>
+    /// The routes the proxy holds now, in one request: the upstreams (<c>host:port</c>) of each application's or service's
+    /// route, by its id. Null for a label-driven proxy, which follows the containers by itself (nothing to put back).
+    /// </summary>
+    Task<ProxyRouteTable?> ReadRoutesAsync(CancellationToken ct = default);
+}
+
+/// <summary>The upstreams of every GoForge route a proxy holds, by application (or service) id.</summary>
+public sealed record ProxyRouteTable(IReadOnlyDictionary<Guid, IReadOnlyList<string>> Upstreams)
+{
+    /// <summary>True when the route of <paramref name="id"/> dials the container by <paramref name="containerName"/> or one of its <paramref name="addresses"/>.</summary>
+    public bool RoutesTo(Guid id, string containerName, IReadOnlyList<string> addresses)
+    {
+        ArgumentNullException.ThrowIfNull(addresses);
+        if (!Upstreams.TryGetValue(id, out var dials) || dials.Count == 0)
+        {
+            return false;
+        }
+
+        // One upstream per route: any other is a leftover of a switch that did not finish.
+        return dials.All(dial => Host(dial) is var host && (host == containerName || addresses.Contains(host, StringComparer.Ordinal)));
+    }
+
+    public bool Has(Guid id) => Upstreams.ContainsKey(id);
+
+    private static string Host(string dial)
+    {
+        var colon = dial.LastIndexOf(':');
+        var host = colon > 0 ? dial[..colon] : dial;
+        return host.TrimStart('[').TrimEnd(']');
+    }
 }
 
 /// <summary>

@@ -20,6 +20,7 @@ public sealed class ServiceContainers(
     EnvironmentNetworks networks,
     IProxyRoutes proxy,
     ServiceStates states,
+    InstallationIdentity installation,
     IOptions<ProxyNetworkOptions> proxyNetwork)
 {
     /// <summary>The label filter that finds everything a service owns (containers, volumes).</summary>
@@ -52,7 +53,7 @@ public sealed class ServiceContainers(
             return Error.Conflict("routing: " + route.Error.Message);
         }
 
-        var labels = Labels(instance);
+        var labels = await installation.StampAsync(Labels(instance), CancellationToken.None);
         var containerLabels = new Dictionary<string, string>(route.Value is { } routed ? proxy.Labels(routed) : new Dictionary<string, string>(), StringComparer.Ordinal);
         foreach (var (key, value) in labels)
         {

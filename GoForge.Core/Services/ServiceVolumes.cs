@@ -11,7 +11,7 @@ namespace GoForge.Core.Services;
 /// the old slug-joined name, stays in use only when its labels prove it is this very service's (its id, project and
 /// environment); anything else gets a new volume (docs/deployments/naming.md).
 /// </summary>
-public sealed class ServiceVolumes(IVolumeStore volumes)
+public sealed class ServiceVolumes(IVolumeStore volumes, InstallationIdentity installation)
 {
     /// <summary>The labels on a service's volumes: what proves they are its own.</summary>
     public static IReadOnlyDictionary<string, string> OwnerLabels(ServiceInstance instance)
@@ -50,7 +50,7 @@ public sealed class ServiceVolumes(IVolumeStore volumes)
             var labels = await volumes.GetLabelsAsync(name, ct);
             if (labels is null)
             {
-                await volumes.EnsureVolumeAsync(name, owner, ct);
+                await volumes.EnsureVolumeAsync(name, await installation.StampAsync(owner, ct), ct);
                 // Checked again: a volume made meanwhile by someone else is reused by the engine's create as it is.
                 labels = await volumes.GetLabelsAsync(name, ct);
             }

@@ -21,7 +21,8 @@ public sealed partial class ServiceWorker(
     ServicePullWatch pulls,
     IAuditLog audit,
     TimeProvider time,
-    ILogger<ServiceWorker> logger) : BackgroundService
+    ILogger<ServiceWorker> logger,
+    Reconciliation.StartupRecovery? startup = null) : BackgroundService
 {
     public const int MaxConcurrent = 4;
     private static readonly TimeSpan IdlePoll = TimeSpan.FromSeconds(5);
@@ -41,6 +42,10 @@ public sealed partial class ServiceWorker(
         catch (Exception e) when (e is not OperationCanceledException)
         {
             LogLoopFailed(logger, e);
+        }
+        finally
+        {
+            startup?.ServicesRecovered();
         }
 
         while (!stoppingToken.IsCancellationRequested)

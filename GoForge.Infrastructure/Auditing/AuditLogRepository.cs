@@ -36,4 +36,15 @@ internal sealed class AuditLogRepository(NpgsqlDataSource dataSource) : IAuditLo
         await using var conn = await dataSource.OpenConnectionAsync(ct);
         return (await conn.QueryAsync<AuditEvent>(new CommandDefinition(sql, new { beforeId, count = Math.Clamp(count, 1, 1000) }, cancellationToken: ct))).AsList();
     }
+
+    public async Task<IReadOnlyList<AuditEvent>> ListByTargetAsync(string target, int count, CancellationToken ct = default)
+    {
+        // audit_events_target_idx (target, id DESC) serves the filter and the order.
+        const string sql = """
+            SELECT id, occurred_at, actor_user_id, action, target, client_address, detail
+            FROM audit_events WHERE target = @target ORDER BY id DESC LIMIT @count
+            """;
+        await using var conn = await dataSource.OpenConnectionAsync(ct);
+        return (await conn.QueryAsync<AuditEvent>(new CommandDefinition(sql, new { target, count = Math.Clamp(count, 1, 1000) }, cancellationToken: ct))).AsList();
+    }
 }

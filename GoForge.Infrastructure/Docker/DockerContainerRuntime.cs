@@ -288,6 +288,29 @@ public sealed class DockerContainerRuntime(DockerClientProvider docker, ILogger<
         return containers.Select(c => c.ID).ToList();
     }
 
+    public Task<IReadOnlyList<EngineContainer>> ListLabelledAsync(IReadOnlyDictionary<string, string> labelFilter, CancellationToken ct = default) =>
+        DockerErrors.GuardAsync(ListLabelledCoreAsync(labelFilter, ct), Unreachable);
+
+    private async Task<IReadOnlyList<EngineContainer>> ListLabelledCoreAsync(IReadOnlyDictionary<string, string> labelFilter, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(labelFilter);
+        var parameters = new ContainersListParameters
+        {
+            All = true,
+            Filters = new Dictionary<string, IDictionary<string, bool>>
+            {
+                ["label"] = labelFilter.ToDictionary(l => $"{l.Key}={l.Value}", _ => true),
+            },
+        };
+        var containers = await docker.Client.Containers.ListContainersAsync(parameters, ct);
+        return containers.Select(c => new EngineContainer(
+            c.ID,
+            c.Names?.FirstOrDefault()?.TrimStart('/') ?? c.ID,
+            c.Labels?.ToDictionary(StringComparer.Ordinal) ?? new Dictionary<string, string>(StringComparer.Ordinal),
+            c.State ?? "unknown",
+            c.NetworkSettings?.Networks?.Values.Select(n => n.IPAddress).Where(a => !string.IsNullOrEmpty(a)).ToList() ?? [])).ToList();
+    }
+
     public void Dispose() => _probe.Dispose();
 
     /// <summary>What services add to a container: their command, named volumes, a host name alias and an exec health check. Unset, the request is as before.</summary>

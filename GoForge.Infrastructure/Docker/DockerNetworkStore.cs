@@ -44,6 +44,25 @@ public sealed class DockerNetworkStore(DockerClientProvider docker, ILogger<Dock
         }
     }
 
+    public Task<IReadOnlyList<EngineNetwork>> ListAsync(IReadOnlyDictionary<string, string> labelFilter, CancellationToken ct = default) =>
+        DockerErrors.GuardAsync(ListCoreAsync(labelFilter, ct), Unreachable);
+
+    private async Task<IReadOnlyList<EngineNetwork>> ListCoreAsync(IReadOnlyDictionary<string, string> labelFilter, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(labelFilter);
+        try
+        {
+            var listed = await docker.Client.Networks.ListNetworksAsync(
+                new NetworksListParameters { Filters = new Dictionary<string, IDictionary<string, bool>> { ["label"] = labelFilter.ToDictionary(l => $"{l.Key}={l.Value}", _ => true) } },
+                ct);
+            return listed.Select(ToEngine).ToList();
+        }
+        catch (DockerApiException e)
+        {
+            throw new EngineException($"The networks could not be listed: {e.EngineMessage()}", e);
+        }
+    }
+
     public Task<string?> CreateAsync(string name, IReadOnlyDictionary<string, string> labels, CancellationToken ct = default) =>
         DockerErrors.GuardAsync(CreateCoreAsync(name, labels, ct), Unreachable);
 

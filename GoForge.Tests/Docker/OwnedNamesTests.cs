@@ -9,6 +9,8 @@ using GoForge.Tests.Harness;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 
+using GoForge.Tests.Support;
+
 namespace GoForge.Tests.Docker;
 
 /// <summary>
@@ -27,9 +29,9 @@ public sealed class OwnedNamesTests(DockerFixture fixture) : IAsyncLifetime
 
     private DockerNetworkStore Store => new(_provider, NullLogger<DockerNetworkStore>.Instance);
 
-    private EnvironmentNetworks NewNetworks() => new(Store, NullLogger<EnvironmentNetworks>.Instance);
+    private EnvironmentNetworks NewNetworks() => new(Store, TestInstallation.Identity(), NullLogger<EnvironmentNetworks>.Instance);
 
-    private ServiceVolumes Volumes => new(new DockerVolumeStore(_provider, NullLogger<DockerVolumeStore>.Instance));
+    private ServiceVolumes Volumes => new(new DockerVolumeStore(_provider, NullLogger<DockerVolumeStore>.Instance), TestInstallation.Identity());
 
     public Task InitializeAsync() => Task.CompletedTask;
 

@@ -59,9 +59,26 @@ public sealed class CaddyFixture : IAsyncLifetime
                 },
             },
         };
-        var configPath = Path.Combine(_root, "caddy.json");
-        await File.WriteAllTextAsync(configPath, config.ToJsonString());
+        await File.WriteAllTextAsync(ConfigPath, config.ToJsonString());
+        _exitGuard = new ExitGuard(StopAsync);
+        await StartProcessAsync(caddy);
+    }
 
+    private string ConfigPath => Path.Combine(_root, "caddy.json");
+
+    /// <summary>
+    /// Kills Caddy (SIGKILL) and starts it again on the same ports from its start-up configuration: every route added
+    /// through the admin API is lost, as after a crash or a restart of an unpersisted Caddy.
+    /// </summary>
+    public async Task RestartAsync()
+    {
+        await StopAsync();
+        await StartProcessAsync(HostSystem.FindOnPath("caddy")!);
+    }
+
+    private async Task StartProcessAsync(string caddy)
+    {
+        var configPath = ConfigPath;
         var startInfo = new ProcessStartInfo(caddy)
         {
             UseShellExecute = false,
@@ -83,14 +100,13 @@ public sealed class CaddyFixture : IAsyncLifetime
         _process.ErrorDataReceived += (_, e) => Keep(e.Data);
         _process.BeginOutputReadLine();
         _process.BeginErrorReadLine();
-        _exitGuard = new ExitGuard(StopAsync);
         try
         {
             await WaitUntilAnswersAsync();
         }
         catch
         {
-            await _exitGuard.RunAsync();
+            await _exitGuard!.RunAsync();
             throw;
         }
     }

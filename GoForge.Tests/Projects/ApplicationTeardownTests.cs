@@ -104,6 +104,8 @@ public sealed class ApplicationTeardownTests : IDisposable
 
         public Task ApplyAsync(RouteTarget target, RouteUpstream upstream, CancellationToken ct = default) => Task.CompletedTask;
 
+        public Task<ProxyRouteTable?> ReadRoutesAsync(CancellationToken ct = default) => Task.FromResult<ProxyRouteTable?>(null);
+
         public Task RemoveAsync(Guid applicationId, CancellationToken ct = default)
         {
             if (Refuse)

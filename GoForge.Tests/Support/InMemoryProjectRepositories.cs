@@ -371,6 +371,15 @@ internal sealed class InMemoryAuditLog(InMemoryProjectStore store) : IAuditLog
         }
     }
 
+    public Task<IReadOnlyList<AuditEvent>> ListByTargetAsync(string target, int count, CancellationToken ct = default)
+    {
+        lock (store.Gate)
+        {
+            IReadOnlyList<AuditEvent> list = store.AuditList.Where(e => e.Target == target).Reverse().Take(count).ToList();
+            return Task.FromResult(list);
+        }
+    }
+
     public Task<IReadOnlyList<AuditEvent>> ListBeforeAsync(long? beforeId, int count, CancellationToken ct = default)
     {
         lock (store.Gate)

@@ -75,6 +75,9 @@ internal sealed class NoContainerRuntime : IContainerRuntime
 
     public Task<IReadOnlyList<string>> ListContainersAsync(IReadOnlyDictionary<string, string> labelFilter, CancellationToken ct = default) =>
         Task.FromResult<IReadOnlyList<string>>([]);
+
+    public Task<IReadOnlyList<EngineContainer>> ListLabelledAsync(IReadOnlyDictionary<string, string> labelFilter, CancellationToken ct = default) =>
+        Task.FromResult<IReadOnlyList<EngineContainer>>([]);
 }
 
 /// <summary>
@@ -98,6 +101,8 @@ internal sealed class NoServiceRuntime : IServiceRuntime, IImagePuller, IVolumeS
     public Task<string?> CreateAsync(string name, IReadOnlyDictionary<string, string> labels, CancellationToken ct = default) => throw None();
 
     public Task RemoveAsync(string networkId, CancellationToken ct = default) => throw None();
+
+    public Task<IReadOnlyList<EngineNetwork>> ListAsync(IReadOnlyDictionary<string, string> labelFilter, CancellationToken ct = default) => throw None();
 
     public Task ConnectAsync(string networkId, string containerId, IReadOnlyList<string> aliases, CancellationToken ct = default) => throw None();
 

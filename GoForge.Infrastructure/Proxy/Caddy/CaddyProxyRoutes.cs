@@ -86,7 +86,59 @@ internal sealed class CaddyProxyRoutes(IHttpClientFactory clients, IOptions<Cadd
         }
     }
 
+    public async Task<ProxyRouteTable?> ReadRoutesAsync(CancellationToken ct = default)
+    {
+        using var response = await SendAsync(HttpMethod.Get, $"config/apps/http/servers/{options.Value.ServerName}/routes", null, ct);
+        await EnsureSuccessAsync(response, ct);
+        var upstreams = new Dictionary<Guid, IReadOnlyList<string>>();
+        if (JsonNode.Parse(await response.Content.ReadAsStringAsync(ct)) is not JsonArray routes)
+        {
+            // A server without routes answers null.
+            return new ProxyRouteTable(upstreams);
+        }
+
+        foreach (var route in routes.OfType<JsonObject>())
+        {
+            if (route["@id"] is JsonValue value && value.TryGetValue<string>(out var id) && CaddyRoutes.TryParseRouteId(id, out var owner))
+            {
+                var dials = new List<string>();
+                CollectDials(route, dials);
+                upstreams[owner] = dials;
+            }
+        }
+
+        return new ProxyRouteTable(upstreams);
+    }
+
     public void Dispose() => _gate.Dispose();
+
+    private static void CollectDials(JsonNode? node, List<string> dials)
+    {
+        switch (node)
+        {
+            case JsonObject o:
+                foreach (var (key, child) in o)
+                {
+                    if (key == "dial" && child is JsonValue v && v.TryGetValue<string>(out var dial))
+                    {
+                        dials.Add(dial);
+                    }
+                    else
+                    {
+                        CollectDials(child, dials);
+                    }
+                }
+
+                break;
+            case JsonArray a:
+                foreach (var child in a)
+                {
+                    CollectDials(child, dials);
+                }
+
+                break;
+        }
+    }
 
     internal static string Dial(RouteUpstream upstream, bool useAddress)
     {

@@ -17,6 +17,13 @@ internal static class CaddyRoutes
     /// <summary>The route's <c>@id</c>: the application id alone, so <see cref="IProxyRoutes.RemoveAsync"/> finds it without the slug.</summary>
     public static string RouteId(Guid applicationId) => $"goforge-{applicationId:N}";
 
+    /// <summary>The application (or service) id of a route GoForge made; false for any other route.</summary>
+    public static bool TryParseRouteId(string routeId, out Guid applicationId)
+    {
+        applicationId = Guid.Empty;
+        return routeId.StartsWith("goforge-", StringComparison.Ordinal) && Guid.TryParseExact(routeId["goforge-".Length..], "N", out applicationId);
+    }
+
     public static JsonObject For(RouteTarget target, string dial, bool automaticHttps)
     {
         var settings = target.Settings;

@@ -13,4 +13,7 @@ internal sealed class TraefikProxyRoutes(IOptions<TraefikOptions> options) : IPr
     public Task ApplyAsync(RouteTarget target, RouteUpstream upstream, CancellationToken ct = default) => Task.CompletedTask;
 
     public Task RemoveAsync(Guid applicationId, CancellationToken ct = default) => Task.CompletedTask;
+
+    /// <summary>Traefik follows the containers' labels: there is no route to put back.</summary>
+    public Task<ProxyRouteTable?> ReadRoutesAsync(CancellationToken ct = default) => Task.FromResult<ProxyRouteTable?>(null);
 }

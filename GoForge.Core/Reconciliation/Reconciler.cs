@@ -1,0 +1,128 @@
+using System.Diagnostics;
+using GoForge.Core.Auditing;
+using GoForge.Core.Containers;
+using GoForge.Core.Routing;
+using Microsoft.Extensions.Logging;
+
+namespace GoForge.Core.Reconciliation;
+
+/// <summary>
+/// Makes the engine and the proxy match the database after any crash (docs/deployments/after-a-crash.md). One pass:
+/// one label-filtered container listing, one network listing, one read of the proxy's routes, one database round trip;
+/// then, per application and service, only what this installation can prove is its own is started, routed or removed.
+/// Passes never overlap.
+/// </summary>
+public sealed class Reconciler(
+    IContainerRuntime containers,
+    INetworkStore networks,
+    IProxyRoutes proxy,
+    IReconcilerRepository repository,
+    InstallationIdentity installation,
+    ApplicationReconciler applications,
+    ServiceReconciler services,
+    ReconcilerActions actions,
+    ILogger<Reconciler> logger) : IDisposable
+{
+    private static readonly IReadOnlyDictionary<string, string> Managed = new Dictionary<string, string> { [GoForgeLabels.Managed] = "true" };
+    private readonly SemaphoreSlim _oneAtATime = new(1, 1);
+
+    public async Task<ReconcileReport> RunAsync(CancellationToken ct)
+    {
+        await _oneAtATime.WaitAsync(ct);
+        try
+        {
+            return await PassAsync(ct);
+        }
+        finally
+        {
+            _oneAtATime.Release();
+        }
+    }
+
+    private async Task<ReconcileReport> PassAsync(CancellationToken ct)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var id = await installation.IdAsync(ct);
+
+        // The engine first, the database after: whatever a deployment starts meanwhile is either not listed or is
+        // active (or in flight here) by the time the database is read, and so left alone.
+        var listed = await containers.ListLabelledAsync(Managed, ct);
+        var ownNetworks = await networks.ListAsync(new Dictionary<string, string>
+        {
+            [GoForgeLabels.Managed] = "true",
+            [GoForgeLabels.Kind] = GoForgeLabels.Kinds.EnvironmentNetwork,
+            [GoForgeLabels.Installation] = id.ToString(),
+        }, ct);
+        var routes = await proxy.ReadRoutesAsync(ct);
+        var state = await repository.LoadAsync(
+            listed.Select(c => c.IdLabel(GoForgeLabels.Deployment)).OfType<Guid>().Distinct().ToList(),
+            ownNetworks.Select(n => Guid.TryParse(n.Labels.GetValueOrDefault(GoForgeLabels.Environment), out var e) ? e : Guid.Empty).Where(e => e != Guid.Empty).Distinct().ToList(),
+            ct);
+
+        var pass = new ReconcilePass(id, state, routes);
+        var ours = listed.Where(c => IsOurs(c, id, state)).ToList();
+        var appContainers = ours.Where(c => c.IdLabel(GoForgeLabels.Service) is null && c.IdLabel(GoForgeLabels.App) is not null)
+            .ToLookup(c => c.IdLabel(GoForgeLabels.App)!.Value);
+        var serviceContainers = ours.Where(c => c.IdLabel(GoForgeLabels.Service) is not null).ToLookup(c => c.IdLabel(GoForgeLabels.Service)!.Value);
+
+        foreach (var appId in appContainers.Select(g => g.Key).Concat(state.Running.Select(r => r.ApplicationId)).Distinct())
+        {
+            await applications.ReconcileAsync(pass, appId, [.. appContainers[appId]], ct);
+        }
+
+        foreach (var serviceId in serviceContainers.Select(g => g.Key)
+                     .Concat(state.Services.Values.Where(s => s.ContainerId is not null && s.State == Services.ServiceState.Running).Select(s => s.Id)).Distinct())
+        {
+            await services.ReconcileAsync(pass, serviceId, [.. serviceContainers[serviceId]], ct);
+        }
+
+        await actions.RemoveAllAsync(pass, ct);
+        await RemoveNetworksAsync(pass, ownNetworks, ct);
+
+        var report = new ReconcileReport(listed.Count, ours.Count, pass.Skipped, pass.Actions, Stopwatch.GetElapsedTime(started));
+        logger.Passed(report.ContainersSeen, report.ContainersOurs, report.Actions.Count, report.Skipped, report.Elapsed.TotalMilliseconds);
+        return report;
+    }
+
+    public void Dispose() => _oneAtATime.Dispose();
+
+    /// <summary>
+    /// Ours: it carries this installation's id; or, made before that label existed, it carries none and names a deployment
+    /// or service this database knows. Anything else (another installation's, another database's, anyone's) is never touched.
+    /// </summary>
+    public static bool IsOurs(EngineContainer container, Guid installationId, ReconcileState state)
+    {
+        ArgumentNullException.ThrowIfNull(container);
+        ArgumentNullException.ThrowIfNull(state);
+        if (container.Label(GoForgeLabels.Installation) is { } owner)
+        {
+            return Guid.TryParse(owner, out var id) && id == installationId;
+        }
+
+        return (container.IdLabel(GoForgeLabels.Deployment) is { } deployment && state.Deployments.ContainsKey(deployment))
+            || (container.IdLabel(GoForgeLabels.Service) is { } service && state.Services.ContainsKey(service));
+    }
+
+    /// <summary>Our environment networks whose environment is gone; one still in use is refused by the engine and stays.</summary>
+    private async Task RemoveNetworksAsync(ReconcilePass pass, IReadOnlyList<EngineNetwork> ownNetworks, CancellationToken ct)
+    {
+        foreach (var network in ownNetworks)
+        {
+            if (!Guid.TryParse(network.Labels.GetValueOrDefault(GoForgeLabels.Environment), out var environmentId) || pass.State.Environments.Contains(environmentId))
+            {
+                continue;
+            }
+
+            var target = $"environment:{environmentId}";
+            try
+            {
+                await networks.RemoveAsync(network.Id, ct);
+                await actions.RecordAsync(pass, AuditActions.ReconcilerNetworkRemoved, target, $"removed network {network.Name}: its environment no longer exists", ct);
+            }
+            catch (EngineException e)
+            {
+                logger.ActionFailed(target, e.Message);
+            }
+        }
+    }
+}
