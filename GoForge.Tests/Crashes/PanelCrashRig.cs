@@ -13,6 +13,7 @@ using GoForge.Tests.Deployments;
 using GoForge.Tests.Git;
 using GoForge.Tests.Harness;
 using GoForge.Tests.Support;
+using Xunit.Abstractions;
 using Actor = GoForge.Core.Identity.Actor;
 
 namespace GoForge.Tests.Crashes;
@@ -317,10 +318,12 @@ public sealed class PanelCrashRig(PostgresFixture postgres) : IAsyncLifetime
     }
 
     /// <summary>Ends the scenario: the next deployment works, and not one request failed throughout.</summary>
-    internal async Task AssertNextDeployAndNoFailedRequestAsync(SteadyTraffic traffic, string scenario, string? neverServed = null)
+    internal async Task AssertNextDeployAndNoFailedRequestAsync(SteadyTraffic traffic, ITestOutputHelper output, string scenario, string? neverServed = null)
     {
         await DeployVersionAsync(scenario);
         var report = await traffic.StopAsync();
+        output.WriteLine($"{report.Outcomes.Count} requests over {report.Seconds:F1} s through Caddy, {report.Failed.Count} failed; " +
+            $"p50 {report.Percentile(0.5):F1} ms, p99 {report.Percentile(0.99):F1} ms, max {report.Percentile(1):F1} ms; answers: {report.BodyCounts()}");
         Assert.True(report.Outcomes.Count > 0, "no request was sent");
         Assert.True(report.Failed.Count == 0,
             $"{report.Failed.Count} of {report.Outcomes.Count} requests failed:\n{report.FailureSummary()}\nanswers: {report.BodyCounts()}\ncaddy:\n{Caddy.OutputTail()}");

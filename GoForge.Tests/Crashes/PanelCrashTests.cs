@@ -1,6 +1,7 @@
 using GoForge.Core.Services;
 using GoForge.Tests.Deployments;
 using GoForge.Tests.Harness;
+using Xunit.Abstractions;
 
 namespace GoForge.Tests.Crashes;
 
@@ -14,7 +15,7 @@ namespace GoForge.Tests.Crashes;
 /// engine until the moment is reached. One rig (database, engine, Caddy, application) serves every scenario.
 /// </summary>
 [Collection(PostgresCollection.Name)]
-public sealed class PanelCrashTests(PanelCrashRig rig) : IClassFixture<PanelCrashRig>
+public sealed class PanelCrashTests(PanelCrashRig rig, ITestOutputHelper output) : IClassFixture<PanelCrashRig>
 {
     [Fact]
     public async Task Killed_with_a_deployment_pending_the_restarted_panel_runs_it_and_leaves_nothing_behind()
@@ -39,7 +40,7 @@ public sealed class PanelCrashTests(PanelCrashRig rig) : IClassFixture<PanelCras
         var ran = await rig.Records.DeploymentAsync(pending);
         Assert.True(ran.State == "running", ran.ToString());
         await rig.AssertNoStrayContainersAsync();
-        await rig.AssertNextDeployAndNoFailedRequestAsync(traffic, "after-pending");
+        await rig.AssertNextDeployAndNoFailedRequestAsync(traffic, output, "after-pending");
     }
 
     [Fact]
@@ -60,7 +61,7 @@ public sealed class PanelCrashTests(PanelCrashRig rig) : IClassFixture<PanelCras
         await rig.AssertNothingActiveAsync();
         Assert.Equal("failed", (await rig.Records.DeploymentAsync(id)).State);
         await rig.AssertNoStrayContainersAsync();
-        await rig.AssertNextDeployAndNoFailedRequestAsync(traffic, "after-cloning");
+        await rig.AssertNextDeployAndNoFailedRequestAsync(traffic, output, "after-cloning");
     }
 
     [Fact]
@@ -80,7 +81,7 @@ public sealed class PanelCrashTests(PanelCrashRig rig) : IClassFixture<PanelCras
         await rig.AssertNothingActiveAsync();
         Assert.Equal("failed", (await rig.Records.DeploymentAsync(id)).State);
         await rig.AssertNoStrayContainersAsync();
-        await rig.AssertNextDeployAndNoFailedRequestAsync(traffic, "after-building", neverServed: body);
+        await rig.AssertNextDeployAndNoFailedRequestAsync(traffic, output, "after-building", neverServed: body);
     }
 
     [Fact]
@@ -102,7 +103,7 @@ public sealed class PanelCrashTests(PanelCrashRig rig) : IClassFixture<PanelCras
         Assert.Equal("failed", (await rig.Records.DeploymentAsync(id)).State);
         await rig.AssertNoStrayContainersAsync();
         await rig.RemoveVariableAsync(SampleDockerfiles.HoldHealthVariable);
-        await rig.AssertNextDeployAndNoFailedRequestAsync(traffic, "after-deploying", neverServed: body);
+        await rig.AssertNextDeployAndNoFailedRequestAsync(traffic, output, "after-deploying", neverServed: body);
     }
 
     [Fact]
@@ -124,7 +125,7 @@ public sealed class PanelCrashTests(PanelCrashRig rig) : IClassFixture<PanelCras
         Assert.Equal("running", (await rig.Records.DeploymentAsync(id)).State);
         await rig.AssertNoStrayContainersAsync();
         Assert.Equal(body, (await rig.Caddy.GetAsync(PanelCrashRig.AppHost)).Body);
-        await rig.AssertNextDeployAndNoFailedRequestAsync(traffic, "after-drain");
+        await rig.AssertNextDeployAndNoFailedRequestAsync(traffic, output, "after-drain");
     }
 
     [Fact]
@@ -145,7 +146,7 @@ public sealed class PanelCrashTests(PanelCrashRig rig) : IClassFixture<PanelCras
         Assert.Equal("failed", (await rig.Records.DeploymentAsync(rollback)).State);
         await rig.AssertNoStrayContainersAsync();
         await rig.RemoveVariableAsync(SampleDockerfiles.HoldHealthVariable);
-        await rig.AssertNextDeployAndNoFailedRequestAsync(traffic, "after-rollback");
+        await rig.AssertNextDeployAndNoFailedRequestAsync(traffic, output, "after-rollback");
     }
 
     [Fact]
@@ -167,7 +168,7 @@ public sealed class PanelCrashTests(PanelCrashRig rig) : IClassFixture<PanelCras
         var failed = await rig.Records.ServiceAsync(service);
         Assert.Equal(("failed", ServiceRecovery.InterruptedReason), (failed.State, failed.Reason));
         await rig.AssertNoStrayContainersAsync();
-        await rig.AssertNextDeployAndNoFailedRequestAsync(traffic, "after-pull");
+        await rig.AssertNextDeployAndNoFailedRequestAsync(traffic, output, "after-pull");
     }
 
     [Fact]
@@ -195,6 +196,6 @@ public sealed class PanelCrashTests(PanelCrashRig rig) : IClassFixture<PanelCras
         var running = await rig.Records.ServiceAsync(service);
         Assert.Equal(("running", "latest"), (running.State, running.Version));
         await rig.AssertNoStrayContainersAsync();
-        await rig.AssertNextDeployAndNoFailedRequestAsync(traffic, "after-version");
+        await rig.AssertNextDeployAndNoFailedRequestAsync(traffic, output, "after-version");
     }
 }
