@@ -160,15 +160,44 @@ public sealed class PanelCrashRig(PostgresFixture postgres) : IAsyncLifetime
     internal SteadyTraffic StartTraffic() => SteadyTraffic.Start(Caddy, AppHost, RequestsPerSecond);
 
     /// <summary>SIGKILLs the panel; fails unless it died of that signal.</summary>
-    internal async Task KillPanelAsync()
+    private async Task KillPanelAsync()
     {
         var exitCode = await Panel.KillAsync();
         Assert.True(exitCode == 137, $"the panel exited with {exitCode}, not 137 (SIGKILL)");
         await StopPanelAsync();
     }
 
+    /// <summary>
+    /// The moment has been reached: SIGKILLs the panel, runs <paramref name="whileDown"/>, lets clones through again,
+    /// starts the panel on the same database, data folder, key and engine, and waits until no deployment or service is
+    /// left in an active state.
+    /// </summary>
+    internal async Task KillAndRestartAsync(Func<Task>? whileDown = null)
+    {
+        await KillPanelAsync();
+        if (whileDown is not null)
+        {
+            await whileDown();
+        }
+
+        Git.Resume();
+        await StartPanelAsync();
+        await AssertNothingActiveAsync();
+    }
+
+    /// <summary>Pushes a version and queues its deployment with clones held silent; returns once its clone hangs.</summary>
+    internal async Task<Guid> QueueHangingCloneAsync(string scenario)
+    {
+        Git.Stall();
+        var held = Git.HeldConnections;
+        Push(NextBody(scenario));
+        var id = await QueueDeploymentAsync();
+        await WaitForAsync(id, d => Task.FromResult(d.State == "cloning" && Git.HeldConnections > held), "a clone hanging");
+        return id;
+    }
+
     /// <summary>Starts the panel process on the rig's database, data folder, key and engine.</summary>
-    internal async Task StartPanelAsync(TimeSpan? drainDelay = null)
+    private async Task StartPanelAsync(TimeSpan? drainDelay = null)
     {
         var environment = new Dictionary<string, string?>
         {

@@ -23,19 +23,12 @@ public sealed class PanelCrashTests(PanelCrashRig rig, ITestOutputHelper output)
         await rig.PrepareAsync();
         await using var traffic = rig.StartTraffic();
         // The application's first deployment hangs in its clone; the second waits behind it (one per application).
-        rig.Git.Stall();
-        var held = rig.Git.HeldConnections;
-        rig.Push(rig.NextBody("pending"));
-        var cloning = await rig.QueueDeploymentAsync();
-        await rig.WaitForAsync(cloning, d => Task.FromResult(d.State == "cloning" && rig.Git.HeldConnections > held), "a clone hanging");
+        var cloning = await rig.QueueHangingCloneAsync("pending");
         var pending = await rig.QueueDeploymentAsync();
         Assert.Equal("pending", (await rig.Records.DeploymentAsync(pending)).State);
 
-        await rig.KillPanelAsync();
-        rig.Git.Resume();
-        await rig.StartPanelAsync();
+        await rig.KillAndRestartAsync();
 
-        await rig.AssertNothingActiveAsync();
         Assert.Equal("failed", (await rig.Records.DeploymentAsync(cloning)).State);
         var ran = await rig.Records.DeploymentAsync(pending);
         Assert.True(ran.State == "running", ran.ToString());
@@ -48,17 +41,10 @@ public sealed class PanelCrashTests(PanelCrashRig rig, ITestOutputHelper output)
     {
         await rig.PrepareAsync();
         await using var traffic = rig.StartTraffic();
-        rig.Git.Stall();
-        var held = rig.Git.HeldConnections;
-        rig.Push(rig.NextBody("cloning"));
-        var id = await rig.QueueDeploymentAsync();
-        await rig.WaitForAsync(id, d => Task.FromResult(d.State == "cloning" && rig.Git.HeldConnections > held), "a clone hanging");
+        var id = await rig.QueueHangingCloneAsync("cloning");
 
-        await rig.KillPanelAsync();
-        rig.Git.Resume();
-        await rig.StartPanelAsync();
+        await rig.KillAndRestartAsync();
 
-        await rig.AssertNothingActiveAsync();
         Assert.Equal("failed", (await rig.Records.DeploymentAsync(id)).State);
         await rig.AssertNoStrayContainersAsync();
         await rig.AssertNextDeployAndNoFailedRequestAsync(traffic, output, "after-cloning");
@@ -75,10 +61,8 @@ public sealed class PanelCrashTests(PanelCrashRig rig, ITestOutputHelper output)
         var id = await rig.QueueDeploymentAsync();
         await rig.WaitForAsync(id, async d => d.State == "building" && await rig.Records.LogContainsAsync(id, SampleDockerfiles.SlowStepLine(nonce)), "the build in its slow step");
 
-        await rig.KillPanelAsync();
-        await rig.StartPanelAsync();
+        await rig.KillAndRestartAsync();
 
-        await rig.AssertNothingActiveAsync();
         Assert.Equal("failed", (await rig.Records.DeploymentAsync(id)).State);
         await rig.AssertNoStrayContainersAsync();
         await rig.AssertNextDeployAndNoFailedRequestAsync(traffic, output, "after-building", neverServed: body);
@@ -96,10 +80,8 @@ public sealed class PanelCrashTests(PanelCrashRig rig, ITestOutputHelper output)
         await rig.WaitForAsync(id, d => Task.FromResult(d.State == "deploying" && d.ContainerId is not null), "the new container started, waiting for its health check");
         Assert.NotEmpty(await rig.StrayContainersAsync());
 
-        await rig.KillPanelAsync();
-        await rig.StartPanelAsync();
+        await rig.KillAndRestartAsync();
 
-        await rig.AssertNothingActiveAsync();
         Assert.Equal("failed", (await rig.Records.DeploymentAsync(id)).State);
         await rig.AssertNoStrayContainersAsync();
         await rig.RemoveVariableAsync(SampleDockerfiles.HoldHealthVariable);
@@ -118,10 +100,8 @@ public sealed class PanelCrashTests(PanelCrashRig rig, ITestOutputHelper output)
         await rig.WaitForAsync(id, async d => d.State == "running" && await rig.Records.LogContainsAsync(id, "Draining the previous container"), "the drain of the replaced container");
         Assert.NotEmpty(await rig.StrayContainersAsync());
 
-        await rig.KillPanelAsync();
-        await rig.StartPanelAsync();
+        await rig.KillAndRestartAsync();
 
-        await rig.AssertNothingActiveAsync();
         Assert.Equal("running", (await rig.Records.DeploymentAsync(id)).State);
         await rig.AssertNoStrayContainersAsync();
         Assert.Equal(body, (await rig.Caddy.GetAsync(PanelCrashRig.AppHost)).Body);
@@ -139,10 +119,8 @@ public sealed class PanelCrashTests(PanelCrashRig rig, ITestOutputHelper output)
         await rig.WaitForAsync(rollback, d => Task.FromResult(d.State == "deploying" && d.ContainerId is not null), "the rollback's container started, waiting for its health check");
         Assert.Equal("rollback", (await rig.Records.DeploymentAsync(rollback)).Source);
 
-        await rig.KillPanelAsync();
-        await rig.StartPanelAsync();
+        await rig.KillAndRestartAsync();
 
-        await rig.AssertNothingActiveAsync();
         Assert.Equal("failed", (await rig.Records.DeploymentAsync(rollback)).State);
         await rig.AssertNoStrayContainersAsync();
         await rig.RemoveVariableAsync(SampleDockerfiles.HoldHealthVariable);
@@ -158,12 +136,9 @@ public sealed class PanelCrashTests(PanelCrashRig rig, ITestOutputHelper output)
         var (operation, service) = await rig.CreateServiceAsync(PanelCrashRig.StalledTemplate, "pulled", "latest");
         await rig.WaitForServiceAsync(operation, service, "pulling", () => rig.Registry.Connections > connections);
 
-        await rig.KillPanelAsync();
         // Nothing recorded an end: the SIGKILL left the operation running and the service pulling.
-        Assert.Equal(("running", (string?)null), await rig.Records.OperationAsync(operation));
-        await rig.StartPanelAsync();
+        await rig.KillAndRestartAsync(async () => Assert.Equal(("running", (string?)null), await rig.Records.OperationAsync(operation)));
 
-        await rig.AssertNothingActiveAsync();
         Assert.Equal(("failed", "failed: " + ServiceRecovery.InterruptedReason), await rig.WaitOperationEndedAsync(operation));
         var failed = await rig.Records.ServiceAsync(service);
         Assert.Equal(("failed", ServiceRecovery.InterruptedReason), (failed.State, failed.Reason));
@@ -182,10 +157,8 @@ public sealed class PanelCrashTests(PanelCrashRig rig, ITestOutputHelper output)
         var change = await rig.ChangeServiceVersionAsync(service, "v2");
         await rig.WaitForServiceAsync(change, service, "pulling", () => rig.Registry.Connections > connections);
 
-        await rig.KillPanelAsync();
-        await rig.StartPanelAsync();
+        await rig.KillAndRestartAsync();
 
-        await rig.AssertNothingActiveAsync();
         Assert.Equal("failed", (await rig.WaitOperationEndedAsync(change)).State);
         Assert.Equal("failed", (await rig.Records.ServiceAsync(service)).State);
         await rig.AssertNoStrayContainersAsync();
