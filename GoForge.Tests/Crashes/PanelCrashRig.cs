@@ -39,6 +39,7 @@ public sealed class PanelCrashRig(PostgresFixture postgres) : IAsyncLifetime
 
     private const int RequestsPerSecond = 50;
     private static readonly TimeSpan Promptly = TimeSpan.FromSeconds(90);
+    private static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(10);
 
     private readonly string _root = Directory.CreateTempSubdirectory("goforge-crash-").FullName;
     private readonly string _secretKey = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
@@ -156,8 +157,13 @@ public sealed class PanelCrashRig(PostgresFixture postgres) : IAsyncLifetime
         }
     }
 
-    /// <summary>The steady stream of requests to the application through Caddy that a scenario runs throughout.</summary>
-    internal SteadyTraffic StartTraffic() => SteadyTraffic.Start(Caddy, AppHost, RequestsPerSecond);
+    /// <summary>
+    /// The steady stream of requests to the application through Caddy that a scenario runs throughout. A request fails
+    /// on any answer but 200 or after 10 s without one: an upstream that is gone or not listening is a 502 from Caddy
+    /// within seconds, so the long time-out only spares the count the stalls of a machine whose cores a build and a
+    /// panel start share (with 2 s, one scenario of 24 here saw a burst of time-outs at a load average of 24).
+    /// </summary>
+    internal SteadyTraffic StartTraffic() => SteadyTraffic.Start(Caddy, AppHost, RequestsPerSecond, RequestTimeout);
 
     /// <summary>SIGKILLs the panel; fails unless it died of that signal.</summary>
     private async Task KillPanelAsync()
