@@ -127,7 +127,7 @@ public static class DependencyInjection
         services.AddOptions<ReconcilerOptions>().BindConfiguration(ReconcilerOptions.SectionName).ValidateOnStart();
         services.AddSingleton<IValidateOptions<ReconcilerOptions>, ReconcilerOptionsValidator>();
         services.AddSingleton<InstallationIdentity>();
-        services.AddSingleton<StartupRecovery>();
+        services.AddSingleton<Common.Work.StartupRecovery>();
         services.AddSingleton<ReconcileSignal>();
         services.AddSingleton<ReconcilerActions>();
         services.AddSingleton<ApplicationReconciler>();

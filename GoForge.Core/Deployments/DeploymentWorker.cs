@@ -20,7 +20,7 @@ public sealed partial class DeploymentWorker(
     IOptions<DeploymentOptions> options,
     GoForgeMetrics metrics,
     ILogger<DeploymentWorker> logger,
-    Reconciliation.StartupRecovery? startup = null) : BackgroundService
+    Common.Work.StartupRecovery? startup = null) : BackgroundService
 {
     public const string InterruptedReason = "interrupted by restart";
 

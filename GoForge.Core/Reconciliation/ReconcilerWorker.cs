@@ -1,3 +1,4 @@
+using GoForge.Core.Common.Work;
 using GoForge.Core.Monitoring;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;

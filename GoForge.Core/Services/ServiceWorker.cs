@@ -22,7 +22,7 @@ public sealed partial class ServiceWorker(
     IAuditLog audit,
     TimeProvider time,
     ILogger<ServiceWorker> logger,
-    Reconciliation.StartupRecovery? startup = null) : BackgroundService
+    Common.Work.StartupRecovery? startup = null) : BackgroundService
 {
     public const int MaxConcurrent = 4;
     private static readonly TimeSpan IdlePoll = TimeSpan.FromSeconds(5);

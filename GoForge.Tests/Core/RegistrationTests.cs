@@ -21,19 +21,21 @@ public sealed class RegistrationTests
     }
 
     [Fact]
-    public void AddGoForgeWorkers_registers_the_network_migration_first_then_the_deployment_worker_service_recovery_and_the_state_tracker()
+    public void AddGoForgeWorkers_registers_the_network_migration_first_then_the_deployment_worker_service_recovery_the_state_tracker_and_the_reconciler()
     {
         var builder = NewBuilder();
         builder.AddGoForgeCore();
         builder.AddGoForgeWorkers();
 
         var hosted = builder.Services.Where(d => d.ServiceType == typeof(IHostedService)).ToList();
-        Assert.Equal(4, hosted.Count);
+        Assert.Equal(5, hosted.Count);
         // Hosted services start in order: old-named networks are migrated before any deployment or service runs.
         Assert.Equal(typeof(GoForge.Core.Upgrades.LegacyNetworkMigrationStartup), hosted[0].ImplementationType);
         Assert.Contains(hosted, d => d.ImplementationType == typeof(DeploymentWorker));
         Assert.Contains(hosted, d => d.ImplementationType == typeof(ServiceWorker));
         Assert.Single(hosted, d => d.ImplementationFactory is not null); // the tracker, shared with the monitoring pages
+        // Last: its first pass waits for the workers' recovery anyway, and it starts after the tracker it listens to.
+        Assert.Equal(typeof(GoForge.Core.Reconciliation.ReconcilerWorker), hosted[^1].ImplementationType);
     }
 
     [Fact]
@@ -74,6 +76,26 @@ public sealed class RegistrationTests
         var failure = Assert.Throws<OptionsValidationException>(() => ProxyNetwork(new() { ["GoForge:Deployments:ProxyNetwork"] = "no spaces" }));
 
         Assert.Contains("GoForge:Proxy:Network (or GoForge:Deployments:ProxyNetwork) must be a Docker network name", failure.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_reconciler_runs_every_three_minutes_unless_set_and_a_too_short_interval_is_refused_naming_the_key()
+    {
+        Assert.Equal(TimeSpan.FromMinutes(3), Reconciler([]).Interval);
+        Assert.Equal(TimeSpan.FromSeconds(30), Reconciler(new() { ["GoForge:Reconciler:Interval"] = "00:00:30" }).Interval);
+
+        var failure = Assert.Throws<OptionsValidationException>(() => Reconciler(new() { ["GoForge:Reconciler:Interval"] = "00:00:01" }));
+
+        Assert.Contains("GoForge:Reconciler:Interval must be between", failure.Message, StringComparison.Ordinal);
+    }
+
+    private static GoForge.Core.Reconciliation.ReconcilerOptions Reconciler(Dictionary<string, string?> settings)
+    {
+        var builder = NewBuilder();
+        builder.Configuration.AddInMemoryCollection(settings);
+        builder.AddGoForgeCore();
+        using var services = builder.Services.BuildServiceProvider();
+        return services.GetRequiredService<IOptions<GoForge.Core.Reconciliation.ReconcilerOptions>>().Value;
     }
 
     private static ProxyNetworkOptions ProxyNetwork(Dictionary<string, string?> settings)

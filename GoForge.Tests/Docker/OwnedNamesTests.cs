@@ -26,14 +26,19 @@ public sealed class OwnedNamesTests(DockerFixture fixture) : IAsyncLifetime
     private readonly List<string> _networks = [];
     private readonly List<string> _volumes = [];
     private readonly string _nonce = Guid.NewGuid().ToString("N")[..8];
+    private readonly Guid _installation = Guid.NewGuid();
 
     private DockerNetworkStore Store => new(_provider, NullLogger<DockerNetworkStore>.Instance);
 
-    private EnvironmentNetworks NewNetworks() => new(Store, TestInstallation.Identity(), NullLogger<EnvironmentNetworks>.Instance);
+    private EnvironmentNetworks NewNetworks() => new(Store, TestInstallation.Identity(_installation), NullLogger<EnvironmentNetworks>.Instance);
 
-    private ServiceVolumes Volumes => new(new DockerVolumeStore(_provider, NullLogger<DockerVolumeStore>.Instance), TestInstallation.Identity());
+    private ServiceVolumes Volumes => new(new DockerVolumeStore(_provider, NullLogger<DockerVolumeStore>.Instance), TestInstallation.Identity(_installation));
 
     public Task InitializeAsync() => Task.CompletedTask;
+
+    /// <summary>The owner labels and this installation's id: what GoForge creates a network or volume with.</summary>
+    private Dictionary<string, string> WithInstallation(IReadOnlyDictionary<string, string> owner) =>
+        new(owner) { [GoForgeLabels.Installation] = _installation.ToString() };
 
     public async Task DisposeAsync()
     {
@@ -95,7 +100,7 @@ public sealed class OwnedNamesTests(DockerFixture fixture) : IAsyncLifetime
         var network = Assert.Single(await NetworksNamedAsync(name));
         Assert.Equal(first.Id, network.ID);
         Assert.Equal("bridge", network.Driver);
-        Assert.Equal(EnvironmentNetworks.OwnerLabels(project, environment), network.Labels);
+        Assert.Equal(WithInstallation(EnvironmentNetworks.OwnerLabels(project, environment)), network.Labels);
     }
 
     [Fact]
@@ -168,7 +173,7 @@ public sealed class OwnedNamesTests(DockerFixture fixture) : IAsyncLifetime
         var mount = Assert.Single(await Volumes.EnsureAsync(service, project, environment, [Data]));
 
         Assert.Equal(new ContainerVolume(EngineNames.ServiceVolume(service.Id, Data.Name), "/data"), mount);
-        Assert.Equal(ServiceVolumes.OwnerLabels(service), (await fixture.Client.Volumes.InspectAsync(mount.Name)).Labels);
+        Assert.Equal(WithInstallation(ServiceVolumes.OwnerLabels(service)), (await fixture.Client.Volumes.InspectAsync(mount.Name)).Labels);
     }
 
     [Fact]

@@ -156,6 +156,7 @@ public static class InMemoryProjects
         services.AddSingleton<IWebhookRepository, InMemoryWebhookRepository>();
         services.AddSingleton<ChangeFeed<WebhookDelivery>>();
         services.AddSingleton<WebhookService>();
+        services.AddSingleton<GoForge.Core.Reconciliation.ApplicationEvents>();
         services.AddScoped<CurrentUser>();
         return store;
     }

@@ -1,7 +1,7 @@
-namespace GoForge.Core.Reconciliation;
+namespace GoForge.Core.Common.Work;
 
 /// <summary>
-/// The gate the reconciler waits at on start: the deployment worker and the service worker each say when their
+/// The gate the reconciler (Reconciliation) waits at on start: the deployment worker and the service worker each say when their
 /// database recovery (failing what the last run left in flight) is done, so the first pass sees settled states.
 /// </summary>
 public sealed class StartupRecovery
