@@ -90,7 +90,7 @@ public sealed class NameIsolationTests(PostgresFixture postgres, DockerFixture d
         Assert.DoesNotContain(netB, containerA.NetworkSettings.Networks.Keys);
         Assert.DoesNotContain(netA, containerB.NetworkSettings!.Networks!.Keys);
         var network = await docker.Client.Networks.InspectNetworkAsync(netA);
-        Assert.Equal(EnvironmentNetworks.OwnerLabels(envA.ProjectId, envA.Id), network.Labels);
+        Assert.Equal(await _host.Get<InstallationIdentity>().StampAsync(EnvironmentNetworks.OwnerLabels(envA.ProjectId, envA.Id)), network.Labels);
         Assert.Equal(GoForgeLabels.Kinds.AppContainer, containerA.Config!.Labels[GoForgeLabels.Kind]);
         Assert.Equal(envA.Id.ToString(), containerA.Config.Labels[GoForgeLabels.Environment]);
 
@@ -158,7 +158,7 @@ public sealed class NameIsolationTests(PostgresFixture postgres, DockerFixture d
         Assert.Contains(netA, containerA.NetworkSettings!.Networks!.Keys);
         Assert.Contains(netB, containerB.NetworkSettings!.Networks!.Keys);
         Assert.Contains("kv", containerKv.NetworkSettings!.Networks![netA].Aliases!);
-        Assert.Equal(EnvironmentNetworks.OwnerLabels(envA.ProjectId, envA.Id), (await docker.Client.Networks.InspectNetworkAsync(netA)).Labels);
+        Assert.Equal(await _host.Get<InstallationIdentity>().StampAsync(EnvironmentNetworks.OwnerLabels(envA.ProjectId, envA.Id)), (await docker.Client.Networks.InspectNetworkAsync(netA)).Labels);
         Assert.True(await CanFetchAsync(a.ContainerId!, "kv"), "the app still reaches its service by host name");
         Assert.False(await CanFetchAsync(a.ContainerId!, containerB.NetworkSettings.Networks[netB].IPAddress), "the projects are apart");
         Assert.Equal(new LegacyNetworkReport(0, 0, 0), await _host.Get<LegacyNetworkMigration>().RunAsync()); // idempotent

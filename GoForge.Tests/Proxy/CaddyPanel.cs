@@ -20,7 +20,6 @@ internal sealed class CaddyPanel : IAsyncDisposable
     public static readonly TimeSpan BuildWait = TimeSpan.FromSeconds(90);
     private readonly string _root = Directory.CreateTempSubdirectory("goforge-caddy-panel-").FullName;
     private readonly List<Guid> _apps = [];
-    private Guid _environmentId;
 
     private CaddyPanel()
     {
@@ -29,6 +28,9 @@ internal sealed class CaddyPanel : IAsyncDisposable
     public TestHost Host { get; private set; } = null!;
 
     public Actor Owner { get; private set; } = null!;
+
+    /// <summary>The environment every application of the panel is created in.</summary>
+    public Guid EnvironmentId { get; private set; }
 
     /// <summary>Makes a step's build cache key unique to this panel, so builds really run.</summary>
     public string Nonce { get; } = Guid.NewGuid().ToString("N")[..12];
@@ -53,7 +55,7 @@ internal sealed class CaddyPanel : IAsyncDisposable
         }, services => services.AddHostedService<DeploymentWorker>());
         panel.Owner = Actor.From(await TestUsers.CreateAsync(panel.Host));
         var project = (await panel.Host.Get<ProjectService>().CreateAsync(panel.Owner, new ProjectInput("Proxied", null))).Value!;
-        panel._environmentId = (await panel.Host.Get<EnvironmentService>().ListAsync(panel.Owner, project.Id)).Value![0].Id;
+        panel.EnvironmentId = (await panel.Host.Get<EnvironmentService>().ListAsync(panel.Owner, project.Id)).Value![0].Id;
         return panel;
     }
 
@@ -61,7 +63,7 @@ internal sealed class CaddyPanel : IAsyncDisposable
     public async Task<ProxiedApp> CreateAppAsync(string name, string domains)
     {
         var repository = new SampleRepository(Path.Combine(_root, name));
-        var created = await Host.Get<ApplicationService>().CreateAsync(Owner, _environmentId, new ApplicationInput
+        var created = await Host.Get<ApplicationService>().CreateAsync(Owner, EnvironmentId, new ApplicationInput
         {
             Name = name,
             GitUrl = repository.GitUrl,

@@ -22,36 +22,21 @@ namespace GoForge.Tests.Reconciliation;
 public sealed class ReconcilerTests(PostgresFixture postgres, DockerFixture docker, CaddyFixture caddy)
     : IClassFixture<DockerFixture>, IClassFixture<CaddyFixture>, IAsyncLifetime
 {
-    private readonly List<string> _containers = [];
-    private readonly List<string> _networks = [];
-    private readonly List<string> _volumes = [];
     private CaddyPanel _panel = null!;
+    private CrashScene _scene = null!;
     private Guid _installation;
 
     public async Task InitializeAsync()
     {
         _panel = await CaddyPanel.StartAsync(postgres, docker, caddy, "reconcile");
+        _scene = new CrashScene(docker.Client, _panel.Host);
         _installation = await _panel.Host.Get<InstallationIdentity>().IdAsync();
         await BusyboxImage.EnsureAsync(docker.Client);
     }
 
     public async Task DisposeAsync()
     {
-        foreach (var id in _containers)
-        {
-            await IgnoreMissingAsync(() => docker.Client.Containers.RemoveContainerAsync(id, new ContainerRemoveParameters { Force = true }));
-        }
-
-        foreach (var id in _networks)
-        {
-            await IgnoreMissingAsync(() => docker.Client.Networks.DeleteNetworkAsync(id));
-        }
-
-        foreach (var name in _volumes)
-        {
-            await IgnoreMissingAsync(() => docker.Client.Volumes.RemoveAsync(name, force: true));
-        }
-
+        await _scene.DisposeAsync();
         await _panel.DisposeAsync();
     }
 
@@ -62,8 +47,8 @@ public sealed class ReconcilerTests(PostgresFixture postgres, DockerFixture dock
         app.Serve("leftover v1");
         var running = await _panel.DeployAsync(app);
         // Killed in Deploying after the proxy switched: recorded Failed by the recovery, its container still runs and is routed.
-        var failed = await RecordDeploymentAsync(app, DeploymentState.Failed);
-        var leftover = await RunAppContainerAsync(app, failed.Id, running.ImageTag!);
+        var failed = await _scene.RecordDeploymentAsync(app.App.Id, DeploymentState.Failed);
+        var leftover = await _scene.RunAppContainerAsync(app.App, failed.Id, running.ImageTag!);
         await RouteToAsync(app, leftover);
 
         var report = await ReconcileAsync();
@@ -86,7 +71,7 @@ public sealed class ReconcilerTests(PostgresFixture postgres, DockerFixture dock
         app.Serve("drain v2");
         var second = await _panel.DeployAsync(app);
         // Killed during the drain: the first is Superseded already, its container was never stopped.
-        var kept = await RunAppContainerAsync(app, first.Id, first.ImageTag!);
+        var kept = await _scene.RunAppContainerAsync(app.App, first.Id, first.ImageTag!);
 
         await ReconcileAsync();
 
@@ -173,12 +158,12 @@ public sealed class ReconcilerTests(PostgresFixture postgres, DockerFixture dock
         var foreign = new List<string>
         {
             // Another panel's (its own installation id), even one naming our application.
-            await RunAsync(Labels(app.App.Id, Guid.NewGuid(), installation: elsewhere)),
-            await RunAsync(Labels(Guid.NewGuid(), Guid.NewGuid(), installation: elsewhere)),
+            await _scene.RunAsync(CrashScene.AppLabels(app.App.Id, Guid.NewGuid(), installation: elsewhere)),
+            await _scene.RunAsync(CrashScene.AppLabels(Guid.NewGuid(), Guid.NewGuid(), installation: elsewhere)),
             // Made before the installation label by a panel on another database: its deployment is not ours.
-            await RunAsync(Labels(Guid.NewGuid(), Guid.NewGuid(), installation: null)),
+            await _scene.RunAsync(CrashScene.AppLabels(Guid.NewGuid(), Guid.NewGuid(), installation: null)),
             // Someone's own container that merely looks like ours.
-            await RunAsync(new Dictionary<string, string> { [GoForgeLabels.App] = app.App.Id.ToString(), ["com.example.owner"] = "ops" }),
+            await _scene.RunAsync(new Dictionary<string, string> { [GoForgeLabels.App] = app.App.Id.ToString(), ["com.example.owner"] = "ops" }),
         };
 
         var report = await ReconcileAsync();
@@ -196,7 +181,7 @@ public sealed class ReconcilerTests(PostgresFixture postgres, DockerFixture dock
     public async Task A_container_of_a_deleted_application_is_removed()
     {
         var deletedApp = Guid.NewGuid();
-        var orphan = await RunAsync(Labels(deletedApp, Guid.NewGuid(), installation: _installation.ToString()));
+        var orphan = await _scene.RunAsync(CrashScene.AppLabels(deletedApp, Guid.NewGuid(), installation: _installation.ToString()));
 
         var report = await ReconcileAsync();
 
@@ -225,9 +210,8 @@ public sealed class ReconcilerTests(PostgresFixture postgres, DockerFixture dock
             [GoForgeLabels.Environment] = service.EnvironmentId.ToString(),
         };
         var volume = EngineNames.ServiceVolume(service.Id, "data");
-        _volumes.Add(volume);
-        await docker.Client.Volumes.CreateAsync(new VolumesCreateParameters { Name = volume, Labels = new Dictionary<string, string>(owner) { [GoForgeLabels.Kind] = GoForgeLabels.Kinds.ServiceVolume } });
-        var container = await RunAsync(new Dictionary<string, string>(owner) { [GoForgeLabels.Kind] = GoForgeLabels.Kinds.ServiceContainer }, volume);
+        await _scene.CreateVolumeAsync(volume, new Dictionary<string, string>(owner) { [GoForgeLabels.Kind] = GoForgeLabels.Kinds.ServiceVolume });
+        var container = await _scene.RunAsync(new Dictionary<string, string>(owner) { [GoForgeLabels.Kind] = GoForgeLabels.Kinds.ServiceContainer }, volume);
 
         var report = await ReconcileAsync();
 
@@ -239,8 +223,8 @@ public sealed class ReconcilerTests(PostgresFixture postgres, DockerFixture dock
     [Fact]
     public async Task An_empty_network_of_a_deleted_environment_is_removed_and_another_installations_is_not()
     {
-        var ours = await CreateNetworkAsync(_installation.ToString());
-        var theirs = await CreateNetworkAsync(Guid.NewGuid().ToString());
+        var ours = await _scene.CreateNetworkAsync(EnvironmentNetworkLabels(_installation.ToString()));
+        var theirs = await _scene.CreateNetworkAsync(EnvironmentNetworkLabels(Guid.NewGuid().ToString()));
 
         var report = await ReconcileAsync();
 
@@ -255,8 +239,8 @@ public sealed class ReconcilerTests(PostgresFixture postgres, DockerFixture dock
         var app = await _panel.CreateAppAsync("busy", "app-busy.test");
         app.Serve("busy v1");
         var running = await _panel.DeployAsync(app);
-        var other = await RecordDeploymentAsync(app, DeploymentState.Failed);
-        var leftover = await RunAppContainerAsync(app, other.Id, running.ImageTag!);
+        var other = await _scene.RecordDeploymentAsync(app.App.Id, DeploymentState.Failed);
+        var leftover = await _scene.RunAppContainerAsync(app.App, other.Id, running.ImageTag!);
         var cancellations = _panel.Host.Get<DeploymentCancellations>();
 
         // A deployment draining in this process (Running already, its predecessor's container not yet removed).
@@ -270,7 +254,7 @@ public sealed class ReconcilerTests(PostgresFixture postgres, DockerFixture dock
         }
 
         // A deployment in Deploying (recorded by another step of the pipeline).
-        var deploying = await RecordDeploymentAsync(app, DeploymentState.Deploying);
+        var deploying = await _scene.RecordDeploymentAsync(app.App.Id, DeploymentState.Deploying);
         Assert.Contains(leftover, await _panel.ContainersAsync(app.App.Id));
         await ReconcileAsync();
         Assert.Contains(leftover, await _panel.ContainersAsync(app.App.Id));
@@ -281,61 +265,6 @@ public sealed class ReconcilerTests(PostgresFixture postgres, DockerFixture dock
     }
 
     private Task<ReconcileReport> ReconcileAsync() => _panel.Host.Get<Reconciler>().RunAsync(CancellationToken.None);
-
-    private async Task<Deployment> RecordDeploymentAsync(ProxiedApp app, DeploymentState state)
-    {
-        var now = DateTimeOffset.UtcNow;
-        var deployment = new Deployment
-        {
-            Id = Guid.CreateVersion7(now), ApplicationId = app.App.Id, State = state, Source = DeploymentSource.Manual, CreatedAt = now, UpdatedAt = now,
-        };
-        await _panel.Host.Get<IDeploymentRepository>().CreateAsync(deployment);
-        return deployment;
-    }
-
-    private Dictionary<string, string> Labels(Guid appId, Guid deploymentId, string? installation)
-    {
-        var labels = new Dictionary<string, string>
-        {
-            [GoForgeLabels.Managed] = "true",
-            [GoForgeLabels.App] = appId.ToString(),
-            [GoForgeLabels.Deployment] = deploymentId.ToString(),
-            [GoForgeLabels.Kind] = GoForgeLabels.Kinds.AppContainer,
-        };
-        if (installation is not null)
-        {
-            labels[GoForgeLabels.Installation] = installation;
-        }
-
-        return labels;
-    }
-
-    /// <summary>A container as the runner would have started it for <paramref name="deploymentId"/>: its image, name, labels and network.</summary>
-    private async Task<string> RunAppContainerAsync(ProxiedApp app, Guid deploymentId, string image)
-    {
-        var labels = Labels(app.App.Id, deploymentId, _installation.ToString());
-        labels[GoForgeLabels.Project] = app.App.ProjectId.ToString();
-        labels[GoForgeLabels.Environment] = app.App.EnvironmentId.ToString();
-        return await RunAsync(labels, image: image, name: EngineNames.AppContainer(deploymentId, app.App.Slug), network: EngineNames.EnvironmentNetwork(app.App.EnvironmentId));
-    }
-
-    private async Task<string> RunAsync(IDictionary<string, string> labels, string? volume = null, string image = BusyboxImage.Tag, string? name = null, string? network = null)
-    {
-        var created = await docker.Client.Containers.CreateContainerAsync(new CreateContainerParameters
-        {
-            Name = name,
-            Image = image,
-            Labels = labels,
-            HostConfig = new HostConfig
-            {
-                NetworkMode = network ?? "bridge",
-                Mounts = volume is null ? null : [new Mount { Type = "volume", Source = volume, Target = "/data" }],
-            },
-        });
-        _containers.Add(created.ID);
-        await docker.Client.Containers.StartContainerAsync(created.ID, new ContainerStartParameters());
-        return created.ID;
-    }
 
     private async Task RouteToAsync(ProxiedApp app, string containerId)
     {
@@ -366,24 +295,14 @@ public sealed class ReconcilerTests(PostgresFixture postgres, DockerFixture dock
         return found!;
     }
 
-    private async Task<string> CreateNetworkAsync(string installation)
+    private static Dictionary<string, string> EnvironmentNetworkLabels(string installation) => new()
     {
-        var created = await docker.Client.Networks.CreateNetworkAsync(new NetworksCreateParameters
-        {
-            Name = "goforge-test-reconcile-" + Guid.NewGuid().ToString("N")[..10],
-            Driver = "bridge",
-            Labels = new Dictionary<string, string>
-            {
-                [GoForgeLabels.Managed] = "true",
-                [GoForgeLabels.Kind] = GoForgeLabels.Kinds.EnvironmentNetwork,
-                [GoForgeLabels.Installation] = installation,
-                [GoForgeLabels.Project] = Guid.NewGuid().ToString(),
-                [GoForgeLabels.Environment] = Guid.NewGuid().ToString(),
-            },
-        });
-        _networks.Add(created.ID);
-        return created.ID;
-    }
+        [GoForgeLabels.Managed] = "true",
+        [GoForgeLabels.Kind] = GoForgeLabels.Kinds.EnvironmentNetwork,
+        [GoForgeLabels.Installation] = installation,
+        [GoForgeLabels.Project] = Guid.NewGuid().ToString(),
+        [GoForgeLabels.Environment] = Guid.NewGuid().ToString(),
+    };
 
     private static Dictionary<string, IDictionary<string, bool>> ById(string id) => new() { ["id"] = new Dictionary<string, bool> { [id] = true } };
 
@@ -391,18 +310,6 @@ public sealed class ReconcilerTests(PostgresFixture postgres, DockerFixture dock
     {
         var listed = await docker.Client.Containers.ListContainersAsync(new ContainersListParameters { All = true, Filters = ById(containerId) });
         Assert.Empty(listed);
-    }
-
-    private static async Task IgnoreMissingAsync(Func<Task> remove)
-    {
-        try
-        {
-            await remove();
-        }
-        catch (DockerApiException)
-        {
-            // Removed by the test itself (that is what most tests prove).
-        }
     }
 }
 
