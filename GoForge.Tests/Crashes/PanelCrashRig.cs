@@ -361,7 +361,8 @@ public sealed class PanelCrashRig(PostgresFixture postgres) : IAsyncLifetime
             $"p50 {report.Percentile(0.5):F1} ms, p99 {report.Percentile(0.99):F1} ms, max {report.Percentile(1):F1} ms; answers: {report.BodyCounts()}");
         Assert.True(report.Outcomes.Count > 0, "no request was sent");
         Assert.True(report.Failed.Count == 0,
-            $"{report.Failed.Count} of {report.Outcomes.Count} requests failed:\n{report.FailureSummary()}\nanswers: {report.BodyCounts()}\ncaddy:\n{Caddy.OutputTail()}");
+            $"{report.Failed.Count} of {report.Outcomes.Count} requests failed:\n{report.FailureSummary()}\nanswers: {report.BodyCounts()}\n" +
+            $"--- caddy ---\n{Caddy.OutputTail()}\n--- the panel ---\n{Panel.OutputTail()}");
         if (neverServed is not null)
         {
             Assert.DoesNotContain(report.Outcomes, o => o.Body == neverServed);
