@@ -273,10 +273,14 @@ public sealed class DockerContainerRuntime(DockerClientProvider docker, ILogger<
     public Task<IReadOnlyList<string>> ListContainersAsync(IReadOnlyDictionary<string, string> labelFilter, CancellationToken ct = default) =>
         DockerErrors.GuardAsync(ListContainersCoreAsync(labelFilter, ct), Unreachable);
 
-    private async Task<IReadOnlyList<string>> ListContainersCoreAsync(IReadOnlyDictionary<string, string> labelFilter, CancellationToken ct)
+    private async Task<IReadOnlyList<string>> ListContainersCoreAsync(IReadOnlyDictionary<string, string> labelFilter, CancellationToken ct) =>
+        (await docker.Client.Containers.ListContainersAsync(AllLabelled(labelFilter), ct)).Select(c => c.ID).ToList();
+
+    /// <summary>Every container, running or not, carrying all of <paramref name="labelFilter"/>.</summary>
+    private static ContainersListParameters AllLabelled(IReadOnlyDictionary<string, string> labelFilter)
     {
         ArgumentNullException.ThrowIfNull(labelFilter);
-        var parameters = new ContainersListParameters
+        return new ContainersListParameters
         {
             All = true,
             Filters = new Dictionary<string, IDictionary<string, bool>>
@@ -284,8 +288,6 @@ public sealed class DockerContainerRuntime(DockerClientProvider docker, ILogger<
                 ["label"] = labelFilter.ToDictionary(l => $"{l.Key}={l.Value}", _ => true),
             },
         };
-        var containers = await docker.Client.Containers.ListContainersAsync(parameters, ct);
-        return containers.Select(c => c.ID).ToList();
     }
 
     public Task<IReadOnlyList<EngineContainer>> ListLabelledAsync(IReadOnlyDictionary<string, string> labelFilter, CancellationToken ct = default) =>
@@ -293,16 +295,7 @@ public sealed class DockerContainerRuntime(DockerClientProvider docker, ILogger<
 
     private async Task<IReadOnlyList<EngineContainer>> ListLabelledCoreAsync(IReadOnlyDictionary<string, string> labelFilter, CancellationToken ct)
     {
-        ArgumentNullException.ThrowIfNull(labelFilter);
-        var parameters = new ContainersListParameters
-        {
-            All = true,
-            Filters = new Dictionary<string, IDictionary<string, bool>>
-            {
-                ["label"] = labelFilter.ToDictionary(l => $"{l.Key}={l.Value}", _ => true),
-            },
-        };
-        var containers = await docker.Client.Containers.ListContainersAsync(parameters, ct);
+        var containers = await docker.Client.Containers.ListContainersAsync(AllLabelled(labelFilter), ct);
         return containers.Select(c => new EngineContainer(
             c.ID,
             c.Names?.FirstOrDefault()?.TrimStart('/') ?? c.ID,
