@@ -21,7 +21,8 @@ public sealed class ServiceRecovery(
     /// <summary>Ends what the last run left in flight; returns the operations it ended.</summary>
     public async Task<IReadOnlyList<ServiceOperation>> RecoverAsync(CancellationToken ct)
     {
-        var ended = await operations.EndRunningAsync("failed: " + InterruptedReason, time.GetUtcNow(), ct);
+        // Services first, operations last: whoever waits on an operation and sees it end then finds its service
+        // settled too (the other way round, a client saw the operation failed while its service still said Pulling).
         foreach (var instance in await instances.ListUnsettledAsync(ct))
         {
             if (await operations.GetInFlightAsync(instance.Id, ct) is { State: ServiceOperationState.Queued })
@@ -47,6 +48,6 @@ public sealed class ServiceRecovery(
             await states.TryMoveAsync(instance, ServiceTrigger.Fail, InterruptedReason, ct);
         }
 
-        return ended;
+        return await operations.EndRunningAsync("failed: " + InterruptedReason, time.GetUtcNow(), ct);
     }
 }

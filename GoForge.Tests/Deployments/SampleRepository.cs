@@ -101,4 +101,25 @@ internal static class SampleDockerfiles
         """;
 
     public static string SlowStepLine(string nonce) => $"slow step {nonce} begins";
+
+    /// <summary>Where <see cref="ServesIndexWithHealth"/> answers its health check.</summary>
+    public const string HealthPath = "/health";
+
+    /// <summary>A run-time variable that keeps <see cref="ServesIndexWithHealth"/> from ever answering <see cref="HealthPath"/>.</summary>
+    public const string HoldHealthVariable = "HOLD_HEALTH";
+
+    /// <summary>
+    /// Serves <c>index.html</c> on 8080 and <see cref="HealthPath"/> from its start, unless it runs with
+    /// <see cref="HoldHealthVariable"/> set: then it serves but is never healthy, so its deployment waits in Deploying
+    /// (an application variable, so a rollback to an image that was healthy waits too). With
+    /// <paramref name="slowStepNonce"/>, a build step prints <see cref="SlowStepLine"/> and sleeps ten minutes.
+    /// </summary>
+    public static string ServesIndexWithHealth(string? slowStepNonce = null) => $$"""
+        FROM scratch
+        COPY busybox /bin/busybox
+        RUN ["/bin/busybox", "--install", "-s", "/bin"]
+        {{(slowStepNonce is null ? "" : $"RUN [\"/bin/sh\", \"-c\", \"echo {SlowStepLine(slowStepNonce)} && sleep 600\"]")}}
+        COPY index.html /www/index.html
+        CMD ["/bin/sh", "-c", "trap 'exit 0' TERM; [ -z $HOLD_HEALTH ] && echo ok > /www/health; httpd -f -p 8080 -h /www & wait"]
+        """;
 }

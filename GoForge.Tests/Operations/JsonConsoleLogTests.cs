@@ -1,6 +1,5 @@
 using System.Security.Cryptography;
 using System.Text.Json;
-using GoForge.Tests.Benchmarks;
 using GoForge.Tests.Harness;
 
 namespace GoForge.Tests.Operations;

@@ -33,14 +33,18 @@ public sealed class TestTemplateFolder : IDisposable
         return folder;
     }
 
-    /// <summary>Adds a copy of <c>test-kv</c> named <paramref name="id"/> whose image is <paramref name="image"/>.</summary>
-    public async Task AddVariantAsync(string id, string image)
+    /// <summary>
+    /// Adds a copy of <c>test-kv</c> named <paramref name="id"/> whose image is <paramref name="image"/>, offering
+    /// <paramref name="versions"/> (default: <c>latest</c> only; the first is the default version).
+    /// </summary>
+    public async Task AddVariantAsync(string id, string image, params string[] versions)
     {
         var template = await File.ReadAllTextAsync(CatalogSamples.TestTemplatePath);
         await File.WriteAllTextAsync(System.IO.Path.Combine(Path, id + ".yaml"), template
             .Replace("id: test-kv", "id: " + id, StringComparison.Ordinal)
             .Replace("name: Test KV", "name: " + id, StringComparison.Ordinal)
-            .Replace("image: goforge-test/busybox-httpd", "image: " + image, StringComparison.Ordinal));
+            .Replace("image: goforge-test/busybox-httpd", "image: " + image, StringComparison.Ordinal)
+            .Replace("versions: [latest]", $"versions: [{string.Join(", ", versions.Length == 0 ? ["latest"] : versions)}]", StringComparison.Ordinal));
     }
 
     public void Dispose() => Directory.Delete(Path, recursive: true);

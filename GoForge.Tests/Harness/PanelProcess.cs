@@ -1,14 +1,14 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
-using GoForge.Tests.Harness;
 
-namespace GoForge.Tests.Benchmarks;
+namespace GoForge.Tests.Harness;
 
 /// <summary>
 /// The real panel as its own process (<c>dotnet GoForge.Web.dll</c> from the build output), so its memory is its own
-/// and can be read from <c>/proc</c>. Started without a shell, on a free loopback port; killed on dispose, whatever
-/// happened. Its output is kept (the last lines) for the message of a failed start.
+/// and can be read from <c>/proc</c>, and it can die as a crash kills it (<see cref="KillAsync"/>: SIGKILL, nothing
+/// flushed). Started without a shell, on a free loopback port; killed on dispose, whatever happened. Its output is
+/// kept (the last lines) for the message of a failed start.
 /// </summary>
 internal sealed class PanelProcess : IAsyncDisposable
 {
@@ -28,6 +28,8 @@ internal sealed class PanelProcess : IAsyncDisposable
     public Uri Address { get; }
 
     public int Id => _process.Id;
+
+    public bool HasExited => _process.HasExited;
 
     /// <summary>The last lines the panel wrote (stdout and stderr interleaved).</summary>
     public string OutputTail()
@@ -120,12 +122,17 @@ internal sealed class PanelProcess : IAsyncDisposable
     /// <summary>Resident memory of the panel now (/proc/&lt;pid&gt;/status).</summary>
     public ProcMemory Memory() => ProcMemory.Read(_process.Id);
 
-    /// <summary>SIGKILLs the panel (no graceful stop, nothing flushed) and waits until it has gone.</summary>
-    public async Task KillAsync()
+    /// <summary>
+    /// SIGKILLs the panel (no graceful stop, no hosted service stopped, nothing flushed: what the OOM killer or a
+    /// power cut does) and waits until it has gone; returns its exit code, 137 (128 + SIGKILL) when the kill ended it.
+    /// </summary>
+    public async Task<int> KillAsync()
     {
+        // Process.Kill sends SIGKILL on Unix, never SIGTERM.
         _process.Kill(entireProcessTree: true);
         using var timeout = new CancellationTokenSource(StopTimeout);
         await _process.WaitForExitAsync(timeout.Token);
+        return _process.ExitCode;
     }
 
     public async ValueTask DisposeAsync()
@@ -208,56 +215,4 @@ internal sealed class PanelProcess : IAsyncDisposable
             await Task.Delay(TimeSpan.FromMilliseconds(200));
         }
     }
-}
-
-/// <summary>
-/// A process's resident memory from <c>/proc/&lt;pid&gt;/status</c>, in KiB: all of it, anonymous (heaps, stacks),
-/// file-backed (mapped assemblies) and shared memory (.NET's W^X double mapping of JIT-compiled code).
-/// </summary>
-internal sealed record ProcMemory(long RssKb, long AnonKb, long FileKb, long ShmemKb)
-{
-    public static ProcMemory Read(int pid)
-    {
-        long rss = 0, anon = 0, file = 0, shmem = 0;
-        foreach (var line in File.ReadLines($"/proc/{pid.ToString(CultureInfo.InvariantCulture)}/status"))
-        {
-            if (line.StartsWith("VmRSS:", StringComparison.Ordinal))
-            {
-                rss = Kb(line);
-            }
-            else if (line.StartsWith("RssAnon:", StringComparison.Ordinal))
-            {
-                anon = Kb(line);
-            }
-            else if (line.StartsWith("RssFile:", StringComparison.Ordinal))
-            {
-                file = Kb(line);
-            }
-            else if (line.StartsWith("RssShmem:", StringComparison.Ordinal))
-            {
-                shmem = Kb(line);
-            }
-        }
-
-        return new ProcMemory(rss, anon, file, shmem);
-    }
-
-    public static ProcMemory Self() => Read(Environment.ProcessId);
-
-    /// <summary>The median of each figure on its own.</summary>
-    public static ProcMemory Median(IReadOnlyList<ProcMemory> samples) =>
-        new(MedianOf(samples.Select(s => s.RssKb)), MedianOf(samples.Select(s => s.AnonKb)), MedianOf(samples.Select(s => s.FileKb)), MedianOf(samples.Select(s => s.ShmemKb)));
-
-    public override string ToString() =>
-        string.Create(CultureInfo.InvariantCulture, $"RSS {RssKb / 1024.0:F1} MB (anon {AnonKb / 1024.0:F1}, file {FileKb / 1024.0:F1}, shmem {ShmemKb / 1024.0:F1} MB)");
-
-    private static long MedianOf(IEnumerable<long> values)
-    {
-        var sorted = values.Order().ToList();
-        return sorted.Count == 0 ? 0 : sorted[sorted.Count / 2];
-    }
-
-    // "VmRSS:	  123456 kB"
-    private static long Kb(string line) =>
-        long.Parse(line.AsSpan(line.IndexOf(':', StringComparison.Ordinal) + 1).Trim().TrimEnd("kB").Trim(), CultureInfo.InvariantCulture);
 }

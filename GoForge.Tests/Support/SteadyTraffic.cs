@@ -1,0 +1,131 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using GoForge.Tests.Harness;
+
+namespace GoForge.Tests.Support;
+
+/// <summary>
+/// A steady stream of GET / through the real Caddy to one host name: one request every 1/<c>rate</c> s on schedule
+/// (not after the previous answer, so a stall shows as failures rather than as fewer requests), each with its own
+/// time-out. Anything but 200 is a failure. The zero-downtime benchmark prints its figures; the crash tests assert
+/// its count of failures.
+/// </summary>
+internal sealed class SteadyTraffic : IAsyncDisposable
+{
+    private readonly CaddyFixture _caddy;
+    private readonly string _host;
+    private readonly HttpClient _http;
+    private readonly ConcurrentQueue<TrafficOutcome> _outcomes = new();
+    private readonly CancellationTokenSource _stop = new();
+    private readonly Task<List<Task>> _stream;
+
+    private SteadyTraffic(CaddyFixture caddy, string host, int requestsPerSecond, TimeSpan requestTimeout)
+    {
+        _caddy = caddy;
+        _host = host;
+        _http = new HttpClient(new SocketsHttpHandler { UseProxy = false, AllowAutoRedirect = false, MaxConnectionsPerServer = 256 })
+        {
+            Timeout = requestTimeout,
+        };
+        _stream = Task.Run(() => StreamAsync(TimeSpan.FromSeconds(1.0 / requestsPerSecond), _stop.Token));
+    }
+
+    /// <summary>Starts sending at once.</summary>
+    public static SteadyTraffic Start(CaddyFixture caddy, string host, int requestsPerSecond, TimeSpan? requestTimeout = null) =>
+        new(caddy, host, requestsPerSecond, requestTimeout ?? TimeSpan.FromSeconds(2));
+
+    /// <summary>Stops sending, waits for the answers of the requests in flight and returns every outcome.</summary>
+    public async Task<TrafficReport> StopAsync()
+    {
+        await _stop.CancelAsync();
+        await Task.WhenAll(await _stream);
+        return new TrafficReport([.. _outcomes.OrderBy(o => o.SentAt)]);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_stop.IsCancellationRequested)
+        {
+            await StopAsync();
+        }
+
+        _http.Dispose();
+        _stop.Dispose();
+    }
+
+    private async Task<List<Task>> StreamAsync(TimeSpan interval, CancellationToken stop)
+    {
+        var inFlight = new List<Task>();
+        var clock = Stopwatch.StartNew();
+        for (long i = 0; !stop.IsCancellationRequested; i++)
+        {
+            var due = interval * i;
+            if (due > clock.Elapsed)
+            {
+                try
+                {
+                    await Task.Delay(due - clock.Elapsed, stop);
+                }
+                catch (OperationCanceledException)
+                {
+                    break;
+                }
+            }
+
+            inFlight.Add(SendOneAsync());
+        }
+
+        return inFlight;
+    }
+
+    private async Task SendOneAsync()
+    {
+        var sentAt = DateTimeOffset.UtcNow;
+        var started = Stopwatch.GetTimestamp();
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri($"http://127.0.0.1:{_caddy.HttpPort.ToString(CultureInfo.InvariantCulture)}/"));
+        request.Headers.Host = _host;
+        try
+        {
+            using var response = await _http.SendAsync(request);
+            var body = (await response.Content.ReadAsStringAsync()).Trim();
+            var ms = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+            _outcomes.Enqueue(response.StatusCode == HttpStatusCode.OK
+                ? new TrafficOutcome(sentAt, ms, body, null)
+                : new TrafficOutcome(sentAt, ms, body, $"HTTP {(int)response.StatusCode} {body}"));
+        }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+        {
+            _outcomes.Enqueue(new TrafficOutcome(sentAt, Stopwatch.GetElapsedTime(started).TotalMilliseconds, "", e is TaskCanceledException ? "time-out" : e.Message));
+        }
+    }
+}
+
+/// <summary>One request of a <see cref="SteadyTraffic"/>: when it was sent, how long its answer took, the body, and why it failed (null when it did not).</summary>
+internal sealed record TrafficOutcome(DateTimeOffset SentAt, double Milliseconds, string Body, string? Error);
+
+/// <summary>Every outcome of a <see cref="SteadyTraffic"/>, oldest first.</summary>
+internal sealed record TrafficReport(IReadOnlyList<TrafficOutcome> Outcomes)
+{
+    public IReadOnlyList<TrafficOutcome> Failed => [.. Outcomes.Where(o => o.Error is not null)];
+
+    /// <summary>Seconds from the first request sent to the last.</summary>
+    public double Seconds => Outcomes.Count == 0 ? 0 : (Outcomes[^1].SentAt - Outcomes[0].SentAt).TotalSeconds;
+
+    /// <summary>The answered requests' latency at <paramref name="p"/> (0–1), in ms.</summary>
+    public double Percentile(double p)
+    {
+        var sorted = Outcomes.Where(o => o.Error is null).Select(o => o.Milliseconds).Order().ToList();
+        return sorted.Count == 0 ? 0 : sorted[Math.Min(sorted.Count - 1, (int)Math.Ceiling(p * sorted.Count) - 1)];
+    }
+
+    /// <summary>How many answers carried each body, e.g. <c>v1=400, v2=390</c>.</summary>
+    public string BodyCounts() =>
+        string.Join(", ", Outcomes.Where(o => o.Error is null).GroupBy(o => o.Body).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => $"{g.Key}={g.Count()}"));
+
+    /// <summary>The failures grouped by reason, most frequent first, with the time of the first of each.</summary>
+    public string FailureSummary() =>
+        string.Join('\n', Failed.GroupBy(o => o.Error).OrderByDescending(g => g.Count())
+            .Select(g => $"  {g.Count()} x {g.Key} (first at {g.Min(o => o.SentAt):HH:mm:ss.fff})"));
+}
