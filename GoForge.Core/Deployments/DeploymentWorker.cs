@@ -90,6 +90,29 @@ public sealed partial class DeploymentWorker(
             {
                 metrics.DeploymentEnded(DeploymentState.Failed, duration: null);
             }
+
+            RemoveWorkFolder(id);
+        }
+    }
+
+    /// <summary>
+    /// The clone a killed run left (its runner's own clean-up never ran). Only the folder named for this very
+    /// deployment: the work folder may be shared, and nothing else in it is provably this run's.
+    /// </summary>
+    private void RemoveWorkFolder(Guid deploymentId)
+    {
+        var folder = Path.Combine(options.Value.WorkDirectory, deploymentId.ToString("N"));
+        try
+        {
+            if (Directory.Exists(folder))
+            {
+                Directory.Delete(folder, recursive: true);
+                LogWorkFolderRemoved(logger, deploymentId, folder);
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            LogWorkFolderKept(logger, deploymentId, folder, e.Message);
         }
     }
 
@@ -202,6 +225,12 @@ public sealed partial class DeploymentWorker(
 
     [LoggerMessage(EventId = 3063, Level = LogLevel.Error, Message = "Deployment {DeploymentId} stays active: its failure could not be recorded; the next start fails it")]
     private static partial void LogFailureNotRecorded(ILogger logger, Guid deploymentId, Exception exception);
+
+    [LoggerMessage(EventId = 3006, Level = LogLevel.Information, Message = "Removed the clone folder {Folder} that the interrupted deployment {DeploymentId} left")]
+    private static partial void LogWorkFolderRemoved(ILogger logger, Guid deploymentId, string folder);
+
+    [LoggerMessage(EventId = 3007, Level = LogLevel.Warning, Message = "Could not remove the clone folder {Folder} of the interrupted deployment {DeploymentId}: {Reason}")]
+    private static partial void LogWorkFolderKept(ILogger logger, Guid deploymentId, string folder, string reason);
 
     [LoggerMessage(EventId = 3002, Level = LogLevel.Error, Message = "Deployment {DeploymentId} failed unexpectedly")]
     private static partial void LogRunFailed(ILogger logger, Guid deploymentId, Exception exception);

@@ -334,6 +334,9 @@ public sealed class PanelCrashRig(PostgresFixture postgres) : IAsyncLifetime
     /// <summary>After a restart: no deployment or service of the project is left in an active state.</summary>
     internal Task AssertNothingActiveAsync() => EventuallyAsync(ActiveWorkAsync, "no deployment or service left in an active state after the restart");
 
+    /// <summary>Whether the deployment's clone folder is in the panel's work folder.</summary>
+    internal bool HasCloneFolder(Guid deploymentId) => Directory.Exists(Path.Combine(_root, "work", deploymentId.ToString("N")));
+
     /// <summary>After a restart: every GoForge container of the project belongs to a running deployment or service.</summary>
     internal Task AssertNoStrayContainersAsync() =>
         EventuallyAsync(DescribeStraysAsync, "no GoForge container left that belongs to no running deployment or service");

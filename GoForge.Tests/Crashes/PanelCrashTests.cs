@@ -51,7 +51,7 @@ public sealed class PanelCrashTests(PanelCrashRig rig, ITestOutputHelper output)
     }
 
     [Fact]
-    public async Task Killed_while_building_the_deployment_fails_and_nothing_is_left_behind()
+    public async Task Killed_while_building_the_deployment_fails_and_nothing_is_left_behind_not_even_its_clone()
     {
         await rig.PrepareAsync();
         await using var traffic = rig.StartTraffic();
@@ -60,10 +60,12 @@ public sealed class PanelCrashTests(PanelCrashRig rig, ITestOutputHelper output)
         rig.Push(body, slowStepNonce: nonce);
         var id = await rig.QueueDeploymentAsync();
         await rig.WaitForAsync(id, async d => d.State == "building" && await rig.Records.LogContainsAsync(id, SampleDockerfiles.SlowStepLine(nonce)), "the build in its slow step");
+        Assert.True(rig.HasCloneFolder(id), "the build's clone is in the work folder");
 
         await rig.KillAndRestartAsync();
 
         Assert.Equal("failed", (await rig.Records.DeploymentAsync(id)).State);
+        Assert.False(rig.HasCloneFolder(id), "the killed run's clone is left in the work folder");
         await rig.AssertNoStrayContainersAsync();
         await rig.AssertNextDeployAndNoFailedRequestAsync(traffic, output, "after-building", neverServed: body);
     }
