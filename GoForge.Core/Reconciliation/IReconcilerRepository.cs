@@ -31,4 +31,5 @@ public sealed record ReconcileState(
 public sealed record RunningDeployment(Guid Id, Guid ApplicationId, DeploymentSource Source, string? ImageTag, string? ContainerId, DateTimeOffset CreatedAt);
 
 /// <param name="InFlight">An operation of the service is queued or running.</param>
-public sealed record ServiceRecord(Guid Id, ServiceState State, string? ContainerId, bool InFlight);
+/// <param name="HasDomain">Served on a domain through the proxy (a template with <c>http</c> and a domain given).</param>
+public sealed record ServiceRecord(Guid Id, ServiceState State, string? ContainerId, bool InFlight, bool HasDomain);

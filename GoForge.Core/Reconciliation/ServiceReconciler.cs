@@ -1,6 +1,7 @@
 using GoForge.Core.Auditing;
 using GoForge.Core.Catalog;
 using GoForge.Core.Containers;
+using GoForge.Core.Routing;
 using GoForge.Core.Services;
 using Microsoft.Extensions.Logging;
 
@@ -19,6 +20,7 @@ public sealed class ServiceReconciler(
     ServiceContainers serviceContainers,
     IContainerRuntime containers,
     IServiceRuntime runtime,
+    IProxyRoutes proxy,
     ReconcilerActions actions,
     ILogger<ServiceReconciler> logger)
 {
@@ -62,7 +64,13 @@ public sealed class ServiceReconciler(
             return;
         }
 
-        if (!serving.IsRunning && !await StartAsync(pass, target, serviceId, serving, ct))
+        var started = !serving.IsRunning;
+        if (started && !await StartAsync(pass, target, serviceId, serving, ct))
+        {
+            return;
+        }
+
+        if (record.HasDomain && !await EnsureRoutedAsync(pass, target, serviceId, serving, started, ct))
         {
             return;
         }
@@ -71,6 +79,52 @@ public sealed class ServiceReconciler(
         {
             pass.Remove(target, container, "left by an interrupted operation (its volumes are kept)");
         }
+    }
+
+    /// <summary>True when the service is routed to <paramref name="serving"/> (or has no route, or the proxy follows labels).</summary>
+    private async Task<bool> EnsureRoutedAsync(ReconcilePass pass, string target, Guid serviceId, EngineContainer serving, bool restarted, CancellationToken ct)
+    {
+        if (pass.Routes is not { } table || (!restarted && table.RoutesTo(serviceId, serving.Name, serving.Addresses)))
+        {
+            return true;
+        }
+
+        // Read before the database: an operation that routed it since has done the work (each change reloads the proxy).
+        if (!restarted && await proxy.ReadRoutesAsync(ct) is { } fresh && fresh.RoutesTo(serviceId, serving.Name, serving.Addresses))
+        {
+            return true;
+        }
+
+        var instance = await instances.GetAsync(serviceId, ct);
+        if (instance is not { State: ServiceState.Running } || instance.ContainerId != serving.Id)
+        {
+            return false;
+        }
+
+        var template = await catalog.GetAsync(instance.TemplateId, ct);
+        if (!template.IsSuccess)
+        {
+            logger.LeftAlone(target, "its template is not in the catalog: " + template.Error.Message);
+            return false;
+        }
+
+        try
+        {
+            if (!await serviceContainers.RouteAgainAsync(instance, template.Value, serving.Id, ct))
+            {
+                // Not served on a domain: nothing to route.
+                return true;
+            }
+        }
+        catch (Exception e) when (e is ProxyException or EngineException)
+        {
+            logger.ActionFailed(target, e.Message);
+            return false;
+        }
+
+        await actions.RecordAsync(pass, AuditActions.ReconcilerRouteRestored, target,
+            $"routed the service's domain to its container {serving.Name} again", ct);
+        return true;
     }
 
     private async Task FailGoneAsync(ReconcilePass pass, string target, Guid serviceId, string containerId, CancellationToken ct)

@@ -110,15 +110,38 @@ public sealed class ServiceContainers(
 
         try
         {
-            var name = EngineNames.ServiceContainer(instance.Id, instance.Slug);
-            var address = await containers.AddressAsync(containerId, route.Network, CancellationToken.None);
-            await proxy.ApplyAsync(route, new RouteUpstream(name, address, route.ContainerPort), CancellationToken.None);
+            await ApplyRouteAsync(instance, route, containerId, CancellationToken.None);
             return await states.MoveAsync(instance, ServiceTrigger.Note, $"{instance.Reason}; served on https://{route.Domains[0].Host}", containerId, instance.Version);
         }
         catch (Exception e) when (e is ProxyException or EngineException)
         {
             return await states.MoveAsync(instance, ServiceTrigger.Note, $"{instance.Reason}; not served on its domain: the proxy refused the route: {e.Message}", containerId, instance.Version);
         }
+    }
+
+    /// <summary>
+    /// Points the proxy at the service's container again, as <see cref="PublishAsync"/> did, without a new note: for the
+    /// reconciler, after the proxy lost the route. False when the service has no route (no domain, or refused settings).
+    /// Throws <see cref="ProxyException"/>, or <see cref="EngineException"/> when the engine cannot be asked.
+    /// </summary>
+    public async Task<bool> RouteAgainAsync(ServiceInstance instance, ServiceTemplate template, string containerId, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(instance);
+        var routed = await RouteOfAsync(instance, template);
+        if (!routed.IsSuccess || routed.Value is not { } route)
+        {
+            return false;
+        }
+
+        await ApplyRouteAsync(instance, route, containerId, ct);
+        return true;
+    }
+
+    private async Task ApplyRouteAsync(ServiceInstance instance, RouteTarget route, string containerId, CancellationToken ct)
+    {
+        var name = EngineNames.ServiceContainer(instance.Id, instance.Slug);
+        var address = await containers.AddressAsync(containerId, route.Network, ct);
+        await proxy.ApplyAsync(route, new RouteUpstream(name, address, route.ContainerPort), ct);
     }
 
     public Task RemoveRouteAsync(ServiceInstance instance)

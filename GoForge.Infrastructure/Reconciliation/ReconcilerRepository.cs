@@ -18,7 +18,7 @@ internal sealed class ReconcilerRepository(NpgsqlDataSource dataSource) : IRecon
             SELECT DISTINCT application_id FROM deployments WHERE state IN ('cloning', 'building', 'deploying');
             SELECT application_id, max(created_at) AS newest FROM deployments GROUP BY application_id;
             SELECT id, state FROM deployments WHERE id = ANY(@deploymentIds);
-            SELECT s.id, s.state, s.container_id,
+            SELECT s.id, s.state, s.container_id, s.domain IS NOT NULL AS has_domain,
                    EXISTS (SELECT 1 FROM service_operations o WHERE o.service_id = s.id AND o.state IN ('queued', 'running')) AS in_flight
             FROM service_instances s;
             SELECT id FROM environments WHERE id = ANY(@environmentIds);
@@ -34,7 +34,7 @@ internal sealed class ReconcilerRepository(NpgsqlDataSource dataSource) : IRecon
         var newest = (await read.ReadAsync<(Guid ApplicationId, DateTimeOffset Newest)>()).ToDictionary(n => n.ApplicationId, n => n.Newest);
         var states = (await read.ReadAsync<(Guid Id, string State)>()).ToDictionary(d => d.Id, d => Enum.Parse<DeploymentState>(d.State, ignoreCase: true));
         var services = (await read.ReadAsync<ServiceRow>())
-            .ToDictionary(s => s.Id, s => new ServiceRecord(s.Id, Enum.Parse<ServiceState>(s.State, ignoreCase: true), s.ContainerId, s.InFlight));
+            .ToDictionary(s => s.Id, s => new ServiceRecord(s.Id, Enum.Parse<ServiceState>(s.State, ignoreCase: true), s.ContainerId, s.InFlight, s.HasDomain));
         var environments = (await read.ReadAsync<Guid>()).ToHashSet();
         return new ReconcileState(applications, running, active, newest, states, services, environments);
     }
@@ -61,6 +61,8 @@ internal sealed class ReconcilerRepository(NpgsqlDataSource dataSource) : IRecon
         public string State { get; init; } = "";
 
         public string? ContainerId { get; init; }
+
+        public bool HasDomain { get; init; }
 
         public bool InFlight { get; init; }
     }

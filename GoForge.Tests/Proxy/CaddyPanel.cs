@@ -29,6 +29,9 @@ internal sealed class CaddyPanel : IAsyncDisposable
 
     public Actor Owner { get; private set; } = null!;
 
+    /// <summary>The project every application of the panel is created in.</summary>
+    public Guid ProjectId { get; private set; }
+
     /// <summary>The environment every application of the panel is created in.</summary>
     public Guid EnvironmentId { get; private set; }
 
@@ -37,11 +40,13 @@ internal sealed class CaddyPanel : IAsyncDisposable
 
     private string WorkDirectory => Path.Combine(_root, "work");
 
-    public static async Task<CaddyPanel> StartAsync(PostgresFixture postgres, DockerFixture docker, CaddyFixture caddy, string database)
+    /// <summary>Starts the panel; <paramref name="settings"/> are added to (or override) its configuration, e.g. a catalog folder.</summary>
+    public static async Task<CaddyPanel> StartAsync(PostgresFixture postgres, DockerFixture docker, CaddyFixture caddy, string database,
+        IReadOnlyDictionary<string, string?>? settings = null)
     {
         var panel = new CaddyPanel();
         var connectionString = await postgres.CreateDatabaseAsync(database);
-        panel.Host = await TestHost.StartOnAsync(connectionString, new Dictionary<string, string?>
+        var configuration = new Dictionary<string, string?>
         {
             ["GoForge:Docker:Endpoint"] = docker.Endpoint.ToString(),
             ["GoForge:DataPath"] = Path.Combine(panel._root, "data"),
@@ -52,9 +57,16 @@ internal sealed class CaddyPanel : IAsyncDisposable
             [$"{CaddyOptions.SectionName}:ServerName"] = CaddyFixture.ServerName,
             [$"{CaddyOptions.SectionName}:UseAddress"] = "true",
             [$"{CaddyOptions.SectionName}:AutomaticHttps"] = "false",
-        }, services => services.AddHostedService<DeploymentWorker>());
+        };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            configuration[key] = value;
+        }
+
+        panel.Host = await TestHost.StartOnAsync(connectionString, configuration, services => services.AddHostedService<DeploymentWorker>());
         panel.Owner = Actor.From(await TestUsers.CreateAsync(panel.Host));
         var project = (await panel.Host.Get<ProjectService>().CreateAsync(panel.Owner, new ProjectInput("Proxied", null))).Value!;
+        panel.ProjectId = project.Id;
         panel.EnvironmentId = (await panel.Host.Get<EnvironmentService>().ListAsync(panel.Owner, project.Id)).Value![0].Id;
         return panel;
     }

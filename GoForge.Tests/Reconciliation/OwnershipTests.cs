@@ -16,7 +16,7 @@ public sealed class OwnershipTests
     private static readonly ReconcileState State = new(
         new Dictionary<Guid, bool>(), [], new HashSet<Guid>(), new Dictionary<Guid, DateTimeOffset>(),
         new Dictionary<Guid, DeploymentState> { [KnownDeployment] = DeploymentState.Failed },
-        new Dictionary<Guid, ServiceRecord> { [KnownService] = new(KnownService, ServiceState.Failed, null, false) },
+        new Dictionary<Guid, ServiceRecord> { [KnownService] = new(KnownService, ServiceState.Failed, null, false, false) },
         new HashSet<Guid>());
 
     [Fact]

@@ -22,13 +22,18 @@ namespace GoForge.Tests.Reconciliation;
 public sealed class ReconcilerTests(PostgresFixture postgres, DockerFixture docker, CaddyFixture caddy)
     : IClassFixture<DockerFixture>, IClassFixture<CaddyFixture>, IAsyncLifetime
 {
+    private TestTemplateFolder _templates = null!;
     private CaddyPanel _panel = null!;
     private CrashScene _scene = null!;
     private Guid _installation;
 
     public async Task InitializeAsync()
     {
-        _panel = await CaddyPanel.StartAsync(postgres, docker, caddy, "reconcile");
+        _templates = await TestTemplateFolder.CreateAsync(docker);
+        _panel = await CaddyPanel.StartAsync(postgres, docker, caddy, "reconcile", new Dictionary<string, string?>
+        {
+            ["GoForge:Catalog:TemplateFolder"] = _templates.Path,
+        });
         _scene = new CrashScene(docker.Client, _panel.Host);
         _installation = await _panel.Host.Get<InstallationIdentity>().IdAsync();
         await BusyboxImage.EnsureAsync(docker.Client);
@@ -37,7 +42,9 @@ public sealed class ReconcilerTests(PostgresFixture postgres, DockerFixture dock
     public async Task DisposeAsync()
     {
         await _scene.DisposeAsync();
+        await _panel.Host.Services.RemoveProjectServicesAsync(_panel.ProjectId);
         await _panel.DisposeAsync();
+        _templates.Dispose();
     }
 
     [Fact]
@@ -148,6 +155,30 @@ public sealed class ReconcilerTests(PostgresFixture postgres, DockerFixture dock
         Assert.Equal(1, report.Count(AuditActions.ReconcilerRouteRestored));
         Assert.Equal((HttpStatusCode.OK, "restart v1"), await caddy.GetAsync("app-restart.test"));
         Assert.Equal(0, (await ReconcileAsync()).Count(AuditActions.ReconcilerRouteRestored));
+    }
+
+    [Fact]
+    public async Task After_a_caddy_restart_a_running_services_route_is_back()
+    {
+        var commands = _panel.Host.Get<ServiceCommands>();
+        var preview = await _panel.Host.Get<ServiceInstanceService>().PreviewAsync("test-kv");
+        Assert.True(preview.IsSuccess, preview.Error?.Message);
+        var queued = await commands.CreateAsync(_panel.Owner, _panel.EnvironmentId,
+            new ServiceInstanceInput { TemplateId = "test-kv", Name = "routed", Inputs = preview.Value!.Inputs, Domain = "svc-restart.test" });
+        Assert.True(queued.IsSuccess, queued.Error?.Message);
+        var created = await commands.WaitAsync(queued.Value!, TimeSpan.FromMinutes(2));
+        Assert.Equal(ServiceOperationState.Succeeded, created.State);
+        var proxy = _panel.Host.Get<GoForge.Core.Routing.IProxyRoutes>();
+        Assert.True((await proxy.ReadRoutesAsync())!.Has(created.ServiceId), "the created service is routed");
+        await caddy.RestartAsync();
+        Assert.False((await proxy.ReadRoutesAsync())!.Has(created.ServiceId), "Caddy kept the route over its restart");
+
+        var report = await ReconcileAsync();
+
+        Assert.Contains(report.Actions, a => a.StartsWith($"{AuditActions.ReconcilerRouteRestored} service:{created.ServiceId}", StringComparison.Ordinal));
+        Assert.True((await proxy.ReadRoutesAsync())!.Has(created.ServiceId), "the service's route is back");
+        // Routed to its own container: the next pass finds nothing to put back.
+        Assert.DoesNotContain((await ReconcileAsync()).Actions, a => a.Contains($"service:{created.ServiceId}", StringComparison.Ordinal));
     }
 
     [Fact]
