@@ -12,6 +12,8 @@ namespace GoForge.Core.Containers;
 /// </summary>
 public sealed partial class EnvironmentNetworks(INetworkStore store, InstallationIdentity installation, ILogger<EnvironmentNetworks> logger)
 {
+    private const int SettleListings = 10;
+    private static readonly TimeSpan SettlePause = TimeSpan.FromMilliseconds(100);
     private readonly ConcurrentDictionary<string, SemaphoreSlim> _gates = new(StringComparer.Ordinal);
 
     /// <summary>The labels that say a network belongs to this environment; all must match.</summary>
@@ -51,7 +53,7 @@ public sealed partial class EnvironmentNetworks(INetworkStore store, Installatio
                     LogCreated(logger, name, id);
                 }
 
-                found = Owned(await store.FindByNameAsync(name, ct), name, owner);
+                found = await SettledAsync(name, owner, ct);
             }
 
             if (found.Count == 0)
@@ -117,6 +119,30 @@ public sealed partial class EnvironmentNetworks(INetworkStore store, Installatio
         {
             gate.Release();
         }
+    }
+
+    /// <summary>
+    /// After a create: another process may be creating the same name at this moment (engines before 25 allow it), and the
+    /// engine lists a network once it is stored, not in the order of creation, so a first listing can miss an older one
+    /// that then wins. Lists again until two listings agree (a short pause apart, a few times at most), so every creator
+    /// sees the networks created alongside and keeps the same oldest. Only a create pays this, once per environment.
+    /// </summary>
+    private async Task<List<EngineNetwork>> SettledAsync(string name, IReadOnlyDictionary<string, string> owner, CancellationToken ct)
+    {
+        var found = Owned(await store.FindByNameAsync(name, ct), name, owner);
+        for (var listing = 0; listing < SettleListings; listing++)
+        {
+            await Task.Delay(SettlePause, ct);
+            var again = Owned(await store.FindByNameAsync(name, ct), name, owner);
+            if (again.Select(n => n.Id).SequenceEqual(found.Select(n => n.Id), StringComparer.Ordinal))
+            {
+                return again;
+            }
+
+            found = again;
+        }
+
+        return found;
     }
 
     /// <summary>Ours, oldest first; throws when any network of the name belongs to someone else.</summary>

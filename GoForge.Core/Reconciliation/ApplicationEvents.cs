@@ -13,6 +13,8 @@ public sealed class ApplicationEvents(ApplicationService applications, IAuditLog
 {
     public const int DefaultLimit = 20;
 
+    public const int MaxLimit = 100;
+
     /// <summary>The audit target an application's events carry.</summary>
     public static string Target(Guid applicationId) => $"application:{applicationId}";
 
@@ -20,7 +22,7 @@ public sealed class ApplicationEvents(ApplicationService applications, IAuditLog
     {
         var app = await applications.GetAsync(actor, applicationId, ct);
         return app.IsSuccess
-            ? Result<IReadOnlyList<AuditEvent>>.Ok(await audit.ListByTargetAsync(Target(applicationId), Math.Clamp(limit, 1, 100), ct))
+            ? Result<IReadOnlyList<AuditEvent>>.Ok(await audit.ListByTargetAsync(Target(applicationId), Math.Clamp(limit, 1, MaxLimit), ct))
             : app.Error;
     }
 }

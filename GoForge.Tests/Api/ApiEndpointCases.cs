@@ -111,6 +111,7 @@ internal sealed record ApiEndpointCase(
         new("PUT", "/api/v1/me/display-name", ApiScope.Write, _ => "/api/v1/me/display-name", _ => new { displayName = "Renamed by the API" }, 200, OtherProject: 200),
 
         new("PUT", "/api/v1/environments/{environmentId:guid}", ApiScope.Write, w => $"/api/v1/environments/{w.Environment.Id}", _ => new { name = "Renamed" }, 200),
+        new("GET", "/api/v1/applications/{applicationId:guid}/events", ApiScope.Read, w => $"/api/v1/applications/{w.Application.Id}/events", NoBody, 200),
         new("GET", "/api/v1/applications/{applicationId:guid}/rollback-targets", ApiScope.Read, w => $"/api/v1/applications/{w.Application.Id}/rollback-targets", NoBody, 200),
         new("GET", "/api/v1/deployments/{deploymentId:guid}/history", ApiScope.Read, w => $"/api/v1/deployments/{w.Deployment.Id}/history", NoBody, 200),
         new("GET", "/api/v1/deployments/{deploymentId:guid}/queue-position", ApiScope.Read, w => $"/api/v1/deployments/{w.Deployment.Id}/queue-position", NoBody, 200),

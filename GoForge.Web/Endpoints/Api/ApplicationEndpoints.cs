@@ -1,12 +1,13 @@
 using System.Security.Claims;
 using GoForge.Core.Identity.ApiTokens;
 using GoForge.Core.Projects;
+using GoForge.Core.Reconciliation;
 using GoForge.Web.Auth;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace GoForge.Web.Endpoints.Api;
 
-/// <summary>Applications: list by environment or project, get, create, update, delete, through <see cref="ApplicationService"/>.</summary>
+/// <summary>Applications: list by environment or project, get, create, update, delete, through <see cref="ApplicationService"/>; their events through <see cref="ApplicationEvents"/>.</summary>
 internal static class ApplicationEndpoints
 {
     public static RouteGroupBuilder MapApplicationEndpoints(this RouteGroupBuilder api)
@@ -16,6 +17,7 @@ internal static class ApplicationEndpoints
         api.MapGet("/projects/{projectId:guid}/applications", ListByProjectAsync).RequireScope(ApiScope.Read).WithTags("Applications").WithSummary("A project's applications, environment by environment");
         api.MapGet("/applications/{applicationId:guid}", GetAsync).RequireScope(ApiScope.Read).WithTags("Applications").WithSummary("One application");
         api.MapPut("/applications/{applicationId:guid}", UpdateAsync).RequireScope(ApiScope.Write).WithTags("Applications").WithSummary("Replace an application's settings");
+        api.MapGet("/applications/{applicationId:guid}/events", EventsAsync).RequireScope(ApiScope.Read).WithTags("Applications").WithSummary("What the reconciler did to an application's containers and route, newest first");
         api.MapDelete("/applications/{applicationId:guid}", DeleteAsync).RequireScope(ApiScope.Write).WithTags("Applications").WithSummary("Delete an application, its containers and images");
         return api;
     }
@@ -52,6 +54,18 @@ internal static class ApplicationEndpoints
         }
 
         return TypedResults.Ok(page.Apply(all, ApplicationResponse.From));
+    }
+
+    private static async Task<Results<Ok<IReadOnlyList<AuditEventResponse>>, ProblemHttpResult>> EventsAsync(
+        Guid applicationId, ClaimsPrincipal user, ApplicationEvents events, int? limit, CancellationToken ct)
+    {
+        if (limit is < 1 or > ApplicationEvents.MaxLimit)
+        {
+            return ApiResults.Validation("limit", $"Ask for 1 to {ApplicationEvents.MaxLimit} events.");
+        }
+
+        var result = await events.ListAsync(user.ToApiActor(), applicationId, limit ?? ApplicationEvents.DefaultLimit, ct);
+        return result.IsSuccess ? TypedResults.Ok<IReadOnlyList<AuditEventResponse>>(result.Value.Select(AuditEventResponse.From).ToList()) : ApiResults.Problem(result.Error);
     }
 
     private static async Task<Results<Ok<ApplicationResponse>, ProblemHttpResult>> GetAsync(Guid applicationId, ClaimsPrincipal user, ApplicationService applications, CancellationToken ct)
