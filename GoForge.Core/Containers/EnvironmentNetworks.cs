@@ -12,8 +12,10 @@ namespace GoForge.Core.Containers;
 /// </summary>
 public sealed partial class EnvironmentNetworks(INetworkStore store, InstallationIdentity installation, ILogger<EnvironmentNetworks> logger)
 {
-    private const int SettleListings = 10;
+    private const int SettleListings = 20;
+    private const int SettleAgreements = 2;
     private static readonly TimeSpan SettlePause = TimeSpan.FromMilliseconds(100);
+    private static readonly TimeSpan YoungFor = TimeSpan.FromSeconds(5);
     private readonly ConcurrentDictionary<string, SemaphoreSlim> _gates = new(StringComparer.Ordinal);
 
     /// <summary>The labels that say a network belongs to this environment; all must match.</summary>
@@ -53,6 +55,11 @@ public sealed partial class EnvironmentNetworks(INetworkStore store, Installatio
                     LogCreated(logger, name, id);
                 }
 
+                found = await SettledAsync(name, owner, ct);
+            }
+            else if (found.Any(n => n.Created > DateTimeOffset.UtcNow - YoungFor))
+            {
+                // Made a moment ago, maybe by another process that is still creating its own of the name.
                 found = await SettledAsync(name, owner, ct);
             }
 
@@ -122,23 +129,21 @@ public sealed partial class EnvironmentNetworks(INetworkStore store, Installatio
     }
 
     /// <summary>
-    /// After a create: another process may be creating the same name at this moment (engines before 25 allow it), and the
-    /// engine lists a network once it is stored, not in the order of creation, so a first listing can miss an older one
-    /// that then wins. Lists again until two listings agree (a short pause apart, a few times at most), so every creator
-    /// sees the networks created alongside and keeps the same oldest. Only a create pays this, once per environment.
+    /// After a create, or on finding a network made a moment ago: another process may be creating the same name at this
+    /// moment (engines before 25 allow it), and the engine lists a network once it is stored, not in the order of
+    /// creation, so one listing can miss an older one that then wins. Lists again until three listings in a row agree (a
+    /// short pause apart, a bounded number of times), so every caller sees the networks created alongside and keeps the
+    /// same oldest. Only the first deployments of an environment pay this.
     /// </summary>
     private async Task<List<EngineNetwork>> SettledAsync(string name, IReadOnlyDictionary<string, string> owner, CancellationToken ct)
     {
         var found = Owned(await store.FindByNameAsync(name, ct), name, owner);
-        for (var listing = 0; listing < SettleListings; listing++)
+        var agreed = 0;
+        for (var listing = 0; listing < SettleListings && agreed < SettleAgreements; listing++)
         {
             await Task.Delay(SettlePause, ct);
             var again = Owned(await store.FindByNameAsync(name, ct), name, owner);
-            if (again.Select(n => n.Id).SequenceEqual(found.Select(n => n.Id), StringComparer.Ordinal))
-            {
-                return again;
-            }
-
+            agreed = again.Select(n => n.Id).SequenceEqual(found.Select(n => n.Id), StringComparer.Ordinal) ? agreed + 1 : 0;
             found = again;
         }
 
