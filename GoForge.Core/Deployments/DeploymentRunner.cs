@@ -40,7 +40,7 @@ public sealed class DeploymentRunner(
     {
         var settings = options.Value;
         using var cancel = cancellations.Register(deployment.Id, ct, deployment.ApplicationId);
-        var workDirectory = Path.Combine(settings.WorkDirectory, deployment.Id.ToString("N"));
+        var workDirectory = WorkFolder.Of(settings, deployment.Id);
         var log = new DeploymentLog(deployments, feed, deployment, time, logger);
         try
         {
@@ -86,7 +86,8 @@ public sealed class DeploymentRunner(
             // Every line is stored before the run ends.
             await log.FlushAsync();
             cancellations.Unregister(deployment.Id);
-            DeleteFolder(workDirectory);
+            // Left for the next start's recovery if it cannot go now; never fails a deployment.
+            WorkFolder.TryDelete(workDirectory, out _);
         }
     }
 
@@ -278,22 +279,4 @@ public sealed class DeploymentRunner(
     private static string Seconds(TimeSpan elapsed) => elapsed.TotalSeconds.ToString("0.0##", CultureInfo.InvariantCulture);
 
     private static string FirstLine(string message) => message.Split('\n')[0];
-
-    private static void DeleteFolder(string path)
-    {
-        try
-        {
-            if (Directory.Exists(path))
-            {
-                Directory.Delete(path, recursive: true);
-            }
-        }
-        catch (IOException)
-        {
-            // Left for the next start's clean-up; never fails a deployment.
-        }
-        catch (UnauthorizedAccessException)
-        {
-        }
-    }
 }

@@ -101,18 +101,14 @@ public sealed partial class DeploymentWorker(
     /// </summary>
     private void RemoveWorkFolder(Guid deploymentId)
     {
-        var folder = Path.Combine(options.Value.WorkDirectory, deploymentId.ToString("N"));
-        try
+        var folder = WorkFolder.Of(options.Value, deploymentId);
+        if (WorkFolder.TryDelete(folder, out var failure))
         {
-            if (Directory.Exists(folder))
-            {
-                Directory.Delete(folder, recursive: true);
-                LogWorkFolderRemoved(logger, deploymentId, folder);
-            }
+            LogWorkFolderRemoved(logger, deploymentId, folder);
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        else if (failure is not null)
         {
-            LogWorkFolderKept(logger, deploymentId, folder, e.Message);
+            LogWorkFolderKept(logger, deploymentId, folder, failure);
         }
     }
 
