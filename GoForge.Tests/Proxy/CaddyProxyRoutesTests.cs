@@ -79,7 +79,7 @@ public sealed class CaddyProxyRoutesTests(CaddyFixture caddy) : IClassFixture<Ca
     {
         using var services = Services(new() { [$"{CaddyOptions.SectionName}:AdminUrl"] = url });
 
-        Assert.Equal(url.TrimEnd('/') + "/", services.GetRequiredService<IOptions<CaddyOptions>>().Value.AdminUrl.ToString());
+        Assert.Equal(url.TrimEnd('/') + "/", services.GetRequiredService<IOptions<CaddyOptions>>().Value.AdminUrl!.ToString());
     }
 
     [Theory]
