@@ -101,10 +101,21 @@ internal sealed class CaddyProxyRoutes(IHttpClientFactory clients, IOptions<Cadd
 
         // Inserted first: GoForge's routes match by host and end the chain, so they go before any catch-all route the
         // operator keeps at the end of the server's list. The panel's host is reserved (PanelHostsOptions): no
-        // application route inserted before the panel's can match it.
-        using var added = await SendAsync(HttpMethod.Put, $"config/apps/http/servers/{options.Value.ServerName}/routes/0", route, ct);
+        // application route inserted before the panel's can match it. Caddy 2.6.2 refuses an insert at index 0 of an
+        // empty list ("array index out of bounds: 0", as in the production base config), so into an empty list the
+        // route is appended (POST), which is first all the same.
+        var routes = $"config/apps/http/servers/{options.Value.ServerName}/routes";
+        var empty = await HasNoRoutesAsync(routes, ct);
+        using var added = await SendAsync(empty ? HttpMethod.Post : HttpMethod.Put, empty ? routes : routes + "/0", route, ct);
         await EnsureSuccessAsync(added, ct);
         return "added";
+    }
+
+    private async Task<bool> HasNoRoutesAsync(string routes, CancellationToken ct)
+    {
+        using var response = await SendAsync(HttpMethod.Get, routes, null, ct);
+        await EnsureSuccessAsync(response, ct);
+        return JsonNode.Parse(await response.Content.ReadAsStringAsync(ct)) is not JsonArray { Count: > 0 };
     }
 
     public async Task RemoveAsync(Guid applicationId, CancellationToken ct = default)
