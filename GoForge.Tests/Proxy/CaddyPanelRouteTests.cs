@@ -40,8 +40,10 @@ public sealed class CaddyPanelRouteTests(PostgresFixture postgres, DockerFixture
         _panel.Dispose();
     }
 
+    /// <summary>Until Caddy's panel route dials this test's stand-in (each test has its own; Caddy is the class's).</summary>
     private Task WaitForPanelRouteAsync() =>
-        Wait.UntilAsync(async () => await caddy.FindByIdAsync(CaddyRoutes.PanelRouteId) is not null, "the panel's route in Caddy");
+        Wait.UntilAsync(async () => (await caddy.FindByIdAsync(CaddyRoutes.PanelRouteId))?.ToJsonString().Contains($"\"{_panel.Dial}\"", StringComparison.Ordinal) == true,
+            "the panel's route in Caddy");
 
     [Fact]
     public async Task The_panel_route_is_put_in_place_at_start_and_a_reconciler_pass_keeps_it()
@@ -71,7 +73,7 @@ public sealed class CaddyPanelRouteTests(PostgresFixture postgres, DockerFixture
     }
 
     [Fact]
-    public async Task After_caddy_restarts_from_its_base_config_the_panel_route_is_put_back()
+    public async Task After_caddy_restarts_from_its_base_config_the_panel_route_is_put_back_and_the_reconciler_woken()
     {
         await WaitForPanelRouteAsync();
 
@@ -79,5 +81,7 @@ public sealed class CaddyPanelRouteTests(PostgresFixture postgres, DockerFixture
 
         await WaitForPanelRouteAsync();
         Assert.Equal((HttpStatusCode.OK, "the panel"), await caddy.GetAsync(PanelHost));
+        // No reconciler worker runs in this host, so the wake-up waits here: a pass would put the applications' routes back.
+        await _host.Get<ReconcileSignal>().WaitAsync(Timeout.InfiniteTimeSpan, CancellationToken.None).WaitAsync(Wait.DefaultTimeout);
     }
 }
