@@ -18,8 +18,8 @@ public class CaddyFixture : IAsyncLifetime
 {
     public const string ServerName = "goforge";
 
-    /// <summary>The placeholder of deploy/caddy/caddy.json that install.sh replaces with the issuer object.</summary>
-    public const string IssuersPlaceholder = "\"@ISSUERS@\"";
+    /// <summary>The placeholder of deploy/caddy/caddy.template.json that install.sh replaces with the issuer object.</summary>
+    public const string IssuerPlaceholder = "\"@ISSUER@\"";
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(10);
 
@@ -71,7 +71,7 @@ public class CaddyFixture : IAsyncLifetime
     }
 
     /// <summary>
-    /// deploy/caddy/caddy.json as install.sh renders it for <c>--tls internal</c>, with what a shared test machine needs
+    /// deploy/caddy/caddy.template.json as install.sh renders it for <c>--tls internal</c>, with what a shared test machine needs
     /// instead of the fixed parts: the socket in this fixture's folder, free loopback ports for 80 and 443.
     /// </summary>
     private async Task<JsonObject> SocketConfigAsync()
@@ -88,12 +88,12 @@ public class CaddyFixture : IAsyncLifetime
         return config;
     }
 
-    /// <summary>deploy/caddy/caddy.json with <paramref name="issuer"/> (a JSON object) in place of <see cref="IssuersPlaceholder"/>, as install.sh writes it.</summary>
+    /// <summary>deploy/caddy/caddy.template.json with <paramref name="issuer"/> (a JSON object) in place of <see cref="IssuerPlaceholder"/>, as install.sh writes it.</summary>
     public static async Task<JsonObject> ProductionConfigAsync(string issuer)
     {
-        var template = await File.ReadAllTextAsync(RepositoryFiles.PathOf("deploy", "caddy", "caddy.json"));
-        Assert.Equal(1, System.Text.RegularExpressions.Regex.Count(template, System.Text.RegularExpressions.Regex.Escape(IssuersPlaceholder)));
-        return JsonNode.Parse(template.Replace(IssuersPlaceholder, issuer, StringComparison.Ordinal))!.AsObject();
+        var template = await File.ReadAllTextAsync(RepositoryFiles.PathOf("deploy", "caddy", "caddy.template.json"));
+        Assert.Equal(1, System.Text.RegularExpressions.Regex.Count(template, System.Text.RegularExpressions.Regex.Escape(IssuerPlaceholder)));
+        return JsonNode.Parse(template.Replace(IssuerPlaceholder, issuer, StringComparison.Ordinal))!.AsObject();
     }
 
     private JsonObject TcpConfig()
@@ -280,7 +280,7 @@ public class CaddyFixture : IAsyncLifetime
 }
 
 /// <summary>
-/// A real Caddy started from the production base config (deploy/caddy/caddy.json, internal issuer): admin API on a unix
+/// A real Caddy started from the production base config (deploy/caddy/caddy.template.json, internal issuer): admin API on a unix
 /// socket in the fixture's folder and no TCP admin, server <see cref="CaddyFixture.ServerName"/> on free loopback
 /// ports for HTTP and HTTPS, automatic HTTPS on, no routes.
 /// </summary>

@@ -13,7 +13,7 @@ using static GoForge.Tests.Routing.RoutingSamples;
 namespace GoForge.Tests.Proxy;
 
 /// <summary>
-/// Caddy in the production layout: started from deploy/caddy/caddy.json (internal issuer) with its admin API on a unix
+/// Caddy in the production layout: started from deploy/caddy/caddy.template.json (internal issuer) with its admin API on a unix
 /// socket and on no TCP port; GoForge drives it through the socket only. Also the options that choose the socket.
 /// </summary>
 public sealed class CaddyAdminSocketTests(CaddySocketFixture caddy) : IClassFixture<CaddySocketFixture>
@@ -214,7 +214,7 @@ public sealed class CaddyAdminSocketTests(CaddySocketFixture caddy) : IClassFixt
         Assert.Contains("cannot unmarshal string", result.StandardError, StringComparison.Ordinal);
     }
 
-    private static string RepositoryPath() => Support.RepositoryFiles.PathOf("deploy", "caddy", "caddy.json");
+    private static string RepositoryPath() => Support.RepositoryFiles.PathOf("deploy", "caddy", "caddy.template.json");
 
     private static Task<ProcessResult> CaddyValidateAsync(string config, string home)
     {
