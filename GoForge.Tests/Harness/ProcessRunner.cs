@@ -22,7 +22,8 @@ internal static class ProcessRunner
         IEnumerable<string> arguments,
         TimeSpan timeout,
         string? workingDirectory = null,
-        CancellationToken ct = default)
+        CancellationToken ct = default,
+        IReadOnlyDictionary<string, string>? environment = null)
     {
         var startInfo = new ProcessStartInfo(fileName)
         {
@@ -34,6 +35,11 @@ internal static class ProcessRunner
         foreach (var argument in arguments)
         {
             startInfo.ArgumentList.Add(argument);
+        }
+
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            startInfo.Environment[name] = value;
         }
 
         var command = string.Join(' ', startInfo.ArgumentList.Prepend(fileName));
