@@ -151,7 +151,7 @@ public static class LocalImages
             var inputs = await HashAsync([(await engine.Images.InspectImageAsync(debian, ct)).ID], files, folder, ct);
             if (!await HasInputsAsync(engine, tag, inputs, ct))
             {
-                await BuildAsync(engine, tag, inputs, async (tar, token) =>
+                await BuildAsync(engine, tag, inputs, new Dictionary<string, string>(), async (tar, token) =>
                 {
                     foreach (var file in Directory.EnumerateFiles(folder))
                     {
@@ -178,7 +178,13 @@ public static class LocalImages
             .Where(Directory.Exists)
             .SelectMany(Directory.EnumerateDirectories)
             .Order(StringComparer.Ordinal);
-        var inputs = await HashAsync([(await engine.Images.InspectImageAsync(debian, ct)).ID, .. versions], ["Dockerfile"], folder, ct);
+        var trusted = HostCaBundle();
+        var revocation = Environment.GetEnvironmentVariable("NUGET_CERT_REVOCATION_MODE") is { Length: > 0 } mode ? mode : "online";
+        var inputs = await HashAsync(
+            [(await engine.Images.InspectImageAsync(debian, ct)).ID, revocation, Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(trusted))), .. versions],
+            ["Dockerfile"],
+            folder,
+            ct);
         if (await HasInputsAsync(engine, SdkTag, inputs, ct))
         {
             return SdkTag;
@@ -189,9 +195,10 @@ public static class LocalImages
             throw new InvalidOperationException($"{DotnetRoot}/dotnet is missing: the SDK image is made from this machine's .NET SDK.");
         }
 
-        await BuildAsync(engine, SdkTag, inputs, async (tar, token) =>
+        await BuildAsync(engine, SdkTag, inputs, new Dictionary<string, string> { ["NUGET_CERT_REVOCATION_MODE"] = revocation }, async (tar, token) =>
         {
             await tar.WriteEntryAsync(Path.Combine(folder, "Dockerfile"), "Dockerfile", token);
+            await tar.WriteEntryAsync(trusted, "host-ca-certificates.crt", token);
             await tar.WriteEntryAsync(DotnetRoot, "dotnet", token);
             foreach (var path in Directory.EnumerateFileSystemEntries(DotnetRoot, "*", SearchOption.AllDirectories))
             {
@@ -204,7 +211,7 @@ public static class LocalImages
     private static async Task<string> DebianLockedAsync(DockerClient engine, CancellationToken ct)
     {
         var mirror = AptMirror();
-        var inputs = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"debootstrap --variant=minbase {Suite} {mirror} v1")))[..16];
+        var inputs = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"debootstrap --variant=minbase {Suite} {mirror} v2")))[..16];
         if (await HasInputsAsync(engine, DebianTag, inputs, ct))
         {
             return DebianTag;
@@ -264,11 +271,7 @@ public static class LocalImages
         try
         {
             (await ProcessRunner.RunAsync("debootstrap", ["--variant=minbase", Suite, work, mirror], DebootstrapTimeout, ct: ct)).EnsureSuccess();
-            // The packages debootstrap downloaded stay in apt's cache: 80 MB no image needs.
-            foreach (var deb in Directory.EnumerateFiles(Path.Combine(work, "var", "cache", "apt", "archives"), "*.deb"))
-            {
-                File.Delete(deb);
-            }
+            await SlimAsync(work, ct);
 
             (await ProcessRunner.RunAsync("tar", ["--numeric-owner", "-C", work, "-cf", partial, "."], TarTimeout, ct: ct)).EnsureSuccess();
             File.Move(partial, cached, overwrite: true);
@@ -282,6 +285,36 @@ public static class LocalImages
             await ProcessRunner.RunAsync("rm", ["-rf", "--one-file-system", work], TarTimeout, ct: CancellationToken.None);
             File.Delete(partial);
         }
+    }
+
+    /// <summary>
+    /// What the official Debian images do to stay small, as every test image installs with apt on top: no downloaded
+    /// packages, package lists or apt caches kept (here, and after every later apt run), no recommends, no translations,
+    /// no documentation, manuals or message catalogues installed.
+    /// </summary>
+    private static async Task SlimAsync(string root, CancellationToken ct)
+    {
+        foreach (var leftover in new[] { "var/cache/apt/archives", "var/lib/apt/lists", "var/cache/apt" }
+            .SelectMany(folder => Directory.EnumerateFiles(Path.Combine(root, folder))))
+        {
+            File.Delete(leftover);
+        }
+
+        await File.WriteAllTextAsync(Path.Combine(root, "etc/apt/apt.conf.d/docker-clean"), """
+            DPkg::Post-Invoke { "rm -f /var/cache/apt/archives/*.deb /var/cache/apt/archives/partial/*.deb /var/cache/apt/*.bin || true"; };
+            APT::Update::Post-Invoke { "rm -f /var/cache/apt/archives/*.deb /var/cache/apt/archives/partial/*.deb /var/cache/apt/*.bin || true"; };
+            Dir::Cache::pkgcache "";
+            Dir::Cache::srcpkgcache "";
+            APT::Install-Recommends "false";
+            Acquire::Languages "none";
+            """ + "\n", ct);
+        await File.WriteAllTextAsync(Path.Combine(root, "etc/dpkg/dpkg.cfg.d/docker-slim"), """
+            path-exclude /usr/share/doc/*
+            path-include /usr/share/doc/*/copyright
+            path-exclude /usr/share/man/*
+            path-exclude /usr/share/info/*
+            path-exclude /usr/share/locale/*
+            """ + "\n", ct);
     }
 
     /// <summary>The Debian mirror of apt's sources on this machine (deb822 or one-line format), else deb.debian.org.</summary>
@@ -307,6 +340,15 @@ public static class LocalImages
         }
 
         return "http://deb.debian.org/debian";
+    }
+
+    /// <summary>The CA bundle this machine trusts: <c>SSL_CERT_FILE</c> if set, else Debian's bundle.</summary>
+    private static string HostCaBundle()
+    {
+        var bundle = Environment.GetEnvironmentVariable("SSL_CERT_FILE") is { Length: > 0 } file ? file : "/etc/ssl/certs/ca-certificates.crt";
+        return File.Exists(bundle)
+            ? bundle
+            : throw new InvalidOperationException($"{bundle} is missing: apt-get install -y ca-certificates (the SDK image trusts what this machine trusts).");
     }
 
     private static string ImageFolder(string name) => Path.Combine(RepositoryFiles.Root, "GoForge.Tests", "Production", "Images", name);
@@ -346,7 +388,13 @@ public static class LocalImages
     /// Builds through the Engine API from a tar context written by <paramref name="writeContext"/> into a pipe while
     /// the engine reads it, so a large context (the SDK) is never held in memory or on disk.
     /// </summary>
-    private static async Task BuildAsync(DockerClient engine, string tag, string inputs, Func<TarWriter, CancellationToken, Task> writeContext, CancellationToken ct)
+    private static async Task BuildAsync(
+        DockerClient engine,
+        string tag,
+        string inputs,
+        Dictionary<string, string> buildArgs,
+        Func<TarWriter, CancellationToken, Task> writeContext,
+        CancellationToken ct)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
         timeout.CancelAfter(BuildTimeout);
@@ -372,7 +420,7 @@ public static class LocalImages
         {
             Tags = [tag],
             Labels = new Dictionary<string, string> { [InputsLabel] = inputs },
-            BuildArgs = new Dictionary<string, string> { ["BASE_IMAGE"] = DebianTag },
+            BuildArgs = new Dictionary<string, string>(buildArgs) { ["BASE_IMAGE"] = DebianTag },
             Remove = true,
             ForceRemove = true,
         };
