@@ -17,6 +17,7 @@ namespace GoForge.Tests.Services;
 public sealed class ServiceProbeNetworkTests(PostgresFixture postgres, DockerFixture docker) : IClassFixture<DockerFixture>, IAsyncLifetime
 {
     private const string Template = "test-unrouted";
+    private const string ExecTemplate = "test-unrouted-exec";
     private readonly string _probeNetwork = $"goforge-test-probe-{Guid.NewGuid().ToString("N")[..10]}";
     private TestTemplateFolder _templates = null!;
     private TestHost _host = null!;
@@ -28,6 +29,7 @@ public sealed class ServiceProbeNetworkTests(PostgresFixture postgres, DockerFix
     {
         _templates = await TestTemplateFolder.CreateAsync(docker);
         await _templates.AddUnroutedVariantAsync(Template);
+        await _templates.AddUnroutedVariantAsync(ExecTemplate, execCheck: true);
         _host = await TestHost.StartAsync(postgres, "svcprobe", new Dictionary<string, string?>
         {
             ["GoForge:Docker:Endpoint"] = docker.Endpoint.ToString(),
@@ -61,17 +63,36 @@ public sealed class ServiceProbeNetworkTests(PostgresFixture postgres, DockerFix
     [Fact]
     public async Task An_unrouted_service_with_a_tcp_check_joins_the_probe_network_and_is_healthy_through_it()
     {
-        var services = _host.Get<ServiceInstanceService>();
-        var preview = Succeeded(await services.PreviewAsync(Template));
-        var service = Succeeded(await services.CreateAsync(_owner, _environment.Id, new ServiceInstanceInput { TemplateId = Template, Name = "kv", Inputs = preview.Inputs }));
+        var service = await CreateAsync(Template, "kv");
 
+        Assert.StartsWith("healthy: port 8080 accepts connections", service.Reason, StringComparison.Ordinal);
+        Assert.Equal(new[] { EngineNames.EnvironmentNetwork(_environment.Id), _probeNetwork }.Order(StringComparer.Ordinal), await NetworksOfAsync(service));
+    }
+
+    [Fact]
+    public async Task An_unrouted_service_checked_inside_its_container_stays_on_its_environment_network_alone()
+    {
+        var service = await CreateAsync(ExecTemplate, "db");
+
+        Assert.StartsWith("healthy: the health command passed", service.Reason, StringComparison.Ordinal);
+        Assert.Equal([EngineNames.EnvironmentNetwork(_environment.Id)], await NetworksOfAsync(service));
+    }
+
+    private async Task<ServiceInstance> CreateAsync(string template, string name)
+    {
+        var services = _host.Get<ServiceInstanceService>();
+        var preview = Succeeded(await services.PreviewAsync(template));
+        var service = Succeeded(await services.CreateAsync(_owner, _environment.Id, new ServiceInstanceInput { TemplateId = template, Name = name, Inputs = preview.Inputs }));
         Assert.True(service.State == ServiceState.Running, service.Reason);
-        Assert.StartsWith("healthy", service.Reason, StringComparison.Ordinal);
+        return service;
+    }
+
+    /// <summary>The networks the service's container is on, by name, sorted; and no proxy route.</summary>
+    private async Task<IReadOnlyList<string>> NetworksOfAsync(ServiceInstance service)
+    {
         var container = await docker.Client.Containers.InspectContainerAsync(service.ContainerId!);
-        Assert.Equal(
-            new[] { EngineNames.EnvironmentNetwork(_environment.Id), _probeNetwork }.Order(StringComparer.Ordinal),
-            container.NetworkSettings!.Networks!.Keys.Order(StringComparer.Ordinal));
         Assert.DoesNotContain("traefik.enable", container.Config!.Labels!.Keys);
+        return [.. container.NetworkSettings!.Networks!.Keys.Order(StringComparer.Ordinal)];
     }
 
     private static T Succeeded<T>(Result<T> result)
