@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Microsoft.Extensions.Options;
 
 namespace GoForge.Core.Containers;
 
@@ -6,6 +7,11 @@ namespace GoForge.Core.Containers;
 public static partial class DockerNetworkName
 {
     public static bool IsValid(string? name) => name is not null && Pattern().IsMatch(name);
+
+    /// <summary>A setting's validation: an unset <paramref name="name"/> passes; a bad one fails naming <paramref name="keys"/>.</summary>
+    public static ValidateOptionsResult Validate(string? name, string keys) => name is null || IsValid(name)
+        ? ValidateOptionsResult.Success
+        : ValidateOptionsResult.Fail($"{keys} must be a Docker network name (letters, digits, _ . -).");
 
     [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}\\z", RegexOptions.CultureInvariant)]
     private static partial Regex Pattern();

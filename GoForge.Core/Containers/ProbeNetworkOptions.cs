@@ -23,8 +23,6 @@ public sealed class ProbeNetworkOptions
 
 internal sealed class ProbeNetworkOptionsValidator : IValidateOptions<ProbeNetworkOptions>
 {
-    public ValidateOptionsResult Validate(string? name, ProbeNetworkOptions options) =>
-        options.ProbeNetwork is { } network && !DockerNetworkName.IsValid(network)
-            ? ValidateOptionsResult.Fail($"{ProbeNetworkOptions.Key} (by default {ProxyNetworkOptions.SectionName}:{nameof(ProxyNetworkOptions.Network)}) must be a Docker network name (letters, digits, _ . -).")
-            : ValidateOptionsResult.Success;
+    public ValidateOptionsResult Validate(string? name, ProbeNetworkOptions options) => DockerNetworkName.Validate(
+        options.ProbeNetwork, $"{ProbeNetworkOptions.Key} (by default {ProxyNetworkOptions.SectionName}:{nameof(ProxyNetworkOptions.Network)})");
 }

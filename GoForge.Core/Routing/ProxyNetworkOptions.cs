@@ -25,8 +25,6 @@ public sealed class ProxyNetworkOptions
 
 internal sealed class ProxyNetworkOptionsValidator : IValidateOptions<ProxyNetworkOptions>
 {
-    public ValidateOptionsResult Validate(string? name, ProxyNetworkOptions options) =>
-        options.Network is { } network && !DockerNetworkName.IsValid(network)
-            ? ValidateOptionsResult.Fail($"{ProxyNetworkOptions.SectionName}:{nameof(ProxyNetworkOptions.Network)} (or {ProxyNetworkOptions.LegacyKey}) must be a Docker network name (letters, digits, _ . -).")
-            : ValidateOptionsResult.Success;
+    public ValidateOptionsResult Validate(string? name, ProxyNetworkOptions options) => DockerNetworkName.Validate(
+        options.Network, $"{ProxyNetworkOptions.SectionName}:{nameof(ProxyNetworkOptions.Network)} (or {ProxyNetworkOptions.LegacyKey})");
 }
