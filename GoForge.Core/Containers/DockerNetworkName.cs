@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.Options;
 
@@ -6,7 +7,7 @@ namespace GoForge.Core.Containers;
 /// <summary>What a setting that names a Docker network may hold: letters, digits, <c>_ . -</c>, starting with a letter or digit.</summary>
 public static partial class DockerNetworkName
 {
-    public static bool IsValid(string? name) => name is not null && Pattern().IsMatch(name);
+    public static bool IsValid([NotNullWhen(true)] string? name) => name is not null && Pattern().IsMatch(name);
 
     /// <summary>A setting's validation: an unset <paramref name="name"/> passes; a bad one fails naming <paramref name="keys"/>.</summary>
     public static ValidateOptionsResult Validate(string? name, string keys) => name is null || IsValid(name)
