@@ -22,8 +22,8 @@ internal static class ProcessRunner
         IEnumerable<string> arguments,
         TimeSpan timeout,
         string? workingDirectory = null,
-        CancellationToken ct = default,
-        IReadOnlyDictionary<string, string>? environment = null)
+        IReadOnlyDictionary<string, string>? environment = null,
+        CancellationToken ct = default)
     {
         var startInfo = new ProcessStartInfo(fileName)
         {

@@ -126,9 +126,12 @@ internal sealed partial class ProductionStack(NetworkedDockerDaemon engine, stri
         chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
         chain.ChainPolicy.CustomTrustStore.Add(root);
         chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-        foreach (var element in presented?.ChainElements ?? [])
+        if (presented is not null)
         {
-            chain.ChainPolicy.ExtraStore.Add(element.Certificate);
+            foreach (var element in presented.ChainElements)
+            {
+                chain.ChainPolicy.ExtraStore.Add(element.Certificate);
+            }
         }
 
         return chain.Build(certificate as X509Certificate2 ?? X509CertificateLoader.LoadCertificate(certificate.GetRawCertData()));

@@ -216,12 +216,12 @@ public sealed class ProductionStackTests : IAsyncLifetime
     private async Task<string> AddressOnAsync(string service, string network)
     {
         var inspected = await _engine!.Client.Containers.InspectContainerAsync(await _stack.ContainerIdAsync(service));
-        return inspected.NetworkSettings.Networks[network].IPAddress;
+        return inspected.NetworkSettings!.Networks![network].IPAddress;
     }
 
     private async Task<string> AppContainerAsync(Guid appId)
     {
-        var found = await _engine!.Client.Containers.ListContainersAsync(new Docker.DotNet.Models.ContainersListParameters
+        var found = await _engine!.Client.Containers.ListContainersAsync(new global::Docker.DotNet.Models.ContainersListParameters
         {
             Filters = new Dictionary<string, IDictionary<string, bool>> { ["label"] = new Dictionary<string, bool> { [$"goforge.app={appId}"] = true } },
         });
@@ -230,6 +230,7 @@ public sealed class ProductionStackTests : IAsyncLifetime
 }
 
 [CollectionDefinition(Name)]
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Naming", "CA1711", Justification = "xunit's naming for collection definitions.")]
 public sealed class ProductionStackCollection
 {
     public const string Name = "Production stack";
