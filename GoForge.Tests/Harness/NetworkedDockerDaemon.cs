@@ -90,19 +90,29 @@ public sealed class NetworkedDockerDaemon : IAsyncDisposable
     }
 
     /// <summary>Copies an image from another engine into this one (Engine API save, streamed into load).</summary>
-    public async Task LoadImageAsync(DockerClient from, string image, CancellationToken ct)
+    public Task LoadImageAsync(DockerClient from, string image, CancellationToken ct) => LoadImagesAsync(from, [image], ct);
+
+    /// <summary>
+    /// Copies several images in one save/load stream: layers they share (the Debian base of the production images)
+    /// cross once.
+    /// </summary>
+    public async Task LoadImagesAsync(DockerClient from, IReadOnlyList<string> images, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(from);
-        await using var saved = await from.Images.SaveImageAsync(image, ct);
+        ArgumentNullException.ThrowIfNull(images);
+        await using var saved = await from.Images.SaveImagesAsync([.. images], ct);
         var log = new DockerBuildLog();
         await Client.Images.LoadImageAsync(new ImageLoadParameters { Quiet = true }, saved, log, ct);
         if (log.Error is not null)
         {
-            throw new InvalidOperationException($"Loading {image} into {Endpoint} failed: {log.Error}\n{log}");
+            throw new InvalidOperationException($"Loading {string.Join(", ", images)} into {Endpoint} failed: {log.Error}\n{log}");
         }
 
-        // Throws (404) if the load silently produced nothing.
-        await Client.Images.InspectImageAsync(image, ct);
+        foreach (var image in images)
+        {
+            // Throws (404) if the load silently left one out.
+            await Client.Images.InspectImageAsync(image, ct);
+        }
     }
 
     /// <summary>The last lines dockerd wrote, for failure messages.</summary>
