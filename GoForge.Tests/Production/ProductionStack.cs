@@ -51,6 +51,16 @@ internal sealed partial class ProductionStack(NetworkedDockerDaemon engine, stri
     public async Task<ProcessResult> ExecAsync(string service, params string[] command) =>
         await ProcessRunner.RunAsync("docker", ["exec", await ContainerIdAsync(service), .. command], CommandTimeout, environment: Environment());
 
+    /// <summary>The last lines each service logged, and the containers' states: what a failed step's message carries.</summary>
+    public async Task<string> DiagnosticsAsync()
+    {
+        var ps = await ProcessRunner.RunAsync("docker", ["ps", "-a", "--format", "{{.Names}} {{.Status}}"], CommandTimeout, environment: Environment());
+        var logs = await ProcessRunner.RunAsync("docker-compose",
+            ["-p", "goforge", "-f", Path.Combine(DeployDirectory, "docker-compose.yml"), "--env-file", Path.Combine(DeployDirectory, ".env"), "--profile", "caddy", "logs", "--no-color", "--tail", "60"],
+            CommandTimeout, DeployDirectory, environment: Environment());
+        return $"--- containers ---\n{ps.StandardOutput}{ps.StandardError}\n--- logs ---\n{logs.StandardOutput}{logs.StandardError}";
+    }
+
     /// <summary>Runs a program in any container of the engine (docker exec, argument list).</summary>
     public Task<ProcessResult> ProcessInAsync(string containerId, params string[] command) =>
         ProcessRunner.RunAsync("docker", ["exec", containerId, .. command], CommandTimeout, environment: Environment());

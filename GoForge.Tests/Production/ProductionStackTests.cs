@@ -39,10 +39,7 @@ public sealed class ProductionStackTests : IAsyncLifetime
             LocalImages.CaddyAsync(_docker.Client, timeout.Token),
             LocalImages.PanelAsync(_docker.Client, timeout.Token));
         _engine = await NetworkedDockerDaemon.StartAsync(timeout.Token);
-        foreach (var image in built)
-        {
-            await _engine.LoadImageAsync(_docker.Client, image, timeout.Token);
-        }
+        await _engine.LoadImagesAsync(_docker.Client, built, timeout.Token);
 
         var repositories = Directory.CreateDirectory(Path.Combine(_root, "git")).FullName;
         _repository = new SampleRepository(repositories);
@@ -85,6 +82,18 @@ public sealed class ProductionStackTests : IAsyncLifetime
 
     [Fact]
     public async Task The_stack_installs_serves_over_https_redeploys_without_a_failed_request_backs_up_restores_and_survives_down_and_up()
+    {
+        try
+        {
+            await RunScenarioAsync();
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            throw new InvalidOperationException($"{e.Message}\n{await _stack.DiagnosticsAsync()}", e);
+        }
+    }
+
+    private async Task RunScenarioAsync()
     {
         // 1. Install; the setup link creates the administrator over HTTPS through Caddy.
         var install = await _stack.InstallAsync("--domain", ProductionStack.PanelHost, "--email", ProductionStack.AcmeEmail, "--proxy", "caddy", "--tls", "internal");
