@@ -145,6 +145,7 @@ if [[ $proxy == caddy ]]; then
   fi
   template=$(<"$here/caddy/caddy.template.json")
   printf '%s\n' "${template//\"@ISSUER@\"/$issuer}" >"$here/caddy/caddy.json"
+  chmod 644 "$here/caddy/caddy.json" # Caddy reads it as uid 10001; it holds no secret (the e-mail only)
 fi
 
 compose=("${compose_cmd[@]}" -p goforge -f "$here/docker-compose.yml" --env-file "$env_file" --profile "$proxy")
