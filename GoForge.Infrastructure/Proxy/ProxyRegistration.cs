@@ -3,6 +3,7 @@ using GoForge.Infrastructure.Crypto;
 using GoForge.Infrastructure.Proxy.Caddy;
 using GoForge.Infrastructure.Proxy.Traefik;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace GoForge.Infrastructure.Proxy;
@@ -35,6 +36,7 @@ public static class ProxyRegistration
         services.AddHttpClient(TraefikProxyProbe.ClientName)
             .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { UseProxy = false, AllowAutoRedirect = false });
 
+        services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<TraefikFileRoutes>();
         services.AddSingleton<CaddyProxyRoutes>();
         services.AddSingleton<IProxyRoutes>(sp => sp.GetRequiredService<IOptions<ProxyOptions>>().Value.Kind switch
