@@ -4,6 +4,7 @@ using GoForge.Core.Projects;
 using GoForge.Core.Routing;
 using GoForge.Infrastructure.Proxy.Traefik;
 using GoForge.Tests.Support;
+using YamlDotNet.RepresentationModel;
 using static GoForge.Tests.Routing.RoutingSamples;
 
 namespace GoForge.Tests.Proxy.Traefik;
@@ -79,6 +80,39 @@ public sealed class TraefikDynamicConfigTests
             TraefikSchema.AssertValid(File.ReadAllText(file), Path.GetFileName(file));
         }
     }
+
+    [Fact]
+    public void Every_golden_file_and_the_hostile_document_read_the_same_as_yaml()
+    {
+        var texts = Golden.Files(Folder, "*.json").Select(File.ReadAllText).Append(Text(For(Target(Settings with
+        {
+            ResponseHeaders = [new ResponseHeader("X-A", "&anchor *alias !tag"), new ResponseHeader("X-B", "'; # yes ~ null \\ %")],
+            BasicAuthUsers = [new BasicAuthUser("no", Hash)],
+        }))));
+
+        foreach (var text in texts)
+        {
+            var yaml = new YamlStream();
+            yaml.Load(new StringReader(text));
+            Assert.Equal(Flatten(TraefikSchema.Parse(text), ""), Flatten(yaml.Documents[0].RootNode, ""));
+        }
+    }
+
+    private static List<string> Flatten(JsonNode? node, string path) => node switch
+    {
+        JsonObject o => [.. o.SelectMany(p => Flatten(p.Value, $"{path}/{p.Key}"))],
+        JsonArray a => [.. a.SelectMany((item, n) => Flatten(item, $"{path}/{n}"))],
+        null => [$"{path}=null"],
+        _ => [$"{path}={(node.GetValueKind() == System.Text.Json.JsonValueKind.String ? node.GetValue<string>() : node.ToJsonString())}"],
+    };
+
+    private static List<string> Flatten(YamlNode node, string path) => node switch
+    {
+        YamlMappingNode m => [.. m.Children.SelectMany(p => Flatten(p.Value, $"{path}/{((YamlScalarNode)p.Key).Value}"))],
+        YamlSequenceNode q => [.. q.Children.SelectMany((item, n) => Flatten(item, $"{path}/{n}"))],
+        YamlScalarNode v => [$"{path}={v.Value}"],
+        _ => [$"{path}=?"],
+    };
 
     [Theory]
     [InlineData("""{"http":{"routers":{"r":{"rule":"Host(`a.example`)"}}}}""")] // a router without its service
