@@ -70,6 +70,12 @@ public static class DependencyInjection
             .Configure<IConfiguration>((proxy, configuration) => proxy.Network ??= configuration[ProxyNetworkOptions.LegacyKey])
             .ValidateOnStart();
         services.AddSingleton<IValidateOptions<ProxyNetworkOptions>, ProxyNetworkOptionsValidator>();
+        services.AddOptions<ProbeNetworkOptions>()
+            .BindConfiguration(ProbeNetworkOptions.SectionName)
+            .PostConfigure<IOptions<ProxyNetworkOptions>>((probe, proxy) =>
+                probe.ProbeNetwork = string.IsNullOrEmpty(probe.ProbeNetwork) ? proxy.Value.Network : probe.ProbeNetwork)
+            .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<ProbeNetworkOptions>, ProbeNetworkOptionsValidator>();
         services.AddSingleton<EnvironmentNetworks>();
         services.AddSingleton<LegacyNetworkMigration>();
         services.AddSingleton<DeploymentSignal>();

@@ -1,7 +1,9 @@
 using GoForge.Core;
 using GoForge.Infrastructure;
+using GoForge.Infrastructure.Proxy.Caddy;
 using GoForge.Web.Cli;
 using GoForge.Web.Hosting;
+using Microsoft.Extensions.Options;
 
 // Verbs such as `migrate` or `user create` run and exit (docs/cli.md); anything else serves the panel.
 if (GoForgeCli.IsCommand(args))
@@ -14,6 +16,7 @@ builder.AddGoForgeCore();
 builder.AddGoForgeInfrastructure();
 builder.AddGoForgeWeb();
 builder.AddGoForgeWorkers();
+builder.Services.AddCaddyPanelRoute(sp => sp.GetRequiredService<IOptions<GoForgeWebOptions>>().Value.PublicUrl);
 
 var app = builder.Build();
 app.MigrateGoForgeDatabase();

@@ -24,6 +24,12 @@ public sealed record ContainerSpec
     /// <summary>A second network the container joins, by id (or name), where the proxy reaches it; it must exist (Core ensures it); null for none.</summary>
     public string? ProxyNetwork { get; init; }
 
+    /// <summary>
+    /// The network the panel probes the container on (<see cref="ProbeNetworkOptions"/>), by id (or name), joined too
+    /// when it is neither <see cref="Network"/> nor <see cref="ProxyNetwork"/>; it must exist (Core ensures it); null for none.
+    /// </summary>
+    public string? ProbeNetwork { get; init; }
+
     /// <summary>The port the application listens on inside the container.</summary>
     public required int ContainerPort { get; init; }
 

@@ -82,8 +82,12 @@ public sealed partial class EnvironmentNetworks(INetworkStore store, Installatio
         }
     }
 
+    /// <summary><see cref="EnsureSharedAsync"/> for a setting that may be unset: null for a null <paramref name="name"/>.</summary>
+    public async Task<OwnedNetwork?> EnsureSharedOrNoneAsync(string? name, CancellationToken ct = default) =>
+        name is null ? null : await EnsureSharedAsync(name, ct);
+
     /// <summary>
-    /// The proxy's network (<c>GoForge:Proxy:Network</c>), shared by every routed container by design: the administrator's,
+    /// The proxy's network (<c>GoForge:Proxy:Network</c>), or the panel's probe network (<c>GoForge:Docker:ProbeNetwork</c>), shared by every routed container by design: the administrator's,
     /// so any network of that name is joined (usually the compose file made it); created, labelled, when missing. Several
     /// of the name: the oldest is used, by id, and our own empty extras are removed.
     /// </summary>

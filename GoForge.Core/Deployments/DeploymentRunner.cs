@@ -32,6 +32,7 @@ public sealed class DeploymentRunner(
     ChangeFeed<DeploymentUpdate> feed,
     IOptions<DeploymentOptions> options,
     IOptions<ProxyNetworkOptions> proxyNetwork,
+    IOptions<ProbeNetworkOptions> probeNetwork,
     TimeProvider time,
     ILogger<DeploymentRunner> logger) : IDeploymentRunner
 {
@@ -181,6 +182,7 @@ public sealed class DeploymentRunner(
             Image = tag,
             Network = network,
             ProxyNetwork = proxyNetwork.Value.Network,
+            ProbeNetwork = probeNetwork.Value.ProbeNetwork,
             ContainerPort = app.ContainerPort,
             Env = vars.ToDictionary(v => v.Key, v => v.Value, StringComparer.Ordinal),
             Labels = labels,
@@ -197,9 +199,11 @@ public sealed class DeploymentRunner(
         {
             // The environment's own network, attached by id: a same-named network that is not this environment's is refused.
             var owned = await networks.EnsureAsync(project.Id, environment.Id, CancellationToken.None);
-            var shared = spec.ProxyNetwork is { } proxyName ? await networks.EnsureSharedAsync(proxyName, CancellationToken.None) : null;
+            var shared = await networks.EnsureSharedOrNoneAsync(spec.ProxyNetwork, CancellationToken.None);
+            // The panel probes through this one (usually the proxy's too): a panel in a container reaches no environment's network.
+            var probed = await networks.EnsureSharedOrNoneAsync(spec.ProbeNetwork, CancellationToken.None);
             log.Write($"Starting {spec.Name} on {network}");
-            containerId = await containers.CreateAndStartAsync(spec with { Network = owned.Id, ProxyNetwork = shared?.Id }, CancellationToken.None);
+            containerId = await containers.CreateAndStartAsync(spec with { Network = owned.Id, ProxyNetwork = shared?.Id, ProbeNetwork = probed?.Id }, CancellationToken.None);
         }
         catch (EngineException e)
         {

@@ -153,7 +153,7 @@ public sealed class ServiceReconciler(
 
         await actions.RecordAsync(pass, AuditActions.ReconcilerContainerStarted, target, $"started container {serving.Name} of the running service again (it was {serving.State})", ct);
         var template = await catalog.GetAsync(instance.TemplateId, ct);
-        var network = await serviceContainers.NetworkOfAsync(instance) ?? string.Empty;
+        var network = await serviceContainers.ProbeNetworkOfAsync(instance) ?? string.Empty;
         var health = await runtime.WaitHealthyAsync(serving.Id, network, template.IsSuccess ? template.Value.HealthCheck : null,
             ServiceRunner.HealthTimeout + (template.IsSuccess ? template.Value.HealthCheck?.StartPeriod ?? TimeSpan.Zero : TimeSpan.Zero), ct);
         if (!health.IsHealthy)

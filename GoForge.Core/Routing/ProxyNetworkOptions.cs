@@ -1,4 +1,4 @@
-using System.Text.RegularExpressions;
+using GoForge.Core.Containers;
 using Microsoft.Extensions.Options;
 
 namespace GoForge.Core.Routing;
@@ -23,13 +23,8 @@ public sealed class ProxyNetworkOptions
     public string? Network { get; set; }
 }
 
-internal sealed partial class ProxyNetworkOptionsValidator : IValidateOptions<ProxyNetworkOptions>
+internal sealed class ProxyNetworkOptionsValidator : IValidateOptions<ProxyNetworkOptions>
 {
-    public ValidateOptionsResult Validate(string? name, ProxyNetworkOptions options) =>
-        options.Network is { } network && !NetworkName().IsMatch(network)
-            ? ValidateOptionsResult.Fail($"{ProxyNetworkOptions.SectionName}:{nameof(ProxyNetworkOptions.Network)} (or {ProxyNetworkOptions.LegacyKey}) must be a Docker network name (letters, digits, _ . -).")
-            : ValidateOptionsResult.Success;
-
-    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}\\z", RegexOptions.CultureInvariant)]
-    private static partial Regex NetworkName();
+    public ValidateOptionsResult Validate(string? name, ProxyNetworkOptions options) => DockerNetworkName.Validate(
+        options.Network, $"{ProxyNetworkOptions.SectionName}:{nameof(ProxyNetworkOptions.Network)} (or {ProxyNetworkOptions.LegacyKey})");
 }

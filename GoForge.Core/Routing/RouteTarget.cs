@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using GoForge.Core.Common;
+using GoForge.Core.Containers;
 using GoForge.Core.Projects;
 
 namespace GoForge.Core.Routing;
@@ -55,7 +56,7 @@ public sealed partial class RouteTarget
         }
 
         ProjectInputRules.ValidatePort(application.ContainerPort, errors);
-        if (!NetworkName().IsMatch(network))
+        if (!DockerNetworkName.IsValid(network))
         {
             errors.Add(nameof(Network), "A network name has up to 128 ASCII letters, digits and _ . -, starting with a letter or digit.");
         }
@@ -88,7 +89,7 @@ public sealed partial class RouteTarget
         }
 
         ProjectInputRules.ValidatePort(port, errors);
-        if (!NetworkName().IsMatch(network ?? string.Empty))
+        if (!DockerNetworkName.IsValid(network))
         {
             errors.Add(nameof(Network), "A network name has up to 128 ASCII letters, digits and _ . -, starting with a letter or digit.");
         }
@@ -102,7 +103,4 @@ public sealed partial class RouteTarget
 
     [GeneratedRegex("^[a-z0-9]([a-z0-9-]{0,38}[a-z0-9])?\\z", RegexOptions.CultureInvariant)]
     private static partial Regex SlugPattern();
-
-    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}\\z", RegexOptions.CultureInvariant)]
-    private static partial Regex NetworkName();
 }

@@ -18,8 +18,10 @@ public interface IServiceRuntime
 
     /// <summary>
     /// Waits until the template's health check passes (exec: the engine's own health status; TCP: a connection; HTTP:
-    /// a 2xx/3xx answer, both to the container's address on <paramref name="network"/>), or, without a check, until it
-    /// runs steadily. Gives up after <paramref name="timeout"/> or when the container exits.
+    /// a 2xx/3xx answer, both to the container's address on <paramref name="network"/>, the one the panel probes through:
+    /// <see cref="ServiceContainers.ProbeNetworkOfAsync"/>), or, without a check, until it runs steadily. Gives up after
+    /// <paramref name="timeout"/>, when the container exits, or at once, naming the network, when a TCP or HTTP check
+    /// cannot reach it because the container is not on <paramref name="network"/>.
     /// </summary>
     Task<ServiceHealth> WaitHealthyAsync(string containerId, string network, TemplateHealthCheck? check, TimeSpan timeout, CancellationToken ct = default);
 }

@@ -21,18 +21,25 @@ public sealed class ServiceContainers(
     IProxyRoutes proxy,
     ServiceStates states,
     InstallationIdentity installation,
-    IOptions<ProxyNetworkOptions> proxyNetwork)
+    IOptions<ProxyNetworkOptions> proxyNetwork,
+    IOptions<ProbeNetworkOptions> probeNetwork)
 {
     /// <summary>The label filter that finds everything a service owns (containers, volumes).</summary>
     public static Dictionary<string, string> Owned(ServiceInstance instance) => new(StringComparer.Ordinal) { [ServiceLabels.Service] = instance.Id.ToString() };
 
-    /// <summary>The environment's network, or null when the environment is gone.</summary>
-    public async Task<string?> NetworkOfAsync(ServiceInstance instance)
+    /// <summary>
+    /// Where the panel probes the service's container: the probe network when one is configured (the container joined
+    /// it, <see cref="ProbedFromPanel"/>), else the environment's network; null when the environment is gone.
+    /// </summary>
+    public async Task<string?> ProbeNetworkOfAsync(ServiceInstance instance)
     {
         var project = await projects.GetAsync(instance.ProjectId, CancellationToken.None);
         var environment = await environments.GetAsync(instance.EnvironmentId, CancellationToken.None);
-        return project is null || environment is null ? null : RoutingService.NetworkOf(environment);
+        return project is null || environment is null ? null : probeNetwork.Value.ProbeNetwork ?? RoutingService.NetworkOf(environment);
     }
+
+    /// <summary>True when the panel itself dials the container to check it (TCP or HTTP); an exec check runs inside it.</summary>
+    public static bool ProbedFromPanel(TemplateHealthCheck? check) => check is { Kind: HealthCheckKind.Tcp or HealthCheckKind.Http };
 
     /// <summary>Creates the volumes and creates and starts the container; its id, or the engine's refusal.</summary>
     public async Task<Result<string>> CreateContainerAsync(ServiceInstance instance, ServiceTemplate template, RenderedService rendered)
@@ -60,10 +67,10 @@ public sealed class ServiceContainers(
         {
             var mounts = await volumes.EnsureAsync(instance, project, environment, template.Volumes, CancellationToken.None);
             var network = await networks.EnsureAsync(project.Id, environment.Id, CancellationToken.None);
-            var shared = route.Value is not null && proxyNetwork.Value.Network is { } proxyName
-                ? await networks.EnsureSharedAsync(proxyName, CancellationToken.None)
-                : null;
+            var shared = await networks.EnsureSharedOrNoneAsync(route.Value is not null ? proxyNetwork.Value.Network : null, CancellationToken.None);
             var check = template.HealthCheck;
+            // An un-routed service the panel probes joins the probe network too: a panel in a container reaches no environment's network.
+            var probed = await networks.EnsureSharedOrNoneAsync(ProbedFromPanel(check) ? probeNetwork.Value.ProbeNetwork : null, CancellationToken.None);
             return await containers.CreateAndStartAsync(new ContainerSpec
             {
                 Name = EngineNames.ServiceContainer(instance.Id, instance.Slug),
@@ -78,6 +85,7 @@ public sealed class ServiceContainers(
                 RestartPolicy = RestartPolicy.UnlessStopped,
                 Init = true,
                 ProxyNetwork = shared?.Id,
+                ProbeNetwork = probed?.Id,
                 ExecHealthCheck = check is { Kind: HealthCheckKind.Exec }
                     ? new ContainerExecHealthCheck(rendered.HealthCheckExec, check.Interval, check.Timeout, check.Retries, check.StartPeriod)
                     : null,

@@ -190,7 +190,7 @@ public sealed class ServiceRunner(
 
     private async Task<ServiceInstance> WaitHealthyAsync(ServiceInstance instance, ServiceTemplate template, string containerId, bool removeWhenUnhealthy)
     {
-        var network = await routes.NetworkOfAsync(instance) ?? string.Empty;
+        var network = await routes.ProbeNetworkOfAsync(instance) ?? string.Empty;
         var health = await runtime.WaitHealthyAsync(containerId, network, template.HealthCheck, HealthTimeout + (template.HealthCheck?.StartPeriod ?? TimeSpan.Zero), CancellationToken.None);
         if (health.IsHealthy)
         {

@@ -6,13 +6,20 @@ using Docker.DotNet.Models;
 using GoForge.Core.Containers;
 using GoForge.Core.Deployments;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using ContainerSpec = GoForge.Core.Containers.ContainerSpec;
 using CoreRestartPolicy = GoForge.Core.Projects.RestartPolicy;
 
 namespace GoForge.Infrastructure.Docker;
 
-/// <summary>Application containers on user-defined bridge networks, probed over the container's own IP.</summary>
-public sealed class DockerContainerRuntime(DockerClientProvider docker, ILogger<DockerContainerRuntime> logger) : IContainerRuntime, IDisposable
+/// <summary>
+/// Application containers on user-defined bridge networks, probed over the container's own IP on the probe network
+/// (<see cref="ProbeNetworkOptions"/>; without one, on its first network: the panel on the host reaches every bridge).
+/// </summary>
+public sealed class DockerContainerRuntime(
+    DockerClientProvider docker,
+    ILogger<DockerContainerRuntime> logger,
+    IOptions<ProbeNetworkOptions>? probeNetwork = null) : IContainerRuntime, IDisposable
 {
     /// <summary>An unreachable engine, as the port's exception (<see cref="DockerErrors.GuardAsync{T}"/>).</summary>
     private static readonly Func<string, Exception, Exception> Unreachable = static (message, e) => new EngineException(message, e);
@@ -83,11 +90,11 @@ public sealed class DockerContainerRuntime(DockerClientProvider docker, ILogger<
             throw new EngineException(e.EngineMessage(), e);
         }
 
-        if (spec.ProxyNetwork is { } extra && extra != spec.Network)
+        foreach (var extra in new[] { spec.ProxyNetwork, spec.ProbeNetwork }.OfType<string>().Where(n => n != spec.Network).Distinct(StringComparer.Ordinal))
         {
             try
             {
-                // A container is created on one network; the proxy's is joined before it starts.
+                // A container is created on one network; the proxy's and the probe's are joined before it starts.
                 await docker.Client.Networks.ConnectNetworkAsync(extra, new NetworkConnectParameters { Container = id }, ct);
             }
             catch (Exception e) when (e is DockerApiException or OperationCanceledException)
@@ -174,10 +181,15 @@ public sealed class DockerContainerRuntime(DockerClientProvider docker, ILogger<
                 }
                 else
                 {
-                    var (ok, reason) = await ProbeAsync(container, healthCheckPath, port, ct);
+                    var (ok, reason, final) = await ProbeAsync(container, healthCheckPath, port, ct);
                     if (ok)
                     {
                         return Healthy(containerId, reason);
+                    }
+
+                    if (final)
+                    {
+                        return await UnhealthyAsync(containerId, reason, ct);
                     }
 
                     lastReason = reason;
@@ -206,12 +218,7 @@ public sealed class DockerContainerRuntime(DockerClientProvider docker, ILogger<
         try
         {
             var container = await docker.Client.Containers.InspectContainerAsync(containerId, ct);
-            // By name, or by id (what Core attaches by).
-            return container.NetworkSettings?.Networks is { } networks
-                && (networks.TryGetValue(network, out var endpoint) || (endpoint = networks.Values.FirstOrDefault(n => n.NetworkID == network)) is not null)
-                && !string.IsNullOrEmpty(endpoint.IPAddress)
-                ? endpoint.IPAddress
-                : null;
+            return ContainerEndpoints.Address(ContainerEndpoints.On(container, network));
         }
         catch (DockerApiException e) when (e.IsNotFound())
         {
@@ -342,12 +349,18 @@ public sealed class DockerContainerRuntime(DockerClientProvider docker, ILogger<
         }
     }
 
-    private async Task<(bool Ok, string Reason)> ProbeAsync(ContainerInspectResponse container, string path, int port, CancellationToken ct)
+    /// <returns><c>Final</c>: the probe can never pass (the container is not on the probe network), so waiting is pointless.</returns>
+    private async Task<(bool Ok, string Reason, bool Final)> ProbeAsync(ContainerInspectResponse container, string path, int port, CancellationToken ct)
     {
-        var ip = container.NetworkSettings?.Networks?.Values.Select(n => n.IPAddress).FirstOrDefault(a => !string.IsNullOrEmpty(a));
+        var (ip, refusal) = ContainerEndpoints.ProbeTarget(container, probeNetwork?.Value.ProbeNetwork);
+        if (refusal is not null)
+        {
+            return (false, refusal, true);
+        }
+
         if (ip is null)
         {
-            return (false, "the container has no IP address yet");
+            return (false, "the container has no IP address yet", false);
         }
 
         var url = new UriBuilder("http", ip, port, path.StartsWith('/') ? path : "/" + path).Uri;
@@ -356,15 +369,15 @@ public sealed class DockerContainerRuntime(DockerClientProvider docker, ILogger<
             using var response = await _probe.GetAsync(url, HttpCompletionOption.ResponseHeadersRead, ct);
             var code = (int)response.StatusCode;
             var reason = $"GET {url.PathAndQuery} answered {code.ToString(CultureInfo.InvariantCulture)}";
-            return (code is >= 200 and < 400, reason);
+            return (code is >= 200 and < 400, reason, false);
         }
         catch (HttpRequestException e)
         {
-            return (false, $"GET {url.PathAndQuery} failed: {e.Message}");
+            return (false, $"GET {url.PathAndQuery} failed: {e.Message}", false);
         }
         catch (TaskCanceledException) when (!ct.IsCancellationRequested)
         {
-            return (false, $"GET {url.PathAndQuery} got no answer within {ProbeTimeout.TotalSeconds:0} s");
+            return (false, $"GET {url.PathAndQuery} got no answer within {ProbeTimeout.TotalSeconds:0} s", false);
         }
     }
 

@@ -102,6 +102,12 @@ public sealed class DockerServiceRuntime(DockerClientProvider docker, IContainer
 
             if (state.Running)
             {
+                var (address, refusal) = ContainerEndpoints.ProbeTarget(container, network);
+                if (check.Kind is HealthCheckKind.Tcp or HealthCheckKind.Http && refusal is not null)
+                {
+                    return new ServiceHealth(false, refusal);
+                }
+
                 (bool Ok, string Reason) probe = check.Kind switch
                 {
                     HealthCheckKind.Exec => state.Health?.Status switch
@@ -110,8 +116,8 @@ public sealed class DockerServiceRuntime(DockerClientProvider docker, IContainer
                         "unhealthy" => (false, "unhealthy: " + (state.Health.Log?.LastOrDefault()?.Output?.Trim() ?? "the health command failed")),
                         var other => (false, $"health {other ?? "unknown"}"),
                     },
-                    HealthCheckKind.Tcp => await ProbeTcpAsync(Address(container, network), check.Port ?? 0, ct),
-                    HealthCheckKind.Http => await ProbeHttpAsync(Address(container, network), check.Port ?? 0, check.Path ?? "/", ct),
+                    HealthCheckKind.Tcp => await ProbeTcpAsync(address, check.Port ?? 0, ct),
+                    HealthCheckKind.Http => await ProbeHttpAsync(address, check.Port ?? 0, check.Path ?? "/", ct),
                     _ => throw new ArgumentOutOfRangeException(nameof(check), check.Kind, null),
                 };
                 if (probe.Ok)
@@ -142,11 +148,6 @@ public sealed class DockerServiceRuntime(DockerClientProvider docker, IContainer
     }
 
     public void Dispose() => _probe.Dispose();
-
-    private static string? Address(ContainerInspectResponse container, string network) =>
-        container.NetworkSettings?.Networks is { } networks && networks.TryGetValue(network, out var endpoint) && !string.IsNullOrEmpty(endpoint.IPAddress)
-            ? endpoint.IPAddress
-            : null;
 
     private static async Task<(bool Ok, string Reason)> ProbeTcpAsync(string? address, int port, CancellationToken ct)
     {

@@ -30,8 +30,8 @@ public static class ProxyRegistration
             .ValidateOnStart();
         services.AddSingleton<IValidateOptions<CaddyOptions>, CaddyOptionsValidator>();
         services.AddHttpClient(CaddyProxyRoutes.ClientName)
-            // The admin API is on loopback: never through an HTTP proxy from the environment.
-            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { UseProxy = false });
+            // Loopback TCP or a unix socket, never through an HTTP proxy from the environment.
+            .ConfigurePrimaryHttpMessageHandler(sp => CaddyAdminTransport.CreateHandler(sp.GetRequiredService<IOptions<CaddyOptions>>().Value));
 
         services.AddHttpClient(TraefikProxyProbe.ClientName)
             .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { UseProxy = false, AllowAutoRedirect = false });

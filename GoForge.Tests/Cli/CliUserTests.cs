@@ -20,6 +20,37 @@ public sealed class CliUserTests(PostgresFixture postgres) : IAsyncLifetime
     public async Task DisposeAsync() => await _host.DisposeAsync();
 
     [Fact]
+    public async Task User_token_prints_a_token_once_that_authenticates_as_that_user_within_the_scopes_given()
+    {
+        var admin = await _cli.RunWithInputAsync(TestUsers.Password + "\n", "user", "create", "--login", "provision", "--name", "P", "--admin", "--password-stdin");
+        Assert.True(admin.ExitCode == ExitCodes.Ok, admin.ToString());
+
+        var run = await _cli.RunAsync("user", "token", "provision", "--name", "ci", "--scope", "read", "--scope", "deploy", "--expires-in-days", "2");
+
+        Assert.True(run.ExitCode == ExitCodes.Ok, run.ToString());
+        var secret = run.Out.Trim();
+        var caller = await _host.Get<GoForge.Core.Identity.ApiTokens.ApiTokenService>().AuthenticateAsync(secret);
+        Assert.True(caller.IsSuccess, caller.Error?.Message);
+        Assert.Equal("provision", caller.Value!.User.Login);
+        Assert.Equal(GoForge.Core.Identity.ApiTokens.ApiScope.Read | GoForge.Core.Identity.ApiTokens.ApiScope.Deploy, caller.Value.Token.Scopes);
+    }
+
+    [Fact]
+    public async Task User_token_refuses_an_unknown_scope_an_unknown_user_and_a_member_asking_for_admin()
+    {
+        await _cli.RunAsync("user", "create", "--login", "member", "--name", "M");
+
+        var badScope = await _cli.RunAsync("user", "token", "member", "--name", "x", "--scope", "root;rm -rf /");
+        var nobody = await _cli.RunAsync("user", "token", "nobody", "--name", "x", "--scope", "read");
+        var escalate = await _cli.RunAsync("user", "token", "member", "--name", "x", "--scope", "admin");
+
+        Assert.Equal(ExitCodes.Usage, badScope.ExitCode);
+        Assert.NotEqual(ExitCodes.Ok, nobody.ExitCode);
+        Assert.NotEqual(ExitCodes.Ok, escalate.ExitCode);
+        Assert.Empty(badScope.Out.Trim() + nobody.Out.Trim() + escalate.Out.Trim());
+    }
+
+    [Fact]
     public async Task User_create_without_a_password_prints_a_generated_one_once_and_the_user_signs_in_with_it()
     {
         var run = await _cli.RunAsync("user", "create", "--login", "Grace", "--name", "Grace Hopper");

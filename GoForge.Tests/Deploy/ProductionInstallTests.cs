@@ -5,8 +5,8 @@ namespace GoForge.Tests.Deploy;
 
 /// <summary>
 /// The production install in deploy/: the compose file validates with Compose itself, carries no fixed secret, and
-/// install.sh refuses hostile input before it writes anything. (Starting the stack needs images from a registry,
-/// which these machines cannot reach; it is exercised on a real server, see docs/install.md.)
+/// install.sh refuses hostile input before it writes anything. The stack itself is started for real by
+/// <c>Production.ProductionStackTests</c>, with images built locally.
 /// </summary>
 public sealed class ProductionInstallTests : IDisposable
 {
@@ -32,17 +32,30 @@ public sealed class ProductionInstallTests : IDisposable
         ProcessRunner.RunAsync("docker-compose", ["-p", "goforge", "-f", RepositoryFiles.PathOf("deploy", "docker-compose.yml"), "--env-file", envFile, "config"], Timeout);
 
     [Fact]
-    public async Task The_compose_file_validates_and_routes_the_panel_through_Traefik_over_HTTPS()
+    public async Task The_compose_file_validates_and_feeds_Traefik_through_its_file_provider_with_the_Docker_provider_off()
     {
         var config = (await ComposeConfigAsync(WriteEnv(CompleteEnv))).EnsureSuccess().StandardOutput;
 
-        Assert.Contains("--providers.docker.exposedbydefault=false", config, StringComparison.Ordinal);
-        Assert.Contains("--entrypoints.web.http.redirections.entrypoint.scheme=https", config, StringComparison.Ordinal);
+        Assert.Contains("--providers.file.directory=/etc/traefik/dynamic", config, StringComparison.Ordinal);
+        Assert.DoesNotContain("providers.docker", config, StringComparison.Ordinal);
+        Assert.DoesNotContain("traefik.http.routers", config, StringComparison.Ordinal); // no label routes anything
+        Assert.Contains("image: traefik:v3.6", config, StringComparison.Ordinal); // 3.6.1 and later talk to Engine 29
         Assert.Contains("--certificatesresolvers.letsencrypt.acme.email=ops@example.com", config, StringComparison.Ordinal);
-        Assert.Contains("traefik.http.routers.goforge-panel.rule: Host(`panel.example.com`)", config, StringComparison.Ordinal);
+        Assert.Contains("--certificatesresolvers.letsencrypt.acme.httpchallenge.entrypoint=web", config, StringComparison.Ordinal);
         Assert.Contains("GoForge__PublicUrl: https://panel.example.com", config, StringComparison.Ordinal);
+        Assert.Contains("GoForge__Proxy__Traefik__DynamicDirectory: /data/traefik", config, StringComparison.Ordinal);
         Assert.Contains("Password=generated-password-1", config, StringComparison.Ordinal);
         Assert.Contains("name: goforge-proxy", config, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task DNS_01_is_a_setting_that_replaces_the_HTTP_challenge()
+    {
+        var config = (await ComposeConfigAsync(WriteEnv([.. CompleteEnv, "ACME_CHALLENGE=dnschallenge.provider=cloudflare", "CF_DNS_API_TOKEN=token-1"]))).EnsureSuccess().StandardOutput;
+
+        Assert.Contains("--certificatesresolvers.letsencrypt.acme.dnschallenge.provider=cloudflare", config, StringComparison.Ordinal);
+        Assert.DoesNotContain("httpchallenge", config, StringComparison.Ordinal);
+        Assert.Contains("CF_DNS_API_TOKEN: token-1", config, StringComparison.Ordinal);
     }
 
     [Theory]
@@ -66,7 +79,12 @@ public sealed class ProductionInstallTests : IDisposable
     [InlineData("pänel.example.com", "ops@example.com")]
     [InlineData("panel.example.com", "ops@example.com\nGOFORGE_SECRET_KEY=known")]
     [InlineData("panel.example.com", "$(id)@example.com")]
-    public async Task Install_refuses_a_hostile_domain_or_email_before_writing_anything(string domain, string email)
+    [InlineData("panel.example.com", "ops@example.com", "--proxy", "nginx")]
+    [InlineData("panel.example.com", "ops@example.com", "--proxy", "caddy;reboot")]
+    [InlineData("panel.example.com", "ops@example.com", "--acme-dns", "cloudflare\nGOFORGE_SECRET_KEY=known")]
+    [InlineData("panel.example.com", "ops@example.com", "--acme-dns", "--offline")]
+    [InlineData("panel.example.com", "ops@example.com", "--tls", "none")]
+    public async Task Install_refuses_a_hostile_domain_or_email_before_writing_anything(string domain, string email, string option = "--proxy", string value = "traefik")
     {
         var deploy = Path.Combine(_root, "deploy");
         Directory.CreateDirectory(deploy);
@@ -75,10 +93,10 @@ public sealed class ProductionInstallTests : IDisposable
             File.Copy(RepositoryFiles.PathOf("deploy", file), Path.Combine(deploy, file));
         }
 
-        var result = await ProcessRunner.RunAsync("bash", [Path.Combine(deploy, "install.sh"), "--domain", domain, "--email", email], Timeout);
+        var result = await ProcessRunner.RunAsync("bash", [Path.Combine(deploy, "install.sh"), "--domain", domain, "--email", email, option, value], Timeout);
 
         Assert.NotEqual(0, result.ExitCode);
-        Assert.Contains("is not", result.StandardError, StringComparison.Ordinal);
+        Assert.Matches("is not|must be", result.StandardError);
         Assert.False(File.Exists(Path.Combine(deploy, ".env")), ".env was written despite the refusal");
     }
 }

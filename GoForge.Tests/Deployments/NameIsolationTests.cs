@@ -227,17 +227,7 @@ public sealed class NameIsolationTests(PostgresFixture postgres, DockerFixture d
         return (await stream.ReadOutputToEndAsync(CancellationToken.None)).stdout;
     }
 
-    /// <summary>
-    /// Whether an HTTP request from inside <paramref name="containerId"/> to <paramref name="host"/>:8080 gets a 200
-    /// within 3 s (busybox <c>nc</c>: this busybox's <c>wget</c> crashes). Only the status counts: the test machine may
-    /// answer for unreachable addresses itself (426).
-    /// </summary>
-    private async Task<bool> CanFetchAsync(string containerId, string host)
-    {
-        var stdout = await ExecAsync(containerId, "sh", "-c", "printf 'GET / HTTP/1.0\\r\\n\\r\\n' | nc -w 3 \"$1\" 8080", "sh", host);
-        var status = stdout.Split('\n')[0];
-        return status.StartsWith("HTTP/1.", StringComparison.Ordinal) && status.Contains(" 200 ", StringComparison.Ordinal);
-    }
+    private Task<bool> CanFetchAsync(string containerId, string host) => ContainerHttp.CanFetchFromAsync(docker.Client, containerId, host);
 
     private async Task<IReadOnlyList<NetworkResponse>> NetworksNamedAsync(string name) =>
         (await docker.Client.Networks.ListNetworksAsync(new NetworksListParameters

@@ -11,29 +11,34 @@ public sealed class GitDaemon : IAsyncDisposable
 {
     private readonly Process _process;
 
-    private GitDaemon(Process process, int port)
+    private readonly IPAddress _address;
+
+    private GitDaemon(Process process, IPAddress address, int port)
     {
         _process = process;
+        _address = address;
         Port = port;
     }
 
     public int Port { get; }
 
-    public string UrlOf(string bareRepository) => $"git://127.0.0.1:{Port}/{Path.GetFileName(bareRepository)}";
+    public string UrlOf(string bareRepository) => $"git://{_address}:{Port}/{Path.GetFileName(bareRepository)}";
 
-    public static async Task<GitDaemon> StartAsync(string root)
+    /// <summary>Starts serving <paramref name="root"/> on <paramref name="address"/> (default loopback), on a free port.</summary>
+    public static async Task<GitDaemon> StartAsync(string root, IPAddress? address = null)
     {
+        address ??= IPAddress.Loopback;
         var port = HostSystem.FreeTcpPort();
         var process = Process.Start(GitCli.StartInfo(root,
         [
-            "daemon", "--export-all", "--reuseaddr", "--listen=127.0.0.1", $"--port={port}", $"--base-path={root}", root,
+            "daemon", "--export-all", "--reuseaddr", $"--listen={address}", $"--port={port}", $"--base-path={root}", root,
         ])) ?? throw new InvalidOperationException("git daemon did not start.");
         // Drain its output so it never blocks on a full pipe.
         process.OutputDataReceived += (_, _) => { };
         process.ErrorDataReceived += (_, _) => { };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        var daemon = new GitDaemon(process, port);
+        var daemon = new GitDaemon(process, address, port);
         try
         {
             await Wait.UntilAsync(daemon.AcceptsAsync, $"git daemon on port {port}", TimeSpan.FromSeconds(20));
@@ -68,7 +73,7 @@ public sealed class GitDaemon : IAsyncDisposable
         try
         {
             using var client = new TcpClient();
-            await client.ConnectAsync(IPAddress.Loopback, Port);
+            await client.ConnectAsync(_address, Port);
             return true;
         }
         catch (SocketException)

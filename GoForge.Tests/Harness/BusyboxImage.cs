@@ -44,7 +44,7 @@ public static class BusyboxImage
             }
 
             await using var context = await CreateBuildContextAsync(ct);
-            var log = new BuildLog();
+            var log = new DockerBuildLog();
             var parameters = new ImageBuildParameters
             {
                 Tags = [Tag],
@@ -138,34 +138,5 @@ public static class BusyboxImage
         }
 
         return true;
-    }
-
-    /// <summary>Collects the build's output synchronously (Progress&lt;T&gt; would post it after the build returned).</summary>
-    private sealed class BuildLog : IProgress<JSONMessage>
-    {
-        private readonly StringBuilder _text = new();
-
-        public string? Error { get; private set; }
-
-        public void Report(JSONMessage value)
-        {
-            lock (_text)
-            {
-                _text.Append(value.Stream);
-                if (!string.IsNullOrEmpty(value.Error?.Message))
-                {
-                    Error ??= value.Error.Message;
-                    _text.AppendLine(value.Error.Message);
-                }
-            }
-        }
-
-        public override string ToString()
-        {
-            lock (_text)
-            {
-                return _text.ToString();
-            }
-        }
     }
 }

@@ -149,8 +149,8 @@ internal sealed class PostgresCluster
         var path = Path.Combine(binDirectory, tool);
         // initdb and pg_ctl refuse to run as root; the working folder must be one the postgres user may enter.
         return HostSystem.IsRoot
-            ? ProcessRunner.RunAsync("runuser", ["-u", "postgres", "--", path, .. arguments], ToolTimeout, workingDirectory, ct)
-            : ProcessRunner.RunAsync(path, arguments, ToolTimeout, workingDirectory, ct);
+            ? ProcessRunner.RunAsync("runuser", ["-u", "postgres", "--", path, .. arguments], ToolTimeout, workingDirectory, ct: ct)
+            : ProcessRunner.RunAsync(path, arguments, ToolTimeout, workingDirectory, ct: ct);
     }
 
     private static string? FindBinDirectory()

@@ -1,84 +1,69 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net.Sockets;
-using System.Text;
 using Docker.DotNet;
 
 namespace GoForge.Tests.Harness;
 
 /// <summary>
 /// A dockerd of one test's own, for tests that stop and restart the engine (the shared <see cref="DockerFixture"/>
-/// daemon serves every other test and must never go away). Everything it keeps lives under one folder in /tmp:
-/// data root, exec root (its own containerd), pid file, unix socket, config and log. It runs in a network namespace
-/// of its own (<c>unshare --net</c>) with <c>--bridge=none --iptables=false --ip-forward=false --ip-masq=false</c>:
-/// its containers use network mode <c>none</c>, and builds need no RUN step (there is no bridge for one). The
-/// namespace is not optional: with <c>--bridge=none</c> dockerd deletes any interface named docker0 it can see, which
-/// in the host's namespace is the shared daemon's bridge. No registry is reachable, so images are built FROM scratch.
+/// daemon serves every other test and must never go away). Everything it keeps lives under one folder in /tmp
+/// (<see cref="DockerdProcess"/>). It runs in a network namespace of its own with
+/// <c>--bridge=none --iptables=false --ip-forward=false --ip-masq=false</c>: its containers use network mode
+/// <c>none</c>, and builds need no RUN step (there is no bridge for one). The namespace is not optional: with
+/// <c>--bridge=none</c> dockerd deletes any interface named docker0 it can see, which in the host's namespace is the
+/// shared daemon's bridge. No registry is reachable, so images are built FROM scratch. For a daemon with networking,
+/// see <see cref="NetworkedDockerDaemon"/>.
 /// </summary>
 /// <remarks>
-/// Every wait has a time-out and the daemon's log tail in its message. <see cref="DisposeAsync"/> stops the daemon
-/// (SIGTERM, then SIGKILL), kills what it left running, unmounts and deletes the folder; it also runs when the test
-/// host is interrupted. Needs root and <c>dockerd</c> (apt-get install -y docker.io).
+/// <see cref="DisposeAsync"/> stops the daemon (SIGTERM, then SIGKILL), kills what it left running, unmounts and
+/// deletes the folder; it also runs when the test host is interrupted. Needs root and <c>dockerd</c>
+/// (apt-get install -y docker.io).
 /// </remarks>
 public sealed class PrivateDockerDaemon : IAsyncDisposable
 {
     /// <summary>How long dockerd may take to answer a ping after it was started.</summary>
-    public static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
+    public static readonly TimeSpan StartTimeout = DockerdProcess.StartTimeout;
 
     /// <summary>How long dockerd may take to exit after SIGTERM (it stops its containers first).</summary>
-    public static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(60);
+    public static readonly TimeSpan StopTimeout = DockerdProcess.StopTimeout;
 
-    private static readonly TimeSpan PingTimeout = TimeSpan.FromSeconds(3);
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(200);
 
-    private readonly string _dockerd;
-    private readonly string _unshare;
-    private readonly string _logPath;
-    private readonly Lock _logGate = new();
+    private readonly DockerdProcess _dockerd;
     private readonly ExitGuard _exitGuard;
-    private Process? _process;
-    private TaskCompletionSource? _exited;
 
-    private PrivateDockerDaemon(string dockerd, string unshare, string root)
+    private PrivateDockerDaemon(DockerdProcess dockerd)
     {
         _dockerd = dockerd;
-        _unshare = unshare;
-        RootDirectory = root;
-        _logPath = Path.Combine(root, "dockerd.log");
-        Endpoint = new Uri($"unix://{Path.Combine(root, "docker.sock")}");
-        Client = new DockerClientBuilder().WithEndpoint(Endpoint).Build();
         _exitGuard = new ExitGuard(CleanUpAsync);
     }
 
     /// <summary>The daemon's socket, <c>unix:///tmp/gf-dockerd-…/docker.sock</c>; it stays the same across restarts.</summary>
-    public Uri Endpoint { get; }
+    public Uri Endpoint => _dockerd.Endpoint;
 
     /// <summary>A client for <see cref="Endpoint"/>, usable again after <see cref="StartAgainAsync"/>.</summary>
-    public DockerClient Client { get; }
+    public DockerClient Client => _dockerd.Client;
 
     /// <summary>The folder holding everything the daemon keeps (deleted on dispose).</summary>
-    public string RootDirectory { get; }
+    public string RootDirectory => _dockerd.RootDirectory;
 
-    public bool IsRunning => _process is { HasExited: false };
+    public bool IsRunning => _dockerd.IsRunning;
 
     /// <summary>Starts a fresh daemon and returns once it answers a ping.</summary>
     public static async Task<PrivateDockerDaemon> StartAsync()
     {
-        if (!HostSystem.IsRoot || HostSystem.FindOnPath("dockerd") is not { } dockerd || HostSystem.FindOnPath("unshare") is not { } unshare)
-        {
-            throw new InvalidOperationException(
-                "A private dockerd needs root, dockerd and unshare on the PATH: run the tests as root after apt-get install -y docker.io util-linux.");
-        }
-
-        // Under /tmp, not $TMPDIR: a unix socket path must stay under 108 bytes.
-        var root = Path.Combine("/tmp", $"gf-dockerd-{Guid.NewGuid().ToString("N")[..10]}");
-        Directory.CreateDirectory(root);
-        var daemon = new PrivateDockerDaemon(dockerd, unshare, root);
+        var daemon = new PrivateDockerDaemon(DockerdProcess.Create("gf-dockerd",
+        [
+            "--bridge=none",
+            "--iptables=false",
+            "--ip-forward=false",
+            "--ip-masq=false",
+            // Containers get 5 s to stop when the daemon does, so a stop never waits on a process ignoring SIGTERM for long.
+            "--shutdown-timeout=5",
+        ]));
         try
         {
-            // Its own (empty) configuration, so a host /etc/docker/daemon.json cannot add hosts or bridges to it.
-            await File.WriteAllTextAsync(Path.Combine(root, "daemon.json"), "{}");
-            await daemon.LaunchAsync();
+            await daemon._dockerd.LaunchAsync();
             return daemon;
         }
         catch
@@ -89,20 +74,7 @@ public sealed class PrivateDockerDaemon : IAsyncDisposable
     }
 
     /// <summary>Stops the daemon as a host shutdown would (SIGTERM) and waits until it has exited.</summary>
-    public async Task StopAsync()
-    {
-        if (_process is not { } process || process.HasExited)
-        {
-            return;
-        }
-
-        (await ProcessRunner.RunAsync("kill", ["-TERM", process.Id.ToString(CultureInfo.InvariantCulture)], TimeSpan.FromSeconds(10))).EnsureSuccess();
-        if (!await WaitForExitAsync(StopTimeout))
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"dockerd did not exit within {StopTimeout.TotalSeconds:0} s of SIGTERM and was killed.\n{LogTail()}");
-        }
-    }
+    public Task StopAsync() => _dockerd.StopAsync();
 
     /// <summary>
     /// Kills dockerd alone with SIGKILL, as a crash or the OOM killer would, and waits until it has gone. Its
@@ -111,17 +83,13 @@ public sealed class PrivateDockerDaemon : IAsyncDisposable
     /// </summary>
     public async Task KillAsync()
     {
-        if (_process is not { } process || process.HasExited)
+        if (!_dockerd.IsRunning)
         {
             return;
         }
 
         var containerd = ContainerdPid();
-        process.Kill(entireProcessTree: false);
-        if (!await WaitForExitAsync(StopTimeout))
-        {
-            throw new TimeoutException($"dockerd did not exit within {StopTimeout.TotalSeconds:0} s of SIGKILL.\n{LogTail()}");
-        }
+        await _dockerd.KillAloneAsync();
 
         // dockerd's own containerd dies with it, but stays a zombie until init reaps it; a dockerd started meanwhile
         // takes the zombie for a live containerd, waits for its socket and gives up. A host's init reaps at once.
@@ -146,18 +114,10 @@ public sealed class PrivateDockerDaemon : IAsyncDisposable
     /// <summary>Starts the stopped daemon again on the same folder and socket; returns once it answers a ping.</summary>
     public Task StartAgainAsync() => IsRunning
         ? throw new InvalidOperationException("The private dockerd is still running; stop it first.")
-        : LaunchAsync();
+        : _dockerd.LaunchAsync();
 
     /// <summary>The last lines dockerd wrote, for failure messages.</summary>
-    public string LogTail(int lines = 40)
-    {
-        lock (_logGate)
-        {
-            return File.Exists(_logPath)
-                ? $"--- last lines of {_logPath} ---\n" + string.Join('\n', File.ReadLines(_logPath).TakeLast(lines))
-                : $"({_logPath} does not exist)";
-        }
-    }
+    public string LogTail(int lines = 40) => _dockerd.LogTail(lines);
 
     public async ValueTask DisposeAsync()
     {
@@ -166,229 +126,15 @@ public sealed class PrivateDockerDaemon : IAsyncDisposable
         _exitGuard.Dispose();
     }
 
-    private async Task LaunchAsync()
-    {
-        // unshare execs dockerd in place (no fork), so the process started here is dockerd itself.
-        var startInfo = new ProcessStartInfo(_unshare)
-        {
-            UseShellExecute = false,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = true,
-        };
-        string[] arguments =
-        [
-            "--net",
-            "--",
-            _dockerd,
-            "--config-file", Path.Combine(RootDirectory, "daemon.json"),
-            "--data-root", Path.Combine(RootDirectory, "data"),
-            "--exec-root", Path.Combine(RootDirectory, "exec"),
-            "--pidfile", Path.Combine(RootDirectory, "docker.pid"),
-            "--host", Endpoint.ToString(),
-            "--bridge=none",
-            "--iptables=false",
-            "--ip-forward=false",
-            "--ip-masq=false",
-            // Containers get 5 s to stop when the daemon does, so a stop never waits on a process ignoring SIGTERM for long.
-            "--shutdown-timeout=5",
-        ];
-        foreach (var argument in arguments)
-        {
-            startInfo.ArgumentList.Add(argument);
-        }
-
-        _process?.Dispose();
-        var exited = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var process = new Process { StartInfo = startInfo, EnableRaisingEvents = true };
-        // The Exited event, unlike WaitForExitAsync, does not wait for the end of the output, which containerd's
-        // children can hold open after dockerd is gone.
-        process.Exited += (_, _) => exited.TrySetResult();
-        process.OutputDataReceived += (_, e) => AppendLog(e.Data);
-        process.ErrorDataReceived += (_, e) => AppendLog(e.Data);
-        if (!process.Start())
-        {
-            throw new InvalidOperationException($"{_unshare} --net {_dockerd} could not be started.");
-        }
-
-        _process = process;
-        _exited = exited;
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        await WaitUntilAnswersAsync(process);
-    }
-
-    private async Task WaitUntilAnswersAsync(Process process)
-    {
-        var elapsed = Stopwatch.StartNew();
-        string? error = null;
-        while (true)
-        {
-            if (process.HasExited)
-            {
-                throw new InvalidOperationException($"dockerd exited with {process.ExitCode} before answering.\n{LogTail()}");
-            }
-
-            if (File.Exists(Endpoint.LocalPath))
-            {
-                try
-                {
-                    using var timeout = new CancellationTokenSource(PingTimeout);
-                    await Client.System.PingAsync(timeout.Token);
-                    return;
-                }
-                catch (Exception e) when (e is HttpRequestException or IOException or SocketException or OperationCanceledException or DockerApiException)
-                {
-                    // Not listening yet, or a connection to the previous run's socket: ask again.
-                    error = e.Message;
-                }
-            }
-
-            if (elapsed.Elapsed > StartTimeout)
-            {
-                throw new TimeoutException($"dockerd did not answer a ping within {StartTimeout.TotalSeconds:0} s ({error ?? "no socket yet"}).\n{LogTail()}");
-            }
-
-            await Task.Delay(PollInterval);
-        }
-    }
-
-    private async Task<bool> WaitForExitAsync(TimeSpan timeout)
-    {
-        if (_exited is not { } exited)
-        {
-            return true;
-        }
-
-        try
-        {
-            await exited.Task.WaitAsync(timeout);
-            return true;
-        }
-        catch (TimeoutException)
-        {
-            return false;
-        }
-    }
-
-    private void AppendLog(string? line)
-    {
-        if (line is null)
-        {
-            return;
-        }
-
-        lock (_logGate)
-        {
-            try
-            {
-                File.AppendAllText(_logPath, line + "\n", Encoding.UTF8);
-            }
-            catch (IOException)
-            {
-                // The folder is being deleted at the very end; the line is not worth failing a test for.
-            }
-        }
-    }
-
-    /// <summary>Runs once, from DisposeAsync or when the test host is interrupted. Each step runs even if one before failed.</summary>
+    /// <summary>Runs once, from DisposeAsync or when the test host is interrupted.</summary>
     private async Task CleanUpAsync()
     {
         var problems = new List<string>();
-        try
-        {
-            await StopAsync();
-        }
-        catch (Exception e) when (e is TimeoutException or InvalidOperationException or IOException)
-        {
-            problems.Add(e.Message);
-        }
-
-        if (_process is { HasExited: false } still)
-        {
-            still.Kill(entireProcessTree: true);
-            await WaitForExitAsync(TimeSpan.FromSeconds(10));
-        }
-
-        _process?.Dispose();
-        KillLeftovers(problems);
-        await UnmountLeftoversAsync(problems);
-        try
-        {
-            lock (_logGate)
-            {
-                Directory.Delete(RootDirectory, recursive: true);
-            }
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            problems.Add($"{RootDirectory} could not be deleted: {e.Message}");
-        }
-
+        await _dockerd.CleanUpAsync(problems);
         if (problems.Count > 0)
         {
             // Not thrown: a clean-up failure must not hide the failure of the test that ran before it.
             await Console.Error.WriteLineAsync($"Private dockerd clean-up: {string.Join("; ", problems)}");
-        }
-    }
-
-    /// <summary>
-    /// After a SIGKILL, containerd shims (reparented away from dockerd) and their containers keep running; each names
-    /// the daemon's folder on its command line, which is how they are found.
-    /// </summary>
-    private void KillLeftovers(List<string> problems)
-    {
-        foreach (var directory in Directory.EnumerateDirectories("/proc"))
-        {
-            if (!int.TryParse(Path.GetFileName(directory), CultureInfo.InvariantCulture, out var pid) || pid == Environment.ProcessId)
-            {
-                continue;
-            }
-
-            string commandLine;
-            try
-            {
-                commandLine = File.ReadAllText(Path.Combine(directory, "cmdline")).Replace('\0', ' ');
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-            {
-                continue;
-            }
-
-            if (!commandLine.Contains(RootDirectory + "/", StringComparison.Ordinal))
-            {
-                continue;
-            }
-
-            try
-            {
-                using var leftover = Process.GetProcessById(pid);
-                leftover.Kill(entireProcessTree: true);
-            }
-            catch (Exception e) when (e is ArgumentException or InvalidOperationException or System.ComponentModel.Win32Exception)
-            {
-                problems.Add($"process {pid} could not be killed: {e.Message}");
-            }
-        }
-    }
-
-    private async Task UnmountLeftoversAsync(List<string> problems)
-    {
-        // Deepest first, so a mount inside another goes before it.
-        var mounts = File.ReadLines("/proc/self/mounts")
-            .Select(line => line.Split(' '))
-            .Where(fields => fields.Length > 1)
-            .Select(fields => fields[1].Replace("\\040", " ", StringComparison.Ordinal))
-            .Where(point => point.StartsWith(RootDirectory + "/", StringComparison.Ordinal))
-            .OrderByDescending(point => point.Length)
-            .ToList();
-        foreach (var point in mounts)
-        {
-            var result = await ProcessRunner.RunAsync("umount", ["-l", point], TimeSpan.FromSeconds(30));
-            if (result.ExitCode != 0)
-            {
-                problems.Add($"umount {point}: {result.StandardError.Trim()}");
-            }
         }
     }
 }

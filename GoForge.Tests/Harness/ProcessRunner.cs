@@ -22,6 +22,7 @@ internal static class ProcessRunner
         IEnumerable<string> arguments,
         TimeSpan timeout,
         string? workingDirectory = null,
+        IReadOnlyDictionary<string, string>? environment = null,
         CancellationToken ct = default)
     {
         var startInfo = new ProcessStartInfo(fileName)
@@ -34,6 +35,11 @@ internal static class ProcessRunner
         foreach (var argument in arguments)
         {
             startInfo.ArgumentList.Add(argument);
+        }
+
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            startInfo.Environment[name] = value;
         }
 
         var command = string.Join(' ', startInfo.ArgumentList.Prepend(fileName));

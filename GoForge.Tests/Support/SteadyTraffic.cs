@@ -7,25 +7,23 @@ using GoForge.Tests.Harness;
 namespace GoForge.Tests.Support;
 
 /// <summary>
-/// A steady stream of GET / through the real Caddy to one host name: one request every 1/<c>rate</c> s on schedule
+/// A steady stream of GET / through a real proxy (the Caddy fixture, or the production stack's over HTTPS) to one host name: one request every 1/<c>rate</c> s on schedule
 /// (not after the previous answer, so a stall shows as failures rather than as fewer requests), each with its own
 /// time-out. Anything but 200 is a failure. The zero-downtime benchmark prints its figures; the crash tests assert
 /// its count of failures.
 /// </summary>
 internal sealed class SteadyTraffic : IAsyncDisposable
 {
-    private readonly CaddyFixture _caddy;
-    private readonly string _host;
+    private readonly Func<HttpRequestMessage> _newRequest;
     private readonly HttpClient _http;
     private readonly ConcurrentQueue<TrafficOutcome> _outcomes = new();
     private readonly CancellationTokenSource _stop = new();
     private readonly Task<List<Task>> _stream;
 
-    private SteadyTraffic(CaddyFixture caddy, string host, int requestsPerSecond, TimeSpan requestTimeout)
+    private SteadyTraffic(HttpMessageHandler handler, Func<HttpRequestMessage> newRequest, int requestsPerSecond, TimeSpan requestTimeout)
     {
-        _caddy = caddy;
-        _host = host;
-        _http = new HttpClient(new SocketsHttpHandler { UseProxy = false, AllowAutoRedirect = false, MaxConnectionsPerServer = 256 })
+        _newRequest = newRequest;
+        _http = new HttpClient(handler)
         {
             Timeout = requestTimeout,
         };
@@ -34,7 +32,19 @@ internal sealed class SteadyTraffic : IAsyncDisposable
 
     /// <summary>Starts sending at once.</summary>
     public static SteadyTraffic Start(CaddyFixture caddy, string host, int requestsPerSecond, TimeSpan? requestTimeout = null) =>
-        new(caddy, host, requestsPerSecond, requestTimeout ?? TimeSpan.FromSeconds(2));
+        new(new SocketsHttpHandler { UseProxy = false, AllowAutoRedirect = false, MaxConnectionsPerServer = 256 },
+            () =>
+            {
+                var request = new HttpRequestMessage(HttpMethod.Get, new Uri($"http://127.0.0.1:{caddy.HttpPort.ToString(CultureInfo.InvariantCulture)}/"));
+                request.Headers.Host = host;
+                return request;
+            },
+            requestsPerSecond,
+            requestTimeout ?? TimeSpan.FromSeconds(2));
+
+    /// <summary>Starts sending GET <paramref name="url"/> through <paramref name="handler"/> (owned: disposed with the traffic), at once.</summary>
+    public static SteadyTraffic Start(HttpMessageHandler handler, Uri url, int requestsPerSecond, TimeSpan requestTimeout) =>
+        new(handler, () => new HttpRequestMessage(HttpMethod.Get, url), requestsPerSecond, requestTimeout);
 
     /// <summary>Stops sending, waits for the answers of the requests in flight and returns every outcome.</summary>
     public async Task<TrafficReport> StopAsync()
@@ -84,8 +94,7 @@ internal sealed class SteadyTraffic : IAsyncDisposable
     {
         var sentAt = DateTimeOffset.UtcNow;
         var started = Stopwatch.GetTimestamp();
-        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri($"http://127.0.0.1:{_caddy.HttpPort.ToString(CultureInfo.InvariantCulture)}/"));
-        request.Headers.Host = _host;
+        using var request = _newRequest();
         try
         {
             using var response = await _http.SendAsync(request);

@@ -47,5 +47,20 @@ public sealed class TestTemplateFolder : IDisposable
             .Replace("versions: [latest]", $"versions: [{string.Join(", ", versions.Length == 0 ? ["latest"] : versions)}]", StringComparison.Ordinal));
     }
 
+    /// <summary>
+    /// Adds a copy of <c>test-kv</c> named <paramref name="id"/> without its <c>http</c> section: a service no domain
+    /// routes, checked over TCP by the panel, or, with <paramref name="execCheck"/>, by the engine inside the container.
+    /// </summary>
+    public async Task AddUnroutedVariantAsync(string id, bool execCheck = false)
+    {
+        var template = await File.ReadAllTextAsync(CatalogSamples.TestTemplatePath);
+        await File.WriteAllTextAsync(System.IO.Path.Combine(Path, id + ".yaml"), template
+            .Replace("id: test-kv", "id: " + id, StringComparison.Ordinal)
+            .Replace("name: Test KV", "name: " + id, StringComparison.Ordinal)
+            .Replace("http:\n  port: 8080\n", string.Empty, StringComparison.Ordinal)
+            .Replace("  public_url:\n    label: Public URL\n    value: \"https://{{domain}}/\"\n", string.Empty, StringComparison.Ordinal)
+            .Replace("  tcp: 8080\n", execCheck ? "  exec: [\"true\"]\n" : "  tcp: 8080\n", StringComparison.Ordinal));
+    }
+
     public void Dispose() => Directory.Delete(Path, recursive: true);
 }

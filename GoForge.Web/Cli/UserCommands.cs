@@ -1,5 +1,6 @@
 using System.CommandLine;
 using GoForge.Core.Identity;
+using GoForge.Core.Identity.ApiTokens;
 
 namespace GoForge.Web.Cli;
 
@@ -12,6 +13,7 @@ internal static class UserCommands
         user.Subcommands.Add(Create(console));
         user.Subcommands.Add(ResetPassword(console));
         user.Subcommands.Add(List(console));
+        user.Subcommands.Add(Token(console));
         return user;
     }
 
@@ -99,6 +101,46 @@ internal static class UserCommands
             var rows = listed.Value!.Select(u => (IReadOnlyList<string>)
                 [u.Login, u.Role.ToString().ToLowerInvariant(), u.IsDisabled ? "disabled" : "active", u.DisplayName]);
             TextTable.Write(console.Out, ["LOGIN", "ROLE", "STATE", "NAME"], rows);
+            return ExitCodes.Ok;
+        }, ct));
+        return command;
+    }
+
+    /// <summary>
+    /// An API token for a user, made by the operator on the server: how an install is automated before anyone has
+    /// signed in (provisioning scripts, the production-stack test). The same rules as the profile page apply, checked
+    /// by <see cref="ApiTokenService"/> as that user: scopes within the user's role, the limit of active tokens.
+    /// </summary>
+    private static Command Token(CliConsole console)
+    {
+        var login = new Argument<string>("login") { Description = "The user's login." };
+        var name = new Option<string>("--name") { Description = "The token's name, shown on the user's profile.", Required = true };
+        var scopes = new Option<string[]>("--scope") { Description = "A scope: read, deploy, write, secrets or admin (repeat the option for several).", Required = true, AllowMultipleArgumentsPerToken = true };
+        var days = new Option<int?>("--expires-in-days") { Description = "Days until the token stops working (default: no expiry)." };
+        var command = new Command("token", "Create an API token for a user and print it once.") { login, name, scopes, days };
+        command.SetAction((parse, ct) => CliRun.LocalAsync(console, needsCurrentSchema: true, async host =>
+        {
+            if (!ApiScopes.TryParse(parse.GetValue(scopes) ?? [], out var scope))
+            {
+                console.Fail($"--scope must be among: {string.Join(", ", ApiScopes.All.Select(s => s.Name()))}.");
+                return ExitCodes.Usage;
+            }
+
+            var found = await host.Get<UserAdministration>().FindByLoginAsync(Actor.Operator, parse.GetValue(login), ct);
+            if (!found.IsSuccess)
+            {
+                return CliRun.Report(console, found.Error!);
+            }
+
+            var expires = parse.GetValue(days) is { } d ? host.Get<TimeProvider>().GetUtcNow().AddDays(d) : (DateTimeOffset?)null;
+            var input = new ApiTokenInput { Name = parse.GetValue(name), Scopes = scope, ExpiresAt = expires };
+            var created = await host.Get<ApiTokenService>().CreateAsync(Actor.From(found.Value!), input, ct);
+            if (!created.IsSuccess)
+            {
+                return CliRun.Report(console, created.Error!);
+            }
+
+            console.Out.WriteLine(created.Value!.Secret);
             return ExitCodes.Ok;
         }, ct));
         return command;

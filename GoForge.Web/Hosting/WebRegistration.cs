@@ -80,6 +80,7 @@ public static class WebRegistration
             }
         });
         services.AddHostedService<SetupLinkAnnouncer>();
+        services.AddListenGuard();
 
         // /healthz, /readyz, /metrics and the JSON console log (docs/operations.md).
         builder.AddGoForgeOperations();

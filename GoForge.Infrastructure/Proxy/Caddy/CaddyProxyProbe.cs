@@ -15,7 +15,7 @@ internal sealed class CaddyProxyProbe(IHttpClientFactory clients, IOptions<Caddy
     {
         var settings = options.Value;
         var client = clients.CreateClient(CaddyProxyRoutes.ClientName);
-        var url = new Uri(settings.AdminUrl, $"config/apps/http/servers/{settings.ServerName}/routes");
+        var url = CaddyAdminTransport.Url(settings, $"config/apps/http/servers/{settings.ServerName}/routes");
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
         timeout.CancelAfter(settings.RequestTimeout);
         try
@@ -30,31 +30,31 @@ internal sealed class CaddyProxyProbe(IHttpClientFactory clients, IOptions<Caddy
             if (!response.IsSuccessStatusCode)
             {
                 var body = await response.Content.ReadAsStringAsync(timeout.Token);
-                return new(ProxyReachabilityState.Unreachable, $"Caddy's admin API at {settings.AdminUrl} answered {(int)response.StatusCode}: {Shorten(body)}");
+                return new(ProxyReachabilityState.Unreachable, $"Caddy's admin API at {settings.AdminEndpoint} answered {(int)response.StatusCode}: {Shorten(body)}");
             }
 
             var routes = await response.Content.ReadFromJsonAsync<JsonNode?>(timeout.Token);
             var detail = routes is JsonArray list
-                ? string.Create(CultureInfo.InvariantCulture, $"Caddy's admin API at {settings.AdminUrl} answers; server '{settings.ServerName}' has {list.Count} route(s).")
+                ? string.Create(CultureInfo.InvariantCulture, $"Caddy's admin API at {settings.AdminEndpoint} answers; server '{settings.ServerName}' has {list.Count} route(s).")
                 : NoServer(settings);
             return new(routes is JsonArray ? ProxyReachabilityState.Reachable : ProxyReachabilityState.Unreachable, detail);
         }
         catch (HttpRequestException e)
         {
-            return new(ProxyReachabilityState.Unreachable, $"Caddy's admin API at {settings.AdminUrl} could not be reached: {e.Message}");
+            return new(ProxyReachabilityState.Unreachable, $"Caddy's admin API at {settings.AdminEndpoint} could not be reached: {e.Message}");
         }
         catch (JsonException)
         {
-            return new(ProxyReachabilityState.Unreachable, $"Caddy's admin API at {settings.AdminUrl} answered something that is not Caddy's JSON config.");
+            return new(ProxyReachabilityState.Unreachable, $"Caddy's admin API at {settings.AdminEndpoint} answered something that is not Caddy's JSON config.");
         }
         catch (OperationCanceledException) when (!ct.IsCancellationRequested)
         {
-            return new(ProxyReachabilityState.Unreachable, $"Caddy's admin API at {settings.AdminUrl} did not answer within {settings.RequestTimeout.TotalSeconds:0.#} s.");
+            return new(ProxyReachabilityState.Unreachable, $"Caddy's admin API at {settings.AdminEndpoint} did not answer within {settings.RequestTimeout.TotalSeconds:0.#} s.");
         }
     }
 
     private static string NoServer(CaddyOptions settings) =>
-        $"Caddy's admin API at {settings.AdminUrl} answers, but its config has no server '{settings.ServerName}': routes cannot be added until it is defined ({CaddyOptions.SectionName}:{nameof(CaddyOptions.ServerName)}).";
+        $"Caddy's admin API at {settings.AdminEndpoint} answers, but its config has no server '{settings.ServerName}': routes cannot be added until it is defined ({CaddyOptions.SectionName}:{nameof(CaddyOptions.ServerName)}).";
 
     private static string Shorten(string body) => body.Length > 300 ? body[..300] : body.Trim();
 }

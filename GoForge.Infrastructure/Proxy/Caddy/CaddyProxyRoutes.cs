@@ -55,24 +55,76 @@ internal sealed class CaddyProxyRoutes(IHttpClientFactory clients, IOptions<Cadd
         await _gate.WaitAsync(ct);
         try
         {
-            using var replaced = await SendAsync(HttpMethod.Patch, $"id/{id}", route, ct);
-            if (replaced.StatusCode != HttpStatusCode.NotFound)
-            {
-                await EnsureSuccessAsync(replaced, ct);
-                logger.RouteApplied(id, "replaced", hosts, dial);
-                return;
-            }
-
-            // Inserted first: application routes match by host and end the chain, so they go before any catch-all
-            // route the operator keeps at the end of the server's list.
-            using var added = await SendAsync(HttpMethod.Put, $"config/apps/http/servers/{settings.ServerName}/routes/0", route, ct);
-            await EnsureSuccessAsync(added, ct);
-            logger.RouteApplied(id, "added", hosts, dial);
+            var change = await PlaceAsync(id, route, ct);
+            logger.RouteApplied(id, change, hosts, dial);
         }
         finally
         {
             _gate.Release();
         }
+    }
+
+    /// <summary>
+    /// Puts the panel's own route (<see cref="CaddyRoutes.PanelRouteId"/>: <paramref name="host"/> → <paramref name="dial"/>)
+    /// in place unless Caddy already holds it as it should be, so a check that finds it right reloads nothing.
+    /// True when it had to be added or replaced.
+    /// </summary>
+    public async Task<bool> EnsurePanelRouteAsync(string host, string dial, CancellationToken ct = default)
+    {
+        const string id = CaddyRoutes.PanelRouteId;
+        var route = CaddyRoutes.Panel(host, dial, options.Value.AutomaticHttps);
+        await _gate.WaitAsync(ct);
+        try
+        {
+            using (var current = await SendAsync(HttpMethod.Get, $"id/{id}", null, ct))
+            {
+                if (current.StatusCode != HttpStatusCode.NotFound)
+                {
+                    await EnsureSuccessAsync(current, ct);
+                    if (JsonNode.DeepEquals(JsonNode.Parse(await current.Content.ReadAsStringAsync(ct)), route))
+                    {
+                        return false;
+                    }
+                }
+            }
+
+            var change = await PlaceAsync(id, route.ToJsonString(), ct);
+            logger.RouteApplied(id, change, host, dial);
+            return true;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>Replaces the route <paramref name="id"/> in place, or inserts it when Caddy has none; "replaced" or "added". Called inside the gate.</summary>
+    private async Task<string> PlaceAsync(string id, string route, CancellationToken ct)
+    {
+        using var replaced = await SendAsync(HttpMethod.Patch, $"id/{id}", route, ct);
+        if (replaced.StatusCode != HttpStatusCode.NotFound)
+        {
+            await EnsureSuccessAsync(replaced, ct);
+            return "replaced";
+        }
+
+        // Inserted first: GoForge's routes match by host and end the chain, so they go before any catch-all route the
+        // operator keeps at the end of the server's list. The panel's host is reserved (PanelHostsOptions): no
+        // application route inserted before the panel's can match it. Caddy 2.6.2 refuses an insert at index 0 of an
+        // empty list ("array index out of bounds: 0", as in the production base config), so into an empty list the
+        // route is appended (POST), which is first all the same.
+        var routes = $"config/apps/http/servers/{options.Value.ServerName}/routes";
+        var empty = await HasNoRoutesAsync(routes, ct);
+        using var added = await SendAsync(empty ? HttpMethod.Post : HttpMethod.Put, empty ? routes : routes + "/0", route, ct);
+        await EnsureSuccessAsync(added, ct);
+        return "added";
+    }
+
+    private async Task<bool> HasNoRoutesAsync(string routes, CancellationToken ct)
+    {
+        using var response = await SendAsync(HttpMethod.Get, routes, null, ct);
+        await EnsureSuccessAsync(response, ct);
+        return JsonNode.Parse(await response.Content.ReadAsStringAsync(ct)) is not JsonArray { Count: > 0 };
     }
 
     public async Task RemoveAsync(Guid applicationId, CancellationToken ct = default)
@@ -169,7 +221,7 @@ internal sealed class CaddyProxyRoutes(IHttpClientFactory clients, IOptions<Cadd
     {
         var settings = options.Value;
         var client = clients.CreateClient(ClientName);
-        using var request = new HttpRequestMessage(method, new Uri(settings.AdminUrl, path));
+        using var request = new HttpRequestMessage(method, CaddyAdminTransport.Url(settings, path));
         if (json is not null)
         {
             request.Content = new StringContent(json, Encoding.UTF8, "application/json");
@@ -183,11 +235,11 @@ internal sealed class CaddyProxyRoutes(IHttpClientFactory clients, IOptions<Cadd
         }
         catch (HttpRequestException e)
         {
-            throw new ProxyException($"Caddy's admin API at {settings.AdminUrl} could not be reached: {e.Message}", e);
+            throw new ProxyException($"Caddy's admin API at {settings.AdminEndpoint} could not be reached: {e.Message}", e);
         }
         catch (OperationCanceledException e) when (!ct.IsCancellationRequested)
         {
-            throw new ProxyException($"Caddy's admin API at {settings.AdminUrl} did not answer {method} /{path} within {settings.RequestTimeout.TotalSeconds:0.#} s.", e);
+            throw new ProxyException($"Caddy's admin API at {settings.AdminEndpoint} did not answer {method} /{path} within {settings.RequestTimeout.TotalSeconds:0.#} s.", e);
         }
     }
 

@@ -14,6 +14,9 @@ internal static class CaddyRoutes
 {
     private const string Permanent = "308";
 
+    /// <summary>The <c>@id</c> of the panel's own route; not an application's (<see cref="TryParseRouteId"/> is false), so the reconciler never sees it.</summary>
+    public const string PanelRouteId = "goforge-panel";
+
     /// <summary>The route's <c>@id</c>: the application id alone, so <see cref="IProxyRoutes.RemoveAsync"/> finds it without the slug.</summary>
     public static string RouteId(Guid applicationId) => $"goforge-{applicationId:N}";
 
@@ -98,11 +101,7 @@ internal static class CaddyRoutes
             }));
         }
 
-        steps.Add(Route(null, new JsonObject
-        {
-            ["handler"] = "reverse_proxy",
-            ["upstreams"] = new JsonArray(new JsonObject { ["dial"] = dial }),
-        }));
+        steps.Add(Route(null, ReverseProxy(dial)));
 
         var matchers = new JsonArray();
         foreach (var domain in target.Domains)
@@ -114,6 +113,29 @@ internal static class CaddyRoutes
         {
             ["@id"] = RouteId(target.ApplicationId),
             ["match"] = matchers,
+            ["handle"] = new JsonArray(new JsonObject { ["handler"] = "subroute", ["routes"] = steps }),
+            ["terminal"] = true,
+        };
+    }
+
+    /// <summary>
+    /// The panel's own route: its public host to <paramref name="dial"/>, with plain HTTP redirected to HTTPS when
+    /// Caddy serves HTTPS (Caddy answers ACME HTTP challenges before any route). Caddy's <c>reverse_proxy</c> sets
+    /// X-Forwarded-For from the client's own address and drops one sent by a client it does not trust.
+    /// </summary>
+    public static JsonObject Panel(string host, string dial, bool automaticHttps)
+    {
+        var steps = new JsonArray();
+        if (automaticHttps)
+        {
+            steps.Add(Route(new JsonArray(new JsonObject { ["protocol"] = "http" }), Redirect("https://{http.request.host}{http.request.uri}")));
+        }
+
+        steps.Add(Route(null, ReverseProxy(dial)));
+        return new JsonObject
+        {
+            ["@id"] = PanelRouteId,
+            ["match"] = new JsonArray(new JsonObject { ["host"] = new JsonArray(host) }),
             ["handle"] = new JsonArray(new JsonObject { ["handler"] = "subroute", ["routes"] = steps }),
             ["terminal"] = true,
         };
@@ -194,6 +216,12 @@ internal static class CaddyRoutes
 
         return match;
     }
+
+    private static JsonObject ReverseProxy(string dial) => new()
+    {
+        ["handler"] = "reverse_proxy",
+        ["upstreams"] = new JsonArray(new JsonObject { ["dial"] = dial }),
+    };
 
     private static JsonObject Redirect(string location) => new()
     {
