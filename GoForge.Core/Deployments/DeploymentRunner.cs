@@ -28,7 +28,6 @@ public sealed class DeploymentRunner(
     EnvironmentNetworks networks,
     ImageRetention retention,
     ApplicationRoutes routes,
-    IProxyRoutes proxy,
     InstallationIdentity installation,
     ChangeFeed<DeploymentUpdate> feed,
     IOptions<DeploymentOptions> options,
@@ -166,7 +165,8 @@ public sealed class DeploymentRunner(
             return;
         }
 
-        var labels = new Dictionary<string, string>(proxy.Labels(route.Value), StringComparer.Ordinal)
+        // GoForge's own labels only: no proxy reads a container's labels (the proxy is told by ApplyAsync, after health).
+        var labels = new Dictionary<string, string>(StringComparer.Ordinal)
         {
             [GoForgeLabels.Managed] = "true",
             [GoForgeLabels.Installation] = (await installation.IdAsync(CancellationToken.None)).ToString(),

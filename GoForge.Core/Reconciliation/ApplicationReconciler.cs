@@ -121,7 +121,7 @@ public sealed class ApplicationReconciler(
         return health.IsHealthy;
     }
 
-    /// <summary>True when the proxy routes the application to <paramref name="serving"/> (or follows labels, or the application has no domain).</summary>
+    /// <summary>True when the proxy routes the application to <paramref name="serving"/> (or the application has no domain, or the proxy cannot be read).</summary>
     private async Task<bool> EnsureRoutedAsync(ReconcilePass pass, string target, Guid appId, bool hasDomains, RunningDeployment current, EngineContainer serving,
         bool restarted, CancellationToken ct)
     {

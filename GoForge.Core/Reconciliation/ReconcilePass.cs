@@ -15,7 +15,7 @@ internal sealed class ReconcilePass(Guid installation, ReconcileState state, Pro
 
     public ReconcileState State { get; } = state;
 
-    /// <summary>Null for a label-driven proxy: nothing to put back.</summary>
+    /// <summary>Null only for a proxy whose routes cannot be read (nothing to compare, so nothing is put back).</summary>
     public ProxyRouteTable? Routes { get; } = routes;
 
     public IReadOnlyList<string> Actions => [.. _actions];

@@ -81,7 +81,7 @@ public sealed class ServiceReconciler(
         }
     }
 
-    /// <summary>True when the service is routed to <paramref name="serving"/> (or has no route, or the proxy follows labels).</summary>
+    /// <summary>True when the service is routed to <paramref name="serving"/> (or has no route, or the proxy cannot be read).</summary>
     private async Task<bool> EnsureRoutedAsync(ReconcilePass pass, string target, Guid serviceId, EngineContainer serving, bool restarted, CancellationToken ct)
     {
         if (pass.Routes is not { } table || (!restarted && table.RoutesTo(serviceId, serving.Name, serving.Addresses)))

@@ -1,20 +1,19 @@
 namespace GoForge.Core.Routing;
 
 /// <summary>
-/// What a deployment needs from the reverse proxy. One port for two kinds of proxy:
-/// <list type="bullet">
-/// <item>label-driven (Traefik's Docker provider): <see cref="Labels"/> returns the labels the container is created
-/// with, and the proxy follows containers by itself; <see cref="ApplyAsync"/> and <see cref="RemoveAsync"/> do nothing;</item>
-/// <item>API-driven (Caddy's admin API): <see cref="Labels"/> returns none; <see cref="ApplyAsync"/> points the routes
-/// at the new container once it is healthy, and <see cref="RemoveAsync"/> takes them away.</item>
-/// </list>
-/// The deployment runner calls all three, in that order of a container's life, and so works with either.
-/// Failures to reach the proxy are <see cref="ProxyException"/>s.
+/// What a deployment needs from the reverse proxy. GoForge decides when a container enters and leaves a route, for
+/// every proxy alike: <see cref="ApplyAsync"/> points the routes at the new container once it is healthy (Traefik: a
+/// file its file provider reads; Caddy: its admin API), and <see cref="RemoveAsync"/> takes them away. No container
+/// carries proxy labels: a label cannot route anything. Failures to reach the proxy are <see cref="ProxyException"/>s.
 /// </summary>
 public interface IProxyRoutes
 {
-    /// <summary>Labels for every container of the application; sorted, the same for the same target. Pure: no I/O.</summary>
-    IReadOnlyDictionary<string, string> Labels(RouteTarget target);
+    /// <summary>
+    /// The configuration this proxy would hold for <paramref name="target"/> routed to <paramref name="upstream"/>, as
+    /// indented JSON for people to read (the same document <see cref="ApplyAsync"/> would write); empty when the target
+    /// has no domain. Pure: no I/O.
+    /// </summary>
+    string Preview(RouteTarget target, RouteUpstream upstream);
 
     /// <summary>Routes the application's domains to <paramref name="upstream"/>, the new container, replacing any earlier upstream.</summary>
     Task ApplyAsync(RouteTarget target, RouteUpstream upstream, CancellationToken ct = default);
@@ -24,7 +23,7 @@ public interface IProxyRoutes
 
     /// <summary>
     /// The routes the proxy holds now, in one request: the upstreams (<c>host:port</c>) of each application's or service's
-    /// route, by its id. Null for a label-driven proxy, which follows the containers by itself (nothing to put back).
+    /// route, by its id; null only for a proxy that cannot be read.
     /// </summary>
     Task<ProxyRouteTable?> ReadRoutesAsync(CancellationToken ct = default);
 }

@@ -20,7 +20,7 @@ public sealed class RoutingService(
 {
     private const string Field = nameof(RoutingInput.BasicAuthUsers);
 
-    /// <summary>What the labels preview shows instead of a basic-auth password hash.</summary>
+    /// <summary>What the proxy configuration preview shows instead of a basic-auth password hash.</summary>
     public const string HiddenHash = "(bcrypt hash)";
 
     /// <summary>The settings as a form shows them: user names without their password hashes.</summary>
@@ -55,11 +55,13 @@ public sealed class RoutingService(
     }
 
     /// <summary>
-    /// The proxy labels the application's next container would carry, for people to read (View). Built exactly as
-    /// a deployment builds them, on the same network, but with basic-auth password hashes replaced by
-    /// <see cref="HiddenHash"/>; a refused route target answers with its field errors. Empty for a proxy that takes no labels.
+    /// The proxy configuration GoForge would write for the application's next container (Traefik: the dynamic
+    /// configuration document; Caddy: the route), for people to read (View). Built exactly as a deployment builds it,
+    /// on the same network, with the next container shown as <see cref="PreviewContainer"/> and basic-auth password
+    /// hashes replaced by <see cref="HiddenHash"/>; a refused route target answers with its field errors. Empty when
+    /// the application has no domain (no route).
     /// </summary>
-    public async Task<Result<IReadOnlyDictionary<string, string>>> PreviewLabelsAsync(Actor actor, Guid applicationId, CancellationToken ct = default)
+    public async Task<Result<string>> PreviewProxyConfigurationAsync(Actor actor, Guid applicationId, CancellationToken ct = default)
     {
         var found = await applications.FindAsync(actor, applicationId, ProjectAction.View, ct);
         if (!found.IsSuccess)
@@ -82,12 +84,12 @@ public sealed class RoutingService(
         }
 
         // Viewers read this too, and GetAsync shows no one a password hash: the preview does not either.
-        var hashes = target.Value.Settings.BasicAuthUsers.Select(u => u.PasswordHash).ToList();
-        return proxy.Labels(target.Value).ToDictionary(
-            l => l.Key,
-            l => hashes.Aggregate(l.Value, (value, hash) => value.Replace(hash, HiddenHash, StringComparison.Ordinal)),
-            StringComparer.Ordinal);
+        var text = proxy.Preview(target.Value, new RouteUpstream(PreviewContainer(app.Slug), null, app.ContainerPort));
+        return target.Value.Settings.BasicAuthUsers.Aggregate(text, (shown, user) => shown.Replace(user.PasswordHash, HiddenHash, StringComparison.Ordinal));
     }
+
+    /// <summary>The container name a preview shows: the real one is known only when a deployment creates it.</summary>
+    public static string PreviewContainer(string slug) => $"{slug}-next-container";
 
     /// <summary>
     /// The name of the Docker network of an environment's containers (the proxy reaches them there unless a proxy network

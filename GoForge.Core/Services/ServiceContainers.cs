@@ -60,12 +60,8 @@ public sealed class ServiceContainers(
             return Error.Conflict("routing: " + route.Error.Message);
         }
 
-        var labels = await installation.StampAsync(Labels(instance), CancellationToken.None);
-        var containerLabels = new Dictionary<string, string>(route.Value is { } routed ? proxy.Labels(routed) : new Dictionary<string, string>(), StringComparer.Ordinal);
-        foreach (var (key, value) in labels)
-        {
-            containerLabels[key] = value;
-        }
+        // GoForge's own labels only: the proxy is told by PublishAsync, once the container is healthy.
+        var containerLabels = new Dictionary<string, string>(await installation.StampAsync(Labels(instance), CancellationToken.None), StringComparer.Ordinal);
 
         try
         {

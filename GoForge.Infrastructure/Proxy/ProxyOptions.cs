@@ -6,7 +6,7 @@ namespace GoForge.Infrastructure.Proxy;
 /// <summary>Which reverse proxy GoForge drives.</summary>
 public enum ProxyKind
 {
-    /// <summary>Traefik's Docker provider, through container labels (the production compose file).</summary>
+    /// <summary>Traefik's file provider, through files GoForge writes into the folder it watches (the production compose file).</summary>
     Traefik,
 
     /// <summary>Caddy, through its JSON admin API.</summary>

@@ -78,6 +78,7 @@ internal sealed record ApiEndpointCase(
         // Routing settings: the same RoutingService the routing form uses.
         new("GET", "/api/v1/applications/{applicationId:guid}/routing", ApiScope.Read, w => $"/api/v1/applications/{w.Application.Id}/routing", NoBody, 200),
         new("PUT", "/api/v1/applications/{applicationId:guid}/routing", ApiScope.Write, w => $"/api/v1/applications/{w.Application.Id}/routing", _ => new { redirectToHttps = true, compression = true }, 200),
+        new("GET", "/api/v1/applications/{applicationId:guid}/routing/proxy-config", ApiScope.Read, w => $"/api/v1/applications/{w.Application.Id}/routing/proxy-config", NoBody, 200),
         new("GET", "/api/v1/applications/{applicationId:guid}/routing/labels", ApiScope.Read, w => $"/api/v1/applications/{w.Application.Id}/routing/labels", NoBody, 200),
 
         // Members: the world's account is a viewer of the project.

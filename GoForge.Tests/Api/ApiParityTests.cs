@@ -4,6 +4,7 @@ using GoForge.Core.Auditing;
 using GoForge.Core.Identity;
 using GoForge.Core.Identity.ApiTokens;
 using GoForge.Core.Projects;
+using GoForge.Core.Routing;
 using GoForge.Tests.Harness;
 using GoForge.Tests.Support;
 
@@ -49,6 +50,7 @@ public sealed class ApiParityTests(PostgresFixture postgres) : IAsyncLifetime
             basicAuthUsers = new[] { new { userName = "ops", password = "a-long-basic-auth-password" } },
         });
         var read = await (await client.GetAsync(path)).JsonAsync();
+        var preview = await (await client.GetAsync(path + "/proxy-config")).JsonAsync();
         var labels = await (await client.GetAsync(path + "/labels")).Content.ReadAsStringAsync();
 
         Assert.Equal(HttpStatusCode.OK, put.StatusCode);
@@ -56,7 +58,10 @@ public sealed class ApiParityTests(PostgresFixture postgres) : IAsyncLifetime
         Assert.Equal("toWww", read.GetProperty("wwwRedirect").GetString());
         Assert.Equal("ops", read.GetProperty("basicAuthUsers")[0].GetProperty("userName").GetString());
         Assert.Equal(JsonValueKind.Null, read.GetProperty("basicAuthUsers")[0].GetProperty("password").ValueKind);
-        Assert.DoesNotContain("a-long-basic-auth-password", read.ToString() + labels, StringComparison.Ordinal);
+        Assert.DoesNotContain("a-long-basic-auth-password", read.ToString() + preview + labels, StringComparison.Ordinal);
+        Assert.Contains($"ops:{RoutingService.HiddenHash}", preview.GetProperty("configuration").ToString(), StringComparison.Ordinal);
+        Assert.DoesNotContain("$2y$", preview.ToString(), StringComparison.Ordinal);
+        Assert.Equal("{}", labels);
     }
 
     [Theory]

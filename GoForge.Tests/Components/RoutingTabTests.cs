@@ -185,20 +185,22 @@ public sealed class RoutingTabTests : GoForgeTestContext
     }
 
     [Fact]
-    public async Task The_labels_preview_shows_the_traefik_router_of_an_application_with_a_domain()
+    public async Task The_proxy_configuration_preview_shows_the_traefik_router_of_an_application_with_a_domain()
     {
         this.SignIn(_ada);
         var app = await SeedAsync();
         var page = RenderRoutingTab(app.Id);
 
-        page.WaitForElement("[data-testid=routing-labels] .mud-expand-panel-header", WaitTimeout).Click();
+        page.WaitForElement("[data-testid=routing-proxy-config] .mud-expand-panel-header", WaitTimeout).Click();
 
-        page.WaitForAssertion(() => Assert.Contains("traefik.http.routers.", page.Find("[data-testid=routing-labels-text]").TextContent, StringComparison.Ordinal), WaitTimeout);
-        Assert.Contains("Host(`api.example.com`)", page.Find("[data-testid=routing-labels-text]").TextContent, StringComparison.Ordinal);
+        page.WaitForAssertion(() => Assert.Contains("\"routers\"", page.Find("[data-testid=routing-proxy-config-text]").TextContent, StringComparison.Ordinal), WaitTimeout);
+        var text = page.Find("[data-testid=routing-proxy-config-text]").TextContent;
+        Assert.Contains("Host(`api.example.com`)", text, StringComparison.Ordinal);
+        Assert.Contains($"http://{RoutingService.PreviewContainer(app.Slug)}:", text, StringComparison.Ordinal);
     }
 
     [Fact]
-    public async Task The_labels_preview_hides_basic_auth_password_hashes()
+    public async Task The_proxy_configuration_preview_hides_basic_auth_password_hashes()
     {
         this.SignIn(_ada);
         var app = await SeedAsync();
@@ -209,9 +211,9 @@ public sealed class RoutingTabTests : GoForgeTestContext
         Assert.True(saved.IsSuccess, saved.Error?.Message);
         var page = RenderRoutingTab(app.Id);
 
-        page.WaitForElement("[data-testid=routing-labels] .mud-expand-panel-header", WaitTimeout).Click();
+        page.WaitForElement("[data-testid=routing-proxy-config] .mud-expand-panel-header", WaitTimeout).Click();
 
-        page.WaitForAssertion(() => Assert.Contains($"alice:{RoutingService.HiddenHash}", page.Find("[data-testid=routing-labels-text]").TextContent, StringComparison.Ordinal), WaitTimeout);
+        page.WaitForAssertion(() => Assert.Contains($"alice:{RoutingService.HiddenHash}", page.Find("[data-testid=routing-proxy-config-text]").TextContent, StringComparison.Ordinal), WaitTimeout);
         Assert.DoesNotContain("$2y$", page.Markup, StringComparison.Ordinal);
         Assert.DoesNotContain(_store.Routing(app.Id)!.BasicAuthUsers[0].PasswordHash, page.Markup, StringComparison.Ordinal);
     }

@@ -3,15 +3,18 @@ using GoForge.Core.Containers;
 using GoForge.Core.Deployments;
 using GoForge.Core.Projects;
 using GoForge.Core.Routing;
+using GoForge.Infrastructure.Proxy.Traefik;
 using GoForge.Tests.Harness;
 using GoForge.Tests.Support;
+using Microsoft.Extensions.Options;
 using Actor = GoForge.Core.Identity.Actor;
 
 namespace GoForge.Tests.Deployments;
 
 /// <summary>
-/// The deployment runner and the proxy port on the real engine: the container is created with the proxy's labels
-/// (Traefik here) and joins the proxy network besides its environment's.
+/// The deployment runner and the proxy port on the real engine: the container joins the proxy network besides its
+/// environment's, carries no proxy label, and the proxy (Traefik, the default, through its file provider) is given the
+/// route to it by name.
 /// </summary>
 [Collection(PostgresCollection.Name)]
 public sealed class ProxyWiringTests(PostgresFixture postgres, DockerFixture docker) : IClassFixture<DockerFixture>, IAsyncLifetime
@@ -81,7 +84,7 @@ public sealed class ProxyWiringTests(PostgresFixture postgres, DockerFixture doc
     }
 
     [Fact]
-    public async Task A_deployed_container_carries_the_proxys_labels_for_its_domain_and_joins_the_proxy_network()
+    public async Task A_deployed_container_joins_the_proxy_network_carries_no_proxy_label_and_its_route_file_names_it()
     {
         await _host.Get<RoutingService>().UpdateAsync(_owner, _app.Id, new RoutingInput { Compression = true });
 
@@ -90,13 +93,14 @@ public sealed class ProxyWiringTests(PostgresFixture postgres, DockerFixture doc
         Assert.Equal(DeploymentState.Running, deployment.State);
         var container = await docker.Client.Containers.InspectContainerAsync(deployment.ContainerId!);
         var labels = container.Config!.Labels;
-        Assert.Equal("true", labels["traefik.enable"]);
-        Assert.Equal(ProxyNetwork, labels["traefik.docker.network"]);
-        Assert.Contains(labels, l => l.Key.StartsWith("traefik.http.routers.", StringComparison.Ordinal) && l.Key.EndsWith(".rule", StringComparison.Ordinal)
-            && l.Value.Contains("Host(`wired.example.com`)", StringComparison.Ordinal));
-        Assert.Contains(labels, l => l.Key.EndsWith(".compress", StringComparison.Ordinal));
+        Assert.DoesNotContain(labels.Keys, key => key.StartsWith("traefik", StringComparison.OrdinalIgnoreCase));
         Assert.Equal(_app.Id.ToString(), labels["goforge.app"]);
         Assert.Contains(ProxyNetwork, container.NetworkSettings!.Networks.Keys);
         Assert.Contains(EngineNames.EnvironmentNetwork(_app.EnvironmentId), container.NetworkSettings.Networks.Keys);
+        var file = Path.Combine(_host.Get<IOptions<TraefikOptions>>().Value.DynamicDirectory!, TraefikFileRoutes.FileName(_app.Id));
+        var route = await File.ReadAllTextAsync(file);
+        Assert.Contains("Host(`wired.example.com`)", route, StringComparison.Ordinal);
+        Assert.Contains("\"compress\"", route, StringComparison.Ordinal);
+        Assert.Contains($"\"http://{EngineNames.AppContainer(deployment.Id, _app.Slug)}:8080\"", route, StringComparison.Ordinal);
     }
 }

@@ -100,7 +100,7 @@ public sealed class ApplicationTeardownTests : IDisposable
 
         public List<Guid> Removed { get; } = [];
 
-        public IReadOnlyDictionary<string, string> Labels(RouteTarget target) => new Dictionary<string, string>();
+        public string Preview(RouteTarget target, RouteUpstream upstream) => string.Empty;
 
         public Task ApplyAsync(RouteTarget target, RouteUpstream upstream, CancellationToken ct = default) => Task.CompletedTask;
 

@@ -127,7 +127,7 @@ public sealed class AuthorizationMatrixTests(PostgresFixture postgres) : IAsyncL
             ["DeploymentService.RollbackTargetsAsync"] = async a => (await deployments.RollbackTargetsAsync(a, _b.ApplicationId)).Error,
             ["DeploymentService.RollbackAsync"] = async a => (await deployments.RollbackAsync(a, _b.ApplicationId)).Error,
             ["RoutingService.GetAsync"] = async a => (await routing.GetAsync(a, _b.ApplicationId)).Error,
-            ["RoutingService.PreviewLabelsAsync"] = async a => (await routing.PreviewLabelsAsync(a, _b.ApplicationId)).Error,
+            ["RoutingService.PreviewProxyConfigurationAsync"] = async a => (await routing.PreviewProxyConfigurationAsync(a, _b.ApplicationId)).Error,
             ["RoutingService.UpdateAsync"] = async a => (await routing.UpdateAsync(a, _b.ApplicationId, new RoutingInput { IpAllowList = "0.0.0.0/0", RedirectToHttps = false })).Error,
             ["MonitoringService.WatchAsync"] = async a =>
             {
@@ -185,7 +185,7 @@ public sealed class AuthorizationMatrixTests(PostgresFixture postgres) : IAsyncL
         "ApplicationService.GetAsync", "VariableService.ListAsync", "MembershipService.ListAsync",
         "DeploymentService.GetAsync", "DeploymentService.ListAsync", "DeploymentService.HistoryAsync", "DeploymentService.QueuePositionAsync",
         "DeploymentService.LogAsync", "DeploymentService.RollbackTargetsAsync", "DeploymentService.WatchAsync",
-        "RoutingService.GetAsync", "RoutingService.PreviewLabelsAsync",
+        "RoutingService.GetAsync", "RoutingService.PreviewProxyConfigurationAsync",
         "MonitoringService.WatchAsync", "MonitoringService.FollowLogsAsync", "MonitoringService.ReadLogsAsync",
         "WebhookService.GetAsync", "WebhookService.ListDeliveriesAsync", "GitCredentialService.GetAsync",
         "ServiceInstanceService.ListAsync", "ServiceInstanceService.GetAsync", "ServiceInstanceService.ConnectionAsync",

@@ -13,7 +13,8 @@ namespace GoForge.Tests.Proxy;
 /// <summary>
 /// A panel on its own database with the real deployment worker and the Caddy adapter pointed at a
 /// <see cref="CaddyFixture"/>: applications deploy through the whole pipeline and are reached by host name through Caddy.
-/// Removes every container and image of its applications on dispose.
+/// Or, from <see cref="StartTraefikAsync"/>, the Traefik adapter writing its route files into a folder of the panel's
+/// (<see cref="TraefikFolder"/>). Removes every container and image of its applications on dispose.
 /// </summary>
 internal sealed class CaddyPanel : IAsyncDisposable
 {
@@ -40,36 +41,69 @@ internal sealed class CaddyPanel : IAsyncDisposable
 
     private string WorkDirectory => Path.Combine(_root, "work");
 
+    /// <summary>Where the Traefik adapter of a panel from <see cref="StartTraefikAsync"/> writes its route files.</summary>
+    public string TraefikFolder => Path.Combine(_root, "traefik");
+
+    private string _connectionString = null!;
+    private Dictionary<string, string?> _configuration = null!;
+
     /// <summary>Starts the panel; <paramref name="settings"/> are added to (or override) its configuration, e.g. a catalog folder.</summary>
-    public static async Task<CaddyPanel> StartAsync(PostgresFixture postgres, DockerFixture docker, CaddyFixture caddy, string database,
-        IReadOnlyDictionary<string, string?>? settings = null)
-    {
-        var panel = new CaddyPanel();
-        var connectionString = await postgres.CreateDatabaseAsync(database);
-        var configuration = new Dictionary<string, string?>
+    public static Task<CaddyPanel> StartAsync(PostgresFixture postgres, DockerFixture docker, CaddyFixture caddy, string database,
+        IReadOnlyDictionary<string, string?>? settings = null) =>
+        StartWithAsync(postgres, docker, database, _ => new Dictionary<string, string?>
         {
-            ["GoForge:Docker:Endpoint"] = docker.Endpoint.ToString(),
-            ["GoForge:DataPath"] = Path.Combine(panel._root, "data"),
-            ["GoForge:Deployments:WorkDirectory"] = panel.WorkDirectory,
-            ["GoForge:Deployments:DeployTimeout"] = "00:00:20",
             ["GoForge:Proxy:Kind"] = "Caddy",
             [$"{CaddyOptions.SectionName}:AdminUrl"] = caddy.AdminUrl.ToString(),
             [$"{CaddyOptions.SectionName}:ServerName"] = CaddyFixture.ServerName,
             [$"{CaddyOptions.SectionName}:UseAddress"] = "true",
             [$"{CaddyOptions.SectionName}:AutomaticHttps"] = "false",
-        };
-        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        }, settings);
+
+    /// <summary>Starts a panel whose proxy is Traefik's file provider: route files go to <see cref="TraefikFolder"/>.</summary>
+    public static Task<CaddyPanel> StartTraefikAsync(PostgresFixture postgres, DockerFixture docker, string database,
+        IReadOnlyDictionary<string, string?>? settings = null) =>
+        StartWithAsync(postgres, docker, database, panel => new Dictionary<string, string?>
         {
-            configuration[key] = value;
+            ["GoForge:Proxy:Kind"] = "Traefik",
+            ["GoForge:Proxy:Traefik:DynamicDirectory"] = panel.TraefikFolder,
+        }, settings);
+
+    private static async Task<CaddyPanel> StartWithAsync(PostgresFixture postgres, DockerFixture docker, string database,
+        Func<CaddyPanel, Dictionary<string, string?>> proxy, IReadOnlyDictionary<string, string?>? settings)
+    {
+        var panel = new CaddyPanel();
+        panel._connectionString = await postgres.CreateDatabaseAsync(database);
+        panel._configuration = new Dictionary<string, string?>
+        {
+            ["GoForge:Docker:Endpoint"] = docker.Endpoint.ToString(),
+            ["GoForge:DataPath"] = Path.Combine(panel._root, "data"),
+            ["GoForge:Deployments:WorkDirectory"] = panel.WorkDirectory,
+            ["GoForge:Deployments:DeployTimeout"] = "00:00:20",
+        };
+        foreach (var (key, value) in proxy(panel).Concat(settings ?? new Dictionary<string, string?>()))
+        {
+            panel._configuration[key] = value;
         }
 
-        panel.Host = await TestHost.StartOnAsync(connectionString, configuration, services => services.AddHostedService<DeploymentWorker>());
+        await panel.StartHostAsync();
         panel.Owner = Actor.From(await TestUsers.CreateAsync(panel.Host));
         var project = (await panel.Host.Get<ProjectService>().CreateAsync(panel.Owner, new ProjectInput("Proxied", null))).Value!;
         panel.ProjectId = project.Id;
         panel.EnvironmentId = (await panel.Host.Get<EnvironmentService>().ListAsync(panel.Owner, project.Id)).Value![0].Id;
         return panel;
     }
+
+    /// <summary>Stops the panel, runs <paramref name="whileDown"/>, and starts it again on the same database and files, as a restarted panel.</summary>
+    public async Task RestartAsync(Func<Task> whileDown)
+    {
+        ArgumentNullException.ThrowIfNull(whileDown);
+        await Host.DisposeAsync();
+        await whileDown();
+        await StartHostAsync();
+    }
+
+    private async Task StartHostAsync() =>
+        Host = await TestHost.StartOnAsync(_connectionString, _configuration, services => services.AddHostedService<DeploymentWorker>());
 
     /// <summary>An application serving <c>index.html</c> of its own repository on 8080, reached at <paramref name="domains"/>.</summary>
     public async Task<ProxiedApp> CreateAppAsync(string name, string domains)

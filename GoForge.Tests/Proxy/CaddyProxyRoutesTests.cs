@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text.Json.Nodes;
 using GoForge.Core.Projects;
 using GoForge.Core.Routing;
 using GoForge.Infrastructure.Proxy;
@@ -50,9 +51,19 @@ public sealed class CaddyProxyRoutesTests(CaddyFixture caddy) : IClassFixture<Ca
         using var traefik = Services([]);
         using var caddyServices = Services(new() { ["GoForge:Proxy:Kind"] = "Caddy" });
 
-        Assert.IsType<TraefikProxyRoutes>(traefik.GetRequiredService<IProxyRoutes>());
+        Assert.IsType<TraefikFileRoutes>(traefik.GetRequiredService<IProxyRoutes>());
         Assert.IsType<CaddyProxyRoutes>(caddyServices.GetRequiredService<IProxyRoutes>());
-        Assert.Empty(caddyServices.GetRequiredService<IProxyRoutes>().Labels(FreshTarget(s => s)));
+    }
+
+    [Fact]
+    public void The_preview_is_the_route_apply_sends_dialling_the_container_by_name_when_it_has_no_address_yet()
+    {
+        using var services = CaddyServices();
+        var target = FreshTarget(s => s);
+
+        var preview = JsonNode.Parse(services.GetRequiredService<IProxyRoutes>().Preview(target, Upstream with { Address = null }))!;
+
+        Assert.Equal(CaddyRoutes.For(target, $"{Upstream.ContainerName}:8080", automaticHttps: false).ToJsonString(), preview.ToJsonString());
     }
 
     [Theory]

@@ -235,5 +235,5 @@ public sealed class RoutingHostileInputTests
         Refused(App(), RoutingSettings.Defaults(Guid.NewGuid()));
 
     private static string RoutingTargetRule(RouteTarget target) =>
-        GoForge.Infrastructure.Proxy.Traefik.TraefikLabels.For(target, new()).Single(l => l.Key.EndsWith("-0.rule", StringComparison.Ordinal)).Value;
+        GoForge.Infrastructure.Proxy.Traefik.TraefikDynamicConfig.For(target, ["http://shop:8080"], new())!["http"]!["routers"]!.AsObject().First().Value!["rule"]!.GetValue<string>();
 }

@@ -6,8 +6,10 @@ using GoForge.Core.Containers;
 using GoForge.Core.Deployments;
 using GoForge.Core.Projects;
 using GoForge.Core.Services;
+using GoForge.Infrastructure.Proxy.Traefik;
 using GoForge.Tests.Harness;
 using GoForge.Tests.Support;
+using Microsoft.Extensions.Options;
 using Npgsql;
 using Actor = GoForge.Core.Identity.Actor;
 
@@ -69,11 +71,12 @@ public sealed class ServiceInstanceTests(PostgresFixture postgres, DockerFixture
         Assert.Equal(_environment.Id.ToString(), container.Config.Labels[ServiceLabels.Environment]);
         Assert.True(container.HostConfig!.Init, "services run under the engine's init, so SIGTERM stops them at once");
 
-        // Served over HTTP on its domain: the proxy's labels (Traefik here) route kv.example.test to port 8080.
-        var router = $"goforge-kv-{service.Id:N}";
-        Assert.Equal("true", container.Config.Labels["traefik.enable"]);
-        Assert.Equal("8080", container.Config.Labels[$"traefik.http.services.{router}.loadbalancer.server.port"]);
-        Assert.Contains("Host(`kv.example.test`)", container.Config.Labels[$"traefik.http.routers.{router}-0.rule"], StringComparison.Ordinal);
+        // Served over HTTP on its domain: the proxy (Traefik here) is given a route file for kv.example.test to the
+        // container's port 8080, once it is healthy; the container itself carries no proxy label.
+        Assert.DoesNotContain(container.Config.Labels.Keys, key => key.StartsWith("traefik", StringComparison.OrdinalIgnoreCase));
+        var route = await File.ReadAllTextAsync(Path.Combine(_host.Get<IOptions<TraefikOptions>>().Value.DynamicDirectory!, TraefikFileRoutes.FileName(service.Id)));
+        Assert.Contains("Host(`kv.example.test`)", route, StringComparison.Ordinal);
+        Assert.Contains($"\"http://{EngineNames.ServiceContainer(service.Id, "kv")}:8080\"", route, StringComparison.Ordinal);
         Assert.EndsWith("served on https://kv.example.test", service.Reason, StringComparison.Ordinal);
         // Names from ids (never slugs), with a readable slug after the id on the container.
         Assert.Equal("/" + EngineNames.ServiceContainer(service.Id, "kv"), container.Name);

@@ -112,9 +112,9 @@ public static class InMemoryProjects
         services.AddSingleton<MembershipService>();
         services.AddSingleton<IDeploymentRepository, NoDeploymentRepository>();
         // Deleting an application tears it down through the real type, over an engine that runs nothing and the
-        // label-driven proxy (which has nothing to remove).
+        // Traefik adapter on a folder that holds no route (nothing to remove).
         services.AddSingleton<IContainerRuntime, NoContainerRuntime>();
-        services.AddSingleton<IProxyRoutes>(new TraefikProxyRoutes(Options.Create(new TraefikOptions())));
+        services.AddSingleton<IProxyRoutes>(NoRoutes());
         services.TryAddSingleton(typeof(ILogger<>), typeof(NullLogger<>));
         services.AddSingleton<IApplicationTeardown, ApplicationTeardown>();
         services.AddSingleton<ChangeFeed<DeploymentUpdate>>();
@@ -143,7 +143,7 @@ public static class InMemoryProjects
         services.AddSingleton<IBasicAuthHasher, BcryptBasicAuthHasher>();
         services.AddSingleton(Options.Create(new TraefikOptions()));
         services.AddSingleton(Options.Create(new DeploymentOptions()));
-        services.AddSingleton<IProxyRoutes, TraefikProxyRoutes>();
+        services.AddSingleton<IProxyRoutes>(NoRoutes());
         services.AddSingleton<RoutingService>();
         services.AddSingleton<IGitCredentialRepository, InMemoryGitCredentialRepository>();
         services.AddSingleton<IDeployKeyGenerator, Ed25519DeployKeyGenerator>();
@@ -160,6 +160,12 @@ public static class InMemoryProjects
         services.AddScoped<CurrentUser>();
         return store;
     }
+
+    /// <summary>The Traefik adapter over a folder that is never created: previews are real, there is no route to remove.</summary>
+    private static TraefikFileRoutes NoRoutes() => new(
+        Options.Create(new TraefikOptions { DynamicDirectory = Path.Combine(Path.GetTempPath(), $"goforge-no-routes-{Guid.NewGuid():N}") }),
+        TimeProvider.System,
+        NullLogger<TraefikFileRoutes>.Instance);
 
     /// <summary>Signs <paramref name="user"/> in for the rendered components, with the claims the real cookie carries.</summary>
     public static Actor SignIn(this BunitContext context, User user)

@@ -54,6 +54,9 @@ public sealed class TestHost : IAsyncDisposable
             // Tests clone local bare repositories and servers on 127.0.0.1 (see TestGitClients); a test's own setting,
             // or an administrator's saved one, wins.
             ["GoForge:Git:AllowLocalAndPrivateRepositories"] = "true",
+            // Traefik is the default proxy, and no Traefik reads the route files a test host writes (into its DataPath):
+            // a redeploy need not wait for one to reload. TraefikFileRoutesTests proves the wait; a test's own setting wins.
+            ["GoForge:Proxy:Traefik:ReloadDelay"] = "00:00:00",
         });
         if (settings is not null)
         {

@@ -27,6 +27,7 @@ public static class WebRegistration
             .ValidateOnStart();
         services.AddSingleton<IValidateOptions<GoForgeWebOptions>, GoForgeWebOptionsValidator>();
         services.AddSingleton<ProxyStatus>();
+        services.AddHostedService<TraefikPanelRoute>();
 
         services.AddRazorComponents().AddInteractiveServerComponents();
         services.AddMudServices();

@@ -19,16 +19,25 @@ namespace GoForge.Infrastructure.Proxy.Caddy;
 internal sealed class CaddyProxyRoutes(IHttpClientFactory clients, IOptions<CaddyOptions> options, ILogger<CaddyProxyRoutes> logger) : IProxyRoutes, IDisposable
 {
     public const string ClientName = "caddy-admin";
-    private static readonly IReadOnlyDictionary<string, string> NoLabels = new Dictionary<string, string>();
+    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
     private readonly SemaphoreSlim _gate = new(1, 1);
 
-    public IReadOnlyDictionary<string, string> Labels(RouteTarget target) => NoLabels;
+    /// <summary>The route as <see cref="ApplyAsync"/> would send it; an upstream without an address is shown dialled by name.</summary>
+    public string Preview(RouteTarget target, RouteUpstream upstream)
+    {
+        ArgumentNullException.ThrowIfNull(target);
+        ArgumentNullException.ThrowIfNull(upstream);
+        var settings = options.Value;
+        return target.Domains.Count == 0
+            ? string.Empty
+            : CaddyRoutes.For(target, Dial(upstream, settings.UseAddress && upstream.Address is not null), settings.AutomaticHttps).ToJsonString(Indented);
+    }
 
     public async Task ApplyAsync(RouteTarget target, RouteUpstream upstream, CancellationToken ct = default)
     {
         if (target.Domains.Count == 0)
         {
-            // No domain, no route (as Traefik's traefik.enable=false); one left from earlier domains goes.
+            // No domain, no route; one left from earlier domains goes.
             await RemoveAsync(target.ApplicationId, ct);
             return;
         }

@@ -4,7 +4,7 @@ using Microsoft.Extensions.Options;
 namespace GoForge.Infrastructure.Proxy.Traefik;
 
 /// <summary>
-/// Traefik is driven by labels, so GoForge never talks to it; reachability is its <c>/ping</c> endpoint
+/// GoForge talks to Traefik only through files; reachability is its <c>/ping</c> endpoint
 /// (<c>--ping=true</c>), read when <see cref="TraefikOptions.PingUrl"/> is set.
 /// </summary>
 internal sealed class TraefikProxyProbe(IHttpClientFactory clients, IOptions<TraefikOptions> options) : IProxyProbe

@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using System.Text.Json.Nodes;
 using GoForge.Core.Identity.ApiTokens;
 using GoForge.Core.Routing;
 using GoForge.Web.Auth;
@@ -8,7 +9,8 @@ namespace GoForge.Web.Endpoints.Api;
 
 /// <summary>
 /// An application's routing settings through <see cref="RoutingService"/>, as the routing form edits them: basic-auth
-/// users come back without passwords (a user sent without one keeps the stored hash), and the proxy labels preview.
+/// users come back without passwords (a user sent without one keeps the stored hash), and the preview of the proxy
+/// configuration GoForge would write.
 /// </summary>
 internal static class RoutingEndpoints
 {
@@ -17,7 +19,9 @@ internal static class RoutingEndpoints
         var routing = api.MapGroup("/applications/{applicationId:guid}/routing").WithTags("Routing");
         routing.MapGet("", GetAsync).RequireScope(ApiScope.Read).WithSummary("An application's routing settings (basic-auth passwords never returned)");
         routing.MapPut("", UpdateAsync).RequireScope(ApiScope.Write).WithSummary("Replace an application's routing settings (applied on the next deployment)");
-        routing.MapGet("/labels", LabelsAsync).RequireScope(ApiScope.Read).WithSummary("The proxy labels the next container would carry (password hashes hidden)");
+        routing.MapGet("/proxy-config", ProxyConfigurationAsync).RequireScope(ApiScope.Read).WithSummary("The proxy configuration GoForge would write for the next container (password hashes hidden)");
+        routing.MapGet("/labels", LabelsAsync).RequireScope(ApiScope.Read).WithSummary("Deprecated: containers carry no proxy labels any more; always an empty object")
+            .WithDescription("Kept for old clients. Use /proxy-config.");
         return api;
     }
 
@@ -39,13 +43,26 @@ internal static class RoutingEndpoints
         return result.IsSuccess ? TypedResults.Ok(RoutingBody.From(result.Value)) : ApiResults.Problem(result.Error);
     }
 
+    private static async Task<Results<Ok<ProxyConfigurationBody>, ProblemHttpResult>> ProxyConfigurationAsync(
+        Guid applicationId, ClaimsPrincipal user, RoutingService routing, CancellationToken ct)
+    {
+        var result = await routing.PreviewProxyConfigurationAsync(user.ToApiActor(), applicationId, ct);
+        return result.IsSuccess
+            ? TypedResults.Ok(new ProxyConfigurationBody(result.Value.Length == 0 ? null : JsonNode.Parse(result.Value)))
+            : ApiResults.Problem(result.Error);
+    }
+
+    /// <summary>No container carries proxy labels any more (docs/decisions/routing.md): the answer is empty, with the same checks as before.</summary>
     private static async Task<Results<Ok<IReadOnlyDictionary<string, string>>, ProblemHttpResult>> LabelsAsync(
         Guid applicationId, ClaimsPrincipal user, RoutingService routing, CancellationToken ct)
     {
-        var result = await routing.PreviewLabelsAsync(user.ToApiActor(), applicationId, ct);
-        return result.IsSuccess ? TypedResults.Ok(result.Value) : ApiResults.Problem(result.Error);
+        var result = await routing.GetAsync(user.ToApiActor(), applicationId, ct);
+        return result.IsSuccess ? TypedResults.Ok<IReadOnlyDictionary<string, string>>(new Dictionary<string, string>()) : ApiResults.Problem(result.Error);
     }
 }
+
+/// <summary>The proxy configuration preview: the document as the proxy would hold it; null when the application has no domain.</summary>
+public sealed record ProxyConfigurationBody(JsonNode? Configuration);
 
 /// <summary>One basic-auth user on the wire: a password only when setting it.</summary>
 public sealed record BasicAuthUserBody(string? UserName, string? Password);

@@ -33,14 +33,14 @@ public sealed partial class ApplicationRouting
     private RoutingInput? _input;
     private Error? _error;
     private Error? _saveError;
-    private IReadOnlyDictionary<string, string>? _labels;
-    private Error? _labelsError;
+    private string? _preview;
+    private Error? _previewError;
     private Application? _shownApplication;
     private bool _busy;
 
     protected override async Task OnParametersSetAsync()
     {
-        // The domains feed the labels: a renamed or re-domained application is read again.
+        // The domains feed the preview: a renamed or re-domained application is read again.
         if (ReferenceEquals(_shownApplication, Application))
         {
             return;
@@ -52,14 +52,14 @@ public sealed partial class ApplicationRouting
         (_input, _error) = (loaded.Value, loaded.Error);
         if (loaded.IsSuccess)
         {
-            await LoadLabelsAsync(actor);
+            await LoadPreviewAsync(actor);
         }
     }
 
-    private async Task LoadLabelsAsync(Core.Identity.Actor actor)
+    private async Task LoadPreviewAsync(Core.Identity.Actor actor)
     {
-        var labels = await Routing.PreviewLabelsAsync(actor, Application.Id);
-        (_labels, _labelsError) = (labels.Value, labels.Error);
+        var preview = await Routing.PreviewProxyConfigurationAsync(actor, Application.Id);
+        (_preview, _previewError) = (preview.Value, preview.Error);
     }
 
     private async Task SaveAsync(RoutingInput input)
@@ -72,7 +72,7 @@ public sealed partial class ApplicationRouting
         if (result.IsSuccess)
         {
             _input = result.Value;
-            await LoadLabelsAsync(actor);
+            await LoadPreviewAsync(actor);
             Snackbar.Add("Routing saved; it applies from the next deployment.", Severity.Success);
         }
         else if (result.Error.Kind != ErrorKind.Validation)
