@@ -10,7 +10,8 @@ repo=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")/.." && pwd)
 source "$repo/deploy/lib.sh"
 
 # nodejs + npm: the accessibility tests install axe-core from GoForge.Tests/Browser/Axe/package-lock.json (npm ci).
-ensure_packages git procps postgresql docker.io busybox-static chromium docker-compose caddy openssh-server nodejs npm
+# debootstrap + iproute2: the production-stack test builds its Debian base and links a private engine to the host.
+ensure_packages git procps postgresql docker.io busybox-static chromium docker-compose caddy openssh-server nodejs npm debootstrap iproute2
 require_dotnet
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
