@@ -152,6 +152,14 @@ compose=("${compose_cmd[@]}" -p goforge -f "$here/docker-compose.yml" --env-file
 [[ -f $here/docker-compose.override.yml ]] && compose+=(-f "$here/docker-compose.override.yml")
 "${compose[@]}" config --quiet || die "deploy/docker-compose.yml does not validate with $env_file."
 
+# The edge network outlives the stack (applications stay on it through a restart): made once, labelled as the
+# panel's shared proxy network, and joined as it is afterwards.
+if ! docker network inspect goforge-proxy >/dev/null 2>&1; then
+  docker network create --driver bridge --subnet "$(setting PROXY_SUBNET)" \
+    --label goforge.managed=true --label goforge.kind=proxy-network goforge-proxy >/dev/null \
+    || die "Could not create the network goforge-proxy with subnet $(setting PROXY_SUBNET); choose another PROXY_SUBNET in $env_file."
+fi
+
 # An upgrade takes a backup of the database before anything changes (docs/install.md: backup and restore).
 if $upgrade && [[ -n $("${compose[@]}" ps -q goforge 2>/dev/null) ]]; then
   backup=/data/backups/before-upgrade-$(date -u +%Y%m%dT%H%M%SZ).dump
