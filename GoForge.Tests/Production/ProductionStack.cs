@@ -42,10 +42,12 @@ internal sealed partial class ProductionStack(NetworkedDockerDaemon engine, stri
         ProcessRunner.RunAsync("bash", [Path.Combine(DeployDirectory, "install.sh"), .. arguments, "--offline"], CommandTimeout, DeployDirectory, environment: Environment());
 
     /// <summary>docker-compose on the stack, as the docs tell an operator to run it.</summary>
-    public async Task<ProcessResult> ComposeAsync(params string[] arguments) =>
-        (await ProcessRunner.RunAsync("docker-compose",
+    public async Task<ProcessResult> ComposeAsync(params string[] arguments) => (await TryComposeAsync(arguments)).EnsureSuccess();
+
+    private Task<ProcessResult> TryComposeAsync(params string[] arguments) =>
+        ProcessRunner.RunAsync("docker-compose",
             ["-p", "goforge", "-f", Path.Combine(DeployDirectory, "docker-compose.yml"), "--env-file", Path.Combine(DeployDirectory, ".env"), "--profile", "caddy", .. arguments],
-            CommandTimeout, DeployDirectory, environment: Environment())).EnsureSuccess();
+            CommandTimeout, DeployDirectory, environment: Environment());
 
     /// <summary>Runs a program in the running container of a compose service (docker exec, argument list).</summary>
     public async Task<ProcessResult> ExecAsync(string service, params string[] command) =>
@@ -55,9 +57,7 @@ internal sealed partial class ProductionStack(NetworkedDockerDaemon engine, stri
     public async Task<string> DiagnosticsAsync()
     {
         var ps = await ProcessRunner.RunAsync("docker", ["ps", "-a", "--format", "{{.Names}} {{.Status}}"], CommandTimeout, environment: Environment());
-        var logs = await ProcessRunner.RunAsync("docker-compose",
-            ["-p", "goforge", "-f", Path.Combine(DeployDirectory, "docker-compose.yml"), "--env-file", Path.Combine(DeployDirectory, ".env"), "--profile", "caddy", "logs", "--no-color", "--tail", "60"],
-            CommandTimeout, DeployDirectory, environment: Environment());
+        var logs = await TryComposeAsync("logs", "--no-color", "--tail", "60");
         return $"--- containers ---\n{ps.StandardOutput}{ps.StandardError}\n--- logs ---\n{logs.StandardOutput}{logs.StandardError}";
     }
 
@@ -67,10 +67,7 @@ internal sealed partial class ProductionStack(NetworkedDockerDaemon engine, stri
 
     /// <summary>A one-off container of a compose service (<c>docker-compose run --rm</c>): its volumes, networks and environment, another command.</summary>
     public Task<ProcessResult> ComposeRunAsync(string service, params string[] command) =>
-        ProcessRunner.RunAsync("docker-compose",
-            ["-p", "goforge", "-f", Path.Combine(DeployDirectory, "docker-compose.yml"), "--env-file", Path.Combine(DeployDirectory, ".env"), "--profile", "caddy",
-                "run", "--rm", "--no-deps", "-T", "--entrypoint", command[0], service, .. command[1..]],
-            CommandTimeout, DeployDirectory, environment: Environment());
+        TryComposeAsync(["run", "--rm", "--no-deps", "-T", "--entrypoint", command[0], service, .. command[1..]]);
 
     public async Task<string> ContainerIdAsync(string service)
     {
