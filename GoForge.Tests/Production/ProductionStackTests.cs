@@ -168,7 +168,18 @@ public sealed class ProductionStackTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.NotFound, (await api.GetAsync($"/api/v1/projects/{later.GetProperty("id").GetGuid()}")).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await api.GetAsync($"/api/v1/applications/{appId}")).StatusCode);
 
-        // 5. The whole stack down and up again: the admin, the token, the app and its route are all still there.
+        // 5. install.sh again is an upgrade: the database is backed up first and .env's generated secrets are kept.
+        var envBefore = await File.ReadAllLinesAsync(Path.Combine(_stack.DeployDirectory, ".env"));
+        var upgrade = await _stack.InstallAsync();
+        Assert.True(upgrade.ExitCode == 0, upgrade.ToString());
+        Assert.Contains("Backed up the database to /data/backups/before-upgrade-", upgrade.StandardOutput, StringComparison.Ordinal);
+        var envAfter = await File.ReadAllLinesAsync(Path.Combine(_stack.DeployDirectory, ".env"));
+        foreach (var generated in new[] { "POSTGRES_PASSWORD=", "GOFORGE_SECRET_KEY=" })
+        {
+            Assert.Equal(Assert.Single(envBefore, l => l.StartsWith(generated, StringComparison.Ordinal)), Assert.Single(envAfter, l => l.StartsWith(generated, StringComparison.Ordinal)));
+        }
+
+        // The whole stack down and up again: the admin, the token, the app and its route are all still there.
         await _stack.ComposeAsync("down", "--timeout", "20");
         var again = await _stack.InstallAsync();
         Assert.True(again.ExitCode == 0, again.ToString());
