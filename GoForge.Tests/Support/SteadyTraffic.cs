@@ -95,6 +95,10 @@ internal sealed class SteadyTraffic : IAsyncDisposable
         var sentAt = DateTimeOffset.UtcNow;
         var started = Stopwatch.GetTimestamp();
         using var request = _newRequest();
+        // A new connection per request, as a browser's retry would give: on a kept-alive connection a request can
+        // race the proxy closing that idle connection as its config reloads (HTTP/1.1's known race, which clients
+        // answer by retrying an idempotent request), and that would count as a failure of the switch.
+        request.Headers.ConnectionClose = true;
         try
         {
             using var response = await _http.SendAsync(request);
