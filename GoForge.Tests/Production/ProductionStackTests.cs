@@ -151,6 +151,9 @@ public sealed class ProductionStackTests : IAsyncLifetime
                 await DeployAsync(api, appId);
             }
 
+            // The last switch is done when its deployment runs; the traffic goes on until the proxy answers with it.
+            await Wait.UntilAsync(async () => await BodyAsync(visitor, $"https://{AppHost}/") == "v4", "the proxy answering with v4", Promptly);
+            await Task.Delay(TimeSpan.FromSeconds(1));
             var report = await traffic.StopAsync();
             Assert.True(report.Failed.Count == 0, $"{report.Failed.Count} of {report.Outcomes.Count} requests failed: {report.FailureSummary()}");
             Assert.Contains("v4", report.BodyCounts(), StringComparison.Ordinal);
