@@ -14,6 +14,7 @@ using GoForge.Core.Reconciliation;
 using GoForge.Core.Routing;
 using GoForge.Core.Secrets;
 using GoForge.Core.Services;
+using GoForge.Core.Volumes;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -55,6 +56,7 @@ public static class DependencyInjection
         services.AddOptions<PanelHostsOptions>().BindConfiguration(PanelHostsOptions.SectionName).ValidateOnStart();
         services.AddSingleton<IValidateOptions<PanelHostsOptions>, PanelHostsOptionsValidator>();
         services.AddSingleton<VariableService>();
+        services.AddAppVolumes();
         services.AddSingleton<MembershipService>();
         services.AddSingleton<RoutingService>();
         services.AddSingleton<ApplicationLocator>();

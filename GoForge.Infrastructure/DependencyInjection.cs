@@ -87,6 +87,7 @@ public static class DependencyInjection
         services.AddSingleton<IApplicationRepository, ApplicationRepository>();
         services.AddSingleton<IDomainHolderRepository, DomainHolderRepository>();
         services.AddSingleton<IEnvironmentVariableRepository, EnvironmentVariableRepository>();
+        services.AddSingleton<GoForge.Core.Volumes.IAppVolumeRepository, Volumes.AppVolumeRepository>();
         services.AddSingleton<IDeploymentRepository, DeploymentRepository>();
         services.AddSingleton<IRoutingSettingsRepository, RoutingSettingsRepository>();
         services.AddSingleton<IWebhookRepository, WebhookRepository>();

@@ -44,6 +44,9 @@ public static class AuditActions
     public const string ApplicationDeleted = "application.deleted";
     public const string VariablesSet = "variables.set";
     public const string VariableDeleted = "variable.deleted";
+    public const string VolumeAdded = "volume.added";
+    public const string VolumeDeleted = "volume.deleted";
+    public const string BindMountsChanged = "application.bind_mounts_changed";
     public const string SecretRevealed = "variable.secret_revealed";
     public const string MemberSet = "member.set";
     public const string MemberRemoved = "member.removed";

@@ -67,8 +67,12 @@ public sealed record ContainerSpec
     public bool Init { get; init; }
 }
 
-/// <summary>A named volume and where it is mounted.</summary>
-public sealed record ContainerVolume(string Name, string MountPath);
+/// <summary>A named volume (or, with <see cref="Bind"/>, a host folder) and where it is mounted.</summary>
+public sealed record ContainerVolume(string Name, string MountPath)
+{
+    /// <summary><see cref="Name"/> is a host folder mounted as it is (an application's admin-allowed bind mount); false for a named volume.</summary>
+    public bool Bind { get; init; }
+}
 
 /// <summary>The engine's <c>HEALTHCHECK</c> in exec form: <see cref="Command"/> is run as an argument array, never by a shell.</summary>
 public sealed record ContainerExecHealthCheck(IReadOnlyList<string> Command, TimeSpan Interval, TimeSpan Timeout, int Retries, TimeSpan StartPeriod);

@@ -26,6 +26,12 @@ public static class EngineNames
     /// </summary>
     public static string ServiceVolume(Guid serviceId, string volume) => $"goforge-vol-{serviceId:N}-{volume}";
 
+    /// <summary>
+    /// An application's named volume: <c>goforge-appvol-&lt;volume id&gt;-&lt;volume name&gt;</c>. The id is the volume row's, so
+    /// a volume deleted and added again under the same name is a new, empty one. Never cut (names are at most 32 characters).
+    /// </summary>
+    public static string AppVolume(Guid volumeId, string volume) => $"goforge-appvol-{volumeId:N}-{volume}";
+
     /// <summary>The names GoForge used before issue 17: slugs joined with hyphens, which collide (only read by the migration).</summary>
     public static class Legacy
     {

@@ -36,6 +36,9 @@ public static class GoForgeLabels
     /// <summary>The owning service's id, on a service's container and volumes.</summary>
     public const string Service = "goforge.service";
 
+    /// <summary>The id of the application volume (its row) a <see cref="Kinds.AppVolume"/> volume holds.</summary>
+    public const string Volume = "goforge.volume";
+
     /// <summary>What the resource is (<see cref="Kinds"/>); resources made before it existed have none.</summary>
     public const string Kind = "goforge.kind";
 
@@ -47,5 +50,6 @@ public static class GoForgeLabels
         public const string ServiceContainer = "service-container";
         public const string ServiceVolume = "service-volume";
         public const string ProxyNetwork = "proxy-network";
+        public const string AppVolume = "app-volume";
     }
 }

@@ -3,6 +3,7 @@ using System.Globalization;
 using GoForge.Core.Containers;
 using GoForge.Core.Projects;
 using GoForge.Core.Routing;
+using GoForge.Core.Volumes;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -29,6 +30,7 @@ public sealed class DeploymentRunner(
     ImageRetention retention,
     ApplicationRoutes routes,
     InstallationIdentity installation,
+    AppVolumeMounts volumeMounts,
     ChangeFeed<DeploymentUpdate> feed,
     IOptions<DeploymentOptions> options,
     IOptions<ProxyNetworkOptions> proxyNetwork,
@@ -202,8 +204,10 @@ public sealed class DeploymentRunner(
             var shared = await networks.EnsureSharedOrNoneAsync(spec.ProxyNetwork, CancellationToken.None);
             // The panel probes through this one (usually the proxy's too): a panel in a container reaches no environment's network.
             var probed = await networks.EnsureSharedOrNoneAsync(spec.ProbeNetwork, CancellationToken.None);
+            // The application's volumes exist (and are provably its own) before the container starts: every deployment mounts the same ones.
+            var mounts = await volumeMounts.EnsureAsync(app, CancellationToken.None);
             log.Write($"Starting {spec.Name} on {network}");
-            containerId = await containers.CreateAndStartAsync(spec with { Network = owned.Id, ProxyNetwork = shared?.Id, ProbeNetwork = probed?.Id }, CancellationToken.None);
+            containerId = await containers.CreateAndStartAsync(spec with { Network = owned.Id, ProxyNetwork = shared?.Id, ProbeNetwork = probed?.Id, Volumes = mounts }, CancellationToken.None);
         }
         catch (EngineException e)
         {

@@ -22,6 +22,7 @@ public static class DockerAdapterRegistration
         services.TryAddSingleton<IContainerRuntime, DockerContainerRuntime>();
         services.TryAddSingleton<IImagePuller, DockerImagePuller>();
         services.TryAddSingleton<IVolumeStore, DockerVolumeStore>();
+        services.TryAddSingleton<GoForge.Core.Volumes.IVolumeUsage, DockerVolumeUsage>();
         services.TryAddSingleton<INetworkStore, DockerNetworkStore>();
         services.TryAddSingleton<IServiceRuntime, DockerServiceRuntime>();
         return services;

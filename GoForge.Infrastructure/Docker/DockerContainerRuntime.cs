@@ -328,7 +328,7 @@ public sealed class DockerContainerRuntime(
 
         if (spec.Volumes.Count > 0 && parameters.HostConfig is { } host)
         {
-            host.Mounts = spec.Volumes.Select(v => new Mount { Type = "volume", Source = v.Name, Target = v.MountPath }).ToList();
+            host.Mounts = spec.Volumes.Select(v => new Mount { Type = v.Bind ? "bind" : "volume", Source = v.Name, Target = v.MountPath }).ToList();
         }
 
         if (spec.NetworkAlias is { } alias && parameters.NetworkingConfig?.EndpointsConfig is { } endpoints)

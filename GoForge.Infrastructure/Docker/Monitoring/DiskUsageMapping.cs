@@ -61,6 +61,28 @@ internal static class DiskUsageMapping
             .ToList();
     }
 
+    /// <summary>Each volume's size by name (<c>UsageData.Size</c>; -1, "not computed", is left out), in either shape.</summary>
+    public static IReadOnlyDictionary<string, long> VolumeSizes(JsonElement root)
+    {
+        var items = Array(root, "Volumes");
+        if (items.Count == 0 && root.TryGetProperty("VolumeUsage", out var usage) && usage.ValueKind == JsonValueKind.Object)
+        {
+            items = Array(usage, "Items");
+        }
+
+        var sizes = new Dictionary<string, long>(StringComparer.Ordinal);
+        foreach (var volume in items)
+        {
+            if (String(volume, "Name") is { Length: > 0 } name && volume.TryGetProperty("UsageData", out var data) && data.ValueKind == JsonValueKind.Object
+                && data.TryGetProperty("Size", out var size) && size.ValueKind == JsonValueKind.Number && size.TryGetInt64(out var bytes) && bytes >= 0)
+            {
+                sizes[name] = bytes;
+            }
+        }
+
+        return sizes;
+    }
+
     private static DiskUsageLine Totals(string kind, JsonElement root, string property)
     {
         if (!root.TryGetProperty(property, out var usage) || usage.ValueKind != JsonValueKind.Object)

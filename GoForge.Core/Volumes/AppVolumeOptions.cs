@@ -1,0 +1,13 @@
+namespace GoForge.Core.Volumes;
+
+/// <summary>
+/// <c>GoForge:Volumes</c>: host folders no bind mount may reach besides the fixed deny list
+/// (<see cref="AppVolumeRules.DeniedHostPaths"/>). The panel adds its own data folder and work folder at start-up.
+/// </summary>
+public sealed class AppVolumeOptions
+{
+    public const string SectionName = "GoForge:Volumes";
+
+    /// <summary>More host folders refused as bind-mount sources, with everything under them and every folder holding them.</summary>
+    public List<string> ProtectedHostPaths { get; } = [];
+}
