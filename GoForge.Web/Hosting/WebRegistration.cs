@@ -26,6 +26,9 @@ public static class WebRegistration
             .BindConfiguration(GoForgeWebOptions.SectionName)
             .ValidateOnStart();
         services.AddSingleton<IValidateOptions<GoForgeWebOptions>, GoForgeWebOptionsValidator>();
+        // The panel's data folder (keys, secret key file) is never a bind mount's source (docs/deployments/volumes.md).
+        services.AddOptions<GoForge.Core.Volumes.AppVolumeOptions>().PostConfigure<IOptions<GoForgeWebOptions>, IOptions<GoForge.Infrastructure.Crypto.SecretKeyOptions>>(
+            (volumes, web, keys) => volumes.ProtectedHostPaths.AddRange([web.Value.DataPath, keys.Value.DataPath]));
         services.AddSingleton<ProxyStatus>();
         services.AddHostedService<TraefikPanelRoute>();
 

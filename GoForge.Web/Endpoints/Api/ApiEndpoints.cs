@@ -28,6 +28,7 @@ internal static class ApiEndpoints
         api.MapEnvironmentEndpoints();
         api.MapApplicationEndpoints();
         api.MapVariableEndpoints();
+        api.MapVolumeEndpoints();
         api.MapDeploymentEndpoints();
         api.MapWebhookDeliveryEndpoints();
         api.MapServiceEndpoints();

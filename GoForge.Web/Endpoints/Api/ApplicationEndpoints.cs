@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using GoForge.Core.Identity.ApiTokens;
 using GoForge.Core.Projects;
+using GoForge.Core.Volumes;
 using GoForge.Core.Reconciliation;
 using GoForge.Web.Auth;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -18,7 +19,7 @@ internal static class ApplicationEndpoints
         api.MapGet("/applications/{applicationId:guid}", GetAsync).RequireScope(ApiScope.Read).WithTags("Applications").WithSummary("One application");
         api.MapPut("/applications/{applicationId:guid}", UpdateAsync).RequireScope(ApiScope.Write).WithTags("Applications").WithSummary("Replace an application's settings");
         api.MapGet("/applications/{applicationId:guid}/events", EventsAsync).RequireScope(ApiScope.Read).WithTags("Applications").WithSummary("What the reconciler did to an application's containers and route, newest first");
-        api.MapDelete("/applications/{applicationId:guid}", DeleteAsync).RequireScope(ApiScope.Write).WithTags("Applications").WithSummary("Delete an application, its containers and images");
+        api.MapDelete("/applications/{applicationId:guid}", DeleteAsync).RequireScope(ApiScope.Write).WithTags("Applications").WithSummary("Delete an application, its containers and images (its volumes too with ?deleteVolumes=true)");
         return api;
     }
 
@@ -90,9 +91,10 @@ internal static class ApplicationEndpoints
         return result.IsSuccess ? TypedResults.Ok(ApplicationResponse.From(result.Value)) : ApiResults.Problem(result.Error);
     }
 
-    private static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(Guid applicationId, ClaimsPrincipal user, ApplicationService applications, CancellationToken ct)
+    /// <summary><c>?deleteVolumes=true</c> removes the application's named volumes too; by default they are kept (docs/deployments/volumes.md).</summary>
+    private static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(Guid applicationId, bool? deleteVolumes, ClaimsPrincipal user, AppVolumeService volumes, CancellationToken ct)
     {
-        var result = await applications.DeleteAsync(user.ToApiActor(), applicationId, ct);
+        var result = await volumes.DeleteApplicationAsync(user.ToApiActor(), applicationId, deleteVolumes == true, ct);
         return result.IsSuccess ? TypedResults.NoContent() : ApiResults.Problem(result.Error!);
     }
 }
