@@ -90,7 +90,20 @@ internal sealed record ApiWorld(Project Project, ProjectEnvironment Environment,
         return new ApiWorld(project, production, application, canceled.Value, await CreateStoppedServiceAsync(app, project, production), account)
         {
             OwnerTokenId = await AddParityPiecesAsync(app, actor, project, application, account),
+            VolumeId = await AddVolumeAsync(app, actor, application),
         };
+    }
+
+    /// <summary>A named volume of the application, <see cref="VolumeName"/> at <c>/data</c> (its row only: nothing deployed creates it).</summary>
+    public Guid VolumeId { get; init; }
+
+    public const string VolumeName = "data";
+
+    private static async Task<Guid> AddVolumeAsync(GoForgeApp app, Actor actor, Application application)
+    {
+        var added = await app.Get<GoForge.Core.Volumes.AppVolumeService>().AddAsync(actor, application.Id, new GoForge.Core.Volumes.AppVolumeInput { Name = VolumeName, MountPath = "/data" });
+        Assert.True(added.IsSuccess, added.Error?.Message);
+        return added.Value.Id;
     }
 
     /// <summary>The owner's token (to list and revoke), a pinned deploy key on the application, a token on the project.</summary>

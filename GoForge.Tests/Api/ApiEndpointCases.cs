@@ -139,6 +139,13 @@ internal sealed record ApiEndpointCase(
         new("GET", "/api/v1/settings/domains", ApiScope.Admin, _ => "/api/v1/settings/domains", NoBody, 200, OtherProject: 403),
         new("GET", "/api/v1/settings/repositories", ApiScope.Admin, _ => "/api/v1/settings/repositories", NoBody, 200, OtherProject: 403),
         new("PUT", "/api/v1/settings/repositories", ApiScope.Admin, _ => "/api/v1/settings/repositories", _ => new { allowLocalAndPrivate = true }, 200, OtherProject: 403),
+
+        // Volumes: the world's application has one (a row: nothing deployed created it). The matrix's engine is
+        // unreachable, so a delete, which checks the engine volume's labels first, is Core's 409 and deletes nothing.
+        new("GET", "/api/v1/applications/{applicationId:guid}/volumes", ApiScope.Read, w => $"/api/v1/applications/{w.Application.Id}/volumes", NoBody, 200),
+        new("POST", "/api/v1/applications/{applicationId:guid}/volumes", ApiScope.Write, w => $"/api/v1/applications/{w.Application.Id}/volumes", _ => new { name = "uploads", mountPath = "/uploads" }, 201),
+        new("DELETE", "/api/v1/applications/{applicationId:guid}/volumes/{volumeId:guid}", ApiScope.Write, w => $"/api/v1/applications/{w.Application.Id}/volumes/{w.VolumeId}?confirmName={ApiWorld.VolumeName}", NoBody, 409),
+        new("PUT", "/api/v1/applications/{applicationId:guid}/bind-mounts", ApiScope.Admin, w => $"/api/v1/applications/{w.Application.Id}/bind-mounts", _ => new { allowed = true }, 204, OtherProject: 403),
         new("POST", "/api/v1/secret-key/rotate", ApiScope.Admin, _ => "/api/v1/secret-key/rotate", NoBody, 200, OtherProject: 403),
     ];
 

@@ -5,6 +5,7 @@ using GoForge.Core.Containers;
 using GoForge.Core.Projects;
 using GoForge.Infrastructure.Docker;
 using GoForge.Tests.Harness;
+using GoForge.Tests.Support;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 
@@ -148,26 +149,6 @@ public sealed class ContainerDefaultsTests(DockerFixture fixture) : IAsyncLifeti
         return network.IPAM.Config.Select(c => c.Gateway).First(g => !string.IsNullOrEmpty(g) && !g.Contains(':', StringComparison.Ordinal));
     }
 
-    /// <summary>Runs an argument array inside the container; its exit code and its stdout and stderr together.</summary>
-    private async Task<(long ExitCode, string Output)> ExecAsync(string containerId, IList<string> command, CancellationToken ct)
-    {
-        var exec = await fixture.Client.Exec.CreateContainerExecAsync(containerId, new ContainerExecCreateParameters { Cmd = command, AttachStdout = true, AttachStderr = true }, ct);
-        string output;
-        using (var stream = await fixture.Client.Exec.StartContainerExecAsync(exec.ID, new ContainerExecStartParameters(), ct))
-        {
-            var (stdout, stderr) = await stream.ReadOutputToEndAsync(ct);
-            output = stdout + stderr;
-        }
-
-        while (true)
-        {
-            var state = await fixture.Client.Exec.InspectContainerExecAsync(exec.ID, ct);
-            if (!state.Running)
-            {
-                return (state.ExitCode ?? -1, output);
-            }
-
-            await Task.Delay(50, ct);
-        }
-    }
+    private Task<(long ExitCode, string Output)> ExecAsync(string containerId, IList<string> command, CancellationToken ct) =>
+        ContainerExec.RunAsync(fixture.Client, containerId, command, ct);
 }
