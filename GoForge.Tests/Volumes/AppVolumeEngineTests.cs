@@ -126,7 +126,9 @@ public sealed class AppVolumeEngineTests(PostgresFixture postgres, DockerFixture
             Labels = new Dictionary<string, string> { [GoForgeLabels.Managed] = "true", [GoForgeLabels.App] = Guid.NewGuid().ToString(), [GoForgeLabels.Volume] = volume.Id.ToString() },
         });
 
-        var queued = await App.Get<DeploymentService>().EnqueueAsync(_scenario.Actor, application.Id);
+        var commit = _scenario.Repository.Commit("Squatted", SampleDockerfiles.ServesIndex(_scenario.Nonce), new Dictionary<string, string> { ["index.html"] = "squatted\n" });
+
+        var queued = await App.Get<DeploymentService>().EnqueueAsync(_scenario.Actor, application.Id, commit);
         Assert.True(queued.IsSuccess, queued.Error?.Message);
         var failed = await _scenario.UntilSettledAsync(queued.Value.Id, DeployWait);
 

@@ -13,6 +13,9 @@ public sealed partial class ApplicationSettings
     public required ApplicationService Applications { get; init; }
 
     [Inject]
+    public required GoForge.Core.Volumes.AppVolumeService Volumes { get; init; }
+
+    [Inject]
     public required CurrentUser CurrentUser { get; init; }
 
     [Inject]
@@ -38,6 +41,7 @@ public sealed partial class ApplicationSettings
     public EventCallback OnDeleted { get; set; }
 
     private ApplicationInput _input = new();
+    private bool _deleteVolumes;
     private Application? _shownApplication;
     private Error? _error;
     private bool _busy;
@@ -65,13 +69,16 @@ public sealed partial class ApplicationSettings
 
     private async Task DeleteAsync()
     {
-        if (!await Dialogs.ConfirmDeleteAsync("application", Application.Name, "Its settings and environment variables are deleted with it."))
+        var consequence = _deleteVolumes
+            ? "Its settings, environment variables and volumes (their data) are deleted with it."
+            : "Its settings and environment variables are deleted with it; its volumes are kept on the engine.";
+        if (!await Dialogs.ConfirmDeleteAsync("application", Application.Name, consequence))
         {
             return;
         }
 
         _busy = true;
-        var result = await Applications.DeleteAsync(await CurrentUser.GetActorAsync(), Application.Id);
+        var result = await Volumes.DeleteApplicationAsync(await CurrentUser.GetActorAsync(), Application.Id, _deleteVolumes);
         _busy = false;
         if (result.IsSuccess)
         {
