@@ -57,6 +57,8 @@ public static class DependencyInjection
         services.AddSingleton<IValidateOptions<PanelHostsOptions>, PanelHostsOptionsValidator>();
         services.AddSingleton<VariableService>();
         services.AddAppVolumes();
+        // The deployments' work folder is never a bind mount's source (docs/deployments/volumes.md).
+        services.AddOptions<AppVolumeOptions>().PostConfigure<IOptions<DeploymentOptions>>((volumes, deployments) => volumes.ProtectedHostPaths.Add(deployments.Value.WorkDirectory));
         services.AddSingleton<MembershipService>();
         services.AddSingleton<RoutingService>();
         services.AddSingleton<ApplicationLocator>();

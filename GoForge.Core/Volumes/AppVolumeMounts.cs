@@ -10,8 +10,7 @@ namespace GoForge.Core.Volumes;
 /// name that is not provably this one is refused and the deployment fails; nothing is ever adopted
 /// (docs/deployments/naming.md, docs/deployments/volumes.md).
 /// </summary>
-public sealed class AppVolumeMounts(IAppVolumeRepository repository, IVolumeStore volumes, InstallationIdentity installation, IOptions<AppVolumeOptions> options,
-    IOptions<Deployments.DeploymentOptions> deployments)
+public sealed class AppVolumeMounts(IAppVolumeRepository repository, IVolumeStore volumes, InstallationIdentity installation, IOptions<AppVolumeOptions> options)
 {
     /// <summary>The labels that prove an engine volume is this application volume's: installation, project, environment, app and volume ids.</summary>
     public static async Task<Dictionary<string, string>> OwnerAsync(InstallationIdentity installation, Application app, AppVolume volume, CancellationToken ct)
@@ -72,10 +71,6 @@ public sealed class AppVolumeMounts(IAppVolumeRepository repository, IVolumeStor
         return mounts;
     }
 
-    /// <summary>GoForge's own folders (its data folder, its work folder): never a bind mount's source.</summary>
-    internal static IEnumerable<string> ProtectedHostPaths(AppVolumeOptions volumes, Deployments.DeploymentOptions deployments) =>
-        volumes.ProtectedHostPaths.Append(deployments.WorkDirectory);
-
     private ContainerVolume CheckBind(AppVolume row, bool allowed)
     {
         if (!allowed)
@@ -85,7 +80,7 @@ public sealed class AppVolumeMounts(IAppVolumeRepository repository, IVolumeStor
 
         // The deny list and GoForge's folders may have changed since the row was saved.
         var errors = new Common.FieldErrors();
-        var host = AppVolumeRules.NormalizeHostPath(row.HostPath, ProtectedHostPaths(options.Value, deployments.Value), errors);
+        var host = AppVolumeRules.NormalizeHostPath(row.HostPath, options.Value.ProtectedHostPaths, errors);
         if (host is null)
         {
             throw new EngineException($"The bind mount {row.Name} ({row.HostPath}) is refused: {errors.ToError().Message}");

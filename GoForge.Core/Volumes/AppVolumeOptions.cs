@@ -2,7 +2,8 @@ namespace GoForge.Core.Volumes;
 
 /// <summary>
 /// <c>GoForge:Volumes</c>: host folders no bind mount may reach besides the fixed deny list
-/// (<see cref="AppVolumeRules.DeniedHostPaths"/>). The panel adds its own data folder and work folder at start-up.
+/// (<see cref="AppVolumeRules.DeniedHostPaths"/>). GoForge adds its own folders at start-up: the
+/// deployments' work folder (<c>AddGoForgeCore</c>) and the panel's data folders (the web host).
 /// </summary>
 public sealed class AppVolumeOptions
 {

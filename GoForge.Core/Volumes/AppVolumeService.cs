@@ -1,7 +1,6 @@
 using GoForge.Core.Auditing;
 using GoForge.Core.Common;
 using GoForge.Core.Containers;
-using GoForge.Core.Deployments;
 using GoForge.Core.Identity;
 using GoForge.Core.Projects;
 using Microsoft.Extensions.Options;
@@ -21,7 +20,6 @@ public sealed class AppVolumeService(
     IApplicationTeardown teardown,
     InstallationIdentity installation,
     IOptions<AppVolumeOptions> options,
-    IOptions<DeploymentOptions> deployments,
     IAuditLog audit,
     TimeProvider time)
 {
@@ -209,7 +207,7 @@ public sealed class AppVolumeService(
         return await applications.DeleteAsync(actor, applicationId, ct);
     }
 
-    private IEnumerable<string> ProtectedHostPaths() => AppVolumeMounts.ProtectedHostPaths(options.Value, deployments.Value);
+    private IEnumerable<string> ProtectedHostPaths() => options.Value.ProtectedHostPaths;
 
     /// <summary>Removes the engine volume when its labels prove it is this volume's; a foreign volume of the name is left alone.</summary>
     private async Task<Result> RemoveEngineVolumeAsync(Application app, AppVolume volume, CancellationToken ct)

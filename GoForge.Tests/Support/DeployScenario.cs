@@ -16,6 +16,7 @@ namespace GoForge.Tests.Support;
 internal sealed class DeployScenario : IAsyncDisposable
 {
     private readonly List<Guid> _applications = [];
+    private readonly HashSet<Guid> _environments = [];
     private bool _engineIsThrowaway;
 
     private DeployScenario(string root) => Root = root;
@@ -93,6 +94,7 @@ internal sealed class DeployScenario : IAsyncDisposable
         var created = await App.Get<ApplicationService>().CreateAsync(owner, production.Id, input);
         Assert.True(created.IsSuccess, created.Error?.Message);
         _applications.Add(created.Value.Id);
+        _environments.Add(created.Value.EnvironmentId);
         return created.Value;
     }
 
@@ -114,6 +116,8 @@ internal sealed class DeployScenario : IAsyncDisposable
             if (!_engineIsThrowaway)
             {
                 await DeployedApps.RemoveAsync(App.Services, _applications);
+                // Each environment's network, once its containers are gone: left behind they exhaust the engine's address pools.
+                await DeployedApps.RemoveNetworksAsync(App.Services, _environments);
             }
             await App.DisposeAsync();
         }

@@ -27,4 +27,24 @@ public static class DeployedApps
             }
         }
     }
+
+    /// <summary>Removes the environments' networks (<c>goforge-env-&lt;id&gt;</c>); one still holding a container is left.</summary>
+    public static async Task RemoveNetworksAsync(IServiceProvider services, IEnumerable<Guid> environmentIds)
+    {
+        var networks = services.GetRequiredService<INetworkStore>();
+        foreach (var environment in environmentIds)
+        {
+            foreach (var network in await networks.FindByNameAsync(EngineNames.EnvironmentNetwork(environment)))
+            {
+                try
+                {
+                    await networks.RemoveAsync(network.Id);
+                }
+                catch (EngineException)
+                {
+                    // Still in use (another test's container): the engine keeps it.
+                }
+            }
+        }
+    }
 }
