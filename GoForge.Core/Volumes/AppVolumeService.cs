@@ -67,7 +67,7 @@ public sealed class AppVolumeService(
             }
             else
             {
-                hostPath = AppVolumeRules.NormalizeHostPath(input.HostPath, ProtectedHostPaths(), errors);
+                hostPath = AppVolumeRules.NormalizeHostPath(input.HostPath, options.Value.ProtectedHostPaths, errors);
             }
         }
 
@@ -206,8 +206,6 @@ public sealed class AppVolumeService(
 
         return await applications.DeleteAsync(actor, applicationId, ct);
     }
-
-    private IEnumerable<string> ProtectedHostPaths() => options.Value.ProtectedHostPaths;
 
     /// <summary>Removes the engine volume when its labels prove it is this volume's; a foreign volume of the name is left alone.</summary>
     private async Task<Result> RemoveEngineVolumeAsync(Application app, AppVolume volume, CancellationToken ct)
