@@ -29,7 +29,7 @@ public sealed class ApplicationPageTests : GoForgeTestContext
     }
 
     [Fact]
-    public async Task Application_page_shows_breadcrumbs_the_seven_tabs_and_the_overview()
+    public async Task Application_page_shows_breadcrumbs_the_eight_tabs_and_the_overview()
     {
         var (shop, production) = await Services.CreateProjectAsync(_ada, "Shop");
         var app = await Services.CreateApplicationAsync(_ada, production.Id, "api");
@@ -40,7 +40,7 @@ public sealed class ApplicationPageTests : GoForgeTestContext
         var crumbs = page.FindAll("[data-testid=breadcrumbs] li.mud-breadcrumb-item").Select(li => li.TextContent.Trim()).ToArray();
         Assert.Equal(["Projects", "Shop", "production", "api"], crumbs);
         Assert.Equal($"/projects/{shop.Id}?env={production.Id}", page.FindAll("[data-testid=breadcrumbs] a")[2].GetAttribute("href"));
-        Assert.Equal(["Overview", "Deployments", "Environment", "Routing", "Webhooks", "Settings", "Logs"], page.FindAll(".mud-tab").Select(t => t.TextContent.Trim()).ToArray());
+        Assert.Equal(["Overview", "Deployments", "Environment", "Routing", "Webhooks", "Settings", "Logs", "Volumes"], page.FindAll(".mud-tab").Select(t => t.TextContent.Trim()).ToArray());
         Assert.Contains("https://git.example.com/acme/shop.git", page.WaitForElement("[data-testid=overview-source]", WaitTimeout).TextContent, StringComparison.Ordinal);
         Assert.Equal("https://api.example.com", page.WaitForElement("[data-testid=overview-domains] a", WaitTimeout).GetAttribute("href"));
     }

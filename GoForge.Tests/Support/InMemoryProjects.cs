@@ -157,6 +157,11 @@ public static class InMemoryProjects
         services.AddSingleton<ChangeFeed<WebhookDelivery>>();
         services.AddSingleton<WebhookService>();
         services.AddSingleton<GoForge.Core.Reconciliation.ApplicationEvents>();
+        services.AddSingleton<GoForge.Core.Volumes.IAppVolumeRepository, InMemoryAppVolumeRepository>();
+        services.AddSingleton<GoForge.Core.Volumes.IVolumeUsage, NoVolumeUsage>();
+        services.TryAddSingleton(TestInstallation.Identity());
+        services.AddSingleton(Options.Create(new GoForge.Core.Volumes.AppVolumeOptions()));
+        services.AddSingleton<GoForge.Core.Volumes.AppVolumeService>();
         services.AddScoped<CurrentUser>();
         return store;
     }
