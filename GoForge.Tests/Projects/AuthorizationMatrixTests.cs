@@ -21,7 +21,8 @@ public sealed class AuthorizationMatrixTests(PostgresFixture postgres) : IAsyncL
 {
     private static readonly Type[] ServiceTypes =
         [typeof(ProjectService), typeof(EnvironmentService), typeof(ApplicationService), typeof(VariableService), typeof(MembershipService), typeof(DeploymentService), typeof(RoutingService), typeof(MonitoringService),
-         typeof(WebhookService), typeof(GitCredentialService), typeof(ServiceInstanceService), typeof(ServiceCommands)];
+         typeof(WebhookService), typeof(GitCredentialService), typeof(ServiceInstanceService), typeof(ServiceCommands),
+         typeof(GoForge.Core.Volumes.AppVolumeService)];
 
     private TestHost _host = null!;
     private Actor _maintainer = null!;
@@ -30,7 +31,7 @@ public sealed class AuthorizationMatrixTests(PostgresFixture postgres) : IAsyncL
     private Actor _deployer = null!;
     private Target _b = null!;
 
-    private sealed record Target(Guid ProjectId, Guid EnvironmentId, Guid ApplicationId, Guid VariableId, Guid MaintainerId, Guid DeploymentId, Guid ServiceId = default, Guid ServiceOperationId = default);
+    private sealed record Target(Guid ProjectId, Guid EnvironmentId, Guid ApplicationId, Guid VariableId, Guid MaintainerId, Guid DeploymentId, Guid ServiceId = default, Guid ServiceOperationId = default, Guid VolumeId = default);
 
     public async Task InitializeAsync()
     {
@@ -66,7 +67,8 @@ public sealed class AuthorizationMatrixTests(PostgresFixture postgres) : IAsyncL
         var preview = (await services.PreviewAsync("redis")).Value!;
         var service = (await services.CreateAsync(_maintainer, environment.Id, new ServiceInstanceInput { TemplateId = "redis", Name = "cache", Inputs = preview.Inputs })).Value!;
         var created = (await _host.Get<IServiceOperationRepository>().ListRecentAsync(service.Id, 1))[0];
-        _b = new Target(project.Id, environment.Id, app.Id, variable.Id, _maintainer.UserId, deployment.Id, service.Id, created.Id);
+        var volume = (await _host.Get<GoForge.Core.Volumes.AppVolumeService>().AddAsync(_maintainer, app.Id, new GoForge.Core.Volumes.AppVolumeInput { Name = "data", MountPath = "/data" })).Value!;
+        _b = new Target(project.Id, environment.Id, app.Id, variable.Id, _maintainer.UserId, deployment.Id, service.Id, created.Id, volume.Id);
     }
 
     public async Task DisposeAsync() => await _host.DisposeAsync();
@@ -78,6 +80,7 @@ public sealed class AuthorizationMatrixTests(PostgresFixture postgres) : IAsyncL
         var environments = _host.Get<EnvironmentService>();
         var applications = _host.Get<ApplicationService>();
         var variables = _host.Get<VariableService>();
+        var appVolumes = _host.Get<GoForge.Core.Volumes.AppVolumeService>();
         var members = _host.Get<MembershipService>();
         var deployments = _host.Get<DeploymentService>();
         var routing = _host.Get<RoutingService>();
@@ -166,6 +169,11 @@ public sealed class AuthorizationMatrixTests(PostgresFixture postgres) : IAsyncL
             ["ServiceCommands.DeleteAsync"] = async a => (await commands.DeleteAsync(a, _b.ServiceId, keepVolumes: false)).Error,
             ["ServiceCommands.CancelAsync"] = async a => (await commands.CancelAsync(a, _b.ServiceId)).Error,
             ["ServiceCommands.GetOperationAsync"] = async a => (await commands.GetOperationAsync(a, _b.ServiceId, _b.ServiceOperationId)).Error,
+            ["AppVolumeService.ListAsync"] = async a => (await appVolumes.ListAsync(a, _b.ApplicationId)).Error,
+            ["AppVolumeService.AddAsync"] = async a => (await appVolumes.AddAsync(a, _b.ApplicationId, new GoForge.Core.Volumes.AppVolumeInput { Name = "stolen", MountPath = "/stolen" })).Error,
+            ["AppVolumeService.DeleteAsync"] = async a => (await appVolumes.DeleteAsync(a, _b.VolumeId, "data")).Error,
+            ["AppVolumeService.SetBindMountsAllowedAsync"] = async a => (await appVolumes.SetBindMountsAllowedAsync(a, _b.ApplicationId, true)).Error,
+            ["AppVolumeService.DeleteApplicationAsync"] = async a => (await appVolumes.DeleteApplicationAsync(a, _b.ApplicationId, deleteVolumes: true)).Error,
             ["DeploymentService.WatchAsync"] = async a =>
             {
                 var watch = await deployments.WatchAsync(a, _b.ApplicationId, _ => { });
@@ -189,7 +197,7 @@ public sealed class AuthorizationMatrixTests(PostgresFixture postgres) : IAsyncL
         "MonitoringService.WatchAsync", "MonitoringService.FollowLogsAsync", "MonitoringService.ReadLogsAsync",
         "WebhookService.GetAsync", "WebhookService.ListDeliveriesAsync", "GitCredentialService.GetAsync",
         "ServiceInstanceService.ListAsync", "ServiceInstanceService.GetAsync", "ServiceInstanceService.ConnectionAsync",
-        "ServiceInstanceService.SuggestNameAsync", "ServiceCommands.GetOperationAsync",
+        "ServiceInstanceService.SuggestNameAsync", "ServiceCommands.GetOperationAsync", "AppVolumeService.ListAsync",
     ];
 
     // Deploy calls that a deployer may make but that project B's state refuses (nothing is running to roll back).
@@ -303,6 +311,8 @@ public sealed class AuthorizationMatrixTests(PostgresFixture postgres) : IAsyncL
             app.Name, app.GitUrl, string.Join(",", app.Domains), app.UpdatedAt.Ticks,
             string.Join(",", variables.Select(v => $"{v.Key}:{v.UpdatedAt.Ticks}")), secret,
             string.Join(",", members.Select(x => $"{x.Login}:{x.Role}")),
-            routing.RedirectToHttps, routing.IpAllowList);
+            routing.RedirectToHttps, routing.IpAllowList,
+            string.Join(",", (await _host.Get<GoForge.Core.Volumes.IAppVolumeRepository>().ListAsync(_b.ApplicationId)).Select(v => $"{v.Id}:{v.Name}:{v.MountPath}")),
+            await _host.Get<GoForge.Core.Volumes.IAppVolumeRepository>().BindMountsAllowedAsync(_b.ApplicationId));
     }
 }
