@@ -15,7 +15,7 @@ internal static class BuildContextArchive
     /// Returns the tar positioned at its start; disposing it deletes the file. Throws <see cref="EngineException"/> past a limit.
     /// <paramref name="dockerfile"/>, when given, is sent as the Dockerfile's content instead of the file's (a rewritten copy).
     /// </summary>
-    public static async Task<FileStream> CreateAsync(BuildInputs inputs, long maxContextBytes, CancellationToken ct, byte[]? dockerfile = null)
+    public static async Task<FileStream> CreateAsync(BuildInputs inputs, long maxContextBytes, CancellationToken ct, byte[]? dockerfile = null, bool forCli = false)
     {
         ArgumentNullException.ThrowIfNull(inputs);
         var ignore = DockerIgnore.Parse(inputs.DockerIgnore);
@@ -33,6 +33,19 @@ internal static class BuildContextArchive
         {
             await using (var tar = new TarWriter(archive, TarEntryFormat.Pax, leaveOpen: true))
             {
+                if (forCli)
+                {
+                    // The docker CLI tells a tar on standard input from a Dockerfile by reading one 512-byte header;
+                    // a PAX entry begins with an extended header that this check cannot read, so a plain ustar entry
+                    // for the context's root comes first.
+                    await tar.WriteEntryAsync(new UstarTarEntry(TarEntryType.Directory, "./")
+                    {
+                        Mode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.GroupRead
+                            | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute,
+                        ModificationTime = DateTimeOffset.UnixEpoch,
+                    }, ct);
+                }
+
                 var walk = new Walk(tar, ignore, alwaysSent, maxContextBytes, inputs.Dockerfile, dockerfile);
                 await walk.AddDirectoryAsync(inputs.Context, "", ct);
             }

@@ -13,10 +13,11 @@ internal static class BuildContextSource
 {
     /// <summary>
     /// Resolves and archives <paramref name="request"/>'s context. <paramref name="rewriteDockerfile"/>, when given,
-    /// turns the Dockerfile's text into the text sent in its place.
+    /// turns the Dockerfile's text into the text sent in its place; <paramref name="forCli"/> makes a tar the docker CLI
+    /// recognizes on its standard input.
     /// </summary>
     public static async Task<(BuildInputs Inputs, FileStream Archive)> CreateAsync(ImageBuildRequest request, BuildContextOptions limits,
-        ILogger logger, Func<string, string>? rewriteDockerfile, CancellationToken ct)
+        ILogger logger, Func<string, string>? rewriteDockerfile, CancellationToken ct, bool forCli = false)
     {
         try
         {
@@ -29,7 +30,7 @@ internal static class BuildContextSource
                 dockerfile = System.Text.Encoding.UTF8.GetBytes(rewriteDockerfile(text));
             }
 
-            return (inputs, await BuildContextArchive.CreateAsync(inputs, limits.MaxContextBytes, ct, dockerfile));
+            return (inputs, await BuildContextArchive.CreateAsync(inputs, limits.MaxContextBytes, ct, dockerfile, forCli));
         }
         catch (EngineException e)
         {

@@ -35,7 +35,7 @@ public sealed partial class BuildKitImageBuilder(
         CheckRequest(request);
         var settings = options.Value;
         Func<string, string>? rewrite = request.CacheScope is { } scope ? text => CacheMountScope.Apply(text, scope) : null;
-        var (inputs, context) = await BuildContextSource.CreateAsync(request, _contextLimits, logger, rewrite, ct);
+        var (inputs, context) = await BuildContextSource.CreateAsync(request, _contextLimits, logger, rewrite, ct, forCli: true);
         await using var archive = context;
         var memoryLimit = limits.Apply(log);
         var work = Directory.CreateTempSubdirectory("goforge-build-");
