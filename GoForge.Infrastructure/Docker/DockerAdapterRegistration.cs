@@ -26,6 +26,8 @@ public static class DockerAdapterRegistration
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<BuildKitOptions>, BuildKitOptionsValidator>());
         services.TryAddSingleton<DockerClientProvider>();
         services.TryAddSingleton<BuildCgroupLimits>();
+        services.TryAddSingleton<BuildCacheLedger>();
+        services.TryAddSingleton<BuildCacheBudget>();
         services.TryAddSingleton<IImageBuilder, BuildKitImageBuilder>();
         services.TryAddSingleton<IContainerRuntime, DockerContainerRuntime>();
         services.TryAddSingleton<IImagePuller, DockerImagePuller>();

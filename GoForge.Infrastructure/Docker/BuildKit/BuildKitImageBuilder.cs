@@ -24,7 +24,8 @@ public sealed partial class BuildKitImageBuilder(
     BuildCgroupLimits limits,
     IOptions<BuildKitOptions> options,
     ILogger<BuildKitImageBuilder> logger,
-    IOptions<BuildContextOptions>? contextLimits = null) : IImageBuilder
+    IOptions<BuildContextOptions>? contextLimits = null,
+    BuildCacheBudget? cacheBudget = null) : IImageBuilder
 {
     private readonly BuildContextOptions _contextLimits = contextLimits?.Value ?? new BuildContextOptions();
 
@@ -38,6 +39,7 @@ public sealed partial class BuildKitImageBuilder(
         var (inputs, context) = await BuildContextSource.CreateAsync(request, _contextLimits, logger, rewrite, ct, forCli: true);
         await using var archive = context;
         var memoryLimit = limits.Apply(log);
+        var cacheBefore = cacheBudget is null ? null : await cacheBudget.SnapshotAsync(ct);
         var work = Directory.CreateTempSubdirectory("goforge-build-");
         try
         {
@@ -45,6 +47,12 @@ public sealed partial class BuildKitImageBuilder(
             logger.BuildKitStarting(request.Tag, settings.DockerCli, request.Secrets.Count, request.Target ?? "(last stage)");
             var output = new BuildKitOutput(log);
             var exitCode = await RunAsync(startInfo, archive, output, request.Tag, ct);
+            if (cacheBudget is not null && cacheBefore is not null)
+            {
+                // A failed build leaves cache records too: they are GoForge's to count and prune.
+                await cacheBudget.AfterBuildAsync(cacheBefore, log, ct);
+            }
+
             if (exitCode != 0)
             {
                 var error = Explain(output.StepError ?? output.LastLine ?? $"the docker CLI exited with {exitCode}", memoryLimit);

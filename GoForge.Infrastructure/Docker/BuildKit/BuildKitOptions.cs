@@ -84,9 +84,9 @@ internal sealed class BuildKitOptionsValidator : IValidateOptions<BuildKitOption
             failures.Add($"{BuildKitOptions.Key(nameof(BuildKitOptions.Network))} must be empty, 'none' or 'host'.");
         }
 
-        if (options.CacheBudgetBytes is not 0 and < 64L * 1024 * 1024)
+        if (options.CacheBudgetBytes is not 0 and < 1024 * 1024)
         {
-            failures.Add(string.Create(CultureInfo.InvariantCulture, $"{BuildKitOptions.Key(nameof(BuildKitOptions.CacheBudgetBytes))} must be 0 (no pruning) or at least {64L * 1024 * 1024}."));
+            failures.Add(string.Create(CultureInfo.InvariantCulture, $"{BuildKitOptions.Key(nameof(BuildKitOptions.CacheBudgetBytes))} must be 0 (no pruning) or at least {1024 * 1024} (1 MiB)."));
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
