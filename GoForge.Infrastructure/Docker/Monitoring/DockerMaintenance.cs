@@ -265,24 +265,14 @@ public sealed class DockerMaintenance(DockerClientProvider docker, ILogger<Docke
 
     private async Task<IReadOnlyList<PruneCandidate>> PlanBuildCacheAsync(bool everything, CancellationToken ct)
     {
-        if (!everything)
-        {
-            // GoForge's own: the records its builds made (see the remarks).
-            var ours = await GoForgeBuildCacheRecordsAsync(ct);
-            var ourDepth = Depths(ours);
-            return ours
-                .Where(r => !r.InUse)
-                .OrderByDescending(r => ourDepth[r.Id])
-                .Select(r => new PruneCandidate(r.Id, $"Build cache {r.Type}: {r.Description}", r.Size, Managed: true))
-                .ToList();
-        }
-
-        var records = await BuildCacheRecordsAsync(ct);
+        // GoForge's own are the records its builds made (see the remarks); everything is every record.
+        var ours = (await GoForgeBuildCacheRecordsAsync(ct)).Select(r => r.Id).ToHashSet(StringComparer.Ordinal);
+        var records = (await BuildCacheRecordsAsync(ct)).Where(r => everything || ours.Contains(r.Id)).ToList();
         var depth = Depths(records);
         return records
             .Where(r => !r.InUse)
             .OrderByDescending(r => depth[r.Id])
-            .Select(r => new PruneCandidate(r.Id, $"Build cache {r.Type}: {r.Description}", r.Size, Managed: false))
+            .Select(r => new PruneCandidate(r.Id, $"Build cache {r.Type}: {r.Description}", r.Size, Managed: ours.Contains(r.Id)))
             .ToList();
     }
 
