@@ -29,6 +29,21 @@ public sealed record ImageBuildRequest(
     /// (every link followed) inside it. Null: the context itself is the boundary.
     /// </summary>
     public string? RepositoryRoot { get; init; }
+
+    /// <summary>
+    /// Build-time secrets, given to <c>RUN --mount=type=secret,id=KEY</c> steps as files and never as build arguments:
+    /// their values reach no layer, no history entry and no image config.
+    /// </summary>
+    public IReadOnlyDictionary<string, string> Secrets { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>The Dockerfile stage to build (<c>--target</c>); null builds the last stage.</summary>
+    public string? Target { get; init; }
+
+    /// <summary>
+    /// Whose build this is (the application's id): cache mounts (<c>RUN --mount=type=cache</c>) are kept per scope, so
+    /// two applications never share, or poison, one cache. Null: the build uses no cache mount scope of its own.
+    /// </summary>
+    public string? CacheScope { get; init; }
 }
 
 /// <summary>A built image: the engine's id (<c>sha256:...</c>) and the tag it carries.</summary>

@@ -136,9 +136,8 @@ public sealed class DeploymentRunner(
                 [GoForgeLabels.Deployment] = deployment.Id.ToString(),
                 [GoForgeLabels.Commit] = commit.Sha,
             };
-            var buildArgs = vars.Where(v => v.IsBuildTime).ToDictionary(v => v.Key, v => v.Value, StringComparer.Ordinal);
             var buildStarted = time.GetTimestamp();
-            await images.BuildAsync(new ImageBuildRequest(context, dockerfile, tag, buildArgs, labels) { RepositoryRoot = workDirectory }, log.Progress(), timeout.Token);
+            await images.BuildAsync(BuildRequests.For(app, vars, context, dockerfile, tag, labels, workDirectory), log.Progress(), timeout.Token);
             log.Write($"Built {tag} in {Seconds(time.GetElapsedTime(buildStarted))} s");
             await deployments.RecordArtifactsAsync(deployment.Id, tag, null, timeout.Token);
             return (await states.TransitionAsync(deployment.Id, DeploymentTrigger.BuildSucceeded, TransitionRequest.System("build ok"), timeout.Token)).IsSuccess;

@@ -39,7 +39,14 @@ public enum PruneKind
 /// <param name="Kind">Images, Containers, Local volumes, Build cache.</param>
 public sealed record DiskUsageLine(string Kind, int Total, int Active, long SizeBytes, long ReclaimableBytes);
 
-public sealed record DiskUsage(IReadOnlyList<DiskUsageLine> Lines);
+public sealed record DiskUsage(IReadOnlyList<DiskUsageLine> Lines)
+{
+    /// <summary>The part of the build cache that is GoForge's, against its budget; null when it is not known.</summary>
+    public GoForgeBuildCache? GoForgeBuildCache { get; init; }
+}
+
+/// <summary>GoForge's own build cache records (those its builds made): their size and count, and the budget (0: none).</summary>
+public sealed record GoForgeBuildCache(long SizeBytes, int Records, long BudgetBytes);
 
 /// <summary>An image on the engine.</summary>
 public sealed record EngineImage(string Id, IReadOnlyList<string> Tags, long SizeBytes, DateTimeOffset Created, int Containers, bool Managed);

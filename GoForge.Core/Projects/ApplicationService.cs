@@ -17,6 +17,9 @@ public sealed record ApplicationInput
 
     public string? DockerfilePath { get; set; } = "Dockerfile";
 
+    /// <summary>The Dockerfile stage to build; empty builds the last stage.</summary>
+    public string? BuildTarget { get; set; }
+
     public int? ContainerPort { get; set; } = 8080;
 
     public string? Domains { get; set; }
@@ -43,6 +46,7 @@ public sealed record ApplicationInput
         Branch = app.Branch,
         BuildContext = app.BuildContext,
         DockerfilePath = app.DockerfilePath,
+        BuildTarget = app.BuildTarget,
         ContainerPort = app.ContainerPort,
         Domains = string.Join('\n', app.Domains),
         HealthCheckPath = app.HealthCheckPath,
@@ -216,6 +220,7 @@ public sealed class ApplicationService(
         ProjectInputRules.ValidateBranch(input.Branch, errors);
         ProjectInputRules.ValidateRepositoryPath(input.BuildContext, errors, nameof(ApplicationInput.BuildContext), allowRoot: true);
         ProjectInputRules.ValidateRepositoryPath(input.DockerfilePath, errors, nameof(ApplicationInput.DockerfilePath), allowRoot: false);
+        BuildTargetRules.Validate(input.BuildTarget, errors, nameof(ApplicationInput.BuildTarget));
         ProjectInputRules.ValidatePort(input.ContainerPort, errors);
         ProjectInputRules.ValidateHealthCheckPath(input.HealthCheckPath, errors);
         ProjectInputRules.ValidateLimits(input.MemoryLimitMb, input.CpuLimit, errors);
@@ -243,6 +248,7 @@ public sealed class ApplicationService(
             Branch = input.Branch!.Trim(),
             BuildContext = ProjectInputRules.NormalizeRepositoryPath(input.BuildContext),
             DockerfilePath = ProjectInputRules.NormalizeRepositoryPath(input.DockerfilePath),
+            BuildTarget = BuildTargetRules.Normalize(input.BuildTarget),
             ContainerPort = input.ContainerPort!.Value,
             Domains = domains,
             HealthCheckPath = string.IsNullOrWhiteSpace(input.HealthCheckPath) ? null : input.HealthCheckPath,

@@ -83,6 +83,9 @@ public sealed record Application
     /// <summary>Dockerfile path inside the repository.</summary>
     public required string DockerfilePath { get; init; }
 
+    /// <summary>The Dockerfile stage to build (<see cref="BuildTargetRules"/>); null builds the last stage.</summary>
+    public string? BuildTarget { get; init; }
+
     public required int ContainerPort { get; init; }
 
     public IReadOnlyList<AppDomainRoute> Domains { get; init; } = [];

@@ -11,8 +11,11 @@ namespace GoForge.Infrastructure.Docker;
 /// </summary>
 internal static class BuildContextArchive
 {
-    /// <summary>Returns the tar positioned at its start; disposing it deletes the file. Throws <see cref="EngineException"/> past a limit.</summary>
-    public static async Task<FileStream> CreateAsync(BuildInputs inputs, long maxContextBytes, CancellationToken ct)
+    /// <summary>
+    /// Returns the tar positioned at its start; disposing it deletes the file. Throws <see cref="EngineException"/> past a limit.
+    /// <paramref name="dockerfile"/>, when given, is sent as the Dockerfile's content instead of the file's (a rewritten copy).
+    /// </summary>
+    public static async Task<FileStream> CreateAsync(BuildInputs inputs, long maxContextBytes, CancellationToken ct, byte[]? dockerfile = null, bool forCli = false)
     {
         ArgumentNullException.ThrowIfNull(inputs);
         var ignore = DockerIgnore.Parse(inputs.DockerIgnore);
@@ -30,7 +33,20 @@ internal static class BuildContextArchive
         {
             await using (var tar = new TarWriter(archive, TarEntryFormat.Pax, leaveOpen: true))
             {
-                var walk = new Walk(tar, ignore, alwaysSent, maxContextBytes);
+                if (forCli)
+                {
+                    // The docker CLI tells a tar on standard input from a Dockerfile by reading one 512-byte header;
+                    // a PAX entry begins with an extended header that this check cannot read, so a plain ustar entry
+                    // for the context's root comes first.
+                    await tar.WriteEntryAsync(new UstarTarEntry(TarEntryType.Directory, "./")
+                    {
+                        Mode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.GroupRead
+                            | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute,
+                        ModificationTime = DateTimeOffset.UnixEpoch,
+                    }, ct);
+                }
+
+                var walk = new Walk(tar, ignore, alwaysSent, maxContextBytes, inputs.Dockerfile, dockerfile);
                 await walk.AddDirectoryAsync(inputs.Context, "", ct);
             }
 
@@ -44,7 +60,7 @@ internal static class BuildContextArchive
         }
     }
 
-    private sealed class Walk(TarWriter tar, DockerIgnore ignore, HashSet<string> alwaysSent, long maxBytes)
+    private sealed class Walk(TarWriter tar, DockerIgnore ignore, HashSet<string> alwaysSent, long maxBytes, string dockerfileName, byte[]? dockerfile)
     {
         private long _bytes;
 
@@ -82,7 +98,19 @@ internal static class BuildContextArchive
                                 + "List what the image does not need in .dockerignore.");
                         }
 
-                        await tar.WriteEntryAsync(entry.FullName, relative, ct);
+                        if (dockerfile is not null && relative == dockerfileName)
+                        {
+                            await tar.WriteEntryAsync(new PaxTarEntry(TarEntryType.RegularFile, relative)
+                            {
+                                DataStream = new MemoryStream(dockerfile),
+                                Mode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead,
+                            }, ct);
+                        }
+                        else
+                        {
+                            await tar.WriteEntryAsync(entry.FullName, relative, ct);
+                        }
+
                         break;
                     case UnixFileType.SymbolicLink when !excluded:
                         // Written as a link entry: its target is recorded as text, never opened.

@@ -2,7 +2,6 @@ using Docker.DotNet;
 using Docker.DotNet.Models;
 using GoForge.Core.Containers;
 using GoForge.Core.Deployments;
-using GoForge.Infrastructure.Deployments;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -21,33 +20,7 @@ public sealed class DockerImageBuilder(DockerClientProvider docker, ILogger<Dock
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(log);
-        FileStream context;
-        BuildInputs inputs;
-        try
-        {
-            inputs = await BuildInputs.ResolveAsync(request, _limits, ct);
-            logger.ImageBuilding(request.Tag, inputs.Dockerfile);
-            context = await BuildContextArchive.CreateAsync(inputs, _limits.MaxContextBytes, ct);
-        }
-        catch (EngineException e)
-        {
-            logger.ImageBuildFailed(request.Tag, e.Message);
-            throw;
-        }
-        catch (IOException e) when (DiskFull.Is(e))
-        {
-            // The context's tar goes to the panel's temporary folder, not the work folder: say which disk is full.
-            logger.ImageBuildFailed(request.Tag, e.Message);
-            throw new EngineException(
-                "no space left on the disk of the panel's temporary folder (TMPDIR) for the build context's archive. Free space there, or point TMPDIR at a larger disk.", e);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            // A file that cannot be read: the message names the build's own path, nothing outside the repository.
-            logger.ImageBuildFailed(request.Tag, e.Message);
-            throw new EngineException("The build context could not be read: " + e.Message, e);
-        }
-
+        var (inputs, context) = await BuildContextSource.CreateAsync(request, _limits, logger, rewriteDockerfile: null, ct);
         await using var archive = context;
         var dockerfile = inputs.Dockerfile;
         var parameters = new ImageBuildParameters

@@ -11,7 +11,7 @@ internal sealed class ApplicationRepository(NpgsqlDataSource dataSource) : IAppl
     private const string Columns = """
         id, project_id, environment_id, name, slug, git_url, branch, build_context, dockerfile_path, container_port,
         health_check_path, memory_limit_mb, cpu_limit, restart_policy, auto_deploy, created_at, updated_at, pids_limit,
-        allow_raw_sockets
+        allow_raw_sockets, build_target
         """;
 
     private const string DomainConstraint = "application_domains_host_path_prefix_key";
@@ -22,7 +22,7 @@ internal sealed class ApplicationRepository(NpgsqlDataSource dataSource) : IAppl
             INSERT INTO applications ({Columns})
             VALUES (@Id, @ProjectId, @EnvironmentId, @Name, @Slug, @GitUrl, @Branch, @BuildContext, @DockerfilePath, @ContainerPort,
                     @HealthCheckPath, @MemoryLimitMb, @CpuLimit, @RestartPolicy, @AutoDeploy, @CreatedAt, @UpdatedAt, @PidsLimit,
-                    @AllowRawSockets)
+                    @AllowRawSockets, @BuildTarget)
             ON CONFLICT (environment_id, slug) DO NOTHING
             """;
         await using var conn = await dataSource.OpenConnectionAsync(ct);
@@ -78,7 +78,7 @@ internal sealed class ApplicationRepository(NpgsqlDataSource dataSource) : IAppl
                    dockerfile_path = @DockerfilePath, container_port = @ContainerPort, health_check_path = @HealthCheckPath,
                    memory_limit_mb = @MemoryLimitMb, cpu_limit = @CpuLimit, restart_policy = @RestartPolicy,
                    auto_deploy = @AutoDeploy, updated_at = @UpdatedAt, pids_limit = @PidsLimit,
-                   allow_raw_sockets = @AllowRawSockets
+                   allow_raw_sockets = @AllowRawSockets, build_target = @BuildTarget
             WHERE id = @Id
             """;
         const string clearDomains = "DELETE FROM application_domains WHERE application_id = @Id";
@@ -168,6 +168,7 @@ internal sealed class ApplicationRepository(NpgsqlDataSource dataSource) : IAppl
         a.CpuLimit,
         a.PidsLimit,
         a.AllowRawSockets,
+        a.BuildTarget,
         RestartPolicy = a.RestartPolicy.ToDb(),
         a.AutoDeploy,
         a.CreatedAt,
@@ -208,6 +209,8 @@ internal sealed class ApplicationRepository(NpgsqlDataSource dataSource) : IAppl
 
         public bool AllowRawSockets { get; init; }
 
+        public string? BuildTarget { get; init; }
+
         public string RestartPolicy { get; init; } = "";
 
         public bool AutoDeploy { get; init; }
@@ -234,6 +237,7 @@ internal sealed class ApplicationRepository(NpgsqlDataSource dataSource) : IAppl
             CpuLimit = CpuLimit,
             PidsLimit = PidsLimit,
             AllowRawSockets = AllowRawSockets,
+            BuildTarget = BuildTarget,
             RestartPolicy = DbEnums.ToRestartPolicy(RestartPolicy),
             AutoDeploy = AutoDeploy,
             CreatedAt = CreatedAt,

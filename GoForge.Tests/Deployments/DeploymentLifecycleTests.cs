@@ -134,6 +134,9 @@ public sealed class DeploymentLifecycleTests(PostgresFixture postgres, DockerFix
     private Task<string> FetchAsync(Deployment deployment) => ContainerHttp.GetRootAsync(docker.Client, deployment.ContainerId!);
 
     /// <summary>Every container on the engine, stopped ones too, that runs this test's slow build step.</summary>
+    /// <summary>The slow step's shell: BuildKit runs RUN steps as host processes, not as engine containers.</summary>
+    private IReadOnlyList<int> BuildProcesses() => HostSystem.ProcessesRunning(SampleDockerfiles.SlowStepLine(_nonce));
+
     private async Task<IReadOnlyList<string>> BuildContainersAsync() =>
         (await docker.Client.Containers.ListContainersAsync(new ContainersListParameters { All = true }))
             .Where(c => c.Command?.Contains(_nonce, StringComparison.Ordinal) == true)
@@ -184,7 +187,7 @@ public sealed class DeploymentLifecycleTests(PostgresFixture postgres, DockerFix
         var deployment = await EnqueueAsync();
         await WaitForSlowStepAsync(deployment.Id);
         Assert.Equal(DeploymentState.Building, (await GetAsync(deployment.Id)).State);
-        Assert.Single(await BuildContainersAsync());
+        Assert.NotEmpty(BuildProcesses());
 
         var canceled = await Deployments.CancelAsync(_owner, deployment.Id);
 
@@ -192,7 +195,7 @@ public sealed class DeploymentLifecycleTests(PostgresFixture postgres, DockerFix
         Assert.Equal(DeploymentState.Canceled, (await GetAsync(deployment.Id)).State);
         await Wait.UntilAsync(async () => (await LogAsync(deployment.Id)).EndsWith("Canceled.", StringComparison.Ordinal), "the run to stop", Promptly);
         await Wait.UntilAsync(() => Task.FromResult(!Directory.Exists(Path.Combine(WorkDirectory, deployment.Id.ToString("N")))), "the work folder to be removed", Promptly);
-        await Wait.UntilAsync(async () => (await BuildContainersAsync()).Count == 0, "the engine to stop and remove the build's container", Promptly);
+        await Wait.UntilAsync(() => Task.FromResult(BuildProcesses().Count == 0), "the engine to stop the build's RUN step", Promptly);
         Assert.Empty(await _host.Get<IContainerRuntime>().ListContainersAsync(new Dictionary<string, string> { ["goforge.deployment"] = deployment.Id.ToString() }));
         Assert.False(await ImageExistsAsync($"goforge/{_app.Slug}:{deployment.Id:N}"), "no image is tagged");
         Assert.Equal(DeploymentState.Canceled, (await GetAsync(deployment.Id)).State);
@@ -214,7 +217,7 @@ public sealed class DeploymentLifecycleTests(PostgresFixture postgres, DockerFix
         await _host.DisposeAsync();
 
         Assert.Equal("one", await FetchAsync(v1));
-        await Wait.UntilAsync(async () => (await BuildContainersAsync()).Count == 0, "the engine to drop the abandoned build", Promptly);
+        await Wait.UntilAsync(() => Task.FromResult(BuildProcesses().Count == 0), "the engine to drop the abandoned build", Promptly);
         _host = await StartHostAsync();
         var interrupted = await WaitDoneAsync(v2.Id);
         Assert.Equal((DeploymentState.Failed, DeploymentWorker.InterruptedReason), (interrupted.State, interrupted.Reason));

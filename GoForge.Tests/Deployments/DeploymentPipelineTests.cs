@@ -72,8 +72,7 @@ public sealed class DeploymentPipelineTests(PostgresFixture postgres, DockerFixt
         FROM scratch
         COPY busybox /bin/busybox
         RUN ["/bin/busybox", "--install", "-s", "/bin"]
-        ARG TOKEN
-        RUN ["/bin/sh", "-c", "echo build {{_nonce}} sees token=$TOKEN"]
+        RUN --mount=type=secret,id=TOKEN ["/bin/sh", "-c", "echo build {{_nonce}} sees token=$(cat /run/secrets/TOKEN 2>/dev/null)"]
         CMD ["/bin/sh", "-c", "mkdir -p /www && echo $GREETING > /www/index.html; trap 'exit 0' TERM; httpd -f -p 8080 -h /www & wait"]
         """;
 

@@ -60,8 +60,7 @@ internal static class SampleDockerfiles
         FROM scratch
         COPY busybox /bin/busybox
         RUN ["/bin/busybox", "--install", "-s", "/bin"]
-        ARG TOKEN
-        RUN ["/bin/sh", "-c", "echo build {{nonce}} sees token=$TOKEN"]
+        RUN --mount=type=secret,id=TOKEN ["/bin/sh", "-c", "echo build {{nonce}} sees token=$(cat /run/secrets/TOKEN 2>/dev/null)"]
         COPY index.html /www/index.html
         CMD ["/bin/sh", "-c", "trap 'exit 0' TERM; httpd -f -p 8080 -h /www & wait"]
         """;
@@ -71,7 +70,7 @@ internal static class SampleDockerfiles
         FROM scratch
         COPY busybox /bin/busybox
         RUN ["/bin/busybox", "--install", "-s", "/bin"]
-        RUN ["/bin/sh", "-c", "echo {{SlowStepLine(nonce)}} && sleep 60"]
+        RUN ["/bin/sh", "-c", "echo {{SlowStepLine(nonce)}} && sleep 60; echo {{SlowStepLine(nonce)}} ends"]
         COPY index.html /www/index.html
         CMD ["/bin/sh", "-c", "trap 'exit 0' TERM; httpd -f -p 8080 -h /www & wait"]
         """;
@@ -81,8 +80,7 @@ internal static class SampleDockerfiles
         FROM scratch
         COPY busybox /bin/busybox
         RUN ["/bin/busybox", "--install", "-s", "/bin"]
-        ARG TOKEN
-        RUN ["/bin/sh", "-c", "echo build {{nonce}} sees token=$TOKEN"]
+        RUN --mount=type=secret,id=TOKEN ["/bin/sh", "-c", "echo build {{nonce}} sees token=$(cat /run/secrets/TOKEN 2>/dev/null)"]
         CMD ["/bin/sh", "-c", "echo runtime {{nonce}} sees token=$TOKEN; exit 3"]
         """;
 

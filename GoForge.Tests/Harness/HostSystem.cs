@@ -26,4 +26,34 @@ internal static class HostSystem
         listener.Start();
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
+
+    /// <summary>
+    /// Ids of the host's processes whose command line contains <paramref name="text"/>: a BuildKit RUN step runs as a
+    /// process of the host (in namespaces of its own) and as no engine container, so this is how a test sees one.
+    /// </summary>
+    public static IReadOnlyList<int> ProcessesRunning(string text)
+    {
+        var found = new List<int>();
+        foreach (var directory in Directory.EnumerateDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(directory), System.Globalization.CultureInfo.InvariantCulture, out var pid) || pid == Environment.ProcessId)
+            {
+                continue;
+            }
+
+            try
+            {
+                if (File.ReadAllText(Path.Combine(directory, "cmdline")).Replace('\0', ' ').Contains(text, StringComparison.Ordinal))
+                {
+                    found.Add(pid);
+                }
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // Gone since the listing.
+            }
+        }
+
+        return found;
+    }
 }

@@ -49,11 +49,12 @@ public sealed class PrivateDockerDaemon : IAsyncDisposable
 
     public bool IsRunning => _dockerd.IsRunning;
 
-    /// <summary>Starts a fresh daemon and returns once it answers a ping.</summary>
-    public static async Task<PrivateDockerDaemon> StartAsync()
+    /// <summary>Starts a fresh daemon and returns once it answers a ping. <paramref name="options"/> are added to dockerd's.</summary>
+    public static async Task<PrivateDockerDaemon> StartAsync(params string[] options)
     {
         var daemon = new PrivateDockerDaemon(DockerdProcess.Create("gf-dockerd",
         [
+            .. options,
             "--bridge=none",
             "--iptables=false",
             "--ip-forward=false",

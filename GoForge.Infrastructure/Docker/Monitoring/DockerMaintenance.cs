@@ -3,6 +3,7 @@ using System.Text.Json;
 using Docker.DotNet;
 using Docker.DotNet.Models;
 using GoForge.Core.Monitoring;
+using GoForge.Infrastructure.Docker.BuildKit;
 using Microsoft.Extensions.Logging;
 
 namespace GoForge.Infrastructure.Docker.Monitoring;
@@ -20,10 +21,11 @@ namespace GoForge.Infrastructure.Docker.Monitoring;
 /// Without them a prune would free next to nothing: the step images hold the layers, and carry no label.</para>
 /// <para>Build cache: BuildKit's records carry no labels and the engine ignores a label filter on <c>/build/prune</c>
 /// (moby forwards only id, parent, type, description, inuse, shared, private and until), so a "label=goforge.managed"
-/// prune removes every unused record. GoForge builds with the classic builder, which makes no such records, so the
-/// managed-only plan is empty and only "everything" prunes the build cache, record by record (<c>id</c> filter).</para>
+/// prune removes every unused record. GoForge's records are those that appeared during its BuildKit builds
+/// (<see cref="BuildCacheLedger"/>): the managed-only plan lists those, "everything" all; either prunes record by record
+/// (<c>id</c> filter).</para>
 /// </remarks>
-public sealed class DockerMaintenance(DockerClientProvider docker, ILogger<DockerMaintenance> logger) : IDockerMaintenance, IDisposable
+public sealed class DockerMaintenance(DockerClientProvider docker, ILogger<DockerMaintenance> logger, BuildCacheLedger? ledger = null) : IDockerMaintenance, IDisposable
 {
     private const string NoTag = "<none>:<none>";
     private static readonly string[] StoppedStates = ["created", "exited", "dead"];
@@ -32,7 +34,31 @@ public sealed class DockerMaintenance(DockerClientProvider docker, ILogger<Docke
     public async Task<DiskUsage> DiskUsageAsync(CancellationToken ct = default)
     {
         using var df = await EngineCallAsync(() => _http.Value.GetJsonAsync("system/df", ct));
-        return DiskUsageMapping.Map(df.RootElement);
+        var usage = DiskUsageMapping.Map(df.RootElement);
+        if (ledger is null)
+        {
+            return usage;
+        }
+
+        var ours = await GoForgeBuildCacheRecordsAsync(ct);
+        return usage with { GoForgeBuildCache = new GoForgeBuildCache(ours.Sum(r => r.Size), ours.Count, ledger.BudgetBytes) };
+    }
+
+    /// <summary>
+    /// GoForge's build cache records (<see cref="BuildCacheLedger"/>) the engine still has, oldest recorded first; ids
+    /// it no longer has are forgotten. Empty without a ledger.
+    /// </summary>
+    internal async Task<IReadOnlyList<BuildCacheRecord>> GoForgeBuildCacheRecordsAsync(CancellationToken ct)
+    {
+        if (ledger is null)
+        {
+            return [];
+        }
+
+        var current = (await BuildCacheRecordsAsync(ct)).GroupBy(r => r.Id).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
+        var ids = await ledger.ListAsync(ct);
+        await ledger.ForgetAsync(ids.Where(id => !current.ContainsKey(id)).ToList(), ct);
+        return ids.Where(current.ContainsKey).Select(id => current[id]).ToList();
     }
 
     public async Task<IReadOnlyList<EngineImage>> ListManagedImagesAsync(CancellationToken ct = default)
@@ -239,18 +265,14 @@ public sealed class DockerMaintenance(DockerClientProvider docker, ILogger<Docke
 
     private async Task<IReadOnlyList<PruneCandidate>> PlanBuildCacheAsync(bool everything, CancellationToken ct)
     {
-        if (!everything)
-        {
-            // No record can be told to be GoForge's (see the remarks), and GoForge's builds make none.
-            return [];
-        }
-
-        var records = await BuildCacheRecordsAsync(ct);
+        // GoForge's own are the records its builds made (see the remarks); everything is every record.
+        var ours = (await GoForgeBuildCacheRecordsAsync(ct)).Select(r => r.Id).ToHashSet(StringComparer.Ordinal);
+        var records = (await BuildCacheRecordsAsync(ct)).Where(r => everything || ours.Contains(r.Id)).ToList();
         var depth = Depths(records);
         return records
             .Where(r => !r.InUse)
             .OrderByDescending(r => depth[r.Id])
-            .Select(r => new PruneCandidate(r.Id, $"Build cache {r.Type}: {r.Description}", r.Size, Managed: false))
+            .Select(r => new PruneCandidate(r.Id, $"Build cache {r.Type}: {r.Description}", r.Size, Managed: ours.Contains(r.Id)))
             .ToList();
     }
 
@@ -286,16 +308,7 @@ public sealed class DockerMaintenance(DockerClientProvider docker, ILogger<Docke
     private async Task<PruneOutcome> PruneBuildCacheAsync(bool everything, IReadOnlyList<PruneCandidate> candidates, CancellationToken ct)
     {
         var skipped = new List<string>();
-        if (!everything)
-        {
-            foreach (var candidate in candidates)
-            {
-                Skip(skipped, candidate, "build cache records carry no owner, so only a prune of everything removes them");
-            }
-
-            return new PruneOutcome(0, 0, skipped);
-        }
-
+        var ours = everything ? null : (await GoForgeBuildCacheRecordsAsync(ct)).Select(r => r.Id).ToHashSet(StringComparer.Ordinal);
         var current = await BuildCacheRecordsAsync(ct);
         var records = current.GroupBy(r => r.Id).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
         var depth = Depths(current);
@@ -308,6 +321,7 @@ public sealed class DockerMaintenance(DockerClientProvider docker, ILogger<Docke
             {
                 null => "it no longer exists",
                 { InUse: true } => "a build is using it",
+                _ when ours is not null && !ours.Contains(candidate.Id) => "no GoForge build made it, so only a prune of everything removes it",
                 _ when !candidate.Id.All(char.IsAsciiLetterOrDigit) => "its id is not one the engine makes",
                 _ => null,
             };
@@ -336,7 +350,7 @@ public sealed class DockerMaintenance(DockerClientProvider docker, ILogger<Docke
         return new PruneOutcome(removed, reclaimed, skipped);
     }
 
-    private async Task<IReadOnlyList<BuildCacheRecord>> BuildCacheRecordsAsync(CancellationToken ct)
+    internal async Task<IReadOnlyList<BuildCacheRecord>> BuildCacheRecordsAsync(CancellationToken ct)
     {
         // type and verbose ask newer engines for the records themselves; older ones ignore both and send everything.
         using var df = await EngineCallAsync(() => _http.Value.GetJsonAsync("system/df?type=build-cache&verbose=1", ct));

@@ -18,7 +18,8 @@ public static class MonitoringAdapterRegistration
         services.TryAddSingleton<IContainerLogSource, DockerLogSource>();
         services.TryAddSingleton<IEngineEventSource, DockerEventSource>();
         services.TryAddSingleton<IContainerInventory, DockerContainerInventory>();
-        services.TryAddSingleton<IDockerMaintenance, DockerMaintenance>();
+        services.TryAddSingleton<DockerMaintenance>();
+        services.TryAddSingleton<IDockerMaintenance>(sp => sp.GetRequiredService<DockerMaintenance>());
         return services;
     }
 }

@@ -37,12 +37,12 @@ public sealed record ApplicationResponse(
     Guid Id, Guid ProjectId, Guid EnvironmentId, string Name, string Slug, string GitUrl, string Branch, string BuildContext,
     string DockerfilePath, int ContainerPort, IReadOnlyList<string> Domains, string? HealthCheckPath, int? MemoryLimitMb,
     decimal? CpuLimit, RestartPolicy RestartPolicy, bool AutoDeploy, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt,
-    int PidsLimit, bool AllowRawSockets)
+    int PidsLimit, bool AllowRawSockets, string? BuildTarget = null)
 {
     public static ApplicationResponse From(Application a) => new(
         a.Id, a.ProjectId, a.EnvironmentId, a.Name, a.Slug, a.GitUrl, a.Branch, a.BuildContext, a.DockerfilePath, a.ContainerPort,
         a.Domains.Select(d => d.ToString()).ToList(), a.HealthCheckPath, a.MemoryLimitMb, a.CpuLimit, a.RestartPolicy, a.AutoDeploy,
-        a.CreatedAt, a.UpdatedAt, a.PidsLimit, a.AllowRawSockets);
+        a.CreatedAt, a.UpdatedAt, a.PidsLimit, a.AllowRawSockets, a.BuildTarget);
 }
 
 /// <summary>An application as a client sends it; a PUT replaces every field (missing ones take their defaults).</summary>
@@ -57,6 +57,9 @@ public sealed record ApplicationRequest
     public string? BuildContext { get; init; }
 
     public string? DockerfilePath { get; init; }
+
+    /// <summary>The Dockerfile stage to build (a stage name); missing or empty builds the last stage.</summary>
+    public string? BuildTarget { get; init; }
 
     public int? ContainerPort { get; init; }
 
@@ -89,6 +92,7 @@ public sealed record ApplicationRequest
             Branch = Branch ?? defaults.Branch,
             BuildContext = BuildContext ?? defaults.BuildContext,
             DockerfilePath = DockerfilePath ?? defaults.DockerfilePath,
+            BuildTarget = BuildTarget,
             ContainerPort = ContainerPort ?? defaults.ContainerPort,
             Domains = Domains is null ? null : string.Join('\n', Domains),
             HealthCheckPath = HealthCheckPath,
