@@ -15,7 +15,7 @@ namespace GoForge.Infrastructure.Docker.BuildKit;
 /// argument list, pointed at the configured engine. The CLI never reads the repository: the context is GoForge's own
 /// checked tar (<see cref="BuildContextSource"/>) on its standard input, with the Dockerfile inside it, its cache
 /// mounts scoped to the application (<see cref="CacheMountScope"/>). Secrets reach RUN steps as
-/// <c>--secret id=KEY,src=FILE</c> from a private temporary folder deleted when the build ends. Cancel kills the CLI's
+/// <c>--secret id=KEY,env=VARIABLE</c> from the CLI's own environment: never a file, never an argument. Cancel kills the CLI's
 /// process tree (the engine then stops the build) and removes the tag should the image have been named already.
 /// Why the CLI and not the Engine API's session protocol: docs/decisions/buildkit.md.
 /// </summary>
@@ -43,7 +43,7 @@ public sealed partial class BuildKitImageBuilder(
         var work = Directory.CreateTempSubdirectory("goforge-build-");
         try
         {
-            var startInfo = await StartInfoAsync(request, inputs.Dockerfile, work.FullName, settings, ct);
+            var startInfo = StartInfo(request, inputs.Dockerfile, work.FullName, settings);
             logger.BuildKitStarting(request.Tag, settings.DockerCli, request.Secrets.Count, request.Target ?? "(last stage)");
             var output = new BuildKitOutput(log);
             var exitCode = await RunAsync(startInfo, archive, output, request.Tag, ct);
@@ -85,7 +85,7 @@ public sealed partial class BuildKitImageBuilder(
         }
     }
 
-    private async Task<ProcessStartInfo> StartInfoAsync(ImageBuildRequest request, string dockerfile, string work, BuildKitOptions settings, CancellationToken ct)
+    private ProcessStartInfo StartInfo(ImageBuildRequest request, string dockerfile, string work, BuildKitOptions settings)
     {
         var startInfo = new ProcessStartInfo(settings.DockerCli)
         {
@@ -126,24 +126,15 @@ public sealed partial class BuildKitImageBuilder(
             arguments.Add($"{key}={value}");
         }
 
-        var secrets = Directory.CreateDirectory(Path.Combine(work, "secrets"));
-        foreach (var (key, value) in request.Secrets)
+        // Each secret reaches the CLI through its own environment (readable by the panel's user only), never through a
+        // file: a panel killed mid-build leaves nothing of it on disk, and never through an argument (ps shows those).
+        var index = 0;
+        foreach (var (key, value) in request.Secrets.OrderBy(s => s.Key, StringComparer.Ordinal))
         {
-            var file = Path.Combine(secrets.FullName, key);
-            // Owner-only, in a folder that is owner-only too (CreateTempSubdirectory makes it 0700).
-            var create = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
-            if (!OperatingSystem.IsWindows())
-            {
-                create.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-            }
-
-            await using (var stream = new FileStream(file, create))
-            {
-                await stream.WriteAsync(System.Text.Encoding.UTF8.GetBytes(value), ct);
-            }
-
+            var variable = $"GOFORGE_BUILD_SECRET_{index++}";
+            startInfo.Environment[variable] = value;
             arguments.Add("--secret");
-            arguments.Add($"id={key},src={file}");
+            arguments.Add($"id={key},env={variable}");
         }
 
         if (request.Target is { } target)
