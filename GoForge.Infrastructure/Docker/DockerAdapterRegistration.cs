@@ -21,6 +21,7 @@ public static class DockerAdapterRegistration
         services.TryAddSingleton<IImageBuilder, DockerImageBuilder>();
         services.TryAddSingleton<IContainerRuntime, DockerContainerRuntime>();
         services.TryAddSingleton<IImagePuller, DockerImagePuller>();
+        services.TryAddSingleton<IRegistryImages, DockerRegistryImages>();
         services.TryAddSingleton<IVolumeStore, DockerVolumeStore>();
         services.TryAddSingleton<INetworkStore, DockerNetworkStore>();
         services.TryAddSingleton<IServiceRuntime, DockerServiceRuntime>();
