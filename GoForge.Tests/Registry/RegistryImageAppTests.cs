@@ -49,6 +49,16 @@ public sealed class RegistryImageAppTests(PostgresFixture postgres, DockerFixtur
             await _host.DisposeAsync();
         }
 
+        // The environment's network too: a shared engine has a limited pool of address ranges.
+        var networks = await docker.Client.Networks.ListNetworksAsync(new global::Docker.DotNet.Models.NetworksListParameters
+        {
+            Filters = new Dictionary<string, IDictionary<string, bool>> { ["label"] = new Dictionary<string, bool> { [$"goforge.environment={_environmentId}"] = true } },
+        });
+        foreach (var network in networks)
+        {
+            await docker.Client.Networks.DeleteNetworkAsync(network.ID);
+        }
+
         foreach (var image in _localImages)
         {
             try

@@ -7,7 +7,7 @@ ALTER TABLE applications
     ADD COLUMN source_kind          text    NOT NULL DEFAULT 'git' CHECK (source_kind IN ('git', 'image')),
     ADD COLUMN image_reference      text    NULL CHECK (char_length(image_reference) <= 512),
     ADD COLUMN digest_check_minutes integer NULL CHECK (digest_check_minutes BETWEEN 5 AND 1440),
-    ADD CONSTRAINT applications_image_reference_check CHECK ((source_kind = 'image') = (image_reference IS NOT NULL));
+    ADD CONSTRAINT applications_image_source_check CHECK ((source_kind = 'image') = (image_reference IS NOT NULL));
 
 -- The credential an image application's pulls present to its image's registry (one per application). The password
 -- or token is encrypted like every secret (ISecretProtector, bound to the row's id, which is the application's id).
