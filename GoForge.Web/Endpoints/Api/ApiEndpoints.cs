@@ -35,6 +35,7 @@ internal static class ApiEndpoints
         api.MapRoutingEndpoints();
         api.MapMemberEndpoints();
         api.MapGitCredentialEndpoints();
+        api.MapRegistryCredentialEndpoints();
         api.MapWebhookSecretEndpoints();
         api.MapApiTokenEndpoints();
         api.MapWorkloadEndpoints();

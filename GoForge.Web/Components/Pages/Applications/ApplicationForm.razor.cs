@@ -11,7 +11,8 @@ public sealed partial class ApplicationForm
         nameof(ApplicationInput.Name), nameof(ApplicationInput.GitUrl), nameof(ApplicationInput.Branch),
         nameof(ApplicationInput.BuildContext), nameof(ApplicationInput.DockerfilePath), nameof(ApplicationInput.ContainerPort),
         nameof(ApplicationInput.Domains), nameof(ApplicationInput.HealthCheckPath), nameof(ApplicationInput.MemoryLimitMb),
-        nameof(ApplicationInput.CpuLimit), nameof(ApplicationInput.RestartPolicy), nameof(ApplicationInput.PidsLimit));
+        nameof(ApplicationInput.CpuLimit), nameof(ApplicationInput.RestartPolicy), nameof(ApplicationInput.PidsLimit),
+        nameof(ApplicationInput.Source), nameof(ApplicationInput.ImageReference), nameof(ApplicationInput.DigestCheckMinutes));
 
     private ApplicationInput _model = new();
     private ApplicationInput? _shownValue;
