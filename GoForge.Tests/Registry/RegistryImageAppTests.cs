@@ -220,6 +220,25 @@ public sealed class RegistryImageAppTests(PostgresFixture postgres, DockerFixtur
     }
 
     [Fact]
+    public async Task The_reconciler_restarts_the_kept_image_of_an_image_app_whose_container_was_removed_without_pulling()
+    {
+        var (reference, digest) = await PushAsync(_open, "recovered", "v1", "recovered");
+        var app = await CreateAppAsync(reference);
+        var running = await _host.DeployNowAsync(_owner, app.Id);
+        await _host.Get<IContainerRuntime>().StopAndRemoveAsync(running.ContainerId!);
+
+        await _host.Get<GoForge.Core.Reconciliation.Reconciler>().RunAsync(CancellationToken.None);
+
+        var queued = (await _host.Get<IDeploymentRepository>().ListByApplicationAsync(app.Id, 10)).Single(d => d.Source == DeploymentSource.Recovery);
+        var recovery = await _host.RunNowAsync(queued);
+        var log = await _host.DeploymentLogAsync(recovery.Id);
+        Assert.True(recovery.State == DeploymentState.Running, $"ended {recovery.State}: {recovery.Reason}\n{log}");
+        Assert.Equal((running.ImageTag, digest), (recovery.ImageTag, recovery.ImageDigest));
+        Assert.DoesNotContain("Pulling", log, StringComparison.Ordinal);
+        Assert.Equal("recovered", await ServedAsync(recovery));
+    }
+
+    [Fact]
     public async Task A_pulled_image_with_a_proxy_label_is_refused_before_anything_runs()
     {
         var hostile = await RegistryServer.BuildVariantAsync(docker.Client, "hostile",
