@@ -22,21 +22,7 @@ public sealed partial class DockerRegistryImages(DockerClientProvider docker, IL
     public async Task<PulledImage> PullAsync(ImageReference reference, RegistryAuth? auth, IProgress<ImagePullProgress>? progress, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(reference);
-        string? streamError = null;
-        var relay = new Progress<JSONMessage>(m =>
-        {
-            if (m.Error is { } error)
-            {
-                streamError ??= error.Message;
-                return;
-            }
-
-            progress?.Report(new ImagePullProgress(
-                m.Status ?? string.Empty,
-                m.Progress is { } p && p.Total > 0 ? p.Current : null,
-                m.Progress is { } q && q.Total > 0 ? q.Total : null,
-                string.IsNullOrEmpty(m.ID) ? null : m.ID));
-        });
+        var relay = new PullMessages(progress);
         var name = reference.ToString();
         LogPulling(logger, name, auth is not null);
         try
@@ -52,9 +38,9 @@ public sealed partial class DockerRegistryImages(DockerClientProvider docker, IL
             throw DockerErrors.ToEngineException(e);
         }
 
-        if (streamError is not null)
+        if (relay.Error is not null)
         {
-            throw Unpullable(reference, auth, streamError, null);
+            throw Unpullable(reference, auth, relay.Error, null);
         }
 
         ImageInspectResponse image;
