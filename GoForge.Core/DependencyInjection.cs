@@ -11,6 +11,7 @@ using GoForge.Core.Monitoring;
 using GoForge.Core.Operations;
 using GoForge.Core.Projects;
 using GoForge.Core.Reconciliation;
+using GoForge.Core.Registry;
 using GoForge.Core.Routing;
 using GoForge.Core.Secrets;
 using GoForge.Core.Services;
@@ -128,6 +129,7 @@ public static class DependencyInjection
         services.AddSingleton<ServiceRecovery>();
         services.AddSingleton<ServiceCommands>();
         services.AddReconciler();
+        services.AddRegistryImageServices();
         return builder;
     }
 
@@ -158,6 +160,7 @@ public static class DependencyInjection
         services.AddHostedService<LegacyNetworkMigrationStartup>();
         services.AddHostedService<DeploymentWorker>();
         services.AddHostedService<ServiceWorker>();
+        services.AddRegistryWorkers();
         services.AddHostedService(sp => sp.GetRequiredService<ContainerStateTracker>());
         // Last: its first pass waits for both workers' recovery.
         services.AddHostedService<ReconcilerWorker>();

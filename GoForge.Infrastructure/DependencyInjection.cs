@@ -89,6 +89,7 @@ public static class DependencyInjection
         services.AddSingleton<IEnvironmentVariableRepository, EnvironmentVariableRepository>();
         services.AddSingleton<GoForge.Core.Volumes.IAppVolumeRepository, Volumes.AppVolumeRepository>();
         services.AddSingleton<IDeploymentRepository, DeploymentRepository>();
+        services.AddSingleton<GoForge.Core.Registry.IRegistryCredentialRepository, Registry.RegistryCredentialRepository>();
         services.AddSingleton<IRoutingSettingsRepository, RoutingSettingsRepository>();
         services.AddSingleton<IWebhookRepository, WebhookRepository>();
         services.AddSingleton<IGitCredentialRepository, GitCredentialRepository>();

@@ -6,6 +6,9 @@ public enum DeploymentState
     Pending,
     Cloning,
     Building,
+
+    /// <summary>An image application's image is being pulled from its registry.</summary>
+    Pulling,
     Deploying,
     Running,
     Failed,
@@ -14,6 +17,9 @@ public enum DeploymentState
 
     /// <summary>Replaced by a newer deployment of the same application: still pending when a newer one was queued, or running when a newer one took over.</summary>
     Superseded,
+
+    /// <summary>An image application's pull found the digest already running: nothing was deployed, the running one serves on.</summary>
+    Unchanged,
 }
 
 public enum DeploymentTrigger
@@ -25,6 +31,15 @@ public enum DeploymentTrigger
     StartFromImage,
     CloneSucceeded,
     BuildSucceeded,
+
+    /// <summary>The worker picked up a deployment of an image application: it pulls instead of cloning and building.</summary>
+    StartPull,
+
+    /// <summary>The image was pulled and tagged as the deployment's own.</summary>
+    PullSucceeded,
+
+    /// <summary>The pulled digest is the one running, and no forced deploy was asked for.</summary>
+    DigestUnchanged,
 
     /// <summary>The container started and passed its health check.</summary>
     BecameHealthy,
@@ -46,6 +61,9 @@ public enum DeploymentSource
 
     /// <summary>Queued by the reconciler: the running deployment's container was gone, so its image is started again (docs/deployments/after-a-crash.md).</summary>
     Recovery,
+
+    /// <summary>Queued by the digest check: the registry's digest of an image application's reference differs from the running one.</summary>
+    ImageUpdate,
 }
 
 public sealed record Deployment
@@ -82,7 +100,16 @@ public sealed record Deployment
 
     public required DateTimeOffset UpdatedAt { get; init; }
 
-    public bool IsFinished => State is DeploymentState.Failed or DeploymentState.Canceled or DeploymentState.RolledBack or DeploymentState.Superseded;
+    /// <summary>For an image application: the registry reference it pulls (or, for a rollback, pulled); null for Git ones.</summary>
+    public string? ImageReference { get; init; }
+
+    /// <summary>The digest (<c>sha256:…</c>) the pull resolved the reference to; null until pulled, and for Git ones.</summary>
+    public string? ImageDigest { get; init; }
+
+    /// <summary>Deploy even when the pulled digest is the one running (the user's "force").</summary>
+    public bool ForceDeploy { get; init; }
+
+    public bool IsFinished => State is DeploymentState.Failed or DeploymentState.Canceled or DeploymentState.RolledBack or DeploymentState.Superseded or DeploymentState.Unchanged;
 }
 
 /// <summary>One recorded step of a deployment's life: the audit trail of its state.</summary>

@@ -25,6 +25,7 @@ public sealed class DeploymentRunner(
     IGitClient git,
     IRepositoryCredentials gitCredentials,
     IImageBuilder images,
+    Registry.ImagePullStep pulls,
     IContainerRuntime containers,
     EnvironmentNetworks networks,
     ImageRetention retention,
@@ -65,6 +66,15 @@ public sealed class DeploymentRunner(
                     ? $"Starting the image of deployment {target} again ({kept}): its container was gone"
                     : $"Rolling back to deployment {target} (image {kept})");
                 tag = kept;
+            }
+            else if (deployment.ImageReference is not null)
+            {
+                // An image application: pulled, not built (docs/decisions/registry-image-apps.md).
+                tag = $"goforge/{app.Slug}:{deployment.Id:N}";
+                if (await pulls.RunAsync(deployment, app, tag, log, cancel.Token) != Registry.PullOutcome.Deploy)
+                {
+                    return;
+                }
             }
             else
             {

@@ -25,7 +25,34 @@ public sealed partial class DeploymentService(
     private const string What = "deployment";
 
     /// <summary>Queues a deployment of the application (of <paramref name="commitSha"/>, or the branch head when null); older pending ones of the same application are superseded.</summary>
-    public async Task<Result<Deployment>> EnqueueAsync(Actor actor, Guid applicationId, string? commitSha = null, DeploymentSource source = DeploymentSource.Manual, CancellationToken ct = default)
+    public Task<Result<Deployment>> EnqueueAsync(Actor actor, Guid applicationId, string? commitSha = null, DeploymentSource source = DeploymentSource.Manual, CancellationToken ct = default) =>
+        EnqueueCoreAsync(actor, applicationId, commitSha, source, force: false, ct);
+
+    /// <summary>
+    /// Queues a deployment of an image application that deploys even when the pulled digest is the one running
+    /// (docs/decisions/registry-image-apps.md); refused for a Git application, whose every deployment builds.
+    /// </summary>
+    public Task<Result<Deployment>> EnqueueForcedAsync(Actor actor, Guid applicationId, DeploymentSource source = DeploymentSource.Manual, CancellationToken ct = default) =>
+        EnqueueCoreAsync(actor, applicationId, commitSha: null, source, force: true, ct);
+
+    /// <summary>
+    /// For the digest check: queues a deployment of the image application because its registry's digest changed. The
+    /// system asks; nobody is recorded.
+    /// </summary>
+    internal async Task<Deployment> QueueImageUpdateAsync(Application app, string why, CancellationToken ct)
+    {
+        var deployment = await QueueAsync(null, app.Id, DeploymentSource.ImageUpdate, null, rollbackOf: null, ct, app);
+        await audit.RecordAsync(new AuditEvent
+        {
+            OccurredAt = deployment.CreatedAt,
+            Action = AuditActions.DeploymentQueued,
+            Target = $"application:{app.Slug}",
+            Detail = $"{deployment.Id} ({why})",
+        }, ct);
+        return deployment;
+    }
+
+    private async Task<Result<Deployment>> EnqueueCoreAsync(Actor actor, Guid applicationId, string? commitSha, DeploymentSource source, bool force, CancellationToken ct)
     {
         var app = await applications.FindAsync(actor, applicationId, ProjectAction.Deploy, ct);
         if (!app.IsSuccess)
@@ -38,7 +65,17 @@ public sealed partial class DeploymentService(
             return Error.Validation("CommitSha", "A commit is a full 40- or 64-character lower-case hexadecimal id.");
         }
 
-        var deployment = await QueueAsync(actor.AccountId, applicationId, source, commitSha, rollbackOf: null, ct);
+        if (app.Value.Source == ApplicationSourceKind.Image && commitSha is not null)
+        {
+            return Error.Validation("CommitSha", "An application from a registry image has no commits to deploy.");
+        }
+
+        if (force && app.Value.Source != ApplicationSourceKind.Image)
+        {
+            return Error.Validation("Force", "Only an application from a registry image can force a deploy of an unchanged digest.");
+        }
+
+        var deployment = await QueueAsync(actor.AccountId, applicationId, source, commitSha, rollbackOf: null, ct, app.Value, force);
         await audit.RecordAsync(time, actor, AuditActions.DeploymentQueued, $"application:{app.Value.Slug}", deployment.Id.ToString(), ct);
         return deployment;
     }
@@ -157,10 +194,17 @@ public sealed partial class DeploymentService(
     internal Task<Deployment> QueueRecoveryAsync(Deployment running, CancellationToken ct) =>
         QueueAsync(null, running.ApplicationId, DeploymentSource.Recovery, running.CommitSha, running, ct);
 
-    private async Task<Deployment> QueueAsync(Guid? requestedBy, Guid applicationId, DeploymentSource source, string? commitSha, Deployment? rollbackOf, CancellationToken ct)
+    private async Task<Deployment> QueueAsync(Guid? requestedBy, Guid applicationId, DeploymentSource source, string? commitSha, Deployment? rollbackOf, CancellationToken ct,
+        Application? app = null, bool force = false)
     {
         // A pending one the worker took meanwhile is simply not superseded; it runs and the newer one follows.
-        var deployment = NewPending(requestedBy, applicationId, source, commitSha, rollbackOf);
+        var deployment = NewPending(requestedBy, applicationId, source, commitSha, rollbackOf) with
+        {
+            // An image application's deployment pulls its reference; a rollback keeps the reference and digest it starts again.
+            ImageReference = rollbackOf?.ImageReference ?? (app?.Source == ApplicationSourceKind.Image ? app.ImageReference : null),
+            ImageDigest = rollbackOf?.ImageDigest,
+            ForceDeploy = force,
+        };
         var queued = await deployments.QueueAsync(deployment, Supersession.Of(deployment), ct);
         Announce(queued);
         return queued.Deployment;

@@ -76,6 +76,7 @@ public sealed class DeploymentStateMachine
         _machine.Configure(DeploymentState.Pending)
             .Permit(t[DeploymentTrigger.Start].Trigger, DeploymentState.Cloning)
             .Permit(t[DeploymentTrigger.StartFromImage].Trigger, DeploymentState.Deploying)
+            .Permit(t[DeploymentTrigger.StartPull].Trigger, DeploymentState.Pulling)
             .PermitIf(t[DeploymentTrigger.Cancel], DeploymentState.Canceled, r => r.ActorMayDeploy, "actor may deploy")
             .Permit(t[DeploymentTrigger.Supersede].Trigger, DeploymentState.Superseded);
 
@@ -86,6 +87,13 @@ public sealed class DeploymentStateMachine
 
         _machine.Configure(DeploymentState.Building)
             .Permit(t[DeploymentTrigger.BuildSucceeded].Trigger, DeploymentState.Deploying)
+            .Permit(t[DeploymentTrigger.Fail].Trigger, DeploymentState.Failed)
+            .PermitIf(t[DeploymentTrigger.Cancel], DeploymentState.Canceled, r => r.ActorMayDeploy, "actor may deploy");
+
+        // An image application's pull; the running container is untouched until Deploying, so it may be canceled.
+        _machine.Configure(DeploymentState.Pulling)
+            .Permit(t[DeploymentTrigger.PullSucceeded].Trigger, DeploymentState.Deploying)
+            .Permit(t[DeploymentTrigger.DigestUnchanged].Trigger, DeploymentState.Unchanged)
             .Permit(t[DeploymentTrigger.Fail].Trigger, DeploymentState.Failed)
             .PermitIf(t[DeploymentTrigger.Cancel], DeploymentState.Canceled, r => r.ActorMayDeploy, "actor may deploy");
 

@@ -116,7 +116,9 @@ public sealed partial class DeploymentWorker(
     {
         // Compare-and-set: another panel, a cancel or a newer deployment may have moved it meanwhile.
         var pending = await deployments.GetAsync(id, ct);
-        var trigger = pending?.RollbackOf is null ? DeploymentTrigger.Start : DeploymentTrigger.StartFromImage;
+        var trigger = pending?.RollbackOf is not null ? DeploymentTrigger.StartFromImage
+            : pending?.ImageReference is not null ? DeploymentTrigger.StartPull
+            : DeploymentTrigger.Start;
         var started = await states.TransitionAsync(id, trigger, TransitionRequest.System("picked up"), ct);
         if (!started.IsSuccess)
         {
@@ -183,7 +185,7 @@ public sealed partial class DeploymentWorker(
         try
         {
             // A panel stopping mid-run leaves the deployment active: the next start fails and counts it.
-            if (await deployments.GetAsync(id, CancellationToken.None) is { State: not (DeploymentState.Cloning or DeploymentState.Building or DeploymentState.Deploying) } ended)
+            if (await deployments.GetAsync(id, CancellationToken.None) is { State: not (DeploymentState.Cloning or DeploymentState.Building or DeploymentState.Pulling or DeploymentState.Deploying) } ended)
             {
                 metrics.DeploymentEnded(ended.State, elapsed);
                 LogRunEnded(logger, id, ended.State, elapsed.TotalSeconds);

@@ -24,6 +24,9 @@ public sealed class SecretMasker
 
     public static SecretMasker None { get; } = new([]);
 
+    /// <summary>This masker and one more secret (a registry password learned during the run).</summary>
+    public SecretMasker With(string? secretValue) => new(_values.Append(secretValue));
+
     public string Apply(string line)
     {
         foreach (var value in _values)

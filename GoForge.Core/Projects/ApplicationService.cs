@@ -39,6 +39,15 @@ public sealed record ApplicationInput
 
     public bool AutoDeploy { get; set; } = true;
 
+    /// <summary>Git (the default) or a registry image; an image application needs no Git fields.</summary>
+    public ApplicationSourceKind Source { get; set; } = ApplicationSourceKind.Git;
+
+    /// <summary>The registry image (<see cref="Containers.ImageReference"/>) of an image application.</summary>
+    public string? ImageReference { get; set; }
+
+    /// <summary>Minutes between digest checks of an image application; empty for never.</summary>
+    public int? DigestCheckMinutes { get; set; }
+
     public static ApplicationInput From(Application app) => new()
     {
         Name = app.Name,
@@ -56,6 +65,9 @@ public sealed record ApplicationInput
         AllowRawSockets = app.AllowRawSockets,
         RestartPolicy = app.RestartPolicy,
         AutoDeploy = app.AutoDeploy,
+        Source = app.Source,
+        ImageReference = app.ImageReference,
+        DigestCheckMinutes = app.DigestCheckMinutes,
     };
 }
 
@@ -108,7 +120,7 @@ public sealed class ApplicationService(
             return built.Error;
         }
 
-        if (await RefuseLocalRepositoryAsync(built.Value.GitUrl, ct) is { } refused)
+        if (built.Value.Source == ApplicationSourceKind.Git && await RefuseLocalRepositoryAsync(built.Value.GitUrl, ct) is { } refused)
         {
             return refused;
         }
@@ -143,7 +155,7 @@ public sealed class ApplicationService(
             return built.Error;
         }
 
-        if (await RefuseLocalRepositoryAsync(built.Value.GitUrl, ct) is { } refused)
+        if (built.Value.Source == ApplicationSourceKind.Git && await RefuseLocalRepositoryAsync(built.Value.GitUrl, ct) is { } refused)
         {
             return refused;
         }
@@ -216,11 +228,16 @@ public sealed class ApplicationService(
     {
         var errors = new FieldErrors();
         ProjectInputRules.ValidateName(input.Name, errors);
-        ProjectInputRules.ValidateGitUrl(input.GitUrl, errors);
-        ProjectInputRules.ValidateBranch(input.Branch, errors);
-        ProjectInputRules.ValidateRepositoryPath(input.BuildContext, errors, nameof(ApplicationInput.BuildContext), allowRoot: true);
-        ProjectInputRules.ValidateRepositoryPath(input.DockerfilePath, errors, nameof(ApplicationInput.DockerfilePath), allowRoot: false);
-        BuildTargetRules.Validate(input.BuildTarget, errors, nameof(ApplicationInput.BuildTarget));
+        var image = ImageSourceRules.Validate(input, errors);
+        if (input.Source == ApplicationSourceKind.Git)
+        {
+            ProjectInputRules.ValidateGitUrl(input.GitUrl, errors);
+            ProjectInputRules.ValidateBranch(input.Branch, errors);
+            ProjectInputRules.ValidateRepositoryPath(input.BuildContext, errors, nameof(ApplicationInput.BuildContext), allowRoot: true);
+            ProjectInputRules.ValidateRepositoryPath(input.DockerfilePath, errors, nameof(ApplicationInput.DockerfilePath), allowRoot: false);
+            BuildTargetRules.Validate(input.BuildTarget, errors, nameof(ApplicationInput.BuildTarget));
+        }
+
         ProjectInputRules.ValidatePort(input.ContainerPort, errors);
         ProjectInputRules.ValidateHealthCheckPath(input.HealthCheckPath, errors);
         ProjectInputRules.ValidateLimits(input.MemoryLimitMb, input.CpuLimit, errors);
@@ -237,18 +254,18 @@ public sealed class ApplicationService(
             return errors.ToError();
         }
 
-        return new Application
+        var application = new Application
         {
             Id = id,
             ProjectId = environment.ProjectId,
             EnvironmentId = environment.Id,
             Name = ProjectInputRules.NormalizeName(input.Name),
             Slug = ProjectInputRules.Slugify(input.Name),
-            GitUrl = input.GitUrl!.Trim(),
-            Branch = input.Branch!.Trim(),
-            BuildContext = ProjectInputRules.NormalizeRepositoryPath(input.BuildContext),
-            DockerfilePath = ProjectInputRules.NormalizeRepositoryPath(input.DockerfilePath),
-            BuildTarget = BuildTargetRules.Normalize(input.BuildTarget),
+            GitUrl = (input.GitUrl ?? string.Empty).Trim(),
+            Branch = (input.Branch ?? string.Empty).Trim(),
+            BuildContext = ProjectInputRules.NormalizeRepositoryPath(input.BuildContext ?? "."),
+            DockerfilePath = ProjectInputRules.NormalizeRepositoryPath(input.DockerfilePath ?? "Dockerfile"),
+            BuildTarget = input.Source == ApplicationSourceKind.Git ? BuildTargetRules.Normalize(input.BuildTarget) : null,
             ContainerPort = input.ContainerPort!.Value,
             Domains = domains,
             HealthCheckPath = string.IsNullOrWhiteSpace(input.HealthCheckPath) ? null : input.HealthCheckPath,
@@ -261,6 +278,7 @@ public sealed class ApplicationService(
             CreatedAt = createdAt,
             UpdatedAt = now,
         };
+        return image is null ? application : ImageSourceRules.Apply(application, image, input.DigestCheckMinutes);
     }
 
     private async Task<Error?> ExplainAsync(SaveOutcome outcome, Application application, CancellationToken ct) => outcome switch

@@ -59,7 +59,7 @@ public sealed record AppDomainRoute(string Host, string? PathPrefix)
     public override string ToString() => PathPrefix is null ? Host : Host + PathPrefix;
 }
 
-/// <summary>An application built from a Git repository's Dockerfile.</summary>
+/// <summary>An application built from a Git repository's Dockerfile, or run from a registry image (<see cref="Source"/>).</summary>
 public sealed record Application
 {
     public required Guid Id { get; init; }
@@ -105,6 +105,15 @@ public sealed record Application
     public RestartPolicy RestartPolicy { get; init; } = RestartPolicy.UnlessStopped;
 
     public bool AutoDeploy { get; init; } = true;
+
+    /// <summary>Where the image comes from: built from <see cref="GitUrl"/>, or pulled as <see cref="ImageReference"/>.</summary>
+    public ApplicationSourceKind Source { get; init; } = ApplicationSourceKind.Git;
+
+    /// <summary>The registry image an <see cref="ApplicationSourceKind.Image"/> application runs; null for a Git one.</summary>
+    public string? ImageReference { get; init; }
+
+    /// <summary>How often (minutes) GoForge asks the registry whether the image's digest changed; null for never.</summary>
+    public int? DigestCheckMinutes { get; init; }
 
     public required DateTimeOffset CreatedAt { get; init; }
 

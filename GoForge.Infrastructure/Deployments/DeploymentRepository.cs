@@ -10,7 +10,7 @@ internal sealed class DeploymentRepository(NpgsqlDataSource dataSource) : IDeplo
     /// <summary>The columns every deployment read selects, in <see cref="DeploymentRow"/>'s shape.</summary>
     internal const string Columns = """
         id, application_id, state, source, requested_by, commit_sha, commit_message, commit_author, rollback_of,
-        image_tag, container_id, reason, created_at, updated_at
+        image_tag, container_id, reason, created_at, updated_at, image_reference, image_digest, force_deploy
         """;
 
     /// <summary>
@@ -38,7 +38,8 @@ internal sealed class DeploymentRepository(NpgsqlDataSource dataSource) : IDeplo
         created AS (
             INSERT INTO deployments ({Columns})
             SELECT @QueuedId, @QueuedApplicationId, @QueuedState, @QueuedSource, @QueuedRequestedBy, @QueuedCommitSha, @QueuedCommitMessage,
-                   @QueuedCommitAuthor, @QueuedRollbackOf, @QueuedImageTag, NULL, NULL, q.at, q.at
+                   @QueuedCommitAuthor, @QueuedRollbackOf, @QueuedImageTag, NULL, NULL, q.at, q.at,
+                   @QueuedImageReference, @QueuedImageDigest, @QueuedForceDeploy
             FROM gate, queued_at q
             RETURNING {Columns}),
         created_transition AS (
@@ -100,6 +101,9 @@ internal sealed class DeploymentRepository(NpgsqlDataSource dataSource) : IDeplo
             QueuedCommitAuthor = deployment.CommitAuthor,
             QueuedRollbackOf = deployment.RollbackOf,
             QueuedImageTag = deployment.ImageTag,
+            QueuedImageReference = deployment.ImageReference,
+            QueuedImageDigest = deployment.ImageDigest,
+            QueuedForceDeploy = deployment.ForceDeploy,
             SupersedeFrom = ToDb(supersession.From),
             SupersedeTo = ToDb(supersession.To),
             SupersedeReason = supersession.Reason,
@@ -198,7 +202,7 @@ internal sealed class DeploymentRepository(NpgsqlDataSource dataSource) : IDeplo
             SELECT d.id FROM deployments d
             WHERE d.state = 'pending'
               AND NOT EXISTS (SELECT 1 FROM deployments a
-                              WHERE a.application_id = d.application_id AND a.state IN ('cloning', 'building', 'deploying'))
+                              WHERE a.application_id = d.application_id AND a.state IN ('cloning', 'building', 'pulling', 'deploying'))
             ORDER BY d.created_at, d.id
             LIMIT @limit
             FOR UPDATE OF d SKIP LOCKED
@@ -247,7 +251,7 @@ internal sealed class DeploymentRepository(NpgsqlDataSource dataSource) : IDeplo
 
     public async Task<IReadOnlyList<Guid>> ListActiveAsync(CancellationToken ct = default)
     {
-        const string sql = "SELECT id FROM deployments WHERE state IN ('cloning', 'building', 'deploying') ORDER BY created_at, id";
+        const string sql = "SELECT id FROM deployments WHERE state IN ('cloning', 'building', 'pulling', 'deploying') ORDER BY created_at, id";
         await using var conn = await dataSource.OpenConnectionAsync(ct);
         return (await conn.QueryAsync<Guid>(new CommandDefinition(sql, cancellationToken: ct))).AsList();
     }
@@ -346,6 +350,12 @@ internal sealed class DeploymentRepository(NpgsqlDataSource dataSource) : IDeplo
 
         public DateTimeOffset UpdatedAt { get; init; }
 
+        public string? ImageReference { get; init; }
+
+        public string? ImageDigest { get; init; }
+
+        public bool ForceDeploy { get; init; }
+
         public Deployment ToDeployment() => new()
         {
             Id = Id,
@@ -362,6 +372,9 @@ internal sealed class DeploymentRepository(NpgsqlDataSource dataSource) : IDeplo
             Reason = Reason,
             CreatedAt = CreatedAt,
             UpdatedAt = UpdatedAt,
+            ImageReference = ImageReference,
+            ImageDigest = ImageDigest,
+            ForceDeploy = ForceDeploy,
         };
     }
 }

@@ -31,6 +31,7 @@ public static class DockerAdapterRegistration
         services.TryAddSingleton<IImageBuilder, BuildKitImageBuilder>();
         services.TryAddSingleton<IContainerRuntime, DockerContainerRuntime>();
         services.TryAddSingleton<IImagePuller, DockerImagePuller>();
+        services.TryAddSingleton<IRegistryImages, DockerRegistryImages>();
         services.TryAddSingleton<IVolumeStore, DockerVolumeStore>();
         services.TryAddSingleton<GoForge.Core.Volumes.IVolumeUsage, DockerVolumeUsage>();
         services.TryAddSingleton<INetworkStore, DockerNetworkStore>();

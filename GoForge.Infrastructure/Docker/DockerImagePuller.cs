@@ -20,21 +20,7 @@ public sealed class DockerImagePuller(DockerClientProvider docker, ILogger<Docke
         var colon = image.LastIndexOf(':');
         var slash = image.LastIndexOf('/');
         var (repository, tag) = colon > slash ? (image[..colon], image[(colon + 1)..]) : (image, "latest");
-        string? streamError = null;
-        var relay = new Progress<JSONMessage>(m =>
-        {
-            if (m.Error is { } error)
-            {
-                streamError ??= error.Message;
-                return;
-            }
-
-            progress?.Report(new ImagePullProgress(
-                m.Status ?? string.Empty,
-                m.Progress is { } p && p.Total > 0 ? p.Current : null,
-                m.Progress is { } q && q.Total > 0 ? q.Total : null,
-                string.IsNullOrEmpty(m.ID) ? null : m.ID));
-        });
+        var relay = new PullMessages(progress);
         logger.ImagePulling(image);
         try
         {
@@ -50,9 +36,9 @@ public sealed class DockerImagePuller(DockerClientProvider docker, ILogger<Docke
         }
 
         // The engine reports a failed pull in the stream, not by status; and a pull may "succeed" without the tag.
-        if (streamError is not null || !await ImageExistsAsync(image, ct))
+        if (relay.Error is not null || !await ImageExistsAsync(image, ct))
         {
-            throw Unpullable(image, streamError ?? "the engine finished without the image", null);
+            throw Unpullable(image, relay.Error ?? "the engine finished without the image", null);
         }
 
         logger.ImagePulled(image);

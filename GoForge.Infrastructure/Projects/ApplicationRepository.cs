@@ -11,7 +11,7 @@ internal sealed class ApplicationRepository(NpgsqlDataSource dataSource) : IAppl
     private const string Columns = """
         id, project_id, environment_id, name, slug, git_url, branch, build_context, dockerfile_path, container_port,
         health_check_path, memory_limit_mb, cpu_limit, restart_policy, auto_deploy, created_at, updated_at, pids_limit,
-        allow_raw_sockets, build_target
+        allow_raw_sockets, build_target, source_kind, image_reference, digest_check_minutes
         """;
 
     private const string DomainConstraint = "application_domains_host_path_prefix_key";
@@ -22,7 +22,7 @@ internal sealed class ApplicationRepository(NpgsqlDataSource dataSource) : IAppl
             INSERT INTO applications ({Columns})
             VALUES (@Id, @ProjectId, @EnvironmentId, @Name, @Slug, @GitUrl, @Branch, @BuildContext, @DockerfilePath, @ContainerPort,
                     @HealthCheckPath, @MemoryLimitMb, @CpuLimit, @RestartPolicy, @AutoDeploy, @CreatedAt, @UpdatedAt, @PidsLimit,
-                    @AllowRawSockets, @BuildTarget)
+                    @AllowRawSockets, @BuildTarget, @SourceKind, @ImageReference, @DigestCheckMinutes)
             ON CONFLICT (environment_id, slug) DO NOTHING
             """;
         await using var conn = await dataSource.OpenConnectionAsync(ct);
@@ -78,7 +78,8 @@ internal sealed class ApplicationRepository(NpgsqlDataSource dataSource) : IAppl
                    dockerfile_path = @DockerfilePath, container_port = @ContainerPort, health_check_path = @HealthCheckPath,
                    memory_limit_mb = @MemoryLimitMb, cpu_limit = @CpuLimit, restart_policy = @RestartPolicy,
                    auto_deploy = @AutoDeploy, updated_at = @UpdatedAt, pids_limit = @PidsLimit,
-                   allow_raw_sockets = @AllowRawSockets, build_target = @BuildTarget
+                   allow_raw_sockets = @AllowRawSockets, build_target = @BuildTarget, source_kind = @SourceKind, image_reference = @ImageReference,
+                   digest_check_minutes = @DigestCheckMinutes
             WHERE id = @Id
             """;
         const string clearDomains = "DELETE FROM application_domains WHERE application_id = @Id";
@@ -173,6 +174,9 @@ internal sealed class ApplicationRepository(NpgsqlDataSource dataSource) : IAppl
         a.AutoDeploy,
         a.CreatedAt,
         a.UpdatedAt,
+        SourceKind = a.Source.ToString().ToLowerInvariant(),
+        a.ImageReference,
+        a.DigestCheckMinutes,
     };
 
     private sealed record DomainRow(Guid ApplicationId, string Host, string PathPrefix);
@@ -219,6 +223,12 @@ internal sealed class ApplicationRepository(NpgsqlDataSource dataSource) : IAppl
 
         public DateTimeOffset UpdatedAt { get; init; }
 
+        public string SourceKind { get; init; } = "git";
+
+        public string? ImageReference { get; init; }
+
+        public int? DigestCheckMinutes { get; init; }
+
         public Application ToApplication(IReadOnlyList<AppDomainRoute> domains) => new()
         {
             Id = Id,
@@ -242,6 +252,9 @@ internal sealed class ApplicationRepository(NpgsqlDataSource dataSource) : IAppl
             AutoDeploy = AutoDeploy,
             CreatedAt = CreatedAt,
             UpdatedAt = UpdatedAt,
+            Source = Enum.Parse<ApplicationSourceKind>(SourceKind, ignoreCase: true),
+            ImageReference = ImageReference,
+            DigestCheckMinutes = DigestCheckMinutes,
         };
     }
 }

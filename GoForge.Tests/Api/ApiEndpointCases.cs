@@ -92,6 +92,11 @@ internal sealed record ApiEndpointCase(
         new("POST", "/api/v1/applications/{applicationId:guid}/git-credential/deploy-key", ApiScope.Write, w => $"/api/v1/applications/{w.Application.Id}/git-credential/deploy-key", NoBody, 200),
         new("DELETE", "/api/v1/applications/{applicationId:guid}/git-credential/host-key", ApiScope.Write, w => $"/api/v1/applications/{w.Application.Id}/git-credential/host-key", NoBody, 204),
         new("DELETE", "/api/v1/applications/{applicationId:guid}/git-credential", ApiScope.Write, w => $"/api/v1/applications/{w.Application.Id}/git-credential", NoBody, 204),
+        // Registry credentials of image applications, write-only. The world's application is a Git one: it has none (204),
+        // and setting one reaches Core's validation (400).
+        new("GET", "/api/v1/applications/{applicationId:guid}/registry-credential", ApiScope.Read, w => $"/api/v1/applications/{w.Application.Id}/registry-credential", NoBody, 204),
+        new("PUT", "/api/v1/applications/{applicationId:guid}/registry-credential", ApiScope.Write, w => $"/api/v1/applications/{w.Application.Id}/registry-credential", _ => new { username = "deployer", password = "registry-matrix-0123" }, 400),
+        new("DELETE", "/api/v1/applications/{applicationId:guid}/registry-credential", ApiScope.Write, w => $"/api/v1/applications/{w.Application.Id}/registry-credential", NoBody, 204),
         new("GET", "/api/v1/projects/{projectId:guid}/git-credential", ApiScope.Read, w => $"/api/v1/projects/{w.Project.Id}/git-credential", NoBody, 200),
         new("PUT", "/api/v1/projects/{projectId:guid}/git-credential/token", ApiScope.Write, w => $"/api/v1/projects/{w.Project.Id}/git-credential/token", _ => new { username = "x-access-token", token = "ghp_matrix0123456789" }, 200),
         new("POST", "/api/v1/projects/{projectId:guid}/git-credential/deploy-key", ApiScope.Write, w => $"/api/v1/projects/{w.Project.Id}/git-credential/deploy-key", NoBody, 200),

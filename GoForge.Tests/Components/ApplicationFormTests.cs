@@ -65,6 +65,32 @@ public sealed class ApplicationFormTests : GoForgeTestContext
     }
 
     [Fact]
+    public async Task An_image_source_asks_for_an_image_instead_of_git_fields_and_refuses_a_hostile_reference_under_its_field()
+    {
+        var (_, production) = await Services.CreateProjectAsync(_ada, "Images");
+        var page = Render<NewApplicationPage>(p => p.Add(c => c.EnvironmentId, production.Id));
+
+        page.WaitForElement("[data-testid=app-source-image]", WaitTimeout);
+        var radio = page.Find("[data-testid=app-source-image]");
+        var input = radio.TagName == "INPUT" ? radio : radio.QuerySelector("input") ?? radio.Closest(".mud-radio")?.QuerySelector("input")
+            ?? throw new InvalidOperationException("no radio input:\n" + page.Find("[data-testid=app-source]").OuterHtml);
+        input.Click();
+        page.WaitForElement("[data-testid=app-image]", WaitTimeout);
+        page.Fill("app-name", "registry web");
+        page.Fill("app-image", "nginx;id");
+        page.WaitForElement("[data-testid=save-application]", WaitTimeout).Click();
+
+        page.WaitForAssertion(() => Assert.True(page.ShowsError("app-image")), WaitTimeout);
+        Assert.Empty(page.FindAll("[data-testid=app-git-url]"));
+        Assert.Empty(_store.Applications);
+        page.Fill("app-image", "registry.example.com/team/web:1.2");
+        page.Find("[data-testid=save-application]").Click();
+        page.WaitForAssertion(() => Assert.Single(_store.Applications), WaitTimeout);
+        Assert.Equal((ApplicationSourceKind.Image, "registry.example.com/team/web:1.2", ""),
+            (_store.Applications[0].Source, _store.Applications[0].ImageReference, _store.Applications[0].GitUrl));
+    }
+
+    [Fact]
     public void The_form_shows_the_derived_slug_as_the_name_is_typed_and_hands_the_input_to_its_parent()
     {
         ApplicationInput? submitted = null;

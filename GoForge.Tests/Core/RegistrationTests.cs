@@ -28,11 +28,12 @@ public sealed class RegistrationTests
         builder.AddGoForgeWorkers();
 
         var hosted = builder.Services.Where(d => d.ServiceType == typeof(IHostedService)).ToList();
-        Assert.Equal(5, hosted.Count);
+        Assert.Equal(6, hosted.Count);
         // Hosted services start in order: old-named networks are migrated before any deployment or service runs.
         Assert.Equal(typeof(GoForge.Core.Upgrades.LegacyNetworkMigrationStartup), hosted[0].ImplementationType);
         Assert.Contains(hosted, d => d.ImplementationType == typeof(DeploymentWorker));
         Assert.Contains(hosted, d => d.ImplementationType == typeof(ServiceWorker));
+        Assert.Contains(hosted, d => d.ImplementationType == typeof(GoForge.Core.Registry.DigestCheckWorker));
         Assert.Single(hosted, d => d.ImplementationFactory is not null); // the tracker, shared with the monitoring pages
         // Last: its first pass waits for the workers' recovery anyway, and it starts after the tracker it listens to.
         Assert.Equal(typeof(GoForge.Core.Reconciliation.ReconcilerWorker), hosted[^1].ImplementationType);

@@ -23,6 +23,11 @@ public sealed class DeploymentStateMachineTests
         [(DeploymentState.Deploying, DeploymentTrigger.Fail)] = DeploymentState.Failed,
         [(DeploymentState.Running, DeploymentTrigger.RollBack)] = DeploymentState.RolledBack,
         [(DeploymentState.Running, DeploymentTrigger.Supersede)] = DeploymentState.Superseded,
+        [(DeploymentState.Pending, DeploymentTrigger.StartPull)] = DeploymentState.Pulling,
+        [(DeploymentState.Pulling, DeploymentTrigger.PullSucceeded)] = DeploymentState.Deploying,
+        [(DeploymentState.Pulling, DeploymentTrigger.DigestUnchanged)] = DeploymentState.Unchanged,
+        [(DeploymentState.Pulling, DeploymentTrigger.Fail)] = DeploymentState.Failed,
+        [(DeploymentState.Pulling, DeploymentTrigger.Cancel)] = DeploymentState.Canceled,
     };
 
     public static TheoryData<DeploymentState, DeploymentTrigger> EveryPair()
@@ -64,6 +69,7 @@ public sealed class DeploymentStateMachineTests
     [InlineData(DeploymentState.Pending)]
     [InlineData(DeploymentState.Cloning)]
     [InlineData(DeploymentState.Building)]
+    [InlineData(DeploymentState.Pulling)]
     public void Cancel_needs_an_actor_who_may_deploy(DeploymentState from)
     {
         var state = from;
@@ -106,7 +112,7 @@ public sealed class DeploymentStateMachineTests
     [Fact]
     public async Task Finished_states_accept_no_trigger()
     {
-        foreach (var finished in new[] { DeploymentState.Failed, DeploymentState.Canceled, DeploymentState.RolledBack, DeploymentState.Superseded })
+        foreach (var finished in new[] { DeploymentState.Failed, DeploymentState.Canceled, DeploymentState.RolledBack, DeploymentState.Superseded, DeploymentState.Unchanged })
         {
             var state = finished;
             var machine = new DeploymentStateMachine(() => state, s => state = s);

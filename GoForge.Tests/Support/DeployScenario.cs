@@ -104,7 +104,7 @@ internal sealed class DeployScenario : IAsyncDisposable
         var repository = App.Get<IDeploymentRepository>();
         Deployment? deployment = null;
         await Wait.UntilAsync(async () => (deployment = await repository.GetAsync(deploymentId))!.State is not
-            (DeploymentState.Pending or DeploymentState.Cloning or DeploymentState.Building or DeploymentState.Deploying),
+            (DeploymentState.Pending or DeploymentState.Cloning or DeploymentState.Building or DeploymentState.Pulling or DeploymentState.Deploying),
             $"deployment {deploymentId} to end", timeout);
         return deployment!;
     }

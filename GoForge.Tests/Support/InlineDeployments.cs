@@ -12,7 +12,16 @@ internal static class InlineDeployments
     public static async Task<Deployment> DeployNowAsync(this TestHost host, Actor actor, Guid applicationId)
     {
         var queued = (await host.Get<DeploymentService>().EnqueueAsync(actor, applicationId)).Value!;
-        var started = (await host.Get<DeploymentStates>().TransitionAsync(queued.Id, DeploymentTrigger.Start, TransitionRequest.System("test"))).Value!;
+        return await RunNowAsync(host, queued);
+    }
+
+    /// <summary>Starts a queued deployment as the worker would (pull, clone, or start a kept image) and runs it to its end.</summary>
+    public static async Task<Deployment> RunNowAsync(this TestHost host, Deployment queued)
+    {
+        var trigger = queued.RollbackOf is not null ? DeploymentTrigger.StartFromImage
+            : queued.ImageReference is not null ? DeploymentTrigger.StartPull
+            : DeploymentTrigger.Start;
+        var started = (await host.Get<DeploymentStates>().TransitionAsync(queued.Id, trigger, TransitionRequest.System("test"))).Value!;
         await host.Get<IDeploymentRunner>().RunAsync(started, CancellationToken.None);
         return (await host.Get<IDeploymentRepository>().GetAsync(queued.Id))!;
     }

@@ -45,13 +45,22 @@ internal sealed class EngineHttp : IDisposable
 
     public Task<JsonDocument> GetJsonAsync(string pathAndQuery, CancellationToken ct) => SendAsync(HttpMethod.Get, pathAndQuery, ct);
 
+    /// <summary>A GET with request headers (the registry credential's <c>X-Registry-Auth</c>).</summary>
+    public Task<JsonDocument> GetJsonAsync(string pathAndQuery, IReadOnlyDictionary<string, string> headers, CancellationToken ct) =>
+        SendAsync(HttpMethod.Get, pathAndQuery, ct, headers);
+
     public Task<JsonDocument> PostJsonAsync(string pathAndQuery, CancellationToken ct) => SendAsync(HttpMethod.Post, pathAndQuery, ct);
 
     public void Dispose() => _http.Dispose();
 
-    private async Task<JsonDocument> SendAsync(HttpMethod method, string pathAndQuery, CancellationToken ct)
+    private async Task<JsonDocument> SendAsync(HttpMethod method, string pathAndQuery, CancellationToken ct, IReadOnlyDictionary<string, string>? headers = null)
     {
         using var request = new HttpRequestMessage(method, new Uri(pathAndQuery, UriKind.Relative));
+        foreach (var (name, value) in headers ?? new Dictionary<string, string>())
+        {
+            request.Headers.TryAddWithoutValidation(name, value);
+        }
+
         try
         {
             using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct);

@@ -36,6 +36,7 @@ internal static class ApiEndpoints
         api.MapRoutingEndpoints();
         api.MapMemberEndpoints();
         api.MapGitCredentialEndpoints();
+        api.MapRegistryCredentialEndpoints();
         api.MapWebhookSecretEndpoints();
         api.MapApiTokenEndpoints();
         api.MapWorkloadEndpoints();

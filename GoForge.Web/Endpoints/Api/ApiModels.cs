@@ -37,12 +37,12 @@ public sealed record ApplicationResponse(
     Guid Id, Guid ProjectId, Guid EnvironmentId, string Name, string Slug, string GitUrl, string Branch, string BuildContext,
     string DockerfilePath, int ContainerPort, IReadOnlyList<string> Domains, string? HealthCheckPath, int? MemoryLimitMb,
     decimal? CpuLimit, RestartPolicy RestartPolicy, bool AutoDeploy, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt,
-    int PidsLimit, bool AllowRawSockets, string? BuildTarget = null)
+    int PidsLimit, bool AllowRawSockets, ApplicationSourceKind Source, string? Image, int? DigestCheckMinutes, string? BuildTarget = null)
 {
     public static ApplicationResponse From(Application a) => new(
         a.Id, a.ProjectId, a.EnvironmentId, a.Name, a.Slug, a.GitUrl, a.Branch, a.BuildContext, a.DockerfilePath, a.ContainerPort,
         a.Domains.Select(d => d.ToString()).ToList(), a.HealthCheckPath, a.MemoryLimitMb, a.CpuLimit, a.RestartPolicy, a.AutoDeploy,
-        a.CreatedAt, a.UpdatedAt, a.PidsLimit, a.AllowRawSockets, a.BuildTarget);
+        a.CreatedAt, a.UpdatedAt, a.PidsLimit, a.AllowRawSockets, a.Source, a.ImageReference, a.DigestCheckMinutes, a.BuildTarget);
 }
 
 /// <summary>An application as a client sends it; a PUT replaces every field (missing ones take their defaults).</summary>
@@ -82,6 +82,15 @@ public sealed record ApplicationRequest
     /// <summary>Keeps NET_RAW (raw and packet sockets); missing for false.</summary>
     public bool? AllowRawSockets { get; init; }
 
+    /// <summary><c>Git</c> (missing) or <c>Image</c>: an image application needs <see cref="Image"/> and no Git fields.</summary>
+    public ApplicationSourceKind? Source { get; init; }
+
+    /// <summary>An image application's registry reference: <c>name:tag</c>, <c>registry:port/name:tag</c> or <c>name@sha256:…</c>.</summary>
+    public string? Image { get; init; }
+
+    /// <summary>Minutes (5 to 1440) between checks for a new digest of an image application; missing for never.</summary>
+    public int? DigestCheckMinutes { get; init; }
+
     public ApplicationInput ToInput()
     {
         var defaults = new ApplicationInput();
@@ -102,6 +111,9 @@ public sealed record ApplicationRequest
             AutoDeploy = AutoDeploy ?? defaults.AutoDeploy,
             PidsLimit = PidsLimit ?? defaults.PidsLimit,
             AllowRawSockets = AllowRawSockets ?? defaults.AllowRawSockets,
+            Source = Source ?? defaults.Source,
+            ImageReference = Image,
+            DigestCheckMinutes = DigestCheckMinutes,
         };
     }
 }
@@ -119,14 +131,22 @@ public sealed record VariableRequest(string? Value, bool? IsSecret, bool? IsBuil
 public sealed record DeploymentResponse(
     Guid Id, Guid ApplicationId, GoForge.Core.Deployments.DeploymentState State, GoForge.Core.Deployments.DeploymentSource Source,
     string? Reason, string? CommitSha, string? CommitMessage, string? CommitAuthor, Guid? RollbackOf, Guid? RequestedBy,
-    DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt)
+    DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, string? Image = null, string? ImageDigest = null)
 {
     public static DeploymentResponse From(GoForge.Core.Deployments.Deployment d) => new(
-        d.Id, d.ApplicationId, d.State, d.Source, d.Reason, d.CommitSha, d.CommitMessage, d.CommitAuthor, d.RollbackOf, d.RequestedBy, d.CreatedAt, d.UpdatedAt);
+        d.Id, d.ApplicationId, d.State, d.Source, d.Reason, d.CommitSha, d.CommitMessage, d.CommitAuthor, d.RollbackOf, d.RequestedBy, d.CreatedAt, d.UpdatedAt,
+        d.ImageReference, d.ImageDigest);
 }
 
 /// <summary>What to deploy: a full commit id, or null (or no body) for the branch head at clone time.</summary>
-public sealed record DeploymentRequest(string? CommitSha);
+/// <summary>What to deploy: a commit (Git applications), or, with <see cref="Force"/>, an image application's pull even when its digest runs already.</summary>
+public sealed record DeploymentRequest(string? CommitSha, bool? Force = null);
+
+/// <summary>An image application's registry credential; the password or token is write-only (empty keeps the stored one).</summary>
+public sealed record RegistryCredentialRequest(string? Username, string? Password);
+
+/// <summary>Which registry and user an image application's pulls authenticate as; never the password.</summary>
+public sealed record RegistryCredentialResponse(string Registry, string Username);
 
 /// <summary>The earlier deployment whose image to start again; null (or no body) for the newest one kept.</summary>
 public sealed record RollbackRequest(Guid? TargetDeploymentId);

@@ -32,7 +32,9 @@ internal static class DeploymentEndpoints
     private static async Task<Results<Accepted<DeploymentResponse>, ProblemHttpResult>> TriggerAsync(
         Guid applicationId, DeploymentRequest? body, ClaimsPrincipal user, DeploymentService deployments, CancellationToken ct)
     {
-        var result = await deployments.EnqueueAsync(user.ToApiActor(), applicationId, body?.CommitSha, DeploymentSource.Api, ct);
+        var result = body?.Force == true
+            ? await deployments.EnqueueForcedAsync(user.ToApiActor(), applicationId, DeploymentSource.Api, ct)
+            : await deployments.EnqueueAsync(user.ToApiActor(), applicationId, body?.CommitSha, DeploymentSource.Api, ct);
         return result.IsSuccess
             ? TypedResults.Accepted($"{ApiEndpoints.Prefix}/deployments/{result.Value.Id}", DeploymentResponse.From(result.Value))
             : ApiResults.Problem(result.Error);

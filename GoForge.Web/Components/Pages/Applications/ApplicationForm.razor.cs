@@ -12,7 +12,7 @@ public sealed partial class ApplicationForm
         nameof(ApplicationInput.BuildContext), nameof(ApplicationInput.DockerfilePath), nameof(ApplicationInput.ContainerPort),
         nameof(ApplicationInput.Domains), nameof(ApplicationInput.HealthCheckPath), nameof(ApplicationInput.MemoryLimitMb),
         nameof(ApplicationInput.CpuLimit), nameof(ApplicationInput.RestartPolicy), nameof(ApplicationInput.PidsLimit),
-        nameof(ApplicationInput.BuildTarget));
+        nameof(ApplicationInput.BuildTarget), nameof(ApplicationInput.Source), nameof(ApplicationInput.ImageReference), nameof(ApplicationInput.DigestCheckMinutes));
 
     private ApplicationInput _model = new();
     private ApplicationInput? _shownValue;

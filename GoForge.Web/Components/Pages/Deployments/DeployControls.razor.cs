@@ -27,6 +27,10 @@ public sealed partial class DeployControls : ComponentBase, IDisposable
     [Parameter]
     public bool CanDeploy { get; set; }
 
+    /// <summary>Whether the application runs a registry image: a plain deploy skips an unchanged digest, so a forced one is offered too. Default false.</summary>
+    [Parameter]
+    public bool IsImage { get; set; }
+
     private Deployment? _latest;
     private IDisposable? _subscription;
     private Guid? _watching;
@@ -76,12 +80,13 @@ public sealed partial class DeployControls : ComponentBase, IDisposable
     private bool IsNewest(Deployment deployment) =>
         _latest is null || deployment.Id == _latest.Id || deployment.CreatedAt > _latest.CreatedAt;
 
-    private async Task DeployAsync()
+    private async Task DeployAsync(bool force)
     {
         _busy = true;
         try
         {
-            var queued = await Deployments.EnqueueAsync(await CurrentUser.GetActorAsync(), ApplicationId);
+            var actor = await CurrentUser.GetActorAsync();
+            var queued = force ? await Deployments.EnqueueForcedAsync(actor, ApplicationId) : await Deployments.EnqueueAsync(actor, ApplicationId);
             if (!queued.IsSuccess)
             {
                 Snackbar.Add(queued.Error.Message, Severity.Error);

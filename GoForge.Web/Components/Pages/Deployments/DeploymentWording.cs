@@ -15,15 +15,15 @@ public static class DeploymentWording
         DeploymentState.Running => Color.Success,
         DeploymentState.Failed => Color.Error,
         DeploymentState.Pending => Color.Default,
-        DeploymentState.Cloning or DeploymentState.Building or DeploymentState.Deploying => Color.Info,
-        DeploymentState.Canceled or DeploymentState.Superseded => Color.Dark,
+        DeploymentState.Cloning or DeploymentState.Building or DeploymentState.Pulling or DeploymentState.Deploying => Color.Info,
+        DeploymentState.Canceled or DeploymentState.Superseded or DeploymentState.Unchanged => Color.Dark,
         DeploymentState.RolledBack => Color.Warning,
         _ => Color.Default,
     };
 
     /// <summary>Whether the deployment is still moving (a spinner is fair).</summary>
     public static bool IsInProgress(DeploymentState state) =>
-        state is DeploymentState.Cloning or DeploymentState.Building or DeploymentState.Deploying;
+        state is DeploymentState.Cloning or DeploymentState.Building or DeploymentState.Pulling or DeploymentState.Deploying;
 
     public static string Label(DeploymentState state) => state == DeploymentState.RolledBack ? "rolled back" : state.ToString().ToLowerInvariant();
 
