@@ -88,6 +88,7 @@ public static class DependencyInjection
         services.AddSingleton<IDomainHolderRepository, DomainHolderRepository>();
         services.AddSingleton<IEnvironmentVariableRepository, EnvironmentVariableRepository>();
         services.AddSingleton<IDeploymentRepository, DeploymentRepository>();
+        Runtime.RuntimeRegistration.AddApplicationRuntimeRepositories(services);
         services.AddSingleton<IRoutingSettingsRepository, RoutingSettingsRepository>();
         services.AddSingleton<IWebhookRepository, WebhookRepository>();
         services.AddSingleton<IGitCredentialRepository, GitCredentialRepository>();

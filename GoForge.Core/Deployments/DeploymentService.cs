@@ -25,7 +25,14 @@ public sealed partial class DeploymentService(
     private const string What = "deployment";
 
     /// <summary>Queues a deployment of the application (of <paramref name="commitSha"/>, or the branch head when null); older pending ones of the same application are superseded.</summary>
-    public async Task<Result<Deployment>> EnqueueAsync(Actor actor, Guid applicationId, string? commitSha = null, DeploymentSource source = DeploymentSource.Manual, CancellationToken ct = default)
+    public Task<Result<Deployment>> EnqueueAsync(Actor actor, Guid applicationId, string? commitSha = null, DeploymentSource source = DeploymentSource.Manual, CancellationToken ct = default) =>
+        EnqueueAsync(actor, applicationId, commitSha, source, forceRebuild: false, ct);
+
+    /// <summary>
+    /// As the other overload; with <paramref name="forceRebuild"/> the deployment clones and builds even when an image
+    /// of the same commit and build settings is kept (<see cref="BuildFingerprint"/>).
+    /// </summary>
+    public async Task<Result<Deployment>> EnqueueAsync(Actor actor, Guid applicationId, string? commitSha, DeploymentSource source, bool forceRebuild, CancellationToken ct = default)
     {
         var app = await applications.FindAsync(actor, applicationId, ProjectAction.Deploy, ct);
         if (!app.IsSuccess)
@@ -38,8 +45,9 @@ public sealed partial class DeploymentService(
             return Error.Validation("CommitSha", "A commit is a full 40- or 64-character lower-case hexadecimal id.");
         }
 
-        var deployment = await QueueAsync(actor.AccountId, applicationId, source, commitSha, rollbackOf: null, ct);
-        await audit.RecordAsync(time, actor, AuditActions.DeploymentQueued, $"application:{app.Value.Slug}", deployment.Id.ToString(), ct);
+        var deployment = await QueueAsync(NewPending(actor.AccountId, applicationId, source, commitSha, rollbackOf: null) with { ForceRebuild = forceRebuild }, ct);
+        await audit.RecordAsync(time, actor, AuditActions.DeploymentQueued, $"application:{app.Value.Slug}",
+            forceRebuild ? $"{deployment.Id} (force rebuild)" : deployment.Id.ToString(), ct);
         return deployment;
     }
 
@@ -157,10 +165,26 @@ public sealed partial class DeploymentService(
     internal Task<Deployment> QueueRecoveryAsync(Deployment running, CancellationToken ct) =>
         QueueAsync(null, running.ApplicationId, DeploymentSource.Recovery, running.CommitSha, running, ct);
 
-    private async Task<Deployment> QueueAsync(Guid? requestedBy, Guid applicationId, DeploymentSource source, string? commitSha, Deployment? rollbackOf, CancellationToken ct)
+    /// <summary>
+    /// For "Apply" (<see cref="Runtime.ApplicationRuntimeService"/>, which checked the person): queues a
+    /// <see cref="DeploymentKind.Restart"/> that recreates <paramref name="running"/>'s container from its image with
+    /// the current settings.
+    /// </summary>
+    internal Task<Deployment> QueueRestartAsync(Guid? requestedBy, Deployment running, DeploymentSource source, CancellationToken ct) =>
+        QueueAsync(NewPending(requestedBy, running.ApplicationId, source, running.CommitSha, rollbackOf: null) with
+        {
+            Kind = DeploymentKind.Restart,
+            ImageTag = running.ImageTag,
+            CommitMessage = running.CommitMessage,
+            CommitAuthor = running.CommitAuthor,
+        }, ct);
+
+    private Task<Deployment> QueueAsync(Guid? requestedBy, Guid applicationId, DeploymentSource source, string? commitSha, Deployment? rollbackOf, CancellationToken ct) =>
+        QueueAsync(NewPending(requestedBy, applicationId, source, commitSha, rollbackOf), ct);
+
+    private async Task<Deployment> QueueAsync(Deployment deployment, CancellationToken ct)
     {
         // A pending one the worker took meanwhile is simply not superseded; it runs and the newer one follows.
-        var deployment = NewPending(requestedBy, applicationId, source, commitSha, rollbackOf);
         var queued = await deployments.QueueAsync(deployment, Supersession.Of(deployment), ct);
         Announce(queued);
         return queued.Deployment;

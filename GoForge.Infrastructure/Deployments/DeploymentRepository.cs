@@ -10,7 +10,7 @@ internal sealed class DeploymentRepository(NpgsqlDataSource dataSource) : IDeplo
     /// <summary>The columns every deployment read selects, in <see cref="DeploymentRow"/>'s shape.</summary>
     internal const string Columns = """
         id, application_id, state, source, requested_by, commit_sha, commit_message, commit_author, rollback_of,
-        image_tag, container_id, reason, created_at, updated_at
+        image_tag, container_id, reason, created_at, updated_at, kind, build_fingerprint, settings_fingerprint, force_rebuild
         """;
 
     /// <summary>
@@ -38,7 +38,7 @@ internal sealed class DeploymentRepository(NpgsqlDataSource dataSource) : IDeplo
         created AS (
             INSERT INTO deployments ({Columns})
             SELECT @QueuedId, @QueuedApplicationId, @QueuedState, @QueuedSource, @QueuedRequestedBy, @QueuedCommitSha, @QueuedCommitMessage,
-                   @QueuedCommitAuthor, @QueuedRollbackOf, @QueuedImageTag, NULL, NULL, q.at, q.at
+                   @QueuedCommitAuthor, @QueuedRollbackOf, @QueuedImageTag, NULL, NULL, q.at, q.at, @QueuedKind, NULL, NULL, @QueuedForceRebuild
             FROM gate, queued_at q
             RETURNING {Columns}),
         created_transition AS (
@@ -100,6 +100,8 @@ internal sealed class DeploymentRepository(NpgsqlDataSource dataSource) : IDeplo
             QueuedCommitAuthor = deployment.CommitAuthor,
             QueuedRollbackOf = deployment.RollbackOf,
             QueuedImageTag = deployment.ImageTag,
+            QueuedKind = deployment.Kind.ToString().ToLowerInvariant(),
+            QueuedForceRebuild = deployment.ForceRebuild,
             SupersedeFrom = ToDb(supersession.From),
             SupersedeTo = ToDb(supersession.To),
             SupersedeReason = supersession.Reason,
@@ -346,6 +348,14 @@ internal sealed class DeploymentRepository(NpgsqlDataSource dataSource) : IDeplo
 
         public DateTimeOffset UpdatedAt { get; init; }
 
+        public string Kind { get; init; } = "build";
+
+        public string? BuildFingerprint { get; init; }
+
+        public string? SettingsFingerprint { get; init; }
+
+        public bool ForceRebuild { get; init; }
+
         public Deployment ToDeployment() => new()
         {
             Id = Id,
@@ -362,6 +372,10 @@ internal sealed class DeploymentRepository(NpgsqlDataSource dataSource) : IDeplo
             Reason = Reason,
             CreatedAt = CreatedAt,
             UpdatedAt = UpdatedAt,
+            Kind = Enum.Parse<DeploymentKind>(Kind, ignoreCase: true),
+            BuildFingerprint = BuildFingerprint,
+            SettingsFingerprint = SettingsFingerprint,
+            ForceRebuild = ForceRebuild,
         };
     }
 }

@@ -24,6 +24,7 @@ public static class DockerAdapterRegistration
         services.TryAddSingleton<IVolumeStore, DockerVolumeStore>();
         services.TryAddSingleton<INetworkStore, DockerNetworkStore>();
         services.TryAddSingleton<IServiceRuntime, DockerServiceRuntime>();
+        services.TryAddSingleton<IContainerLifecycle, DockerContainerLifecycle>();
         return services;
     }
 }

@@ -54,7 +54,10 @@ public static class TraefikDynamicConfig
         return string.Create(CultureInfo.InvariantCulture, $"http://{name}:{upstream.Port}");
     }
 
-    /// <summary>The document routing <paramref name="target"/>'s domains to <paramref name="servers"/>; null when it has no domain (no route at all).</summary>
+    /// <summary>
+    /// The document routing <paramref name="target"/>'s domains to <paramref name="servers"/>; null when it has no
+    /// domain (no route at all). No server is a stopped application: Traefik answers its routers with 503 at once.
+    /// </summary>
     public static JsonObject? For(RouteTarget target, IReadOnlyList<string> servers, TraefikOptions options)
     {
         ArgumentNullException.ThrowIfNull(target);
@@ -63,11 +66,6 @@ public static class TraefikDynamicConfig
         if (target.Domains.Count == 0)
         {
             return null;
-        }
-
-        if (servers.Count == 0)
-        {
-            throw new InvalidOperationException("A Traefik service needs at least one server.");
         }
 
         var name = NameOf(target);

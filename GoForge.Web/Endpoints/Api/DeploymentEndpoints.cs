@@ -30,9 +30,10 @@ internal static class DeploymentEndpoints
     }
 
     private static async Task<Results<Accepted<DeploymentResponse>, ProblemHttpResult>> TriggerAsync(
-        Guid applicationId, DeploymentRequest? body, ClaimsPrincipal user, DeploymentService deployments, CancellationToken ct)
+        Guid applicationId, DeploymentRequest? body, ClaimsPrincipal user, DeploymentService deployments, bool? forceRebuild, CancellationToken ct)
     {
-        var result = await deployments.EnqueueAsync(user.ToApiActor(), applicationId, body?.CommitSha, DeploymentSource.Api, ct);
+        // ?forceRebuild=true: clone and build even when an image of the same commit and build settings is kept.
+        var result = await deployments.EnqueueAsync(user.ToApiActor(), applicationId, body?.CommitSha, DeploymentSource.Api, forceRebuild ?? false, ct);
         return result.IsSuccess
             ? TypedResults.Accepted($"{ApiEndpoints.Prefix}/deployments/{result.Value.Id}", DeploymentResponse.From(result.Value))
             : ApiResults.Problem(result.Error);
