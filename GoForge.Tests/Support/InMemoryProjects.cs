@@ -157,6 +157,7 @@ public static class InMemoryProjects
         services.AddSingleton<ChangeFeed<WebhookDelivery>>();
         services.AddSingleton<WebhookService>();
         services.AddSingleton<GoForge.Core.Reconciliation.ApplicationEvents>();
+        services.AddInMemoryRuntime();
         services.AddScoped<CurrentUser>();
         return store;
     }

@@ -76,12 +76,16 @@ public sealed partial class DeployControls : ComponentBase, IDisposable
     private bool IsNewest(Deployment deployment) =>
         _latest is null || deployment.Id == _latest.Id || deployment.CreatedAt > _latest.CreatedAt;
 
-    private async Task DeployAsync()
+    private Task DeployAsync() => QueueAsync(forceRebuild: false);
+
+    private Task ForceRebuildAsync() => QueueAsync(forceRebuild: true);
+
+    private async Task QueueAsync(bool forceRebuild)
     {
         _busy = true;
         try
         {
-            var queued = await Deployments.EnqueueAsync(await CurrentUser.GetActorAsync(), ApplicationId);
+            var queued = await Deployments.EnqueueAsync(await CurrentUser.GetActorAsync(), ApplicationId, null, DeploymentSource.Manual, forceRebuild);
             if (!queued.IsSuccess)
             {
                 Snackbar.Add(queued.Error.Message, Severity.Error);
