@@ -69,7 +69,7 @@ public sealed class ApplicationRuntimeTests(PostgresFixture postgres, DockerFixt
         const string host = "apply.runtime.test";
         var app = await GreetingAppAsync("apply", host, "one");
         var first = await _panel.DeployAsync(app);
-        Assert.Equal((HttpStatusCode.OK, "greeting=one\n"), await caddy.GetAsync(host));
+        Assert.Equal((HttpStatusCode.OK, "greeting=one"), await caddy.GetAsync(host));
         Assert.False((await StatusAsync(app)).HasPendingSettings);
 
         await SetVariableAsync(app, Variable, "two");
@@ -89,7 +89,7 @@ public sealed class ApplicationRuntimeTests(PostgresFixture postgres, DockerFixt
         Assert.DoesNotContain((await _panel.Host.Get<IDeploymentRepository>().ListTransitionsAsync(applied.Id)).Select(t => t.To), s => s is DeploymentState.Cloning or DeploymentState.Building);
         Assert.True(report.Failed.Count == 0, report.FailureSummary());
         Assert.Contains(report.Outcomes, o => o.Body.Contains("greeting=two", StringComparison.Ordinal));
-        Assert.Equal((HttpStatusCode.OK, "greeting=two\n"), await caddy.GetAsync(host));
+        Assert.Equal((HttpStatusCode.OK, "greeting=two"), await caddy.GetAsync(host));
         Assert.Equal(DeploymentState.Superseded, (await _panel.Host.Get<IDeploymentRepository>().GetAsync(first.Id))!.State);
         Assert.False((await StatusAsync(app)).HasPendingSettings);
     }
@@ -122,12 +122,12 @@ public sealed class ApplicationRuntimeTests(PostgresFixture postgres, DockerFixt
 
         var started = await Runtime.StartAsync(_panel.Owner, app.App.Id);
         Assert.True(started.IsSuccess, started.Error?.Message);
-        Assert.Equal((HttpStatusCode.OK, "greeting=hello\n"), await caddy.GetAsync(host));
+        Assert.Equal((HttpStatusCode.OK, "greeting=hello"), await caddy.GetAsync(host));
         Assert.Equal(ApplicationRunState.Running, (await StatusAsync(app)).RunState);
 
         var restarted = await Runtime.RestartAsync(_panel.Owner, app.App.Id);
         Assert.True(restarted.IsSuccess, restarted.Error?.Message);
-        Assert.Equal((HttpStatusCode.OK, "greeting=hello\n"), await caddy.GetAsync(host));
+        Assert.Equal((HttpStatusCode.OK, "greeting=hello"), await caddy.GetAsync(host));
         Assert.Equal([running.ContainerId!], await _panel.ContainersAsync(app.App.Id));
         var events = (await _panel.Host.Get<ApplicationEvents>().ListAsync(_panel.Owner, app.App.Id)).Value!.Select(e => e.Action).ToList();
         Assert.Equal([AuditActions.ApplicationRestarted, AuditActions.ApplicationStarted, AuditActions.ApplicationStopped], events.Take(3));
