@@ -29,7 +29,7 @@ public sealed class DeploymentRunner(
     ImageRetention retention,
     ImageReuse reuse,
     IDeploymentFingerprints fingerprints,
-    Runtime.IApplicationRunStates runStates,
+    IApplicationRunStates runStates,
     ApplicationRoutes routes,
     InstallationIdentity installation,
     ChangeFeed<DeploymentUpdate> feed,
@@ -268,7 +268,7 @@ public sealed class DeploymentRunner(
 
         log.Write("Healthy: the new container serves now.");
         // A deployment is a wish to serve: a stopped application is running again once one is healthy.
-        await runStates.SetAsync(app.Id, Runtime.ApplicationRunState.Running, CancellationToken.None);
+        await runStates.SetAsync(app.Id, ApplicationRunState.Running, CancellationToken.None);
         foreach (var old in previous)
         {
             // A rollback's predecessor is RolledBack; any other's is Superseded. Either way its container goes.

@@ -166,7 +166,7 @@ public sealed partial class DeploymentService(
         QueueAsync(null, running.ApplicationId, DeploymentSource.Recovery, running.CommitSha, running, ct);
 
     /// <summary>
-    /// For "Apply" (<see cref="Runtime.ApplicationRuntimeService"/>, which checked the person): queues a
+    /// For "Apply" (the application runtime service, which checked the person): queues a
     /// <see cref="DeploymentKind.Restart"/> that recreates <paramref name="running"/>'s container from its image with
     /// the current settings.
     /// </summary>

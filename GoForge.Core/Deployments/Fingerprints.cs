@@ -46,7 +46,7 @@ public static class BuildFingerprint
 /// <summary>
 /// The settings a container is started with, hashed: variables (key, value, flags), port, health check path, limits,
 /// raw sockets, restart policy and domains. The running deployment records the one it started with; when the
-/// application's settings hash differently now, "Apply" would change something (<see cref="DeploymentService.PendingSettingsAsync"/>).
+/// application's settings hash differently now, "Apply" would change something (the application runtime service compares them).
 /// </summary>
 public static class SettingsFingerprint
 {

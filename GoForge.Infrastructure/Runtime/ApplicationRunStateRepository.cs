@@ -1,5 +1,5 @@
 using Dapper;
-using GoForge.Core.Runtime;
+using GoForge.Core.Deployments;
 using Npgsql;
 
 namespace GoForge.Infrastructure.Runtime;

@@ -1,4 +1,4 @@
-namespace GoForge.Core.Runtime;
+namespace GoForge.Core.Deployments;
 
 /// <summary>What the user wants an application's container to do (docs/deployments/apply-and-stop.md).</summary>
 public enum ApplicationRunState
