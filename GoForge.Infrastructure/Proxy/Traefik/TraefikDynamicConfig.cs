@@ -56,7 +56,8 @@ public static class TraefikDynamicConfig
 
     /// <summary>
     /// The document routing <paramref name="target"/>'s domains to <paramref name="servers"/>; null when it has no
-    /// domain (no route at all). No server is a stopped application: Traefik answers its routers with 503 at once.
+    /// domain (no route at all). No server is a stopped application: its service is a weighted service of no service,
+    /// which Traefik answers with 503 at once (a load balancer needs at least one server, in Traefik's schema too).
     /// </summary>
     public static JsonObject? For(RouteTarget target, IReadOnlyList<string> servers, TraefikOptions options)
     {
@@ -87,7 +88,8 @@ public static class TraefikDynamicConfig
             routers[$"{name}-{n}-http"] = Router(options.WebEntryPoint, rules[n], name, settings.RedirectToHttps ? [https] : chain, null);
         }
 
-        return Document(routers, new JsonObject { [name] = Service(servers) }, middlewares);
+        var service = servers.Count == 0 ? new JsonObject { ["weighted"] = new JsonObject { ["services"] = new JsonArray() } } : Service(servers);
+        return Document(routers, new JsonObject { [name] = service }, middlewares);
     }
 
     /// <summary>
