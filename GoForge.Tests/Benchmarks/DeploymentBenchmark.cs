@@ -190,7 +190,8 @@ public sealed class DeploymentBenchmark(PostgresFixture postgres, DockerFixture 
             Image = tag,
             Network = network.Id,
             ContainerPort = 8080,
-            Labels = new Dictionary<string, string> { ["goforge.bench"] = "true" },
+            // The image is GoForge's build for this application: the label guard runs it only for the same application.
+            Labels = new Dictionary<string, string> { ["goforge.bench"] = "true", [GoForgeLabels.App] = _appId.ToString() },
         }, CancellationToken.None);
         var health = await runtime.WaitHealthyAsync(id, "/", 8080, TimeSpan.FromSeconds(30), CancellationToken.None);
         clock.Stop();
