@@ -181,8 +181,18 @@ public sealed class DeploymentBenchmark(PostgresFixture postgres, DockerFixture 
     /// <summary>The same image started by hand on the environment's kind of network, until healthy: the floor of a same-commit redeploy.</summary>
     private async Task<double> StartByHandAsync(string tag)
     {
-        var runtime = _host.Get<IContainerRuntime>();
         var clock = Stopwatch.StartNew();
+        // The image is GoForge's build for this application: the label guard runs it only for the same application.
+        var id = await StartHealthyAsync(tag, new Dictionary<string, string> { ["goforge.bench"] = "true", [GoForgeLabels.App] = _appId.ToString() });
+        clock.Stop();
+        await _host.Get<IContainerRuntime>().StopAndRemoveAsync(id);
+        return clock.Elapsed.TotalMilliseconds;
+    }
+
+    /// <summary>As a deployment does: the environment's network ensured (owned, created once), the container started, then awaited healthy.</summary>
+    private async Task<string> StartHealthyAsync(string tag, Dictionary<string, string> labels)
+    {
+        var runtime = _host.Get<IContainerRuntime>();
         var network = await _host.Get<EnvironmentNetworks>().EnsureAsync(BenchOwner, BenchOwner, CancellationToken.None);
         var id = await runtime.CreateAndStartAsync(new ContainerSpec
         {
@@ -190,14 +200,11 @@ public sealed class DeploymentBenchmark(PostgresFixture postgres, DockerFixture 
             Image = tag,
             Network = network.Id,
             ContainerPort = 8080,
-            // The image is GoForge's build for this application: the label guard runs it only for the same application.
-            Labels = new Dictionary<string, string> { ["goforge.bench"] = "true", [GoForgeLabels.App] = _appId.ToString() },
+            Labels = labels,
         }, CancellationToken.None);
         var health = await runtime.WaitHealthyAsync(id, "/", 8080, TimeSpan.FromSeconds(30), CancellationToken.None);
-        clock.Stop();
         Assert.True(health.IsHealthy);
-        await runtime.StopAndRemoveAsync(id);
-        return clock.Elapsed.TotalMilliseconds;
+        return id;
     }
 
     /// <summary>The same steps by hand: (no pick-up), clone, build, start + health.</summary>
@@ -214,20 +221,9 @@ public sealed class DeploymentBenchmark(PostgresFixture postgres, DockerFixture 
             // The same kind of labels GoForge puts on each build: one of them differs every time.
             new Dictionary<string, string> { ["bench.hand"] = "true", ["bench.deployment"] = Guid.NewGuid().ToString() }), new Progress<string>(), CancellationToken.None);
         steps[2] = clock.Elapsed.TotalMilliseconds - steps[1];
-        // As a deployment does: the environment's network is ensured (owned, created once) before the container starts.
-        var network = await _host.Get<EnvironmentNetworks>().EnsureAsync(BenchOwner, BenchOwner, CancellationToken.None);
-        var id = await runtime.CreateAndStartAsync(new ContainerSpec
-        {
-            Name = $"goforge-bench-{Guid.NewGuid():N}"[..30],
-            Image = tag,
-            Network = network.Id,
-            ContainerPort = 8080,
-            Labels = new Dictionary<string, string> { ["goforge.bench"] = "true" },
-        }, CancellationToken.None);
-        var health = await runtime.WaitHealthyAsync(id, "/", 8080, TimeSpan.FromSeconds(30), CancellationToken.None);
+        var id = await StartHealthyAsync(tag, new Dictionary<string, string> { ["goforge.bench"] = "true" });
         clock.Stop();
         steps[3] = clock.Elapsed.TotalMilliseconds - steps[1] - steps[2];
-        Assert.True(health.IsHealthy);
 
         // Like GoForge's figure, the clock stops when the new container is healthy; the removal is not counted.
         await runtime.StopAndRemoveAsync(id);
