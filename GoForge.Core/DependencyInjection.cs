@@ -91,6 +91,8 @@ public static class DependencyInjection
         services.AddSingleton<IApplicationTeardown, ApplicationTeardown>();
         services.AddSingleton<ApplicationRoutes>();
         services.AddSingleton<IDeploymentRunner, DeploymentRunner>();
+        services.AddSingleton<ImageReuse>();
+        services.AddSingleton<Runtime.ApplicationRuntimeService>();
         services.AddSingleton<DeploymentService>();
         services.AddSingleton<GoForgeMetrics>();
 

@@ -90,6 +90,7 @@ public static class DependencyInjection
         services.AddSingleton<GoForge.Core.Volumes.IAppVolumeRepository, Volumes.AppVolumeRepository>();
         services.AddSingleton<IDeploymentRepository, DeploymentRepository>();
         services.AddSingleton<GoForge.Core.Registry.IRegistryCredentialRepository, Registry.RegistryCredentialRepository>();
+        Runtime.RuntimeRegistration.AddApplicationRuntimeRepositories(services);
         services.AddSingleton<IRoutingSettingsRepository, RoutingSettingsRepository>();
         services.AddSingleton<IWebhookRepository, WebhookRepository>();
         services.AddSingleton<IGitCredentialRepository, GitCredentialRepository>();

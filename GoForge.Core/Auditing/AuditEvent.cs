@@ -56,6 +56,11 @@ public static class AuditActions
     public const string DeploymentQueued = "deployment.queued";
     public const string DeploymentCanceled = "deployment.canceled";
     public const string DeploymentRollbackQueued = "deployment.rollback_queued";
+    // Targeted application:<id>, so they are the application's events too (docs/deployments/apply-and-stop.md).
+    public const string ApplicationApplyQueued = "application.apply_queued";
+    public const string ApplicationStopped = "application.stopped";
+    public const string ApplicationStarted = "application.started";
+    public const string ApplicationRestarted = "application.restarted";
     public const string RoutingUpdated = "application.routing_updated";
     public const string DockerPruned = "docker.pruned";
     public const string WebhookSecretSet = "webhook.secret_set";

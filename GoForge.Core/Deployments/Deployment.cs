@@ -41,6 +41,15 @@ public enum DeploymentTrigger
     /// <summary>The pulled digest is the one running, and no forced deploy was asked for.</summary>
     DigestUnchanged,
 
+    /// <summary>
+    /// The commit (resolved without a clone) and build settings match a deployment whose image is still on the
+    /// engine (<see cref="BuildFingerprint"/>): clone and build are skipped.
+    /// </summary>
+    ReuseImage,
+
+    /// <summary>The worker picked up a <see cref="DeploymentKind.Restart"/>: the running deployment's image with the current settings, no clone, no build.</summary>
+    StartRestart,
+
     /// <summary>The container started and passed its health check.</summary>
     BecameHealthy,
 
@@ -64,6 +73,16 @@ public enum DeploymentSource
 
     /// <summary>Queued by the digest check: the registry's digest of an image application's reference differs from the running one.</summary>
     ImageUpdate,
+}
+
+/// <summary>What a deployment does (docs/deployments/apply-and-stop.md).</summary>
+public enum DeploymentKind
+{
+    /// <summary>Clone and build the commit (or reuse an image with the same <see cref="BuildFingerprint"/>), or start a rollback's kept image.</summary>
+    Build,
+
+    /// <summary>"Apply": recreate the container from the running deployment's image with the current settings, start-first and drained like a deploy.</summary>
+    Restart,
 }
 
 public sealed record Deployment
@@ -92,6 +111,17 @@ public sealed record Deployment
     public string? ImageTag { get; init; }
 
     public string? ContainerId { get; init; }
+
+    public DeploymentKind Kind { get; init; } = DeploymentKind.Build;
+
+    /// <summary>The <see cref="Deployments.BuildFingerprint"/> of the image it built or reused; null before that, and for deployments older than it.</summary>
+    public string? BuildFingerprint { get; init; }
+
+    /// <summary>The <see cref="SettingsFingerprint"/> of the settings its container was started with; null before that.</summary>
+    public string? SettingsFingerprint { get; init; }
+
+    /// <summary>Clone and build even when an image with the same build fingerprint is kept ("force rebuild").</summary>
+    public bool ForceRebuild { get; init; }
 
     /// <summary>Why it failed, was canceled or superseded; null otherwise.</summary>
     public string? Reason { get; init; }

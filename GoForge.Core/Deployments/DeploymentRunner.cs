@@ -29,6 +29,9 @@ public sealed class DeploymentRunner(
     IContainerRuntime containers,
     EnvironmentNetworks networks,
     ImageRetention retention,
+    ImageReuse reuse,
+    IDeploymentFingerprints fingerprints,
+    IApplicationRunStates runStates,
     ApplicationRoutes routes,
     InstallationIdentity installation,
     AppVolumeMounts volumeMounts,
@@ -59,7 +62,13 @@ public sealed class DeploymentRunner(
             var vars = await variables.ListAsync(app.Id, cancel.Token);
             log.Masker = new SecretMasker(vars.Where(v => v.IsSecret).Select(v => v.Value));
             string tag;
-            if (deployment.RollbackOf is { } target && deployment.ImageTag is { } kept)
+            if (deployment.Kind == DeploymentKind.Restart && deployment.ImageTag is { } current)
+            {
+                // "Apply": the running image again, with the settings as they are now (docs/deployments/apply-and-stop.md).
+                log.Write($"Applying the current settings: recreating the container from image {current}, no clone, no build");
+                tag = current;
+            }
+            else if (deployment.RollbackOf is { } target && deployment.ImageTag is { } kept)
             {
                 // A rollback (or the reconciler's recovery): the image of an earlier deployment is started again through the same deploy step.
                 log.Write(deployment.Source == DeploymentSource.Recovery
@@ -79,7 +88,17 @@ public sealed class DeploymentRunner(
             else
             {
                 tag = $"goforge/{app.Slug}:{deployment.Id:N}";
-                if (!await CloneAndBuildAsync(deployment, app, vars, tag, workDirectory, log, settings, cancel))
+                var reused = await reuse.TryAsync(deployment, app, vars, log, cancel.Token);
+                if (reused.Stop)
+                {
+                    return;
+                }
+
+                if (reused.Tag is { } same)
+                {
+                    tag = same;
+                }
+                else if (!await CloneAndBuildAsync(deployment, app, vars, tag, workDirectory, log, settings, cancel))
                 {
                     return;
                 }
@@ -150,6 +169,7 @@ public sealed class DeploymentRunner(
             await images.BuildAsync(BuildRequests.For(app, vars, context, dockerfile, tag, labels, workDirectory), log.Progress(), timeout.Token);
             log.Write($"Built {tag} in {Seconds(time.GetElapsedTime(buildStarted))} s");
             await deployments.RecordArtifactsAsync(deployment.Id, tag, null, timeout.Token);
+            await fingerprints.RecordBuildAsync(deployment.Id, BuildFingerprint.Of(commit.Sha, app, vars), timeout.Token);
             return (await states.TransitionAsync(deployment.Id, DeploymentTrigger.BuildSucceeded, TransitionRequest.System("build ok"), timeout.Token)).IsSuccess;
         }
         catch (OperationCanceledException) when (timeout.IsCancellationRequested && !cancel.IsCancellationRequested)
@@ -225,6 +245,7 @@ public sealed class DeploymentRunner(
         }
 
         await deployments.RecordArtifactsAsync(deployment.Id, null, containerId, CancellationToken.None);
+        await fingerprints.RecordSettingsAsync(deployment.Id, SettingsFingerprint.Of(app, vars), CancellationToken.None);
         var health = await containers.WaitHealthyAsync(containerId, app.HealthCheckPath, app.ContainerPort, settings.DeployTimeout, cancel.Token);
         if (!health.IsHealthy)
         {
@@ -259,6 +280,8 @@ public sealed class DeploymentRunner(
         }
 
         log.Write("Healthy: the new container serves now.");
+        // A deployment is a wish to serve: a stopped application is running again once one is healthy.
+        await runStates.SetAsync(app.Id, ApplicationRunState.Running, CancellationToken.None);
         foreach (var old in previous)
         {
             // A rollback's predecessor is RolledBack; any other's is Superseded. Either way its container goes.

@@ -26,14 +26,14 @@ public sealed partial class DeploymentService(
 
     /// <summary>Queues a deployment of the application (of <paramref name="commitSha"/>, or the branch head when null); older pending ones of the same application are superseded.</summary>
     public Task<Result<Deployment>> EnqueueAsync(Actor actor, Guid applicationId, string? commitSha = null, DeploymentSource source = DeploymentSource.Manual, CancellationToken ct = default) =>
-        EnqueueCoreAsync(actor, applicationId, commitSha, source, force: false, ct);
+        EnqueueCoreAsync(actor, applicationId, commitSha, source, force: false, forceRebuild: false, ct);
 
     /// <summary>
     /// Queues a deployment of an image application that deploys even when the pulled digest is the one running
-    /// (docs/decisions/registry-image-apps.md); refused for a Git application, whose every deployment builds.
+    /// (docs/decisions/registry-image-apps.md); refused for a Git application, which forces a rebuild instead.
     /// </summary>
     public Task<Result<Deployment>> EnqueueForcedAsync(Actor actor, Guid applicationId, DeploymentSource source = DeploymentSource.Manual, CancellationToken ct = default) =>
-        EnqueueCoreAsync(actor, applicationId, commitSha: null, source, force: true, ct);
+        EnqueueCoreAsync(actor, applicationId, commitSha: null, source, force: true, forceRebuild: false, ct);
 
     /// <summary>
     /// For the digest check: queues a deployment of the image application because its registry's digest changed. The
@@ -52,7 +52,14 @@ public sealed partial class DeploymentService(
         return deployment;
     }
 
-    private async Task<Result<Deployment>> EnqueueCoreAsync(Actor actor, Guid applicationId, string? commitSha, DeploymentSource source, bool force, CancellationToken ct)
+    /// <summary>
+    /// As the first overload; with <paramref name="forceRebuild"/> a Git application's deployment clones and builds
+    /// even when an image of the same commit and build settings is kept (<see cref="BuildFingerprint"/>).
+    /// </summary>
+    public Task<Result<Deployment>> EnqueueAsync(Actor actor, Guid applicationId, string? commitSha, DeploymentSource source, bool forceRebuild, CancellationToken ct = default) =>
+        EnqueueCoreAsync(actor, applicationId, commitSha, source, force: false, forceRebuild, ct);
+
+    private async Task<Result<Deployment>> EnqueueCoreAsync(Actor actor, Guid applicationId, string? commitSha, DeploymentSource source, bool force, bool forceRebuild, CancellationToken ct)
     {
         var app = await applications.FindAsync(actor, applicationId, ProjectAction.Deploy, ct);
         if (!app.IsSuccess)
@@ -75,8 +82,14 @@ public sealed partial class DeploymentService(
             return Error.Validation("Force", "Only an application from a registry image can force a deploy of an unchanged digest.");
         }
 
-        var deployment = await QueueAsync(actor.AccountId, applicationId, source, commitSha, rollbackOf: null, ct, app.Value, force);
-        await audit.RecordAsync(time, actor, AuditActions.DeploymentQueued, $"application:{app.Value.Slug}", deployment.Id.ToString(), ct);
+        if (forceRebuild && app.Value.Source == ApplicationSourceKind.Image)
+        {
+            return Error.Validation("ForceRebuild", "An application from a registry image is pulled, not built: force its deploy instead.");
+        }
+
+        var deployment = await QueueAsync(actor.AccountId, applicationId, source, commitSha, rollbackOf: null, ct, app.Value, force, forceRebuild);
+        await audit.RecordAsync(time, actor, AuditActions.DeploymentQueued, $"application:{app.Value.Slug}",
+            forceRebuild ? $"{deployment.Id} (force rebuild)" : deployment.Id.ToString(), ct);
         return deployment;
     }
 
@@ -194,17 +207,36 @@ public sealed partial class DeploymentService(
     internal Task<Deployment> QueueRecoveryAsync(Deployment running, CancellationToken ct) =>
         QueueAsync(null, running.ApplicationId, DeploymentSource.Recovery, running.CommitSha, running, ct);
 
-    private async Task<Deployment> QueueAsync(Guid? requestedBy, Guid applicationId, DeploymentSource source, string? commitSha, Deployment? rollbackOf, CancellationToken ct,
-        Application? app = null, bool force = false)
-    {
-        // A pending one the worker took meanwhile is simply not superseded; it runs and the newer one follows.
-        var deployment = NewPending(requestedBy, applicationId, source, commitSha, rollbackOf) with
+    /// <summary>
+    /// For "Apply" (the application runtime service, which checked the person): queues a
+    /// <see cref="DeploymentKind.Restart"/> that recreates <paramref name="running"/>'s container from its image with
+    /// the current settings.
+    /// </summary>
+    internal Task<Deployment> QueueRestartAsync(Guid? requestedBy, Deployment running, DeploymentSource source, CancellationToken ct) =>
+        QueueAsync(NewPending(requestedBy, running.ApplicationId, source, running.CommitSha, rollbackOf: null) with
+        {
+            Kind = DeploymentKind.Restart,
+            ImageTag = running.ImageTag,
+            CommitMessage = running.CommitMessage,
+            CommitAuthor = running.CommitAuthor,
+            ImageReference = running.ImageReference,
+            ImageDigest = running.ImageDigest,
+        }, ct);
+
+    private Task<Deployment> QueueAsync(Guid? requestedBy, Guid applicationId, DeploymentSource source, string? commitSha, Deployment? rollbackOf, CancellationToken ct,
+        Application? app = null, bool force = false, bool forceRebuild = false) =>
+        QueueAsync(NewPending(requestedBy, applicationId, source, commitSha, rollbackOf) with
         {
             // An image application's deployment pulls its reference; a rollback keeps the reference and digest it starts again.
             ImageReference = rollbackOf?.ImageReference ?? (app?.Source == ApplicationSourceKind.Image ? app.ImageReference : null),
             ImageDigest = rollbackOf?.ImageDigest,
             ForceDeploy = force,
-        };
+            ForceRebuild = forceRebuild,
+        }, ct);
+
+    private async Task<Deployment> QueueAsync(Deployment deployment, CancellationToken ct)
+    {
+        // A pending one the worker took meanwhile is simply not superseded; it runs and the newer one follows.
         var queued = await deployments.QueueAsync(deployment, Supersession.Of(deployment), ct);
         Announce(queued);
         return queued.Deployment;

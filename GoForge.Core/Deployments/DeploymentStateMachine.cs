@@ -77,11 +77,13 @@ public sealed class DeploymentStateMachine
             .Permit(t[DeploymentTrigger.Start].Trigger, DeploymentState.Cloning)
             .Permit(t[DeploymentTrigger.StartFromImage].Trigger, DeploymentState.Deploying)
             .Permit(t[DeploymentTrigger.StartPull].Trigger, DeploymentState.Pulling)
+            .Permit(t[DeploymentTrigger.StartRestart].Trigger, DeploymentState.Deploying)
             .PermitIf(t[DeploymentTrigger.Cancel], DeploymentState.Canceled, r => r.ActorMayDeploy, "actor may deploy")
             .Permit(t[DeploymentTrigger.Supersede].Trigger, DeploymentState.Superseded);
 
         _machine.Configure(DeploymentState.Cloning)
             .Permit(t[DeploymentTrigger.CloneSucceeded].Trigger, DeploymentState.Building)
+            .Permit(t[DeploymentTrigger.ReuseImage].Trigger, DeploymentState.Deploying)
             .Permit(t[DeploymentTrigger.Fail].Trigger, DeploymentState.Failed)
             .PermitIf(t[DeploymentTrigger.Cancel], DeploymentState.Canceled, r => r.ActorMayDeploy, "actor may deploy");
 

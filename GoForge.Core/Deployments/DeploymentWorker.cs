@@ -116,7 +116,8 @@ public sealed partial class DeploymentWorker(
     {
         // Compare-and-set: another panel, a cancel or a newer deployment may have moved it meanwhile.
         var pending = await deployments.GetAsync(id, ct);
-        var trigger = pending?.RollbackOf is not null ? DeploymentTrigger.StartFromImage
+        var trigger = pending?.Kind == DeploymentKind.Restart ? DeploymentTrigger.StartRestart
+            : pending?.RollbackOf is not null ? DeploymentTrigger.StartFromImage
             : pending?.ImageReference is not null ? DeploymentTrigger.StartPull
             : DeploymentTrigger.Start;
         var started = await states.TransitionAsync(id, trigger, TransitionRequest.System("picked up"), ct);

@@ -11,6 +11,15 @@ public interface IGitClient
     /// <exception cref="GitCloneException">The repository, branch or commit could not be fetched.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="ct"/> was cancelled.</exception>
     Task<ClonedCommit> CloneAsync(GitCloneRequest request, IProgress<string>? log, CancellationToken ct);
+
+    /// <summary>
+    /// The sha of <see cref="GitCloneRequest.Branch"/>'s head on the remote, asked without cloning (the refs
+    /// advertisement only, like <c>git ls-remote</c>), under the clone's rules: the same credentials, transports and
+    /// private-network refusal. <see cref="GitCloneRequest.CommitSha"/> and <see cref="GitCloneRequest.TargetDirectory"/>
+    /// are not used.
+    /// </summary>
+    /// <exception cref="GitCloneException">The repository could not be asked, or has no such branch.</exception>
+    Task<string> ResolveBranchHeadAsync(GitCloneRequest request, CancellationToken ct);
 }
 
 /// <param name="CommitSha">A full or abbreviated sha on <paramref name="Branch"/>; null for the branch head.</param>

@@ -65,6 +65,19 @@ public sealed class ApplicationReconciler(
 
         var current = running[^1];
         var serving = ours.FirstOrDefault(c => c.Id == current.ContainerId) ?? ours.FirstOrDefault(c => c.IdLabel(GoForgeLabels.Deployment) == current.Id);
+        if (state.StoppedApplications.Contains(appId))
+        {
+            // Stopped by a user: its container stays stopped (or gone) and its route keeps answering 503 until Start.
+            // Only what no deployment of it serves goes.
+            foreach (var container in ours.Where(c => c.Id != serving?.Id))
+            {
+                pass.Remove(target, container, $"left by {Describe(state, container)}");
+            }
+
+            logger.LeftAlone(target, "it is stopped");
+            return;
+        }
+
         if (serving is null)
         {
             await RedeployAsync(pass, target, current, ct);

@@ -26,7 +26,11 @@ public sealed record ReconcileState(
     IReadOnlyDictionary<Guid, DateTimeOffset> NewestDeploymentAt,
     IReadOnlyDictionary<Guid, DeploymentState> Deployments,
     IReadOnlyDictionary<Guid, ServiceRecord> Services,
-    IReadOnlySet<Guid> Environments);
+    IReadOnlySet<Guid> Environments)
+{
+    /// <summary>Applications a user stopped (docs/deployments/apply-and-stop.md): their container is neither started nor redeployed.</summary>
+    public IReadOnlySet<Guid> StoppedApplications { get; init; } = new HashSet<Guid>();
+}
 
 public sealed record RunningDeployment(Guid Id, Guid ApplicationId, DeploymentSource Source, string? ImageTag, string? ContainerId, DateTimeOffset CreatedAt);
 

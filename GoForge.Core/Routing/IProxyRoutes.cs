@@ -58,7 +58,18 @@ public sealed record ProxyRouteTable(IReadOnlyDictionary<Guid, IReadOnlyList<str
 /// Where the proxy finds a container: its name (resolvable by a proxy that shares the target's Docker network) and
 /// its address on that network (for a proxy on the host). The adapter picks what its deployment can reach.
 /// </summary>
-public sealed record RouteUpstream(string ContainerName, string? Address, int Port);
+public sealed record RouteUpstream(string ContainerName, string? Address, int Port)
+{
+    /// <summary>
+    /// Set for a stopped application (docs/deployments/apply-and-stop.md): the route answers every request with a 503
+    /// page naming it as stopped instead of dialling a container. Caddy: a <c>static_response</c>; Traefik: a service
+    /// with no server.
+    /// </summary>
+    public string? StoppedApplication { get; init; }
+
+    /// <summary>The upstream of a stopped application named <paramref name="applicationName"/>.</summary>
+    public static RouteUpstream Stopped(string applicationName) => new(string.Empty, null, 0) { StoppedApplication = applicationName };
+}
 
 /// <summary>The proxy could not be reached or refused a change; the message is the proxy's own.</summary>
 public sealed class ProxyException : Exception

@@ -10,7 +10,8 @@ internal sealed class DeploymentRepository(NpgsqlDataSource dataSource) : IDeplo
     /// <summary>The columns every deployment read selects, in <see cref="DeploymentRow"/>'s shape.</summary>
     internal const string Columns = """
         id, application_id, state, source, requested_by, commit_sha, commit_message, commit_author, rollback_of,
-        image_tag, container_id, reason, created_at, updated_at, image_reference, image_digest, force_deploy
+        image_tag, container_id, reason, created_at, updated_at, image_reference, image_digest, force_deploy,
+        kind, build_fingerprint, settings_fingerprint, force_rebuild
         """;
 
     /// <summary>
@@ -39,7 +40,7 @@ internal sealed class DeploymentRepository(NpgsqlDataSource dataSource) : IDeplo
             INSERT INTO deployments ({Columns})
             SELECT @QueuedId, @QueuedApplicationId, @QueuedState, @QueuedSource, @QueuedRequestedBy, @QueuedCommitSha, @QueuedCommitMessage,
                    @QueuedCommitAuthor, @QueuedRollbackOf, @QueuedImageTag, NULL, NULL, q.at, q.at,
-                   @QueuedImageReference, @QueuedImageDigest, @QueuedForceDeploy
+                   @QueuedImageReference, @QueuedImageDigest, @QueuedForceDeploy, @QueuedKind, NULL, NULL, @QueuedForceRebuild
             FROM gate, queued_at q
             RETURNING {Columns}),
         created_transition AS (
@@ -104,6 +105,8 @@ internal sealed class DeploymentRepository(NpgsqlDataSource dataSource) : IDeplo
             QueuedImageReference = deployment.ImageReference,
             QueuedImageDigest = deployment.ImageDigest,
             QueuedForceDeploy = deployment.ForceDeploy,
+            QueuedKind = deployment.Kind.ToString().ToLowerInvariant(),
+            QueuedForceRebuild = deployment.ForceRebuild,
             SupersedeFrom = ToDb(supersession.From),
             SupersedeTo = ToDb(supersession.To),
             SupersedeReason = supersession.Reason,
@@ -356,6 +359,14 @@ internal sealed class DeploymentRepository(NpgsqlDataSource dataSource) : IDeplo
 
         public bool ForceDeploy { get; init; }
 
+        public string Kind { get; init; } = "build";
+
+        public string? BuildFingerprint { get; init; }
+
+        public string? SettingsFingerprint { get; init; }
+
+        public bool ForceRebuild { get; init; }
+
         public Deployment ToDeployment() => new()
         {
             Id = Id,
@@ -375,6 +386,10 @@ internal sealed class DeploymentRepository(NpgsqlDataSource dataSource) : IDeplo
             ImageReference = ImageReference,
             ImageDigest = ImageDigest,
             ForceDeploy = ForceDeploy,
+            Kind = Enum.Parse<DeploymentKind>(Kind, ignoreCase: true),
+            BuildFingerprint = BuildFingerprint,
+            SettingsFingerprint = SettingsFingerprint,
+            ForceRebuild = ForceRebuild,
         };
     }
 }

@@ -36,6 +36,7 @@ public static class DockerAdapterRegistration
         services.TryAddSingleton<GoForge.Core.Volumes.IVolumeUsage, DockerVolumeUsage>();
         services.TryAddSingleton<INetworkStore, DockerNetworkStore>();
         services.TryAddSingleton<IServiceRuntime, DockerServiceRuntime>();
+        services.TryAddSingleton<IContainerLifecycle, DockerContainerLifecycle>();
         return services;
     }
 }

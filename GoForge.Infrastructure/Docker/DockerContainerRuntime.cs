@@ -35,6 +35,13 @@ public sealed class DockerContainerRuntime(
     private const int LogLinesKept = 30;
     private static readonly TimeSpan StableRunning = TimeSpan.FromSeconds(2);
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>
+    /// The poll interval for the first <see cref="QuickPollFor"/>: most applications answer within it, and a start
+    /// that is only waiting to be seen healthy (a same-commit redeploy, Apply) should not wait a whole interval more.
+    /// </summary>
+    private static readonly TimeSpan QuickPollInterval = TimeSpan.FromMilliseconds(20);
+    private static readonly TimeSpan QuickPollFor = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan ProbeTimeout = TimeSpan.FromSeconds(2);
 
     private readonly HttpClient _probe = new(new SocketsHttpHandler
@@ -206,7 +213,8 @@ public sealed class DockerContainerRuntime(
                 return await UnhealthyAsync(containerId, $"not healthy within {timeout.TotalSeconds:0.#} s: {lastReason}", ct);
             }
 
-            await Task.Delay(left < PollInterval ? left : PollInterval, ct);
+            var interval = elapsed.Elapsed < QuickPollFor ? QuickPollInterval : PollInterval;
+            await Task.Delay(left < interval ? left : interval, ct);
         }
     }
 

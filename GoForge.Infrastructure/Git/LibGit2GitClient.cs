@@ -39,6 +39,56 @@ internal sealed class LibGit2GitClient : IGitClient
         return Task.Run(() => Clone(request, log, ct), ct);
     }
 
+    public Task<string> ResolveBranchHeadAsync(GitCloneRequest request, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentException.ThrowIfNullOrWhiteSpace(request.RepositoryUrl);
+        ArgumentException.ThrowIfNullOrWhiteSpace(request.Branch);
+        if (request.RepositoryUrl.StartsWith('-') || request.Branch.StartsWith('-'))
+        {
+            throw new ArgumentException("A repository URL or branch may not start with '-'.", nameof(request));
+        }
+
+        ValidateTransport(request);
+        ct.ThrowIfCancellationRequested();
+        return Task.Run(() => ResolveBranchHead(request, ct), ct);
+    }
+
+    /// <summary>The refs advertisement through the same transports and network context as a clone; no object is fetched.</summary>
+    private string ResolveBranchHead(GitCloneRequest request, CancellationToken ct)
+    {
+        var failure = new CloneFailure();
+        using var networkScope = GitNetworkContext.Enter(
+            new GitNetworkContext(request, failure, () => SmartHttpSubtransport.CreateClient(request.AllowPrivateNetworks, _trusted), ct));
+        var ssh = request.Credentials is GitCredentials.SshKey key ? new SshCloneContext(request.RepositoryUrl, key, failure, ct) : null;
+        using var sshScope = ssh is null ? null : SshCloneContext.Enter(ssh);
+        var what = $"Asking {GitRedaction.Url(request.RepositoryUrl)} for branch '{request.Branch}' failed";
+        try
+        {
+            var name = "refs/heads/" + request.Branch;
+            var head = Repository.ListRemoteReferences(request.RepositoryUrl, CredentialsProvider(request, failure))
+                .FirstOrDefault(r => r.CanonicalName == name);
+            ct.ThrowIfCancellationRequested();
+            return head?.TargetIdentifier is { Length: 40 or 64 } sha && sha.All(char.IsAsciiHexDigit)
+                ? sha.ToLowerInvariant()
+                : throw new GitCloneException($"Branch '{request.Branch}' does not exist in {GitRedaction.Url(request.RepositoryUrl)}.");
+        }
+        catch (LibGit2SharpException ex)
+        {
+            if (ct.IsCancellationRequested)
+            {
+                throw new OperationCanceledException("Asking the repository was cancelled.", ex, ct);
+            }
+
+            if (failure.Reason is { } reason)
+            {
+                throw new GitCloneException($"{what}: {GitRedaction.Message(reason, request)}");
+            }
+
+            throw Failure(request, what, ex);
+        }
+    }
+
     private static void Validate(GitCloneRequest request)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(request.RepositoryUrl);

@@ -22,6 +22,7 @@ internal sealed class ReconcilerRepository(NpgsqlDataSource dataSource) : IRecon
                    EXISTS (SELECT 1 FROM service_operations o WHERE o.service_id = s.id AND o.state IN ('queued', 'running')) AS in_flight
             FROM service_instances s;
             SELECT id FROM environments WHERE id = ANY(@environmentIds);
+            SELECT id FROM applications WHERE run_state = 'stopped';
             """;
         await using var conn = await dataSource.OpenConnectionAsync(ct);
         await using var read = await conn.QueryMultipleAsync(new CommandDefinition(sql,
@@ -36,7 +37,8 @@ internal sealed class ReconcilerRepository(NpgsqlDataSource dataSource) : IRecon
         var services = (await read.ReadAsync<ServiceRow>())
             .ToDictionary(s => s.Id, s => new ServiceRecord(s.Id, Enum.Parse<ServiceState>(s.State, ignoreCase: true), s.ContainerId, s.InFlight, s.HasDomain));
         var environments = (await read.ReadAsync<Guid>()).ToHashSet();
-        return new ReconcileState(applications, running, active, newest, states, services, environments);
+        var stopped = (await read.ReadAsync<Guid>()).ToHashSet();
+        return new ReconcileState(applications, running, active, newest, states, services, environments) { StoppedApplications = stopped };
     }
 
     private sealed class RunningRow

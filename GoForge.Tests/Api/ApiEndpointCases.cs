@@ -40,6 +40,13 @@ internal sealed record ApiEndpointCase(
         new("POST", "/api/v1/applications/{applicationId:guid}/rollback", ApiScope.Deploy, w => $"/api/v1/applications/{w.Application.Id}/rollback", _ => new { }, 409),
         new("GET", "/api/v1/deployments/{deploymentId:guid}", ApiScope.Read, w => $"/api/v1/deployments/{w.Deployment.Id}", NoBody, 200),
 
+        // Nothing runs in the world: the right scope reaches Core, which checks access first and then has no running deployment (409).
+        new("GET", "/api/v1/applications/{applicationId:guid}/runtime", ApiScope.Read, w => $"/api/v1/applications/{w.Application.Id}/runtime", NoBody, 200),
+        new("POST", "/api/v1/applications/{applicationId:guid}/apply", ApiScope.Deploy, w => $"/api/v1/applications/{w.Application.Id}/apply", NoBody, 409),
+        new("POST", "/api/v1/applications/{applicationId:guid}/stop", ApiScope.Deploy, w => $"/api/v1/applications/{w.Application.Id}/stop", NoBody, 409),
+        new("POST", "/api/v1/applications/{applicationId:guid}/start", ApiScope.Deploy, w => $"/api/v1/applications/{w.Application.Id}/start", NoBody, 409),
+        new("POST", "/api/v1/applications/{applicationId:guid}/restart", ApiScope.Deploy, w => $"/api/v1/applications/{w.Application.Id}/restart", NoBody, 409),
+
         // The world's deployment is already canceled: the right scope reaches the state machine, which refuses (409).
         new("POST", "/api/v1/deployments/{deploymentId:guid}/cancel", ApiScope.Deploy, w => $"/api/v1/deployments/{w.Deployment.Id}/cancel", NoBody, 409),
         new("GET", "/api/v1/deployments/{deploymentId:guid}/log", ApiScope.Read, w => $"/api/v1/deployments/{w.Deployment.Id}/log", NoBody, 200),

@@ -93,6 +93,17 @@ public sealed class DeploymentBenchmark(PostgresFixture postgres, DockerFixture 
             goforgeSteps.Add(ours);
         }
 
+        var sameCommit = new List<double>();
+        var sameCommitByHand = new List<double>();
+        var sameCommitSteps = new List<double[]>();
+        for (var i = 0; i < Runs; i++)
+        {
+            var (total, skipSteps, tag) = await SameCommitAsync();
+            sameCommit.Add(total);
+            sameCommitSteps.Add(skipSteps);
+            sameCommitByHand.Add(await StartByHandAsync(tag));
+        }
+
         var pickup = await PickupLatencyAsync();
         var medianGoForge = Median(goforge);
         var medianByHand = Median(byHand);
@@ -107,6 +118,14 @@ public sealed class DeploymentBenchmark(PostgresFixture postgres, DockerFixture 
             output.WriteLine($"  step {steps[step],-15} GoForge median {Median(goforgeSteps.Select(s => s[step]).ToList()),6:F0} ms   by hand median {Median(byHandSteps.Select(s => s[step]).ToList()),6:F0} ms");
         }
 
+        output.WriteLine($"same-commit redeploy      median {Median(sameCommit):F0} ms  [{string.Join(", ", sameCommit.Select(v => v.ToString("F0")))}]  (target <= 400; clone and build skipped)");
+        output.WriteLine($"by hand start + health    median {Median(sameCommitByHand):F0} ms  [{string.Join(", ", sameCommitByHand.Select(v => v.ToString("F0")))}]  (same image)");
+        string[] skipNames = ["Pending -> Cloning", "Cloning -> Deploying (head asked, image found)", "Deploying -> Running (start, health, route)"];
+        for (var step = 0; step < skipNames.Length; step++)
+        {
+            output.WriteLine($"  step {skipNames[step],-48} median {Median(sameCommitSteps.Select(s => s[step]).ToList()),6:F0} ms");
+        }
+
         output.WriteLine($"enqueue -> pick-up        median {Median(pickup):F1} ms  [{string.Join(", ", pickup.Select(v => v.ToString("F1")))}]  (target < 50)");
         Assert.Equal(Runs, goforge.Count);
     }
@@ -114,7 +133,8 @@ public sealed class DeploymentBenchmark(PostgresFixture postgres, DockerFixture 
     /// <summary>GoForge's steps from the recorded transitions: pick-up, clone, build, start + health.</summary>
     private async Task<double[]> GoForgeAsync()
     {
-        var queued = (await _host.Get<DeploymentService>().EnqueueAsync(_owner, _appId)).Value!;
+        // Forced: these figures are of the clone and build pipeline; the same-commit skip is measured apart (SameCommitAsync).
+        var queued = (await _host.Get<DeploymentService>().EnqueueAsync(_owner, _appId, null, DeploymentSource.Manual, forceRebuild: true)).Value!;
         var started = (await _host.Get<DeploymentStates>().TransitionAsync(queued.Id, DeploymentTrigger.Start, TransitionRequest.System())).Value!;
         await _host.Get<IDeploymentRunner>().RunAsync(started, CancellationToken.None);
 
@@ -138,6 +158,55 @@ public sealed class DeploymentBenchmark(PostgresFixture postgres, DockerFixture 
         return marks.Skip(1).Select((state, i) => (At(state) - At(marks[i])).TotalMilliseconds).ToArray();
     }
 
+    /// <summary>
+    /// A redeploy of the commit that runs: Pending -> Running from the recorded transitions (total and per step), and
+    /// the image it started. The branch head is asked without a clone, and the kept image is started.
+    /// </summary>
+    private async Task<(double Total, double[] Steps, string Tag)> SameCommitAsync()
+    {
+        var queued = (await _host.Get<DeploymentService>().EnqueueAsync(_owner, _appId)).Value!;
+        var started = (await _host.Get<DeploymentStates>().TransitionAsync(queued.Id, DeploymentTrigger.Start, TransitionRequest.System())).Value!;
+        await _host.Get<IDeploymentRunner>().RunAsync(started, CancellationToken.None);
+        var repository = _host.Get<IDeploymentRepository>();
+        var history = await repository.ListTransitionsAsync(queued.Id);
+        var ran = (await repository.GetAsync(queued.Id))!;
+        Assert.True(ran.State == DeploymentState.Running, $"{ran.State}: {ran.Reason}");
+        Assert.DoesNotContain(history, h => h.To == DeploymentState.Building);
+        DateTimeOffset At(DeploymentState state) => history.First(h => h.To == state).OccurredAt;
+        DeploymentState[] marks = [DeploymentState.Pending, DeploymentState.Cloning, DeploymentState.Deploying, DeploymentState.Running];
+        var steps = marks.Skip(1).Select((state, i) => (At(state) - At(marks[i])).TotalMilliseconds).ToArray();
+        return ((At(DeploymentState.Running) - At(DeploymentState.Pending)).TotalMilliseconds, steps, ran.ImageTag!);
+    }
+
+    /// <summary>The same image started by hand on the environment's kind of network, until healthy: the floor of a same-commit redeploy.</summary>
+    private async Task<double> StartByHandAsync(string tag)
+    {
+        var clock = Stopwatch.StartNew();
+        // The image is GoForge's build for this application: the label guard runs it only for the same application.
+        var id = await StartHealthyAsync(tag, new Dictionary<string, string> { ["goforge.bench"] = "true", [GoForgeLabels.App] = _appId.ToString() });
+        clock.Stop();
+        await _host.Get<IContainerRuntime>().StopAndRemoveAsync(id);
+        return clock.Elapsed.TotalMilliseconds;
+    }
+
+    /// <summary>As a deployment does: the environment's network ensured (owned, created once), the container started, then awaited healthy.</summary>
+    private async Task<string> StartHealthyAsync(string tag, Dictionary<string, string> labels)
+    {
+        var runtime = _host.Get<IContainerRuntime>();
+        var network = await _host.Get<EnvironmentNetworks>().EnsureAsync(BenchOwner, BenchOwner, CancellationToken.None);
+        var id = await runtime.CreateAndStartAsync(new ContainerSpec
+        {
+            Name = $"goforge-bench-{Guid.NewGuid():N}"[..30],
+            Image = tag,
+            Network = network.Id,
+            ContainerPort = 8080,
+            Labels = labels,
+        }, CancellationToken.None);
+        var health = await runtime.WaitHealthyAsync(id, "/", 8080, TimeSpan.FromSeconds(30), CancellationToken.None);
+        Assert.True(health.IsHealthy);
+        return id;
+    }
+
     /// <summary>The same steps by hand: (no pick-up), clone, build, start + health.</summary>
     private async Task<double[]> ByHandAsync(int run)
     {
@@ -152,20 +221,9 @@ public sealed class DeploymentBenchmark(PostgresFixture postgres, DockerFixture 
             // The same kind of labels GoForge puts on each build: one of them differs every time.
             new Dictionary<string, string> { ["bench.hand"] = "true", ["bench.deployment"] = Guid.NewGuid().ToString() }), new Progress<string>(), CancellationToken.None);
         steps[2] = clock.Elapsed.TotalMilliseconds - steps[1];
-        // As a deployment does: the environment's network is ensured (owned, created once) before the container starts.
-        var network = await _host.Get<EnvironmentNetworks>().EnsureAsync(BenchOwner, BenchOwner, CancellationToken.None);
-        var id = await runtime.CreateAndStartAsync(new ContainerSpec
-        {
-            Name = $"goforge-bench-{Guid.NewGuid():N}"[..30],
-            Image = tag,
-            Network = network.Id,
-            ContainerPort = 8080,
-            Labels = new Dictionary<string, string> { ["goforge.bench"] = "true" },
-        }, CancellationToken.None);
-        var health = await runtime.WaitHealthyAsync(id, "/", 8080, TimeSpan.FromSeconds(30), CancellationToken.None);
+        var id = await StartHealthyAsync(tag, new Dictionary<string, string> { ["goforge.bench"] = "true" });
         clock.Stop();
         steps[3] = clock.Elapsed.TotalMilliseconds - steps[1] - steps[2];
-        Assert.True(health.IsHealthy);
 
         // Like GoForge's figure, the clock stops when the new container is healthy; the removal is not counted.
         await runtime.StopAndRemoveAsync(id);

@@ -263,6 +263,8 @@ public sealed class DeploymentLifecycleTests(PostgresFixture postgres, DockerFix
         await TagAsync(await BusyboxImage.EnsureAsync(docker.Client), $"goforge/{_app.Slug}", "handmade");
         for (var i = 0; i < 4; i++)
         {
+            // A new commit each time: a redeploy of the same commit would start the kept image instead of building one.
+            _repository.Commit($"Next {i}", SampleDockerfiles.ServesIndex(_nonce), Index($"next {i}"));
             deployed.Add(await DeployAsync());
         }
 

@@ -11,9 +11,11 @@ public sealed class DeploymentStateMachineTests
     {
         [(DeploymentState.Pending, DeploymentTrigger.Start)] = DeploymentState.Cloning,
         [(DeploymentState.Pending, DeploymentTrigger.StartFromImage)] = DeploymentState.Deploying,
+        [(DeploymentState.Pending, DeploymentTrigger.StartRestart)] = DeploymentState.Deploying,
         [(DeploymentState.Pending, DeploymentTrigger.Cancel)] = DeploymentState.Canceled,
         [(DeploymentState.Pending, DeploymentTrigger.Supersede)] = DeploymentState.Superseded,
         [(DeploymentState.Cloning, DeploymentTrigger.CloneSucceeded)] = DeploymentState.Building,
+        [(DeploymentState.Cloning, DeploymentTrigger.ReuseImage)] = DeploymentState.Deploying,
         [(DeploymentState.Cloning, DeploymentTrigger.Fail)] = DeploymentState.Failed,
         [(DeploymentState.Cloning, DeploymentTrigger.Cancel)] = DeploymentState.Canceled,
         [(DeploymentState.Building, DeploymentTrigger.BuildSucceeded)] = DeploymentState.Deploying,

@@ -13,6 +13,11 @@ public sealed class StateMachineDocTests
         hand. To refresh it: `GOFORGE_UPDATE_DOCS=1 dotnet test --filter StateMachineDocTests`.
         Guards: cancel needs a user who may deploy; rollback needs that and an earlier successful deployment.
         Time-outs and restarts end in `Failed` through the `Fail` trigger, with the reason recorded.
+        Kinds: a `build` deployment takes `Start` (clone, build) or, for a rollback or a recovery, `StartFromImage`; in
+        Cloning, `ReuseImage` skips the clone and the build when an image with the same build fingerprint is still on
+        the engine. A `restart` deployment ("Apply") takes `StartRestart`: the running deployment's image, recreated
+        with the current settings through the same start-first, health-gated, drained deploy step
+        (docs/deployments/apply-and-stop.md).
 
         """;
 

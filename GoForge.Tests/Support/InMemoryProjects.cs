@@ -162,6 +162,7 @@ public static class InMemoryProjects
         services.TryAddSingleton(TestInstallation.Identity());
         services.AddSingleton(Options.Create(new GoForge.Core.Volumes.AppVolumeOptions()));
         services.AddSingleton<GoForge.Core.Volumes.AppVolumeService>();
+        services.AddInMemoryRuntime();
         services.AddScoped<CurrentUser>();
         return store;
     }

@@ -22,5 +22,8 @@ public static class TestGitClients
     {
         public Task<ClonedCommit> CloneAsync(GitCloneRequest request, IProgress<string>? log, CancellationToken ct) =>
             inner.CloneAsync(request with { AllowPrivateNetworks = true }, log, ct);
+
+        public Task<string> ResolveBranchHeadAsync(GitCloneRequest request, CancellationToken ct) =>
+            inner.ResolveBranchHeadAsync(request with { AllowPrivateNetworks = true }, ct);
     }
 }

@@ -30,7 +30,8 @@ internal sealed class CaddyProxyRoutes(IHttpClientFactory clients, IOptions<Cadd
         var settings = options.Value;
         return target.Domains.Count == 0
             ? string.Empty
-            : CaddyRoutes.For(target, Dial(upstream, settings.UseAddress && upstream.Address is not null), settings.AutomaticHttps).ToJsonString(Indented);
+            : CaddyRoutes.For(target, upstream.StoppedApplication is null ? Dial(upstream, settings.UseAddress && upstream.Address is not null) : null,
+                settings.AutomaticHttps, upstream.StoppedApplication).ToJsonString(Indented);
     }
 
     public async Task ApplyAsync(RouteTarget target, RouteUpstream upstream, CancellationToken ct = default)
@@ -43,20 +44,21 @@ internal sealed class CaddyProxyRoutes(IHttpClientFactory clients, IOptions<Cadd
         }
 
         var settings = options.Value;
-        var dial = Dial(upstream, settings.UseAddress);
+        ArgumentNullException.ThrowIfNull(upstream);
+        var dial = upstream.StoppedApplication is null ? Dial(upstream, settings.UseAddress) : null;
         var id = CaddyRoutes.RouteId(target.ApplicationId);
         if (target.Settings.RateLimit is not null)
         {
             logger.RateLimitUnsupported(id);
         }
 
-        var route = CaddyRoutes.For(target, dial, settings.AutomaticHttps).ToJsonString();
+        var route = CaddyRoutes.For(target, dial, settings.AutomaticHttps, upstream.StoppedApplication).ToJsonString();
         var hosts = string.Join(", ", target.Domains.Select(d => d.ToString()));
         await _gate.WaitAsync(ct);
         try
         {
             var change = await PlaceAsync(id, route, ct);
-            logger.RouteApplied(id, change, hosts, dial);
+            logger.RouteApplied(id, change, hosts, dial ?? "503 (stopped)");
         }
         finally
         {

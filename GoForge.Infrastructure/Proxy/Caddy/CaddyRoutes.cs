@@ -27,7 +27,9 @@ internal static class CaddyRoutes
         return routeId.StartsWith("goforge-", StringComparison.Ordinal) && Guid.TryParseExact(routeId["goforge-".Length..], "N", out applicationId);
     }
 
-    public static JsonObject For(RouteTarget target, string dial, bool automaticHttps)
+    /// <param name="dial">The upstream; null for a stopped application, whose route answers <see cref="Stopped"/> instead.</param>
+    /// <param name="stoppedApplication">The stopped application's name, for its 503 page.</param>
+    public static JsonObject For(RouteTarget target, string? dial, bool automaticHttps, string? stoppedApplication = null)
     {
         var settings = target.Settings;
         var steps = new JsonArray();
@@ -101,7 +103,7 @@ internal static class CaddyRoutes
             }));
         }
 
-        steps.Add(Route(null, ReverseProxy(dial)));
+        steps.Add(Route(null, dial is null ? Stopped(stoppedApplication ?? "This application") : ReverseProxy(dial)));
 
         var matchers = new JsonArray();
         foreach (var domain in target.Domains)
@@ -222,6 +224,28 @@ internal static class CaddyRoutes
         ["handler"] = "reverse_proxy",
         ["upstreams"] = new JsonArray(new JsonObject { ["dial"] = dial }),
     };
+
+    /// <summary>
+    /// A stopped application's answer: 503 at once (never a hang on a stopped container), with a short page naming it.
+    /// The name is HTML-encoded and its braces escaped, so neither the page nor Caddy's replacer reads it as markup.
+    /// </summary>
+    internal static JsonObject Stopped(string applicationName)
+    {
+        var name = Literal(System.Net.WebUtility.HtmlEncode(applicationName));
+        return new JsonObject
+        {
+            ["handler"] = "static_response",
+            ["status_code"] = "503",
+            ["headers"] = new JsonObject
+            {
+                ["Content-Type"] = new JsonArray("text/html; charset=utf-8"),
+                ["Retry-After"] = new JsonArray("60"),
+                ["Cache-Control"] = new JsonArray("no-store"),
+            },
+            ["body"] = $"<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>{name} is stopped</title></head>"
+                + $"<body><h1>{name} is stopped</h1><p>This application was stopped by its owner. It answers again once it is started.</p></body></html>\n",
+        };
+    }
 
     private static JsonObject Redirect(string location) => new()
     {

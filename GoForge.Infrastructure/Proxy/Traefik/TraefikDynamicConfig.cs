@@ -54,7 +54,11 @@ public static class TraefikDynamicConfig
         return string.Create(CultureInfo.InvariantCulture, $"http://{name}:{upstream.Port}");
     }
 
-    /// <summary>The document routing <paramref name="target"/>'s domains to <paramref name="servers"/>; null when it has no domain (no route at all).</summary>
+    /// <summary>
+    /// The document routing <paramref name="target"/>'s domains to <paramref name="servers"/>; null when it has no
+    /// domain (no route at all). No server is a stopped application: its service is a weighted service of no service,
+    /// which Traefik answers with 503 at once (a load balancer needs at least one server, in Traefik's schema too).
+    /// </summary>
     public static JsonObject? For(RouteTarget target, IReadOnlyList<string> servers, TraefikOptions options)
     {
         ArgumentNullException.ThrowIfNull(target);
@@ -63,11 +67,6 @@ public static class TraefikDynamicConfig
         if (target.Domains.Count == 0)
         {
             return null;
-        }
-
-        if (servers.Count == 0)
-        {
-            throw new InvalidOperationException("A Traefik service needs at least one server.");
         }
 
         var name = NameOf(target);
@@ -89,7 +88,8 @@ public static class TraefikDynamicConfig
             routers[$"{name}-{n}-http"] = Router(options.WebEntryPoint, rules[n], name, settings.RedirectToHttps ? [https] : chain, null);
         }
 
-        return Document(routers, new JsonObject { [name] = Service(servers) }, middlewares);
+        var service = servers.Count == 0 ? new JsonObject { ["weighted"] = new JsonObject { ["services"] = new JsonArray() } } : Service(servers);
+        return Document(routers, new JsonObject { [name] = service }, middlewares);
     }
 
     /// <summary>

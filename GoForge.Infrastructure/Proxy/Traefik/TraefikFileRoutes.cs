@@ -38,12 +38,19 @@ public sealed class TraefikFileRoutes(IOptions<TraefikOptions> options, TimeProv
     }
 
     public string Preview(RouteTarget target, RouteUpstream upstream) =>
-        TraefikDynamicConfig.For(target, [TraefikDynamicConfig.ServerUrl(upstream)], options.Value)?.ToJsonString(TraefikDynamicConfig.Json) ?? string.Empty;
+        TraefikDynamicConfig.For(target, Servers(upstream), options.Value)?.ToJsonString(TraefikDynamicConfig.Json) ?? string.Empty;
+
+    /// <summary>The one server of the upstream; none for a stopped application, so Traefik answers its routers with 503.</summary>
+    private static IReadOnlyList<string> Servers(RouteUpstream upstream)
+    {
+        ArgumentNullException.ThrowIfNull(upstream);
+        return upstream.StoppedApplication is null ? [TraefikDynamicConfig.ServerUrl(upstream)] : [];
+    }
 
     public async Task ApplyAsync(RouteTarget target, RouteUpstream upstream, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(target);
-        if (TraefikDynamicConfig.For(target, [TraefikDynamicConfig.ServerUrl(upstream)], options.Value) is not { } document)
+        if (TraefikDynamicConfig.For(target, Servers(upstream), options.Value) is not { } document)
         {
             // No domain, no route; one left from earlier domains goes.
             await RemoveAsync(target.ApplicationId, ct);

@@ -50,6 +50,8 @@ public sealed class TraefikDynamicConfigTests
             },
             new AppDomainRoute("example.com", null), new AppDomainRoute("www.example.com", null), new AppDomainRoute("shop.example.org", "/api"))),
         ["catalog-service"] = () => For(Service()),
+        // A stopped application (docs/deployments/apply-and-stop.md): no server, answered 503 by Traefik.
+        ["stopped"] = () => TraefikDynamicConfig.For(Target(Settings), [], Options)!,
         ["panel"] = () => TraefikDynamicConfig.ForPanel("panel.example.com", new Uri("http://goforge:8080"), Options),
     };
 

@@ -27,6 +27,7 @@ internal static class ApiEndpoints
         api.MapProjectEndpoints();
         api.MapEnvironmentEndpoints();
         api.MapApplicationEndpoints();
+        api.MapApplicationRuntimeEndpoints();
         api.MapVariableEndpoints();
         api.MapVolumeEndpoints();
         api.MapDeploymentEndpoints();

@@ -133,9 +133,15 @@ public sealed record DeploymentResponse(
     string? Reason, string? CommitSha, string? CommitMessage, string? CommitAuthor, Guid? RollbackOf, Guid? RequestedBy,
     DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, string? Image = null, string? ImageDigest = null)
 {
+    /// <summary>What it does: build (or reuse a kept image of the same commit), or restart ("Apply": the running image with the current settings).</summary>
+    public GoForge.Core.Deployments.DeploymentKind Kind { get; init; }
+
     public static DeploymentResponse From(GoForge.Core.Deployments.Deployment d) => new(
         d.Id, d.ApplicationId, d.State, d.Source, d.Reason, d.CommitSha, d.CommitMessage, d.CommitAuthor, d.RollbackOf, d.RequestedBy, d.CreatedAt, d.UpdatedAt,
-        d.ImageReference, d.ImageDigest);
+        d.ImageReference, d.ImageDigest)
+    {
+        Kind = d.Kind,
+    };
 }
 
 /// <summary>What to deploy: a full commit id, or null (or no body) for the branch head at clone time.</summary>

@@ -30,11 +30,13 @@ internal static class DeploymentEndpoints
     }
 
     private static async Task<Results<Accepted<DeploymentResponse>, ProblemHttpResult>> TriggerAsync(
-        Guid applicationId, DeploymentRequest? body, ClaimsPrincipal user, DeploymentService deployments, CancellationToken ct)
+        Guid applicationId, DeploymentRequest? body, ClaimsPrincipal user, DeploymentService deployments, bool? forceRebuild, CancellationToken ct)
     {
+        // {"force": true}: an image application deploys even an unchanged digest. ?forceRebuild=true: a Git application
+        // clones and builds even when an image of the same commit and build settings is kept.
         var result = body?.Force == true
             ? await deployments.EnqueueForcedAsync(user.ToApiActor(), applicationId, DeploymentSource.Api, ct)
-            : await deployments.EnqueueAsync(user.ToApiActor(), applicationId, body?.CommitSha, DeploymentSource.Api, ct);
+            : await deployments.EnqueueAsync(user.ToApiActor(), applicationId, body?.CommitSha, DeploymentSource.Api, forceRebuild ?? false, ct);
         return result.IsSuccess
             ? TypedResults.Accepted($"{ApiEndpoints.Prefix}/deployments/{result.Value.Id}", DeploymentResponse.From(result.Value))
             : ApiResults.Problem(result.Error);

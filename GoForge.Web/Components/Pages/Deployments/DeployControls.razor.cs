@@ -80,13 +80,15 @@ public sealed partial class DeployControls : ComponentBase, IDisposable
     private bool IsNewest(Deployment deployment) =>
         _latest is null || deployment.Id == _latest.Id || deployment.CreatedAt > _latest.CreatedAt;
 
-    private async Task DeployAsync(bool force)
+    private async Task QueueAsync(bool force, bool forceRebuild)
     {
         _busy = true;
         try
         {
             var actor = await CurrentUser.GetActorAsync();
-            var queued = force ? await Deployments.EnqueueForcedAsync(actor, ApplicationId) : await Deployments.EnqueueAsync(actor, ApplicationId);
+            var queued = force
+                ? await Deployments.EnqueueForcedAsync(actor, ApplicationId)
+                : await Deployments.EnqueueAsync(actor, ApplicationId, null, DeploymentSource.Manual, forceRebuild);
             if (!queued.IsSuccess)
             {
                 Snackbar.Add(queued.Error.Message, Severity.Error);
