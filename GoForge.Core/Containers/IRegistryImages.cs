@@ -1,3 +1,4 @@
+using GoForge.Core.Projects;
 namespace GoForge.Core.Containers;
 
 /// <summary>

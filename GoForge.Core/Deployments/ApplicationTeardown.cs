@@ -29,7 +29,7 @@ public sealed partial class ApplicationTeardown(
         {
             // A deployment past Pending would start a container (and route it) after its containers were listed.
             var recent = await deployments.ListByApplicationAsync(id, RecentDeployments, ct);
-            if (recent.Any(d => d.State is DeploymentState.Cloning or DeploymentState.Building or DeploymentState.Pulling or DeploymentState.Deploying))
+            if (recent.Any(d => d.State.IsInProgress()))
             {
                 return Error.Conflict("A deployment is in progress; cancel it or wait for it to end, then delete again.");
             }

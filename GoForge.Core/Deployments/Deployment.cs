@@ -150,3 +150,11 @@ public sealed record DeploymentTransition(
     string? Reason,
     Guid? ActorUserId,
     DateTimeOffset OccurredAt);
+
+/// <summary>What a state says about the work, in one place (the SQL lists beside the repositories name the same states).</summary>
+public static class DeploymentStateFacts
+{
+    /// <summary>Work is under way: cloning, building, pulling or deploying (a pending one waits; the others are done).</summary>
+    public static bool IsInProgress(this DeploymentState state) =>
+        state is DeploymentState.Cloning or DeploymentState.Building or DeploymentState.Pulling or DeploymentState.Deploying;
+}

@@ -25,7 +25,7 @@ public sealed class DeploymentRunner(
     IGitClient git,
     IRepositoryCredentials gitCredentials,
     IImageBuilder images,
-    Registry.ImagePullStep pulls,
+    IImagePullStep pulls,
     IContainerRuntime containers,
     EnvironmentNetworks networks,
     ImageRetention retention,
@@ -80,7 +80,7 @@ public sealed class DeploymentRunner(
             {
                 // An image application: pulled, not built (docs/decisions/registry-image-apps.md).
                 tag = $"goforge/{app.Slug}:{deployment.Id:N}";
-                if (await pulls.RunAsync(deployment, app, tag, log, cancel.Token) != Registry.PullOutcome.Deploy)
+                if (await pulls.RunAsync(deployment, app, tag, log, cancel.Token) != PullOutcome.Deploy)
                 {
                     return;
                 }

@@ -186,7 +186,7 @@ public sealed partial class DeploymentWorker(
         try
         {
             // A panel stopping mid-run leaves the deployment active: the next start fails and counts it.
-            if (await deployments.GetAsync(id, CancellationToken.None) is { State: not (DeploymentState.Cloning or DeploymentState.Building or DeploymentState.Pulling or DeploymentState.Deploying) } ended)
+            if (await deployments.GetAsync(id, CancellationToken.None) is { } ended && !ended.State.IsInProgress())
             {
                 metrics.DeploymentEnded(ended.State, elapsed);
                 LogRunEnded(logger, id, ended.State, elapsed.TotalSeconds);

@@ -7,16 +7,6 @@ using Microsoft.Extensions.Options;
 
 namespace GoForge.Core.Registry;
 
-/// <summary>How an image application's pull step ended.</summary>
-public enum PullOutcome
-{
-    /// <summary>Pulled and tagged as the deployment's image, now Deploying: the deploy step runs next.</summary>
-    Deploy,
-
-    /// <summary>The deployment ended here: failed, canceled, or unchanged (the digest is the one running).</summary>
-    Ended,
-}
-
 /// <summary>
 /// The Pulling step of an image application's deployment: pull the reference with the application's credential
 /// (progress in the deployment log), record the digest, and either end Unchanged (the digest runs already and no
@@ -30,11 +20,15 @@ public sealed partial class ImagePullStep(
     DeploymentStates states,
     IOptions<RegistryOptions> options,
     TimeProvider time,
-    ILogger<ImagePullStep> logger)
+    ILogger<ImagePullStep> logger) : IImagePullStep
 {
     public const string UnchangedReason = "digest unchanged: nothing to deploy";
 
     /// <summary>Runs the step from Pulling; the credential's password is added to the log's masker before anything is logged.</summary>
+    Task<PullOutcome> IImagePullStep.RunAsync(Deployment deployment, Application app, string tag, DeploymentLog log, CancellationToken cancel) =>
+        RunAsync(deployment, app, tag, log, cancel);
+
+    /// <summary>Runs the step from Pulling: see <see cref="IImagePullStep"/>.</summary>
     internal async Task<PullOutcome> RunAsync(Deployment deployment, Application app, string tag, DeploymentLog log, CancellationToken cancel)
     {
         var timeoutAfter = options.Value.PullTimeout;

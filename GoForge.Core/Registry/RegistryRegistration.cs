@@ -1,3 +1,4 @@
+using GoForge.Core.Deployments;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
@@ -13,7 +14,7 @@ public static class RegistryRegistration
             .ValidateDataAnnotations()
             .ValidateOnStart();
         services.AddSingleton<IValidateOptions<RegistryOptions>, RegistryOptionsValidator>();
-        services.AddSingleton<ImagePullStep>();
+        services.AddSingleton<IImagePullStep, ImagePullStep>();
         services.AddSingleton<RegistryCredentialService>();
         services.AddSingleton<DigestCheck>();
         return services;

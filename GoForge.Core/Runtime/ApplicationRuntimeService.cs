@@ -188,7 +188,7 @@ public sealed partial class ApplicationRuntimeService(
         }
 
         var recent = await deployments.ListByApplicationAsync(applicationId, 20, ct);
-        if (recent.Any(d => d.State is DeploymentState.Cloning or DeploymentState.Building or DeploymentState.Deploying))
+        if (recent.Any(d => d.State.IsInProgress()))
         {
             return Error.Conflict("A deployment of this application is in progress; try again when it has finished.");
         }

@@ -1,3 +1,4 @@
+using GoForge.Core.Projects;
 using System.Formats.Tar;
 using System.Text;
 using System.Text.Json;

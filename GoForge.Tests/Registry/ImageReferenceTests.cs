@@ -1,3 +1,4 @@
+using GoForge.Core.Projects;
 using GoForge.Core.Containers;
 
 namespace GoForge.Tests.Registry;

@@ -23,7 +23,7 @@ public static class DeploymentWording
 
     /// <summary>Whether the deployment is still moving (a spinner is fair).</summary>
     public static bool IsInProgress(DeploymentState state) =>
-        state is DeploymentState.Cloning or DeploymentState.Building or DeploymentState.Pulling or DeploymentState.Deploying;
+        state.IsInProgress();
 
     public static string Label(DeploymentState state) => state == DeploymentState.RolledBack ? "rolled back" : state.ToString().ToLowerInvariant();
 

@@ -1,7 +1,7 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Text.RegularExpressions;
 
-namespace GoForge.Core.Containers;
+namespace GoForge.Core.Projects;
 
 /// <summary>
 /// A registry image reference as a user gives it: <c>name:tag</c>, <c>registry:port/name:tag</c>, or
