@@ -15,7 +15,7 @@ public sealed class DockerVolumeUsage(DockerClientProvider docker) : IVolumeUsag
     {
         try
         {
-            using var df = await _http.Value.GetJsonAsync("system/df?type=volume", ct);
+            using var df = await _http.Value.GetDiskUsageAsync("system/df?type=volume", ct);
             return DiskUsageMapping.VolumeSizes(df.RootElement);
         }
         catch (Exception e) when (DockerErrors.IsEngineFailure(e))

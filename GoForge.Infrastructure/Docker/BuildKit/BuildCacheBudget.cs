@@ -16,9 +16,22 @@ public sealed class BuildCacheBudget(DockerMaintenance maintenance, BuildCacheLe
 {
     private readonly SemaphoreSlim _prune = new(1, 1);
 
-    /// <summary>The record ids on the engine now, to compare with after the build.</summary>
-    public async Task<IReadOnlySet<string>> SnapshotAsync(CancellationToken ct) =>
-        (await maintenance.BuildCacheRecordsAsync(ct)).Select(r => r.Id).ToHashSet(StringComparer.Ordinal);
+    /// <summary>
+    /// The record ids on the engine now, to compare with after the build; null when the engine could not say (the
+    /// build then goes on, and its records are not counted). Never fails the build.
+    /// </summary>
+    public async Task<IReadOnlySet<string>?> SnapshotAsync(CancellationToken ct)
+    {
+        try
+        {
+            return (await maintenance.BuildCacheRecordsAsync(ct)).Select(r => r.Id).ToHashSet(StringComparer.Ordinal);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            logger.BuildCachePruneFailed(e.Message);
+            return null;
+        }
+    }
 
     /// <summary>Records what the build added, then prunes GoForge's cache down to the budget. Never fails the build.</summary>
     public async Task AfterBuildAsync(IReadOnlySet<string> before, IProgress<string> log, CancellationToken ct)

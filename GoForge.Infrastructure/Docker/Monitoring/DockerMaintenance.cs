@@ -33,7 +33,7 @@ public sealed class DockerMaintenance(DockerClientProvider docker, ILogger<Docke
 
     public async Task<DiskUsage> DiskUsageAsync(CancellationToken ct = default)
     {
-        using var df = await EngineCallAsync(() => _http.Value.GetJsonAsync("system/df", ct));
+        using var df = await EngineCallAsync(() => _http.Value.GetDiskUsageAsync("system/df", ct));
         var usage = DiskUsageMapping.Map(df.RootElement);
         if (ledger is null)
         {
@@ -353,7 +353,7 @@ public sealed class DockerMaintenance(DockerClientProvider docker, ILogger<Docke
     internal async Task<IReadOnlyList<BuildCacheRecord>> BuildCacheRecordsAsync(CancellationToken ct)
     {
         // type and verbose ask newer engines for the records themselves; older ones ignore both and send everything.
-        using var df = await EngineCallAsync(() => _http.Value.GetJsonAsync("system/df?type=build-cache&verbose=1", ct));
+        using var df = await EngineCallAsync(() => _http.Value.GetDiskUsageAsync("system/df?type=build-cache&verbose=1", ct));
         return DiskUsageMapping.BuildCacheRecords(df.RootElement);
     }
 

@@ -13,6 +13,14 @@ namespace GoForge.Infrastructure.Docker.Monitoring;
 /// </summary>
 internal sealed class EngineHttp : IDisposable
 {
+    /// <summary>How long a disk-usage request waits out another client's running one.</summary>
+    internal static readonly TimeSpan DiskUsageWait = TimeSpan.FromSeconds(30);
+
+    private static readonly TimeSpan DiskUsageRetry = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>One disk-usage request at a time per process, whichever adapter asks (the engine allows one).</summary>
+    private static readonly SemaphoreSlim DiskUsageGate = new(1, 1);
+
     private static readonly TimeSpan RequestTimeout = TimeSpan.FromMinutes(5);
     private readonly HttpClient _http;
 
@@ -50,6 +58,36 @@ internal sealed class EngineHttp : IDisposable
         SendAsync(HttpMethod.Get, pathAndQuery, ct, headers);
 
     public Task<JsonDocument> PostJsonAsync(string pathAndQuery, CancellationToken ct) => SendAsync(HttpMethod.Post, pathAndQuery, ct);
+
+    /// <summary>
+    /// <c>GET /system/df…</c>. The engine runs one disk-usage operation at a time and refuses a second with "a disk usage
+    /// operation is already running": this process asks one at a time, and a refusal caused by another client (another
+    /// panel on the engine) is asked again for up to <see cref="DiskUsageWait"/>.
+    /// </summary>
+    public async Task<JsonDocument> GetDiskUsageAsync(string pathAndQuery, CancellationToken ct)
+    {
+        await DiskUsageGate.WaitAsync(ct);
+        try
+        {
+            var waited = TimeSpan.Zero;
+            while (true)
+            {
+                try
+                {
+                    return await SendAsync(HttpMethod.Get, pathAndQuery, ct);
+                }
+                catch (DockerApiException e) when (waited < DiskUsageWait && e.Message.Contains("disk usage operation is already running", StringComparison.OrdinalIgnoreCase))
+                {
+                    await Task.Delay(DiskUsageRetry, ct);
+                    waited += DiskUsageRetry;
+                }
+            }
+        }
+        finally
+        {
+            DiskUsageGate.Release();
+        }
+    }
 
     public void Dispose() => _http.Dispose();
 
