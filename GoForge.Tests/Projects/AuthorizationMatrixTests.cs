@@ -122,6 +122,7 @@ public sealed class AuthorizationMatrixTests(PostgresFixture postgres) : IAsyncL
             // Cancel before enqueue: a new deployment would supersede the pending one, which is then no longer cancelable.
             ["DeploymentService.CancelAsync"] = async a => (await deployments.CancelAsync(a, _b.DeploymentId)).Error,
             ["DeploymentService.EnqueueAsync"] = async a => (await deployments.EnqueueAsync(a, _b.ApplicationId)).Error,
+            ["DeploymentService.EnqueueForcedAsync"] = async a => (await deployments.EnqueueForcedAsync(a, _b.ApplicationId)).Error,
             ["DeploymentService.GetAsync"] = async a => (await deployments.GetAsync(a, _b.DeploymentId)).Error,
             ["DeploymentService.ListAsync"] = async a => (await deployments.ListAsync(a, _b.ApplicationId)).Error,
             ["DeploymentService.HistoryAsync"] = async a => (await deployments.HistoryAsync(a, _b.DeploymentId)).Error,
@@ -203,6 +204,9 @@ public sealed class AuthorizationMatrixTests(PostgresFixture postgres) : IAsyncL
     // Deploy calls that a deployer may make but that project B's state refuses (nothing is running to roll back).
     private static readonly HashSet<string> DeployCallsRefusedByState = ["DeploymentService.RollbackAsync"];
 
+    // Deploy calls that a deployer may make but that project B's application refuses as input (a forced deploy is for image applications).
+    private static readonly HashSet<string> DeployCallsRefusedByInput = ["DeploymentService.EnqueueForcedAsync"];
+
     // What a deployer may do besides reading.
     private static readonly HashSet<string> DeployCalls = ["DeploymentService.EnqueueAsync", "DeploymentService.CancelAsync"];
 
@@ -251,6 +255,10 @@ public sealed class AuthorizationMatrixTests(PostgresFixture postgres) : IAsyncL
             else if (who == "deployer" && DeployCallsRefusedByState.Contains(name))
             {
                 Assert.True(error?.Kind == ErrorKind.Conflict, $"{name} answered {error?.Kind.ToString() ?? "success"} to a deployer");
+            }
+            else if (who == "deployer" && DeployCallsRefusedByInput.Contains(name))
+            {
+                Assert.True(error?.Kind == ErrorKind.Validation, $"{name} answered {error?.Kind.ToString() ?? "success"} to a deployer");
             }
             else
             {
