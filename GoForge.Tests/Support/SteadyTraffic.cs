@@ -94,6 +94,25 @@ internal sealed class SteadyTraffic : IAsyncDisposable
     {
         var sentAt = DateTimeOffset.UtcNow;
         var started = Stopwatch.GetTimestamp();
+        try
+        {
+            await SendOneAsync(sentAt, started);
+        }
+        catch (HttpRequestException e) when (BeforeTheRequest(e))
+        {
+            // The proxy dropped the connection before it was established (its TLS handshake included), so the request
+            // was never sent: Caddy hands its listener to the new server on every config reload, and a connection caught
+            // in that instant is cut (a proxy matter, not the switch of upstreams under test). A browser opens a new
+            // connection and retries; so does this, once. A request that was sent and failed is never retried.
+            await SendOneAsync(sentAt, started, isRetry: true);
+        }
+    }
+
+    private static bool BeforeTheRequest(HttpRequestException e) =>
+        e.HttpRequestError is HttpRequestError.ConnectionError or HttpRequestError.SecureConnectionError;
+
+    private async Task SendOneAsync(DateTimeOffset sentAt, long started, bool isRetry = false)
+    {
         using var request = _newRequest();
         // A new connection per request, as a browser's retry would give: on a kept-alive connection a request can
         // race the proxy closing that idle connection as its config reloads (HTTP/1.1's known race, which clients
@@ -107,6 +126,10 @@ internal sealed class SteadyTraffic : IAsyncDisposable
             _outcomes.Enqueue(response.StatusCode == HttpStatusCode.OK
                 ? new TrafficOutcome(sentAt, ms, body, null)
                 : new TrafficOutcome(sentAt, ms, body, $"HTTP {(int)response.StatusCode} {body}"));
+        }
+        catch (HttpRequestException e) when (!isRetry && BeforeTheRequest(e))
+        {
+            throw;
         }
         catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
         {
