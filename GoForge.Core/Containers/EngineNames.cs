@@ -32,6 +32,17 @@ public static class EngineNames
     /// </summary>
     public static string AppVolume(Guid volumeId, string volume) => $"goforge-appvol-{volumeId:N}-{volume}";
 
+    /// <summary>
+    /// A compose application's service container of one deployment: <c>goforge-app-&lt;deployment id&gt;-&lt;index&gt;-&lt;service, cut&gt;</c>.
+    /// The deployment id keeps deployments and applications apart; the service's index in the file's start order keeps one
+    /// deployment's services apart, so cutting a long service name never makes two names alike. Other services reach it
+    /// by its service name, a network alias, not by this name.
+    /// </summary>
+    public static string ComposeContainer(Guid deploymentId, int index, string service) => Readable($"goforge-app-{deploymentId:N}-{index}", service);
+
+    /// <summary>A compose application's named volume: <c>goforge-cvol-&lt;application id&gt;-&lt;compose volume name&gt;</c>.</summary>
+    public static string ComposeVolume(Guid applicationId, string volume) => $"goforge-cvol-{applicationId:N}-{volume}";
+
     /// <summary>The names GoForge used before issue 17: slugs joined with hyphens, which collide (only read by the migration).</summary>
     public static class Legacy
     {

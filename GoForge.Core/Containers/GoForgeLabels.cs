@@ -39,6 +39,12 @@ public static class GoForgeLabels
     /// <summary>The id of the application volume (its row) a <see cref="Kinds.AppVolume"/> volume holds.</summary>
     public const string Volume = "goforge.volume";
 
+    /// <summary>The compose service a compose application's container runs, or a compose volume belongs to (docs/decisions/compose.md).</summary>
+    public const string ComposeService = "goforge.compose-service";
+
+    /// <summary>The compose file's name of a compose application's named volume.</summary>
+    public const string ComposeVolume = "goforge.compose-volume";
+
     /// <summary>What the resource is (<see cref="Kinds"/>); resources made before it existed have none.</summary>
     public const string Kind = "goforge.kind";
 
@@ -51,5 +57,6 @@ public static class GoForgeLabels
         public const string ServiceVolume = "service-volume";
         public const string ProxyNetwork = "proxy-network";
         public const string AppVolume = "app-volume";
+        public const string ComposeVolume = "compose-volume";
     }
 }

@@ -8,4 +8,10 @@ public enum ApplicationSourceKind
 
     /// <summary>Pulled from a registry by reference; nothing is cloned or built.</summary>
     Image,
+
+    /// <summary>
+    /// Cloned from a Git repository whose compose file (<see cref="Application.ComposePath"/>) names several services,
+    /// each built or pulled and run as its own container (docs/decisions/compose.md).
+    /// </summary>
+    Compose,
 }

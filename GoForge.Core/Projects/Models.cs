@@ -56,6 +56,9 @@ public enum RestartPolicy
 /// <summary>A host name (and optional path prefix) that routes to an application.</summary>
 public sealed record AppDomainRoute(string Host, string? PathPrefix)
 {
+    /// <summary>For a compose application, the compose service this domain routes to; null for any other application.</summary>
+    public string? Service { get; init; }
+
     public override string ToString() => PathPrefix is null ? Host : Host + PathPrefix;
 }
 
@@ -115,6 +118,12 @@ public sealed record Application
     /// <summary>How often (minutes) GoForge asks the registry whether the image's digest changed; null for never.</summary>
     public int? DigestCheckMinutes { get; init; }
 
+    /// <summary>
+    /// For a <see cref="ApplicationSourceKind.Compose"/> application, the compose file's path inside the repository
+    /// (<c>compose.yaml</c>, <c>deploy/docker-compose.yml</c>); null for any other.
+    /// </summary>
+    public string? ComposePath { get; init; }
+
     public required DateTimeOffset CreatedAt { get; init; }
 
     public required DateTimeOffset UpdatedAt { get; init; }
@@ -135,6 +144,15 @@ public sealed record EnvironmentVariable
 
     /// <summary>Passed to the image build as a build argument too.</summary>
     public bool IsBuildTime { get; init; }
+
+    /// <summary>
+    /// For a compose application, the compose services this variable reaches (and whose builds it reaches, when it is
+    /// build-time); null or empty reaches every service. Ignored for other applications.
+    /// </summary>
+    public IReadOnlyList<string>? Services { get; init; }
+
+    /// <summary>True when this variable reaches compose service <paramref name="service"/>.</summary>
+    public bool Reaches(string service) => Services is not { Count: > 0 } only || only.Contains(service, StringComparer.Ordinal);
 
     public required DateTimeOffset UpdatedAt { get; init; }
 }
