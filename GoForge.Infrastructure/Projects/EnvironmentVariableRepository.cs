@@ -91,6 +91,25 @@ internal sealed class EnvironmentVariableRepository(NpgsqlDataSource dataSource,
         Services = row.Services,
     };
 
-    private sealed record VariableRow(
-        Guid Id, Guid ApplicationId, string Key, byte[] ValueCiphertext, string ValueKeyId, bool IsSecret, bool IsBuildTime, DateTimeOffset UpdatedAt, string[]? Services);
+    // Properties, not a positional record: Npgsql reports a text[] column as System.Array, which no constructor matches.
+    private sealed record VariableRow
+    {
+        public Guid Id { get; init; }
+
+        public Guid ApplicationId { get; init; }
+
+        public string Key { get; init; } = string.Empty;
+
+        public byte[] ValueCiphertext { get; init; } = [];
+
+        public string ValueKeyId { get; init; } = string.Empty;
+
+        public bool IsSecret { get; init; }
+
+        public bool IsBuildTime { get; init; }
+
+        public DateTimeOffset UpdatedAt { get; init; }
+
+        public string[]? Services { get; init; }
+    }
 }

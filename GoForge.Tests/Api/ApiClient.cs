@@ -91,8 +91,12 @@ internal sealed record ApiWorld(Project Project, ProjectEnvironment Environment,
         {
             OwnerTokenId = await AddParityPiecesAsync(app, actor, project, application, account),
             VolumeId = await AddVolumeAsync(app, actor, application),
+            ComposeApplication = await app.Services.CreateComposeApplicationAsync(actor, production.Id, "stack-" + Guid.NewGuid().ToString("N")[..8]),
         };
     }
+
+    /// <summary>A compose application beside <see cref="Application"/> (ProjectSeeding.CreateComposeApplicationAsync).</summary>
+    public Application ComposeApplication { get; init; } = null!;
 
     /// <summary>A named volume of the application, <see cref="VolumeName"/> at <c>/data</c> (its row only: nothing deployed creates it).</summary>
     public Guid VolumeId { get; init; }

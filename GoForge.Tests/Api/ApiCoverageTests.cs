@@ -28,7 +28,8 @@ public sealed partial class ApiCoverageTests(PostgresFixture postgres) : IAsyncL
         var mapped = MappedApiEndpoints();
         var matrix = ApiEndpointCase.All.Select(c => (c.Method, c.Pattern, c.Scope)).ToHashSet();
 
-        Assert.True(mapped.Count >= ApiEndpointCase.All.Count, "the app maps fewer API endpoints than the matrix lists");
+        // The matrix lists some endpoints twice (a compose application's case beside a Git application's): count them once.
+        Assert.True(mapped.Count >= matrix.Count, "the app maps fewer API endpoints than the matrix lists");
         Assert.Equal(
             matrix.OrderBy(m => m.Pattern, StringComparer.Ordinal).ThenBy(m => m.Method, StringComparer.Ordinal),
             mapped.Select(e => (e.Method, e.Pattern, e.Scope!.Scope)).OrderBy(m => m.Pattern, StringComparer.Ordinal).ThenBy(m => m.Method, StringComparer.Ordinal));

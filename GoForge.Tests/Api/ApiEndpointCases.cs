@@ -159,9 +159,26 @@ internal sealed record ApiEndpointCase(
         new("DELETE", "/api/v1/applications/{applicationId:guid}/volumes/{volumeId:guid}", ApiScope.Write, w => $"/api/v1/applications/{w.Application.Id}/volumes/{w.VolumeId}?confirmName={ApiWorld.VolumeName}", NoBody, 409),
         new("PUT", "/api/v1/applications/{applicationId:guid}/bind-mounts", ApiScope.Admin, w => $"/api/v1/applications/{w.Application.Id}/bind-mounts", _ => new { allowed = true }, 204, OtherProject: 403),
         new("POST", "/api/v1/secret-key/rotate", ApiScope.Admin, _ => "/api/v1/secret-key/rotate", NoBody, 200, OtherProject: 403),
+
+        // Compose applications: the same endpoints with a compose application's fields (the world has one beside its Git application).
+        new("POST", "/api/v1/environments/{environmentId:guid}/applications", ApiScope.Write, w => $"/api/v1/environments/{w.Environment.Id}/applications", _ => NewComposeApplication("stack"), 201),
+        new("GET", "/api/v1/applications/{applicationId:guid}", ApiScope.Read, w => $"/api/v1/applications/{w.ComposeApplication.Id}", NoBody, 200),
+        new("PUT", "/api/v1/applications/{applicationId:guid}", ApiScope.Write, w => $"/api/v1/applications/{w.ComposeApplication.Id}", w => NewComposeApplication(w.ComposeApplication.Name), 200),
+        new("GET", "/api/v1/applications/{applicationId:guid}/variables", ApiScope.Read, w => $"/api/v1/applications/{w.ComposeApplication.Id}/variables", NoBody, 200),
+        new("PUT", "/api/v1/applications/{applicationId:guid}/variables/{key}", ApiScope.Write, w => $"/api/v1/applications/{w.ComposeApplication.Id}/variables/WEB_ONLY", _ => new { value = "1", services = new[] { "web" } }, 204),
+        new("DELETE", "/api/v1/applications/{applicationId:guid}", ApiScope.Write, w => $"/api/v1/applications/{w.ComposeApplication.Id}", NoBody, 204),
     ];
 
     private static object? NoBody(ApiWorld world) => null;
+
+    private static object NewComposeApplication(string name) => new
+    {
+        name,
+        source = "compose",
+        gitUrl = "https://git.example.com/acme/stack.git",
+        composePath = "deploy/compose.prod.yml",
+        domains = new[] { $"web: {Guid.NewGuid():N}.example.com" },
+    };
 
     private static object NewApplication(string name) => new
     {

@@ -69,7 +69,10 @@ public sealed class AuthorizationMatrixTests(PostgresFixture postgres) : IAsyncL
         var created = (await _host.Get<IServiceOperationRepository>().ListRecentAsync(service.Id, 1))[0];
         var volume = (await _host.Get<GoForge.Core.Volumes.AppVolumeService>().AddAsync(_maintainer, app.Id, new GoForge.Core.Volumes.AppVolumeInput { Name = "data", MountPath = "/data" })).Value!;
         _b = new Target(project.Id, environment.Id, app.Id, variable.Id, _maintainer.UserId, deployment.Id, service.Id, created.Id, volume.Id);
+        _bCompose = await _host.Services.CreateComposeApplicationAsync(_maintainer, environment.Id, "stack");
     }
+
+    private Application _bCompose = null!;
 
     public async Task DisposeAsync() => await _host.DisposeAsync();
 
@@ -269,6 +272,52 @@ public sealed class AuthorizationMatrixTests(PostgresFixture postgres) : IAsyncL
         Assert.Equal(before, await SnapshotAsync(includeDeployments: who == "viewer"));
         var listed = (await _host.Get<VariableService>().ListAsync(actor, _b.ApplicationId)).Value!;
         Assert.Null(Assert.Single(listed).Value);
+    }
+
+    /// <summary>A compose application's settings, domains and variables, through the same services, against project B's compose application.</summary>
+    private Dictionary<string, Func<Actor, Task<Error?>>> ComposeCalls()
+    {
+        var applications = _host.Get<ApplicationService>();
+        var variables = _host.Get<VariableService>();
+        var hijack = ApplicationInput.From(_bCompose) with { ComposePath = "evil/compose.yml", Domains = "web: evil.example.com" };
+        return new()
+        {
+            ["ApplicationService.GetAsync"] = async a => (await applications.GetAsync(a, _bCompose.Id)).Error,
+            ["ApplicationService.UpdateAsync"] = async a => (await applications.UpdateAsync(a, _bCompose.Id, hijack)).Error,
+            ["ApplicationService.DeleteAsync"] = async a => (await applications.DeleteAsync(a, _bCompose.Id)).Error,
+            ["ApplicationService.CreateAsync"] = async a => (await applications.CreateAsync(a, _b.EnvironmentId, hijack with { Name = "sneaky stack" })).Error,
+            ["VariableService.ListAsync"] = async a => (await variables.ListAsync(a, _bCompose.Id)).Error,
+            ["VariableService.SetAsync"] = async a => (await variables.SetAsync(a, _bCompose.Id, new VariableInput("WORKER_ONLY", null, Services: []))).Error,
+            ["VariableService.SetManyAsync"] = async a => (await variables.SetManyAsync(a, _bCompose.Id, [new VariableInput("X", "y", Services: ["web"])])).Error,
+        };
+    }
+
+    [Theory]
+    [InlineData("outsider")]
+    [InlineData("viewer")]
+    [InlineData("deployer")]
+    public async Task A_compose_applications_settings_domains_and_variables_are_not_found_to_outsiders_and_read_only_to_viewers_and_deployers(string who)
+    {
+        var actor = who switch { "outsider" => _intruder, "viewer" => _viewer, _ => _deployer };
+        var before = await ComposeSnapshotAsync();
+
+        foreach (var (name, call) in ComposeCalls())
+        {
+            var error = await call(actor);
+            var expected = who == "outsider" ? ErrorKind.NotFound : name.EndsWith(".GetAsync", StringComparison.Ordinal) || name.EndsWith(".ListAsync", StringComparison.Ordinal) ? (ErrorKind?)null : ErrorKind.Forbidden;
+            Assert.True(error?.Kind == expected, $"{name} answered {error?.Kind.ToString() ?? "success"} to a compose application's {who}");
+        }
+
+        Assert.Equal(before, await ComposeSnapshotAsync());
+    }
+
+    private async Task<string> ComposeSnapshotAsync()
+    {
+        var app = (await _host.Get<ApplicationService>().GetAsync(_maintainer, _bCompose.Id)).Value!;
+        var variables = (await _host.Get<VariableService>().ListAsync(_maintainer, _bCompose.Id)).Value!;
+        var apps = (await _host.Get<ApplicationService>().ListAsync(_maintainer, _b.EnvironmentId)).Value!;
+        return string.Join("|", app.Name, app.ComposePath, string.Join(",", app.Domains.Select(d => d.ToInputText())), app.UpdatedAt.Ticks,
+            string.Join(",", variables.Select(v => $"{v.Key}:{string.Join('+', v.Services ?? [])}:{v.UpdatedAt.Ticks}")), apps.Count);
     }
 
     [Fact]

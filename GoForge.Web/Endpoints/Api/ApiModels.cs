@@ -37,13 +37,22 @@ public sealed record ApplicationResponse(
     Guid Id, Guid ProjectId, Guid EnvironmentId, string Name, string Slug, string GitUrl, string Branch, string BuildContext,
     string DockerfilePath, int ContainerPort, IReadOnlyList<string> Domains, string? HealthCheckPath, int? MemoryLimitMb,
     decimal? CpuLimit, RestartPolicy RestartPolicy, bool AutoDeploy, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt,
-    int PidsLimit, bool AllowRawSockets, ApplicationSourceKind Source, string? Image, int? DigestCheckMinutes, string? BuildTarget = null)
+    int PidsLimit, bool AllowRawSockets, ApplicationSourceKind Source, string? Image, int? DigestCheckMinutes, string? BuildTarget = null,
+    string? ComposePath = null, IReadOnlyList<DomainRouteResponse>? Routes = null)
 {
+    /// <summary>
+    /// <see cref="Domains"/> as entered (<c>host/path</c>, or <c>service: host/path</c> for a compose application's);
+    /// <see cref="Routes"/> the same domains split into fields.
+    /// </summary>
     public static ApplicationResponse From(Application a) => new(
         a.Id, a.ProjectId, a.EnvironmentId, a.Name, a.Slug, a.GitUrl, a.Branch, a.BuildContext, a.DockerfilePath, a.ContainerPort,
-        a.Domains.Select(d => d.ToString()).ToList(), a.HealthCheckPath, a.MemoryLimitMb, a.CpuLimit, a.RestartPolicy, a.AutoDeploy,
-        a.CreatedAt, a.UpdatedAt, a.PidsLimit, a.AllowRawSockets, a.Source, a.ImageReference, a.DigestCheckMinutes, a.BuildTarget);
+        a.Domains.Select(d => d.ToInputText()).ToList(), a.HealthCheckPath, a.MemoryLimitMb, a.CpuLimit, a.RestartPolicy, a.AutoDeploy,
+        a.CreatedAt, a.UpdatedAt, a.PidsLimit, a.AllowRawSockets, a.Source, a.ImageReference, a.DigestCheckMinutes, a.BuildTarget,
+        a.ComposePath, a.Domains.Select(d => new DomainRouteResponse(d.Host, d.PathPrefix, d.Service)).ToList());
 }
+
+/// <summary>One domain of an application: its host, path prefix (null for none) and, for a compose application, the service it routes to.</summary>
+public sealed record DomainRouteResponse(string Host, string? PathPrefix, string? Service);
 
 /// <summary>An application as a client sends it; a PUT replaces every field (missing ones take their defaults).</summary>
 public sealed record ApplicationRequest
@@ -63,7 +72,7 @@ public sealed record ApplicationRequest
 
     public int? ContainerPort { get; init; }
 
-    /// <summary><c>host</c> or <c>host/path</c> each.</summary>
+    /// <summary><c>host</c> or <c>host/path</c> each; a compose application's name their service: <c>web: host/path</c>.</summary>
     public IReadOnlyList<string>? Domains { get; init; }
 
     public string? HealthCheckPath { get; init; }
@@ -82,8 +91,14 @@ public sealed record ApplicationRequest
     /// <summary>Keeps NET_RAW (raw and packet sockets); missing for false.</summary>
     public bool? AllowRawSockets { get; init; }
 
-    /// <summary><c>Git</c> (missing) or <c>Image</c>: an image application needs <see cref="Image"/> and no Git fields.</summary>
+    /// <summary>
+    /// <c>Git</c> (missing), <c>Image</c> (needs <see cref="Image"/> and no Git fields) or <c>Compose</c> (Git fields and
+    /// <see cref="ComposePath"/>); a compose application stays one.
+    /// </summary>
     public ApplicationSourceKind? Source { get; init; }
+
+    /// <summary>A compose application's compose file in the repository; missing for <c>compose.yaml</c>.</summary>
+    public string? ComposePath { get; init; }
 
     /// <summary>An image application's registry reference: <c>name:tag</c>, <c>registry:port/name:tag</c> or <c>name@sha256:…</c>.</summary>
     public string? Image { get; init; }
@@ -114,18 +129,22 @@ public sealed record ApplicationRequest
             Source = Source ?? defaults.Source,
             ImageReference = Image,
             DigestCheckMinutes = DigestCheckMinutes,
+            ComposePath = ComposePath,
         };
     }
 }
 
 /// <summary>A variable; <see cref="Value"/> is null for a secret unless the token has the <c>secrets</c> scope and the role may reveal.</summary>
-public sealed record VariableResponse(Guid Id, string Key, string? Value, bool IsSecret, bool IsBuildTime, DateTimeOffset UpdatedAt);
+/// <param name="Services">A compose application's variable limited to these services; null reaches every service.</param>
+public sealed record VariableResponse(Guid Id, string Key, string? Value, bool IsSecret, bool IsBuildTime, DateTimeOffset UpdatedAt, IReadOnlyList<string>? Services = null);
 
 /// <summary>
 /// A variable's new value and flags. A null <see cref="Value"/> keeps the stored value; a null flag keeps the stored
 /// flag (false for a new variable), so changing a value never turns a secret into a plain variable by omission.
+/// <see cref="Services"/> (compose applications only) limits the variable to those services: null keeps the stored
+/// choice, <c>[]</c> reaches every service.
 /// </summary>
-public sealed record VariableRequest(string? Value, bool? IsSecret, bool? IsBuildTime);
+public sealed record VariableRequest(string? Value, bool? IsSecret, bool? IsBuildTime, IReadOnlyList<string>? Services = null);
 
 /// <summary>A deployment. The CLI's remote mode reads <c>id, applicationId, state, reason, commitSha, updatedAt</c>.</summary>
 public sealed record DeploymentResponse(

@@ -49,7 +49,7 @@ internal static class VariableEndpoints
                 value = revealed.Value;
             }
 
-            items.Add(new VariableResponse(v.Id, v.Key, value, v.IsSecret, v.IsBuildTime, v.UpdatedAt));
+            items.Add(new VariableResponse(v.Id, v.Key, value, v.IsSecret, v.IsBuildTime, v.UpdatedAt, v.Services));
         }
 
         return TypedResults.Ok(new Page<VariableResponse>(items, masked.NextCursor));
@@ -73,7 +73,7 @@ internal static class VariableEndpoints
             isBuildTime = current?.IsBuildTime ?? false;
         }
 
-        var result = await variables.SetAsync(actor, applicationId, new VariableInput(key, body.Value, body.IsSecret ?? isSecret, body.IsBuildTime ?? isBuildTime), ct);
+        var result = await variables.SetAsync(actor, applicationId, new VariableInput(key, body.Value, body.IsSecret ?? isSecret, body.IsBuildTime ?? isBuildTime, body.Services), ct);
         return result.IsSuccess ? TypedResults.NoContent() : ApiResults.Problem(result.Error!);
     }
 

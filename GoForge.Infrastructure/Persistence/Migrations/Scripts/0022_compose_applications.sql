@@ -18,9 +18,12 @@ ALTER TABLE application_domains
     ADD COLUMN service_name text NULL CHECK (service_name ~ '^[a-z0-9][a-z0-9_-]{0,62}$');
 
 -- The compose services a variable reaches; null reaches every service (and is the only value for other applications).
--- At most 32 names, each a service name, no empty array (the repository stores "every service" as null).
+-- At most 32 names, each a service name, no empty array (the repository stores "every service" as null). The names
+-- are checked joined by ',' (a null name joins as '', which no name matches); counting the commas keeps one name
+-- holding a ',' from passing as two.
 ALTER TABLE environment_variables
     ADD COLUMN services text[] NULL CHECK (
         cardinality(services) BETWEEN 1 AND 32
         AND array_ndims(services) = 1
-        AND array_to_string(services, ',', '') ~ '^[a-z0-9][a-z0-9_-]{0,62}(,[a-z0-9][a-z0-9_-]{0,62})*$');
+        AND array_to_string(services, ',', '') ~ '^[a-z0-9][a-z0-9_-]{0,62}(,[a-z0-9][a-z0-9_-]{0,62})*$'
+        AND char_length(array_to_string(services, ',', '')) - char_length(replace(array_to_string(services, ',', ''), ',', '')) = cardinality(services) - 1);
