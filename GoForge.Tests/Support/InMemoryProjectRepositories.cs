@@ -327,6 +327,7 @@ internal sealed class InMemoryVariableRepository(InMemoryProjectStore store) : I
                     IsSecret = input.IsSecret,
                     IsBuildTime = input.IsBuildTime,
                     UpdatedAt = now,
+                    Services = input.Services is { Count: > 0 } only ? only : null,
                 };
                 if (index >= 0)
                 {

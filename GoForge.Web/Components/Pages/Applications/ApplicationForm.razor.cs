@@ -12,7 +12,8 @@ public sealed partial class ApplicationForm
         nameof(ApplicationInput.BuildContext), nameof(ApplicationInput.DockerfilePath), nameof(ApplicationInput.ContainerPort),
         nameof(ApplicationInput.Domains), nameof(ApplicationInput.HealthCheckPath), nameof(ApplicationInput.MemoryLimitMb),
         nameof(ApplicationInput.CpuLimit), nameof(ApplicationInput.RestartPolicy), nameof(ApplicationInput.PidsLimit),
-        nameof(ApplicationInput.BuildTarget), nameof(ApplicationInput.Source), nameof(ApplicationInput.ImageReference), nameof(ApplicationInput.DigestCheckMinutes));
+        nameof(ApplicationInput.BuildTarget), nameof(ApplicationInput.Source), nameof(ApplicationInput.ImageReference), nameof(ApplicationInput.DigestCheckMinutes),
+        nameof(ApplicationInput.ComposePath));
 
     private ApplicationInput _model = new();
     private ApplicationInput? _shownValue;
@@ -56,6 +57,13 @@ public sealed partial class ApplicationForm
         ? $"Slug: {FixedSlug} (kept when renaming: containers are named after it)"
         : ProjectInputRules.Slugify(_model.Name) is { Length: > 0 } slug ? $"Slug: {slug}" : "The slug is derived from the name.";
 
+    /// <summary>
+    /// Whether the source <paramref name="kind"/> is out of reach: an existing compose application stays one and no other
+    /// becomes one (<see cref="ComposeSourceRules.RefuseKindChange"/>, which the service applies whatever the form shows).
+    /// </summary>
+    private bool KindFixed(ApplicationSourceKind kind) =>
+        FixedSlug is not null && ComposeSourceRules.RefuseKindChange(Value.Source, kind) is not null;
+
     protected override void OnParametersSet()
     {
         if (!ReferenceEquals(_shownValue, Value))
@@ -68,6 +76,10 @@ public sealed partial class ApplicationForm
     }
 
     private Task SubmitAsync() => OnSubmit.InvokeAsync(_model with { });
+
+    private string PortHelp => _model.Source == ApplicationSourceKind.Compose
+        ? "The port a routed service listens on when its compose file exposes none"
+        : "The port the app listens on inside its container";
 
     private static string Describe(RestartPolicy policy) => policy switch
     {

@@ -33,7 +33,11 @@ public sealed partial class VariableEditor
     [Parameter]
     public bool CanReveal { get; set; }
 
-    private readonly FormErrors _errors = new("Key", "Value");
+    /// <summary>Whether the application is a compose application: a variable may then be limited to some of its services. Default false.</summary>
+    [Parameter]
+    public bool IsCompose { get; set; }
+
+    private readonly FormErrors _errors = new("Key", "Value", nameof(VariableInput.Services));
 
     // Secret values this viewer chose to see, only for as long as the list is not reloaded.
     private readonly Dictionary<Guid, string> _revealed = [];
@@ -77,9 +81,9 @@ public sealed partial class VariableEditor
 
     private void Hide(MaskedVariable variable) => _revealed.Remove(variable.Id);
 
-    private void StartAdd() => Begin(new VariableDraft());
+    private void StartAdd() => Begin(new VariableDraft { Compose = IsCompose });
 
-    private void StartEdit(MaskedVariable variable) => Begin(VariableDraft.Edit(variable, _revealed.GetValueOrDefault(variable.Id)));
+    private void StartEdit(MaskedVariable variable) => Begin(VariableDraft.Edit(variable, _revealed.GetValueOrDefault(variable.Id), IsCompose));
 
     private void Begin(VariableDraft draft)
     {
