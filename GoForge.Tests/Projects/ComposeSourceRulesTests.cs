@@ -126,6 +126,28 @@ public sealed class ComposeSourceRulesTests
         Assert.Equal(["web: shop.example.com", "api: shop.example.com/api", "admin: admin.example.com"], routes.Select(r => r.ToInputText()));
     }
 
+    [Fact]
+    public void Domain_rows_split_from_the_text_and_join_back_to_it_dropping_only_wholly_empty_rows()
+    {
+        var rows = ComposeServiceDomain.FromText("web: shop.example.com\r\napi:shop.example.com/api, bare.example.com");
+        rows.Add(new ComposeServiceDomain { Service = " ", Route = "" });
+        rows.Add(new ComposeServiceDomain { Service = "worker", Route = null });
+
+        Assert.Equal([("web", "shop.example.com"), ("api", "shop.example.com/api"), ((string?)null, "bare.example.com"), (" ", ""), ("worker", null)],
+            rows.Select(r => (r.Service, r.Route)));
+        Assert.Equal("web: shop.example.com\napi: shop.example.com/api\nbare.example.com\nworker: ", ComposeServiceDomain.ToText(rows));
+    }
+
+    [Fact]
+    public void A_row_missing_its_service_reaches_the_rules_as_typed_and_is_refused_there()
+    {
+        var errors = new FieldErrors();
+
+        ProjectInputRules.ParseDomains(ComposeServiceDomain.ToText([new() { Route = "shop.example.com" }, new() { Service = "web" }]), errors, compose: true);
+
+        Assert.Equal(2, errors.ToError().FieldErrors["Domains"].Length);
+    }
+
     [Theory]
     [InlineData("shop.example.com", "needs the compose service")]
     [InlineData("Web: shop.example.com", "not a service name")]

@@ -20,7 +20,7 @@ public sealed class ComposeDomainOwnershipTests(PostgresFixture postgres) : IAsy
 
     public async Task InitializeAsync()
     {
-        _host = await TestHost.StartAsync(postgres, "composedomains");
+        _host = await TestHost.StartAsync(postgres, "composedomains", new Dictionary<string, string?> { ["GoForge:Proxy:PanelHosts:0"] = "PANEL.Example.com." });
         _a = await TenantAsync("Alpha Secret Corp");
         _b = await TenantAsync("Beta");
     }
@@ -90,6 +90,18 @@ public sealed class ComposeDomainOwnershipTests(PostgresFixture postgres) : IAsy
         Assert.Contains("already routes to another application or service of this project", Assert.Single(twin.Error!.FieldErrors["Domains"]), StringComparison.Ordinal);
         Assert.Contains("already routes to another application or service of this project", Assert.Single(otherStack.Error!.FieldErrors["Domains"]), StringComparison.Ordinal);
         Assert.True(admin.IsSuccess, admin.Error?.Message);
+    }
+
+    [Theory]
+    [InlineData("web: panel.example.com")]
+    [InlineData("api: PANEL.example.com./api/v1")]
+    [InlineData("admin: www.panel.example.com/")]
+    public async Task A_service_cannot_claim_the_panels_own_host_with_any_path(string wanted)
+    {
+        var refused = await ComposeAsync(_a, "phish", "web: ok-" + Guid.NewGuid().ToString("N")[..8] + ".example.com\n" + wanted);
+
+        Assert.Contains("the panel's own address", Assert.Single(refused.Error!.FieldErrors["Domains"]), StringComparison.Ordinal);
+        Assert.Empty((await _host.Get<ApplicationService>().ListAsync(_a.Owner, _a.Environment.Id)).Value!);
     }
 
     [Fact]
