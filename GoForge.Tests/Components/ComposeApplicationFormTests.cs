@@ -70,31 +70,20 @@ public sealed class ComposeApplicationFormTests : GoForgeTestContext
     }
 
     [Fact]
-    public async Task An_existing_compose_applications_form_shows_its_rows_and_offers_no_other_kind()
+    public async Task An_existing_compose_applications_form_shows_its_rows_and_offers_no_other_kind_and_a_git_applications_offers_no_compose()
     {
         var (_, production) = await Services.CreateProjectAsync(_ada, "Stacks");
-        var app = await Services.CreateComposeApplicationAsync(_ada, production.Id, "stack");
+        var stack = await Services.CreateComposeApplicationAsync(_ada, production.Id, "stack");
+        var git = await Services.CreateApplicationAsync(_ada, production.Id, "api");
 
-        var form = Render<ApplicationForm>(p => p.Add(c => c.Value, ApplicationInput.From(app)).Add(c => c.FixedSlug, app.Slug));
+        var composeForm = Render<ApplicationForm>(p => p.Add(c => c.Value, ApplicationInput.From(stack)).Add(c => c.FixedSlug, stack.Slug));
+        var gitForm = Render<ApplicationForm>(p => p.Add(c => c.Value, ApplicationInput.From(git)).Add(c => c.FixedSlug, git.Slug));
 
-        Assert.True(RadioInput(form, "app-source-git").HasAttribute("disabled"));
-        Assert.True(RadioInput(form, "app-source-image").HasAttribute("disabled"));
-        Assert.False(RadioInput(form, "app-source-compose").HasAttribute("disabled"));
-        Assert.Equal("web", form.Find("[data-testid=service-domain-service]").GetAttribute("value"));
-        Assert.Equal("stack.example.com", form.Find("[data-testid=service-domain-route]").GetAttribute("value"));
-        Assert.Equal("deploy/compose.yaml", form.Find("[data-testid=app-compose-path]").GetAttribute("value"));
-    }
-
-    [Fact]
-    public async Task A_git_applications_form_offers_no_compose_kind_once_created()
-    {
-        var (_, production) = await Services.CreateProjectAsync(_ada, "Shop");
-        var app = await Services.CreateApplicationAsync(_ada, production.Id, "api");
-
-        var form = Render<ApplicationForm>(p => p.Add(c => c.Value, ApplicationInput.From(app)).Add(c => c.FixedSlug, app.Slug));
-
-        Assert.True(RadioInput(form, "app-source-compose").HasAttribute("disabled"));
-        Assert.False(RadioInput(form, "app-source-image").HasAttribute("disabled"));
+        Assert.Equal([true, true, false], new[] { "app-source-git", "app-source-image", "app-source-compose" }.Select(id => RadioInput(composeForm, id).HasAttribute("disabled")));
+        Assert.Equal([false, false, true], new[] { "app-source-git", "app-source-image", "app-source-compose" }.Select(id => RadioInput(gitForm, id).HasAttribute("disabled")));
+        Assert.Equal("web", composeForm.Find("[data-testid=service-domain-service]").GetAttribute("value"));
+        Assert.Equal("stack.example.com", composeForm.Find("[data-testid=service-domain-route]").GetAttribute("value"));
+        Assert.Equal("deploy/compose.yaml", composeForm.Find("[data-testid=app-compose-path]").GetAttribute("value"));
     }
 
     [Fact]

@@ -15,7 +15,7 @@ namespace GoForge.Tests.Routing;
 /// A refusal never names the project that holds the domain; an administrator's overview does.
 /// </summary>
 [Collection(PostgresCollection.Name)]
-public sealed class DomainOwnershipTests(PostgresFixture postgres) : IAsyncLifetime
+public sealed partial class DomainOwnershipTests(PostgresFixture postgres) : IAsyncLifetime
 {
     private const string PanelHost = "panel.example.com";
 

@@ -1,41 +1,16 @@
 using GoForge.Core.Common;
-using GoForge.Core.Identity;
 using GoForge.Core.Projects;
-using GoForge.Tests.Harness;
-using GoForge.Tests.Support;
 
 namespace GoForge.Tests.Routing;
 
 /// <summary>
-/// A compose application's per-service domains are held by the application, like any application's (DomainOwnershipTests):
-/// another project cannot take one with any path or spelling, another application of the project cannot take the same
-/// host and path, two services cannot share one, and moving a domain between the application's own services is no claim.
+/// A compose application's per-service domains are held by the application, like any application's: another project
+/// cannot take one with any path or spelling, nor can a service take the panel's host; another application of the
+/// project cannot take the same host and path, two services cannot share one, and moving a domain between the
+/// application's own services is no claim.
 /// </summary>
-[Collection(PostgresCollection.Name)]
-public sealed class ComposeDomainOwnershipTests(PostgresFixture postgres) : IAsyncLifetime
+public sealed partial class DomainOwnershipTests
 {
-    private TestHost _host = null!;
-    private Tenant _a = null!;
-    private Tenant _b = null!;
-
-    public async Task InitializeAsync()
-    {
-        _host = await TestHost.StartAsync(postgres, "composedomains", new Dictionary<string, string?> { ["GoForge:Proxy:PanelHosts:0"] = "PANEL.Example.com." });
-        _a = await TenantAsync("Alpha Secret Corp");
-        _b = await TenantAsync("Beta");
-    }
-
-    public async Task DisposeAsync() => await _host.DisposeAsync();
-
-    private sealed record Tenant(Actor Owner, Project Project, ProjectEnvironment Environment);
-
-    private async Task<Tenant> TenantAsync(string name)
-    {
-        var owner = Actor.From(await TestUsers.CreateAsync(_host));
-        var (project, environment) = await _host.Services.CreateProjectAsync(owner, name);
-        return new Tenant(owner, project, environment);
-    }
-
     private Task<Result<Application>> ComposeAsync(Tenant tenant, string name, string domains) =>
         _host.Get<ApplicationService>().CreateAsync(tenant.Owner, tenant.Environment.Id, new ApplicationInput
         {
@@ -44,20 +19,6 @@ public sealed class ComposeDomainOwnershipTests(PostgresFixture postgres) : IAsy
             GitUrl = "https://example.com/stack.git",
             Domains = domains,
         });
-
-    private Task<Result<Application>> AppAsync(Tenant tenant, string name, string domains) =>
-        _host.Get<ApplicationService>().CreateAsync(tenant.Owner, tenant.Environment.Id, new ApplicationInput
-        {
-            Name = name,
-            GitUrl = "https://example.com/app.git",
-            Domains = domains,
-        });
-
-    private static T Succeeded<T>(Result<T> result)
-    {
-        Assert.True(result.IsSuccess, result.Error?.Message);
-        return result.Value!;
-    }
 
     [Theory]
     [InlineData("web: shop.example.com", "api: SHOP.Example.com./admin", true)]
