@@ -87,6 +87,22 @@ public sealed class ComposeApplicationFormTests : GoForgeTestContext
     }
 
     [Fact]
+    public async Task The_overview_names_the_compose_file_instead_of_a_dockerfile_and_each_domains_service()
+    {
+        var (project, production) = await Services.CreateProjectAsync(_ada, "Stacks");
+        var stack = await Services.CreateComposeApplicationAsync(_ada, production.Id, "stack");
+        ComponentFactories.AddStub<ApplicationEventsCard>();
+        ComponentFactories.AddStub<GoForge.Web.Components.Pages.Monitoring.ContainerRuntimeCard>();
+
+        var page = Render<ApplicationOverview>(p => p.Add(c => c.Application, stack).Add(c => c.Trail, new ProjectTrail(project, production, ProjectRole.Maintainer)));
+
+        var source = page.WaitForElement("[data-testid=overview-source]", WaitTimeout);
+        Assert.Equal("deploy/compose.yaml", source.QuerySelector("[data-testid=app-compose-path-summary]")!.TextContent.Trim());
+        Assert.DoesNotContain("Dockerfile", source.TextContent, StringComparison.Ordinal);
+        Assert.Equal("web", page.Find("[data-testid=overview-domain-service]").TextContent.Trim());
+    }
+
+    [Fact]
     public async Task A_compose_applications_variable_is_limited_to_the_services_typed_and_a_bad_name_shows_under_the_services_field()
     {
         var (_, production) = await Services.CreateProjectAsync(_ada, "Stacks");
