@@ -94,7 +94,7 @@ public sealed class ComposeReaderTests
         Assert.Equal(6, web.Line);
 
         var worker = project.Find("worker")!;
-        Assert.Equal("docker.io/library/busybox:1.36", worker.Image!.Pulled);
+        Assert.Equal("busybox:1.36", worker.Image!.Pulled);
         Assert.Equal("jobs", worker.Environment["QUEUE"]);
         Assert.Equal([new ComposeMount("data", "/data", ReadOnly: false)], worker.Volumes);
         Assert.Equal(RestartPolicy.No, worker.Restart);
