@@ -62,7 +62,21 @@ public sealed partial class ComposeLoader(IComposeSyntax syntax, IRepositoryFile
 
         var snapshot = new ComposeSnapshot(path, texts);
         var project = Read(snapshot, root!, variables, allowBindMounts);
-        return project.IsSuccess ? new ComposeLoad(snapshot, project.Value) : project.Error;
+        if (!project.IsSuccess)
+        {
+            return project.Error;
+        }
+
+        // The reader held every build path inside the repository by its text; the clone's folders are checked with links followed.
+        foreach (var service in project.Value.Services.Where(s => s.Build is not null))
+        {
+            if (files.CheckBuild(repositoryRoot, service.Build!.Context, service.Build.Dockerfile) is { } reason)
+            {
+                problems.Add(new ComposeProblem($"services.{service.Name}.build", first.BuildLines.GetValueOrDefault(service.Name, service.Line), reason));
+            }
+        }
+
+        return problems.Count > 0 ? Refused(path, problems) : new ComposeLoad(snapshot, project.Value);
     }
 
     public Result<ComposeProject> Read(ComposeSnapshot snapshot, IReadOnlyList<EnvironmentVariable> variables, bool allowBindMounts)

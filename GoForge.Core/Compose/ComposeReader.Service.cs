@@ -36,6 +36,7 @@ public sealed partial class ComposeReader
                     service = service with { Image = ReadImage(key, setting) };
                     break;
                 case "build":
+                    _buildLines[name] = setting.KeyLine;
                     service = service with { Build = ReadBuild(key, setting) };
                     break;
                 case "environment":
@@ -54,6 +55,7 @@ public sealed partial class ComposeReader
                     service = ReadHealthCheck(key, setting, service);
                     break;
                 case "depends_on":
+                    _dependsOnLines[name] = setting.KeyLine;
                     service = service with { DependsOn = ReadDependsOn(key, setting, name, names) };
                     break;
                 case "restart":

@@ -19,7 +19,11 @@ public sealed record ComposeReadOptions(
 public sealed record ComposeEnvFile(string Path, bool Required, string Key, int Line);
 
 /// <summary>The reader's answer: the project when there is no problem, and the env_files the file names (to read them from a clone).</summary>
-public sealed record ComposeReading(ComposeProject? Project, IReadOnlyList<ComposeProblem> Problems, IReadOnlyList<ComposeEnvFile> EnvFiles);
+public sealed record ComposeReading(ComposeProject? Project, IReadOnlyList<ComposeProblem> Problems, IReadOnlyList<ComposeEnvFile> EnvFiles)
+{
+    /// <summary>The line of each service's <c>build</c> key, by service name (to name it when the clone's folders do not hold the build).</summary>
+    public IReadOnlyDictionary<string, int> BuildLines { get; init; } = new Dictionary<string, int>();
+}
 
 /// <summary>
 /// Checks a compose file's tree against GoForge's rules (docs/decisions/compose.md) and builds the
@@ -38,6 +42,8 @@ public sealed partial class ComposeReader
     private readonly List<ComposeProblem> _problems = [];
     private readonly List<ComposeEnvFile> _envFiles = [];
     private readonly HashSet<string> _declaredVolumes = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, int> _dependsOnLines = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, int> _buildLines = new(StringComparer.Ordinal);
     private Func<string, string?> _lookup = _ => null;
 
     private ComposeReader(ComposeReadOptions options)
@@ -54,7 +60,7 @@ public sealed partial class ComposeReader
         ArgumentNullException.ThrowIfNull(options);
         var reader = new ComposeReader(options);
         var project = reader.ReadTop(root);
-        return new ComposeReading(reader._problems.Count == 0 ? project : null, reader._problems, reader._envFiles);
+        return new ComposeReading(reader._problems.Count == 0 ? project : null, reader._problems, reader._envFiles) { BuildLines = reader._buildLines };
     }
 
     private ComposeProject? ReadTop(ComposeNode root)
@@ -189,9 +195,12 @@ public sealed partial class ComposeReader
             var next = remaining.FirstOrDefault(s => s.DependsOn.All(d => placed.Contains(d.Service)));
             if (next is null)
             {
-                var cycle = string.Join(", ", remaining.Select(s => s.Name));
-                var first = remaining[0];
-                Problem($"services.{first.Name}.depends_on", first.Line, $"makes a dependency cycle among {cycle}; no service could start first.");
+                var cycle = Cycle(remaining);
+                var first = cycle[0];
+                Problem(
+                    $"services.{first.Name}.depends_on",
+                    _dependsOnLines.GetValueOrDefault(first.Name, first.Line),
+                    $"makes a dependency cycle ({string.Join(" → ", cycle.Select(s => s.Name))} → {first.Name}); no service could start first.");
                 return services;
             }
 
@@ -201,6 +210,21 @@ public sealed partial class ComposeReader
         }
 
         return ordered;
+    }
+
+    /// <summary>A cycle among <paramref name="blocked"/> (each waits for another of them): followed from the first until a service repeats.</summary>
+    private static List<ComposeService> Cycle(List<ComposeService> blocked)
+    {
+        var byName = blocked.ToDictionary(s => s.Name, StringComparer.Ordinal);
+        var path = new List<ComposeService>();
+        var current = blocked[0];
+        while (!path.Contains(current))
+        {
+            path.Add(current);
+            current = current.DependsOn.Select(d => byName.GetValueOrDefault(d.Service)).First(s => s is not null)!;
+        }
+
+        return path[path.IndexOf(current)..];
     }
 
     private void Problem(string key, int line, string message) => _problems.Add(new ComposeProblem(key, line, message));

@@ -10,6 +10,12 @@ public interface IRepositoryFiles
     /// <param name="repositoryRoot">The clone's folder.</param>
     /// <param name="path">A path relative to <paramref name="repositoryRoot"/>, with '/' separators.</param>
     Task<RepositoryFile> ReadTextAsync(string repositoryRoot, string path, int maxBytes, CancellationToken ct = default);
+
+    /// <summary>
+    /// Null when <paramref name="context"/> is a folder of the clone and <paramref name="dockerfile"/> (relative to it) a
+    /// regular file inside that folder, every link followed; else why not (naming the paths as given).
+    /// </summary>
+    string? CheckBuild(string repositoryRoot, string context, string dockerfile);
 }
 
 public enum RepositoryFileStatus

@@ -63,4 +63,51 @@ internal sealed class RepositoryTextFiles : IRepositoryFiles
             return RepositoryFile.Refused($"'{path}' {e.Message}");
         }
     }
+
+    public string? CheckBuild(string repositoryRoot, string context, string dockerfile)
+    {
+        ArgumentNullException.ThrowIfNull(repositoryRoot);
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(dockerfile);
+        string root;
+        try
+        {
+            root = RepositoryPaths.RealPathOf(repositoryRoot);
+        }
+        catch (DirectoryNotFoundException)
+        {
+            return "The repository's folder does not exist.";
+        }
+
+        var shownDockerfile = context == "." ? dockerfile : $"{context}/{dockerfile}";
+        if (Path.IsPathRooted(context) || Path.IsPathRooted(dockerfile) || context.Contains('\0', StringComparison.Ordinal) || dockerfile.Contains('\0', StringComparison.Ordinal))
+        {
+            return $"The build context '{context}' is not a path inside the repository.";
+        }
+
+        var folder = RepositoryPaths.Resolve(root, context);
+        if (Problem(folder, $"The build context '{context}'", UnixFileType.Directory, "a folder") is { } contextProblem)
+        {
+            return contextProblem;
+        }
+
+        var file = RepositoryPaths.Resolve(root, $"{context}/{dockerfile}");
+        if (Problem(file, $"The Dockerfile '{shownDockerfile}'", UnixFileType.Regular, "a regular file") is { } fileProblem)
+        {
+            return fileProblem;
+        }
+
+        return RepositoryPaths.IsInside(folder.RealPath, file.RealPath)
+            ? null
+            : $"The Dockerfile '{shownDockerfile}' must be a file inside the build context '{context}' (a link on its way leads out of it).";
+    }
+
+    private static string? Problem(ResolvedPath path, string subject, UnixFileType type, string what) => path.Outcome switch
+    {
+        PathOutcome.LeavesRepository => $"{subject} leaves the repository: it, or a link on its way, resolves outside the clone. Build inputs must stay inside the repository.",
+        PathOutcome.Missing or PathOutcome.NotAFolder => $"{subject} does not exist in the repository.",
+        PathOutcome.TooManyLinks => $"{subject} cannot be resolved: more than {RepositoryPaths.MaxLinks} links on its way (a loop?).",
+        PathOutcome.Resolved when path.Type != type => $"{subject} is not {what}.",
+        _ => null,
+    };
 }

@@ -50,7 +50,7 @@ internal static class ComposeSamples
     };
 
     /// <summary>A file with one service <c>web</c> holding <paramref name="serviceLines"/> (indented by the helper) after its image.</summary>
-    public static string Web(string serviceLines = "", string tail = "") =>
+    public static string WebService(string serviceLines = "", string tail = "") =>
         "services:\n  web:\n    image: nginx:1.27\n"
         + string.Concat(serviceLines.Split('\n').Where(l => l.Length > 0).Select(l => "    " + l + "\n"))
         + tail;
