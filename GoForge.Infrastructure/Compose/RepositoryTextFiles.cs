@@ -31,19 +31,14 @@ internal sealed class RepositoryTextFiles : IRepositoryFiles
         }
 
         var resolved = RepositoryPaths.Resolve(root, path);
-        switch (resolved.Outcome)
+        if (resolved.Outcome is PathOutcome.Missing or PathOutcome.NotAFolder)
         {
-            case PathOutcome.LeavesRepository:
-                return RepositoryFile.Refused($"'{path}' leaves the repository: it, or a link on its way, resolves outside the clone. Compose files and env_files must stay inside the repository.");
-            case PathOutcome.Missing or PathOutcome.NotAFolder:
-                return RepositoryFile.Missing($"'{path}' does not exist in the repository.");
-            case PathOutcome.TooManyLinks:
-                return RepositoryFile.Refused($"'{path}' cannot be resolved: more than {RepositoryPaths.MaxLinks} links on its way (a loop?).");
+            return RepositoryFile.Missing($"'{path}' does not exist in the repository.");
         }
 
-        if (resolved.Type != UnixFileType.Regular)
+        if (RepositoryPaths.Problem(resolved, $"'{path}'", UnixFileType.Regular, "a regular file", "Compose files and env_files") is { } problem)
         {
-            return RepositoryFile.Refused($"'{path}' is not a regular file.");
+            return RepositoryFile.Refused(problem);
         }
 
         var limits = new YamlLimits(ComposeNode.MaxDepth, maxBytes, "a compose file or env_file", "");
@@ -102,12 +97,6 @@ internal sealed class RepositoryTextFiles : IRepositoryFiles
             : $"The Dockerfile '{shownDockerfile}' must be a file inside the build context '{context}' (a link on its way leads out of it).";
     }
 
-    private static string? Problem(ResolvedPath path, string subject, UnixFileType type, string what) => path.Outcome switch
-    {
-        PathOutcome.LeavesRepository => $"{subject} leaves the repository: it, or a link on its way, resolves outside the clone. Build inputs must stay inside the repository.",
-        PathOutcome.Missing or PathOutcome.NotAFolder => $"{subject} does not exist in the repository.",
-        PathOutcome.TooManyLinks => $"{subject} cannot be resolved: more than {RepositoryPaths.MaxLinks} links on its way (a loop?).",
-        PathOutcome.Resolved when path.Type != type => $"{subject} is not {what}.",
-        _ => null,
-    };
+    private static string? Problem(ResolvedPath path, string subject, UnixFileType type, string what) =>
+        RepositoryPaths.Problem(path, subject, type, what, "Build inputs");
 }

@@ -93,16 +93,8 @@ internal sealed record BuildInputs(string Context, string Dockerfile, string? Do
             $"The file '{shown}' is larger than {Size(limit)} ({BuildContextOptions.Key(nameof(BuildContextOptions.MaxDockerIgnoreBytes))}).");
     }
 
-    private static ResolvedPath Expect(ResolvedPath path, string subject, UnixFileType type, string what) => path.Outcome switch
-    {
-        PathOutcome.LeavesRepository => throw new EngineException(
-            $"{subject} leaves the repository: it, or a link on its way, resolves outside the clone. Build inputs must stay inside the repository."),
-        PathOutcome.Missing or PathOutcome.NotAFolder => throw new EngineException($"{subject} does not exist in the repository."),
-        PathOutcome.TooManyLinks => throw new EngineException($"{subject} cannot be resolved: more than {RepositoryPaths.MaxLinks} links on its way (a loop?)."),
-        PathOutcome.Resolved when path.Type != type => throw new EngineException($"{subject} is not {what}."),
-        PathOutcome.Resolved => path,
-        _ => throw new ArgumentOutOfRangeException(nameof(path), path.Outcome, null),
-    };
+    private static ResolvedPath Expect(ResolvedPath path, string subject, UnixFileType type, string what) =>
+        RepositoryPaths.Problem(path, subject, type, what, "Build inputs") is { } problem ? throw new EngineException(problem) : path;
 
     /// <summary>The engine wants the Dockerfile as a forward-slash path inside the context; anything outside is refused.</summary>
     private static string NormalizeDockerfilePath(string path)
