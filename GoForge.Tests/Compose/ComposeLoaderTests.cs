@@ -1,7 +1,9 @@
 using System.Text;
 using GoForge.Core.Common;
 using GoForge.Core.Compose;
+using GoForge.Infrastructure.Compose;
 using GoForge.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
 using static GoForge.Tests.Compose.ComposeSamples;
 
 namespace GoForge.Tests.Compose;
@@ -201,6 +203,15 @@ public sealed class ComposeLoaderTests : IDisposable
         Assert.False(result.IsSuccess);
         Assert.Contains("services.web.privileged (line 4):", result.Error.Message, StringComparison.Ordinal);
         Assert.False(Loader.Read(new ComposeSnapshot("compose.yaml", new Dictionary<string, string>()), [], false).IsSuccess);
+    }
+
+    [Fact]
+    public void The_loader_resolves_from_its_registration_with_every_part()
+    {
+        var services = new ServiceCollection().AddLogging().AddOptions().AddComposeReading();
+        using var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
+
+        Assert.IsType<ComposeLoader>(provider.GetRequiredService<IComposeLoader>());
     }
 
     private Task<Result<ComposeLoad>> LoadAsync(string composePath) =>
