@@ -86,31 +86,15 @@ internal sealed record BuildInputs(string Context, string Dockerfile, string? Do
         }
 
         // Checked as a regular file above; the read still stops one byte past the cap, whatever happened since.
-        await using var stream = new FileStream(resolved.RealPath, FileMode.Open, FileAccess.Read, FileShare.Read, 4096, FileOptions.Asynchronous);
-        var buffer = new byte[limit + 1];
-        var read = 0;
-        int n;
-        while (read < buffer.Length && (n = await stream.ReadAsync(buffer.AsMemory(read), ct)) > 0)
-        {
-            read += n;
-        }
-
-        return read > limit ? throw TooLarge() : Encoding.UTF8.GetString(buffer, 0, read);
+        var content = await UnixFiles.ReadBoundedAsync(resolved.RealPath, limit, ct);
+        return content is null ? throw TooLarge() : Encoding.UTF8.GetString(content);
 
         EngineException TooLarge() => new(
             $"The file '{shown}' is larger than {Size(limit)} ({BuildContextOptions.Key(nameof(BuildContextOptions.MaxDockerIgnoreBytes))}).");
     }
 
-    private static ResolvedPath Expect(ResolvedPath path, string subject, UnixFileType type, string what) => path.Outcome switch
-    {
-        PathOutcome.LeavesRepository => throw new EngineException(
-            $"{subject} leaves the repository: it, or a link on its way, resolves outside the clone. Build inputs must stay inside the repository."),
-        PathOutcome.Missing or PathOutcome.NotAFolder => throw new EngineException($"{subject} does not exist in the repository."),
-        PathOutcome.TooManyLinks => throw new EngineException($"{subject} cannot be resolved: more than {RepositoryPaths.MaxLinks} links on its way (a loop?)."),
-        PathOutcome.Resolved when path.Type != type => throw new EngineException($"{subject} is not {what}."),
-        PathOutcome.Resolved => path,
-        _ => throw new ArgumentOutOfRangeException(nameof(path), path.Outcome, null),
-    };
+    private static ResolvedPath Expect(ResolvedPath path, string subject, UnixFileType type, string what) =>
+        RepositoryPaths.Problem(path, subject, type, what, "Build inputs") is { } problem ? throw new EngineException(problem) : path;
 
     /// <summary>The engine wants the Dockerfile as a forward-slash path inside the context; anything outside is refused.</summary>
     private static string NormalizeDockerfilePath(string path)

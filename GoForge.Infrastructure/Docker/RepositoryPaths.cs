@@ -105,6 +105,18 @@ internal static class RepositoryPaths
             : new ResolvedPath(PathOutcome.LeavesRepository, current, UnixFileType.Missing, 0);
     }
 
+    /// <summary>Why <paramref name="path"/> is not the <paramref name="type"/> of the clone that <paramref name="subject"/> must be; null when it is. Never names where a link points.</summary>
+    /// <param name="inputs">What must stay inside the repository, for the message ("Build inputs").</param>
+    public static string? Problem(ResolvedPath path, string subject, UnixFileType type, string what, string inputs) => path.Outcome switch
+    {
+        PathOutcome.LeavesRepository => $"{subject} leaves the repository: it, or a link on its way, resolves outside the clone. {inputs} must stay inside the repository.",
+        PathOutcome.Missing or PathOutcome.NotAFolder => $"{subject} does not exist in the repository.",
+        PathOutcome.TooManyLinks => $"{subject} cannot be resolved: more than {MaxLinks} links on its way (a loop?).",
+        PathOutcome.Resolved when path.Type != type => $"{subject} is not {what}.",
+        PathOutcome.Resolved => null,
+        _ => throw new ArgumentOutOfRangeException(nameof(path), path.Outcome, null),
+    };
+
     /// <summary>Whether <paramref name="path"/> is <paramref name="root"/> or below it (both real, absolute, without a trailing slash).</summary>
     public static bool IsInside(string root, string path) =>
         root == "/" || path == root || path.StartsWith(root + "/", StringComparison.Ordinal);

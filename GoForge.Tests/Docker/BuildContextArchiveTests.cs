@@ -1,8 +1,7 @@
 using System.Formats.Tar;
-using System.Runtime.InteropServices;
-using System.Text;
 using GoForge.Core.Containers;
 using GoForge.Infrastructure.Docker;
+using GoForge.Tests.Support;
 
 namespace GoForge.Tests.Docker;
 
@@ -248,16 +247,5 @@ public sealed class BuildContextArchiveTests : IDisposable
 
     private void Link(string relative, string target) => File.CreateSymbolicLink(Path.Combine(_clone, relative), target);
 
-    private void MakeFifo(string relative)
-    {
-        var path = Encoding.UTF8.GetBytes(Path.Combine(_clone, relative) + "\0");
-        Assert.Equal(0, NativeMethods.MakeFifo(path, Convert.ToUInt32("600", 8)));
-    }
-
-    private static class NativeMethods
-    {
-        [DllImport("libc", EntryPoint = "mkfifo", SetLastError = true)]
-        [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
-        public static extern int MakeFifo(byte[] path, uint mode);
-    }
+    private void MakeFifo(string relative) => Fifos.Make(Path.Combine(_clone, relative));
 }
