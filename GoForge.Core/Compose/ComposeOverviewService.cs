@@ -1,5 +1,4 @@
 using GoForge.Core.Common;
-using GoForge.Core.Deployments;
 using GoForge.Core.Identity;
 using GoForge.Core.Monitoring;
 using GoForge.Core.Projects;
@@ -24,7 +23,7 @@ public sealed record ComposeOverview(Guid? DeploymentId, IReadOnlyList<ComposeSe
 /// order, each with its domains and its container's live state. An application the actor may not see is not found, as
 /// everywhere; an application that is not a compose one has no services.
 /// </summary>
-public sealed class ComposeOverviewService(ApplicationService applications, IDeploymentRepository deployments, IComposeDeployments compose, ContainerStateTracker tracker)
+public sealed class ComposeOverviewService(ApplicationService applications, IComposeServiceHistory history, ContainerStateTracker tracker)
 {
     public async Task<Result<ComposeOverview>> GetAsync(Actor actor, Guid applicationId, CancellationToken ct = default)
     {
@@ -40,15 +39,12 @@ public sealed class ComposeOverviewService(ApplicationService applications, IDep
             return ComposeOverview.None;
         }
 
-        // Two rows in Running exist only for the moment a replacement switches over: the newer one serves.
-        var running = (await deployments.ListRunningAsync(applicationId, ct)).OrderByDescending(d => d.CreatedAt).FirstOrDefault();
-        if (running is null)
+        if (await history.FindRunningAsync(applicationId, ct) is not { } running)
         {
             return ComposeOverview.None;
         }
 
-        var records = await compose.ListServicesAsync(running.Id, ct);
-        return new ComposeOverview(running.Id, [.. records.Select(r => new ComposeServiceView(
+        return new ComposeOverview(running.DeploymentId, [.. running.Services.Select(r => new ComposeServiceView(
             r,
             [.. application.Domains.Where(d => string.Equals(d.Service, r.Service, StringComparison.Ordinal))],
             ContainerOf(application.Id, r)))]);

@@ -7,7 +7,7 @@ using Npgsql;
 namespace GoForge.Infrastructure.Compose;
 
 /// <summary>A compose deployment's snapshot and per-service rows (migration 0023).</summary>
-internal sealed class ComposeDeploymentRepository(NpgsqlDataSource dataSource, TimeProvider time) : IComposeDeployments
+internal sealed class ComposeDeploymentRepository(NpgsqlDataSource dataSource, TimeProvider time) : IComposeDeployments, IComposeServiceHistory
 {
     /// <summary>The most a snapshot may hold, paths and texts counted in UTF-8 bytes; the parser refuses bigger files first.</summary>
     public const int MaxSnapshotBytes = 1024 * 1024;
@@ -90,6 +90,52 @@ internal sealed class ComposeDeploymentRepository(NpgsqlDataSource dataSource, T
         return rows.Select(r => new ComposeServiceRecord(r.Service, r.Position, r.ImageTag, r.ContainerId, r.Routed, FromDb(r.State), r.Reason)).ToList();
     }
 
+    public async Task<ComposeServiceSet?> FindRunningAsync(Guid applicationId, CancellationToken ct = default)
+    {
+        // Two deployments in Running exist only while a replacement switches over: the newer one serves.
+        const string sql = """
+            SELECT s.deployment_id, s.service, s.position, s.image_tag, s.container_id, s.routed, s.state, s.reason
+            FROM compose_services s
+            WHERE s.deployment_id = (SELECT d.id FROM deployments d WHERE d.application_id = @applicationId AND d.state = 'running'
+                                     ORDER BY d.created_at DESC, d.id DESC LIMIT 1)
+            ORDER BY s.position, s.service
+            """;
+        await using var conn = await dataSource.OpenConnectionAsync(ct);
+        var rows = await conn.QueryAsync<SetRow>(new CommandDefinition(sql, new { applicationId }, cancellationToken: ct));
+        return Sets(rows) is [var running] ? running : null;
+    }
+
+    public async Task<IReadOnlyList<ComposeServiceSet>> ListAllAsync(Guid applicationId, CancellationToken ct = default)
+    {
+        const string sql = """
+            SELECT s.deployment_id, s.service, s.position, s.image_tag, s.container_id, s.routed, s.state, s.reason
+            FROM compose_services s JOIN deployments d ON d.id = s.deployment_id
+            WHERE d.application_id = @applicationId
+            ORDER BY d.created_at DESC, d.id DESC, s.position, s.service
+            """;
+        await using var conn = await dataSource.OpenConnectionAsync(ct);
+        return Sets(await conn.QueryAsync<SetRow>(new CommandDefinition(sql, new { applicationId }, cancellationToken: ct)));
+    }
+
+    // Rows come ordered by deployment: consecutive runs of one deployment id make one set.
+    private static List<ComposeServiceSet> Sets(IEnumerable<SetRow> rows)
+    {
+        var sets = new List<ComposeServiceSet>();
+        List<ComposeServiceRecord>? current = null;
+        foreach (var r in rows)
+        {
+            if (sets.Count == 0 || sets[^1].DeploymentId != r.DeploymentId)
+            {
+                current = [];
+                sets.Add(new ComposeServiceSet(r.DeploymentId, current));
+            }
+
+            current!.Add(new ComposeServiceRecord(r.Service, r.Position, r.ImageTag, r.ContainerId, r.Routed, FromDb(r.State), r.Reason));
+        }
+
+        return sets;
+    }
+
     internal static string ToDb(ComposeServiceState state) => state switch
     {
         ComposeServiceState.Pending => "pending",
@@ -119,6 +165,8 @@ internal sealed class ComposeDeploymentRepository(NpgsqlDataSource dataSource, T
     };
 
     private sealed record SnapshotRow(string ComposePath, string Files);
+
+    private sealed record SetRow(Guid DeploymentId, string Service, int Position, string? ImageTag, string? ContainerId, bool Routed, string State, string? Reason);
 
     private sealed record ServiceRow(string Service, int Position, string? ImageTag, string? ContainerId, bool Routed, string State, string? Reason);
 }

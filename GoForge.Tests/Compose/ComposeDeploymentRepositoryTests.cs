@@ -136,12 +136,48 @@ public sealed class ComposeDeploymentRepositoryTests(PostgresFixture postgres) :
             Compose.SaveServiceAsync(deployment, new ComposeServiceRecord("web; DROP TABLE x", 0, null, null, false, ComposeServiceState.Pending)));
     }
 
-    private async Task<Guid> QueueAsync()
+    [Fact]
+    public async Task The_running_set_is_the_newest_running_deployments_and_the_history_holds_every_deployments_rows_newest_first()
+    {
+        var owner = Actor.From(await TestUsers.CreateAsync(_host));
+        var (_, production) = await _host.Services.CreateProjectAsync(owner, "Compose history");
+        var app = (await _host.Services.CreateApplicationAsync(owner, production.Id, "history")).Id;
+        var history = _host.Get<IComposeServiceHistory>();
+        Assert.Null(await history.FindRunningAsync(app));
+
+        var older = await QueueAsync(app);
+        var newer = await QueueAsync(app);
+        var failed = await QueueAsync(app);
+        await Compose.SaveServiceAsync(older, new ComposeServiceRecord("web", 0, "goforge/history-web:old", "c-old", true, ComposeServiceState.Running));
+        await Compose.SaveServiceAsync(newer, new ComposeServiceRecord("worker", 1, "goforge/history-worker:new", "c-w", false, ComposeServiceState.Running));
+        await Compose.SaveServiceAsync(newer, new ComposeServiceRecord("web", 0, "goforge/history-web:new", "c-new", true, ComposeServiceState.Running));
+        await Compose.SaveServiceAsync(failed, new ComposeServiceRecord("broken", 0, null, null, false, ComposeServiceState.Failed, "exit 1"));
+        await Compose.SaveServiceAsync(await QueueAsync(), new ComposeServiceRecord("other-app", 0, null, null, false, ComposeServiceState.Running));
+        Assert.Null(await history.FindRunningAsync(app));
+
+        await using (var conn = new NpgsqlConnection(_host.ConnectionString))
+        {
+            await conn.ExecuteAsync("UPDATE deployments SET state = 'running' WHERE id = ANY(@ids)", new { ids = new[] { older, newer } });
+        }
+
+        var running = await history.FindRunningAsync(app);
+        Assert.NotNull(running);
+        Assert.Equal(newer, running.DeploymentId);
+        Assert.Equal(["web", "worker"], running.Services.Select(s => s.Service));
+        var all = await history.ListAllAsync(app);
+        Assert.Equal([failed, newer, older], all.Select(s => s.DeploymentId));
+        Assert.Equal(["goforge/history-web:new", "goforge/history-worker:new"], all[1].Services.Select(s => s.ImageTag));
+        Assert.Equal("exit 1", Assert.Single(all[0].Services).Reason);
+    }
+
+    private async Task<Guid> QueueAsync() => await QueueAsync(_appId);
+
+    private async Task<Guid> QueueAsync(Guid applicationId)
     {
         var now = DateTimeOffset.UtcNow;
         var deployment = new Deployment
         {
-            Id = Guid.CreateVersion7(now), ApplicationId = _appId, State = DeploymentState.Failed, Source = DeploymentSource.Manual,
+            Id = Guid.CreateVersion7(now), ApplicationId = applicationId, State = DeploymentState.Failed, Source = DeploymentSource.Manual,
             CreatedAt = now, UpdatedAt = now,
         };
         return (await _host.Get<IDeploymentRepository>().QueueAsync(deployment, Supersession.Of(deployment))).Deployment.Id;
