@@ -114,6 +114,7 @@ public static class DependencyInjection
         services.AddSingleton<HostMonitor>();
         services.AddSingleton<MonitoringService>();
         services.AddSingleton<Compose.ComposeOverviewService>();
+        services.AddSingleton<Compose.ComposeTeardown>();
         services.AddSingleton<DockerAdminService>();
         services.AddSingleton<AuditLogService>();
         services.AddSingleton<DashboardService>();
