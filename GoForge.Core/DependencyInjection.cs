@@ -146,6 +146,7 @@ public static class DependencyInjection
         services.AddSingleton<Common.Work.StartupRecovery>();
         services.AddSingleton<ReconcileSignal>();
         services.AddSingleton<ReconcilerActions>();
+        services.AddSingleton<ComposeReconciler>();
         services.AddSingleton<ApplicationReconciler>();
         services.AddSingleton<ServiceReconciler>();
         services.AddSingleton<Reconciler>();

@@ -26,6 +26,7 @@ public sealed class ApplicationReconciler(
     IContainerRuntime containers,
     IServiceRuntime starter,
     ReconcilerActions actions,
+    ComposeReconciler compose,
     IOptions<DeploymentOptions> options,
     ILogger<ApplicationReconciler> logger)
 {
@@ -60,6 +61,12 @@ public sealed class ApplicationReconciler(
                 pass.Remove(target, container, $"left by {Describe(state, container)}; no deployment of the application is running");
             }
 
+            return;
+        }
+
+        // A compose application runs a set of containers, one per service: reconciled as a set, never as one container.
+        if (await compose.ReconcileAsync(pass, target, appId, running, ours, ct))
+        {
             return;
         }
 
