@@ -1,5 +1,5 @@
 -- GoForge schema, version 23: what a compose application's deployment holds beyond a single-container one's
--- (docs/deployments/compose-ui-and-cleanup.md). Forward-only: never edit this file after it has landed.
+-- (docs/deployments/compose-overview.md). Forward-only: never edit this file after it has landed.
 
 -- The compose file and the files it names, as read from the deployment's commit: path -> text. A rollback, an Apply or
 -- a recovery reads them again without a clone. Not secret (the repository's own files; variables are never stored here).
