@@ -209,7 +209,7 @@ public sealed class ApplicationReconciler(
             $"queued deployment {queued.Id} to start image {current.ImageTag} of the running deployment {current.Id} again: its container was gone", ct);
     }
 
-    private static string Describe(ReconcileState state, EngineContainer container) =>
+    internal static string Describe(ReconcileState state, EngineContainer container) =>
         container.IdLabel(GoForgeLabels.Deployment) is { } id
             ? state.Deployments.TryGetValue(id, out var s) ? $"deployment {id} ({s.ToString().ToLowerInvariant()})" : $"deployment {id} (no longer recorded)"
             : "no known deployment";

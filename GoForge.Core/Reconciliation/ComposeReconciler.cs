@@ -44,7 +44,7 @@ public sealed partial class ComposeReconciler(
         var keep = kept.Select(k => k.Container?.Id).OfType<string>().ToHashSet(StringComparer.Ordinal);
         foreach (var container in ours.Where(c => !keep.Contains(c.Id)))
         {
-            pass.Remove(target, container, $"left by {Describe(pass.State, container)}; not in the running set of deployment {set.DeploymentId}");
+            pass.Remove(target, container, $"left by {ApplicationReconciler.Describe(pass.State, container)}; not in the running set of deployment {set.DeploymentId}");
         }
 
         var trigger = running.FirstOrDefault(r => r.Id == set.DeploymentId)?.Source == DeploymentSource.Rollback ? DeploymentTrigger.RollBack : DeploymentTrigger.Supersede;
@@ -81,11 +81,6 @@ public sealed partial class ComposeReconciler(
 
         return true;
     }
-
-    private static string Describe(ReconcileState state, EngineContainer container) =>
-        container.IdLabel(GoForgeLabels.Deployment) is { } id
-            ? state.Deployments.TryGetValue(id, out var s) ? $"deployment {id} ({s.ToString().ToLowerInvariant()})" : $"deployment {id} (no longer recorded)"
-            : "no known deployment";
 
     [LoggerMessage(EventId = 7371, Level = LogLevel.Warning, Message = "Reconciler: service {Service} of compose application {ApplicationId} has no container (running deployment {DeploymentId}); deploy again or Apply to bring it back")]
     private static partial void LogServiceGone(ILogger logger, Guid applicationId, string service, Guid deploymentId);
