@@ -113,7 +113,7 @@ public static class DependencyInjection
         services.AddSingleton<ContainerStateTracker>();
         services.AddSingleton<HostMonitor>();
         services.AddSingleton<MonitoringService>();
-        services.AddSingleton<Compose.ComposeOverviewService>();
+        services.AddSingleton<ComposeOverviewService>();
         services.AddSingleton<Compose.ComposeTeardown>();
         services.AddSingleton<DockerAdminService>();
         services.AddSingleton<AuditLogService>();

@@ -2,7 +2,6 @@ using System.Runtime.CompilerServices;
 using System.Threading.Channels;
 using GoForge.Core.Catalog;
 using GoForge.Core.Common;
-using GoForge.Core.Compose;
 using GoForge.Core.Containers;
 using GoForge.Core.Deployments;
 using GoForge.Core.Identity;

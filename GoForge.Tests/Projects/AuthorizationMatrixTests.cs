@@ -22,7 +22,7 @@ public sealed class AuthorizationMatrixTests(PostgresFixture postgres) : IAsyncL
     private static readonly Type[] ServiceTypes =
         [typeof(ProjectService), typeof(EnvironmentService), typeof(ApplicationService), typeof(VariableService), typeof(MembershipService), typeof(DeploymentService), typeof(RoutingService), typeof(MonitoringService),
          typeof(WebhookService), typeof(GitCredentialService), typeof(ServiceInstanceService), typeof(ServiceCommands),
-         typeof(GoForge.Core.Volumes.AppVolumeService), typeof(GoForge.Core.Compose.ComposeOverviewService)];
+         typeof(GoForge.Core.Volumes.AppVolumeService), typeof(ComposeOverviewService)];
 
     private TestHost _host = null!;
     private Actor _maintainer = null!;
@@ -175,7 +175,7 @@ public sealed class AuthorizationMatrixTests(PostgresFixture postgres) : IAsyncL
             ["AppVolumeService.DeleteAsync"] = async a => (await appVolumes.DeleteAsync(a, _b.VolumeId, "data")).Error,
             ["AppVolumeService.SetBindMountsAllowedAsync"] = async a => (await appVolumes.SetBindMountsAllowedAsync(a, _b.ApplicationId, true)).Error,
             ["AppVolumeService.DeleteApplicationAsync"] = async a => (await appVolumes.DeleteApplicationAsync(a, _b.ApplicationId, deleteVolumes: true)).Error,
-            ["ComposeOverviewService.GetAsync"] = async a => (await _host.Get<GoForge.Core.Compose.ComposeOverviewService>().GetAsync(a, _b.ApplicationId)).Error,
+            ["ComposeOverviewService.GetAsync"] = async a => (await _host.Get<ComposeOverviewService>().GetAsync(a, _b.ApplicationId)).Error,
             ["DeploymentService.WatchAsync"] = async a =>
             {
                 var watch = await deployments.WatchAsync(a, _b.ApplicationId, _ => { });

@@ -119,7 +119,7 @@ public static class InMemoryProjects
         services.AddSingleton<InMemoryComposeServiceHistory>();
         services.AddSingleton<GoForge.Core.Compose.IComposeServiceHistory>(s => s.GetRequiredService<InMemoryComposeServiceHistory>());
         services.AddSingleton<GoForge.Core.Compose.ComposeTeardown>();
-        services.AddSingleton<GoForge.Core.Compose.ComposeOverviewService>();
+        services.AddSingleton<GoForge.Core.Monitoring.ComposeOverviewService>();
         services.AddSingleton<IApplicationTeardown, ApplicationTeardown>();
         services.AddSingleton<ChangeFeed<DeploymentUpdate>>();
         services.AddSingleton<DeploymentStates>();

@@ -1,5 +1,5 @@
 using GoForge.Core.Common;
-using GoForge.Core.Compose;
+using GoForge.Core.Monitoring;
 using GoForge.Web.Auth;
 using Microsoft.AspNetCore.Components;
 

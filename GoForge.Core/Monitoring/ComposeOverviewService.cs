@@ -1,9 +1,9 @@
 using GoForge.Core.Common;
+using GoForge.Core.Compose;
 using GoForge.Core.Identity;
-using GoForge.Core.Monitoring;
 using GoForge.Core.Projects;
 
-namespace GoForge.Core.Compose;
+namespace GoForge.Core.Monitoring;
 
 /// <summary>One service of a compose application's running deployment, as the Overview and the API show it.</summary>
 /// <param name="Record">Its row: state, image, container, routed.</param>

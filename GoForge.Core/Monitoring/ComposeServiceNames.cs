@@ -1,7 +1,7 @@
 using System.Text.RegularExpressions;
 using GoForge.Core.Projects;
 
-namespace GoForge.Core.Compose;
+namespace GoForge.Core.Monitoring;
 
 /// <summary>
 /// Which service names a viewer may ask about (a log, a stats watch): a compose application's, spelled as compose
