@@ -113,6 +113,8 @@ public static class DependencyInjection
         services.AddSingleton<ContainerStateTracker>();
         services.AddSingleton<HostMonitor>();
         services.AddSingleton<MonitoringService>();
+        services.AddSingleton<ComposeOverviewService>();
+        services.AddSingleton<Compose.ComposeTeardown>();
         services.AddSingleton<DockerAdminService>();
         services.AddSingleton<AuditLogService>();
         services.AddSingleton<DashboardService>();
@@ -144,6 +146,7 @@ public static class DependencyInjection
         services.AddSingleton<Common.Work.StartupRecovery>();
         services.AddSingleton<ReconcileSignal>();
         services.AddSingleton<ReconcilerActions>();
+        services.AddSingleton<ComposeReconciler>();
         services.AddSingleton<ApplicationReconciler>();
         services.AddSingleton<ServiceReconciler>();
         services.AddSingleton<Reconciler>();

@@ -105,5 +105,8 @@ public static class DependencyInjection
         services.AddSingleton<GoForge.Core.Containers.IInstallationStore, Reconciliation.InstallationStore>();
         services.AddSingleton<GoForge.Core.Reconciliation.IReconcilerRepository, Reconciliation.ReconcilerRepository>();
         services.AddSingleton<GoForge.Core.Identity.ApiTokens.IApiTokenRepository, Identity.ApiTokens.ApiTokenRepository>();
+        services.AddSingleton<Compose.ComposeDeploymentRepository>();
+        services.AddSingleton<GoForge.Core.Compose.IComposeDeployments>(s => s.GetRequiredService<Compose.ComposeDeploymentRepository>());
+        services.AddSingleton<GoForge.Core.Compose.IComposeServiceHistory>(s => s.GetRequiredService<Compose.ComposeDeploymentRepository>());
     }
 }

@@ -17,6 +17,7 @@ public sealed partial class ApplicationTeardown(
     IProxyRoutes proxy,
     IContainerRuntime containers,
     IDeploymentRepository deployments,
+    Compose.ComposeTeardown compose,
     ILogger<ApplicationTeardown> logger) : IApplicationTeardown
 {
     private const int RecentDeployments = 50;
@@ -25,6 +26,7 @@ public sealed partial class ApplicationTeardown(
     public async Task<Result> TearDownAsync(IReadOnlyCollection<Guid> applicationIds, CancellationToken ct)
     {
         var deployed = new List<Guid>();
+        var composeSets = new Dictionary<Guid, IReadOnlyList<Compose.ComposeServiceSet>>();
         foreach (var id in applicationIds)
         {
             // A deployment past Pending would start a container (and route it) after its containers were listed.
@@ -36,7 +38,14 @@ public sealed partial class ApplicationTeardown(
 
             // Containers and routes come only after an image: an application none of whose deployments got one never
             // had either, and deleting it needs neither the engine nor the proxy.
-            if (recent.Any(d => d.ImageTag is not null || d.ContainerId is not null))
+            // A compose deployment keeps its images and containers on its service rows, not on the deployment row.
+            var sets = await compose.HistoryAsync(id, ct);
+            if (sets.Count > 0)
+            {
+                composeSets[id] = sets;
+            }
+
+            if (sets.Count > 0 || recent.Any(d => d.ImageTag is not null || d.ContainerId is not null))
             {
                 deployed.Add(id);
             }
@@ -48,6 +57,11 @@ public sealed partial class ApplicationTeardown(
             {
                 // The route first: traffic stops reaching the application before its containers stop.
                 await proxy.RemoveAsync(id, ct);
+                if (composeSets.TryGetValue(id, out var routedSets))
+                {
+                    await compose.RemoveRoutesAsync(id, routedSets, ct);
+                }
+
                 foreach (var container in await containers.ListContainersAsync(new Dictionary<string, string> { [GoForgeLabels.App] = id.ToString() }, ct))
                 {
                     await containers.StopAndRemoveAsync(container, ct);
@@ -60,7 +74,8 @@ public sealed partial class ApplicationTeardown(
                 return Error.Conflict($"The application's route or containers could not be removed ({e.Message}); nothing was deleted, delete again to retry.");
             }
 
-            foreach (var tag in (await deployments.ListImagesAsync(id, ct)).Select(i => i.ImageTag).Distinct(StringComparer.Ordinal))
+            var composeTags = composeSets.TryGetValue(id, out var imaged) ? Compose.ComposeTeardown.ImageTags(imaged) : [];
+            foreach (var tag in (await deployments.ListImagesAsync(id, ct)).Select(i => i.ImageTag).Concat(composeTags).Distinct(StringComparer.Ordinal))
             {
                 try
                 {

@@ -66,6 +66,11 @@ public sealed partial class ContainerStateTracker(
     /// <summary>The container the application (or service) serves from: the newest running one, else the newest; null when it has none.</summary>
     public ContainerSnapshot? CurrentFor(Guid workloadId) => ForWorkload(workloadId) is [var first, ..] ? first : null;
 
+    /// <summary>As <see cref="CurrentFor(Guid)"/>; for one service of a compose application, that service's containers only.</summary>
+    public ContainerSnapshot? CurrentFor(Workload workload) => workload.ComposeService is not { } service
+        ? CurrentFor(workload.Id)
+        : ForWorkload(workload.Id).FirstOrDefault(c => c.Labels.TryGetValue(GoForgeLabels.ComposeService, out var label) && label == service);
+
     public ContainerSnapshot? Find(string containerId) => _containers.GetValueOrDefault(containerId);
 
     /// <summary>Every change, of every container; <paramref name="workloadId"/> narrows it to one application's or service's (connection changes always come).</summary>

@@ -37,11 +37,15 @@ public enum WorkloadKind
 }
 
 /// <summary>The application or service whose containers are watched; its id is the container's <see cref="ContainerSnapshot.WorkloadId"/>.</summary>
-public readonly record struct Workload(WorkloadKind Kind, Guid Id)
+/// <param name="ComposeService">For one service of a compose application: its name (the containers' <c>goforge.compose-service</c> label); null otherwise.</param>
+public readonly record struct Workload(WorkloadKind Kind, Guid Id, string? ComposeService = null)
 {
     public static Workload Application(Guid applicationId) => new(WorkloadKind.Application, applicationId);
 
     public static Workload Service(Guid serviceId) => new(WorkloadKind.Service, serviceId);
+
+    /// <summary>One service of a compose application: its container across redeploys.</summary>
+    public static Workload Compose(Guid applicationId, string service) => new(WorkloadKind.Application, applicationId, service);
 
     /// <summary>The path segment of its page and log download: <c>applications</c> or <c>services</c>.</summary>
     public string Segment => Kind == WorkloadKind.Service ? "services" : "applications";
@@ -80,7 +84,7 @@ public sealed class MonitoringService(
     {
         ArgumentNullException.ThrowIfNull(onUpdate);
         var found = await CheckAsync(actor, workload, ct);
-        return found.Error is { } error ? error : new WorkloadWatch(workload.Id, tracker, stats, onUpdate);
+        return found.Error is { } error ? error : new WorkloadWatch(workload, tracker, stats, onUpdate);
     }
 
     /// <inheritdoc cref="FollowLogsAsync(Actor, Workload, int?, CancellationToken)"/>
@@ -100,7 +104,7 @@ public sealed class MonitoringService(
         }
 
         var lines = Math.Clamp(tail ?? options.Value.LogTail, 0, MaxLogTail);
-        return Result<IAsyncEnumerable<WorkloadLogEntry>>.Ok(FollowAsync(workload.Id, lines, await MaskerForAsync(workload, ct), ct));
+        return Result<IAsyncEnumerable<WorkloadLogEntry>>.Ok(FollowAsync(workload, lines, await MaskerForAsync(workload, ct), ct));
     }
 
     /// <inheritdoc cref="ReadLogsAsync(Actor, Workload, int, CancellationToken)"/>
@@ -118,7 +122,7 @@ public sealed class MonitoringService(
             return error;
         }
 
-        return Result<IAsyncEnumerable<WorkloadLogEntry>>.Ok(ReadAsync(workload.Id, Math.Clamp(tail, 0, MaxLogTail), await MaskerForAsync(workload, ct), ct));
+        return Result<IAsyncEnumerable<WorkloadLogEntry>>.Ok(ReadAsync(workload, Math.Clamp(tail, 0, MaxLogTail), await MaskerForAsync(workload, ct), ct));
     }
 
     private async Task<Result> CheckAsync(Actor actor, Workload workload, CancellationToken ct)
@@ -126,6 +130,11 @@ public sealed class MonitoringService(
         if (workload.Kind == WorkloadKind.Application)
         {
             var application = await applications.FindAsync(actor, workload.Id, ProjectAction.View, ct);
+            if (application.IsSuccess && workload.ComposeService is { } composeService && !ComposeServiceNames.IsValid(application.Value, composeService))
+            {
+                return ProjectAccess.NotFound("compose service");
+            }
+
             return application.IsSuccess ? Result.Success : application.Error;
         }
 
@@ -163,9 +172,9 @@ public sealed class MonitoringService(
         return new(secrets);
     }
 
-    private async IAsyncEnumerable<WorkloadLogEntry> ReadAsync(Guid workloadId, int tail, SecretMasker masker, [EnumeratorCancellation] CancellationToken ct)
+    private async IAsyncEnumerable<WorkloadLogEntry> ReadAsync(Workload workload, int tail, SecretMasker masker, [EnumeratorCancellation] CancellationToken ct)
     {
-        if (tracker.CurrentFor(workloadId) is not { State: not ContainerRunState.Removed } container)
+        if (tracker.CurrentFor(workload) is not { State: not ContainerRunState.Removed } container)
         {
             yield break;
         }
@@ -176,16 +185,16 @@ public sealed class MonitoringService(
         }
     }
 
-    private async IAsyncEnumerable<WorkloadLogEntry> FollowAsync(Guid workloadId, int tail, SecretMasker masker, [EnumeratorCancellation] CancellationToken ct)
+    private async IAsyncEnumerable<WorkloadLogEntry> FollowAsync(Workload workload, int tail, SecretMasker masker, [EnumeratorCancellation] CancellationToken ct)
     {
         var changes = Channel.CreateBounded<ContainerStateChange>(new BoundedChannelOptions(16) { FullMode = BoundedChannelFullMode.DropOldest });
-        using var subscription = tracker.Subscribe(c => changes.Writer.TryWrite(c), workloadId);
+        using var subscription = tracker.Subscribe(c => changes.Writer.TryWrite(c), workload.Id);
         string? followed = null;
         DateTimeOffset? followedStart = null;
         DateTimeOffset? lastLine = null;
         while (!ct.IsCancellationRequested)
         {
-            var next = Next(workloadId, followed, followedStart);
+            var next = Next(workload, followed, followedStart);
             if (next is null)
             {
                 // Nothing (new) to read: wait for the tracker to see a start or a new container.
@@ -254,9 +263,9 @@ public sealed class MonitoringService(
 
     // The container to read next: the first time, the current one in any state (its last lines are worth showing);
     // after that, a running container that is another one or the same one started again.
-    private ContainerSnapshot? Next(Guid workloadId, string? followed, DateTimeOffset? followedStart)
+    private ContainerSnapshot? Next(Workload workload, string? followed, DateTimeOffset? followedStart)
     {
-        var current = tracker.CurrentFor(workloadId);
+        var current = tracker.CurrentFor(workload);
         if (current is null)
         {
             return null;
@@ -282,7 +291,7 @@ public sealed class MonitoringService(
 /// </summary>
 public sealed class WorkloadWatch : IDisposable
 {
-    private readonly Guid _workloadId;
+    private readonly Workload _workload;
     private readonly ContainerStateTracker _tracker;
     private readonly ContainerStatsHub _stats;
     private readonly Action<RuntimeUpdate> _onUpdate;
@@ -293,13 +302,18 @@ public sealed class WorkloadWatch : IDisposable
     private bool _disposed;
 
     internal WorkloadWatch(Guid workloadId, ContainerStateTracker tracker, ContainerStatsHub stats, Action<RuntimeUpdate> onUpdate)
+        : this(Workload.Application(workloadId), tracker, stats, onUpdate)
     {
-        _workloadId = workloadId;
+    }
+
+    internal WorkloadWatch(Workload workload, ContainerStateTracker tracker, ContainerStatsHub stats, Action<RuntimeUpdate> onUpdate)
+    {
+        _workload = workload;
         _tracker = tracker;
         _stats = stats;
         _onUpdate = onUpdate;
-        _states = tracker.Subscribe(OnStateChange, workloadId);
-        var current = tracker.CurrentFor(workloadId);
+        _states = tracker.Subscribe(OnStateChange, workload.Id);
+        var current = tracker.CurrentFor(workload);
         lock (_gate)
         {
             Follow(current);
@@ -329,7 +343,7 @@ public sealed class WorkloadWatch : IDisposable
 
     private void OnStateChange(ContainerStateChange change)
     {
-        var current = _tracker.CurrentFor(_workloadId);
+        var current = _tracker.CurrentFor(_workload);
         lock (_gate)
         {
             if (_disposed)

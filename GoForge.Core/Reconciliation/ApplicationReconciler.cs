@@ -26,6 +26,7 @@ public sealed class ApplicationReconciler(
     IContainerRuntime containers,
     IServiceRuntime starter,
     ReconcilerActions actions,
+    ComposeReconciler compose,
     IOptions<DeploymentOptions> options,
     ILogger<ApplicationReconciler> logger)
 {
@@ -60,6 +61,12 @@ public sealed class ApplicationReconciler(
                 pass.Remove(target, container, $"left by {Describe(state, container)}; no deployment of the application is running");
             }
 
+            return;
+        }
+
+        // A compose application runs a set of containers, one per service: reconciled as a set, never as one container.
+        if (await compose.ReconcileAsync(pass, target, appId, running, ours, ct))
+        {
             return;
         }
 
@@ -202,7 +209,7 @@ public sealed class ApplicationReconciler(
             $"queued deployment {queued.Id} to start image {current.ImageTag} of the running deployment {current.Id} again: its container was gone", ct);
     }
 
-    private static string Describe(ReconcileState state, EngineContainer container) =>
+    internal static string Describe(ReconcileState state, EngineContainer container) =>
         container.IdLabel(GoForgeLabels.Deployment) is { } id
             ? state.Deployments.TryGetValue(id, out var s) ? $"deployment {id} ({s.ToString().ToLowerInvariant()})" : $"deployment {id} (no longer recorded)"
             : "no known deployment";

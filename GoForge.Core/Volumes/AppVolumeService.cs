@@ -19,6 +19,7 @@ public sealed class AppVolumeService(
     IVolumeUsage usage,
     IApplicationTeardown teardown,
     InstallationIdentity installation,
+    Compose.ComposeTeardown compose,
     IOptions<AppVolumeOptions> options,
     IAuditLog audit,
     TimeProvider time)
@@ -202,6 +203,13 @@ public sealed class AppVolumeService(
             {
                 return removed;
             }
+        }
+
+        // A compose application's named volumes are the file's, not rows: found by their owner labels.
+        var composeVolumes = await compose.RemoveVolumesAsync(applicationId, ct);
+        if (!composeVolumes.IsSuccess)
+        {
+            return composeVolumes;
         }
 
         return await applications.DeleteAsync(actor, applicationId, ct);

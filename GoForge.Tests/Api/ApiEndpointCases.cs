@@ -41,6 +41,8 @@ internal sealed record ApiEndpointCase(
         new("GET", "/api/v1/deployments/{deploymentId:guid}", ApiScope.Read, w => $"/api/v1/deployments/{w.Deployment.Id}", NoBody, 200),
 
         // Nothing runs in the world: the right scope reaches Core, which checks access first and then has no running deployment (409).
+        // The world's application is not a compose one: the right scope reaches Core, which answers an empty list.
+        new("GET", "/api/v1/applications/{applicationId:guid}/services", ApiScope.Read, w => $"/api/v1/applications/{w.Application.Id}/services", NoBody, 200),
         new("GET", "/api/v1/applications/{applicationId:guid}/runtime", ApiScope.Read, w => $"/api/v1/applications/{w.Application.Id}/runtime", NoBody, 200),
         new("POST", "/api/v1/applications/{applicationId:guid}/apply", ApiScope.Deploy, w => $"/api/v1/applications/{w.Application.Id}/apply", NoBody, 409),
         new("POST", "/api/v1/applications/{applicationId:guid}/stop", ApiScope.Deploy, w => $"/api/v1/applications/{w.Application.Id}/stop", NoBody, 409),

@@ -59,6 +59,44 @@ public sealed class DeploymentPageTests(PostgresFixture postgres) : DeploymentUi
     }
 
     [Fact]
+    public async Task A_compose_log_gets_a_pressed_toggle_per_service_that_shows_only_its_lines_and_all_brings_every_line_back()
+    {
+        SignInOwner();
+        var deployment = await EnqueueAsync();
+        await AppendLogAsync(deployment.Id, "Reading compose.yaml", "[web] Step 1/2 : FROM busybox", "[worker] pulling busybox", "[web] Step 2/2 : CMD httpd");
+        var page = Render<DeploymentPage>(p => p.Add(c => c.DeploymentId, deployment.Id));
+        page.WaitForAssertion(() => Assert.Equal(4, LogLines(page).Length), WaitTimeout);
+        Assert.Equal(["web", "worker"], page.FindAll("[data-testid=log-service]").Select(b => b.GetAttribute("data-service")));
+        Assert.Equal("true", page.Find("[data-testid=log-service-all]").GetAttribute("aria-pressed"));
+
+        page.Find("[data-testid=log-service][data-service=web]").Click();
+
+        page.WaitForAssertion(() => Assert.Equal(["[web] Step 1/2 : FROM busybox", "[web] Step 2/2 : CMD httpd"], LogLines(page)), WaitTimeout);
+        Assert.Equal("true", page.Find("[data-testid=log-service][data-service=web]").GetAttribute("aria-pressed"));
+        Assert.Equal("false", page.Find("[data-testid=log-service-all]").GetAttribute("aria-pressed"));
+        Assert.Equal("2 of 4 lines", page.Find("[data-testid=log-count]").TextContent.Trim());
+        await AppendLogAsync(deployment.Id, "[worker] started", "[db] pulling postgres");
+        page.WaitForAssertion(() => Assert.Equal(3, page.FindAll("[data-testid=log-service]").Count), WaitTimeout);
+        Assert.Equal(2, LogLines(page).Length);
+
+        page.Find("[data-testid=log-service-all]").Click();
+
+        page.WaitForAssertion(() => Assert.Equal(6, LogLines(page).Length), WaitTimeout);
+    }
+
+    [Fact]
+    public async Task A_log_without_service_prefixes_has_no_service_toggles()
+    {
+        SignInOwner();
+        var deployment = await EnqueueAsync();
+        await AppendLogAsync(deployment.Id, "Step 1/2 : FROM busybox", "[not a service] x", "[web]no space");
+        var page = Render<DeploymentPage>(p => p.Add(c => c.DeploymentId, deployment.Id));
+        page.WaitForAssertion(() => Assert.Equal(3, LogLines(page).Length), WaitTimeout);
+
+        Assert.Empty(page.FindAll("[data-testid=log-services]"));
+    }
+
+    [Fact]
     public async Task Cancel_is_enabled_while_pending_and_disabled_once_running_and_the_steps_follow()
     {
         SignInOwner();

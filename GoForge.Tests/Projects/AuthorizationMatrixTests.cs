@@ -22,7 +22,7 @@ public sealed class AuthorizationMatrixTests(PostgresFixture postgres) : IAsyncL
     private static readonly Type[] ServiceTypes =
         [typeof(ProjectService), typeof(EnvironmentService), typeof(ApplicationService), typeof(VariableService), typeof(MembershipService), typeof(DeploymentService), typeof(RoutingService), typeof(MonitoringService),
          typeof(WebhookService), typeof(GitCredentialService), typeof(ServiceInstanceService), typeof(ServiceCommands),
-         typeof(GoForge.Core.Volumes.AppVolumeService)];
+         typeof(GoForge.Core.Volumes.AppVolumeService), typeof(ComposeOverviewService)];
 
     private TestHost _host = null!;
     private Actor _maintainer = null!;
@@ -178,6 +178,7 @@ public sealed class AuthorizationMatrixTests(PostgresFixture postgres) : IAsyncL
             ["AppVolumeService.DeleteAsync"] = async a => (await appVolumes.DeleteAsync(a, _b.VolumeId, "data")).Error,
             ["AppVolumeService.SetBindMountsAllowedAsync"] = async a => (await appVolumes.SetBindMountsAllowedAsync(a, _b.ApplicationId, true)).Error,
             ["AppVolumeService.DeleteApplicationAsync"] = async a => (await appVolumes.DeleteApplicationAsync(a, _b.ApplicationId, deleteVolumes: true)).Error,
+            ["ComposeOverviewService.GetAsync"] = async a => (await _host.Get<ComposeOverviewService>().GetAsync(a, _b.ApplicationId)).Error,
             ["DeploymentService.WatchAsync"] = async a =>
             {
                 var watch = await deployments.WatchAsync(a, _b.ApplicationId, _ => { });
@@ -202,6 +203,7 @@ public sealed class AuthorizationMatrixTests(PostgresFixture postgres) : IAsyncL
         "WebhookService.GetAsync", "WebhookService.ListDeliveriesAsync", "GitCredentialService.GetAsync",
         "ServiceInstanceService.ListAsync", "ServiceInstanceService.GetAsync", "ServiceInstanceService.ConnectionAsync",
         "ServiceInstanceService.SuggestNameAsync", "ServiceCommands.GetOperationAsync", "AppVolumeService.ListAsync",
+        "ComposeOverviewService.GetAsync",
     ];
 
     // Deploy calls that a deployer may make but that project B's state refuses (nothing is running to roll back).

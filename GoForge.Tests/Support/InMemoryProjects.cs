@@ -116,6 +116,10 @@ public static class InMemoryProjects
         services.AddSingleton<IContainerRuntime, NoContainerRuntime>();
         services.AddSingleton<IProxyRoutes>(NoRoutes());
         services.TryAddSingleton(typeof(ILogger<>), typeof(NullLogger<>));
+        services.AddSingleton<InMemoryComposeServiceHistory>();
+        services.AddSingleton<GoForge.Core.Compose.IComposeServiceHistory>(s => s.GetRequiredService<InMemoryComposeServiceHistory>());
+        services.AddSingleton<GoForge.Core.Compose.ComposeTeardown>();
+        services.AddSingleton<GoForge.Core.Monitoring.ComposeOverviewService>();
         services.AddSingleton<IApplicationTeardown, ApplicationTeardown>();
         services.AddSingleton<ChangeFeed<DeploymentUpdate>>();
         services.AddSingleton<DeploymentStates>();

@@ -23,10 +23,11 @@ internal static class ContainerLogEndpoints
     /// <summary>
     /// The container's last lines as text (masked by the service), one per line: time, stream, text. Access is the
     /// service's: an application the user may not see is not found, exactly like one that does not exist.
+    /// <paramref name="service"/> names one service of a compose application (<c>?service=web</c>).
     /// </summary>
     internal static Task<Results<PushStreamHttpResult, NotFound>> DownloadAsync(
-        Guid applicationId, int? tail, HttpContext context, MonitoringService monitoring) =>
-        StreamAsync(Workload.Application(applicationId), tail, context, monitoring);
+        Guid applicationId, int? tail, HttpContext context, MonitoringService monitoring, string? service = null) =>
+        StreamAsync(service is null ? Workload.Application(applicationId) : Workload.Compose(applicationId, service), tail, context, monitoring);
 
     /// <summary>A catalog service's container log, as <see cref="DownloadAsync(Guid, int?, HttpContext, MonitoringService)"/>.</summary>
     internal static Task<Results<PushStreamHttpResult, NotFound>> DownloadServiceAsync(
@@ -61,6 +62,8 @@ internal static class ContainerLogEndpoints
                 }
             },
             "text/plain; charset=utf-8",
-            $"{workload.Kind.ToString().ToLowerInvariant()}-{workload.Id}.log");
+            workload.ComposeService is { } name
+                ? $"application-{workload.Id}-{name}.log"
+                : $"{workload.Kind.ToString().ToLowerInvariant()}-{workload.Id}.log");
     }
 }

@@ -28,6 +28,7 @@ internal static class ApiEndpoints
         api.MapEnvironmentEndpoints();
         api.MapApplicationEndpoints();
         api.MapApplicationRuntimeEndpoints();
+        api.MapComposeServiceEndpoints();
         api.MapVariableEndpoints();
         api.MapVolumeEndpoints();
         api.MapDeploymentEndpoints();

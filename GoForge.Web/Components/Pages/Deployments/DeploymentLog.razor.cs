@@ -1,3 +1,4 @@
+using GoForge.Core.Compose;
 using GoForge.Core.Common;
 using GoForge.Core.Deployments;
 using GoForge.Core.Identity;
@@ -44,14 +45,15 @@ public sealed partial class DeploymentLog : ComponentBase, IAsyncDisposable
     private ElementReference _view;
     private Error? _error;
     private string? _filter;
+    private string? _service;
     private int _lastLineNo;
     private bool _loaded;
     private bool _follow = true;
     private bool _scroll;
 
-    private IEnumerable<DeploymentLogLine> Visible => string.IsNullOrEmpty(_filter)
-        ? _lines
-        : _lines.Where(l => l.Text.Contains(_filter, StringComparison.OrdinalIgnoreCase));
+    // A compose deployment's service picked above the log (its "[service] " lines), then the search.
+    private IEnumerable<DeploymentLogLine> Visible => (_service is null ? _lines : _lines.Where(l => ComposeLogPrefix.ServiceOf(l.Text) == _service))
+        .Where(l => string.IsNullOrEmpty(_filter) || l.Text.Contains(_filter, StringComparison.OrdinalIgnoreCase));
 
     protected override async Task OnInitializedAsync()
     {

@@ -58,13 +58,18 @@ public sealed partial class ContainerLogView : ComponentBase, IAsyncDisposable
     [Parameter]
     public Guid ServiceId { get; set; }
 
-    private Workload Target => ServiceId != Guid.Empty ? Workload.Service(ServiceId) : Workload.Application(ApplicationId);
+    /// <summary>One service of the compose application <see cref="ApplicationId"/> (its <c>goforge.compose-service</c> label); default null: the application's own container.</summary>
+    [Parameter]
+    public string? ComposeService { get; set; }
+
+    private Workload Target => ServiceId != Guid.Empty ? Workload.Service(ServiceId)
+        : ComposeService is { } service ? Workload.Compose(ApplicationId, service) : Workload.Application(ApplicationId);
 
     /// <summary>Lines read when the view opens, before following. Default null: <c>GoForge:Monitoring:LogTail</c> (200).</summary>
     [Parameter]
     public int? Tail { get; set; }
 
-    private string DownloadHref => $"/{Target.Segment}/{Target.Id}/logs/download";
+    private string DownloadHref => $"/{Target.Segment}/{Target.Id}/logs/download" + (ComposeService is { } name ? "?service=" + Uri.EscapeDataString(name) : "");
 
     private IEnumerable<ContainerLogBuffer.Line> Visible => _buffer.Visible(_filter);
 

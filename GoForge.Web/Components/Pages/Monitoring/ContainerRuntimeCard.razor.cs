@@ -56,7 +56,12 @@ public sealed partial class ContainerRuntimeCard : ComponentBase, IDisposable
     [Parameter]
     public Guid ServiceId { get; set; }
 
-    private Workload Target => ServiceId != Guid.Empty ? Workload.Service(ServiceId) : Workload.Application(ApplicationId);
+    /// <summary>One service of the compose application <see cref="ApplicationId"/> (its <c>goforge.compose-service</c> label); default null: the application's own container.</summary>
+    [Parameter]
+    public string? ComposeService { get; set; }
+
+    private Workload Target => ServiceId != Guid.Empty ? Workload.Service(ServiceId)
+        : ComposeService is { } service ? Workload.Compose(ApplicationId, service) : Workload.Application(ApplicationId);
 
     private ContainerStatsSample? Newest => _samples.Count > 0 ? _samples[^1] : null;
 
