@@ -103,5 +103,6 @@ public static class DependencyInjection
         services.AddSingleton<GoForge.Core.Containers.IInstallationStore, Reconciliation.InstallationStore>();
         services.AddSingleton<GoForge.Core.Reconciliation.IReconcilerRepository, Reconciliation.ReconcilerRepository>();
         services.AddSingleton<GoForge.Core.Identity.ApiTokens.IApiTokenRepository, Identity.ApiTokens.ApiTokenRepository>();
+        services.AddSingleton<GoForge.Core.Compose.IComposeDeployments, Compose.ComposeDeploymentRepository>();
     }
 }
