@@ -48,6 +48,9 @@ public sealed record ApplicationInput
     /// <summary>Minutes between digest checks of an image application; empty for never.</summary>
     public int? DigestCheckMinutes { get; set; }
 
+    /// <summary>A compose application's compose file in the repository (<see cref="ComposeSourceRules"/>); empty for <c>compose.yaml</c>.</summary>
+    public string? ComposePath { get; set; }
+
     public static ApplicationInput From(Application app) => new()
     {
         Name = app.Name,
@@ -57,7 +60,7 @@ public sealed record ApplicationInput
         DockerfilePath = app.DockerfilePath,
         BuildTarget = app.BuildTarget,
         ContainerPort = app.ContainerPort,
-        Domains = string.Join('\n', app.Domains),
+        Domains = string.Join('\n', app.Domains.Select(d => d.ToInputText())),
         HealthCheckPath = app.HealthCheckPath,
         MemoryLimitMb = app.MemoryLimitMb,
         CpuLimit = app.CpuLimit,
@@ -68,6 +71,7 @@ public sealed record ApplicationInput
         Source = app.Source,
         ImageReference = app.ImageReference,
         DigestCheckMinutes = app.DigestCheckMinutes,
+        ComposePath = app.ComposePath,
     };
 }
 
@@ -120,7 +124,7 @@ public sealed class ApplicationService(
             return built.Error;
         }
 
-        if (built.Value.Source == ApplicationSourceKind.Git && await RefuseLocalRepositoryAsync(built.Value.GitUrl, ct) is { } refused)
+        if (built.Value.Source != ApplicationSourceKind.Image && await RefuseLocalRepositoryAsync(built.Value.GitUrl, ct) is { } refused)
         {
             return refused;
         }
@@ -149,13 +153,18 @@ public sealed class ApplicationService(
             return ProjectAccess.NotFound(What);
         }
 
+        if (ComposeSourceRules.RefuseKindChange(found.Value.Source, input.Source) is { } kindChange)
+        {
+            return kindChange;
+        }
+
         var built = Build(input, applicationId, environment, found.Value.CreatedAt, time.GetUtcNow());
         if (!built.IsSuccess)
         {
             return built.Error;
         }
 
-        if (built.Value.Source == ApplicationSourceKind.Git && await RefuseLocalRepositoryAsync(built.Value.GitUrl, ct) is { } refused)
+        if (built.Value.Source != ApplicationSourceKind.Image && await RefuseLocalRepositoryAsync(built.Value.GitUrl, ct) is { } refused)
         {
             return refused;
         }
@@ -238,6 +247,8 @@ public sealed class ApplicationService(
             BuildTargetRules.Validate(input.BuildTarget, errors, nameof(ApplicationInput.BuildTarget));
         }
 
+        ComposeSourceRules.Validate(input, errors);
+
         ProjectInputRules.ValidatePort(input.ContainerPort, errors);
         ProjectInputRules.ValidateHealthCheckPath(input.HealthCheckPath, errors);
         ProjectInputRules.ValidateLimits(input.MemoryLimitMb, input.CpuLimit, errors);
@@ -247,7 +258,7 @@ public sealed class ApplicationService(
             errors.Add(nameof(ApplicationInput.RestartPolicy), "Choose a restart policy.");
         }
 
-        var domains = ProjectInputRules.ParseDomains(input.Domains, errors);
+        var domains = ProjectInputRules.ParseDomains(input.Domains, errors, compose: input.Source == ApplicationSourceKind.Compose);
         domainRules.CheckReserved(domains, errors, nameof(ApplicationInput.Domains));
         if (!errors.IsEmpty)
         {
@@ -278,7 +289,8 @@ public sealed class ApplicationService(
             CreatedAt = createdAt,
             UpdatedAt = now,
         };
-        return image is null ? application : ImageSourceRules.Apply(application, image, input.DigestCheckMinutes);
+        return input.Source == ApplicationSourceKind.Compose ? ComposeSourceRules.Apply(application, input.ComposePath)
+            : image is null ? application : ImageSourceRules.Apply(application, image, input.DigestCheckMinutes);
     }
 
     private async Task<Error?> ExplainAsync(SaveOutcome outcome, Application application, CancellationToken ct) => outcome switch

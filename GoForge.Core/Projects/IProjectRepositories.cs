@@ -83,5 +83,9 @@ public interface IEnvironmentVariableRepository
     Task<bool> DeleteAsync(Guid id, CancellationToken ct = default);
 }
 
-/// <summary>One variable as entered: key, value and flags. A null value keeps the stored value of an existing key.</summary>
-public sealed record VariableInput(string? Key, string? Value, bool IsSecret = false, bool IsBuildTime = false);
+/// <summary>
+/// One variable as entered: key, value and flags. A null value keeps the stored value of an existing key. For a compose
+/// application, <see cref="Services"/> limits the variable to those services: null keeps the stored choice (every
+/// service for a new key), empty reaches every service.
+/// </summary>
+public sealed record VariableInput(string? Key, string? Value, bool IsSecret = false, bool IsBuildTime = false, IReadOnlyList<string>? Services = null);

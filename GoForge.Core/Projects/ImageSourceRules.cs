@@ -19,11 +19,11 @@ public static class ImageSourceRules
         ArgumentNullException.ThrowIfNull(errors);
         if (!Enum.IsDefined(input.Source))
         {
-            errors.Add(nameof(ApplicationInput.Source), "Choose Git or a registry image.");
+            errors.Add(nameof(ApplicationInput.Source), "Choose Git, a registry image or a compose file.");
             return null;
         }
 
-        if (input.Source == ApplicationSourceKind.Git)
+        if (input.Source != ApplicationSourceKind.Image)
         {
             if (input.DigestCheckMinutes is not null)
             {

@@ -60,6 +60,9 @@ public sealed record AppDomainRoute(string Host, string? PathPrefix)
     public string? Service { get; init; }
 
     public override string ToString() => PathPrefix is null ? Host : Host + PathPrefix;
+
+    /// <summary>The route as a user enters it: <c>host/path</c>, or <c>service: host/path</c> for a compose application's.</summary>
+    public string ToInputText() => Service is null ? ToString() : $"{Service}: {this}";
 }
 
 /// <summary>An application built from a Git repository's Dockerfile, or run from a registry image (<see cref="Source"/>).</summary>
@@ -161,6 +164,9 @@ public sealed record EnvironmentVariable
 public sealed record MaskedVariable(Guid Id, string Key, string? Value, bool IsSecret, bool IsBuildTime, DateTimeOffset UpdatedAt)
 {
     public const string Mask = "••••••••";
+
+    /// <summary>For a compose application, the services the variable reaches; null reaches every service.</summary>
+    public IReadOnlyList<string>? Services { get; init; }
 
     public string DisplayValue => IsSecret ? Mask : Value ?? string.Empty;
 }

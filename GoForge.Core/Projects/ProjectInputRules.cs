@@ -259,8 +259,10 @@ public static partial class ProjectInputRules
     /// <summary>
     /// Parses domains, one per line or separated by commas: <c>host</c> or <c>host/path</c>. Hosts are stored in
     /// <see cref="DomainNames.Normalize"/>'s form: punycode, lower-case, no trailing dot, checked against RFC 1123.
+    /// A <paramref name="compose"/> application's domain names the service it routes to, <c>service: host/path</c>
+    /// (<see cref="ComposeSourceRules"/>); any other application's never does.
     /// </summary>
-    public static IReadOnlyList<AppDomainRoute> ParseDomains(string? text, FieldErrors errors, string field = "Domains")
+    public static IReadOnlyList<AppDomainRoute> ParseDomains(string? text, FieldErrors errors, string field = "Domains", bool compose = false)
     {
         var routes = new List<AppDomainRoute>();
         if (string.IsNullOrWhiteSpace(text))
@@ -276,9 +278,16 @@ public static partial class ProjectInputRules
                 break;
             }
 
-            var slash = raw.IndexOf('/', StringComparison.Ordinal);
-            var path = slash < 0 ? null : NormalizePathPrefix(raw[slash..]);
-            if (DomainNames.Normalize(slash < 0 ? raw : raw[..slash]) is not { } host)
+            var (service, route) = ComposeSourceRules.SplitDomainLine(raw);
+            if (ComposeServiceProblem(raw, service, compose) is { } problem)
+            {
+                errors.Add(field, problem);
+                continue;
+            }
+
+            var slash = route.IndexOf('/', StringComparison.Ordinal);
+            var path = slash < 0 ? null : NormalizePathPrefix(route[slash..]);
+            if (DomainNames.Normalize(slash < 0 ? route : route[..slash]) is not { } host)
             {
                 errors.Add(field, $"'{Shorten(raw)}' is not a valid host name (letters, digits and hyphens, with at least one dot).");
             }
@@ -286,18 +295,27 @@ public static partial class ProjectInputRules
             {
                 errors.Add(field, $"'{Shorten(raw)}' has an invalid path prefix (letters, digits and . _ ~ - /; no '..').");
             }
-            else if (routes.Contains(new AppDomainRoute(host, path)))
+            else if (routes.Any(r => r.Host == host && r.PathPrefix == path))
             {
                 errors.Add(field, $"'{Shorten(raw)}' is listed twice.");
             }
             else
             {
-                routes.Add(new AppDomainRoute(host, path));
+                routes.Add(new AppDomainRoute(host, path) { Service = service });
             }
         }
 
         return routes;
     }
+
+    private static string? ComposeServiceProblem(string raw, string? service, bool compose) => (service, compose) switch
+    {
+        (null, true) => $"'{Shorten(raw)}' needs the compose service it routes to, as 'web: {Shorten(raw)}'.",
+        (not null, false) => $"'{Shorten(raw)}' names a service: only a compose application's domains do; enter the host (and path) alone.",
+        ({ } name, true) when !ComposeSourceRules.IsServiceName(name) =>
+            $"'{Shorten(name)}' is not a service name: lower-case letters, digits, '-' and '_', starting with a letter or digit, at most {ComposeSourceRules.ServiceNameMaxLength} characters.",
+        _ => null,
+    };
 
     public static void ValidateVariableKey(string? key, FieldErrors errors, string field = "Key")
     {

@@ -77,10 +77,13 @@ public sealed class VariableService(
         }
 
         var errors = new FieldErrors();
+        var compose = app.Value.Source == ApplicationSourceKind.Compose;
+        var services = new List<IReadOnlyList<string>?>(inputs.Count);
         foreach (var input in inputs)
         {
             ProjectInputRules.ValidateVariableKey(input.Key, errors);
             ProjectInputRules.ValidateVariableValue(input.Value, errors);
+            services.Add(input.Services is null ? null : ComposeSourceRules.ValidateVariableServices(input.Services, compose, errors) ?? []);
         }
 
         var existing = await variables.ListAsync(applicationId, ct);
@@ -95,9 +98,14 @@ public sealed class VariableService(
             return errors.ToError();
         }
 
-        // A null value keeps the stored one, so flags of a secret can change without revealing it first.
-        var stored = existing.ToDictionary(v => v.Key, v => v.Value, StringComparer.Ordinal);
-        var resolved = inputs.Select(i => i with { Value = i.Value ?? stored.GetValueOrDefault(i.Key!) ?? string.Empty }).ToList();
+        // A null value keeps the stored one, so flags of a secret can change without revealing it first; null services
+        // keep the stored choice too, so a paste or a value change never widens a variable limited to some services.
+        var stored = existing.ToDictionary(v => v.Key, StringComparer.Ordinal);
+        var resolved = inputs.Select((i, n) => i with
+        {
+            Value = i.Value ?? stored.GetValueOrDefault(i.Key!)?.Value ?? string.Empty,
+            Services = (services[n] ?? stored.GetValueOrDefault(i.Key!)?.Services) is { Count: > 0 } only ? only : null,
+        }).ToList();
         await variables.UpsertAsync(applicationId, resolved, time.GetUtcNow(), ct);
         await audit.RecordAsync(time, actor, AuditActions.VariablesSet, $"application:{app.Value.Slug}", string.Join(", ", inputs.Select(i => i.Key)), ct);
         return Result.Success;
@@ -190,5 +198,5 @@ public sealed class VariableService(
     }
 
     private static MaskedVariable Mask(EnvironmentVariable v) =>
-        new(v.Id, v.Key, v.IsSecret ? null : v.Value, v.IsSecret, v.IsBuildTime, v.UpdatedAt);
+        new(v.Id, v.Key, v.IsSecret ? null : v.Value, v.IsSecret, v.IsBuildTime, v.UpdatedAt) { Services = v.Services };
 }

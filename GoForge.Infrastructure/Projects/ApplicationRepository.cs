@@ -11,7 +11,7 @@ internal sealed class ApplicationRepository(NpgsqlDataSource dataSource) : IAppl
     private const string Columns = """
         id, project_id, environment_id, name, slug, git_url, branch, build_context, dockerfile_path, container_port,
         health_check_path, memory_limit_mb, cpu_limit, restart_policy, auto_deploy, created_at, updated_at, pids_limit,
-        allow_raw_sockets, build_target, source_kind, image_reference, digest_check_minutes
+        allow_raw_sockets, build_target, source_kind, image_reference, digest_check_minutes, compose_path
         """;
 
     private const string DomainConstraint = "application_domains_host_path_prefix_key";
@@ -22,7 +22,7 @@ internal sealed class ApplicationRepository(NpgsqlDataSource dataSource) : IAppl
             INSERT INTO applications ({Columns})
             VALUES (@Id, @ProjectId, @EnvironmentId, @Name, @Slug, @GitUrl, @Branch, @BuildContext, @DockerfilePath, @ContainerPort,
                     @HealthCheckPath, @MemoryLimitMb, @CpuLimit, @RestartPolicy, @AutoDeploy, @CreatedAt, @UpdatedAt, @PidsLimit,
-                    @AllowRawSockets, @BuildTarget, @SourceKind, @ImageReference, @DigestCheckMinutes)
+                    @AllowRawSockets, @BuildTarget, @SourceKind, @ImageReference, @DigestCheckMinutes, @ComposePath)
             ON CONFLICT (environment_id, slug) DO NOTHING
             """;
         await using var conn = await dataSource.OpenConnectionAsync(ct);
@@ -79,7 +79,7 @@ internal sealed class ApplicationRepository(NpgsqlDataSource dataSource) : IAppl
                    memory_limit_mb = @MemoryLimitMb, cpu_limit = @CpuLimit, restart_policy = @RestartPolicy,
                    auto_deploy = @AutoDeploy, updated_at = @UpdatedAt, pids_limit = @PidsLimit,
                    allow_raw_sockets = @AllowRawSockets, build_target = @BuildTarget, source_kind = @SourceKind, image_reference = @ImageReference,
-                   digest_check_minutes = @DigestCheckMinutes
+                   digest_check_minutes = @DigestCheckMinutes, compose_path = @ComposePath
             WHERE id = @Id
             """;
         const string clearDomains = "DELETE FROM application_domains WHERE application_id = @Id";
@@ -113,9 +113,9 @@ internal sealed class ApplicationRepository(NpgsqlDataSource dataSource) : IAppl
     private static async Task<SaveOutcome> SaveDomainsAndCommitAsync(NpgsqlConnection conn, DbTransaction tx, Application application, CancellationToken ct)
     {
         const string sql = """
-            INSERT INTO application_domains (application_id, position, host, path_prefix)
-            SELECT @id, d.position, d.host, d.path_prefix
-            FROM unnest(@hosts, @paths) WITH ORDINALITY AS d(host, path_prefix, position)
+            INSERT INTO application_domains (application_id, position, host, path_prefix, service_name)
+            SELECT @id, d.position, d.host, d.path_prefix, NULLIF(d.service_name, '')
+            FROM unnest(@hosts, @paths, @services) WITH ORDINALITY AS d(host, path_prefix, service_name, position)
             """;
         try
         {
@@ -124,6 +124,7 @@ internal sealed class ApplicationRepository(NpgsqlDataSource dataSource) : IAppl
                 id = application.Id,
                 hosts = application.Domains.Select(d => d.Host).ToArray(),
                 paths = application.Domains.Select(d => d.PathPrefix ?? string.Empty).ToArray(),
+                services = application.Domains.Select(d => d.Service ?? string.Empty).ToArray(),
             }, tx, cancellationToken: ct));
         }
         catch (PostgresException e) when (e.IsUniqueViolation(DomainConstraint))
@@ -139,7 +140,7 @@ internal sealed class ApplicationRepository(NpgsqlDataSource dataSource) : IAppl
     private static async Task<IReadOnlyList<Application>> WithDomainsAsync(NpgsqlConnection conn, IReadOnlyList<ApplicationRow> rows, CancellationToken ct)
     {
         const string sql = """
-            SELECT application_id, host, path_prefix FROM application_domains
+            SELECT application_id, host, path_prefix, service_name FROM application_domains
             WHERE application_id = ANY(@ids) ORDER BY application_id, position
             """;
         if (rows.Count == 0)
@@ -148,7 +149,7 @@ internal sealed class ApplicationRepository(NpgsqlDataSource dataSource) : IAppl
         }
 
         var domains = (await conn.QueryAsync<DomainRow>(new CommandDefinition(sql, new { ids = rows.Select(r => r.Id).ToArray() }, cancellationToken: ct)))
-            .ToLookup(d => d.ApplicationId, d => new AppDomainRoute(d.Host, d.PathPrefix.Length == 0 ? null : d.PathPrefix));
+            .ToLookup(d => d.ApplicationId, d => new AppDomainRoute(d.Host, d.PathPrefix.Length == 0 ? null : d.PathPrefix) { Service = d.ServiceName });
         return rows.Select(r => r.ToApplication(domains[r.Id].ToList())).ToList();
     }
 
@@ -177,9 +178,10 @@ internal sealed class ApplicationRepository(NpgsqlDataSource dataSource) : IAppl
         SourceKind = a.Source.ToString().ToLowerInvariant(),
         a.ImageReference,
         a.DigestCheckMinutes,
+        a.ComposePath,
     };
 
-    private sealed record DomainRow(Guid ApplicationId, string Host, string PathPrefix);
+    private sealed record DomainRow(Guid ApplicationId, string Host, string PathPrefix, string? ServiceName);
 
     private sealed record ApplicationRow
     {
@@ -229,6 +231,8 @@ internal sealed class ApplicationRepository(NpgsqlDataSource dataSource) : IAppl
 
         public int? DigestCheckMinutes { get; init; }
 
+        public string? ComposePath { get; init; }
+
         public Application ToApplication(IReadOnlyList<AppDomainRoute> domains) => new()
         {
             Id = Id,
@@ -255,6 +259,7 @@ internal sealed class ApplicationRepository(NpgsqlDataSource dataSource) : IAppl
             Source = Enum.Parse<ApplicationSourceKind>(SourceKind, ignoreCase: true),
             ImageReference = ImageReference,
             DigestCheckMinutes = DigestCheckMinutes,
+            ComposePath = ComposePath,
         };
     }
 }

@@ -8,7 +8,7 @@ namespace GoForge.Infrastructure.Projects;
 /// <summary>Every value is encrypted here, at the repository boundary, bound to its row id; the table never holds plain text.</summary>
 internal sealed class EnvironmentVariableRepository(NpgsqlDataSource dataSource, ISecretProtector protector) : IEnvironmentVariableRepository
 {
-    private const string Columns = "id, application_id, key, value_ciphertext, value_key_id, is_secret, is_build_time, updated_at";
+    private const string Columns = "id, application_id, key, value_ciphertext, value_key_id, is_secret, is_build_time, updated_at, services";
 
     public async Task<IReadOnlyList<EnvironmentVariable>> ListAsync(Guid applicationId, CancellationToken ct = default)
     {
@@ -31,12 +31,12 @@ internal sealed class EnvironmentVariableRepository(NpgsqlDataSource dataSource,
         // Existing rows keep their id (the ciphertext is bound to it), so look them up first, under lock.
         const string existingSql = "SELECT key, id FROM environment_variables WHERE application_id = @applicationId FOR UPDATE";
         const string insertSql = """
-            INSERT INTO environment_variables (id, application_id, key, value_ciphertext, value_key_id, is_secret, is_build_time, created_at, updated_at)
-            VALUES (@id, @applicationId, @key, @ciphertext, @keyId, @isSecret, @isBuildTime, @now, @now)
+            INSERT INTO environment_variables (id, application_id, key, value_ciphertext, value_key_id, is_secret, is_build_time, created_at, updated_at, services)
+            VALUES (@id, @applicationId, @key, @ciphertext, @keyId, @isSecret, @isBuildTime, @now, @now, @services)
             """;
         const string updateSql = """
             UPDATE environment_variables SET value_ciphertext = @ciphertext, value_key_id = @keyId, is_secret = @isSecret,
-                   is_build_time = @isBuildTime, updated_at = @now
+                   is_build_time = @isBuildTime, updated_at = @now, services = @services
             WHERE id = @id
             """;
         await using var conn = await dataSource.OpenConnectionAsync(ct);
@@ -64,6 +64,8 @@ internal sealed class EnvironmentVariableRepository(NpgsqlDataSource dataSource,
                 isSecret = variable.IsSecret,
                 isBuildTime = variable.IsBuildTime,
                 now,
+                // Every service is stored as null, never as an empty array (the table's check refuses one).
+                services = variable.Services is { Count: > 0 } only ? only.ToArray() : null,
             }, tx, cancellationToken: ct));
         }
 
@@ -86,7 +88,9 @@ internal sealed class EnvironmentVariableRepository(NpgsqlDataSource dataSource,
         IsSecret = row.IsSecret,
         IsBuildTime = row.IsBuildTime,
         UpdatedAt = row.UpdatedAt,
+        Services = row.Services,
     };
 
-    private sealed record VariableRow(Guid Id, Guid ApplicationId, string Key, byte[] ValueCiphertext, string ValueKeyId, bool IsSecret, bool IsBuildTime, DateTimeOffset UpdatedAt);
+    private sealed record VariableRow(
+        Guid Id, Guid ApplicationId, string Key, byte[] ValueCiphertext, string ValueKeyId, bool IsSecret, bool IsBuildTime, DateTimeOffset UpdatedAt, string[]? Services);
 }
