@@ -10,6 +10,7 @@ using GoForge.Core.Servers;
 using GoForge.Core.Services;
 using GoForge.Infrastructure.Auditing;
 using GoForge.Infrastructure.Catalog;
+using GoForge.Infrastructure.Compose;
 using GoForge.Infrastructure.Crypto;
 using GoForge.Infrastructure.Deployments;
 using GoForge.Infrastructure.Docker;
@@ -74,6 +75,7 @@ public static class DependencyInjection
         services.AddProxyRoutes();
         services.AddSingleton<IEngineStatusProbe, DockerEngineStatusProbe>();
         services.AddServiceCatalog();
+        services.AddComposeReading();
         return builder;
     }
 

@@ -86,16 +86,8 @@ internal sealed record BuildInputs(string Context, string Dockerfile, string? Do
         }
 
         // Checked as a regular file above; the read still stops one byte past the cap, whatever happened since.
-        await using var stream = new FileStream(resolved.RealPath, FileMode.Open, FileAccess.Read, FileShare.Read, 4096, FileOptions.Asynchronous);
-        var buffer = new byte[limit + 1];
-        var read = 0;
-        int n;
-        while (read < buffer.Length && (n = await stream.ReadAsync(buffer.AsMemory(read), ct)) > 0)
-        {
-            read += n;
-        }
-
-        return read > limit ? throw TooLarge() : Encoding.UTF8.GetString(buffer, 0, read);
+        var content = await UnixFiles.ReadBoundedAsync(resolved.RealPath, limit, ct);
+        return content is null ? throw TooLarge() : Encoding.UTF8.GetString(content);
 
         EngineException TooLarge() => new(
             $"The file '{shown}' is larger than {Size(limit)} ({BuildContextOptions.Key(nameof(BuildContextOptions.MaxDockerIgnoreBytes))}).");

@@ -57,6 +57,24 @@ internal static class UnixFiles
         return (type, size);
     }
 
+    /// <summary>
+    /// The bytes of the regular file <paramref name="path"/>, reading at most <paramref name="limit"/> + 1 bytes whatever
+    /// its size became since it was examined; null when it holds more than <paramref name="limit"/>.
+    /// </summary>
+    public static async Task<byte[]?> ReadBoundedAsync(string path, long limit, CancellationToken ct)
+    {
+        await using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 4096, FileOptions.Asynchronous);
+        var buffer = new byte[limit + 1];
+        var read = 0;
+        int n;
+        while (read < buffer.Length && (n = await stream.ReadAsync(buffer.AsMemory(read), ct)) > 0)
+        {
+            read += n;
+        }
+
+        return read > limit ? null : buffer[..read];
+    }
+
     private static class NativeMethods
     {
         [DllImport("libc", EntryPoint = "statx", SetLastError = true)]
