@@ -1,4 +1,6 @@
 using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
 using GoForge.Core.Containers;
 using GoForge.Core.Deployments;
 using GoForge.Core.Registry;
@@ -16,6 +18,14 @@ public sealed class ComposeImages(IImageBuilder builder, IRegistryImages registr
 {
     /// <summary>The deployment's image tag of <paramref name="service"/>: <c>goforge/&lt;slug&gt;-&lt;service&gt;:&lt;deployment id&gt;</c>.</summary>
     public static string TagOf(string appSlug, string service, Guid deploymentId) => $"goforge/{appSlug}-{service}:{deploymentId:N}";
+
+    /// <summary>
+    /// A service's build cache scope: the application's id and a digest of the service's name, letters and digits only
+    /// (64 characters, as the builder's scopes are), so each service of each application has its own cache mounts and
+    /// none shares a single application's (32 characters).
+    /// </summary>
+    public static string CacheScopeOf(Guid applicationId, string service) =>
+        applicationId.ToString("N") + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(service)))[..32];
 
     /// <summary>Builds or pulls every service in order; the tags by service. Throws <see cref="ComposeServiceFailure"/>.</summary>
     internal async Task<IReadOnlyDictionary<string, string>> PrepareAsync(ComposeRun run, ComposePlan plan, IReadOnlySet<string> routed, CancellationToken ct)
@@ -82,7 +92,7 @@ public sealed class ComposeImages(IImageBuilder builder, IRegistryImages registr
             RepositoryRoot = run.WorkDirectory,
             Secrets = buildTime.Where(v => v.IsSecret).ToDictionary(v => v.Key, v => v.Value, StringComparer.Ordinal),
             Target = build.Target,
-            CacheScope = $"{run.App.Id:N}-{service.Name}",
+            CacheScope = CacheScopeOf(run.App.Id, service.Name),
         }, new ServiceLogProgress(run.Log, service.Name), ct);
     }
 

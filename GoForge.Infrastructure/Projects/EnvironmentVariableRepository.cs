@@ -88,9 +88,11 @@ internal sealed class EnvironmentVariableRepository(NpgsqlDataSource dataSource,
         IsSecret = row.IsSecret,
         IsBuildTime = row.IsBuildTime,
         UpdatedAt = row.UpdatedAt,
-        Services = row.Services,
+        Services = row.Services?.Cast<string>().ToArray(),
     };
 
+    // Services is Array, not string[]: Npgsql reports a text[] column's type as Array, and Dapper matches the
+    // constructor on the reported types.
     private sealed record VariableRow(
-        Guid Id, Guid ApplicationId, string Key, byte[] ValueCiphertext, string ValueKeyId, bool IsSecret, bool IsBuildTime, DateTimeOffset UpdatedAt, string[]? Services);
+        Guid Id, Guid ApplicationId, string Key, byte[] ValueCiphertext, string ValueKeyId, bool IsSecret, bool IsBuildTime, DateTimeOffset UpdatedAt, Array? Services);
 }

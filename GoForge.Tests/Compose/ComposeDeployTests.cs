@@ -15,12 +15,12 @@ namespace GoForge.Tests.Compose;
 /// images back; a service that exits fails the deployment with its log while the previous set keeps serving.
 /// </summary>
 [Collection(PostgresCollection.Name)]
-public sealed class ComposeDeployTests(PostgresFixture postgres, DockerFixture docker, CaddyFixture caddy, SharedCaddyPanel shared)
-    : IClassFixture<DockerFixture>, IClassFixture<CaddyFixture>, IClassFixture<SharedCaddyPanel>, IAsyncLifetime
+public sealed class ComposeDeployTests(PostgresFixture postgres, SharedCaddyPanel shared) : IClassFixture<SharedCaddyPanel>, IAsyncLifetime
 {
+    private CaddyFixture Caddy => shared.Caddy;
     private CaddyPanel _panel = null!;
 
-    public async Task InitializeAsync() => _panel = await shared.GetAsync(() => CaddyPanel.StartAsync(postgres, docker, caddy, "composedeploy"));
+    public async Task InitializeAsync() => _panel = await shared.GetAsync(postgres, "composedeploy");
 
     public Task DisposeAsync() => Task.CompletedTask;
 
@@ -101,9 +101,9 @@ public sealed class ComposeDeployTests(PostgresFixture postgres, DockerFixture d
 
         var first = await _panel.DeployAsync(app);
 
-        Assert.Equal((HttpStatusCode.OK, "web v1"), await caddy.GetAsync(host));
+        Assert.Equal((HttpStatusCode.OK, "web v1"), await Caddy.GetAsync(host));
         // The worker ran first (web waits for it to be healthy) and wrote to the volume web serves.
-        Assert.Equal((HttpStatusCode.OK, "worker v1"), await caddy.GetAsync(host, "/shared/worker.txt"));
+        Assert.Equal((HttpStatusCode.OK, "worker v1"), await Caddy.GetAsync(host, "/shared/worker.txt"));
         var rows = await ServicesAsync(first);
         Assert.Equal(["worker", "web"], rows.OrderBy(r => r.Position).Select(r => r.Service));
         Assert.All(rows, r => Assert.Equal(ComposeServiceState.Running, r.State));
@@ -118,7 +118,7 @@ public sealed class ComposeDeployTests(PostgresFixture postgres, DockerFixture d
         Assert.Equal(app.App.Id.ToString(), (await _panel.Host.Get<IVolumeStore>().GetLabelsAsync(volume))![GoForgeLabels.App]);
 
         Push(app, "v2");
-        await using var traffic = SteadyTraffic.Start(caddy, host, requestsPerSecond: 40);
+        await using var traffic = SteadyTraffic.Start(Caddy, host, requestsPerSecond: 40);
         var second = await _panel.DeployAsync(app);
         // Traffic goes on past the switch and the drain, so requests around both count.
         await Wait.UntilAsync(async () => (await RunningContainersAsync(app)).Count == 2 && (await _panel.ContainersAsync(app.App.Id)).Count == 2, "the previous set to be retired");
@@ -126,8 +126,8 @@ public sealed class ComposeDeployTests(PostgresFixture postgres, DockerFixture d
 
         Assert.True(report.Failed.Count == 0, report.FailureSummary());
         Assert.Contains(report.Outcomes, o => o.Body.Contains("web v2", StringComparison.Ordinal));
-        Assert.Equal((HttpStatusCode.OK, "web v2"), await caddy.GetAsync(host));
-        Assert.Equal((HttpStatusCode.OK, "worker v2"), await caddy.GetAsync(host, "/shared/worker.txt"));
+        Assert.Equal((HttpStatusCode.OK, "web v2"), await Caddy.GetAsync(host));
+        Assert.Equal((HttpStatusCode.OK, "worker v2"), await Caddy.GetAsync(host, "/shared/worker.txt"));
         Assert.Equal(DeploymentState.Superseded, (await _panel.Host.Get<IDeploymentRepository>().GetAsync(first.Id))!.State);
         Assert.All(await ServicesAsync(first), r => Assert.Equal(ComposeServiceState.Removed, r.State));
         Assert.All(await RunningContainersAsync(app), c => Assert.Equal(second.Id.ToString(), c.Label(GoForgeLabels.Deployment)));
@@ -141,7 +141,7 @@ public sealed class ComposeDeployTests(PostgresFixture postgres, DockerFixture d
         var first = await _panel.DeployAsync(app);
         Push(app, "v2");
         var second = await _panel.DeployAsync(app);
-        Assert.Equal((HttpStatusCode.OK, "worker v2"), await caddy.GetAsync(host, "/shared/worker.txt"));
+        Assert.Equal((HttpStatusCode.OK, "worker v2"), await Caddy.GetAsync(host, "/shared/worker.txt"));
 
         var service = _panel.Host.Get<DeploymentService>();
         var targets = (await service.RollbackTargetsAsync(_panel.Owner, app.App.Id)).Value!;
@@ -150,13 +150,14 @@ public sealed class ComposeDeployTests(PostgresFixture postgres, DockerFixture d
         Assert.True(queued.IsSuccess, queued.Error?.Message);
         var rollback = await _panel.UntilEndedAsync(queued.Value!.Id);
 
-        Assert.Equal((HttpStatusCode.OK, "web v1"), await caddy.GetAsync(host));
-        Assert.Equal((HttpStatusCode.OK, "worker v1"), await caddy.GetAsync(host, "/shared/worker.txt"));
+        Assert.Equal((HttpStatusCode.OK, "web v1"), await Caddy.GetAsync(host));
+        Assert.Equal((HttpStatusCode.OK, "worker v1"), await Caddy.GetAsync(host, "/shared/worker.txt"));
         var firstImages = (await ServicesAsync(first)).ToDictionary(r => r.Service, r => r.ImageTag);
         Assert.All(await ServicesAsync(rollback), r => Assert.Equal(firstImages[r.Service], r.ImageTag));
         Assert.Contains("no clone, no build", await _panel.LogAsync(rollback.Id), StringComparison.Ordinal);
         Assert.Equal(DeploymentState.RolledBack, (await _panel.Host.Get<IDeploymentRepository>().GetAsync(second.Id))!.State);
-        Assert.Equal(2, (await RunningContainersAsync(app)).Count);
+        await Wait.UntilAsync(async () => (await _panel.ContainersAsync(app.App.Id)).Count == 2, "the rolled-back set to be retired");
+        Assert.All(await RunningContainersAsync(app), c => Assert.Equal(rollback.Id.ToString(), c.Label(GoForgeLabels.Deployment)));
     }
 
     [Fact]
@@ -175,7 +176,7 @@ public sealed class ComposeDeployTests(PostgresFixture postgres, DockerFixture d
         Assert.Equal(ComposeServiceState.Failed, (await ServicesAsync(failed)).Single(r => r.Service == "worker").State);
         // The previous set is whole again: its worker, stopped for the new one, runs again, and web never stopped.
         Assert.Equal(DeploymentState.Running, (await _panel.Host.Get<IDeploymentRepository>().GetAsync(first.Id))!.State);
-        Assert.Equal((HttpStatusCode.OK, "web v1"), await caddy.GetAsync(host));
+        Assert.Equal((HttpStatusCode.OK, "web v1"), await Caddy.GetAsync(host));
         var containers = await RunningContainersAsync(app);
         Assert.Equal(["web", "worker"], containers.Select(c => c.Label(GoForgeLabels.ComposeService)).Order());
         Assert.All(containers, c => Assert.Equal(first.Id.ToString(), c.Label(GoForgeLabels.Deployment)));
