@@ -17,6 +17,7 @@ public sealed partial class ApplicationTeardown(
     IProxyRoutes proxy,
     IContainerRuntime containers,
     IDeploymentRepository deployments,
+    Compose.ComposeLeftovers compose,
     ILogger<ApplicationTeardown> logger) : IApplicationTeardown
 {
     private const int RecentDeployments = 50;
@@ -25,6 +26,7 @@ public sealed partial class ApplicationTeardown(
     public async Task<Result> TearDownAsync(IReadOnlyCollection<Guid> applicationIds, CancellationToken ct)
     {
         var deployed = new List<Guid>();
+        var composed = new Dictionary<Guid, (IReadOnlyList<Guid> Routes, IReadOnlyList<string> Images)>();
         foreach (var id in applicationIds)
         {
             // A deployment past Pending would start a container (and route it) after its containers were listed.
@@ -40,6 +42,12 @@ public sealed partial class ApplicationTeardown(
             {
                 deployed.Add(id);
             }
+            else if (await compose.OfAsync(id, recent, ct) is { Images.Count: > 0 } leftovers)
+            {
+                // A compose application's images, containers and routes are its services'.
+                deployed.Add(id);
+                composed[id] = leftovers;
+            }
         }
 
         foreach (var id in deployed)
@@ -48,6 +56,11 @@ public sealed partial class ApplicationTeardown(
             {
                 // The route first: traffic stops reaching the application before its containers stop.
                 await proxy.RemoveAsync(id, ct);
+                foreach (var route in composed.TryGetValue(id, out var set) ? set.Routes : [])
+                {
+                    await proxy.RemoveAsync(route, ct);
+                }
+
                 foreach (var container in await containers.ListContainersAsync(new Dictionary<string, string> { [GoForgeLabels.App] = id.ToString() }, ct))
                 {
                     await containers.StopAndRemoveAsync(container, ct);
@@ -60,7 +73,8 @@ public sealed partial class ApplicationTeardown(
                 return Error.Conflict($"The application's route or containers could not be removed ({e.Message}); nothing was deleted, delete again to retry.");
             }
 
-            foreach (var tag in (await deployments.ListImagesAsync(id, ct)).Select(i => i.ImageTag).Distinct(StringComparer.Ordinal))
+            var tags = (await deployments.ListImagesAsync(id, ct)).Select(i => i.ImageTag).Concat(composed.TryGetValue(id, out var services) ? services.Images : []);
+            foreach (var tag in tags.Distinct(StringComparer.Ordinal))
             {
                 try
                 {

@@ -2,6 +2,7 @@ using System.Net;
 using GoForge.Core.Compose;
 using GoForge.Core.Containers;
 using GoForge.Core.Deployments;
+using GoForge.Core.Projects;
 using GoForge.Tests.Harness;
 using GoForge.Tests.Proxy;
 using GoForge.Tests.Support;
@@ -181,5 +182,25 @@ public sealed class ComposeDeployTests(PostgresFixture postgres, SharedCaddyPane
         Assert.Equal(["web", "worker"], containers.Select(c => c.Label(GoForgeLabels.ComposeService)).Order());
         Assert.All(containers, c => Assert.Equal(first.Id.ToString(), c.Label(GoForgeLabels.Deployment)));
         Assert.Equal(2, (await _panel.ContainersAsync(app.App.Id)).Count);
+    }
+
+    [Fact]
+    public async Task Deleting_a_compose_application_removes_its_services_containers_route_and_images()
+    {
+        const string host = "deleted.compose-deploy.test";
+        var app = await ComposeAppAsync("deleted", host);
+        var deployed = await _panel.DeployAsync(app);
+        var images = (await ServicesAsync(deployed)).Select(r => r.ImageTag!).ToList();
+        Assert.Equal(HttpStatusCode.OK, (await Caddy.GetAsync(host)).Status);
+
+        var deleted = await _panel.Host.Get<ApplicationService>().DeleteAsync(_panel.Owner, app.App.Id);
+
+        Assert.True(deleted.IsSuccess, deleted.Error?.Message);
+        Assert.Empty(await _panel.ContainersAsync(app.App.Id));
+        Assert.NotEqual(HttpStatusCode.OK, (await Caddy.GetAsync(host)).Status);
+        foreach (var image in images)
+        {
+            await Assert.ThrowsAsync<global::Docker.DotNet.DockerImageNotFoundException>(() => shared.Docker.Client.Images.InspectImageAsync(image));
+        }
     }
 }

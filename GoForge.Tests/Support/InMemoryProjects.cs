@@ -116,6 +116,8 @@ public static class InMemoryProjects
         services.AddSingleton<IContainerRuntime, NoContainerRuntime>();
         services.AddSingleton<IProxyRoutes>(NoRoutes());
         services.TryAddSingleton(typeof(ILogger<>), typeof(NullLogger<>));
+        services.TryAddSingleton<GoForge.Core.Compose.IComposeDeployments, NoComposeDeployments>();
+        services.TryAddSingleton<GoForge.Core.Compose.ComposeLeftovers>();
         services.AddSingleton<IApplicationTeardown, ApplicationTeardown>();
         services.AddSingleton<ChangeFeed<DeploymentUpdate>>();
         services.AddSingleton<DeploymentStates>();
