@@ -135,7 +135,7 @@ public sealed class ComposeDeployTests(PostgresFixture postgres, SharedCaddyPane
     }
 
     [Fact]
-    public async Task A_rollback_brings_both_services_back_to_the_previous_deployments_images()
+    public async Task A_rollback_brings_both_services_back_to_the_previous_deployments_images_and_apply_recreates_the_set_from_them()
     {
         const string host = "rollback.compose-deploy.test";
         var app = await ComposeAppAsync("rollback", host);
@@ -159,6 +159,13 @@ public sealed class ComposeDeployTests(PostgresFixture postgres, SharedCaddyPane
         Assert.Equal(DeploymentState.RolledBack, (await _panel.Host.Get<IDeploymentRepository>().GetAsync(second.Id))!.State);
         await Wait.UntilAsync(async () => (await _panel.ContainersAsync(app.App.Id)).Count == 2, "the rolled-back set to be retired");
         Assert.All(await RunningContainersAsync(app), c => Assert.Equal(rollback.Id.ToString(), c.Label(GoForgeLabels.Deployment)));
+
+        // Apply recreates the set from the same images, without clone or build.
+        var apply = await _panel.Host.Get<GoForge.Core.Runtime.ApplicationRuntimeService>().ApplyAsync(_panel.Owner, app.App.Id);
+        Assert.True(apply.IsSuccess, apply.Error?.Message);
+        var applied = await _panel.UntilEndedAsync(apply.Value!.Id);
+        Assert.All(await ServicesAsync(applied), r => Assert.Equal(firstImages[r.Service], r.ImageTag));
+        Assert.Equal((HttpStatusCode.OK, "worker v1"), await Caddy.GetAsync(host, "/shared/worker.txt"));
     }
 
     [Fact]
