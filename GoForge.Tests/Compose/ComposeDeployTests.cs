@@ -210,4 +210,24 @@ public sealed class ComposeDeployTests(PostgresFixture postgres, SharedCaddyPane
             await Assert.ThrowsAsync<global::Docker.DotNet.DockerImageNotFoundException>(() => shared.Docker.Client.Images.InspectImageAsync(image));
         }
     }
+
+    [Fact]
+    public async Task A_same_named_volume_that_is_not_the_applications_is_refused_and_never_mounted()
+    {
+        var app = await ComposeAppAsync("foreign", "foreign.compose-deploy.test");
+        var name = EngineNames.ComposeVolume(app.App.Id, "shared");
+        await shared.Docker.Client.Volumes.CreateAsync(new global::Docker.DotNet.Models.VolumesCreateParameters { Name = name });
+        try
+        {
+            var failed = await _panel.DeployAsync(app, expectRunning: false);
+
+            Assert.Equal(DeploymentState.Failed, failed.State);
+            Assert.Contains($"Docker volume {name} exists but is not owned by this application", failed.Reason, StringComparison.Ordinal);
+            Assert.Empty(await _panel.ContainersAsync(app.App.Id));
+        }
+        finally
+        {
+            await shared.Docker.Client.Volumes.RemoveAsync(name, force: true);
+        }
+    }
 }
