@@ -107,34 +107,21 @@ internal sealed class CaddyPanel : IAsyncDisposable
         Host = await TestHost.StartOnAsync(_connectionString, _configuration, services => services.AddHostedService<DeploymentWorker>());
 
     /// <summary>An application serving <c>index.html</c> of its own repository on 8080, reached at <paramref name="domains"/>.</summary>
-    public async Task<ProxiedApp> CreateAppAsync(string name, string domains)
-    {
-        var repository = new SampleRepository(Path.Combine(_root, name));
-        var created = await Host.Get<ApplicationService>().CreateAsync(Owner, EnvironmentId, new ApplicationInput
-        {
-            Name = name,
-            GitUrl = repository.GitUrl,
-            Branch = "main",
-            ContainerPort = 8080,
-            HealthCheckPath = "/",
-            Domains = domains,
-        });
-        Assert.True(created.IsSuccess, created.Error?.Message);
-        _apps.Add(created.Value!.Id);
-        return new ProxiedApp(created.Value!, repository, Nonce);
-    }
+    public Task<ProxiedApp> CreateAppAsync(string name, string domains) => CreateAsync(name, domains, ApplicationSourceKind.Git);
 
     /// <summary>
     /// A compose application deploying its own repository's <c>compose.yaml</c>; <paramref name="domains"/> name their
     /// service (<c>web: host</c>).
     /// </summary>
-    public async Task<ProxiedApp> CreateComposeAppAsync(string name, string domains)
+    public Task<ProxiedApp> CreateComposeAppAsync(string name, string domains) => CreateAsync(name, domains, ApplicationSourceKind.Compose);
+
+    private async Task<ProxiedApp> CreateAsync(string name, string domains, ApplicationSourceKind source)
     {
         var repository = new SampleRepository(Path.Combine(_root, name));
         var created = await Host.Get<ApplicationService>().CreateAsync(Owner, EnvironmentId, new ApplicationInput
         {
             Name = name,
-            Source = ApplicationSourceKind.Compose,
+            Source = source,
             GitUrl = repository.GitUrl,
             Branch = "main",
             ContainerPort = 8080,
