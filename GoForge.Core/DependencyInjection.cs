@@ -1,6 +1,7 @@
 using GoForge.Core.Backups;
 using GoForge.Core.Catalog;
 using GoForge.Core.Common.Live;
+using GoForge.Core.Compose;
 using GoForge.Core.Containers;
 using GoForge.Core.Upgrades;
 using GoForge.Core.Deployments;
@@ -91,6 +92,7 @@ public static class DependencyInjection
         services.AddSingleton<IApplicationTeardown, ApplicationTeardown>();
         services.AddSingleton<ApplicationRoutes>();
         services.AddSingleton<IDeploymentRunner, DeploymentRunner>();
+        services.AddComposeDeploy();
         services.AddSingleton<ImageReuse>();
         services.AddSingleton<Runtime.ApplicationRuntimeService>();
         services.AddSingleton<DeploymentService>();

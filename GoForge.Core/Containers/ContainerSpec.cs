@@ -65,13 +65,38 @@ public sealed record ContainerSpec
     /// as PID 1 still stops at once instead of after the stop grace. Services set it; applications keep their image's.
     /// </summary>
     public bool Init { get; init; }
+
+    /// <summary>Arguments replacing the image's entrypoint (an argument array); null keeps the image's (a compose service's <c>entrypoint</c>).</summary>
+    public IReadOnlyList<string>? Entrypoint { get; init; }
+
+    /// <summary>The working directory inside the container; null keeps the image's.</summary>
+    public string? WorkingDir { get; init; }
+
+    /// <summary>The user (name or uid[:gid]) the process runs as; null keeps the image's.</summary>
+    public string? User { get; init; }
+
+    /// <summary>How long the engine waits after SIGTERM before it kills the container on stop; null keeps the engine's default.</summary>
+    public TimeSpan? StopGracePeriod { get; init; }
+
+    /// <summary>
+    /// The engine's health check in its own form: <c>["CMD", arg…]</c>, <c>["CMD-SHELL", line]</c> (a shell inside the
+    /// container, never the host's) or <c>["NONE"]</c> (the image's own turned off); null for none of its own. Used when
+    /// <see cref="ExecHealthCheck"/> is null.
+    /// </summary>
+    public ContainerEngineHealthCheck? EngineHealthCheck { get; init; }
 }
+
+/// <summary>A health check in the engine's form (<see cref="ContainerSpec.EngineHealthCheck"/>).</summary>
+public sealed record ContainerEngineHealthCheck(IReadOnlyList<string> Test, TimeSpan Interval, TimeSpan Timeout, int Retries, TimeSpan StartPeriod);
 
 /// <summary>A named volume (or, with <see cref="Bind"/>, a host folder) and where it is mounted.</summary>
 public sealed record ContainerVolume(string Name, string MountPath)
 {
     /// <summary><see cref="Name"/> is a host folder mounted as it is (an application's admin-allowed bind mount); false for a named volume.</summary>
     public bool Bind { get; init; }
+
+    /// <summary>Mounted read-only.</summary>
+    public bool ReadOnly { get; init; }
 }
 
 /// <summary>The engine's <c>HEALTHCHECK</c> in exec form: <see cref="Command"/> is run as an argument array, never by a shell.</summary>

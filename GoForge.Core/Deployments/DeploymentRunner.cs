@@ -1,4 +1,5 @@
 using GoForge.Core.Common.Live;
+using GoForge.Core.Compose;
 using System.Globalization;
 using GoForge.Core.Containers;
 using GoForge.Core.Projects;
@@ -22,8 +23,8 @@ public sealed class DeploymentRunner(
     IEnvironmentRepository environments,
     IProjectRepository projects,
     IEnvironmentVariableRepository variables,
-    IGitClient git,
-    IRepositoryCredentials gitCredentials,
+    RepositoryClone clone,
+    ComposeDeployStep compose,
     IImageBuilder images,
     IImagePullStep pulls,
     IContainerRuntime containers,
@@ -31,7 +32,7 @@ public sealed class DeploymentRunner(
     ImageRetention retention,
     ImageReuse reuse,
     IDeploymentFingerprints fingerprints,
-    IApplicationRunStates runStates,
+    DeploymentSuccession succession,
     ApplicationRoutes routes,
     InstallationIdentity installation,
     AppVolumeMounts volumeMounts,
@@ -61,6 +62,13 @@ public sealed class DeploymentRunner(
 
             var vars = await variables.ListAsync(app.Id, cancel.Token);
             log.Masker = new SecretMasker(vars.Where(v => v.IsSecret).Select(v => v.Value));
+            if (app.Source == ApplicationSourceKind.Compose)
+            {
+                // Several containers from one compose file (docs/deployments/compose.md).
+                await compose.RunAsync(new ComposeRun(deployment, app, environment, project, vars, log, workDirectory), cancel.Token);
+                return;
+            }
+
             string tag;
             if (deployment.Kind == DeploymentKind.Restart && deployment.ImageTag is { } current)
             {
@@ -129,27 +137,7 @@ public sealed class DeploymentRunner(
         timeout.CancelAfter(settings.BuildTimeout);
         try
         {
-            log.Write($"Cloning {app.Branch}{(deployment.CommitSha is null ? "" : " at " + deployment.CommitSha)}");
-            var access = await gitCredentials.ResolveAsync(app, timeout.Token);
-            if (access.Secret is { } secret)
-            {
-                // The token or private key is masked like any secret, should a tool ever echo it.
-                log.Masker = new SecretMasker(vars.Where(v => v.IsSecret).Select(v => v.Value).Append(secret));
-            }
-
-            if (access.Note is { } note)
-            {
-                log.Write(note);
-            }
-
-            var commit = await git.CloneAsync(new GitCloneRequest(app.GitUrl, app.Branch, deployment.CommitSha, workDirectory, access.ForClone) { AllowPrivateNetworks = access.AllowPrivateNetworks }, log.Progress(), timeout.Token);
-            if (access.CredentialId is not null && commit.SshHostKey is { } hostKey && await gitCredentials.PinHostKeyAsync(access, hostKey, timeout.Token))
-            {
-                log.Write($"Pinned the SSH server's host key {hostKey}: a server showing another key will be refused");
-            }
-            await deployments.RecordCommitAsync(deployment.Id, commit, timeout.Token);
-            DeploymentLogScope.Current?.RecordCommit(commit.Sha);
-            log.Write($"Commit {commit.Sha[..12]} by {commit.Author}: {FirstLine(commit.Message)}");
+            var commit = await clone.CloneAsync(deployment, app, vars, workDirectory, log, timeout.Token);
             if (!(await states.TransitionAsync(deployment.Id, DeploymentTrigger.CloneSucceeded, TransitionRequest.System("clone ok"), timeout.Token)).IsSuccess)
             {
                 return false;
@@ -280,30 +268,7 @@ public sealed class DeploymentRunner(
         }
 
         log.Write("Healthy: the new container serves now.");
-        // A deployment is a wish to serve: a stopped application is running again once one is healthy.
-        await runStates.SetAsync(app.Id, ApplicationRunState.Running, CancellationToken.None);
-        foreach (var old in previous)
-        {
-            // A rollback's predecessor is RolledBack; any other's is Superseded. Either way its container goes.
-            _ = deployment.Source == DeploymentSource.Rollback
-                ? await states.TransitionAsync(old.Id, DeploymentTrigger.RollBack,
-                    TransitionRequest.System($"rolled back by {deployment.Id}") with { RollbackTargetExists = true }, CancellationToken.None)
-                : await states.TransitionAsync(old.Id, DeploymentTrigger.Supersede, TransitionRequest.System($"replaced by {deployment.Id}"), CancellationToken.None);
-        }
-
-        var retired = previous.Select(p => p.ContainerId).OfType<string>().ToList();
-        if (retired.Count > 0 && settings.DrainDelay > TimeSpan.Zero)
-        {
-            // The proxy's switch is not the end of the old container's traffic: requests already on their way to it,
-            // and connections opened before the switch, still reach it for a moment. Stopping it now would cut them.
-            log.Write($"Draining the previous container for {Seconds(settings.DrainDelay)} s");
-            await Task.Delay(settings.DrainDelay, time, CancellationToken.None);
-        }
-
-        foreach (var oldContainer in retired)
-        {
-            await containers.StopAndRemoveAsync(oldContainer, CancellationToken.None);
-        }
+        await succession.RetireAsync(deployment, previous, previous.Select(p => p.ContainerId).OfType<string>().ToList(), log);
     }
 
     private async Task FailAsync(Guid deploymentId, string reason, DeploymentLog? log = null)
@@ -318,5 +283,4 @@ public sealed class DeploymentRunner(
 
     private static string Seconds(TimeSpan elapsed) => elapsed.TotalSeconds.ToString("0.0##", CultureInfo.InvariantCulture);
 
-    private static string FirstLine(string message) => message.Split('\n')[0];
 }

@@ -154,7 +154,7 @@ public sealed partial class DeploymentService(
             return Error.Conflict("Nothing is running, so there is nothing to roll back.");
         }
 
-        var targets = await RollbackCandidatesAsync(running, ct);
+        var targets = await RollbackCandidatesAsync(app.Value, running, ct);
         var target = targetDeploymentId is { } wanted ? targets.FirstOrDefault(t => t.DeploymentId == wanted) : targets.Count > 0 ? targets[0] : null;
         if (targetDeploymentId is not null && target is null)
         {
@@ -184,7 +184,7 @@ public sealed partial class DeploymentService(
         }
 
         var running = await CurrentAsync(applicationId, ct);
-        return running is null ? Result<IReadOnlyList<RetainedImage>>.Ok([]) : Result<IReadOnlyList<RetainedImage>>.Ok(await RollbackCandidatesAsync(running, ct));
+        return running is null ? Result<IReadOnlyList<RetainedImage>>.Ok([]) : Result<IReadOnlyList<RetainedImage>>.Ok(await RollbackCandidatesAsync(app.Value, running, ct));
     }
 
     /// <summary>The deployment serving now (the newest running one).</summary>
@@ -194,7 +194,8 @@ public sealed partial class DeploymentService(
         return running.Count > 0 ? running[^1] : null;
     }
 
-    private async Task<IReadOnlyList<RetainedImage>> RollbackCandidatesAsync(Deployment running, CancellationToken ct) =>
+    private async Task<IReadOnlyList<RetainedImage>> RollbackCandidatesAsync(Application app, Deployment running, CancellationToken ct) =>
+        app.Source == ApplicationSourceKind.Compose ? await Compose.ComposeRollbackTargets.ListAsync(deployments, running, ct) :
         (await deployments.ListImagesAsync(running.ApplicationId, ct))
             .Where(i => i.Served && i.DeploymentId != running.Id && i.ImageTag != running.ImageTag && i.State is DeploymentState.Superseded or DeploymentState.RolledBack)
             .DistinctBy(i => i.ImageTag)

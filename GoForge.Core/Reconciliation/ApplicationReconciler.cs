@@ -71,6 +71,15 @@ public sealed class ApplicationReconciler(
         }
 
         var current = running[^1];
+        if (ours.Any(c => c.Label(GoForgeLabels.ComposeService) is not null))
+        {
+            // A compose set is several containers and routes (docs/deployments/compose.md): reconciling it as one
+            // container would keep one service and remove the others, so the set is left as its deployment made it.
+            pass.Skip();
+            logger.LeftAlone(target, "a compose set is not reconciled container by container");
+            return;
+        }
+
         var serving = ours.FirstOrDefault(c => c.Id == current.ContainerId) ?? ours.FirstOrDefault(c => c.IdLabel(GoForgeLabels.Deployment) == current.Id);
         if (state.StoppedApplications.Contains(appId))
         {

@@ -59,13 +59,14 @@ public sealed partial class ApplicationRuntimeService(
         }
 
         var (app, running) = found.Value;
-        if (running.ImageTag is null)
+        // A compose deployment's images are its services' (docs/deployments/compose.md): Apply recreates the set.
+        if (running.ImageTag is null && app.Source != ApplicationSourceKind.Compose)
         {
             return Error.Conflict("The running deployment has no image to start again; deploy instead.");
         }
 
         var queued = await deploymentService.QueueRestartAsync(actor.AccountId, running, source, ct);
-        await RecordAsync(actor, AuditActions.ApplicationApplyQueued, app, $"deployment {queued.Id} recreates the container of {running.Id} from {running.ImageTag}", ct);
+        await RecordAsync(actor, AuditActions.ApplicationApplyQueued, app, $"deployment {queued.Id} recreates the container of {running.Id} from {running.ImageTag ?? "its services' images"}", ct);
         return queued;
     }
 

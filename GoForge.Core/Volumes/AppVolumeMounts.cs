@@ -51,15 +51,7 @@ public sealed class AppVolumeMounts(IAppVolumeRepository repository, IVolumeStor
 
             var name = EngineNames.AppVolume(row.Id, row.Name);
             var owner = await OwnerAsync(installation, app, row, ct);
-            var labels = await volumes.GetLabelsAsync(name, ct);
-            if (labels is null)
-            {
-                await volumes.EnsureVolumeAsync(name, owner, ct);
-                // Checked again: a volume made meanwhile by someone else is kept by the engine's create as it is.
-                labels = await volumes.GetLabelsAsync(name, ct);
-            }
-
-            if (labels is null || !Containers.EnvironmentNetworks.IsOwnedBy(labels, owner))
+            if (!await EnsureOwnedAsync(volumes, name, owner, ct))
             {
                 throw new EngineException(
                     $"Docker volume {name} exists but is not owned by this application's volume {row.Name} (its labels do not name it); GoForge will not mount it. Remove or rename that volume.");
@@ -69,6 +61,24 @@ public sealed class AppVolumeMounts(IAppVolumeRepository repository, IVolumeStor
         }
 
         return mounts;
+    }
+
+    /// <summary>
+    /// Creates volume <paramref name="name"/> with <paramref name="owner"/>'s labels unless it exists; true when the volume
+    /// (made now or before) carries every one of them, false when a same-named volume is not provably this owner's.
+    /// </summary>
+    public static async Task<bool> EnsureOwnedAsync(IVolumeStore volumes, string name, IReadOnlyDictionary<string, string> owner, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(volumes);
+        var labels = await volumes.GetLabelsAsync(name, ct);
+        if (labels is null)
+        {
+            await volumes.EnsureVolumeAsync(name, owner, ct);
+            // Checked again: a volume made meanwhile by someone else is kept by the engine's create as it is.
+            labels = await volumes.GetLabelsAsync(name, ct);
+        }
+
+        return labels is not null && Containers.EnvironmentNetworks.IsOwnedBy(labels, owner);
     }
 
     private ContainerVolume CheckBind(AppVolume row, bool allowed)

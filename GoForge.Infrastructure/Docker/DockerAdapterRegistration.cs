@@ -37,6 +37,7 @@ public static class DockerAdapterRegistration
         services.TryAddSingleton<INetworkStore, DockerNetworkStore>();
         services.TryAddSingleton<IServiceRuntime, DockerServiceRuntime>();
         services.TryAddSingleton<IContainerLifecycle, DockerContainerLifecycle>();
+        services.TryAddSingleton<IContainerWaits, DockerContainerWaits>();
         return services;
     }
 }

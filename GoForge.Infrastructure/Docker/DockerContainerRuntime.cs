@@ -336,7 +336,7 @@ public sealed class DockerContainerRuntime(
 
         if (spec.Volumes.Count > 0 && parameters.HostConfig is { } host)
         {
-            host.Mounts = spec.Volumes.Select(v => new Mount { Type = v.Bind ? "bind" : "volume", Source = v.Name, Target = v.MountPath }).ToList();
+            host.Mounts = spec.Volumes.Select(v => new Mount { Type = v.Bind ? "bind" : "volume", Source = v.Name, Target = v.MountPath, ReadOnly = v.ReadOnly }).ToList();
         }
 
         if (spec.NetworkAlias is { } alias && parameters.NetworkingConfig?.EndpointsConfig is { } endpoints)
@@ -344,6 +344,7 @@ public sealed class DockerContainerRuntime(
             endpoints[spec.Network].Aliases = [alias];
         }
 
+        DockerContainerExtras.Apply(spec, parameters);
         if (spec.ExecHealthCheck is { } check)
         {
             parameters.Healthcheck = new HealthcheckConfig
@@ -401,37 +402,8 @@ public sealed class DockerContainerRuntime(
         return new ContainerHealth(ContainerHealthStatus.Unhealthy, reason, await LastLogLinesAsync(containerId, ct));
     }
 
-    private async Task<IReadOnlyList<string>> LastLogLinesAsync(string containerId, CancellationToken ct)
-    {
-        try
-        {
-            var parameters = new ContainerLogsParameters
-            {
-                ShowStdout = true,
-                ShowStderr = true,
-                Tail = LogLinesKept.ToString(CultureInfo.InvariantCulture),
-            };
-            using var stream = await docker.Client.Containers.GetContainerLogsAsync(containerId, parameters, ct);
-            var text = new StringBuilder();
-            var buffer = new byte[8192];
-            while (true)
-            {
-                var read = await stream.ReadOutputAsync(buffer, 0, buffer.Length, ct);
-                if (read.EOF)
-                {
-                    break;
-                }
-
-                text.Append(Encoding.UTF8.GetString(buffer, 0, read.Count));
-            }
-
-            return text.ToString().Split('\n').Select(l => l.TrimEnd('\r')).Where(l => l.Length > 0).TakeLast(LogLinesKept).ToList();
-        }
-        catch (DockerApiException e) when (e.IsNotFound())
-        {
-            return [];
-        }
-    }
+    private Task<IReadOnlyList<string>> LastLogLinesAsync(string containerId, CancellationToken ct) =>
+        ContainerLogTail.ReadAsync(docker.Client, containerId, LogLinesKept, ct);
 
     private async Task RemoveQuietlyAsync(string containerId)
     {

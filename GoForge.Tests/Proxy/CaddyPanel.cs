@@ -1,3 +1,4 @@
+using GoForge.Core.Compose;
 using GoForge.Core.Containers;
 using GoForge.Core.Deployments;
 using GoForge.Core.Projects;
@@ -106,12 +107,21 @@ internal sealed class CaddyPanel : IAsyncDisposable
         Host = await TestHost.StartOnAsync(_connectionString, _configuration, services => services.AddHostedService<DeploymentWorker>());
 
     /// <summary>An application serving <c>index.html</c> of its own repository on 8080, reached at <paramref name="domains"/>.</summary>
-    public async Task<ProxiedApp> CreateAppAsync(string name, string domains)
+    public Task<ProxiedApp> CreateAppAsync(string name, string domains) => CreateAsync(name, domains, ApplicationSourceKind.Git);
+
+    /// <summary>
+    /// A compose application deploying its own repository's <c>compose.yaml</c>; <paramref name="domains"/> name their
+    /// service (<c>web: host</c>).
+    /// </summary>
+    public Task<ProxiedApp> CreateComposeAppAsync(string name, string domains) => CreateAsync(name, domains, ApplicationSourceKind.Compose);
+
+    private async Task<ProxiedApp> CreateAsync(string name, string domains, ApplicationSourceKind source)
     {
         var repository = new SampleRepository(Path.Combine(_root, name));
         var created = await Host.Get<ApplicationService>().CreateAsync(Owner, EnvironmentId, new ApplicationInput
         {
             Name = name,
+            Source = source,
             GitUrl = repository.GitUrl,
             Branch = "main",
             ContainerPort = 8080,
@@ -128,11 +138,16 @@ internal sealed class CaddyPanel : IAsyncDisposable
     {
         var queued = await Host.Get<DeploymentService>().EnqueueAsync(Owner, app.App.Id);
         Assert.True(queued.IsSuccess, queued.Error?.Message);
-        var id = queued.Value!.Id;
+        return await UntilEndedAsync(queued.Value!.Id, expectRunning);
+    }
+
+    /// <summary>Waits until the worker is done with deployment <paramref name="id"/> (its work folder gone too).</summary>
+    public async Task<Deployment> UntilEndedAsync(Guid id, bool expectRunning = true)
+    {
         await Wait.UntilAsync(async () =>
         {
             var state = (await GetAsync(id)).State;
-            return state is not (DeploymentState.Pending or DeploymentState.Cloning or DeploymentState.Building or DeploymentState.Deploying)
+            return state is not (DeploymentState.Pending or DeploymentState.Cloning or DeploymentState.Building or DeploymentState.Pulling or DeploymentState.Deploying)
                 && !Directory.Exists(Path.Combine(WorkDirectory, id.ToString("N")));
         }, $"deployment {id} to end", BuildWait);
         var deployment = await GetAsync(id);
@@ -166,6 +181,18 @@ internal sealed class CaddyPanel : IAsyncDisposable
                 {
                     await runtime.RemoveImageAsync(tag);
                 }
+
+                // A compose deployment's images are its services'.
+                foreach (var serviceTag in (await Host.Get<IComposeDeployments>().ListServicesAsync(deployment.Id)).Select(r => r.ImageTag).OfType<string>())
+                {
+                    await runtime.RemoveImageAsync(serviceTag);
+                }
+            }
+
+            var volumes = Host.Get<IVolumeStore>();
+            foreach (var volume in await volumes.ListVolumesAsync(new Dictionary<string, string> { [GoForgeLabels.App] = app.ToString() }))
+            {
+                await volumes.RemoveVolumeAsync(volume);
             }
         }
 

@@ -120,6 +120,7 @@ public static class InMemoryProjects
         services.AddSingleton<GoForge.Core.Compose.IComposeServiceHistory>(s => s.GetRequiredService<InMemoryComposeServiceHistory>());
         services.AddSingleton<GoForge.Core.Compose.ComposeTeardown>();
         services.AddSingleton<GoForge.Core.Monitoring.ComposeOverviewService>();
+        services.TryAddSingleton<GoForge.Core.Compose.IComposeDeployments, NoComposeDeployments>();
         services.AddSingleton<IApplicationTeardown, ApplicationTeardown>();
         services.AddSingleton<ChangeFeed<DeploymentUpdate>>();
         services.AddSingleton<DeploymentStates>();

@@ -120,3 +120,19 @@ internal sealed class NoServiceRuntime : IServiceRuntime, IImagePuller, IVolumeS
     public Task<ServiceHealth> WaitHealthyAsync(string containerId, string network, GoForge.Core.Catalog.TemplateHealthCheck? check, TimeSpan timeout, CancellationToken ct = default) =>
         throw None();
 }
+
+/// <summary>The compose rows for in-memory page tests: none (no application there was deployed from a compose file).</summary>
+internal sealed class NoComposeDeployments : GoForge.Core.Compose.IComposeDeployments
+{
+    public Task SaveSnapshotAsync(Guid deploymentId, GoForge.Core.Compose.ComposeSnapshot snapshot, CancellationToken ct = default) =>
+        throw new NotSupportedException("In-memory tests store no compose deployment.");
+
+    public Task<GoForge.Core.Compose.ComposeSnapshot?> GetSnapshotAsync(Guid deploymentId, CancellationToken ct = default) =>
+        Task.FromResult<GoForge.Core.Compose.ComposeSnapshot?>(null);
+
+    public Task SaveServiceAsync(Guid deploymentId, GoForge.Core.Compose.ComposeServiceRecord record, CancellationToken ct = default) =>
+        throw new NotSupportedException("In-memory tests store no compose deployment.");
+
+    public Task<IReadOnlyList<GoForge.Core.Compose.ComposeServiceRecord>> ListServicesAsync(Guid deploymentId, CancellationToken ct = default) =>
+        Task.FromResult<IReadOnlyList<GoForge.Core.Compose.ComposeServiceRecord>>([]);
+}
