@@ -117,6 +117,8 @@ public static class DependencyInjection
         services.AddSingleton<MonitoringService>();
         services.AddSingleton<ComposeOverviewService>();
         services.AddSingleton<Compose.ComposeTeardown>();
+        services.AddSingleton<IServiceSetTeardown>(s => s.GetRequiredService<Compose.ComposeTeardown>());
+        services.AddSingleton<Volumes.IDeclaredVolumeTeardown>(s => s.GetRequiredService<Compose.ComposeTeardown>());
         services.AddSingleton<DockerAdminService>();
         services.AddSingleton<AuditLogService>();
         services.AddSingleton<DashboardService>();

@@ -1,3 +1,4 @@
+using GoForge.Core.Deployments;
 using GoForge.Core.Containers;
 using GoForge.Core.Projects;
 

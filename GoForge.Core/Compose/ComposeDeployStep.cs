@@ -23,8 +23,10 @@ public sealed partial class ComposeDeployStep(
     DeploymentStates states,
     DeploymentSuccession succession,
     IOptions<DeploymentOptions> options,
-    ILogger<ComposeDeployStep> logger)
+    ILogger<ComposeDeployStep> logger) : IComposeDeployStep
 {
+    Task IComposeDeployStep.RunAsync(ComposeRun run, CancellationToken cancel) => RunAsync(run, cancel);
+
     internal async Task RunAsync(ComposeRun run, CancellationToken cancel)
     {
         var deployment = run.Deployment;
@@ -133,7 +135,7 @@ public sealed partial class ComposeDeployStep(
         {
             foreach (var line in failure.LastLines)
             {
-                await run.Log.WriteAsync(ComposeRun.Prefix(failure.Service) + line);
+                await run.Log.WriteAsync(ComposeLogPrefix.Of(failure.Service) + line);
             }
 
             await FailAsync(run, $"service {failure.Service}: {run.Log.Masker.Apply(failure.Reason)}");

@@ -61,7 +61,7 @@ public sealed class ComposeImages(IImageBuilder builder, IRegistryImages registr
                 throw new ComposeServiceFailure(service.Name, (service.Build is null ? "pull failed: " : "build failed: ") + e.Message, []);
             }
 
-            run.Log.Write($"{ComposeRun.Prefix(service.Name)}{(service.Build is null ? "Pulled" : "Built")} {tag} in {time.GetElapsedTime(started).TotalSeconds.ToString("0.0##", CultureInfo.InvariantCulture)} s");
+            run.Log.Write($"{ComposeLogPrefix.Of(service.Name)}{(service.Build is null ? "Pulled" : "Built")} {tag} in {time.GetElapsedTime(started).TotalSeconds.ToString("0.0##", CultureInfo.InvariantCulture)} s");
             await rows.SaveServiceAsync(run.Deployment.Id, record with { ImageTag = tag, State = ComposeServiceState.Ready }, ct);
             tags[service.Name] = tag;
         }
@@ -86,7 +86,7 @@ public sealed class ComposeImages(IImageBuilder builder, IRegistryImages registr
             [GoForgeLabels.Deployment] = run.Deployment.Id.ToString(),
             [GoForgeLabels.Commit] = plan.CommitSha ?? "",
         };
-        run.Log.Write($"{ComposeRun.Prefix(service.Name)}Building {build.Context} ({build.Dockerfile}{(build.Target is null ? "" : ", target " + build.Target)})");
+        run.Log.Write($"{ComposeLogPrefix.Of(service.Name)}Building {build.Context} ({build.Dockerfile}{(build.Target is null ? "" : ", target " + build.Target)})");
         await builder.BuildAsync(new ImageBuildRequest(context, build.Dockerfile, tag, args, labels)
         {
             RepositoryRoot = run.WorkDirectory,
@@ -110,9 +110,9 @@ public sealed class ComposeImages(IImageBuilder builder, IRegistryImages registr
             run.Log.Masker = run.Log.Masker.With(auth.Password);
         }
 
-        run.Log.Write($"{ComposeRun.Prefix(service.Name)}Pulling {reference}");
+        run.Log.Write($"{ComposeLogPrefix.Of(service.Name)}Pulling {reference}");
         var pulled = await registry.PullAsync(reference, auth, new PullLines(run.Log, service.Name), ct);
-        run.Log.Write($"{ComposeRun.Prefix(service.Name)}Digest {pulled.Digest}");
+        run.Log.Write($"{ComposeLogPrefix.Of(service.Name)}Digest {pulled.Digest}");
         await registry.AdoptAsync(pulled, tag, new Dictionary<string, string>(StringComparer.Ordinal)
         {
             [GoForgeLabels.App] = run.App.Id.ToString(),
@@ -127,7 +127,7 @@ public sealed class ComposeImages(IImageBuilder builder, IRegistryImages registr
         {
             if (value.Current is null)
             {
-                log.Write(ComposeRun.Prefix(service) + value.Text);
+                log.Write(ComposeLogPrefix.Of(service) + value.Text);
             }
         }
     }

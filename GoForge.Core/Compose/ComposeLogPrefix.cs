@@ -7,7 +7,10 @@ namespace GoForge.Core.Compose;
 public static class ComposeLogPrefix
 {
     /// <summary>The line as the log stores it for <paramref name="service"/>.</summary>
-    public static string Format(string service, string line) => $"[{service}] {line}";
+    public static string Format(string service, string line) => Of(service) + line;
+
+    /// <summary>The prefix itself; the deployment page cuts the log on exactly this form.</summary>
+    public static string Of(string service) => $"[{service}] ";
 
     /// <summary>The service a log line belongs to; null for a line of the deployment itself (or a text that only looks like a prefix).</summary>
     public static string? ServiceOf(string line)

@@ -19,6 +19,7 @@ public static class ComposeRegistration
         services.TryAddSingleton<ComposeRoutes>();
         services.TryAddSingleton<ComposeRollout>();
         services.TryAddSingleton<ComposeDeployStep>();
+        services.TryAddSingleton<Deployments.IComposeDeployStep>(s => s.GetRequiredService<ComposeDeployStep>());
         return services;
     }
 }

@@ -68,7 +68,7 @@ public sealed class ComposeRollout(
                 var spec = ComposeContainerSpecs.For(run, service, i, images[service.Name], routed, set, ComposeVolumes.MountsOf(service, volumeNames), installationId);
                 var record = new ComposeServiceRecord(service.Name, i, images[service.Name], null, routed, ComposeServiceState.Starting);
                 await rows.SaveServiceAsync(run.Deployment.Id, record, limit.Token);
-                run.Log.Write($"{ComposeRun.Prefix(service.Name)}Starting {spec.Name}{(routed ? " beside the serving one" : "")}");
+                run.Log.Write($"{ComposeLogPrefix.Of(service.Name)}Starting {spec.Name}{(routed ? " beside the serving one" : "")}");
                 var id = await containers.CreateAndStartAsync(spec, limit.Token);
                 state.Started.Add(new ComposeStarted(service, id, spec.Name));
                 record = record with { ContainerId = id };
@@ -84,7 +84,7 @@ public sealed class ComposeRollout(
                 var done = completing.Contains(service.Name) ? ComposeServiceState.Completed : ComposeServiceState.Running;
                 state.Records[service.Name] = record with { State = done };
                 await rows.SaveServiceAsync(run.Deployment.Id, state.Records[service.Name], limit.Token);
-                run.Log.Write($"{ComposeRun.Prefix(service.Name)}{(done == ComposeServiceState.Completed ? "Completed" : "Ready")}: {health.Reason}");
+                run.Log.Write($"{ComposeLogPrefix.Of(service.Name)}{(done == ComposeServiceState.Completed ? "Completed" : "Ready")}: {health.Reason}");
             }
 
             // Every service is ready: the proxy switches each routed service to its new container.
@@ -132,7 +132,7 @@ public sealed class ComposeRollout(
             if (await lifecycle.StopAsync(previous.Row.ContainerId!, ct))
             {
                 state.StoppedOld.Add(previous.Row.ContainerId!);
-                state.Run.Log.Write($"{ComposeRun.Prefix(service)}Stopped the previous container {previous.ContainerName}");
+                state.Run.Log.Write($"{ComposeLogPrefix.Of(service)}Stopped the previous container {previous.ContainerName}");
             }
         }
     }
@@ -177,7 +177,7 @@ public sealed class ComposeRollout(
             }
             catch (Exception e) when (e is ProxyException or EngineException)
             {
-                await log.WriteAsync($"{ComposeRun.Prefix(service)}Could not put the previous route back: {e.Message}");
+                await log.WriteAsync($"{ComposeLogPrefix.Of(service)}Could not put the previous route back: {e.Message}");
             }
         }
 

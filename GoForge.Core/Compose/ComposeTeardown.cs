@@ -18,7 +18,7 @@ public sealed partial class ComposeTeardown(
     IContainerRuntime containers,
     IVolumeStore volumes,
     InstallationIdentity installation,
-    ILogger<ComposeTeardown> logger)
+    ILogger<ComposeTeardown> logger) : Deployments.IServiceSetTeardown, Volumes.IDeclaredVolumeTeardown
 {
     /// <summary>Every service row of the application's deployments; empty for an application that never had a compose deployment.</summary>
     public Task<IReadOnlyList<ComposeServiceSet>> HistoryAsync(Guid applicationId, CancellationToken ct = default) => history.ListAllAsync(applicationId, ct);
@@ -28,11 +28,16 @@ public sealed partial class ComposeTeardown(
     /// <see cref="GoForgeLabels.ComposeService"/> label: a crash may have cut the deployment before its row was written).
     /// Nothing to remove is not an error; a proxy failure throws <see cref="ProxyException"/> and the caller keeps the rows.
     /// </summary>
-    public async Task RemoveRoutesAsync(Guid applicationId, IReadOnlyList<ComposeServiceSet> sets, CancellationToken ct = default)
+    public Task RemoveRoutesAsync(Guid applicationId, IReadOnlyList<ComposeServiceSet> sets, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(sets);
+        return RemoveServiceRoutesAsync(applicationId, [.. sets.SelectMany(s => s.Services).Select(r => r.Service)], ct);
+    }
+
+    private async Task RemoveServiceRoutesAsync(Guid applicationId, IReadOnlyList<string> recorded, CancellationToken ct)
+    {
         var labelled = await containers.ListLabelledAsync(new Dictionary<string, string> { [GoForgeLabels.App] = applicationId.ToString() }, ct);
-        var services = sets.SelectMany(s => s.Services).Select(r => r.Service)
+        var services = recorded
             .Concat(labelled.Select(c => c.Label(GoForgeLabels.ComposeService)).OfType<string>())
             .Distinct(StringComparer.Ordinal);
         foreach (var service in services)
@@ -40,6 +45,15 @@ public sealed partial class ComposeTeardown(
             await proxy.RemoveAsync(ComposeRouteKeys.Of(applicationId, service), ct);
         }
     }
+
+    async Task<Deployments.ServiceSetRemains> Deployments.IServiceSetTeardown.FindAsync(Guid applicationId, CancellationToken ct)
+    {
+        var sets = await HistoryAsync(applicationId, ct);
+        return new([.. sets.SelectMany(s => s.Services).Select(r => r.Service).Distinct(StringComparer.Ordinal)], [.. ImageTags(sets)]);
+    }
+
+    Task Deployments.IServiceSetTeardown.RemoveRoutesAsync(Guid applicationId, Deployments.ServiceSetRemains remains, CancellationToken ct) =>
+        RemoveServiceRoutesAsync(applicationId, remains.Services, ct);
 
     /// <summary>The image tags of the application's service rows, once each.</summary>
     public static IEnumerable<string> ImageTags(IReadOnlyList<ComposeServiceSet> sets)

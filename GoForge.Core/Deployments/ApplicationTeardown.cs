@@ -17,7 +17,7 @@ public sealed partial class ApplicationTeardown(
     IProxyRoutes proxy,
     IContainerRuntime containers,
     IDeploymentRepository deployments,
-    Compose.ComposeTeardown compose,
+    IServiceSetTeardown compose,
     ILogger<ApplicationTeardown> logger) : IApplicationTeardown
 {
     private const int RecentDeployments = 50;
@@ -26,7 +26,7 @@ public sealed partial class ApplicationTeardown(
     public async Task<Result> TearDownAsync(IReadOnlyCollection<Guid> applicationIds, CancellationToken ct)
     {
         var deployed = new List<Guid>();
-        var composeSets = new Dictionary<Guid, IReadOnlyList<Compose.ComposeServiceSet>>();
+        var composeSets = new Dictionary<Guid, ServiceSetRemains>();
         foreach (var id in applicationIds)
         {
             // A deployment past Pending would start a container (and route it) after its containers were listed.
@@ -39,13 +39,13 @@ public sealed partial class ApplicationTeardown(
             // Containers and routes come only after an image: an application none of whose deployments got one never
             // had either, and deleting it needs neither the engine nor the proxy.
             // A compose deployment keeps its images and containers on its service rows, not on the deployment row.
-            var sets = await compose.HistoryAsync(id, ct);
-            if (sets.Count > 0)
+            var sets = await compose.FindAsync(id, ct);
+            if (!sets.IsEmpty)
             {
                 composeSets[id] = sets;
             }
 
-            if (sets.Count > 0 || recent.Any(d => d.ImageTag is not null || d.ContainerId is not null))
+            if (!sets.IsEmpty || recent.Any(d => d.ImageTag is not null || d.ContainerId is not null))
             {
                 deployed.Add(id);
             }
@@ -74,7 +74,7 @@ public sealed partial class ApplicationTeardown(
                 return Error.Conflict($"The application's route or containers could not be removed ({e.Message}); nothing was deleted, delete again to retry.");
             }
 
-            var composeTags = composeSets.TryGetValue(id, out var imaged) ? Compose.ComposeTeardown.ImageTags(imaged) : [];
+            IEnumerable<string> composeTags = composeSets.TryGetValue(id, out var imaged) ? imaged.ImageTags : [];
             foreach (var tag in (await deployments.ListImagesAsync(id, ct)).Select(i => i.ImageTag).Concat(composeTags).Distinct(StringComparer.Ordinal))
             {
                 try

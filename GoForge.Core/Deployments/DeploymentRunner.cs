@@ -1,5 +1,4 @@
 using GoForge.Core.Common.Live;
-using GoForge.Core.Compose;
 using System.Globalization;
 using GoForge.Core.Containers;
 using GoForge.Core.Projects;
@@ -24,7 +23,7 @@ public sealed class DeploymentRunner(
     IProjectRepository projects,
     IEnvironmentVariableRepository variables,
     RepositoryClone clone,
-    ComposeDeployStep compose,
+    IComposeDeployStep compose,
     IImageBuilder images,
     IImagePullStep pulls,
     IContainerRuntime containers,

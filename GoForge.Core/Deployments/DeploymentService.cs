@@ -195,7 +195,7 @@ public sealed partial class DeploymentService(
     }
 
     private async Task<IReadOnlyList<RetainedImage>> RollbackCandidatesAsync(Application app, Deployment running, CancellationToken ct) =>
-        app.Source == ApplicationSourceKind.Compose ? await Compose.ComposeRollbackTargets.ListAsync(deployments, running, ct) :
+        app.Source == ApplicationSourceKind.Compose ? await ComposeRollbackTargets.ListAsync(deployments, running, ct) :
         (await deployments.ListImagesAsync(running.ApplicationId, ct))
             .Where(i => i.Served && i.DeploymentId != running.Id && i.ImageTag != running.ImageTag && i.State is DeploymentState.Superseded or DeploymentState.RolledBack)
             .DistinctBy(i => i.ImageTag)

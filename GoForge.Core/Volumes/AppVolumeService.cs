@@ -19,7 +19,7 @@ public sealed class AppVolumeService(
     IVolumeUsage usage,
     IApplicationTeardown teardown,
     InstallationIdentity installation,
-    Compose.ComposeTeardown compose,
+    IDeclaredVolumeTeardown compose,
     IOptions<AppVolumeOptions> options,
     IAuditLog audit,
     TimeProvider time)

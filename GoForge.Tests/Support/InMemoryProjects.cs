@@ -119,6 +119,8 @@ public static class InMemoryProjects
         services.AddSingleton<InMemoryComposeServiceHistory>();
         services.AddSingleton<GoForge.Core.Compose.IComposeServiceHistory>(s => s.GetRequiredService<InMemoryComposeServiceHistory>());
         services.AddSingleton<GoForge.Core.Compose.ComposeTeardown>();
+        services.AddSingleton<IServiceSetTeardown>(s => s.GetRequiredService<GoForge.Core.Compose.ComposeTeardown>());
+        services.AddSingleton<GoForge.Core.Volumes.IDeclaredVolumeTeardown>(s => s.GetRequiredService<GoForge.Core.Compose.ComposeTeardown>());
         services.AddSingleton<GoForge.Core.Monitoring.ComposeOverviewService>();
         services.TryAddSingleton<GoForge.Core.Compose.IComposeDeployments, NoComposeDeployments>();
         services.AddSingleton<IApplicationTeardown, ApplicationTeardown>();

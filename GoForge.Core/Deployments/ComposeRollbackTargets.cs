@@ -1,6 +1,4 @@
-using GoForge.Core.Deployments;
-
-namespace GoForge.Core.Compose;
+namespace GoForge.Core.Deployments;
 
 /// <summary>
 /// A compose application's rollback targets: its earlier deployments that served (Superseded or RolledBack), newest
