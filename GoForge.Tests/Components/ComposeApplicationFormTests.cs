@@ -93,6 +93,7 @@ public sealed class ComposeApplicationFormTests : GoForgeTestContext
         var stack = await Services.CreateComposeApplicationAsync(_ada, production.Id, "stack");
         ComponentFactories.AddStub<ApplicationEventsCard>();
         ComponentFactories.AddStub<GoForge.Web.Components.Pages.Monitoring.ContainerRuntimeCard>();
+        ComponentFactories.AddStub<ComposeServicesCard>();
 
         var page = Render<ApplicationOverview>(p => p.Add(c => c.Application, stack).Add(c => c.Trail, new ProjectTrail(project, production, ProjectRole.Maintainer)));
 
