@@ -111,9 +111,11 @@ public sealed class DockerFixture : IAsyncLifetime
             "--exec-root", Path.Combine(SharedDirectory, "exec"),
             "--pidfile", DaemonPidFile,
             "--host", SharedSocket.ToString(),
-            // Every project environment gets a network, and a whole run makes hundreds: /24s from one /16 give 256
-            // where the engine's default pools give about 30 and then refuse ("no available address pool").
-            "--default-address-pool", "base=10.213.0.0/16,size=24",
+            // Every project environment gets a network, and a whole run makes hundreds (test hosts prune theirs when
+            // they stop, but a failed or killed test leaves its own): /24s from a /13 give 2048, where the engine's
+            // default pools give about 30 and a /16 gave 256, which a clean-clone run once used up ("could not find an
+            // available, non-overlapping IPv4 address pool").
+            "--default-address-pool", "base=10.200.0.0/13,size=24",
         ];
         foreach (var argument in arguments)
         {

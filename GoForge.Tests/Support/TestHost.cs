@@ -1,11 +1,17 @@
+using Docker.DotNet;
+using Docker.DotNet.Models;
 using GoForge.Core;
+using GoForge.Core.Containers;
 using GoForge.Infrastructure;
 using GoForge.Infrastructure.Crypto;
+using GoForge.Infrastructure.Docker;
 using GoForge.Infrastructure.Persistence;
 using GoForge.Tests.Harness;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+using Npgsql;
 
 namespace GoForge.Tests.Support;
 
@@ -93,9 +99,61 @@ public sealed class TestHost : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        var installation = await InstallationOnRealEngineAsync();
         await _host.StopAsync();
+        if (installation is not null)
+        {
+            await PruneNetworksAsync(installation.Value);
+        }
+
         _host.Dispose();
         DeleteFolder(DataPath);
+    }
+
+    /// <summary>
+    /// This installation's id when the host drives a real engine (a test set <c>GoForge:Docker:Endpoint</c>), else null.
+    /// </summary>
+    private async Task<Guid?> InstallationOnRealEngineAsync()
+    {
+        if (Get<IOptions<DockerOptions>>().Value.Endpoint.AbsolutePath.StartsWith("/nonexistent/", StringComparison.Ordinal))
+        {
+            return null;
+        }
+
+        try
+        {
+            return await Get<InstallationIdentity>().IdAsync();
+        }
+        catch (Exception ex) when (ex is NpgsqlException or InvalidOperationException)
+        {
+            return null; // the test dropped its database: nothing of this host can be told apart any more
+        }
+    }
+
+    /// <summary>
+    /// Removes the environment networks this installation made that no container uses any more. Every test project gets
+    /// networks, and a run of hundreds of hosts would otherwise use up the engine's address pools; a network a test
+    /// left a container on stays, as the product would leave it.
+    /// </summary>
+    private async Task PruneNetworksAsync(Guid installation)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        try
+        {
+            await Get<DockerClientProvider>().Client.Networks.PruneNetworksAsync(
+                new NetworksDeleteUnusedParameters
+                {
+                    Filters = new Dictionary<string, IDictionary<string, bool>>
+                    {
+                        ["label"] = new Dictionary<string, bool> { [$"{GoForgeLabels.Installation}={installation}"] = true },
+                    },
+                },
+                timeout.Token);
+        }
+        catch (Exception ex) when (ex is DockerApiException or HttpRequestException or IOException or OperationCanceledException)
+        {
+            // The test stopped or killed its engine: there is nothing to prune on it.
+        }
     }
 
     private static void DeleteFolder(string path)
