@@ -17,6 +17,7 @@ public static class ComposeRegistration
         services.TryAddSingleton<ComposeImages>();
         services.TryAddSingleton<ComposeVolumes>();
         services.TryAddSingleton<ComposeRoutes>();
+        services.TryAddSingleton<ComposeRouteRepair>();
         services.TryAddSingleton<ComposeRollout>();
         services.TryAddSingleton<ComposeDeployStep>();
         services.TryAddSingleton<Deployments.IComposeDeployStep>(s => s.GetRequiredService<ComposeDeployStep>());

@@ -5,6 +5,7 @@ using GoForge.Core.Containers;
 using GoForge.Core.Deployments;
 using GoForge.Core.Projects;
 using GoForge.Core.Reconciliation;
+using GoForge.Core.Routing;
 using GoForge.Core.Volumes;
 using GoForge.Infrastructure.Proxy.Traefik;
 using GoForge.Tests.Harness;
@@ -72,6 +73,41 @@ public sealed class ComposeCleanupTests(PostgresFixture postgres, DockerFixture 
         var again = await _panel.Host.Get<Reconciler>().RunAsync(CancellationToken.None);
         Assert.DoesNotContain(again.Actions, a => a.Contains($"application:{app.Id}", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public async Task Killed_after_a_new_sets_route_switch_the_reconciler_routes_the_running_set_back_before_removing_the_new_sets_containers()
+    {
+        var app = (await _panel.CreateComposeAppAsync("composeswitch", "web: composeswitch.test")).App;
+        var running = await _scene.RecordDeploymentAsync(app.Id, DeploymentState.Running);
+        await _panel.Host.Get<IComposeDeployments>().SaveSnapshotAsync(running.Id, new ComposeSnapshot("compose.yaml", new Dictionary<string, string>
+        {
+            ["compose.yaml"] = "services:\n  web:\n    image: busybox\n    expose: [\"8081\"]\n  worker:\n    image: busybox\n",
+        }));
+        var web = await RunServiceAsync(app.Id, running.Id, "web");
+        await SaveAsync(running.Id, ("web", web), ("worker", await RunServiceAsync(app.Id, running.Id, "worker")));
+        // The new set's web was healthy and the route switched to it; the panel was killed before the deployment was
+        // recorded Running, and the recovery recorded it Failed.
+        var crashed = await _scene.RecordDeploymentAsync(app.Id, DeploymentState.Failed);
+        var switched = await RunServiceAsync(app.Id, crashed.Id, "web");
+        var routes = _panel.Host.Get<ComposeRoutes>();
+        var environment = await _panel.Host.Get<IEnvironmentRepository>().GetAsync(app.EnvironmentId);
+        var target = await routes.TargetAsync(app, environment!, "web", 8081);
+        Assert.True(target.IsSuccess, target.Error?.Message);
+        await routes.ApplyAsync(target.Value, switched, await NameAsync(switched));
+
+        var report = await _panel.Host.Get<Reconciler>().RunAsync(CancellationToken.None);
+
+        var table = await _panel.Host.Get<IProxyRoutes>().ReadRoutesAsync();
+        Assert.True(table!.RoutesTo(ComposeRouteKeys.Of(app.Id, "web"), await NameAsync(web), []), "the web route does not dial the running set's container");
+        Assert.Contains(":8081", Assert.Single(table.Upstreams[ComposeRouteKeys.Of(app.Id, "web")]), StringComparison.Ordinal);
+        Assert.DoesNotContain(switched, await _panel.ContainersAsync(app.Id));
+        Assert.Contains(report.Actions, a => a.StartsWith(AuditActions.ReconcilerRouteRestored, StringComparison.Ordinal) && a.Contains("composeswitch.test", StringComparison.Ordinal));
+
+        var again = await _panel.Host.Get<Reconciler>().RunAsync(CancellationToken.None);
+        Assert.DoesNotContain(again.Actions, a => a.Contains($"application:{app.Id}", StringComparison.Ordinal));
+    }
+
+    private async Task<string> NameAsync(string containerId) => (await docker.Client.Containers.InspectContainerAsync(containerId)).Name.TrimStart('/');
 
     [Fact]
     public async Task Deleting_with_its_volumes_removes_each_services_route_container_and_owned_compose_volume_and_keeps_a_foreign_one()
