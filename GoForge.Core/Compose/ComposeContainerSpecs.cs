@@ -4,12 +4,16 @@ using GoForge.Core.Projects;
 
 namespace GoForge.Core.Compose;
 
-/// <summary>The networks a compose deployment's containers join, by id: the environment's own, and (routed services only) the proxy's and the probe's.</summary>
-internal sealed record ComposeNetworks(string Environment, string? Proxy, string? Probe);
+/// <summary>
+/// The networks a compose deployment's containers join, by id: the environment's own (where they reach the environment's
+/// services, and are reached by their container names), the application's own (where they answer to their service
+/// names), and (routed services only) the proxy's and the probe's.
+/// </summary>
+internal sealed record ComposeNetworks(string Environment, string Application, string? Proxy, string? Probe);
 
 /// <summary>
 /// A compose service's container (docs/deployments/compose.md): named <see cref="EngineNames.ComposeContainer"/>, on
-/// the environment's network with its service name as alias, GoForge's labels over the file's, the file's environment
+/// the environment's network and on the application's own network with its service name as alias there, GoForge's labels over the file's, the file's environment
 /// then the application's variables that reach it, and GoForge's hardening (a process limit, no <c>NET_RAW</c>).
 /// </summary>
 internal static class ComposeContainerSpecs
@@ -61,6 +65,7 @@ internal static class ComposeContainerSpecs
                 : service.HealthCheckDisabled ? new ContainerEngineHealthCheck(["NONE"], TimeSpan.Zero, TimeSpan.Zero, 0, TimeSpan.Zero) : null,
             Volumes = mounts,
             NetworkAlias = service.Name,
+            AliasNetwork = networks.Application,
         };
     }
 }

@@ -46,7 +46,8 @@ public sealed class ComposeRollout(
             var owned = await networks.EnsureAsync(run.Project.Id, run.Environment.Id, limit.Token);
             var shared = targets.Count > 0 ? await networks.EnsureSharedOrNoneAsync(proxyNetwork.Value.Network, limit.Token) : null;
             var probed = targets.Count > 0 ? await networks.EnsureSharedOrNoneAsync(probeNetwork.Value.ProbeNetwork, limit.Token) : null;
-            var set = new ComposeNetworks(owned.Id, shared?.Id, probed?.Id);
+            var own = await networks.EnsureComposeAsync(run.Project.Id, run.Environment.Id, run.App.Id, limit.Token);
+            var set = new ComposeNetworks(owned.Id, own.Id, shared?.Id, probed?.Id);
             var volumeNames = await volumes.EnsureAsync(run, plan.Project, limit.Token);
             var installationId = (await installation.IdAsync(limit.Token)).ToString();
             var completing = services.SelectMany(s => s.DependsOn).Where(d => d.Condition == ComposeCondition.CompletedSuccessfully).Select(d => d.Service).ToHashSet(StringComparer.Ordinal);

@@ -7,7 +7,7 @@ namespace GoForge.Core.Compose;
 
 /// <summary>
 /// What deleting a compose application takes away beyond a single-container one (docs/deployments/compose-overview.md):
-/// one proxy route per service (<see cref="ComposeRouteKeys"/>), the images named on its service rows, and, only when the
+/// one proxy route per service (<see cref="ComposeRouteKeys"/>), its own network, the images named on its service rows, and, only when the
 /// user asks for its volumes, its compose volumes. The containers go with the application's (the <c>goforge.app</c>
 /// label every compose container carries). A volume is removed only when its labels prove it is this installation's
 /// volume of this application; a volume of the same name made by anyone else stays.
@@ -17,6 +17,7 @@ public sealed partial class ComposeTeardown(
     IProxyRoutes proxy,
     IContainerRuntime containers,
     IVolumeStore volumes,
+    INetworkStore networks,
     InstallationIdentity installation,
     ILogger<ComposeTeardown> logger) : Deployments.IServiceSetTeardown, Volumes.IDeclaredVolumeTeardown
 {
@@ -54,6 +55,20 @@ public sealed partial class ComposeTeardown(
 
     Task Deployments.IServiceSetTeardown.RemoveRoutesAsync(Guid applicationId, Deployments.ServiceSetRemains remains, CancellationToken ct) =>
         RemoveServiceRoutesAsync(applicationId, remains.Services, ct);
+
+    async Task Deployments.IServiceSetTeardown.RemoveNetworkAsync(Guid applicationId, CancellationToken ct)
+    {
+        var owned = await installation.StampAsync(new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            [GoForgeLabels.Managed] = "true",
+            [GoForgeLabels.Kind] = GoForgeLabels.Kinds.ComposeNetwork,
+            [GoForgeLabels.App] = applicationId.ToString(),
+        }, ct);
+        foreach (var network in await networks.ListAsync(owned, ct))
+        {
+            await networks.RemoveAsync(network.Id, ct);
+        }
+    }
 
     /// <summary>The image tags of the application's service rows, once each.</summary>
     public static IEnumerable<string> ImageTags(IReadOnlyList<ComposeServiceSet> sets)

@@ -54,8 +54,14 @@ public sealed record ContainerSpec
     /// <summary>Named volumes mounted into the container; each must exist (services create theirs first).</summary>
     public IReadOnlyList<ContainerVolume> Volumes { get; init; } = [];
 
-    /// <summary>An extra DNS name the container answers to on <see cref="Network"/>; null for none.</summary>
+    /// <summary>An extra DNS name the container answers to on <see cref="AliasNetwork"/> if set, else on <see cref="Network"/>; null for none.</summary>
     public string? NetworkAlias { get; init; }
+
+    /// <summary>
+    /// A network the container also joins, by id (or name), answering there to <see cref="NetworkAlias"/> and on
+    /// <see cref="Network"/> by its name only (a compose application's own network); it must exist (Core ensures it); null for none.
+    /// </summary>
+    public string? AliasNetwork { get; init; }
 
     /// <summary>A health check the engine runs inside the container (exec form); null for none.</summary>
     public ContainerExecHealthCheck? ExecHealthCheck { get; init; }

@@ -43,6 +43,12 @@ public static class EngineNames
     /// <summary>A compose application's named volume: <c>goforge-cvol-&lt;application id&gt;-&lt;compose volume name&gt;</c>.</summary>
     public static string ComposeVolume(Guid applicationId, string volume) => $"goforge-cvol-{applicationId:N}-{volume}";
 
+    /// <summary>
+    /// A compose application's own bridge network, where its services answer to their service names:
+    /// <c>goforge-cnet-&lt;application id&gt;</c> (docs/deployments/compose.md).
+    /// </summary>
+    public static string ComposeNetwork(Guid applicationId) => $"goforge-cnet-{applicationId:N}";
+
     /// <summary>The names GoForge used before issue 17: slugs joined with hyphens, which collide (only read by the migration).</summary>
     public static class Legacy
     {

@@ -39,15 +39,35 @@ public sealed partial class EnvironmentNetworks(INetworkStore store, Installatio
     /// The environment's network, created when missing: its id (attach by it) and name. Throws
     /// <see cref="EngineException"/> when a network of that name exists but is not this environment's.
     /// </summary>
-    public async Task<OwnedNetwork> EnsureAsync(Guid projectId, Guid environmentId, CancellationToken ct = default)
+    public Task<OwnedNetwork> EnsureAsync(Guid projectId, Guid environmentId, CancellationToken ct = default) =>
+        EnsureOwnedAsync(EngineNames.EnvironmentNetwork(environmentId), OwnerLabels(projectId, environmentId), "this environment", ct);
+
+    /// <summary>The labels that say a network is this compose application's own; all must match.</summary>
+    public static IReadOnlyDictionary<string, string> ComposeOwnerLabels(Guid projectId, Guid environmentId, Guid applicationId) => new Dictionary<string, string>(StringComparer.Ordinal)
     {
-        var name = EngineNames.EnvironmentNetwork(environmentId);
-        var owner = OwnerLabels(projectId, environmentId);
+        [GoForgeLabels.Managed] = "true",
+        [GoForgeLabels.Kind] = GoForgeLabels.Kinds.ComposeNetwork,
+        [GoForgeLabels.Project] = projectId.ToString(),
+        [GoForgeLabels.Environment] = environmentId.ToString(),
+        [GoForgeLabels.App] = applicationId.ToString(),
+    };
+
+    /// <summary>
+    /// A compose application's own network (<see cref="EngineNames.ComposeNetwork"/>), created when missing, with the same
+    /// ownership rules as an environment's: its services answer to their names there and nowhere else, so two
+    /// applications of one environment can both have a <c>db</c>. Throws <see cref="EngineException"/> when a network of
+    /// that name exists but is not this application's.
+    /// </summary>
+    public Task<OwnedNetwork> EnsureComposeAsync(Guid projectId, Guid environmentId, Guid applicationId, CancellationToken ct = default) =>
+        EnsureOwnedAsync(EngineNames.ComposeNetwork(applicationId), ComposeOwnerLabels(projectId, environmentId, applicationId), "this application", ct);
+
+    private async Task<OwnedNetwork> EnsureOwnedAsync(string name, IReadOnlyDictionary<string, string> owner, string ownerName, CancellationToken ct)
+    {
         var gate = _gates.GetOrAdd(name, _ => new SemaphoreSlim(1, 1));
         await gate.WaitAsync(ct);
         try
         {
-            var found = Owned(await store.FindByNameAsync(name, ct), name, owner);
+            var found = Owned(await store.FindByNameAsync(name, ct), name, owner, ownerName);
             if (found.Count == 0)
             {
                 if (await store.CreateAsync(name, await installation.StampAsync(owner, ct), ct) is { } id)
@@ -55,12 +75,12 @@ public sealed partial class EnvironmentNetworks(INetworkStore store, Installatio
                     LogCreated(logger, name, id);
                 }
 
-                found = await SettledAsync(name, owner, ct);
+                found = await SettledAsync(name, owner, ownerName, ct);
             }
             else if (found.Any(n => n.Created > DateTimeOffset.UtcNow - YoungFor))
             {
                 // Made a moment ago, maybe by another process that is still creating its own of the name.
-                found = await SettledAsync(name, owner, ct);
+                found = await SettledAsync(name, owner, ownerName, ct);
             }
 
             if (found.Count == 0)
@@ -139,14 +159,14 @@ public sealed partial class EnvironmentNetworks(INetworkStore store, Installatio
     /// short pause apart, a bounded number of times), so every caller sees the networks created alongside and keeps the
     /// same oldest. Only the first deployments of an environment pay this.
     /// </summary>
-    private async Task<List<EngineNetwork>> SettledAsync(string name, IReadOnlyDictionary<string, string> owner, CancellationToken ct)
+    private async Task<List<EngineNetwork>> SettledAsync(string name, IReadOnlyDictionary<string, string> owner, string ownerName, CancellationToken ct)
     {
-        var found = Owned(await store.FindByNameAsync(name, ct), name, owner);
+        var found = Owned(await store.FindByNameAsync(name, ct), name, owner, ownerName);
         var agreed = 0;
         for (var listing = 0; listing < SettleListings && agreed < SettleAgreements; listing++)
         {
             await Task.Delay(SettlePause, ct);
-            var again = Owned(await store.FindByNameAsync(name, ct), name, owner);
+            var again = Owned(await store.FindByNameAsync(name, ct), name, owner, ownerName);
             agreed = again.Select(n => n.Id).SequenceEqual(found.Select(n => n.Id), StringComparer.Ordinal) ? agreed + 1 : 0;
             found = again;
         }
@@ -155,12 +175,12 @@ public sealed partial class EnvironmentNetworks(INetworkStore store, Installatio
     }
 
     /// <summary>Ours, oldest first; throws when any network of the name belongs to someone else.</summary>
-    private static List<EngineNetwork> Owned(IReadOnlyList<EngineNetwork> found, string name, IReadOnlyDictionary<string, string> owner)
+    private static List<EngineNetwork> Owned(IReadOnlyList<EngineNetwork> found, string name, IReadOnlyDictionary<string, string> owner, string ownerName)
     {
         if (found.Any(n => !IsOwnedBy(n.Labels, owner)))
         {
             throw new EngineException(
-                $"Docker network {name} exists but is not owned by this environment (its labels do not name it); GoForge will not attach to it. Remove or rename that network.");
+                $"Docker network {name} exists but is not owned by {ownerName} (its labels do not name it); GoForge will not attach to it. Remove or rename that network.");
         }
 
         return found.OrderBy(n => n.Created).ThenBy(n => n.Id, StringComparer.Ordinal).ToList();

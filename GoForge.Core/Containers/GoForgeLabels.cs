@@ -58,5 +58,6 @@ public static class GoForgeLabels
         public const string ProxyNetwork = "proxy-network";
         public const string AppVolume = "app-volume";
         public const string ComposeVolume = "compose-volume";
+        public const string ComposeNetwork = "compose-network";
     }
 }

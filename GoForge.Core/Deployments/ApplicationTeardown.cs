@@ -66,6 +66,11 @@ public sealed partial class ApplicationTeardown(
                 {
                     await containers.StopAndRemoveAsync(container, ct);
                 }
+
+                if (composeSets.ContainsKey(id))
+                {
+                    await compose.RemoveNetworkAsync(id, ct);
+                }
             }
             // The Docker adapter lets an unreachable engine's HttpRequestException through.
             catch (Exception e) when (e is ProxyException or EngineException or HttpRequestException)

@@ -12,6 +12,9 @@ public interface IServiceSetTeardown
 
     /// <summary>Removes the route of every service in <paramref name="remains"/> and of every container labelled with one; a proxy failure throws.</summary>
     Task RemoveRoutesAsync(Guid applicationId, ServiceSetRemains remains, CancellationToken ct);
+
+    /// <summary>Removes the application's own network (once its containers are gone); none is not an error; an engine failure throws.</summary>
+    Task RemoveNetworkAsync(Guid applicationId, CancellationToken ct);
 }
 
 /// <summary>The services and image tags an application's compose deployments recorded.</summary>

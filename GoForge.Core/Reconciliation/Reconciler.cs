@@ -53,6 +53,12 @@ public sealed class Reconciler(
             [GoForgeLabels.Kind] = GoForgeLabels.Kinds.EnvironmentNetwork,
             [GoForgeLabels.Installation] = id.ToString(),
         }, ct);
+        var composeNetworks = await networks.ListAsync(new Dictionary<string, string>
+        {
+            [GoForgeLabels.Managed] = "true",
+            [GoForgeLabels.Kind] = GoForgeLabels.Kinds.ComposeNetwork,
+            [GoForgeLabels.Installation] = id.ToString(),
+        }, ct);
         var routes = await proxy.ReadRoutesAsync(ct);
         var state = await repository.LoadAsync(
             listed.Select(c => c.IdLabel(GoForgeLabels.Deployment)).OfType<Guid>().Distinct().ToList(),
@@ -78,6 +84,7 @@ public sealed class Reconciler(
 
         await actions.RemoveAllAsync(pass, ct);
         await RemoveNetworksAsync(pass, ownNetworks, ct);
+        await RemoveComposeNetworksAsync(pass, composeNetworks, ct);
 
         var report = new ReconcileReport(listed.Count, ours.Count, pass.Skipped, pass.Actions, Stopwatch.GetElapsedTime(started));
         logger.Passed(report.ContainersSeen, report.ContainersOurs, report.Actions.Count, report.Skipped, report.Elapsed.TotalMilliseconds);
@@ -101,6 +108,29 @@ public sealed class Reconciler(
 
         return (container.IdLabel(GoForgeLabels.Deployment) is { } deployment && state.Deployments.ContainsKey(deployment))
             || (container.IdLabel(GoForgeLabels.Service) is { } service && state.Services.ContainsKey(service));
+    }
+
+    /// <summary>Our compose applications' own networks whose application is gone (a crash during its deletion); one still in use stays.</summary>
+    private async Task RemoveComposeNetworksAsync(ReconcilePass pass, IReadOnlyList<EngineNetwork> composeNetworks, CancellationToken ct)
+    {
+        foreach (var network in composeNetworks)
+        {
+            if (!Guid.TryParse(network.Labels.GetValueOrDefault(GoForgeLabels.App), out var appId) || pass.State.Applications.ContainsKey(appId))
+            {
+                continue;
+            }
+
+            var target = $"application:{appId}";
+            try
+            {
+                await networks.RemoveAsync(network.Id, ct);
+                await actions.RecordAsync(pass, AuditActions.ReconcilerNetworkRemoved, target, $"removed network {network.Name}: its application no longer exists", ct);
+            }
+            catch (EngineException e)
+            {
+                logger.ActionFailed(target, e.Message);
+            }
+        }
     }
 
     /// <summary>Our environment networks whose environment is gone; one still in use is refused by the engine and stays.</summary>

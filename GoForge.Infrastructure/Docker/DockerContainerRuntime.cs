@@ -97,12 +97,13 @@ public sealed class DockerContainerRuntime(
             throw new EngineException(e.EngineMessage(), e);
         }
 
-        foreach (var extra in new[] { spec.ProxyNetwork, spec.ProbeNetwork }.OfType<string>().Where(n => n != spec.Network).Distinct(StringComparer.Ordinal))
+        foreach (var extra in new[] { spec.AliasNetwork, spec.ProxyNetwork, spec.ProbeNetwork }.OfType<string>().Where(n => n != spec.Network).Distinct(StringComparer.Ordinal))
         {
             try
             {
-                // A container is created on one network; the proxy's and the probe's are joined before it starts.
-                await docker.Client.Networks.ConnectNetworkAsync(extra, new NetworkConnectParameters { Container = id }, ct);
+                // A container is created on one network; the alias's, the proxy's and the probe's are joined before it starts.
+                var endpoint = extra == spec.AliasNetwork && spec.NetworkAlias is { } aliased ? new EndpointSettings { Aliases = [aliased] } : null;
+                await docker.Client.Networks.ConnectNetworkAsync(extra, new NetworkConnectParameters { Container = id, EndpointConfig = endpoint }, ct);
             }
             catch (Exception e) when (e is DockerApiException or OperationCanceledException)
             {
@@ -339,7 +340,7 @@ public sealed class DockerContainerRuntime(
             host.Mounts = spec.Volumes.Select(v => new Mount { Type = v.Bind ? "bind" : "volume", Source = v.Name, Target = v.MountPath, ReadOnly = v.ReadOnly }).ToList();
         }
 
-        if (spec.NetworkAlias is { } alias && parameters.NetworkingConfig?.EndpointsConfig is { } endpoints)
+        if (spec.NetworkAlias is { } alias && (spec.AliasNetwork is null || spec.AliasNetwork == spec.Network) && parameters.NetworkingConfig?.EndpointsConfig is { } endpoints)
         {
             endpoints[spec.Network].Aliases = [alias];
         }

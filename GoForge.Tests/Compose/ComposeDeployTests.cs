@@ -211,6 +211,81 @@ public sealed class ComposeDeployTests(PostgresFixture postgres, SharedCaddyPane
         }
     }
 
+    /// <summary>A web service and a <c>db</c> service answering "db &lt;owner&gt;" on 8080, as two applications of one environment would both have.</summary>
+    private static void PushWithDb(ProxiedApp app, string owner) =>
+        app.Repository.Commit(owner, WebDockerfile, new Dictionary<string, string>
+        {
+            ["index.html"] = $"web {owner}\n",
+            ["db.Dockerfile"] = $$"""
+                FROM scratch
+                COPY busybox /bin/busybox
+                RUN ["/bin/busybox", "--install", "-s", "/bin"]
+                CMD ["/bin/sh", "-c", "trap 'exit 0' TERM; mkdir -p /www; echo db {{owner}} > /www/index.html; httpd -f -p 8080 -h /www & wait"]
+                """,
+            ["compose.yaml"] = """
+                services:
+                  web:
+                    build: .
+                  db:
+                    build:
+                      context: .
+                      dockerfile: db.Dockerfile
+                """,
+        });
+
+    /// <summary>A fixed GET of http://db:8080/ (busybox's static wget crashes in these images; its nc does not).</summary>
+    private const string HttpGetDb = "printf 'GET / HTTP/1.0\\r\\n\\r\\n' | nc -w 5 db 8080";
+
+    [Fact]
+    public async Task Two_applications_of_one_environment_each_reach_their_own_db_by_its_service_name_and_the_environment_network_knows_neither()
+    {
+        var apps = new List<ProxiedApp>();
+        foreach (var owner in new[] { "alpha", "beta" })
+        {
+            var app = await _panel.CreateComposeAppAsync($"twin{owner}", $"web: {owner}.twins.compose-deploy.test");
+            PushWithDb(app, owner);
+            await _panel.DeployAsync(app);
+            apps.Add(app);
+        }
+
+        foreach (var (app, owner) in apps.Zip(["alpha", "beta"]))
+        {
+            var web = (await RunningContainersAsync(app)).Single(c => c.Label(GoForgeLabels.ComposeService) == "web");
+            for (var attempt = 0; attempt < 3; attempt++)
+            {
+                var (code, output) = await ContainerExec.RunAsync(shared.Docker.Client, web.Id, ["sh", "-c", HttpGetDb]);
+                Assert.True(code == 0, $"exit {code}: {output}");
+                Assert.EndsWith($"\r\n\r\ndb {owner}", output.TrimEnd('\n'), StringComparison.Ordinal);
+            }
+        }
+
+        // A container on the environment's network alone (as a single application is) resolves no service name.
+        var outsider = await shared.Docker.Client.Containers.CreateContainerAsync(new global::Docker.DotNet.Models.CreateContainerParameters
+        {
+            Image = BusyboxImage.Tag,
+            Cmd = ["sleep", "120"],
+            HostConfig = new global::Docker.DotNet.Models.HostConfig { NetworkMode = EngineNames.EnvironmentNetwork(_panel.EnvironmentId), Init = true },
+        });
+        try
+        {
+            await shared.Docker.Client.Containers.StartContainerAsync(outsider.ID, new global::Docker.DotNet.Models.ContainerStartParameters());
+            var (code, output) = await ContainerExec.RunAsync(shared.Docker.Client, outsider.ID, ["sh", "-c", HttpGetDb]);
+            Assert.True(code != 0, $"the environment's network resolved db: {output}");
+            Assert.Contains("bad address", output, StringComparison.Ordinal);
+        }
+        finally
+        {
+            await shared.Docker.Client.Containers.RemoveContainerAsync(outsider.ID, new global::Docker.DotNet.Models.ContainerRemoveParameters { Force = true });
+        }
+
+        // Deleting an application takes its own network with it.
+        var first = apps[0].App.Id;
+        Assert.NotEmpty(await shared.Docker.Client.Networks.ListNetworksAsync(new global::Docker.DotNet.Models.NetworksListParameters()) is var all
+            ? all.Where(n => n.Name == EngineNames.ComposeNetwork(first)) : []);
+        Assert.True((await _panel.Host.Get<ApplicationService>().DeleteAsync(_panel.Owner, first)).IsSuccess);
+        Assert.DoesNotContain((await shared.Docker.Client.Networks.ListNetworksAsync(new global::Docker.DotNet.Models.NetworksListParameters())).Select(n => n.Name), n => n == EngineNames.ComposeNetwork(first));
+    }
+
     [Fact]
     public async Task A_same_named_volume_that_is_not_the_applications_is_refused_and_never_mounted()
     {
