@@ -87,6 +87,26 @@ public sealed class OwnedNamesTests(DockerFixture fixture) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_network_with_a_compose_applications_name_labelled_for_another_application_is_refused_and_its_own_is_created_once()
+    {
+        var (project, environment, app) = (Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid());
+        var name = Track(EngineNames.ComposeNetwork(app));
+        var foreign = EnvironmentNetworks.ComposeOwnerLabels(project, environment, Guid.NewGuid()).ToDictionary();
+        var planted = await fixture.Client.Networks.CreateNetworkAsync(new NetworksCreateParameters { Name = name, Driver = "bridge", Labels = foreign });
+
+        var refused = await Assert.ThrowsAsync<EngineException>(() => NewNetworks().EnsureComposeAsync(project, environment, app));
+
+        Assert.Contains($"Docker network {name} exists but is not owned by this application", refused.Message, StringComparison.Ordinal);
+        Assert.Equal(planted.ID, Assert.Single(await NetworksNamedAsync(name)).ID);
+
+        await fixture.Client.Networks.DeleteNetworkAsync(planted.ID);
+        var networks = NewNetworks();
+        var first = await networks.EnsureComposeAsync(project, environment, app);
+        Assert.Equal(first, await networks.EnsureComposeAsync(project, environment, app));
+        Assert.Equal(WithInstallation(EnvironmentNetworks.ComposeOwnerLabels(project, environment, app)), Assert.Single(await NetworksNamedAsync(name)).Labels);
+    }
+
+    [Fact]
     public async Task The_environments_network_is_created_once_with_its_owner_labels_and_reused()
     {
         var (project, environment) = (Guid.NewGuid(), Guid.NewGuid());

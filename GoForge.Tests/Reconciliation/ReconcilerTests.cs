@@ -265,6 +265,25 @@ public sealed class ReconcilerTests(PostgresFixture postgres, DockerFixture dock
     }
 
     [Fact]
+    public async Task A_compose_network_of_a_deleted_application_is_removed_and_a_living_applications_is_kept()
+    {
+        var living = (await _panel.CreateAppAsync("cnetliving", "cnet-living.test")).App;
+        var kept = await _scene.CreateNetworkAsync(ComposeNetworkLabels(living.Id));
+        var orphan = await _scene.CreateNetworkAsync(ComposeNetworkLabels(Guid.NewGuid()));
+
+        var report = await ReconcileAsync();
+
+        Assert.Empty(await docker.Client.Networks.ListNetworksAsync(new NetworksListParameters { Filters = ById(orphan) }));
+        Assert.Single(await docker.Client.Networks.ListNetworksAsync(new NetworksListParameters { Filters = ById(kept) }));
+        Assert.Contains(report.Actions, a => a.StartsWith(AuditActions.ReconcilerNetworkRemoved, StringComparison.Ordinal) && a.Contains("its application no longer exists", StringComparison.Ordinal));
+    }
+
+    private Dictionary<string, string> ComposeNetworkLabels(Guid appId) => new(EnvironmentNetworks.ComposeOwnerLabels(Guid.NewGuid(), Guid.NewGuid(), appId))
+    {
+        [GoForgeLabels.Installation] = _installation.ToString(),
+    };
+
+    [Fact]
     public async Task Nothing_of_an_application_with_work_in_flight_is_touched()
     {
         var app = await _panel.CreateAppAsync("busy", "app-busy.test");
