@@ -1,0 +1,74 @@
+using System.Security.Cryptography;
+
+namespace GoForge.Tests.Backups.Storage;
+
+/// <summary>
+/// A read-only, non-seekable stream of <paramref name="length"/> pseudo-random bytes (the same for the same seed) whose
+/// length is not known to its reader, like a dump piped from a container. With <paramref name="failAfter"/>, it throws
+/// an <see cref="IOException"/> once that many bytes were read.
+/// </summary>
+internal sealed class PatternStream(long length, int seed = 1, long failAfter = -1) : Stream
+{
+    private readonly Random _random = new(seed);
+    private long _position;
+
+    public override bool CanRead => true;
+
+    public override bool CanSeek => false;
+
+    public override bool CanWrite => false;
+
+    public override long Length => throw new NotSupportedException();
+
+    public override long Position
+    {
+        get => throw new NotSupportedException();
+        set => throw new NotSupportedException();
+    }
+
+    /// <summary>The SHA-256 of the bytes a stream of this length and seed gives.</summary>
+    public static byte[] Sha256Of(long length, int seed = 1)
+    {
+        using var stream = new PatternStream(length, seed);
+        return SHA256.HashData(stream);
+    }
+
+    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
+
+    public override int Read(Span<byte> buffer)
+    {
+        if (failAfter >= 0 && _position >= failAfter)
+        {
+            throw new IOException("The source failed midway (test).");
+        }
+
+        var limit = failAfter >= 0 ? Math.Min(length, failAfter) : length;
+        var count = (int)Math.Min(buffer.Length, limit - _position);
+        if (count <= 0)
+        {
+            return 0;
+        }
+
+        // Small reads at times, like a pipe.
+        count = Math.Min(count, 1 + (int)(_position % 100_003));
+        _random.NextBytes(buffer[..count]);
+        _position += count;
+        return count;
+    }
+
+    public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
+        ValueTask.FromResult(Read(buffer.Span));
+
+    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+        Task.FromResult(Read(buffer.AsSpan(offset, count)));
+
+    public override void Flush()
+    {
+    }
+
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+    public override void SetLength(long value) => throw new NotSupportedException();
+
+    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+}
