@@ -52,7 +52,7 @@ public sealed class S3BackupStore : IBackupStore, IDisposable
         ArgumentNullException.ThrowIfNull(content);
         var objectKey = ObjectKey(BackupKeys.CheckKey(key));
         var current = GC.AllocateUninitializedArray<byte>(PartSize);
-        var filled = await FillAsync(content, current, ct);
+        var filled = await ReadOnlyStream.FillAsync(content, current, ct);
         if (filled < PartSize)
         {
             // The whole archive fits in one part: a single PUT, which is all-or-nothing.
@@ -79,7 +79,7 @@ public sealed class S3BackupStore : IBackupStore, IDisposable
                 }
 
                 inFlight = UploadPartAsync(key, objectKey, upload.UploadId, parts.Count + 1, current, filled, ct);
-                var nextFilled = await FillAsync(content, next, ct);
+                var nextFilled = await ReadOnlyStream.FillAsync(content, next, ct);
                 parts.Add(await inFlight);
                 inFlight = null;
                 total += filled;
@@ -165,23 +165,6 @@ public sealed class S3BackupStore : IBackupStore, IDisposable
 
     private string ObjectKey(string key) => _prefix + key;
 
-    private static async Task<int> FillAsync(Stream content, byte[] buffer, CancellationToken ct)
-    {
-        var filled = 0;
-        while (filled < buffer.Length)
-        {
-            var read = await content.ReadAsync(buffer.AsMemory(filled), ct);
-            if (read == 0)
-            {
-                break;
-            }
-
-            filled += read;
-        }
-
-        return filled;
-    }
-
     private async Task<PartETag> UploadPartAsync(string key, string objectKey, string uploadId, int partNumber, byte[] buffer, int length, CancellationToken ct)
     {
         var response = await Call("upload a part of", key, () => _client.UploadPartAsync(
@@ -261,39 +244,10 @@ public sealed class S3BackupStore : IBackupStore, IDisposable
     }
 
     /// <summary>The object's body, releasing the response (and its connection) when disposed.</summary>
-    private sealed class ResponseStream(GetObjectResponse response) : Stream
+    private sealed class ResponseStream(GetObjectResponse response) : ReadOnlyStream
     {
-        private readonly Stream _body = response.ResponseStream;
-
-        public override bool CanRead => true;
-
-        public override bool CanSeek => false;
-
-        public override bool CanWrite => false;
-
-        public override long Length => response.ContentLength;
-
-        public override long Position
-        {
-            get => throw new NotSupportedException();
-            set => throw new NotSupportedException();
-        }
-
-        public override int Read(byte[] buffer, int offset, int count) => _body.Read(buffer, offset, count);
-
-        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) => _body.ReadAsync(buffer, cancellationToken);
-
-        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) => _body.ReadAsync(buffer, offset, count, cancellationToken);
-
-        public override void Flush()
-        {
-        }
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
-
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
+            response.ResponseStream.ReadAsync(buffer, cancellationToken);
 
         protected override void Dispose(bool disposing)
         {
