@@ -3,13 +3,14 @@ using System.Security.Cryptography;
 namespace GoForge.Tests.Backups.Storage;
 
 /// <summary>
-/// A read-only, non-seekable stream of <paramref name="length"/> pseudo-random bytes (the same for the same seed) whose
-/// length is not known to its reader, like a dump piped from a container. With <paramref name="failAfter"/>, it throws
-/// an <see cref="IOException"/> once that many bytes were read.
+/// A read-only, non-seekable stream of <paramref name="length"/> pseudo-random bytes (the same for the same seed: a
+/// random block of a prime length, repeated) whose length is not known to its reader, like a dump piped from a
+/// container. With <paramref name="failAfter"/>, it throws an <see cref="IOException"/> once that many bytes were read.
 /// </summary>
 internal sealed class PatternStream(long length, int seed = 1, long failAfter = -1) : Stream
 {
-    private readonly Random _random = new(seed);
+    private const int BlockBytes = 1_000_003;
+    private readonly byte[] _block = Block(seed);
     private long _position;
 
     public override bool CanRead => true;
@@ -50,8 +51,9 @@ internal sealed class PatternStream(long length, int seed = 1, long failAfter = 
         }
 
         // Small reads at times, like a pipe.
-        count = Math.Min(count, 1 + (int)(_position % 100_003));
-        _random.NextBytes(buffer[..count]);
+        var offset = (int)(_position % BlockBytes);
+        count = Math.Min(Math.Min(count, BlockBytes - offset), 1 + (int)(_position % 1_000_033));
+        _block.AsSpan(offset, count).CopyTo(buffer);
         _position += count;
         return count;
     }
@@ -64,6 +66,13 @@ internal sealed class PatternStream(long length, int seed = 1, long failAfter = 
 
     public override void Flush()
     {
+    }
+
+    private static byte[] Block(int seed)
+    {
+        var block = new byte[BlockBytes];
+        new Random(seed).NextBytes(block);
+        return block;
     }
 
     public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
