@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
 using System.Security.Cryptography;
@@ -25,9 +24,7 @@ public sealed class S3Server : IAsyncLifetime
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(30);
     private static readonly NpmFolder Packages = new(RepositoryFiles.PathOf("GoForge.Tests", "Harness", "S3"), "s3rver");
     private readonly string _root = Directory.CreateTempSubdirectory("goforge-s3-").FullName;
-    private readonly ConcurrentQueue<string> _output = new();
-    private Process? _process;
-    private ExitGuard? _exitGuard;
+    private ServerProcess? _server;
 
     public int Port { get; } = HostSystem.FreeTcpPort();
 
@@ -51,37 +48,24 @@ public sealed class S3Server : IAsyncLifetime
         await Packages.EnsureAsync(Path.Combine("@20minutes", "s3rver", "package.json"));
         var node = HostSystem.FindOnPath("node") ?? throw new InvalidOperationException("node is not installed: apt-get install -y nodejs npm (deploy/test.sh does).");
         Directory.CreateDirectory(DataFolder);
-        var startInfo = new ProcessStartInfo(node)
-        {
-            UseShellExecute = false,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            WorkingDirectory = Packages.Folder,
-        };
-        foreach (var argument in (string[])[Path.Combine(Packages.Folder, "server.js"), Port.ToString(CultureInfo.InvariantCulture), DataFolder, Bucket, AccessKeyId, SecretAccessKey])
+        var startInfo = new ProcessStartInfo(node) { WorkingDirectory = Packages.Folder };
+        foreach (var argument in (string[])[Path.Combine(Packages.Folder, "server.js"), Port.ToString(CultureInfo.InvariantCulture), DataFolder, Bucket, AccessKeyId])
         {
             startInfo.ArgumentList.Add(argument);
         }
 
-        _exitGuard = new ExitGuard(StopAsync);
-        _process = Process.Start(startInfo) ?? throw new InvalidOperationException("node could not be started.");
-        _process.OutputDataReceived += (_, e) => Keep(e.Data);
-        _process.ErrorDataReceived += (_, e) => Keep(e.Data);
-        _process.BeginOutputReadLine();
-        _process.BeginErrorReadLine();
-        await WaitUntilAnswersAsync();
+        // In the environment, not on the command line where ps shows it.
+        startInfo.Environment["S3_SECRET_ACCESS_KEY"] = SecretAccessKey;
+
+        // 403 (unsigned) once it serves.
+        _server = await ServerProcess.StartAsync("s3rver", startInfo, Endpoint, StartTimeout);
     }
 
     public async Task DisposeAsync()
     {
-        if (_exitGuard is not null)
+        if (_server is not null)
         {
-            await _exitGuard.RunAsync();
-            _exitGuard.Dispose();
-        }
-        else
-        {
-            await StopAsync();
+            await _server.DisposeAsync();
         }
 
         try
@@ -91,62 +75,6 @@ public sealed class S3Server : IAsyncLifetime
         catch (DirectoryNotFoundException)
         {
             // Already gone.
-        }
-    }
-
-    private async Task WaitUntilAnswersAsync()
-    {
-        using var client = new HttpClient(new SocketsHttpHandler { UseProxy = false }) { Timeout = TimeSpan.FromSeconds(2) };
-        var deadline = Stopwatch.StartNew();
-        while (deadline.Elapsed < StartTimeout)
-        {
-            if (_process!.HasExited)
-            {
-                throw new InvalidOperationException($"s3rver exited with {_process.ExitCode}:\n{string.Join('\n', _output)}");
-            }
-
-            try
-            {
-                // 403 (unsigned): the server is serving.
-                using var response = await client.GetAsync(Endpoint);
-                return;
-            }
-            catch (HttpRequestException)
-            {
-                await Task.Delay(50);
-            }
-            catch (TaskCanceledException)
-            {
-                await Task.Delay(50);
-            }
-        }
-
-        throw new TimeoutException($"s3rver did not answer on {Endpoint} within {StartTimeout.TotalSeconds:0} s:\n{string.Join('\n', _output)}");
-    }
-
-    private async Task StopAsync()
-    {
-        if (_process is { HasExited: false } process)
-        {
-            process.Kill(entireProcessTree: true);
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-            await process.WaitForExitAsync(timeout.Token);
-        }
-
-        _process?.Dispose();
-        _process = null;
-    }
-
-    private void Keep(string? line)
-    {
-        if (line is null)
-        {
-            return;
-        }
-
-        _output.Enqueue(line);
-        while (_output.Count > 200 && _output.TryDequeue(out _))
-        {
         }
     }
 }

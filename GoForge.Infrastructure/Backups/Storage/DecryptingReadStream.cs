@@ -47,10 +47,7 @@ internal sealed class DecryptingReadStream(Stream inner, byte[] key, string arch
             await OpenNextAsync(cancellationToken);
         }
 
-        var count = Math.Min(buffer.Length, _plainLength - _plainPosition);
-        _plain.AsSpan(_plainPosition, count).CopyTo(buffer.Span);
-        _plainPosition += count;
-        return count;
+        return CopyOut(_plain, ref _plainPosition, _plainLength, buffer.Span);
     }
 
     protected override void Dispose(bool disposing)

@@ -53,10 +53,7 @@ internal sealed class EncryptingReadStream : ReadOnlyStream
             _finalSealed = final;
         }
 
-        var count = Math.Min(buffer.Length, _recordLength - _recordPosition);
-        _record.AsSpan(_recordPosition, count).CopyTo(buffer.Span);
-        _recordPosition += count;
-        return count;
+        return CopyOut(_record, ref _recordPosition, _recordLength, buffer.Span);
     }
 
     protected override void Dispose(bool disposing)

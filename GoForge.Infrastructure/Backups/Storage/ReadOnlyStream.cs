@@ -34,6 +34,15 @@ internal abstract class ReadOnlyStream : Stream
 
     public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
+    /// <summary>Copies what <paramref name="destination"/> takes of <paramref name="source"/>[<paramref name="position"/>..<paramref name="end"/>) and moves <paramref name="position"/> on.</summary>
+    protected static int CopyOut(byte[] source, ref int position, int end, Span<byte> destination)
+    {
+        var count = Math.Min(destination.Length, end - position);
+        source.AsSpan(position, count).CopyTo(destination);
+        position += count;
+        return count;
+    }
+
     /// <summary>Reads until <paramref name="buffer"/> is full or the stream ends; returns the bytes read.</summary>
     public static async Task<int> FillAsync(Stream source, Memory<byte> buffer, CancellationToken ct)
     {

@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using GoForge.Infrastructure.Backups.Storage;
 
 namespace GoForge.Tests.Backups.Storage;
 
@@ -7,25 +8,11 @@ namespace GoForge.Tests.Backups.Storage;
 /// random block of a prime length, repeated) whose length is not known to its reader, like a dump piped from a
 /// container. With <paramref name="failAfter"/>, it throws an <see cref="IOException"/> once that many bytes were read.
 /// </summary>
-internal sealed class PatternStream(long length, int seed = 1, long failAfter = -1) : Stream
+internal sealed class PatternStream(long length, int seed = 1, long failAfter = -1) : ReadOnlyStream
 {
     private const int BlockBytes = 1_000_003;
     private readonly byte[] _block = Block(seed);
     private long _position;
-
-    public override bool CanRead => true;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => false;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position
-    {
-        get => throw new NotSupportedException();
-        set => throw new NotSupportedException();
-    }
 
     /// <summary>The SHA-256 of the bytes a stream of this length and seed gives.</summary>
     public static byte[] Sha256Of(long length, int seed = 1)
@@ -61,23 +48,10 @@ internal sealed class PatternStream(long length, int seed = 1, long failAfter = 
     public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
         ValueTask.FromResult(Read(buffer.Span));
 
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        Task.FromResult(Read(buffer.AsSpan(offset, count)));
-
-    public override void Flush()
-    {
-    }
-
     private static byte[] Block(int seed)
     {
         var block = new byte[BlockBytes];
         new Random(seed).NextBytes(block);
         return block;
     }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 }

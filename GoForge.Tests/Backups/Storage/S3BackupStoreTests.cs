@@ -178,38 +178,12 @@ public sealed class S3BackupStoreTests(S3Server server) : IClassFixture<S3Server
         [.. Directory.EnumerateFiles(server.DataFolder, "*", SearchOption.AllDirectories).Where(f => f.Contains("uploads", StringComparison.Ordinal))];
 
     /// <summary>Cancels <paramref name="cancel"/> once <paramref name="after"/> bytes were read, then reads on.</summary>
-    private sealed class CancelingStream(Stream inner, CancellationTokenSource cancel, long after) : Stream
+    private sealed class CancelingStream(Stream inner, CancellationTokenSource cancel, long after) : ReadOnlyStream
     {
         private long _read;
 
-        public override bool CanRead => true;
-
-        public override bool CanSeek => false;
-
-        public override bool CanWrite => false;
-
-        public override long Length => throw new NotSupportedException();
-
-        public override long Position
-        {
-            get => throw new NotSupportedException();
-            set => throw new NotSupportedException();
-        }
-
-        public override int Read(byte[] buffer, int offset, int count) => Count(inner.Read(buffer, offset, count));
-
         public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
             Count(await inner.ReadAsync(buffer, cancellationToken));
-
-        public override void Flush()
-        {
-        }
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
-
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
         private int Count(int read)
         {

@@ -1,5 +1,5 @@
 // Starts s3rver (an S3-compatible server that verifies AWS Signature V4) for GoForge.Tests/Harness/S3Server.cs.
-// Usage: node server.js PORT DIRECTORY BUCKET ACCESS_KEY SECRET_KEY
+// Usage: S3_SECRET_ACCESS_KEY=... node server.js PORT DIRECTORY BUCKET ACCESS_KEY
 // s3rver stores multipart uploads in its folder but does not serve AbortMultipartUpload or ListMultipartUploads; the
 // two handlers below add them over the same folder, behind s3rver's own signature check. See
 // docs/decisions/backup-storage.md.
@@ -13,9 +13,10 @@ const S3Error = require('@20minutes/s3rver/lib/models/error');
 const authentication = require('@20minutes/s3rver/lib/middleware/authentication')();
 const v4 = require('@20minutes/s3rver/lib/signature/v4');
 
-const [port, directory, bucket, accessKey, secretKey] = process.argv.slice(2);
-if (!secretKey) {
-  console.error('usage: node server.js PORT DIRECTORY BUCKET ACCESS_KEY SECRET_KEY');
+const [port, directory, bucket, accessKey] = process.argv.slice(2);
+const secretKey = process.env.S3_SECRET_ACCESS_KEY;
+if (!accessKey || !secretKey) {
+  console.error('usage: S3_SECRET_ACCESS_KEY=... node server.js PORT DIRECTORY BUCKET ACCESS_KEY');
   process.exit(2);
 }
 
