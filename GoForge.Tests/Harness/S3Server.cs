@@ -49,7 +49,8 @@ public sealed class S3Server : IAsyncLifetime
         var node = HostSystem.FindOnPath("node") ?? throw new InvalidOperationException("node is not installed: apt-get install -y nodejs npm (deploy/test.sh does).");
         Directory.CreateDirectory(DataFolder);
         var startInfo = new ProcessStartInfo(node) { WorkingDirectory = Packages.Folder };
-        foreach (var argument in (string[])[Path.Combine(Packages.Folder, "server.js"), Port.ToString(CultureInfo.InvariantCulture), DataFolder, Bucket, AccessKeyId])
+        // s3rver makes ListObjectsV2's continuation tokens with DES, which Node's OpenSSL 3 keeps in its legacy provider.
+        foreach (var argument in (string[])["--openssl-legacy-provider", Path.Combine(Packages.Folder, "server.js"), Port.ToString(CultureInfo.InvariantCulture), DataFolder, Bucket, AccessKeyId])
         {
             startInfo.ArgumentList.Add(argument);
         }

@@ -45,6 +45,9 @@ public sealed class S3BackupStore : IBackupStore, IDisposable
         _client = S3ClientFactory.Create(settings);
     }
 
+    /// <summary>Keys per listing request (S3's maximum, 1,000, unless a test wants more pages).</summary>
+    internal int ListPageSize { get; init; } = 1000;
+
     private string Bucket => _settings.Bucket;
 
     public async Task<long> WriteAsync(string key, Stream content, CancellationToken ct = default)
@@ -143,7 +146,7 @@ public sealed class S3BackupStore : IBackupStore, IDisposable
         string? continuation = null;
         do
         {
-            var request = new ListObjectsV2Request { BucketName = Bucket, Prefix = listPrefix, ContinuationToken = continuation };
+            var request = new ListObjectsV2Request { BucketName = Bucket, Prefix = listPrefix, ContinuationToken = continuation, MaxKeys = ListPageSize };
             var page = await Call("list", keyPrefix, () => _client.ListObjectsV2Async(request, ct));
             foreach (var item in page.S3Objects ?? [])
             {

@@ -6,6 +6,7 @@ using GoForge.Infrastructure.Backups.Storage;
 using GoForge.Tests.Harness;
 using GoForge.Tests.Support;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace GoForge.Tests.Backups.Storage;
 
@@ -71,6 +72,21 @@ public sealed class S3BackupStoreTests(S3Server server) : IClassFixture<S3Server
         using var client = server.Client();
         var objects = await client.ListObjectsV2Async(new ListObjectsV2Request { BucketName = S3Server.Bucket, Prefix = _prefix + "/" });
         Assert.Equal([$"{_prefix}/a/one.dump", $"{_prefix}/b/two.dump"], objects.S3Objects.Select(o => o.Key).Order());
+    }
+
+    [Fact]
+    public async Task A_listing_follows_every_page()
+    {
+        var store = Store();
+        var paged = new S3BackupStore(server.Settings(_prefix), NullLogger<S3BackupStore>.Instance) { ListPageSize = 2 };
+        _owned.Add(paged);
+        string[] keys = ["a.dump", "b.dump", "c.dump", "d.dump", "e.dump"];
+        foreach (var key in keys)
+        {
+            await store.WriteAsync(key, new PatternStream(3));
+        }
+
+        Assert.Equal(keys, (await paged.ListAsync("")).Select(a => a.Key).Order());
     }
 
     [Fact]
