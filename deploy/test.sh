@@ -9,9 +9,11 @@ repo=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")/.." && pwd)
 # shellcheck source=deploy/lib.sh
 source "$repo/deploy/lib.sh"
 
-# nodejs + npm: the accessibility tests install axe-core from GoForge.Tests/Browser/Axe/package-lock.json (npm ci).
+# nodejs + npm: the accessibility tests install axe-core from GoForge.Tests/Browser/Axe/package-lock.json (npm ci), the
+# backup-storage tests the S3 server s3rver from GoForge.Tests/Harness/S3/package-lock.json.
+# python3-cryptography: a backup test decrypts an archive with deploy/decrypt-backup.py, as a user without GoForge would.
 # debootstrap + iproute2: the production-stack test builds its Debian base and links a private engine to the host.
-ensure_packages git procps postgresql docker.io busybox-static chromium docker-compose caddy openssh-server nodejs npm debootstrap iproute2 docker-registry apache2-utils
+ensure_packages git procps postgresql docker.io busybox-static chromium docker-compose caddy openssh-server nodejs npm debootstrap iproute2 docker-registry apache2-utils python3 python3-cryptography
 require_dotnet
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Formats.Tar;
 using System.Globalization;
@@ -18,9 +17,7 @@ public sealed class RegistryServer : IAsyncDisposable
 {
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(30);
     private readonly string _root = Directory.CreateTempSubdirectory("goforge-registry-").FullName;
-    private readonly ConcurrentQueue<string> _output = new();
-    private Process? _process;
-    private ExitGuard? _exitGuard;
+    private ServerProcess? _server;
 
     private RegistryServer(int port, (string User, string Password)? login)
     {
@@ -120,14 +117,9 @@ public sealed class RegistryServer : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        if (_exitGuard is not null)
+        if (_server is not null)
         {
-            await _exitGuard.RunAsync();
-            _exitGuard.Dispose();
-        }
-        else
-        {
-            await StopAsync();
+            await _server.DisposeAsync();
         }
 
         try
@@ -164,77 +156,11 @@ public sealed class RegistryServer : IAsyncDisposable
 
         var configPath = Path.Combine(_root, "config.yml");
         await File.WriteAllTextAsync(configPath, config.ToString());
-        var startInfo = new ProcessStartInfo(program)
-        {
-            UseShellExecute = false,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            WorkingDirectory = _root,
-        };
+        var startInfo = new ProcessStartInfo(program) { WorkingDirectory = _root };
         startInfo.ArgumentList.Add("serve");
         startInfo.ArgumentList.Add(configPath);
-        _exitGuard = new ExitGuard(StopAsync);
-        _process = Process.Start(startInfo) ?? throw new InvalidOperationException($"{program} could not be started.");
-        _process.OutputDataReceived += (_, e) => Keep(e.Data);
-        _process.ErrorDataReceived += (_, e) => Keep(e.Data);
-        _process.BeginOutputReadLine();
-        _process.BeginErrorReadLine();
-        await WaitUntilAnswersAsync();
-    }
 
-    private async Task WaitUntilAnswersAsync()
-    {
-        using var client = new HttpClient(new SocketsHttpHandler { UseProxy = false }) { Timeout = TimeSpan.FromSeconds(2) };
-        var deadline = Stopwatch.StartNew();
-        while (deadline.Elapsed < StartTimeout)
-        {
-            if (_process!.HasExited)
-            {
-                throw new InvalidOperationException($"docker-registry exited with {_process.ExitCode}:\n{string.Join('\n', _output)}");
-            }
-
-            try
-            {
-                // 200 when open, 401 behind htpasswd: either way the registry is serving.
-                using var response = await client.GetAsync(new Uri($"http://{Host}/v2/"));
-                return;
-            }
-            catch (HttpRequestException)
-            {
-                await Task.Delay(50);
-            }
-            catch (TaskCanceledException)
-            {
-                await Task.Delay(50);
-            }
-        }
-
-        throw new TimeoutException($"docker-registry did not answer on {Host} within {StartTimeout.TotalSeconds:0} s:\n{string.Join('\n', _output)}");
-    }
-
-    private async Task StopAsync()
-    {
-        if (_process is { HasExited: false } process)
-        {
-            process.Kill(entireProcessTree: true);
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-            await process.WaitForExitAsync(timeout.Token);
-        }
-
-        _process?.Dispose();
-        _process = null;
-    }
-
-    private void Keep(string? line)
-    {
-        if (line is null)
-        {
-            return;
-        }
-
-        _output.Enqueue(line);
-        while (_output.Count > 200 && _output.TryDequeue(out _))
-        {
-        }
+        // 200 when open, 401 behind htpasswd: either way the registry is serving.
+        _server = await ServerProcess.StartAsync("docker-registry", startInfo, new Uri($"http://{Host}/v2/"), StartTimeout);
     }
 }

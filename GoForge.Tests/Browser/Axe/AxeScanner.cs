@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 using GoForge.Tests.Support;
 using Microsoft.Playwright;
@@ -29,29 +28,10 @@ internal static class AxeScanner
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
-    private static readonly SemaphoreSlim InstallLock = new(1, 1);
-
-    private static string Folder => RepositoryFiles.PathOf("GoForge.Tests", "Browser", "Axe");
+    private static readonly NpmFolder Packages = new(RepositoryFiles.PathOf("GoForge.Tests", "Browser", "Axe"), "axe-core");
 
     /// <summary>The axe script, installed with npm from the committed lock file when missing (a fresh machine).</summary>
-    public static async Task<string> ScriptPathAsync()
-    {
-        var script = Path.Combine(Folder, "node_modules", "axe-core", "axe.min.js");
-        await InstallLock.WaitAsync();
-        try
-        {
-            if (!File.Exists(script))
-            {
-                await NpmCiAsync();
-            }
-        }
-        finally
-        {
-            InstallLock.Release();
-        }
-
-        return File.Exists(script) ? script : throw new InvalidOperationException($"npm ci did not install {script}.");
-    }
+    public static Task<string> ScriptPathAsync() => Packages.EnsureAsync(Path.Combine("axe-core", "axe.min.js"));
 
     /// <summary>Runs axe on the page as it is now; one line per failing violation, prefixed by <paramref name="where"/>.</summary>
     /// <param name="structure">
@@ -68,39 +48,6 @@ internal static class AxeScanner
         var json = await page.EvaluateAsync<string>(RunAxe, structure);
         var violations = JsonSerializer.Deserialize<List<Violation>>(json, Json) ?? [];
         return [.. violations.Select(v => $"{where}: {v.Id} ({v.Impact}) on {v.Nodes.Count} node(s):{Environment.NewLine}    {string.Join(Environment.NewLine + "    ", v.Nodes)}")];
-    }
-
-    private static async Task NpmCiAsync()
-    {
-        var start = new ProcessStartInfo("npm")
-        {
-            WorkingDirectory = Folder,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        foreach (var argument in (string[])["ci", "--no-audit", "--no-fund", "--ignore-scripts"])
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        using var process = Process.Start(start) ?? throw new InvalidOperationException("npm did not start: install Debian's npm package (deploy/test.sh does).");
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
-        var output = process.StandardOutput.ReadToEndAsync(timeout.Token);
-        var errors = process.StandardError.ReadToEndAsync(timeout.Token);
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw new InvalidOperationException("npm ci for axe-core did not finish within 3 minutes.");
-        }
-
-        if (process.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"npm ci for axe-core failed ({process.ExitCode}): {await output}{await errors}");
-        }
     }
 
     private sealed record Violation(string Id, string Impact, IReadOnlyList<string> Nodes);
