@@ -86,14 +86,14 @@ internal sealed class RedisReplicaRestore(RedisBackupEngine engine, RedisSession
         }
     }
 
-    /// <summary>A cleanup step that fails is logged, never thrown over the restore's own outcome.</summary>
+    /// <summary>A cleanup step that fails (the tool, the engine, its time-out) is logged, never thrown over the restore's own outcome.</summary>
     private async Task CleanupAsync(Func<Task> step)
     {
         try
         {
             await step();
         }
-        catch (Exception e) when (e is BackupEngineException or OperationCanceledException or Containers.EngineException)
+        catch (Exception e) when (e is not OutOfMemoryException)
         {
             logger.RedisRestoreCleanupFailed(service.ContainerId, e.Message);
         }
