@@ -55,7 +55,7 @@ public sealed class DatabaseBackupBenchmark(DockerFixture docker, ITestOutputHel
             }
         }, CancellationToken.None);
 
-        var archive = new CountingNullStream();
+        var archive = new CountingStream();
         var watch = Stopwatch.StartNew();
         await db.Engine.BackupAsync(db.Target, archive, ct);
         watch.Stop();
@@ -68,42 +68,5 @@ public sealed class DatabaseBackupBenchmark(DockerFixture docker, ITestOutputHel
         output.WriteLine($"panel (this process) resident memory: {before.RssKb / 1024} MiB before (anon {before.AnonKb / 1024} MiB), peak {peakDuring / 1024} MiB during (anon {samples.Max(s => s.AnonKb) / 1024} MiB), {samples.Count} samples");
         output.WriteLine($"peak working set of the process: {peakBefore / (1024 * 1024)} MiB before, {Process.GetCurrentProcess().PeakWorkingSet64 / (1024 * 1024)} MiB after");
         Assert.True(archive.Length > 0);
-    }
-
-    private sealed class CountingNullStream : Stream
-    {
-        private long _length;
-
-        public override bool CanRead => false;
-
-        public override bool CanSeek => false;
-
-        public override bool CanWrite => true;
-
-        public override long Length => _length;
-
-        public override long Position
-        {
-            get => _length;
-            set => throw new NotSupportedException();
-        }
-
-        public override void Write(byte[] buffer, int offset, int count) => _length += count;
-
-        public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
-        {
-            _length += buffer.Length;
-            return ValueTask.CompletedTask;
-        }
-
-        public override void Flush()
-        {
-        }
-
-        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
     }
 }

@@ -26,7 +26,9 @@ internal static class EngineExec
         var result = await exec.RunAsync(new ContainerExecRequest(containerId, command, environment, StandardInput: input, StandardOutput: output), ct);
         if (result.ExitCode != 0)
         {
-            throw Failure(command[0], result, secrets);
+            // Some tools (redis-cli) print the server's error reply on standard output: a small output read whole is added.
+            var reply = output is BoundedBuffer buffer ? Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)Math.Min(buffer.Length, 2048)).Trim() : string.Empty;
+            throw Failure(command[0], reply.Length == 0 ? result : result with { StandardError = (result.StandardError.Trim() + "\n" + reply).Trim() }, secrets);
         }
 
         return result;
@@ -43,16 +45,8 @@ internal static class EngineExec
         CancellationToken ct = default)
     {
         await using var output = new BoundedBuffer(SmallOutputLimit, command[0]);
-        var result = await exec.RunAsync(new ContainerExecRequest(containerId, command, environment, StandardInput: input, StandardOutput: output), ct);
-        var text = Encoding.UTF8.GetString(output.GetBuffer(), 0, (int)output.Length);
-        if (result.ExitCode != 0)
-        {
-            // Some tools (redis-cli) print the server's error reply on standard output.
-            var reply = text.Length > 2048 ? text[^2048..] : text;
-            throw Failure(command[0], result with { StandardError = (result.StandardError.Trim() + "\n" + reply.Trim()).Trim() }, secrets);
-        }
-
-        return text;
+        await RunAsync(exec, containerId, command, environment, secrets, input, output, ct);
+        return Encoding.UTF8.GetString(output.GetBuffer(), 0, (int)output.Length);
     }
 
     public static BackupEngineException Failure(string tool, ContainerExecResult result, IEnumerable<string> secrets)

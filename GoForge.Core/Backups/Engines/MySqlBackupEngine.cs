@@ -53,33 +53,14 @@ public sealed class MySqlBackupEngine : IServiceBackupEngine
 
     public Task BackupAsync(BackupTarget target, Stream archive, CancellationToken ct = default)
     {
-        ArgumentNullException.ThrowIfNull(target);
         ArgumentNullException.ThrowIfNull(archive);
-        var (environment, secrets, user) = Connection(target);
-        return EngineExec.RunAsync(
-            _exec,
-            target.ContainerId,
-            [_dumpTool, .. Tcp(user), "--single-transaction", "--routines", "--events", "--triggers", "--hex-blob", "--", EngineExec.Input(target, "db")],
-            environment,
-            secrets,
-            output: archive,
-            ct: ct);
+        return RunAsync(target, _dumpTool, ["--single-transaction", "--routines", "--events", "--triggers", "--hex-blob"], input: null, output: archive, ct);
     }
 
     public Task RestoreAsync(BackupTarget target, Stream archive, CancellationToken ct = default)
     {
-        ArgumentNullException.ThrowIfNull(target);
         ArgumentNullException.ThrowIfNull(archive);
-        var (environment, secrets, user) = Connection(target);
-        return EngineExec.RunAsync(
-            _exec,
-            target.ContainerId,
-            [_client, .. Tcp(user), "--binary-mode", "--", EngineExec.Input(target, "db")],
-            environment,
-            secrets,
-            input: archive,
-            output: Stream.Null,
-            ct: ct);
+        return RunAsync(target, _client, ["--binary-mode"], input: archive, output: Stream.Null, ct);
     }
 
     public async Task<BackupFingerprint> FingerprintAsync(BackupTarget target, CancellationToken ct = default)
@@ -102,6 +83,14 @@ public sealed class MySqlBackupEngine : IServiceBackupEngine
         }
 
         return new BackupFingerprint(counts);
+    }
+
+    /// <summary>A tool signed in over TCP, its options, then <c>--</c> and the service's database (a name never read as an option).</summary>
+    private Task<ContainerExecResult> RunAsync(BackupTarget target, string tool, IReadOnlyList<string> options, Stream? input, Stream output, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(target);
+        var (environment, secrets, user) = Connection(target);
+        return EngineExec.RunAsync(_exec, target.ContainerId, [tool, .. Tcp(user), .. options, "--", EngineExec.Input(target, "db")], environment, secrets, input, output, ct);
     }
 
     private static string[] Tcp(string user) => ["--protocol=TCP", "--host=127.0.0.1", "--port=3306", "--user=" + user];
