@@ -149,6 +149,7 @@ internal sealed class CatalogDatabase : IAsyncDisposable
             "postgresql" => ["pg_isready", "-h", "127.0.0.1", "-q"],
             "mariadb" => ["healthcheck.sh", "--connect", "--innodb_initialized"],
             "redis" => ["redis-cli", "-e", "ping"],
+            "valkey" => ["valkey-cli", "-e", "ping"],
             _ => throw new InvalidOperationException($"No readiness probe for {Target.TemplateId}."),
         };
         var environment = new Dictionary<string, string> { ["REDISCLI_AUTH"] = Target.Inputs.GetValueOrDefault("password", string.Empty) };

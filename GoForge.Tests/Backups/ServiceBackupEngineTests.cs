@@ -110,12 +110,14 @@ public sealed class ServiceBackupEngineTests(DockerFixture docker) : IDisposable
         Assert.Equal("item 42", (await MariaDbAsync(db, "SELECT name FROM items WHERE id = 42", ct)).Trim());
     }
 
-    [Fact]
-    public async Task Redis_restore_replaces_the_keys_in_place_and_the_fingerprint_matches()
+    [Theory]
+    [InlineData("redis")]
+    [InlineData("valkey")]
+    public async Task Redis_and_valkey_restore_replaces_the_keys_in_place_and_the_fingerprint_matches(string templateId)
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(10));
         var ct = timeout.Token;
-        await using var db = await CatalogDatabase.StartAsync(docker, "redis", LocalImages.RedisAsync, ct);
+        await using var db = await CatalogDatabase.StartAsync(docker, templateId, templateId == "redis" ? LocalImages.RedisAsync : LocalImages.ValkeyAsync, ct);
         await RedisAsync(db, ct, "MSET", "a", "1", "b", "2", "c", "3");
         await RedisAsync(db, ct, "-n", "2", "SET", "other-db", "kept");
         var before = await db.Engine.FingerprintAsync(db.Target, ct);
@@ -180,5 +182,5 @@ public sealed class ServiceBackupEngineTests(DockerFixture docker) : IDisposable
             new Dictionary<string, string> { ["MYSQL_PWD"] = db.Target.Inputs["password"] }, ct, sql);
 
     private static Task<string> RedisAsync(CatalogDatabase db, CancellationToken ct, params string[] command) =>
-        db.RunAsync(["redis-cli", "-e", .. command], new Dictionary<string, string> { ["REDISCLI_AUTH"] = db.Target.Inputs["password"] }, ct);
+        db.RunAsync([db.Target.TemplateId + "-cli", "-e", .. command], new Dictionary<string, string> { ["REDISCLI_AUTH"] = db.Target.Inputs["password"] }, ct);
 }
