@@ -65,6 +65,7 @@ public static class DependencyInjection
         services.AddSingleton<RoutingService>();
         services.AddSingleton<ApplicationLocator>();
         services.AddSingleton<BackupService>();
+        GoForge.Core.Backups.Engines.ServiceBackupEngineRegistration.AddServiceBackupEngines(services);
         services.TryAddSingleton<GoForge.Core.Notifications.INotifications, GoForge.Core.Notifications.NotificationsPending>(); // scaffolding, see the type
         services.AddSecretsServices();
         services.AddOptions<DeploymentOptions>()
