@@ -63,7 +63,7 @@ public static class BackupScheduleRules
         }
         else if (Next(cron.Value, DateTimeOffset.UtcNow) is null)
         {
-            errors.Add(nameof(input.Cron), "That expression never fires.");
+            errors.Add(nameof(input.Cron), "That cron expression never fires.");
         }
 
         if (input.DestinationId is null)

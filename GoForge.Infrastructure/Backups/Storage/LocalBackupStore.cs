@@ -18,7 +18,7 @@ internal sealed class LocalBackupStore : IBackupStore
     public LocalBackupStore(LocalDestinationSettings settings)
     {
         ArgumentNullException.ThrowIfNull(settings);
-        var errors = new Core.Common.FieldErrors();
+        var errors = new GoForge.Core.Common.FieldErrors();
         _root = BackupDestinationRules.CheckFolder(settings.Folder, errors)
             ?? throw new BackupStoreException($"'{settings.Folder}' is not a usable backup folder.");
     }
