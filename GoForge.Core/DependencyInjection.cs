@@ -66,6 +66,7 @@ public static class DependencyInjection
         services.AddSingleton<ApplicationLocator>();
         services.AddSingleton<BackupService>();
         services.AddServiceBackups();
+        GoForge.Core.Backups.Engines.ServiceBackupEngineRegistration.AddServiceBackupEngines(services);
         services.TryAddSingleton<GoForge.Core.Notifications.INotifications, GoForge.Core.Notifications.NotificationsPending>(); // scaffolding, see the type
         services.AddSecretsServices();
         services.AddOptions<DeploymentOptions>()

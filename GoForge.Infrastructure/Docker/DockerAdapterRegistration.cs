@@ -38,6 +38,7 @@ public static class DockerAdapterRegistration
         services.TryAddSingleton<IServiceRuntime, DockerServiceRuntime>();
         services.TryAddSingleton<IContainerLifecycle, DockerContainerLifecycle>();
         services.TryAddSingleton<IContainerWaits, DockerContainerWaits>();
+        services.TryAddSingleton<GoForge.Core.Backups.IContainerExec, DockerContainerExec>();
         return services;
     }
 }

@@ -10,7 +10,7 @@ namespace GoForge.Tests.Harness;
 
 /// <summary>
 /// The images of the production stack, built locally because no registry is reachable: a Debian trixie base made by
-/// debootstrap from apt's own mirror, and on it PostgreSQL 17, Caddy, a .NET SDK (this machine's) and GoForge's panel
+/// debootstrap from apt's own mirror, and on it PostgreSQL 17, MariaDB, Redis, Caddy, a .NET SDK (this machine's) and GoForge's panel
 /// (deploy/Dockerfile, for real). Built on an engine with bridge networking that reaches Debian's mirror and NuGet
 /// (the shared <see cref="DockerFixture"/> engine); copy them elsewhere with <see cref="NetworkedDockerDaemon.LoadImageAsync"/>.
 /// </summary>
@@ -25,6 +25,8 @@ public static class LocalImages
     public const string DebianTag = "goforge-test/debian:trixie";
     public const string PostgresTag = "goforge-test/postgres:17";
     public const string CaddyTag = "goforge-test/caddy:2";
+    public const string MariaDbTag = "goforge-test/mariadb:11";
+    public const string RedisTag = "goforge-test/redis:8";
     public const string SdkTag = "goforge-test/dotnet-sdk:10";
     public const string PanelTag = "goforge-test/panel:ci";
 
@@ -66,6 +68,19 @@ public static class LocalImages
     /// PATH, every address with scram passwords, running as postgres.
     /// </summary>
     public static Task<string> PostgresAsync(DockerClient engine, CancellationToken ct) => OnDebianAsync(engine, "postgres", PostgresTag, ct);
+
+    /// <summary>
+    /// "goforge-test/mariadb:11": trixie's MariaDB with the official image's environment interface
+    /// (MARIADB_ROOT_PASSWORD for root at localhost and %, MARIADB_DATABASE, MARIADB_USER and MARIADB_PASSWORD with every
+    /// right on it), data in the volume /var/lib/mysql, healthcheck.sh on the PATH, running as mysql.
+    /// </summary>
+    public static Task<string> MariaDbAsync(DockerClient engine, CancellationToken ct) => OnDebianAsync(engine, "mariadb", MariaDbTag, ct);
+
+    /// <summary>
+    /// "goforge-test/redis:8": trixie's Redis (and redis-cli) as the official image runs it: the server's options are
+    /// the command (<c>redis-server --requirepass … --appendonly yes</c>), data in the volume /data, running as redis.
+    /// </summary>
+    public static Task<string> RedisAsync(DockerClient engine, CancellationToken ct) => OnDebianAsync(engine, "redis", RedisTag, ct);
 
     /// <summary>"goforge-test/caddy:2": trixie's Caddy, <c>caddy run --config /etc/caddy/caddy.json --resume</c>, state in /data and /config.</summary>
     public static Task<string> CaddyAsync(DockerClient engine, CancellationToken ct) => OnDebianAsync(engine, "caddy", CaddyTag, ct);
