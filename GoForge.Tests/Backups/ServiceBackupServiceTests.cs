@@ -28,9 +28,9 @@ public sealed class ServiceBackupServiceTests(PostgresFixture postgres) : IAsync
         var project = (await _host.Get<ProjectService>().CreateAsync(_maintainer, new ProjectInput("Data", null))).Value!;
         var environment = (await _host.Get<EnvironmentService>().ListAsync(_maintainer, project.Id)).Value![0];
         var services = _host.Get<ServiceInstanceService>();
-        var preview = (await services.PreviewAsync("redis")).Value!;
+        var preview = (await services.PreviewAsync("mongodb")).Value!;
         // No engine here: the service ends Failed, but it exists with its project.
-        _service = (await services.CreateAsync(_maintainer, environment.Id, new ServiceInstanceInput { TemplateId = "redis", Name = "cache", Inputs = preview.Inputs })).Value!;
+        _service = (await services.CreateAsync(_maintainer, environment.Id, new ServiceInstanceInput { TemplateId = "mongodb", Name = "cache", Inputs = preview.Inputs })).Value!;
         var destination = (await _host.Get<BackupDestinationService>().CreateAsync(admin, new BackupDestinationInput
         {
             Name = "disk",
@@ -71,7 +71,7 @@ public sealed class ServiceBackupServiceTests(PostgresFixture postgres) : IAsync
         var now = await backups.BackUpNowAsync(_maintainer, _service.Id);
 
         Assert.Equal(ErrorKind.Validation, schedule.Error?.Kind);
-        Assert.Contains("'redis'", schedule.Error!.Message, StringComparison.Ordinal);
+        Assert.Contains("'mongodb'", schedule.Error!.Message, StringComparison.Ordinal);
         Assert.Contains("not supported", schedule.Error.Message, StringComparison.Ordinal);
         Assert.Equal(ErrorKind.Conflict, now.Error?.Kind);
         Assert.False((await backups.IsSupportedAsync(_maintainer, _service.Id)).Value);

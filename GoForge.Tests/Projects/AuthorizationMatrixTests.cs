@@ -75,7 +75,7 @@ public sealed class AuthorizationMatrixTests(PostgresFixture postgres) : IAsyncL
 
     private Application _bCompose = null!;
 
-    /// <summary>A queued backup of project B's service (no engine backs up redis in this build, so it is written as the queue would hold it).</summary>
+    /// <summary>A queued backup of project B's service, written as the queue holds one (nothing works the queue here).</summary>
     private async Task<Guid> SeedBackupRunAsync(Guid serviceId, Guid projectId)
     {
         var admin = Actor.From(await TestUsers.CreateAsync(_host, UserRole.Admin));
