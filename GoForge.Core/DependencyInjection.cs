@@ -65,6 +65,7 @@ public static class DependencyInjection
         services.AddSingleton<RoutingService>();
         services.AddSingleton<ApplicationLocator>();
         services.AddSingleton<BackupService>();
+        services.AddServiceBackups();
         GoForge.Core.Backups.Engines.ServiceBackupEngineRegistration.AddServiceBackupEngines(services);
         services.TryAddSingleton<GoForge.Core.Notifications.INotifications, GoForge.Core.Notifications.NotificationsPending>(); // scaffolding, see the type
         services.AddSecretsServices();
@@ -172,6 +173,7 @@ public static class DependencyInjection
         services.AddHostedService<DeploymentWorker>();
         services.AddHostedService<ServiceWorker>();
         services.AddRegistryWorkers();
+        services.AddBackupWorkers();
         services.AddHostedService(sp => sp.GetRequiredService<ContainerStateTracker>());
         // Last: its first pass waits for both workers' recovery.
         services.AddHostedService<ReconcilerWorker>();

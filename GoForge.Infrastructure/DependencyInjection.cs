@@ -53,6 +53,7 @@ public static class DependencyInjection
         services.AddSingleton<DatabaseMigrator>();
         services.AddDapperRepositories();
         services.AddDatabaseBackups();
+        Backups.BackupStorageRegistration.AddBackupStorage(services);
 
         services.AddOptions<PasswordHashingOptions>()
             .BindConfiguration(PasswordHashingOptions.SectionName)

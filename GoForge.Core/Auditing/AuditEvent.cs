@@ -53,6 +53,12 @@ public static class AuditActions
     public const string SecretKeyRotated = "secrets.key_rotated";
     public const string DatabaseBackedUp = "database.backed_up";
     public const string DatabaseRestored = "database.restored";
+    public const string BackupScheduleSaved = "backup.schedule_saved";
+    public const string BackupRequested = "backup.requested";
+    public const string BackupRestoreRequested = "backup.restore_requested";
+    public const string BackupDownloaded = "backup.downloaded";
+    public const string BackupDestinationSaved = "backup.destination_saved";
+    public const string BackupDestinationDeleted = "backup.destination_deleted";
     public const string DeploymentQueued = "deployment.queued";
     public const string DeploymentCanceled = "deployment.canceled";
     public const string DeploymentRollbackQueued = "deployment.rollback_queued";

@@ -72,6 +72,12 @@ internal sealed record ApiEndpointCase(
         new("POST", "/api/v1/services/{serviceId:guid}/links", ApiScope.Write, w => $"/api/v1/services/{w.Service.Id}/links", w => new { applicationId = w.Application.Id, outputName = "url", key = "DATABASE_URL" }, 204),
 
         // Core will not forget a service whose container it cannot ask the unreachable engine about: 409, the row stays.
+        // Backups: the world's service has no backup schedule (409 for "back up now") and no backup run (404).
+        new("GET", "/api/v1/services/{serviceId:guid}/backups", ApiScope.Read, w => $"/api/v1/services/{w.Service.Id}/backups", NoBody, 200),
+        new("POST", "/api/v1/services/{serviceId:guid}/backups", ApiScope.Deploy, w => $"/api/v1/services/{w.Service.Id}/backups", NoBody, 409),
+        new("GET", "/api/v1/services/{serviceId:guid}/backups/{runId:guid}", ApiScope.Read, w => $"/api/v1/services/{w.Service.Id}/backups/{Guid.Empty}", NoBody, 404),
+        new("POST", "/api/v1/services/{serviceId:guid}/backups/{runId:guid}/restore", ApiScope.Write, w => $"/api/v1/services/{w.Service.Id}/backups/{Guid.Empty}/restore", w => new { confirmation = w.Service.Name }, 404),
+        new("GET", "/api/v1/services/{serviceId:guid}/backups/{runId:guid}/archive", ApiScope.Secrets, w => $"/api/v1/services/{w.Service.Id}/backups/{Guid.Empty}/archive", NoBody, 404),
         new("DELETE", "/api/v1/services/{serviceId:guid}", ApiScope.Write, w => $"/api/v1/services/{w.Service.Id}?wait=60", NoBody, 409),
 
         // Administration: a token restricted to a project never acts as an administrator, so it lacks the scope's effect (403).

@@ -22,7 +22,7 @@ public sealed class AuthorizationMatrixTests(PostgresFixture postgres) : IAsyncL
     private static readonly Type[] ServiceTypes =
         [typeof(ProjectService), typeof(EnvironmentService), typeof(ApplicationService), typeof(VariableService), typeof(MembershipService), typeof(DeploymentService), typeof(RoutingService), typeof(MonitoringService),
          typeof(WebhookService), typeof(GitCredentialService), typeof(ServiceInstanceService), typeof(ServiceCommands),
-         typeof(GoForge.Core.Volumes.AppVolumeService), typeof(ComposeOverviewService)];
+         typeof(GoForge.Core.Volumes.AppVolumeService), typeof(ComposeOverviewService), typeof(GoForge.Core.Backups.ServiceBackupService)];
 
     private TestHost _host = null!;
     private Actor _maintainer = null!;
@@ -31,7 +31,7 @@ public sealed class AuthorizationMatrixTests(PostgresFixture postgres) : IAsyncL
     private Actor _deployer = null!;
     private Target _b = null!;
 
-    private sealed record Target(Guid ProjectId, Guid EnvironmentId, Guid ApplicationId, Guid VariableId, Guid MaintainerId, Guid DeploymentId, Guid ServiceId = default, Guid ServiceOperationId = default, Guid VolumeId = default);
+    private sealed record Target(Guid ProjectId, Guid EnvironmentId, Guid ApplicationId, Guid VariableId, Guid MaintainerId, Guid DeploymentId, Guid ServiceId = default, Guid ServiceOperationId = default, Guid VolumeId = default, Guid BackupRunId = default);
 
     public async Task InitializeAsync()
     {
@@ -68,11 +68,42 @@ public sealed class AuthorizationMatrixTests(PostgresFixture postgres) : IAsyncL
         var service = (await services.CreateAsync(_maintainer, environment.Id, new ServiceInstanceInput { TemplateId = "redis", Name = "cache", Inputs = preview.Inputs })).Value!;
         var created = (await _host.Get<IServiceOperationRepository>().ListRecentAsync(service.Id, 1))[0];
         var volume = (await _host.Get<GoForge.Core.Volumes.AppVolumeService>().AddAsync(_maintainer, app.Id, new GoForge.Core.Volumes.AppVolumeInput { Name = "data", MountPath = "/data" })).Value!;
-        _b = new Target(project.Id, environment.Id, app.Id, variable.Id, _maintainer.UserId, deployment.Id, service.Id, created.Id, volume.Id);
+        var backupRun = await SeedBackupRunAsync(service.Id, project.Id);
+        _b = new Target(project.Id, environment.Id, app.Id, variable.Id, _maintainer.UserId, deployment.Id, service.Id, created.Id, volume.Id, backupRun);
         _bCompose = await _host.Services.CreateComposeApplicationAsync(_maintainer, environment.Id, "stack");
     }
 
     private Application _bCompose = null!;
+
+    /// <summary>A queued backup of project B's service, written as the queue holds one (nothing works the queue here).</summary>
+    private async Task<Guid> SeedBackupRunAsync(Guid serviceId, Guid projectId)
+    {
+        var admin = Actor.From(await TestUsers.CreateAsync(_host, UserRole.Admin));
+        var destination = (await _host.Get<GoForge.Core.Backups.BackupDestinationService>().CreateAsync(admin, new GoForge.Core.Backups.BackupDestinationInput
+        {
+            Name = "disk",
+            Kind = GoForge.Core.Backups.BackupDestinationKind.Local,
+            LocalFolder = "/srv/goforge-backups",
+        })).Value!;
+        var run = new GoForge.Core.Backups.BackupRun
+        {
+            Id = Guid.NewGuid(),
+            Kind = GoForge.Core.Backups.BackupRunKind.Backup,
+            TargetKind = GoForge.Core.Backups.BackupTargetKind.Service,
+            TargetId = serviceId,
+            ProjectId = projectId,
+            DestinationId = destination.Id,
+            DestinationName = destination.Name,
+            Trigger = GoForge.Core.Backups.BackupTrigger.Manual,
+            State = GoForge.Core.Backups.BackupRunState.Queued,
+            CreatedAt = DateTimeOffset.UtcNow,
+        };
+        Assert.True(await _host.Get<GoForge.Core.Backups.IBackupRunRepository>().TryEnqueueAsync(run));
+        _backupDestinationId = destination.Id;
+        return run.Id;
+    }
+
+    private Guid _backupDestinationId;
 
     public async Task DisposeAsync() => await _host.DisposeAsync();
 
@@ -96,6 +127,7 @@ public sealed class AuthorizationMatrixTests(PostgresFixture postgres) : IAsyncL
         var services = _host.Get<ServiceInstanceService>();
         var catalog = _host.Get<GoForge.Core.Catalog.CatalogService>();
         var commands = _host.Get<ServiceCommands>();
+        var backups = _host.Get<GoForge.Core.Backups.ServiceBackupService>();
         var serviceInput = new ServiceInstanceInput { TemplateId = "redis", Name = "sneaky", Inputs = new Dictionary<string, string> { ["password"] = "x1234567" } };
         return new()
         {
@@ -178,6 +210,14 @@ public sealed class AuthorizationMatrixTests(PostgresFixture postgres) : IAsyncL
             ["AppVolumeService.DeleteAsync"] = async a => (await appVolumes.DeleteAsync(a, _b.VolumeId, "data")).Error,
             ["AppVolumeService.SetBindMountsAllowedAsync"] = async a => (await appVolumes.SetBindMountsAllowedAsync(a, _b.ApplicationId, true)).Error,
             ["AppVolumeService.DeleteApplicationAsync"] = async a => (await appVolumes.DeleteApplicationAsync(a, _b.ApplicationId, deleteVolumes: true)).Error,
+            ["ServiceBackupService.OverviewAsync"] = async a => (await backups.OverviewAsync(a, _b.ServiceId)).Error,
+            ["ServiceBackupService.IsSupportedAsync"] = async a => (await backups.IsSupportedAsync(a, _b.ServiceId)).Error,
+            ["ServiceBackupService.GetRunAsync"] = async a => (await backups.GetRunAsync(a, _b.ServiceId, _b.BackupRunId)).Error,
+            ["ServiceBackupService.SaveScheduleAsync"] = async a => (await backups.SaveScheduleAsync(a, _b.ServiceId, new GoForge.Core.Backups.BackupScheduleInput { Cron = "0 3 * * *", DestinationId = _backupDestinationId })).Error,
+            ["ServiceBackupService.BackUpNowAsync"] = async a => (await backups.BackUpNowAsync(a, _b.ServiceId)).Error,
+            ["ServiceBackupService.RestoreAsync"] = async a => (await backups.RestoreAsync(a, _b.ServiceId, _b.BackupRunId, "cache")).Error,
+            ["ServiceBackupService.OpenArchiveAsync"] = async a => (await backups.OpenArchiveAsync(a, _b.ServiceId, _b.BackupRunId)).Error,
+            ["ServiceBackupService.CancelAsync"] = async a => (await backups.CancelAsync(a, _b.ServiceId, _b.BackupRunId)).Error,
             ["ComposeOverviewService.GetAsync"] = async a => (await _host.Get<ComposeOverviewService>().GetAsync(a, _b.ApplicationId)).Error,
             ["DeploymentService.WatchAsync"] = async a =>
             {
@@ -203,17 +243,17 @@ public sealed class AuthorizationMatrixTests(PostgresFixture postgres) : IAsyncL
         "WebhookService.GetAsync", "WebhookService.ListDeliveriesAsync", "GitCredentialService.GetAsync",
         "ServiceInstanceService.ListAsync", "ServiceInstanceService.GetAsync", "ServiceInstanceService.ConnectionAsync",
         "ServiceInstanceService.SuggestNameAsync", "ServiceCommands.GetOperationAsync", "AppVolumeService.ListAsync",
-        "ComposeOverviewService.GetAsync",
+        "ComposeOverviewService.GetAsync", "ServiceBackupService.OverviewAsync", "ServiceBackupService.IsSupportedAsync", "ServiceBackupService.GetRunAsync",
     ];
 
     // Deploy calls that a deployer may make but that project B's state refuses (nothing is running to roll back).
-    private static readonly HashSet<string> DeployCallsRefusedByState = ["DeploymentService.RollbackAsync"];
+    private static readonly HashSet<string> DeployCallsRefusedByState = ["DeploymentService.RollbackAsync", "ServiceBackupService.BackUpNowAsync"];
 
     // Deploy calls that a deployer may make but that project B's application refuses as input (a forced deploy is for image applications).
     private static readonly HashSet<string> DeployCallsRefusedByInput = ["DeploymentService.EnqueueForcedAsync"];
 
     // What a deployer may do besides reading.
-    private static readonly HashSet<string> DeployCalls = ["DeploymentService.EnqueueAsync", "DeploymentService.CancelAsync"];
+    private static readonly HashSet<string> DeployCalls = ["DeploymentService.EnqueueAsync", "DeploymentService.CancelAsync", "ServiceBackupService.CancelAsync"];
 
     [Fact]
     public void The_matrix_covers_every_public_service_method()
@@ -361,8 +401,12 @@ public sealed class AuthorizationMatrixTests(PostgresFixture postgres) : IAsyncL
         var service = (await _host.Get<ServiceInstanceService>().GetAsync(m, _b.ServiceId)).Value!;
         var services = (await _host.Get<ServiceInstanceService>().ListAsync(m, _b.EnvironmentId)).Value!;
         var serviceInputs = string.Join(",", (await _host.Get<ServiceInstanceService>().RevealAsync(m, _b.ServiceId)).Value!.Inputs.Select(i => $"{i.Key}={i.Value}"));
+        var backupSchedule = await _host.Get<GoForge.Core.Backups.IBackupScheduleRepository>().GetByTargetAsync(_b.ServiceId);
+        var backupRuns = await _host.Get<GoForge.Core.Backups.IBackupRunRepository>().ListRecentAsync(_b.ServiceId, 50);
         return string.Join("|",
             webhookSecret, credential,
+            backupSchedule?.Cron ?? "no schedule",
+            includeDeployments ? string.Join(",", backupRuns.Select(r => $"{r.Id}:{r.State}")) : "-",
             $"{service.State}:{service.Version}:{service.UpdatedAt.Ticks}:{services.Count}:{serviceInputs}",
             includeDeployments ? string.Join(",", deployments.Select(d => $"{d.Id}:{d.State}")) : "-",
             project.Name, project.UpdatedAt.Ticks,

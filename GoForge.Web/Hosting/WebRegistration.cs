@@ -124,6 +124,7 @@ public static class WebRegistration
         app.MapAccountEndpoints();
         app.MapGitHubSignInEndpoints();
         app.MapDeploymentEndpoints();
+        app.MapBackupArchiveEndpoints();
         app.MapContainerLogEndpoints();
         app.MapWebhookEndpoints();
         app.MapGoForgeApiEndpoints();

@@ -34,6 +34,7 @@ internal static class ApiEndpoints
         api.MapDeploymentEndpoints();
         api.MapWebhookDeliveryEndpoints();
         api.MapServiceEndpoints();
+        api.MapBackupEndpoints();
         api.MapUserEndpoints();
         api.MapRoutingEndpoints();
         api.MapMemberEndpoints();
