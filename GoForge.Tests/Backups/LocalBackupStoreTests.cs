@@ -76,8 +76,9 @@ public sealed class LocalBackupStoreTests : IDisposable
     public void A_store_on_a_folder_the_rules_refuse_does_not_open()
     {
         Assert.Throws<BackupStoreException>(() => new LocalBackupStore(new LocalDestinationSettings("relative/path")));
-        Assert.Throws<BackupStoreException>(() => new BackupStoreFactory().Open(new BackupStoreSpec(Guid.NewGuid(), BackupDestinationKind.S3, null,
-            new S3DestinationSettings("b", "", "us-east-1", null, false, "k", "s"), null)));
+        // A destination whose settings do not match its kind opens nothing.
+        Assert.Throws<BackupStoreException>(() => new BackupStoreFactory(Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance).Open(
+            new BackupStoreSpec(Guid.NewGuid(), BackupDestinationKind.S3, new LocalDestinationSettings("/tmp"), null, null)));
     }
 
     private sealed class FailingStream : Stream

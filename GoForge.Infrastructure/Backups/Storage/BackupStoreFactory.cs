@@ -1,23 +1,23 @@
 using GoForge.Core.Backups;
+using Microsoft.Extensions.Logging;
 
 namespace GoForge.Infrastructure.Backups.Storage;
 
-/// <summary>Opens a destination's store: one arm per <see cref="BackupDestinationKind"/> (and, later, the encrypting wrapper).</summary>
-internal sealed class BackupStoreFactory : IBackupStoreFactory
+/// <summary>
+/// Opens a destination's store: one arm per <see cref="BackupDestinationKind"/>, wrapped in the encrypting store when the
+/// destination has an archive key (docs/decisions/backup-storage.md).
+/// </summary>
+internal sealed class BackupStoreFactory(ILoggerFactory loggers) : IBackupStoreFactory
 {
     public IBackupStore Open(BackupStoreSpec spec)
     {
         ArgumentNullException.ThrowIfNull(spec);
-        if (spec.ArchiveKey is not null)
-        {
-            throw new BackupStoreException("Client-side encryption of archives is not part of this build yet.");
-        }
-
-        return spec.Kind switch
+        IBackupStore store = spec.Kind switch
         {
             BackupDestinationKind.Local when spec.Local is not null => new LocalBackupStore(spec.Local),
-            BackupDestinationKind.S3 => throw new BackupStoreException("S3 storage is not part of this build yet."),
+            BackupDestinationKind.S3 when spec.S3 is not null => new S3BackupStore(spec.S3, loggers.CreateLogger<S3BackupStore>()),
             _ => throw new BackupStoreException("The destination's settings are incomplete."),
         };
+        return EncryptingBackupStore.Wrap(store, spec.ArchiveKey);
     }
 }
