@@ -11,6 +11,7 @@ public static class BackupRegistration
         services.AddOptions<BackupRunOptions>().BindConfiguration(BackupRunOptions.SectionName).ValidateOnStart();
         services.AddSingleton<IValidateOptions<BackupRunOptions>, BackupRunOptionsValidator>();
         services.AddSingleton<BackupSignal>();
+        services.AddSingleton<Common.Live.ChangeFeed<BackupRunChange>>();
         services.AddSingleton<BackupCancellations>();
         services.AddSingleton<BackupEngines>();
         services.AddSingleton<BackupRequests>();

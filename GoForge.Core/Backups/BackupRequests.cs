@@ -10,6 +10,7 @@ public sealed class BackupRequests(
     IBackupDestinationRepository destinations,
     IBackupRunRepository runs,
     BackupSignal signal,
+    Common.Live.ChangeFeed<BackupRunChange> feed,
     TimeProvider time)
 {
     public static readonly Error Busy = Error.Conflict("A backup or restore of this target is queued or running already; wait for it to end.");
@@ -79,6 +80,7 @@ public sealed class BackupRequests(
         }
 
         signal.Wake();
+        feed.Publish(new BackupRunChange(run.TargetId, run.Id, run.State));
         return run;
     }
 }

@@ -1,3 +1,4 @@
+using GoForge.Core.Common.Live;
 using GoForge.Core.Notifications;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -19,6 +20,7 @@ public sealed class BackupWorker(
     BackupSignal queue,
     BackupCancellations cancellations,
     INotifications notifications,
+    ChangeFeed<BackupRunChange> feed,
     IOptions<BackupRunOptions> options,
     TimeProvider time,
     ILogger<BackupWorker> logger) : BackgroundService
@@ -94,6 +96,7 @@ public sealed class BackupWorker(
         using var timeout = new CancellationTokenSource(options.Value.Timeout, time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancel.Token, timeout.Token);
         BackupLog.RunStarted(logger, run.Id, run.Kind, run.TargetId);
+        feed.Publish(new BackupRunChange(run.TargetId, run.Id, BackupRunState.Running));
         BackupRunOutcome outcome;
         try
         {
@@ -140,6 +143,7 @@ public sealed class BackupWorker(
 
             var ended = await runs.GetAsync(run.Id, CancellationToken.None) ?? run;
             BackupLog.RunEnded(logger, run.Id, ended.State);
+            feed.Publish(new BackupRunChange(run.TargetId, run.Id, ended.State));
             if (ended.State == BackupRunState.Succeeded && ended.Kind == BackupRunKind.Backup)
             {
                 await retention.PruneAfterAsync(ended, CancellationToken.None);

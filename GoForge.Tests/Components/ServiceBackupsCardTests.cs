@@ -71,6 +71,8 @@ public sealed class ServiceBackupsCardTests(PostgresFixture postgres) : GoForgeT
     {
         var card = RenderFor(await ServiceAsync("postgresql"));
 
+        // The schedule panel's content comes with a render of its own after the card loaded: looked for until it is there.
+        await Wait.UntilAsync(() => Task.FromResult(card.Markup.Contains("data-testid=\"backup-cron\"", StringComparison.Ordinal)), "the schedule form");
         card.WaitForAssertion(() => Assert.Contains(TimeZoneInfo.Local.Id, card.MessageUnder("backup-cron"), StringComparison.Ordinal), WaitTimeout);
         Assert.Empty(card.FindAll("[data-testid=backup-now]"));
         card.Fill("backup-cron", "every night");
@@ -93,5 +95,27 @@ public sealed class ServiceBackupsCardTests(PostgresFixture postgres) : GoForgeT
         card.WaitForAssertion(() => Assert.Contains("'mongodb'", card.Find("[data-testid=backup-not-supported]").TextContent, StringComparison.Ordinal), WaitTimeout);
         Assert.Empty(card.FindAll("[data-testid=backup-schedule-form]"));
         Assert.Empty(card.FindAll("[data-testid=backup-now]"));
+    }
+
+    [Fact]
+    public async Task A_backup_queued_elsewhere_and_ended_by_the_worker_shows_in_the_history_as_it_happens()
+    {
+        var service = await ServiceAsync("postgresql");
+        var actor = Actor.From(_owner);
+        var backups = _host.Get<ServiceBackupService>();
+        var destination = (await _host.Get<BackupDestinationService>().ChoicesAsync(actor))[0];
+        Assert.True((await backups.SaveScheduleAsync(actor, service.Id, new BackupScheduleInput { Cron = "0 4 * * *", DestinationId = destination.Id, KeepLast = 2 })).IsSuccess);
+        var card = RenderFor(service);
+        card.WaitForAssertion(() => Assert.Single(card.FindAll("[data-testid=backup-history-empty]")), WaitTimeout);
+
+        // Another circuit (or the API) asks for a backup: the card hears of it, with no reload and no timer.
+        Assert.True((await backups.BackUpNowAsync(actor, service.Id)).IsSuccess);
+        card.WaitForAssertion(() => Assert.Equal("queued", card.Find("[data-testid=backup-run-state]").TextContent.Trim()), WaitTimeout);
+
+        // The worker runs it; this service has no container, so it fails, and the card shows how it ended.
+        var claimed = Assert.Single(await _host.Get<IBackupRunRepository>().ClaimAsync(1, DateTimeOffset.UtcNow));
+        await _host.Get<BackupWorker>().RunAsync(claimed, CancellationToken.None);
+        card.WaitForAssertion(() => Assert.Equal("failed", card.Find("[data-testid=backup-run-state]").TextContent.Trim()), WaitTimeout);
+        Assert.NotEmpty(card.Find("[data-testid=backup-run-error]").TextContent.Trim());
     }
 }

@@ -1,5 +1,6 @@
 using GoForge.Core.Backups;
 using GoForge.Core.Common;
+using GoForge.Core.Common.Live;
 using GoForge.Core.Services;
 using GoForge.Web.Auth;
 using Microsoft.AspNetCore.Components;
@@ -9,19 +10,19 @@ namespace GoForge.Web.Components.Pages.Backups;
 
 /// <summary>
 /// A service's backups through <see cref="ServiceBackupService"/> (which checks every call for the signed-in user).
-/// While a run is queued or running the card looks again every few seconds, until it ends.
+/// Runs queued, started and ended are pushed through <see cref="ChangeFeed{TChange}"/> (subscribed once the service loaded
+/// for this user), and the history is read again on each.
 /// </summary>
 public sealed partial class ServiceBackupsCard : IDisposable
 {
-    private static readonly TimeSpan Refresh = TimeSpan.FromSeconds(3);
     private readonly CancellationTokenSource _disposed = new();
+    private IDisposable? _subscription;
     private BackupOverview? _overview;
     private IReadOnlyList<BackupDestinationChoice> _choices = [];
     private bool _supported;
     private bool _busy;
     private string? _loadError;
     private Error? _saveError;
-    private bool _polling;
 
     [Inject]
     public required ServiceBackupService Backups { get; init; }
@@ -31,6 +32,9 @@ public sealed partial class ServiceBackupsCard : IDisposable
 
     [Inject]
     public required CurrentUser CurrentUser { get; init; }
+
+    [Inject]
+    public required ChangeFeed<BackupRunChange> Feed { get; init; }
 
     [Inject]
     public required IDialogService Dialogs { get; init; }
@@ -62,43 +66,30 @@ public sealed partial class ServiceBackupsCard : IDisposable
         _choices = await Destinations.ChoicesAsync(actor);
         _supported = (await Backups.IsSupportedAsync(actor, Service.Id)).Value;
         await LoadAsync();
+        if (_overview is not null)
+        {
+            _subscription = Feed.Subscribe(Service.Id, OnRunChanged);
+        }
     }
 
     private async Task LoadAsync()
     {
         var overview = await Backups.OverviewAsync(await CurrentUser.GetActorAsync(), Service.Id);
         (_overview, _loadError) = (overview.Value, overview.Error?.Message);
-        if (InFlight && !_polling)
-        {
-            _ = PollAsync();
-        }
     }
 
-    private async Task PollAsync()
+    /// <summary>A run of this service was queued, started or ended (in any circuit, or by the worker): read the history again.</summary>
+    private void OnRunChanged(BackupRunChange change) => _ = InvokeAsync(async () =>
     {
-        _polling = true;
-        try
+        if (_disposed.IsCancellationRequested)
         {
-            while (InFlight && !_disposed.IsCancellationRequested)
-            {
-                await Task.Delay(Refresh, _disposed.Token);
-                await InvokeAsync(async () =>
-                {
-                    var overview = await Backups.OverviewAsync(await CurrentUser.GetActorAsync(), Service.Id);
-                    _overview = overview.Value ?? _overview;
-                    StateHasChanged();
-                });
-            }
+            return;
         }
-        catch (OperationCanceledException)
-        {
-            // The card closed.
-        }
-        finally
-        {
-            _polling = false;
-        }
-    }
+
+        var overview = await Backups.OverviewAsync(await CurrentUser.GetActorAsync(), Service.Id);
+        _overview = overview.Value ?? _overview;
+        StateHasChanged();
+    });
 
     private async Task SaveAsync(BackupScheduleInput input)
     {
@@ -142,6 +133,7 @@ public sealed partial class ServiceBackupsCard : IDisposable
 
     public void Dispose()
     {
+        _subscription?.Dispose();
         _disposed.Cancel();
         _disposed.Dispose();
     }
