@@ -9,6 +9,7 @@ using GoForge.Core.GitProviders;
 using GoForge.Core.Identity;
 using GoForge.Core.Identity.GitHub;
 using GoForge.Core.Monitoring;
+using GoForge.Core.Notifications;
 using GoForge.Core.Operations;
 using GoForge.Core.Projects;
 using GoForge.Core.Reconciliation;
@@ -65,7 +66,7 @@ public static class DependencyInjection
         services.AddSingleton<RoutingService>();
         services.AddSingleton<ApplicationLocator>();
         services.AddSingleton<BackupService>();
-        services.TryAddSingleton<GoForge.Core.Notifications.INotifications, GoForge.Core.Notifications.NotificationsPending>(); // scaffolding, see the type
+        services.AddNotifications();
         services.AddSecretsServices();
         services.AddOptions<DeploymentOptions>()
             .BindConfiguration(DeploymentOptions.SectionName)
@@ -171,6 +172,7 @@ public static class DependencyInjection
         services.AddHostedService<DeploymentWorker>();
         services.AddHostedService<ServiceWorker>();
         services.AddRegistryWorkers();
+        services.AddHostedService<NotificationDispatcher>();
         services.AddHostedService(sp => sp.GetRequiredService<ContainerStateTracker>());
         // Last: its first pass waits for both workers' recovery.
         services.AddHostedService<ReconcilerWorker>();

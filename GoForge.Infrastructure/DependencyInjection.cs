@@ -20,6 +20,7 @@ using GoForge.Infrastructure.GitProviders;
 using GoForge.Infrastructure.Identity;
 using GoForge.Infrastructure.Identity.GitHub;
 using GoForge.Infrastructure.Monitoring;
+using GoForge.Infrastructure.Notifications;
 using GoForge.Infrastructure.Persistence;
 using GoForge.Infrastructure.Persistence.Backups;
 using GoForge.Infrastructure.Projects;
@@ -53,6 +54,7 @@ public static class DependencyInjection
         services.AddSingleton<DatabaseMigrator>();
         services.AddDapperRepositories();
         services.AddDatabaseBackups();
+        services.AddNotificationDelivery();
 
         services.AddOptions<PasswordHashingOptions>()
             .BindConfiguration(PasswordHashingOptions.SectionName)

@@ -65,6 +65,7 @@ internal static class SecretKeyTables
         new("github_sign_in_settings", "client_secret_ciphertext", "client_secret_key_id"),
         new("service_instances", "inputs_ciphertext", "inputs_key_id"),
         new("registry_credentials", "secret_ciphertext", "secret_key_id"),
+        new("notification_channels", "secrets_ciphertext", "secrets_key_id"),
     ];
 
     /// <summary>Every key id a stored value names.</summary>
