@@ -11,7 +11,7 @@ source "$repo/deploy/lib.sh"
 
 # nodejs + npm: the accessibility tests install axe-core from GoForge.Tests/Browser/Axe/package-lock.json (npm ci).
 # debootstrap + iproute2: the production-stack test builds its Debian base and links a private engine to the host.
-ensure_packages git procps postgresql docker.io busybox-static chromium docker-compose caddy openssh-server nodejs npm debootstrap iproute2 docker-registry apache2-utils
+ensure_packages git procps postgresql docker.io busybox-static chromium docker-compose caddy openssh-server nodejs npm debootstrap iproute2 docker-registry apache2-utils python3-aiosmtpd
 require_dotnet
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1

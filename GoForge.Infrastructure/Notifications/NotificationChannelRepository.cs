@@ -117,10 +117,28 @@ internal sealed class NotificationChannelRepository(NpgsqlDataSource dataSource,
     private ProtectedValue Protect(ChannelSecrets secrets, Guid channelId) =>
         protector.Protect(NotificationJson.Serialize(secrets), channelId);
 
-    internal sealed record ChannelRow(
-        Guid Id, Guid? ProjectId, string Kind, string Name, string Settings, string SecretsKeyId, byte[] SecretsCiphertext,
-        DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, string[] Subscriptions)
+    internal sealed class ChannelRow
     {
+        public Guid Id { get; init; }
+
+        public Guid? ProjectId { get; init; }
+
+        public string Kind { get; init; } = "";
+
+        public string Name { get; init; } = "";
+
+        public string Settings { get; init; } = "";
+
+        public string SecretsKeyId { get; init; } = "";
+
+        public byte[] SecretsCiphertext { get; init; } = [];
+
+        public DateTimeOffset CreatedAt { get; init; }
+
+        public DateTimeOffset UpdatedAt { get; init; }
+
+        public string[] Subscriptions { get; init; } = [];
+
         public ChannelSecrets Secrets(ISecretProtector protector) =>
             NotificationJson.Deserialize<ChannelSecrets>(protector.Unprotect(new ProtectedValue(SecretsKeyId, SecretsCiphertext), Id));
 

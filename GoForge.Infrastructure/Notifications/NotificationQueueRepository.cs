@@ -125,9 +125,19 @@ internal sealed class NotificationQueueRepository(NpgsqlDataSource dataSource, I
     private ClaimedDelivery ToClaimed(IDictionary<string, object?> r)
     {
         static DateTimeOffset Utc(object? value) => new(DateTime.SpecifyKind((DateTime)value!, DateTimeKind.Utc));
-        var channelRow = new NotificationChannelRepository.ChannelRow(
-            (Guid)r["id"]!, r["project_id"] as Guid?, (string)r["kind"]!, (string)r["name"]!, (string)r["settings"]!,
-            (string)r["secrets_key_id"]!, (byte[])r["secrets_ciphertext"]!, Utc(r["created_at"]), Utc(r["updated_at"]), (string[])r["subscriptions"]!);
+        var channelRow = new NotificationChannelRepository.ChannelRow
+        {
+            Id = (Guid)r["id"]!,
+            ProjectId = r["project_id"] as Guid?,
+            Kind = (string)r["kind"]!,
+            Name = (string)r["name"]!,
+            Settings = (string)r["settings"]!,
+            SecretsKeyId = (string)r["secrets_key_id"]!,
+            SecretsCiphertext = (byte[])r["secrets_ciphertext"]!,
+            CreatedAt = Utc(r["created_at"]),
+            UpdatedAt = Utc(r["updated_at"]),
+            Subscriptions = (string[])r["subscriptions"]!,
+        };
         var notification = new NotificationEvent(
             NotificationJson.ToKind((string)r["event_kind"]!),
             r["event_project_id"] as Guid?,
@@ -191,7 +201,26 @@ internal sealed class NotificationQueueRepository(NpgsqlDataSource dataSource, I
         return kind is null ? null : NotificationJson.ToKind(kind);
     }
 
-    private sealed record LogRow(
-        Guid Id, string Kind, string Title, string Status, int Attempts, string? LastError, int SuppressedBefore,
-        DateTimeOffset CreatedAt, DateTimeOffset? DeliveredAt, DateTimeOffset NextAttemptAt);
+    private sealed class LogRow
+    {
+        public Guid Id { get; init; }
+
+        public string Kind { get; init; } = "";
+
+        public string Title { get; init; } = "";
+
+        public string Status { get; init; } = "";
+
+        public int Attempts { get; init; }
+
+        public string? LastError { get; init; }
+
+        public int SuppressedBefore { get; init; }
+
+        public DateTimeOffset CreatedAt { get; init; }
+
+        public DateTimeOffset? DeliveredAt { get; init; }
+
+        public DateTimeOffset NextAttemptAt { get; init; }
+    }
 }
