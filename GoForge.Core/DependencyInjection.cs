@@ -88,6 +88,7 @@ public static class DependencyInjection
         services.AddSingleton<LegacyNetworkMigration>();
         services.AddSingleton<DeploymentSignal>();
         services.AddSingleton<DeploymentStates>();
+        services.AddSingleton<DeploymentNotices>();
         services.AddSingleton<DeploymentCancellations>();
         services.AddSingleton<ChangeFeed<DeploymentUpdate>>();
         services.AddSingleton<ImageRetention>();
@@ -129,6 +130,7 @@ public static class DependencyInjection
         services.AddSingleton<ServiceInstanceService>();
         services.AddSingleton<ChangeFeed<ServiceChange>>();
         services.AddSingleton<ServiceStates>();
+        services.AddSingleton<ServiceNotices>();
         services.AddSingleton<ServiceSignal>();
         services.AddSingleton<ServiceCancellations>();
         services.AddSingleton<ServiceOperationEnds>();

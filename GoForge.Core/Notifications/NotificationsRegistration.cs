@@ -1,6 +1,4 @@
-using GoForge.Core.Deployments;
 using GoForge.Core.Identity;
-using GoForge.Core.Services;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
@@ -9,9 +7,10 @@ namespace GoForge.Core.Notifications;
 public static class NotificationsRegistration
 {
     /// <summary>
-    /// The durable notification queue behind <see cref="INotifications"/>, channel administration and the event sources'
-    /// notices. The <see cref="NotificationDispatcher"/> runs in the panel only (AddGoForgeWorkers); senders and
-    /// repositories come from Infrastructure.
+    /// The durable notification queue behind <see cref="INotifications"/>, channel administration and the new-address
+    /// sign-in watch (the deployment and service notices are registered beside their states, so Notifications stays
+    /// below Deployments and Services). The <see cref="NotificationDispatcher"/> runs in the panel only
+    /// (AddGoForgeWorkers); senders and repositories come from Infrastructure.
     /// </summary>
     public static IServiceCollection AddNotifications(this IServiceCollection services)
     {
@@ -21,8 +20,6 @@ public static class NotificationsRegistration
         services.AddSingleton<NotificationPublisher>();
         services.AddSingleton<INotifications>(sp => sp.GetRequiredService<NotificationPublisher>());
         services.AddSingleton<NotificationChannelService>();
-        services.AddSingleton<DeploymentNotices>();
-        services.AddSingleton<ServiceNotices>();
         services.AddSingleton<ISignInWatch, NewAddressSignIns>();
         return services;
     }
