@@ -84,32 +84,32 @@ public sealed record NotificationChannel
 /// <summary>What a form or the API sends to create or change a channel. A null or empty secret on update keeps the stored one.</summary>
 public sealed record ChannelInput
 {
-    public ChannelKind Kind { get; init; }
+    public ChannelKind Kind { get; set; }
 
-    public string? Name { get; init; }
+    public string? Name { get; set; }
 
-    public string? WebhookUrl { get; init; }
+    public string? WebhookUrl { get; set; }
 
     /// <summary>Slack's or Discord's incoming-webhook URL (a secret).</summary>
-    public string? SecretUrl { get; init; }
+    public string? SecretUrl { get; set; }
 
-    public string? SigningSecret { get; init; }
+    public string? SigningSecret { get; set; }
 
-    public string? SmtpHost { get; init; }
+    public string? SmtpHost { get; set; }
 
-    public int? SmtpPort { get; init; }
+    public int? SmtpPort { get; set; }
 
-    public SmtpSecurity SmtpSecurity { get; init; } = SmtpSecurity.StartTls;
+    public SmtpSecurity SmtpSecurity { get; set; } = SmtpSecurity.StartTls;
 
-    public string? SmtpUsername { get; init; }
+    public string? SmtpUsername { get; set; }
 
-    public string? SmtpPassword { get; init; }
+    public string? SmtpPassword { get; set; }
 
-    public string? From { get; init; }
+    public string? From { get; set; }
 
-    public string? To { get; init; }
+    public string? To { get; set; }
 
-    public IReadOnlyCollection<NotificationKind> Subscriptions { get; init; } = [];
+    public IReadOnlyCollection<NotificationKind> Subscriptions { get; set; } = [];
 }
 
 /// <summary>How one delivery stands.</summary>
