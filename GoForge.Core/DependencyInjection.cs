@@ -9,6 +9,7 @@ using GoForge.Core.GitProviders;
 using GoForge.Core.Identity;
 using GoForge.Core.Identity.GitHub;
 using GoForge.Core.Monitoring;
+using GoForge.Core.Notifications;
 using GoForge.Core.Operations;
 using GoForge.Core.Projects;
 using GoForge.Core.Reconciliation;
@@ -67,7 +68,7 @@ public static class DependencyInjection
         services.AddSingleton<BackupService>();
         services.AddServiceBackups();
         GoForge.Core.Backups.Engines.ServiceBackupEngineRegistration.AddServiceBackupEngines(services);
-        services.TryAddSingleton<GoForge.Core.Notifications.INotifications, GoForge.Core.Notifications.NotificationsPending>(); // scaffolding, see the type
+        services.AddNotifications();
         services.AddSecretsServices();
         services.AddOptions<DeploymentOptions>()
             .BindConfiguration(DeploymentOptions.SectionName)
@@ -89,6 +90,7 @@ public static class DependencyInjection
         services.AddSingleton<LegacyNetworkMigration>();
         services.AddSingleton<DeploymentSignal>();
         services.AddSingleton<DeploymentStates>();
+        services.AddSingleton<DeploymentNotices>();
         services.AddSingleton<DeploymentCancellations>();
         services.AddSingleton<ChangeFeed<DeploymentUpdate>>();
         services.AddSingleton<ImageRetention>();
@@ -130,6 +132,7 @@ public static class DependencyInjection
         services.AddSingleton<ServiceInstanceService>();
         services.AddSingleton<ChangeFeed<ServiceChange>>();
         services.AddSingleton<ServiceStates>();
+        services.AddSingleton<ServiceNotices>();
         services.AddSingleton<ServiceSignal>();
         services.AddSingleton<ServiceCancellations>();
         services.AddSingleton<ServiceOperationEnds>();
@@ -174,6 +177,7 @@ public static class DependencyInjection
         services.AddHostedService<ServiceWorker>();
         services.AddRegistryWorkers();
         services.AddBackupWorkers();
+        services.AddHostedService<NotificationDispatcher>();
         services.AddHostedService(sp => sp.GetRequiredService<ContainerStateTracker>());
         // Last: its first pass waits for both workers' recovery.
         services.AddHostedService<ReconcilerWorker>();

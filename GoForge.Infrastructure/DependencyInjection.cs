@@ -20,6 +20,7 @@ using GoForge.Infrastructure.GitProviders;
 using GoForge.Infrastructure.Identity;
 using GoForge.Infrastructure.Identity.GitHub;
 using GoForge.Infrastructure.Monitoring;
+using GoForge.Infrastructure.Notifications;
 using GoForge.Infrastructure.Persistence;
 using GoForge.Infrastructure.Persistence.Backups;
 using GoForge.Infrastructure.Projects;
@@ -54,6 +55,7 @@ public static class DependencyInjection
         services.AddDapperRepositories();
         services.AddDatabaseBackups();
         Backups.BackupStorageRegistration.AddBackupStorage(services);
+        services.AddNotificationDelivery();
 
         services.AddOptions<PasswordHashingOptions>()
             .BindConfiguration(PasswordHashingOptions.SectionName)

@@ -13,7 +13,7 @@ source "$repo/deploy/lib.sh"
 # backup-storage tests the S3 server s3rver from GoForge.Tests/Harness/S3/package-lock.json.
 # python3-cryptography: a backup test decrypts an archive with deploy/decrypt-backup.py, as a user without GoForge would.
 # debootstrap + iproute2: the production-stack test builds its Debian base and links a private engine to the host.
-ensure_packages git procps postgresql docker.io busybox-static chromium docker-compose caddy openssh-server nodejs npm debootstrap iproute2 docker-registry apache2-utils python3 python3-cryptography
+ensure_packages git procps postgresql docker.io busybox-static chromium docker-compose caddy openssh-server nodejs npm debootstrap iproute2 docker-registry apache2-utils python3 python3-cryptography python3-aiosmtpd
 require_dotnet
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1

@@ -10,7 +10,7 @@ namespace GoForge.Core.Deployments;
 /// worker and by <see cref="DeploymentService"/>, which checks the person first; it takes no actor itself. Every
 /// recorded change is then published on the <see cref="ChangeFeed{TChange}"/> for live viewers.
 /// </summary>
-public sealed class DeploymentStates(IDeploymentRepository deployments, ChangeFeed<DeploymentUpdate> feed, TimeProvider time)
+public sealed class DeploymentStates(IDeploymentRepository deployments, ChangeFeed<DeploymentUpdate> feed, TimeProvider time, DeploymentNotices notices)
 {
     /// <summary>Whether the trigger would be allowed on the deployment as given, guards included, without firing it.</summary>
     public static Result Check(Deployment deployment, DeploymentTrigger trigger, TransitionRequest request)
@@ -56,6 +56,7 @@ public sealed class DeploymentStates(IDeploymentRepository deployments, ChangeFe
 
         var changed = deployment with { State = state, Reason = request.Reason ?? deployment.Reason, UpdatedAt = time.GetUtcNow() };
         feed.Publish(new DeploymentStateChanged(changed));
+        await notices.RecordedAsync(changed, ct);
         return changed;
     }
 

@@ -4,7 +4,7 @@ using Microsoft.Extensions.Options;
 namespace GoForge.Core.Identity;
 
 /// <summary>Opens a server-side session for a user who has proved who they are, and records the sign-in.</summary>
-public sealed class SessionOpener(IUserSessionRepository sessions, IAuditLog audit, IOptions<AuthOptions> options, TimeProvider time)
+public sealed class SessionOpener(IUserSessionRepository sessions, IAuditLog audit, IOptions<AuthOptions> options, TimeProvider time, IEnumerable<ISignInWatch> watches)
 {
     /// <param name="how">Audit detail saying how the user signed in (null for a password).</param>
     public async Task<UserSession> OpenAsync(User user, string? clientAddress, string? userAgent, string? how, CancellationToken ct = default)
@@ -30,6 +30,11 @@ public sealed class SessionOpener(IUserSessionRepository sessions, IAuditLog aud
             ClientAddress = session.ClientAddress,
             Detail = how,
         }, ct);
+        foreach (var watch in watches)
+        {
+            await watch.SignedInAsync(user, session.ClientAddress, ct);
+        }
+
         return session;
     }
 }

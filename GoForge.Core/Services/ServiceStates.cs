@@ -8,7 +8,7 @@ namespace GoForge.Core.Services;
 /// persist the transition (only if the row is still in the state it started from) before returning; then publish it
 /// on the <see cref="ChangeFeed{TChange}"/> for live viewers. Used by the worker's steps and the recovery; it takes no actor.
 /// </summary>
-public sealed class ServiceStates(IServiceInstanceRepository instances, ChangeFeed<ServiceChange> feed, TimeProvider time)
+public sealed class ServiceStates(IServiceInstanceRepository instances, ChangeFeed<ServiceChange> feed, TimeProvider time, ServiceNotices notices)
 {
     /// <summary>Whether <paramref name="trigger"/> is allowed from <paramref name="state"/>.</summary>
     public static bool Allows(ServiceState state, ServiceTrigger trigger)
@@ -41,6 +41,7 @@ public sealed class ServiceStates(IServiceInstanceRepository instances, ChangeFe
         await machine.FireAsync(trigger);
         var recorded = instance with { State = state, Reason = Bounded(reason), ContainerId = containerId, Version = version, UpdatedAt = now };
         feed.Publish(new ServiceChange(recorded));
+        await notices.MovedAsync(instance.State, recorded, ct);
         return recorded;
     }
 

@@ -147,6 +147,14 @@ public sealed partial class ApiCoverageTests(PostgresFixture postgres) : IAsyncL
         ["ServiceBackupService.SaveScheduleAsync"] = "backup schedules are set on the service page for now (docs/decisions/backups.md#left-out-and-why)",
         ["GitHubSettingsProvider.GetAsync"] = "the settings page's actor-less read of the settings in effect; GET /settings/github answers them through GitHubSettingsAdministration",
         ["InvitationService.PreviewAsync"] = "the invitation page a person opens before signing up; not an administrator's operation",
+
+        // Notification channels: the UI first (issue 22); the API follows.
+        ["NotificationChannelService.ListAsync"] = "notification channels have no API endpoints yet (docs/decisions/notifications.md, Left out); managed in the Settings card and the project settings dialog",
+        ["NotificationChannelService.CreateAsync"] = "notification channels have no API endpoints yet (docs/decisions/notifications.md, Left out); managed in the Settings card and the project settings dialog",
+        ["NotificationChannelService.UpdateAsync"] = "notification channels have no API endpoints yet (docs/decisions/notifications.md, Left out); managed in the Settings card and the project settings dialog",
+        ["NotificationChannelService.DeleteAsync"] = "notification channels have no API endpoints yet (docs/decisions/notifications.md, Left out); managed in the Settings card and the project settings dialog",
+        ["NotificationChannelService.SendTestAsync"] = "notification channels have no API endpoints yet (docs/decisions/notifications.md, Left out); managed in the Settings card and the project settings dialog",
+        ["NotificationChannelService.ListDeliveriesAsync"] = "notification channels have no API endpoints yet (docs/decisions/notifications.md, Left out); managed in the Settings card and the project settings dialog",
     };
 
     /// <summary>Of the Core methods called, those that are instance operations of a service registered in the app.</summary>

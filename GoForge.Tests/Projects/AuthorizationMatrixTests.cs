@@ -22,7 +22,7 @@ public sealed class AuthorizationMatrixTests(PostgresFixture postgres) : IAsyncL
     private static readonly Type[] ServiceTypes =
         [typeof(ProjectService), typeof(EnvironmentService), typeof(ApplicationService), typeof(VariableService), typeof(MembershipService), typeof(DeploymentService), typeof(RoutingService), typeof(MonitoringService),
          typeof(WebhookService), typeof(GitCredentialService), typeof(ServiceInstanceService), typeof(ServiceCommands),
-         typeof(GoForge.Core.Volumes.AppVolumeService), typeof(ComposeOverviewService), typeof(GoForge.Core.Backups.ServiceBackupService)];
+         typeof(GoForge.Core.Volumes.AppVolumeService), typeof(ComposeOverviewService), typeof(GoForge.Core.Backups.ServiceBackupService), typeof(GoForge.Core.Notifications.NotificationChannelService)];
 
     private TestHost _host = null!;
     private Actor _maintainer = null!;
@@ -31,7 +31,7 @@ public sealed class AuthorizationMatrixTests(PostgresFixture postgres) : IAsyncL
     private Actor _deployer = null!;
     private Target _b = null!;
 
-    private sealed record Target(Guid ProjectId, Guid EnvironmentId, Guid ApplicationId, Guid VariableId, Guid MaintainerId, Guid DeploymentId, Guid ServiceId = default, Guid ServiceOperationId = default, Guid VolumeId = default, Guid BackupRunId = default);
+    private sealed record Target(Guid ProjectId, Guid EnvironmentId, Guid ApplicationId, Guid VariableId, Guid MaintainerId, Guid DeploymentId, Guid ServiceId = default, Guid ServiceOperationId = default, Guid VolumeId = default, Guid BackupRunId = default, Guid ChannelId = default);
 
     public async Task InitializeAsync()
     {
@@ -69,7 +69,8 @@ public sealed class AuthorizationMatrixTests(PostgresFixture postgres) : IAsyncL
         var created = (await _host.Get<IServiceOperationRepository>().ListRecentAsync(service.Id, 1))[0];
         var volume = (await _host.Get<GoForge.Core.Volumes.AppVolumeService>().AddAsync(_maintainer, app.Id, new GoForge.Core.Volumes.AppVolumeInput { Name = "data", MountPath = "/data" })).Value!;
         var backupRun = await SeedBackupRunAsync(service.Id, project.Id);
-        _b = new Target(project.Id, environment.Id, app.Id, variable.Id, _maintainer.UserId, deployment.Id, service.Id, created.Id, volume.Id, backupRun);
+        var channel = (await _host.Get<GoForge.Core.Notifications.NotificationChannelService>().CreateAsync(_maintainer, project.Id, NotificationChannel("https://hooks.example.com/b"))).Value!;
+        _b = new Target(project.Id, environment.Id, app.Id, variable.Id, _maintainer.UserId, deployment.Id, service.Id, created.Id, volume.Id, backupRun, channel.Id);
         _bCompose = await _host.Services.CreateComposeApplicationAsync(_maintainer, environment.Id, "stack");
     }
 
@@ -105,6 +106,15 @@ public sealed class AuthorizationMatrixTests(PostgresFixture postgres) : IAsyncL
 
     private Guid _backupDestinationId;
 
+    private static GoForge.Core.Notifications.ChannelInput NotificationChannel(string url) => new()
+    {
+        Kind = GoForge.Core.Notifications.ChannelKind.Webhook,
+        Name = "ops hook",
+        WebhookUrl = url,
+        SigningSecret = "project-b-signing-secret-0123",
+        Subscriptions = [GoForge.Core.Notifications.NotificationKind.DeploymentFailed],
+    };
+
     public async Task DisposeAsync() => await _host.DisposeAsync();
 
     /// <summary>Each public service method, by name, called against project B's ids.</summary>
@@ -128,6 +138,7 @@ public sealed class AuthorizationMatrixTests(PostgresFixture postgres) : IAsyncL
         var catalog = _host.Get<GoForge.Core.Catalog.CatalogService>();
         var commands = _host.Get<ServiceCommands>();
         var backups = _host.Get<GoForge.Core.Backups.ServiceBackupService>();
+        var channels = _host.Get<GoForge.Core.Notifications.NotificationChannelService>();
         var serviceInput = new ServiceInstanceInput { TemplateId = "redis", Name = "sneaky", Inputs = new Dictionary<string, string> { ["password"] = "x1234567" } };
         return new()
         {
@@ -219,6 +230,13 @@ public sealed class AuthorizationMatrixTests(PostgresFixture postgres) : IAsyncL
             ["ServiceBackupService.OpenArchiveAsync"] = async a => (await backups.OpenArchiveAsync(a, _b.ServiceId, _b.BackupRunId)).Error,
             ["ServiceBackupService.CancelAsync"] = async a => (await backups.CancelAsync(a, _b.ServiceId, _b.BackupRunId)).Error,
             ["ComposeOverviewService.GetAsync"] = async a => (await _host.Get<ComposeOverviewService>().GetAsync(a, _b.ApplicationId)).Error,
+            ["NotificationChannelService.ListAsync"] = async a => (await channels.ListAsync(a, _b.ProjectId)).Error,
+            ["NotificationChannelService.GetAsync"] = async a => (await channels.GetAsync(a, _b.ChannelId)).Error,
+            ["NotificationChannelService.CreateAsync"] = async a => (await channels.CreateAsync(a, _b.ProjectId, NotificationChannel("https://evil.example/steal"))).Error,
+            ["NotificationChannelService.UpdateAsync"] = async a => (await channels.UpdateAsync(a, _b.ChannelId, NotificationChannel("https://evil.example/steal"))).Error,
+            ["NotificationChannelService.DeleteAsync"] = async a => (await channels.DeleteAsync(a, _b.ChannelId)).Error,
+            ["NotificationChannelService.SendTestAsync"] = async a => (await channels.SendTestAsync(a, _b.ChannelId)).Error,
+            ["NotificationChannelService.ListDeliveriesAsync"] = async a => (await channels.ListDeliveriesAsync(a, _b.ChannelId)).Error,
             ["DeploymentService.WatchAsync"] = async a =>
             {
                 var watch = await deployments.WatchAsync(a, _b.ApplicationId, _ => { });
@@ -416,6 +434,8 @@ public sealed class AuthorizationMatrixTests(PostgresFixture postgres) : IAsyncL
             string.Join(",", members.Select(x => $"{x.Login}:{x.Role}")),
             routing.RedirectToHttps, routing.IpAllowList,
             string.Join(",", (await _host.Get<GoForge.Core.Volumes.IAppVolumeRepository>().ListAsync(_b.ApplicationId)).Select(v => $"{v.Id}:{v.Name}:{v.MountPath}")),
-            await _host.Get<GoForge.Core.Volumes.IAppVolumeRepository>().BindMountsAllowedAsync(_b.ApplicationId));
+            await _host.Get<GoForge.Core.Volumes.IAppVolumeRepository>().BindMountsAllowedAsync(_b.ApplicationId),
+            string.Join(",", (await _host.Get<GoForge.Core.Notifications.NotificationChannelService>().ListAsync(m, _b.ProjectId)).Value!.Select(c => $"{c.Id}:{c.Name}:{c.Settings.WebhookUrl}:{c.UpdatedAt.Ticks}")),
+            (await _host.Get<GoForge.Core.Notifications.NotificationChannelService>().ListDeliveriesAsync(m, _b.ChannelId)).Value!.Count);
     }
 }

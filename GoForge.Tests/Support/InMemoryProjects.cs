@@ -126,6 +126,18 @@ public static class InMemoryProjects
         services.AddSingleton<IApplicationTeardown, ApplicationTeardown>();
         services.AddSingleton<ChangeFeed<DeploymentUpdate>>();
         services.AddSingleton<DeploymentStates>();
+        services.AddSingleton<InMemoryNotifications>();
+        services.AddSingleton<GoForge.Core.Notifications.INotificationChannelRepository>(s => s.GetRequiredService<InMemoryNotifications>());
+        services.AddSingleton<GoForge.Core.Notifications.INotificationDeliveries>(s => s.GetRequiredService<InMemoryNotifications>());
+        services.AddSingleton<GoForge.Core.Notifications.INotificationHistory>(s => s.GetRequiredService<InMemoryNotifications>());
+        services.AddSingleton<GoForge.Core.Notifications.IKnownAddressRepository>(s => s.GetRequiredService<InMemoryNotifications>());
+        services.AddSingleton(Options.Create(new GoForge.Core.Notifications.NotificationOptions()));
+        services.AddSingleton<GoForge.Core.Notifications.NotificationSignal>();
+        services.AddSingleton<GoForge.Core.Notifications.NotificationPublisher>();
+        services.AddSingleton<GoForge.Core.Notifications.INotifications>(s => s.GetRequiredService<GoForge.Core.Notifications.NotificationPublisher>());
+        services.AddSingleton<GoForge.Core.Notifications.NotificationChannelService>();
+        services.AddSingleton<DeploymentNotices>();
+        services.AddSingleton<ServiceNotices>();
         services.AddSingleton<DeploymentSignal>();
         services.AddSingleton<DeploymentCancellations>();
         services.AddSingleton<DeploymentService>();
