@@ -22,8 +22,6 @@ public sealed class ServiceBackupService(
     IAuditLog audit,
     TimeProvider time)
 {
-    private const string What = "service";
-
     public async Task<Result<BackupOverview>> OverviewAsync(Actor actor, Guid serviceId, CancellationToken ct = default)
     {
         var found = await FindAsync(actor, serviceId, ProjectAction.View, ct);
@@ -157,15 +155,6 @@ public sealed class ServiceBackupService(
         return opened;
     }
 
-    private async Task<Result<ServiceInstance>> FindAsync(Actor actor, Guid serviceId, ProjectAction action, CancellationToken ct)
-    {
-        var instance = await instances.GetAsync(serviceId, ct);
-        if (instance is null)
-        {
-            return ProjectAccess.NotFound(What);
-        }
-
-        var allowed = await access.CheckAsync(actor, instance.ProjectId, action, What, ct);
-        return allowed.IsSuccess ? instance : allowed.Error;
-    }
+    private Task<Result<ServiceInstance>> FindAsync(Actor actor, Guid serviceId, ProjectAction action, CancellationToken ct) =>
+        ServiceLookup.FindAsync(instances, access, actor, serviceId, action, ct);
 }

@@ -26,8 +26,6 @@ public sealed class ServiceCommands(
     DomainRules domainRules,
     TimeProvider time)
 {
-    private const string What = "service";
-
     /// <summary>
     /// Validates everything, stores the instance (state Creating, inputs encrypted) and queues its creation. Inputs
     /// left out of <paramref name="input"/> take the catalog's generated or default values.
@@ -323,15 +321,6 @@ public sealed class ServiceCommands(
         return operation;
     }
 
-    private async Task<Result<ServiceInstance>> FindAsync(Actor actor, Guid serviceId, ProjectAction action, CancellationToken ct)
-    {
-        var instance = await instances.GetAsync(serviceId, ct);
-        if (instance is null)
-        {
-            return ProjectAccess.NotFound(What);
-        }
-
-        var allowed = await access.CheckAsync(actor, instance.ProjectId, action, What, ct);
-        return allowed.IsSuccess ? instance : allowed.Error;
-    }
+    private Task<Result<ServiceInstance>> FindAsync(Actor actor, Guid serviceId, ProjectAction action, CancellationToken ct) =>
+        ServiceLookup.FindAsync(instances, access, actor, serviceId, action, ct);
 }

@@ -217,17 +217,8 @@ public sealed class ServiceInstanceService(
     private Task<Result<(ServiceTemplate Template, RenderedService Service)>> RenderAsync(ServiceInstance instance, string version, CancellationToken ct) =>
         ServiceCommands.RenderAsync(catalog, instances, instance, version, ct);
 
-    private async Task<Result<ServiceInstance>> FindAsync(Actor actor, Guid serviceId, ProjectAction action, CancellationToken ct)
-    {
-        var instance = await instances.GetAsync(serviceId, ct);
-        if (instance is null)
-        {
-            return ProjectAccess.NotFound(What);
-        }
-
-        var allowed = await access.CheckAsync(actor, instance.ProjectId, action, What, ct);
-        return allowed.IsSuccess ? instance : allowed.Error;
-    }
+    private Task<Result<ServiceInstance>> FindAsync(Actor actor, Guid serviceId, ProjectAction action, CancellationToken ct) =>
+        ServiceLookup.FindAsync(instances, access, actor, serviceId, action, ct);
 
     private static string Target(ServiceInstance instance) => $"service:{instance.Slug}";
 }
