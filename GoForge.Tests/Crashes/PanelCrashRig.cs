@@ -360,7 +360,7 @@ public sealed class PanelCrashRig(PostgresFixture postgres) : IAsyncLifetime
     {
         await DeployVersionAsync(scenario);
         var report = await traffic.StopAsync();
-        output.WriteLine($"{report.Outcomes.Count} requests over {report.Seconds:F1} s through Caddy, {report.Failed.Count} failed; " +
+        output.WriteLine($"{report.Outcomes.Count} requests over {report.Seconds:F1} s through Caddy, {report.Failed.Count} failed, {report.Retried} retried once after a cut without an answer; " +
             $"p50 {report.Percentile(0.5):F1} ms, p99 {report.Percentile(0.99):F1} ms, max {report.Percentile(1):F1} ms; answers: {report.BodyCounts()}");
         Assert.True(report.Outcomes.Count > 0, "no request was sent");
         Assert.True(report.Failed.Count == 0,

@@ -98,18 +98,27 @@ internal sealed class SteadyTraffic : IAsyncDisposable
         {
             await SendOneAsync(sentAt, started);
         }
-        catch (HttpRequestException e) when (BeforeTheRequest(e))
+        catch (HttpRequestException e) when (NoAnswerFromTheProxy(e))
         {
-            // The proxy dropped the connection before it was established (its TLS handshake included), so the request
-            // was never sent: Caddy hands its listener to the new server on every config reload, and a connection caught
-            // in that instant is cut (a proxy matter, not the switch of upstreams under test). A browser opens a new
-            // connection and retries; so does this, once. A request that was sent and failed is never retried.
+            // The proxy cut the connection before it answered a single byte. The proxy under test answers every
+            // failure of an upstream (gone, refused, reset, slow) with an HTTP status (502, 504), so a cut without an
+            // answer is the proxy's own listener: Caddy hands its listener to a new server on every config reload, and a
+            // connection caught in that instant is dropped (caddyserver/caddy#4184). That is a proxy matter, not the
+            // switch of upstreams under test. A browser opens a new connection and retries an idempotent GET; so does
+            // this, once, and counts it (the report shows the retries). Any answer, a time-out, or a second cut is
+            // never retried.
             await SendOneAsync(sentAt, started, isRetry: true);
         }
     }
 
-    private static bool BeforeTheRequest(HttpRequestException e) =>
-        e.HttpRequestError is HttpRequestError.ConnectionError or HttpRequestError.SecureConnectionError;
+    /// <summary>
+    /// True when the request failed at the transport with no byte of an answer: the connection was refused or cut
+    /// (its TLS handshake included), or it ended or was reset before the status line. An HTTP answer of any status and a
+    /// time-out are never this.
+    /// </summary>
+    private static bool NoAnswerFromTheProxy(HttpRequestException e) =>
+        e.HttpRequestError is HttpRequestError.ConnectionError or HttpRequestError.SecureConnectionError or HttpRequestError.ResponseEnded
+        || (e.HttpRequestError is HttpRequestError.Unknown && e.InnerException is IOException or System.Net.Sockets.SocketException);
 
     private async Task SendOneAsync(DateTimeOffset sentAt, long started, bool isRetry = false)
     {
@@ -118,33 +127,64 @@ internal sealed class SteadyTraffic : IAsyncDisposable
         // race the proxy closing that idle connection as its config reloads (HTTP/1.1's known race, which clients
         // answer by retrying an idempotent request), and that would count as a failure of the switch.
         request.Headers.ConnectionClose = true;
+        HttpResponseMessage response;
         try
         {
-            using var response = await _http.SendAsync(request);
-            var body = (await response.Content.ReadAsStringAsync()).Trim();
-            var ms = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
-            _outcomes.Enqueue(response.StatusCode == HttpStatusCode.OK
-                ? new TrafficOutcome(sentAt, ms, body, null)
-                : new TrafficOutcome(sentAt, ms, body, $"HTTP {(int)response.StatusCode} {body}"));
+            // Headers only: a cut after the status line (an upstream that died mid-answer) fails below, never retried.
+            response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
         }
-        catch (HttpRequestException e) when (!isRetry && BeforeTheRequest(e))
+        catch (HttpRequestException e) when (!isRetry && NoAnswerFromTheProxy(e))
         {
             throw;
         }
         catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
         {
-            _outcomes.Enqueue(new TrafficOutcome(sentAt, Stopwatch.GetElapsedTime(started).TotalMilliseconds, "", e is TaskCanceledException ? "time-out" : e.Message));
+            Fail(e);
+            return;
+        }
+
+        try
+        {
+            using (response)
+            {
+                var body = (await response.Content.ReadAsStringAsync()).Trim();
+                var ms = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+                _outcomes.Enqueue(response.StatusCode == HttpStatusCode.OK
+                    ? new TrafficOutcome(sentAt, ms, body, null, isRetry)
+                    : new TrafficOutcome(sentAt, ms, body, $"HTTP {(int)response.StatusCode} {body}", isRetry));
+            }
+        }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+        {
+            Fail(e);
+        }
+
+        void Fail(Exception e)
+        {
+            var error = e switch
+            {
+                TaskCanceledException => "time-out",
+                HttpRequestException h => $"{h.Message} ({h.HttpRequestError}{(h.InnerException is { } inner ? ": " + inner.Message : "")})",
+                _ => e.Message,
+            };
+            _outcomes.Enqueue(new TrafficOutcome(sentAt, Stopwatch.GetElapsedTime(started).TotalMilliseconds, "", error, isRetry));
         }
     }
 }
 
-/// <summary>One request of a <see cref="SteadyTraffic"/>: when it was sent, how long its answer took, the body, and why it failed (null when it did not).</summary>
-internal sealed record TrafficOutcome(DateTimeOffset SentAt, double Milliseconds, string Body, string? Error);
+/// <summary>
+/// One request of a <see cref="SteadyTraffic"/>: when it was sent, how long its answer took, the body, why it failed (null
+/// when it did not), and whether it is the one retry of a request the proxy cut before answering.
+/// </summary>
+internal sealed record TrafficOutcome(DateTimeOffset SentAt, double Milliseconds, string Body, string? Error, bool Retried = false);
 
 /// <summary>Every outcome of a <see cref="SteadyTraffic"/>, oldest first.</summary>
 internal sealed record TrafficReport(IReadOnlyList<TrafficOutcome> Outcomes)
 {
     public IReadOnlyList<TrafficOutcome> Failed => [.. Outcomes.Where(o => o.Error is not null)];
+
+    /// <summary>How many requests were sent a second time after the proxy cut them before answering.</summary>
+    public int Retried => Outcomes.Count(o => o.Retried);
 
     /// <summary>Seconds from the first request sent to the last.</summary>
     public double Seconds => Outcomes.Count == 0 ? 0 : (Outcomes[^1].SentAt - Outcomes[0].SentAt).TotalSeconds;
