@@ -17,6 +17,12 @@ public sealed record AuditEvent
 
     public string? ClientAddress { get; init; }
 
+    /// <summary>
+    /// The project the event belongs to, when it belongs to one: project maintainers read their projects' events by it.
+    /// Null for installation-wide events (sign-ins, users, settings). Set it on every event about a project's resources.
+    /// </summary>
+    public Guid? ProjectId { get; init; }
+
     /// <summary>A short, human-readable detail (a reason, a new role).</summary>
     public string? Detail { get; init; }
 }
