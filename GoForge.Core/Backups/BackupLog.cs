@@ -40,4 +40,10 @@ internal static partial class BackupLog
 
     [LoggerMessage(EventId = 7411, Level = LogLevel.Warning, Message = "The temporary dump {Path} could not be removed")]
     public static partial void TempNotRemoved(ILogger logger, string path, Exception exception);
+
+    [LoggerMessage(EventId = 7412, Level = LogLevel.Information, Message = "Backup run {RunId} interrupted by a restart: {What} removed")]
+    public static partial void LeftoverRemoved(ILogger logger, Guid runId, string what);
+
+    [LoggerMessage(EventId = 7413, Level = LogLevel.Warning, Message = "Backup run {RunId} interrupted by a restart: cleaning up {What} failed; remove it by hand (see docs/decisions/backups.md#crash-recovery)")]
+    public static partial void LeftoverCleanupFailed(ILogger logger, Guid runId, string what, Exception exception);
 }

@@ -20,6 +20,7 @@ public static class BackupRegistration
         services.AddSingleton<ServiceBackupService>();
         services.AddSingleton<PanelBackupService>();
         services.AddSingleton<BackupRunner>();
+        services.AddSingleton<BackupLeftovers>();
         services.AddSingleton<BackupRetention>();
         services.AddSingleton<BackupWorker>();
         services.AddSingleton<BackupScheduler>();

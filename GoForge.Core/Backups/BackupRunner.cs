@@ -73,11 +73,14 @@ public sealed class BackupRunner(
         return new BackupRunOutcome(BackupRunState.Succeeded, null, key, engine.Name, bytes, fingerprint);
     }
 
+    /// <summary>Where a backup of the panel's database dumps before it streams to the store (removed after, or by the recovery of a killed panel).</summary>
+    internal static string PanelDumpPath(BackupRunOptions options, BackupRun run) =>
+        Path.Combine(options.TempFolder ?? Path.GetTempPath(), $"panel-{run.Id:N}.pgdump");
+
     private async Task<BackupRunOutcome> BackUpPanelAsync(BackupRun run, IBackupStore store, CancellationToken ct)
     {
-        var folder = options.Value.TempFolder ?? Path.GetTempPath();
-        Directory.CreateDirectory(folder);
-        var temp = Path.Combine(folder, $"panel-{run.Id:N}.pgdump");
+        var temp = PanelDumpPath(options.Value, run);
+        Directory.CreateDirectory(Path.GetDirectoryName(temp)!);
         try
         {
             var dumped = await panelDatabase.BackupAsync(Actor.Operator, temp, overwrite: true, ct);

@@ -129,11 +129,14 @@ public sealed record BackupArchiveDownload(string FileName, Stream Content);
 /// <summary>The keys archives are stored under: made by GoForge only, relative, no "..".</summary>
 public static class BackupArchiveKeys
 {
-    public static string For(BackupRun run, string extension)
+    public static string For(BackupRun run, string extension) => Stem(run) + extension;
+
+    /// <summary>The run's key without the engine's extension: what every write of this run starts with.</summary>
+    public static string Stem(BackupRun run)
     {
         ArgumentNullException.ThrowIfNull(run);
         var folder = run.TargetKind == BackupTargetKind.PanelDatabase ? "panel-database" : $"services/{run.TargetId:N}";
-        return $"{folder}/{run.CreatedAt.UtcDateTime:yyyyMMdd'T'HHmmss'Z'}-{run.Id.ToString("N")[..8]}{extension}";
+        return $"{folder}/{run.CreatedAt.UtcDateTime:yyyyMMdd'T'HHmmss'Z'}-{run.Id.ToString("N")[..8]}";
     }
 
     public static string FileName(string key) => key[(key.LastIndexOf('/') + 1)..];

@@ -16,6 +16,7 @@ namespace GoForge.Core.Backups;
 public sealed class BackupWorker(
     IBackupRunRepository runs,
     BackupRunner runner,
+    BackupLeftovers leftovers,
     BackupRetention retention,
     BackupSignal queue,
     BackupCancellations cancellations,
@@ -30,9 +31,18 @@ public sealed class BackupWorker(
 
     private readonly Dictionary<Guid, Task> _running = [];
 
-    /// <summary>Ends the runs a stopped panel left running (failed, with <see cref="InterruptedReason"/>).</summary>
+    /// <summary>
+    /// Removes what the runs a stopped panel left running left behind (<see cref="BackupLeftovers"/>), then ends them
+    /// (failed, with <see cref="InterruptedReason"/>). In that order, so a panel killed again during the clean-up finds
+    /// the runs still running at its next start and cleans up again.
+    /// </summary>
     public async Task<IReadOnlyList<BackupRun>> RecoverAsync(CancellationToken ct)
     {
+        foreach (var run in await runs.ListRunningAsync(ct))
+        {
+            await leftovers.RemoveAsync(run, ct);
+        }
+
         var ended = await runs.EndRunningAsync(InterruptedReason, time.GetUtcNow(), ct);
         foreach (var run in ended)
         {

@@ -77,6 +77,9 @@ public interface IBackupRunRepository
     /// <summary>Cancels a run that has not started; false when it started or ended.</summary>
     Task<bool> TryCancelQueuedAsync(Guid id, string error, DateTimeOffset now, CancellationToken ct = default);
 
+    /// <summary>The runs recorded running: at start-up, before any claim, those a stopped panel left.</summary>
+    Task<IReadOnlyList<BackupRun>> ListRunningAsync(CancellationToken ct = default);
+
     /// <summary>Ends every run left running (by a panel that stopped) failed with <paramref name="error"/>; returns them.</summary>
     Task<IReadOnlyList<BackupRun>> EndRunningAsync(string error, DateTimeOffset now, CancellationToken ct = default);
 

@@ -47,6 +47,13 @@ public interface IBackupStore
 
     /// <summary>The archives under <paramref name="keyPrefix"/>.</summary>
     Task<IReadOnlyList<StoredArchive>> ListAsync(string keyPrefix, CancellationToken ct = default);
+
+    /// <summary>
+    /// Removes what a write of an archive whose key starts with <paramref name="keyStem"/> (<see cref="BackupArchiveKeys.Stem"/>)
+    /// left when the panel was killed during it: a temporary file, an unfinished multipart upload. Called at start-up
+    /// for the runs a killed panel left running, before any new write; returns how many leftovers were removed.
+    /// </summary>
+    Task<int> RemovePartialWritesAsync(string keyStem, CancellationToken ct = default);
 }
 
 /// <summary>Opens a destination's store; the adapter for each <see cref="BackupDestinationKind"/> lives in Infrastructure.</summary>

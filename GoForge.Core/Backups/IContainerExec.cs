@@ -78,6 +78,14 @@ public interface IServiceBackupEngine
 
     /// <summary>Counts to compare before a backup and after its restore (rows per table, keys per database).</summary>
     Task<BackupFingerprint> FingerprintAsync(BackupTarget target, CancellationToken ct = default);
+
+    /// <summary>
+    /// Undoes what a restore cut off by a killed panel left inside the service's container (a helper process, a temporary
+    /// folder, a changed role), so the service serves its own data again; returns what was undone, for the log. Most
+    /// engines leave nothing: their restore tool reads the exec's standard input and ends when the panel's side closes.
+    /// </summary>
+    Task<IReadOnlyList<string>> RecoverInterruptedRestoreAsync(BackupTarget target, CancellationToken ct = default) =>
+        Task.FromResult<IReadOnlyList<string>>([]);
 }
 
 /// <summary>A dump or restore tool failed inside the container; the message is its error output (never a password).</summary>

@@ -104,6 +104,13 @@ internal sealed class BackupRunRepository(NpgsqlDataSource dataSource) : IBackup
         return await conn.ExecuteAsync(new CommandDefinition(sql, new { id, error = BackupDb.Bounded(error), now }, cancellationToken: ct)) == 1;
     }
 
+    public async Task<IReadOnlyList<BackupRun>> ListRunningAsync(CancellationToken ct = default)
+    {
+        const string sql = $"SELECT {Columns} FROM backup_runs WHERE state = 'running' ORDER BY started_at, id";
+        await using var conn = await dataSource.OpenConnectionAsync(ct);
+        return (await conn.QueryAsync<RunRow>(new CommandDefinition(sql, cancellationToken: ct))).Select(r => r.ToModel()).ToList();
+    }
+
     public async Task<IReadOnlyList<BackupRun>> EndRunningAsync(string error, DateTimeOffset now, CancellationToken ct = default)
     {
         const string sql = $"""

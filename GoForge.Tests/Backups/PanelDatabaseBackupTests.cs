@@ -149,10 +149,22 @@ public sealed class PanelDatabaseBackupTests(PostgresFixture postgres) : IAsyncL
     {
         await PanelScheduleAsync();
         var queued = (await _host.Get<PanelBackupService>().BackUpNowAsync(_admin)).Value!;
-        // What a killed panel leaves: the run claimed (running) and nobody working it.
-        Assert.Single(await _host.Get<IBackupRunRepository>().ClaimAsync(5, DateTimeOffset.UtcNow));
+        // What a killed panel leaves: the run claimed (running) and nobody working it, its temporary dump, and the
+        // destination's partial file of its archive. A partial file of another run is not this run's to remove.
+        var claimed = Assert.Single(await _host.Get<IBackupRunRepository>().ClaimAsync(5, DateTimeOffset.UtcNow));
+        var dump = BackupRunner.PanelDumpPath(_host.Get<Microsoft.Extensions.Options.IOptions<BackupRunOptions>>().Value, claimed);
+        Directory.CreateDirectory(Path.GetDirectoryName(dump)!);
+        await File.WriteAllTextAsync(dump, "half a dump");
+        var folder = Path.Combine(Archives, "panel-database");
+        Directory.CreateDirectory(folder);
+        var partial = Path.Combine(folder, ".partial-" + Path.GetFileName(BackupArchiveKeys.For(claimed, ".pgdump")) + ".0123456789abcdef");
+        var othersPartial = Path.Combine(folder, ".partial-20990101T000000Z-0badc0de.pgdump.0123456789abcdef");
+        await File.WriteAllTextAsync(partial, "half an archive");
+        await File.WriteAllTextAsync(othersPartial, "another run's");
 
-        await using var restarted = await TestHost.StartOnAsync(_host.ConnectionString, _keys,
+        // The restarted panel has the same data folder on a real server, so the same temporary folder.
+        var restartSettings = new Dictionary<string, string?>(_keys) { [$"{BackupRunOptions.SectionName}:TempFolder"] = Path.GetDirectoryName(dump) };
+        await using var restarted = await TestHost.StartOnAsync(_host.ConnectionString, restartSettings,
             services => services.AddHostedService(sp => sp.GetRequiredService<BackupWorker>()));
         var runs = restarted.Get<IBackupRunRepository>();
         await Wait.UntilAsync(async () => (await runs.GetAsync(queued.Id))!.State != BackupRunState.Running, "the restarted panel's recovery");
@@ -162,6 +174,9 @@ public sealed class PanelDatabaseBackupTests(PostgresFixture postgres) : IAsyncL
         Assert.Equal(BackupWorker.InterruptedReason, ended.Error);
         Assert.NotNull(ended.EndedAt);
         Assert.Null(await runs.GetInFlightAsync(PanelDatabase.TargetId));
+        Assert.False(File.Exists(dump), "the killed run's temporary dump is left");
+        Assert.False(File.Exists(partial), "the killed run's partial archive is left");
+        Assert.True(File.Exists(othersPartial), "another run's partial file was removed");
     }
 
     [Fact]

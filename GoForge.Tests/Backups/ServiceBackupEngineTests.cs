@@ -1,6 +1,7 @@
 using Docker.DotNet.Models;
 using GoForge.Core.Backups;
 using GoForge.Tests.Harness;
+using GoForge.Tests.Support;
 
 namespace GoForge.Tests.Backups;
 
@@ -138,6 +139,46 @@ public sealed class ServiceBackupEngineTests(DockerFixture docker) : IDisposable
     }
 
     [Fact]
+    public async Task A_redis_restore_cut_off_by_a_killed_panel_is_undone_at_the_next_start_and_the_service_takes_writes_again()
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(10));
+        var ct = timeout.Token;
+        await using var db = await CatalogDatabase.StartAsync(docker, "redis", LocalImages.RedisAsync, ct);
+        await RedisAsync(db, ct, "SET", "a", "1");
+        var archive = await BackupToFileAsync(db, ct);
+
+        // What a panel killed in the middle of RedisReplicaRestore leaves: the archive in a folder named for the
+        // throwaway server's port, that server running, and the service replicating it (so refusing writes).
+        const string Port = "23456";
+        var folder = (await db.RunAsync(["mktemp", "-d", $"/tmp/goforge-restore-{Port}-XXXXXX"], NoEnvironment, ct)).Trim();
+        await using (var file = File.OpenRead(archive))
+        {
+            Assert.Equal(0, (await db.Exec.RunAsync(new ContainerExecRequest(db.ContainerId, ["dd", $"of={folder}/dump.rdb"], NoEnvironment, StandardInput: file), ct)).ExitCode);
+        }
+
+        await db.RunAsync(["redis-server", "--bind", "127.0.0.1", "--port", Port, "--dir", folder, "--dbfilename", "dump.rdb", "--daemonize", "yes",
+            "--pidfile", folder + "/server.pid", "--save", "", "--appendonly", "no"], NoEnvironment, ct);
+        await Wait.UntilAsync(async () => await ThrowawayAnswersAsync(db, Port, ct), "the throwaway server answering");
+        await RedisAsync(db, ct, "REPLICAOF", "127.0.0.1", Port);
+        await Wait.UntilAsync(async () => (await RedisAsync(db, ct, "INFO", "replication")).Contains("master_link_status:up", StringComparison.Ordinal), "the service replicating");
+        var refused = await TryAsync(db, ["redis-cli", "-e", "SET", "b", "2"], new Dictionary<string, string> { ["REDISCLI_AUTH"] = db.Target.Inputs["password"] }, ct);
+        Assert.Contains("READONLY", refused.Output, StringComparison.Ordinal);
+        // A folder of another shape is not the restore's: it stays.
+        await db.RunAsync(["mkdir", "/tmp/goforge-restore-not-a-port"], NoEnvironment, ct);
+
+        var undone = await db.Engine.RecoverInterruptedRestoreAsync(db.Target, ct);
+
+        Assert.Equal(3, undone.Count);
+        Assert.Equal("master", (await RedisAsync(db, ct, "ROLE")).Split('\n')[0].Trim());
+        await RedisAsync(db, ct, "SET", "written-after-the-recovery", "y");
+        Assert.False(await ThrowawayAnswersAsync(db, Port, ct), "the throwaway server still answers");
+        var left = await db.RunAsync(["find", "/tmp", "-maxdepth", "1", "-name", "goforge-restore-*"], NoEnvironment, ct);
+        Assert.Equal(["/tmp/goforge-restore-not-a-port"], left.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+        // Run again, it finds nothing more to undo.
+        Assert.Empty(await db.Engine.RecoverInterruptedRestoreAsync(db.Target, ct));
+    }
+
+    [Fact]
     public async Task Redis_with_a_wrong_password_fails_with_the_servers_error()
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(10));
@@ -180,6 +221,22 @@ public sealed class ServiceBackupEngineTests(DockerFixture docker) : IDisposable
     private static Task<string> MariaDbAsync(CatalogDatabase db, string sql, CancellationToken ct) =>
         db.RunAsync(["mariadb", "--protocol=TCP", "-h", "127.0.0.1", "-u", db.Target.Inputs["user"], "--batch", "--skip-column-names", db.Target.Inputs["db"]],
             new Dictionary<string, string> { ["MYSQL_PWD"] = db.Target.Inputs["password"] }, ct, sql);
+
+    private static readonly IReadOnlyDictionary<string, string> NoEnvironment = new Dictionary<string, string>();
+
+    private static async Task<bool> ThrowawayAnswersAsync(CatalogDatabase db, string port, CancellationToken ct)
+    {
+        var ping = await TryAsync(db, ["redis-cli", "-e", "-p", port, "PING"], NoEnvironment, ct);
+        return ping.ExitCode == 0 && ping.Output.Trim() == "PONG";
+    }
+
+    /// <summary>A command whose failure is an expected answer: its exit code and its output and error together.</summary>
+    private static async Task<(long ExitCode, string Output)> TryAsync(CatalogDatabase db, IReadOnlyList<string> command, IReadOnlyDictionary<string, string> environment, CancellationToken ct)
+    {
+        using var output = new MemoryStream();
+        var result = await db.Exec.RunAsync(new ContainerExecRequest(db.ContainerId, command, environment, StandardOutput: output), ct);
+        return (result.ExitCode, System.Text.Encoding.UTF8.GetString(output.ToArray()) + result.StandardError);
+    }
 
     private static Task<string> RedisAsync(CatalogDatabase db, CancellationToken ct, params string[] command) =>
         db.RunAsync([db.Target.TemplateId + "-cli", "-e", .. command], new Dictionary<string, string> { ["REDISCLI_AUTH"] = db.Target.Inputs["password"] }, ct);

@@ -94,6 +94,12 @@ public sealed class RedisBackupEngine : IServiceBackupEngine
         return new RedisReplicaRestore(this, Session(target), _exec, _logger).RunAsync(archive, ct);
     }
 
+    public Task<IReadOnlyList<string>> RecoverInterruptedRestoreAsync(BackupTarget target, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(target);
+        return new RedisRestoreLeftovers(this, Session(target), _exec).RemoveAsync(ct);
+    }
+
     /// <summary>Keys per database, from <c>INFO keyspace</c> (<c>db0:keys=3,expires=0,…</c>).</summary>
     public async Task<BackupFingerprint> FingerprintAsync(BackupTarget target, CancellationToken ct = default)
     {

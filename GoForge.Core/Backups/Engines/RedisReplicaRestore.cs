@@ -6,7 +6,9 @@ namespace GoForge.Core.Backups.Engines;
 /// <summary>
 /// Replaces a running Redis/Valkey server's data with an RDB archive, in place, without restarting its container:
 /// <list type="number">
-/// <item>the archive is copied into a new temporary folder in the container (<c>mktemp -d</c>, then <c>dd</c> from standard input);</item>
+/// <item>the archive is copied into a new temporary folder in the container (<c>mktemp -d</c>, then <c>dd</c> from standard input),
+/// named <see cref="FolderPrefix"/> and the throwaway's port, so the recovery of a killed panel finds both
+/// (<see cref="RedisRestoreLeftovers"/>);</item>
 /// <item>a throwaway server of the same program loads it there: <c>--daemonize yes</c>, bound to 127.0.0.1 on a random
 /// port, no persistence of its own, no password (only processes inside the container's network namespace reach it);</item>
 /// <item>the service becomes its replica (<c>REPLICAOF 127.0.0.1 port</c>): while it syncs it refuses writes, then
@@ -23,10 +25,15 @@ internal sealed class RedisReplicaRestore(RedisBackupEngine engine, RedisSession
 
     private static readonly IReadOnlyDictionary<string, string> NoEnvironment = new Dictionary<string, string>();
 
+    /// <summary>The temporary folder of a restore is <c>/tmp/goforge-restore-PORT-XXXXXX</c>.</summary>
+    public const string FolderParent = "/tmp";
+    public const string FolderPrefix = "goforge-restore-";
+
     public async Task RunAsync(Stream archive, CancellationToken ct)
     {
-        var folder = (await EngineExec.ReadAsync(exec, service.ContainerId, ["mktemp", "-d"], NoEnvironment, [], ct: ct)).Trim();
         var port = RedisBackupEngine.ThrowawayPort();
+        var template = $"{FolderParent}/{FolderPrefix}{port.ToString(CultureInfo.InvariantCulture)}-XXXXXX";
+        var folder = (await EngineExec.ReadAsync(exec, service.ContainerId, ["mktemp", "-d", template], NoEnvironment, [], ct: ct)).Trim();
         var throwaway = new RedisSession(exec, service.ContainerId, engine.Cli, password: null, port);
         var replicating = false;
         try

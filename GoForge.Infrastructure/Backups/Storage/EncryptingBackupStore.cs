@@ -56,4 +56,6 @@ public sealed class EncryptingBackupStore : IBackupStore
     public Task DeleteAsync(string key, CancellationToken ct = default) => _inner.DeleteAsync(key, ct);
 
     public Task<IReadOnlyList<StoredArchive>> ListAsync(string keyPrefix, CancellationToken ct = default) => _inner.ListAsync(keyPrefix, ct);
+
+    public Task<int> RemovePartialWritesAsync(string keyStem, CancellationToken ct = default) => _inner.RemovePartialWritesAsync(keyStem, ct);
 }

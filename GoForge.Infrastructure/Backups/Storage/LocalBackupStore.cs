@@ -29,7 +29,8 @@ internal sealed class LocalBackupStore : IBackupStore
         var path = PathOf(key);
         var folder = Path.GetDirectoryName(path)!;
         CreateFolder(folder);
-        var temp = Path.Combine(folder, TempPrefix + Guid.NewGuid().ToString("N"));
+        // Named for its key, so the recovery of a killed panel removes exactly this run's partial file.
+        var temp = Path.Combine(folder, TempPrefix + Path.GetFileName(path) + "." + Guid.NewGuid().ToString("N"));
         try
         {
             long bytes;
@@ -92,6 +93,28 @@ internal sealed class LocalBackupStore : IBackupStore
         }
 
         return Task.CompletedTask;
+    }
+
+    public Task<int> RemovePartialWritesAsync(string keyStem, CancellationToken ct = default)
+    {
+        var stem = PathOf(keyStem);
+        var folder = Path.GetDirectoryName(stem)!;
+        if (!Directory.Exists(folder))
+        {
+            return Task.FromResult(0);
+        }
+
+        var removed = 0;
+        foreach (var file in Directory.EnumerateFiles(folder, TempPrefix + "*"))
+        {
+            if (Path.GetFileName(file).StartsWith(TempPrefix + Path.GetFileName(stem), StringComparison.Ordinal))
+            {
+                File.Delete(file);
+                removed++;
+            }
+        }
+
+        return Task.FromResult(removed);
     }
 
     public Task<IReadOnlyList<StoredArchive>> ListAsync(string keyPrefix, CancellationToken ct = default)

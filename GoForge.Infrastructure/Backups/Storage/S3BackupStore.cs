@@ -164,6 +164,36 @@ public sealed class S3BackupStore : IBackupStore, IDisposable
         return archives;
     }
 
+    /// <summary>
+    /// Aborts the unfinished multipart uploads of the run's archive (listed by its key's stem, so never another run's or
+    /// another tool's). A server without ListMultipartUploads fails this with its answer; a bucket lifecycle rule
+    /// (AbortIncompleteMultipartUpload) is the backstop, as docs/decisions/backup-storage.md says.
+    /// </summary>
+    public async Task<int> RemovePartialWritesAsync(string keyStem, CancellationToken ct = default)
+    {
+        var prefix = ObjectKey(BackupKeys.CheckKey(keyStem));
+        var aborted = 0;
+        string? keyMarker = null;
+        string? uploadMarker = null;
+        do
+        {
+            var request = new ListMultipartUploadsRequest { BucketName = Bucket, Prefix = prefix, KeyMarker = keyMarker, UploadIdMarker = uploadMarker };
+            var page = await Call("list the unfinished uploads of", keyStem, () => _client.ListMultipartUploadsAsync(request, ct));
+            foreach (var upload in page.MultipartUploads ?? [])
+            {
+                await Call("abort an unfinished upload of", keyStem, () => _client.AbortMultipartUploadAsync(
+                    new AbortMultipartUploadRequest { BucketName = Bucket, Key = upload.Key, UploadId = upload.UploadId }, ct));
+                BackupStorageLog.S3MultipartAborted(_logger, upload.Key[_prefix.Length..], Bucket, upload.UploadId);
+                aborted++;
+            }
+
+            (keyMarker, uploadMarker) = page.IsTruncated == true ? (page.NextKeyMarker, page.NextUploadIdMarker) : (null, null);
+        }
+        while (keyMarker is not null);
+
+        return aborted;
+    }
+
     public void Dispose() => _client.Dispose();
 
     private string ObjectKey(string key) => _prefix + key;
