@@ -36,10 +36,15 @@ public sealed class NotificationPublisher(
         try
         {
             var pending = await queue.EnqueueAsync(Guid.NewGuid(), Bounded(notification), options.Value.RateLimit, time.GetUtcNow(), onlyChannel, ct);
-            logger.Queued(notification.Kind, notification.Subject, pending);
             if (pending > 0)
             {
+                logger.Queued(notification.Kind, notification.Subject, pending);
                 signal.Wake();
+            }
+            else
+            {
+                // Most events of an installation without channels: not worth an information line each.
+                logger.QueuedForNone(notification.Kind, notification.Subject);
             }
 
             return pending;

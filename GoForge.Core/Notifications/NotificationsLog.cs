@@ -8,6 +8,9 @@ internal static partial class NotificationsLog
     [LoggerMessage(EventId = 7480, Level = LogLevel.Information, Message = "Notification {Kind} about {Subject} queued for {Pending} channel(s)")]
     public static partial void Queued(this ILogger logger, NotificationKind kind, Guid subject, int pending);
 
+    [LoggerMessage(EventId = 7487, Level = LogLevel.Debug, Message = "Notification {Kind} about {Subject}: no channel takes it")]
+    public static partial void QueuedForNone(this ILogger logger, NotificationKind kind, Guid subject);
+
     [LoggerMessage(EventId = 7481, Level = LogLevel.Error, Message = "Notification {Kind} about {Subject} could not be queued; it is lost")]
     public static partial void QueueFailed(this ILogger logger, NotificationKind kind, Guid subject, Exception exception);
 
