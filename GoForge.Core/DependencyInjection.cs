@@ -125,6 +125,7 @@ public static class DependencyInjection
         services.AddSingleton<IServiceSetTeardown>(s => s.GetRequiredService<Compose.ComposeTeardown>());
         services.AddSingleton<Volumes.IDeclaredVolumeTeardown>(s => s.GetRequiredService<Compose.ComposeTeardown>());
         services.AddSingleton<DockerAdminService>();
+        services.AddSingleton<Servers.SwarmService>();
         services.AddSingleton<AuditLogService>();
         services.AddSingleton<DashboardService>();
 

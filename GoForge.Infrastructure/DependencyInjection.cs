@@ -77,6 +77,7 @@ public static class DependencyInjection
         services.TryAddSingleton<IHostMetrics, ProcHostMetrics>();
         services.AddProxyRoutes();
         services.AddSingleton<IEngineStatusProbe, DockerEngineStatusProbe>();
+        services.AddSingleton<ISwarmEngine, DockerSwarmEngine>();
         services.AddServiceCatalog();
         services.AddComposeReading();
         return builder;

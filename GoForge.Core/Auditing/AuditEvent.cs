@@ -75,6 +75,10 @@ public static class AuditActions
     public const string ApplicationRestarted = "application.restarted";
     public const string RoutingUpdated = "application.routing_updated";
     public const string DockerPruned = "docker.pruned";
+    public const string SwarmInitialized = "swarm.initialized";
+    public const string SwarmJoinTokensViewed = "swarm.join_tokens_viewed";
+    public const string SwarmNodeUpdated = "swarm.node_updated";
+    public const string SwarmNodeRemoved = "swarm.node_removed";
     public const string WebhookSecretSet = "webhook.secret_set";
     public const string WebhookSecretRevealed = "webhook.secret_revealed";
     public const string GitCredentialSet = "git.credential_set";

@@ -47,8 +47,12 @@ public sealed class SwarmCluster : IAsyncDisposable
     /// <summary>The host's address on the cluster's bridge: a listener of the host on it (or on 0.0.0.0) is reachable from the nodes.</summary>
     public IPAddress HostAddress => IPAddress.Parse($"{_subnet}.1");
 
-    /// <summary>Starts the daemons, links them, makes the first the manager (<c>swarm init</c> on its own address) and joins the others as workers; returns when the manager lists every node ready.</summary>
-    public static async Task<SwarmCluster> StartAsync(int workers, CancellationToken ct)
+    /// <summary>
+    /// Starts the daemons and links them; with <paramref name="form"/>, makes the first the manager (<c>swarm init</c> on
+    /// its own address) and joins the others as workers, and returns when the manager lists every node ready. Without
+    /// it, the engines are left out of any swarm (for a test of GoForge's own <c>swarm init</c>).
+    /// </summary>
+    public static async Task<SwarmCluster> StartAsync(int workers, CancellationToken ct, bool form = true)
     {
         foreach (var tool in new[] { "ip", "nsenter", "iptables" })
         {
@@ -68,7 +72,11 @@ public sealed class SwarmCluster : IAsyncDisposable
                 await cluster.AddNodeAsync(i, ct);
             }
 
-            await cluster.FormAsync(ct);
+            if (form)
+            {
+                await cluster.FormAsync(ct);
+            }
+
             return cluster;
         }
         catch
@@ -165,27 +173,40 @@ public sealed class SwarmCluster : IAsyncDisposable
         var tokens = (await Manager.Client.Swarm.InspectSwarmAsync(ct)).JoinTokens;
         foreach (var worker in Workers)
         {
-            await worker.Client.Swarm.JoinSwarmAsync(new SwarmJoinParameters
-            {
-                ListenAddr = $"{worker.Address}:2377",
-                AdvertiseAddr = $"{worker.Address}:2377",
-                RemoteAddrs = [$"{Manager.Address}:2377"],
-                JoinToken = tokens.Worker,
-            }, ct);
+            await JoinAsync(worker, $"{Manager.Address}:2377", tokens.Worker, ct);
         }
 
+        await WaitUntilReadyAsync(_nodes.Count, ct);
+    }
+
+    /// <summary><c>swarm join</c> of <paramref name="node"/> to the manager at <paramref name="managerAddress"/> (host:port) with <paramref name="token"/>.</summary>
+    public static Task JoinAsync(SwarmNode node, string managerAddress, string token, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(node);
+        return node.Client.Swarm.JoinSwarmAsync(new SwarmJoinParameters
+        {
+            ListenAddr = $"{node.Address}:2377",
+            AdvertiseAddr = $"{node.Address}:2377",
+            RemoteAddrs = [managerAddress],
+            JoinToken = token,
+        }, ct);
+    }
+
+    /// <summary>Waits until the manager lists <paramref name="count"/> nodes ready.</summary>
+    public async Task WaitUntilReadyAsync(int count, CancellationToken ct)
+    {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
         timeout.CancelAfter(JoinTimeout);
         try
         {
-            while ((await ListNodesAsync(timeout.Token)).Count(n => n.Status?.State == "ready") < _nodes.Count)
+            while ((await ListNodesAsync(timeout.Token)).Count(n => n.Status?.State == "ready") < count)
             {
                 await Task.Delay(TimeSpan.FromMilliseconds(250), timeout.Token);
             }
         }
         catch (OperationCanceledException) when (!ct.IsCancellationRequested)
         {
-            throw new TimeoutException($"The swarm's {_nodes.Count} nodes were not all ready within {JoinTimeout.TotalSeconds:0} s.\n{LogTails()}");
+            throw new TimeoutException($"The swarm's {count} nodes were not all ready within {JoinTimeout.TotalSeconds:0} s.\n{LogTails()}");
         }
     }
 
