@@ -110,6 +110,7 @@ public static class DependencyInjection
         services.AddSingleton<ChangeFeed<WebhookDelivery>>();
         services.AddSingleton<WebhookService>();
         services.AddSingleton<WebhookReceiver>();
+        GoForge.Core.Previews.PreviewsRegistration.AddPreviews(services);
 
         services.AddOptions<MonitoringOptions>()
             .BindConfiguration(MonitoringOptions.SectionName)

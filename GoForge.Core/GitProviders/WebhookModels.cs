@@ -69,6 +69,9 @@ public enum WebhookResponseStatus
 
     /// <summary>500: the deployment could not be queued.</summary>
     Failed,
+
+    /// <summary>403: authentic, but refused (a pull request event for another repository than the application's).</summary>
+    Forbidden,
 }
 
 public static class WebhookLimits

@@ -1,0 +1,18 @@
+using GoForge.Core.GitProviders;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace GoForge.Core.Previews;
+
+public static class PreviewsRegistration
+{
+    /// <summary>Preview deployments of pull requests (docs/decisions/previews.md); the repository comes from Infrastructure.</summary>
+    public static IServiceCollection AddPreviews(this IServiceCollection services)
+    {
+        services.AddSingleton<PreviewSettingsRules>();
+        services.AddSingleton<PreviewTeardown>();
+        services.AddSingleton<PreviewService>();
+        services.AddSingleton<PullRequestPreviews>();
+        services.AddSingleton<IPullRequestEvents>(sp => sp.GetRequiredService<PullRequestPreviews>());
+        return services;
+    }
+}
