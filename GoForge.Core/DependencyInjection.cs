@@ -179,6 +179,7 @@ public static class DependencyInjection
         services.AddRegistryWorkers();
         services.AddBackupWorkers();
         services.AddHostedService<NotificationDispatcher>();
+        GoForge.Core.Previews.PreviewsRegistration.AddPreviewWorkers(services);
         services.AddHostedService(sp => sp.GetRequiredService<ContainerStateTracker>());
         // Last: its first pass waits for both workers' recovery.
         services.AddHostedService<ReconcilerWorker>();

@@ -10,9 +10,17 @@ public static class PreviewsRegistration
     {
         services.AddSingleton<PreviewSettingsRules>();
         services.AddSingleton<PreviewTeardown>();
+        services.AddSingleton<PreviewIdleCleanup>();
         services.AddSingleton<PreviewService>();
         services.AddSingleton<PullRequestPreviews>();
         services.AddSingleton<IPullRequestEvents>(sp => sp.GetRequiredService<PullRequestPreviews>());
+        return services;
+    }
+
+    /// <summary>The idle clean-up, for the panel process only (with the other workers).</summary>
+    public static IServiceCollection AddPreviewWorkers(this IServiceCollection services)
+    {
+        services.AddHostedService<PreviewIdleWorker>();
         return services;
     }
 }

@@ -127,7 +127,24 @@ public sealed class PreviewWebhookTests(PostgresFixture postgres) : IAsyncLifeti
         Assert.Equal(PreviewState.Closed, first!.State);
         Assert.Equal(PreviewState.Queued, (await _host.Get<IPreviewRepository>().FindAsync(app.Id, provider, 2))!.State);
         Assert.Contains(await _host.Get<IAuditLog>().ListRecentAsync(50),
-            e => e.Action == PreviewAuditActions.TornDown && e.Target == $"application:{app.Slug}" && e.ProjectId == app.ProjectId && e.Detail!.StartsWith("#1", StringComparison.Ordinal));
+            e => e.Action == PreviewAuditActions.TornDown && e.Target == $"application:{app.Slug}" && e.Detail!.StartsWith("#1", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_preview_idle_longer_than_its_applications_idle_days_is_torn_down_and_a_recent_one_is_kept()
+    {
+        var (app, secret) = await AppAsync();
+        await Receiver.ReceiveAsync(Request(WebhookProvider.GitHub, secret, PullRequestAction.Opened, Repo, Repo, number: 1));
+        await Receiver.ReceiveAsync(Request(WebhookProvider.GitHub, secret, PullRequestAction.Opened, Repo, Repo, number: 2));
+        var repository = _host.Get<IPreviewRepository>();
+        var idle = await repository.FindAsync(app.Id, WebhookProvider.GitHub, 1);
+        await repository.SaveAsync(idle! with { LastActivityAt = DateTimeOffset.UtcNow.AddDays(-8) });
+
+        var closed = await _host.Get<PreviewIdleCleanup>().RunAsync();
+
+        Assert.Equal(1, closed);
+        Assert.Equal(PreviewState.Closed, (await repository.FindAsync(app.Id, WebhookProvider.GitHub, 1))!.State);
+        Assert.Equal(PreviewState.Queued, (await repository.FindAsync(app.Id, WebhookProvider.GitHub, 2))!.State);
     }
 
     [Fact]
