@@ -17,26 +17,40 @@ public sealed class PreviewsTabTests(PostgresFixture postgres) : DeploymentUiTes
     private const string Fork = "https://git.example.com/contributor/fork.git";
 
     [Fact]
-    public async Task A_forks_preview_offers_approval_to_a_maintainer_only_and_approving_queues_it()
+    public async Task A_maintainer_approves_a_forks_head_from_the_tab_and_the_preview_is_queued_with_its_url()
+    {
+        SignInOwner();
+        await ForkPullRequestAsync();
+        var page = RenderPreviewsTab();
+
+        page.WaitForElement("[data-testid=preview-approve]", WaitTimeout).Click();
+
+        page.WaitForAssertion(() => Assert.Equal("Queued", page.Find("[data-testid=preview-state]").TextContent.Trim()), WaitTimeout);
+        Assert.Equal("http://pr-31.tab-previews.example.com/", page.Find("[data-testid=preview-url]").TextContent.Trim());
+    }
+
+    [Fact]
+    public async Task A_deployer_sees_a_forks_preview_waiting_with_no_approve_redeploy_or_delete()
+    {
+        await SignInAsync(ProjectRole.Deployer);
+        await ForkPullRequestAsync();
+        var page = RenderPreviewsTab();
+
+        page.WaitForElement("[data-testid=preview][data-state=AwaitingApproval]", WaitTimeout);
+
+        Assert.Empty(page.FindAll("[data-testid=preview-approve]"));
+        Assert.Empty(page.FindAll("[data-testid=preview-redeploy]"));
+        Assert.Empty(page.FindAll("[data-testid=preview-delete]"));
+    }
+
+    private async Task ForkPullRequestAsync()
     {
         var secret = (await Services.GetRequiredService<WebhookService>().RegenerateSecretAsync(Owner, App.Id)).Value!;
         var saved = await Services.GetRequiredService<PreviewService>().UpdateSettingsAsync(Owner, App.Id,
             new PreviewSettingsInput { Enabled = true, DomainPattern = "pr-{number}.tab-previews.example.com" });
         Assert.True(saved.IsSuccess, saved.Error?.Message);
-        await Services.GetRequiredService<WebhookReceiver>().ReceiveAsync(Request(WebhookProvider.GitHub, secret, PullRequestAction.Opened, App.GitUrl, Fork, number: 31));
-
-        await SignInAsync(ProjectRole.Deployer);
-        var asDeployer = RenderPreviewsTab();
-        asDeployer.WaitForElement("[data-testid=preview][data-state=AwaitingApproval]", WaitTimeout);
-        Assert.Empty(asDeployer.FindAll("[data-testid=preview-approve]"));
-        Assert.Empty(asDeployer.FindAll("[data-testid=preview-redeploy]"));
-
-        SignInOwner();
-        var page = RenderPreviewsTab();
-        page.WaitForElement("[data-testid=preview-approve]", WaitTimeout).Click();
-
-        page.WaitForAssertion(() => Assert.Equal("Queued", page.Find("[data-testid=preview-state]").TextContent.Trim()), WaitTimeout);
-        Assert.Equal("http://pr-31.tab-previews.example.com/", page.Find("[data-testid=preview-url]").TextContent.Trim());
+        var response = await Services.GetRequiredService<WebhookReceiver>().ReceiveAsync(Request(WebhookProvider.GitHub, secret, PullRequestAction.Opened, App.GitUrl, Fork, number: 31));
+        Assert.Equal(WebhookResponseStatus.Ok, response.Status);
     }
 
     private IRenderedComponent<ApplicationPage> RenderPreviewsTab()
