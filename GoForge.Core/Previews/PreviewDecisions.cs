@@ -120,21 +120,11 @@ public static class PreviewDecisions
         return new PreviewDecision(closed, WebhookOutcome.Ignored, $"pull request #{pr.Number} {Word(pr.Action)}: preview torn down");
     }
 
+    /// <summary>The identity of a new preview; the decision fills in what the event says (title, author, head).</summary>
     private static Preview NewPreview(Application app, WebhookProvider provider, PullRequestEvent pr, string head, bool isFork, DateTimeOffset now) => new()
     {
-        Id = Guid.CreateVersion7(now),
-        ApplicationId = app.Id,
-        Provider = provider,
-        Number = pr.Number,
-        Title = pr.Title,
-        Author = pr.Author,
-        HeadRepository = pr.HeadRepositoryUrls.Count > 0 ? pr.HeadRepositoryUrls[0] : string.Empty,
-        HeadRef = pr.HeadRef,
-        HeadCommit = head,
-        IsFork = isFork,
-        State = PreviewState.AwaitingApproval,
-        CreatedAt = now,
-        LastActivityAt = now,
+        Id = Guid.CreateVersion7(now), ApplicationId = app.Id, Provider = provider, Number = pr.Number, State = PreviewState.AwaitingApproval,
+        CreatedAt = now, LastActivityAt = now, Title = string.Empty, Author = string.Empty, HeadRepository = string.Empty, HeadCommit = head, IsFork = isFork,
     };
 
     private static string Word(PullRequestAction action) => action == PullRequestAction.Merged ? "merged" : "closed";

@@ -164,3 +164,20 @@ public sealed class PreviewDecisionsTests
         Assert.Equal(["PUBLIC_URL", "PREVIEW_NPM_TOKEN"], given.Select(v => v.Key));
     }
 }
+
+/// <summary>A preview's container name: distinct per preview, valid for Docker and DNS, never taken for an application's.</summary>
+public sealed class PreviewNamesTests
+{
+    [Fact]
+    public void Preview_container_names_are_distinct_valid_dns_labels_apart_from_application_containers()
+    {
+        var id = Guid.NewGuid();
+
+        var names = new[] { GoForge.Core.Containers.EngineNames.PreviewContainer(id, 1), GoForge.Core.Containers.EngineNames.PreviewContainer(id, int.MaxValue), GoForge.Core.Containers.EngineNames.PreviewContainer(Guid.NewGuid(), 1) };
+
+        Assert.Equal(3, names.Distinct(StringComparer.Ordinal).Count());
+        Assert.All(names, n => Assert.Matches("^goforge-pr-[0-9a-f]{32}-[0-9]+$", n));
+        Assert.All(names, n => Assert.InRange(n.Length, 1, GoForge.Core.Containers.EngineNames.MaxContainerName));
+        Assert.NotEqual(GoForge.Core.Containers.EngineNames.AppContainer(id, "1"), names[0]);
+    }
+}
