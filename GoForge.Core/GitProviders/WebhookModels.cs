@@ -22,7 +22,7 @@ public enum WebhookOutcome
     /// <summary>Authentic, and nothing to do (ping, another branch, a tag, a deletion, auto-deploy off).</summary>
     Ignored,
 
-    /// <summary>Not authentic (no secret, missing or wrong signature), or not readable.</summary>
+    /// <summary>Not authentic (no secret, missing or wrong signature), or not readable; or authentic but refused (a pull request event for another repository).</summary>
     Rejected,
 
     /// <summary>Authentic, but queuing the deployment failed.</summary>
