@@ -110,6 +110,7 @@ public static class DependencyInjection
         services.AddSingleton<ChangeFeed<WebhookDelivery>>();
         services.AddSingleton<WebhookService>();
         services.AddSingleton<WebhookReceiver>();
+        GoForge.Core.Previews.PreviewsRegistration.AddPreviews(services);
 
         services.AddOptions<MonitoringOptions>()
             .BindConfiguration(MonitoringOptions.SectionName)
@@ -179,6 +180,7 @@ public static class DependencyInjection
         services.AddRegistryWorkers();
         services.AddBackupWorkers();
         services.AddHostedService<NotificationDispatcher>();
+        GoForge.Core.Previews.PreviewsRegistration.AddPreviewWorkers(services);
         services.AddHostedService(sp => sp.GetRequiredService<ContainerStateTracker>());
         // Last: its first pass waits for both workers' recovery.
         services.AddHostedService<ReconcilerWorker>();

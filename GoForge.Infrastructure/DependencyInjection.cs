@@ -95,6 +95,7 @@ public static class DependencyInjection
         services.AddSingleton<IEnvironmentVariableRepository, EnvironmentVariableRepository>();
         services.AddSingleton<GoForge.Core.Volumes.IAppVolumeRepository, Volumes.AppVolumeRepository>();
         services.AddSingleton<IDeploymentRepository, DeploymentRepository>();
+        services.AddSingleton<GoForge.Core.Previews.IPreviewRepository, Previews.PreviewRepository>();
         services.AddSingleton<GoForge.Core.Registry.IRegistryCredentialRepository, Registry.RegistryCredentialRepository>();
         Runtime.RuntimeRegistration.AddApplicationRuntimeRepositories(services);
         services.AddSingleton<IRoutingSettingsRepository, RoutingSettingsRepository>();

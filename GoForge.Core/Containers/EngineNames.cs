@@ -49,6 +49,12 @@ public static class EngineNames
     /// </summary>
     public static string ComposeNetwork(Guid applicationId) => $"goforge-cnet-{applicationId:N}";
 
+    /// <summary>
+    /// A pull request preview's container (docs/decisions/previews.md): <c>goforge-pr-&lt;preview id&gt;-&lt;number&gt;</c>. The preview's
+    /// id keeps previews of two applications (and two pull requests) apart; the number is for people reading <c>docker ps</c>.
+    /// </summary>
+    public static string PreviewContainer(Guid previewId, int number) => Readable($"goforge-pr-{previewId:N}", number.ToString(System.Globalization.CultureInfo.InvariantCulture));
+
     /// <summary>The names GoForge used before issue 17: slugs joined with hyphens, which collide (only read by the migration).</summary>
     public static class Legacy
     {

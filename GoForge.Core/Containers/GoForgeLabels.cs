@@ -45,6 +45,9 @@ public static class GoForgeLabels
     /// <summary>The compose file's name of a compose application's named volume.</summary>
     public const string ComposeVolume = "goforge.compose-volume";
 
+    /// <summary>The pull request preview (its row's id) a <see cref="Kinds.PreviewContainer"/> runs.</summary>
+    public const string Preview = "goforge.preview";
+
     /// <summary>What the resource is (<see cref="Kinds"/>); resources made before it existed have none.</summary>
     public const string Kind = "goforge.kind";
 
@@ -59,5 +62,6 @@ public static class GoForgeLabels
         public const string AppVolume = "app-volume";
         public const string ComposeVolume = "compose-volume";
         public const string ComposeNetwork = "compose-network";
+        public const string PreviewContainer = "preview-container";
     }
 }

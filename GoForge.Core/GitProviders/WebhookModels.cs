@@ -22,7 +22,7 @@ public enum WebhookOutcome
     /// <summary>Authentic, and nothing to do (ping, another branch, a tag, a deletion, auto-deploy off).</summary>
     Ignored,
 
-    /// <summary>Not authentic (no secret, missing or wrong signature), or not readable.</summary>
+    /// <summary>Not authentic (no secret, missing or wrong signature), or not readable; or authentic but refused (a pull request event for another repository).</summary>
     Rejected,
 
     /// <summary>Authentic, but queuing the deployment failed.</summary>
@@ -69,6 +69,9 @@ public enum WebhookResponseStatus
 
     /// <summary>500: the deployment could not be queued.</summary>
     Failed,
+
+    /// <summary>403: authentic, but refused (a pull request event for another repository than the application's).</summary>
+    Forbidden,
 }
 
 public static class WebhookLimits

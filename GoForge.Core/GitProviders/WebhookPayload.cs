@@ -14,6 +14,9 @@ public enum WebhookEventKind
 
     /// <summary>Anything else (issues, releases, Gitea's create/delete, ...): acknowledged and ignored.</summary>
     Other,
+
+    /// <summary>A pull (merge) request event: read into <see cref="WebhookEvent.PullRequest"/> for preview deployments.</summary>
+    PullRequest,
 }
 
 /// <summary>What a delivery says, read from the provider's headers and JSON, before anyone trusts it.</summary>
@@ -35,6 +38,9 @@ public sealed record WebhookEvent(
     public const string TagPrefix = "refs/tags/";
 
     public string? Branch => Ref is not null && Ref.StartsWith(BranchPrefix, StringComparison.Ordinal) ? Ref[BranchPrefix.Length..] : null;
+
+    /// <summary>For <see cref="WebhookEventKind.PullRequest"/>: what the pull request event says (null when the payload lacks it).</summary>
+    public PullRequestEvent? PullRequest { get; init; }
 }
 
 /// <summary>Reads a delivery's headers and body (JSON, or GitHub's <c>payload=</c> form) into a <see cref="WebhookEvent"/>.</summary>
@@ -107,6 +113,7 @@ public static class WebhookPayload
             (WebhookProvider.GitHub, "ping") => WebhookEventKind.Ping,
             (WebhookProvider.GitHub or WebhookProvider.Gitea, "push") => WebhookEventKind.Push,
             (WebhookProvider.GitLab, "Push Hook" or "Tag Push Hook") => WebhookEventKind.Push,
+            _ when PullRequestPayload.IsPullRequestEvent(provider, name) => WebhookEventKind.PullRequest,
             _ => WebhookEventKind.Other,
         };
         var after = String(root, "after");
@@ -115,7 +122,10 @@ public static class WebhookPayload
         var urls = provider == WebhookProvider.GitLab
             ? Urls(root, "project", GitLabUrlFields).Concat(Urls(root, "repository", GitLabUrlFields))
             : Urls(root, "repository", GitHubUrlFields);
-        return new WebhookEvent(name, kind, key, String(root, "ref"), after, deleted, urls.Distinct(StringComparer.Ordinal).ToList());
+        return new WebhookEvent(name, kind, key, String(root, "ref"), after, deleted, urls.Distinct(StringComparer.Ordinal).ToList())
+        {
+            PullRequest = kind == WebhookEventKind.PullRequest ? PullRequestPayload.Read(provider, root) : null,
+        };
     }
 
     private static byte[]? JsonBody(string? contentType, ReadOnlySpan<byte> body, out WebhookResponse? refusal)

@@ -18,7 +18,8 @@ public sealed partial class WebhookReceiver(
     ChangeFeed<WebhookDelivery> feed,
     GoForgeMetrics metrics,
     TimeProvider time,
-    ILogger<WebhookReceiver> logger)
+    ILogger<WebhookReceiver> logger,
+    IPullRequestEvents? pullRequests = null)
 {
     public async Task<WebhookResponse> ReceiveAsync(WebhookRequest request, CancellationToken ct = default)
     {
@@ -100,7 +101,9 @@ public sealed partial class WebhookReceiver(
     {
         // Decided before anything is written, so the delivery, its outcome and the deployment it queues are stored
         // together (one round trip); a redelivery of a handled delivery changes nothing but its count.
-        var (outcome, reason, queue) = Decide(app, provider, evt);
+        var (outcome, reason, queue) = evt.Kind == WebhookEventKind.PullRequest
+            ? await DecidePullRequestAsync(app, provider, evt, ct)
+            : Decide(app, provider, evt);
         var recorded = await webhooks.RecordAsync(NewDelivery(app.Id, provider, evt, outcome, reason), time.GetUtcNow() - WebhookLimits.StaleClaim, queue, ct);
         feed.Publish(recorded.Delivery);
         if (!recorded.Claimed)
@@ -120,9 +123,22 @@ public sealed partial class WebhookReceiver(
         {
             WebhookOutcome.Deployed => new WebhookResponse(WebhookResponseStatus.Accepted, Capitalize(reason) + ".", recorded.Queued?.Deployment.Id),
             WebhookOutcome.Failed => new WebhookResponse(WebhookResponseStatus.Failed, Capitalize(reason) + "."),
+            WebhookOutcome.Rejected => new WebhookResponse(WebhookResponseStatus.Forbidden, Capitalize(reason) + "."),
             _ => new WebhookResponse(WebhookResponseStatus.Ok, Capitalize(reason) + "."),
         };
         return (response, WebhookDeliveryOutcomes.Of(outcome));
+    }
+
+    /// <summary>A pull request event goes to the preview deployments (docs/decisions/previews.md); it never deploys the application itself.</summary>
+    private async Task<(WebhookOutcome Outcome, string Reason, DeploymentQueueing? Queue)> DecidePullRequestAsync(Application app, WebhookProvider provider, WebhookEvent evt, CancellationToken ct)
+    {
+        if (pullRequests is null)
+        {
+            return (WebhookOutcome.Ignored, "pull request events are not handled by this panel", null);
+        }
+
+        var handled = await pullRequests.HandleAsync(app, provider, evt, ct);
+        return (handled.Outcome, handled.Reason, null);
     }
 
     /// <summary>What the delivery comes to, and the deployment to queue when it deploys; writes nothing.</summary>

@@ -163,6 +163,15 @@ internal sealed record ApiEndpointCase(
         // Volumes: the world's application has one (a row: nothing deployed created it). The matrix's engine is
         // unreachable, so a delete, which checks the engine volume's labels first, is Core's 409 and deletes nothing.
         new("GET", "/api/v1/applications/{applicationId:guid}/volumes", ApiScope.Read, w => $"/api/v1/applications/{w.Application.Id}/volumes", NoBody, 200),
+        // Previews: the world's application has previews off and no preview, so an unknown preview id reaches Core and is not found (like another project's).
+        new("GET", "/api/v1/applications/{applicationId:guid}/previews", ApiScope.Read, w => $"/api/v1/applications/{w.Application.Id}/previews", NoBody, 200),
+        new("GET", "/api/v1/applications/{applicationId:guid}/previews/settings", ApiScope.Read, w => $"/api/v1/applications/{w.Application.Id}/previews/settings", NoBody, 200),
+        new("PUT", "/api/v1/applications/{applicationId:guid}/previews/settings", ApiScope.Write, w => $"/api/v1/applications/{w.Application.Id}/previews/settings", _ => new { enabled = false, maxConcurrent = 2, idleDays = 5 }, 200),
+        new("GET", "/api/v1/applications/{applicationId:guid}/previews/variables", ApiScope.Read, w => $"/api/v1/applications/{w.Application.Id}/previews/variables", NoBody, 200),
+        new("PUT", "/api/v1/applications/{applicationId:guid}/previews/variables/{variableId:guid}", ApiScope.Write, w => $"/api/v1/applications/{w.Application.Id}/previews/variables/{Guid.Empty}", _ => new { available = true }, 404),
+        new("POST", "/api/v1/previews/{previewId:guid}/approve", ApiScope.Write, _ => $"/api/v1/previews/{Guid.Empty}/approve", _ => new { headCommit = new string('a', 40) }, 404),
+        new("POST", "/api/v1/previews/{previewId:guid}/redeploy", ApiScope.Deploy, _ => $"/api/v1/previews/{Guid.Empty}/redeploy", NoBody, 404),
+        new("DELETE", "/api/v1/previews/{previewId:guid}", ApiScope.Write, _ => $"/api/v1/previews/{Guid.Empty}", NoBody, 404),
         new("POST", "/api/v1/applications/{applicationId:guid}/volumes", ApiScope.Write, w => $"/api/v1/applications/{w.Application.Id}/volumes", _ => new { name = "uploads", mountPath = "/uploads" }, 201),
         new("DELETE", "/api/v1/applications/{applicationId:guid}/volumes/{volumeId:guid}", ApiScope.Write, w => $"/api/v1/applications/{w.Application.Id}/volumes/{w.VolumeId}?confirmName={ApiWorld.VolumeName}", NoBody, 409),
         new("PUT", "/api/v1/applications/{applicationId:guid}/bind-mounts", ApiScope.Admin, w => $"/api/v1/applications/{w.Application.Id}/bind-mounts", _ => new { allowed = true }, 204, OtherProject: 403),

@@ -40,7 +40,7 @@ public sealed class ApplicationPageTests : GoForgeTestContext
         var crumbs = page.FindAll("[data-testid=breadcrumbs] li.mud-breadcrumb-item").Select(li => li.TextContent.Trim()).ToArray();
         Assert.Equal(["Projects", "Shop", "production", "api"], crumbs);
         Assert.Equal($"/projects/{shop.Id}?env={production.Id}", page.FindAll("[data-testid=breadcrumbs] a")[2].GetAttribute("href"));
-        Assert.Equal(["Overview", "Deployments", "Environment", "Routing", "Webhooks", "Settings", "Logs", "Volumes"], page.FindAll(".mud-tab").Select(t => t.TextContent.Trim()).ToArray());
+        Assert.Equal(["Overview", "Deployments", "Environment", "Routing", "Webhooks", "Settings", "Logs", "Volumes", "Previews"], page.FindAll(".mud-tab").Select(t => t.TextContent.Trim()).ToArray());
         Assert.Contains("https://git.example.com/acme/shop.git", page.WaitForElement("[data-testid=overview-source]", WaitTimeout).TextContent, StringComparison.Ordinal);
         Assert.Equal("https://api.example.com", page.WaitForElement("[data-testid=overview-domains] a", WaitTimeout).GetAttribute("href"));
     }

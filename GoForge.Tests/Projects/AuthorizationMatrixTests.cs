@@ -22,7 +22,8 @@ public sealed class AuthorizationMatrixTests(PostgresFixture postgres) : IAsyncL
     private static readonly Type[] ServiceTypes =
         [typeof(ProjectService), typeof(EnvironmentService), typeof(ApplicationService), typeof(VariableService), typeof(MembershipService), typeof(DeploymentService), typeof(RoutingService), typeof(MonitoringService),
          typeof(WebhookService), typeof(GitCredentialService), typeof(ServiceInstanceService), typeof(ServiceCommands),
-         typeof(GoForge.Core.Volumes.AppVolumeService), typeof(ComposeOverviewService), typeof(GoForge.Core.Backups.ServiceBackupService), typeof(GoForge.Core.Notifications.NotificationChannelService)];
+         typeof(GoForge.Core.Volumes.AppVolumeService), typeof(ComposeOverviewService), typeof(GoForge.Core.Backups.ServiceBackupService), typeof(GoForge.Core.Notifications.NotificationChannelService),
+         typeof(GoForge.Core.Previews.PreviewService)];
 
     private TestHost _host = null!;
     private Actor _maintainer = null!;
@@ -31,7 +32,7 @@ public sealed class AuthorizationMatrixTests(PostgresFixture postgres) : IAsyncL
     private Actor _deployer = null!;
     private Target _b = null!;
 
-    private sealed record Target(Guid ProjectId, Guid EnvironmentId, Guid ApplicationId, Guid VariableId, Guid MaintainerId, Guid DeploymentId, Guid ServiceId = default, Guid ServiceOperationId = default, Guid VolumeId = default, Guid BackupRunId = default, Guid ChannelId = default);
+    private sealed record Target(Guid ProjectId, Guid EnvironmentId, Guid ApplicationId, Guid VariableId, Guid MaintainerId, Guid DeploymentId, Guid ServiceId = default, Guid ServiceOperationId = default, Guid VolumeId = default, Guid BackupRunId = default, Guid ChannelId = default, Guid PreviewId = default);
 
     public async Task InitializeAsync()
     {
@@ -70,11 +71,30 @@ public sealed class AuthorizationMatrixTests(PostgresFixture postgres) : IAsyncL
         var volume = (await _host.Get<GoForge.Core.Volumes.AppVolumeService>().AddAsync(_maintainer, app.Id, new GoForge.Core.Volumes.AppVolumeInput { Name = "data", MountPath = "/data" })).Value!;
         var backupRun = await SeedBackupRunAsync(service.Id, project.Id);
         var channel = (await _host.Get<GoForge.Core.Notifications.NotificationChannelService>().CreateAsync(_maintainer, project.Id, NotificationChannel("https://hooks.example.com/b"))).Value!;
-        _b = new Target(project.Id, environment.Id, app.Id, variable.Id, _maintainer.UserId, deployment.Id, service.Id, created.Id, volume.Id, backupRun, channel.Id);
+        var previewId = await SeedPreviewAsync(app.Id);
+        _b = new Target(project.Id, environment.Id, app.Id, variable.Id, _maintainer.UserId, deployment.Id, service.Id, created.Id, volume.Id, backupRun, channel.Id, previewId);
         _bCompose = await _host.Services.CreateComposeApplicationAsync(_maintainer, environment.Id, "stack");
     }
 
     private Application _bCompose = null!;
+
+    /// <summary>Project B's application with previews on and one same-repository preview running (a deployer may redeploy it).</summary>
+    private async Task<Guid> SeedPreviewAsync(Guid applicationId)
+    {
+        var now = DateTimeOffset.UtcNow;
+        var previews = _host.Get<GoForge.Core.Previews.IPreviewRepository>();
+        await previews.SaveSettingsAsync(new GoForge.Core.Previews.PreviewSettings
+        {
+            ApplicationId = applicationId, Enabled = true, DomainPattern = "pr-{number}.b-previews.example.com", MaxConcurrent = 3, IdleDays = 7, UpdatedAt = now,
+        }, "b-previews.example.com");
+        var preview = await previews.SaveAsync(new GoForge.Core.Previews.Preview
+        {
+            Id = Guid.CreateVersion7(), ApplicationId = applicationId, Provider = WebhookProvider.GitHub, Number = 5, Title = "B's change", Author = "b",
+            HeadRepository = "https://example.com/b.git", HeadCommit = new string('a', 40), IsFork = false, State = GoForge.Core.Previews.PreviewState.Running,
+            CreatedAt = now, LastActivityAt = now,
+        });
+        return preview.Id;
+    }
 
     /// <summary>A queued backup of project B's service, written as the queue holds one (nothing works the queue here).</summary>
     private async Task<Guid> SeedBackupRunAsync(Guid serviceId, Guid projectId)
@@ -131,6 +151,7 @@ public sealed class AuthorizationMatrixTests(PostgresFixture postgres) : IAsyncL
         var monitoring = _host.Get<MonitoringService>();
         var webhooks = _host.Get<WebhookService>();
         var credentials = _host.Get<GitCredentialService>();
+        var previews = _host.Get<GoForge.Core.Previews.PreviewService>();
         var appScope = GitCredentialScope.Application(_b.ApplicationId);
         var projectScope = GitCredentialScope.Project(_b.ProjectId);
         var app = new ApplicationInput { Name = "hijacked", GitUrl = "https://evil.example/x.git", Domains = "evil.example.com" };
@@ -187,6 +208,14 @@ public sealed class AuthorizationMatrixTests(PostgresFixture postgres) : IAsyncL
             },
             ["MonitoringService.FollowLogsAsync"] = async a => (await monitoring.FollowLogsAsync(a, _b.ApplicationId)).Error,
             ["MonitoringService.ReadLogsAsync"] = async a => (await monitoring.ReadLogsAsync(a, _b.ApplicationId, 10)).Error,
+            ["PreviewService.GetSettingsAsync"] = async a => (await previews.GetSettingsAsync(a, _b.ApplicationId)).Error,
+            ["PreviewService.UpdateSettingsAsync"] = async a => (await previews.UpdateSettingsAsync(a, _b.ApplicationId, new GoForge.Core.Previews.PreviewSettingsInput { Enabled = false })).Error,
+            ["PreviewService.ListAsync"] = async a => (await previews.ListAsync(a, _b.ApplicationId)).Error,
+            ["PreviewService.ApproveAsync"] = async a => (await previews.ApproveAsync(a, _b.PreviewId, new string('a', 40))).Error,
+            ["PreviewService.RedeployAsync"] = async a => (await previews.RedeployAsync(a, _b.PreviewId)).Error,
+            ["PreviewService.DeleteAsync"] = async a => (await previews.DeleteAsync(a, _b.PreviewId)).Error,
+            ["PreviewService.ListVariablesAsync"] = async a => (await previews.ListVariablesAsync(a, _b.ApplicationId)).Error,
+            ["PreviewService.SetVariableAvailableAsync"] = async a => (await previews.SetVariableAvailableAsync(a, _b.ApplicationId, _b.VariableId, true)).Error,
             ["WebhookService.GetAsync"] = async a => (await webhooks.GetAsync(a, _b.ApplicationId)).Error,
             ["WebhookService.ListDeliveriesAsync"] = async a => (await webhooks.ListDeliveriesAsync(a, _b.ApplicationId)).Error,
             ["WebhookService.RevealSecretAsync"] = async a => (await webhooks.RevealSecretAsync(a, _b.ApplicationId)).Error,
@@ -261,6 +290,7 @@ public sealed class AuthorizationMatrixTests(PostgresFixture postgres) : IAsyncL
         "WebhookService.GetAsync", "WebhookService.ListDeliveriesAsync", "GitCredentialService.GetAsync",
         "ServiceInstanceService.ListAsync", "ServiceInstanceService.GetAsync", "ServiceInstanceService.ConnectionAsync",
         "ServiceInstanceService.SuggestNameAsync", "ServiceCommands.GetOperationAsync", "AppVolumeService.ListAsync",
+        "PreviewService.GetSettingsAsync", "PreviewService.ListAsync", "PreviewService.ListVariablesAsync",
         "ComposeOverviewService.GetAsync", "ServiceBackupService.OverviewAsync", "ServiceBackupService.IsSupportedAsync", "ServiceBackupService.GetRunAsync",
     ];
 
@@ -271,7 +301,7 @@ public sealed class AuthorizationMatrixTests(PostgresFixture postgres) : IAsyncL
     private static readonly HashSet<string> DeployCallsRefusedByInput = ["DeploymentService.EnqueueForcedAsync"];
 
     // What a deployer may do besides reading.
-    private static readonly HashSet<string> DeployCalls = ["DeploymentService.EnqueueAsync", "DeploymentService.CancelAsync", "ServiceBackupService.CancelAsync"];
+    private static readonly HashSet<string> DeployCalls = ["DeploymentService.EnqueueAsync", "DeploymentService.CancelAsync", "ServiceBackupService.CancelAsync", "PreviewService.RedeployAsync"];
 
     [Fact]
     public void The_matrix_covers_every_public_service_method()
@@ -421,7 +451,13 @@ public sealed class AuthorizationMatrixTests(PostgresFixture postgres) : IAsyncL
         var serviceInputs = string.Join(",", (await _host.Get<ServiceInstanceService>().RevealAsync(m, _b.ServiceId)).Value!.Inputs.Select(i => $"{i.Key}={i.Value}"));
         var backupSchedule = await _host.Get<GoForge.Core.Backups.IBackupScheduleRepository>().GetByTargetAsync(_b.ServiceId);
         var backupRuns = await _host.Get<GoForge.Core.Backups.IBackupRunRepository>().ListRecentAsync(_b.ServiceId, 50);
+        var previewSettings = await _host.Get<GoForge.Core.Previews.IPreviewRepository>().GetSettingsAsync(_b.ApplicationId);
+        var previewList = await _host.Get<GoForge.Core.Previews.IPreviewRepository>().ListAsync(_b.ApplicationId);
+        var previewVariables = await _host.Get<GoForge.Core.Previews.IPreviewRepository>().ListPreviewVariableIdsAsync(_b.ApplicationId);
         return string.Join("|",
+            $"{previewSettings?.Enabled}:{previewSettings?.DomainPattern}:{previewSettings?.UpdatedAt.Ticks}",
+            string.Join(",", previewList.Select(p => includeDeployments ? $"{p.Id}:{p.State}:{p.ApprovedCommit}" : $"{p.Id}:{p.ApprovedCommit}")),
+            string.Join(",", previewVariables),
             webhookSecret, credential,
             backupSchedule?.Cron ?? "no schedule",
             includeDeployments ? string.Join(",", backupRuns.Select(r => $"{r.Id}:{r.State}")) : "-",

@@ -104,6 +104,7 @@ internal static class WebhookEndpoints
             WebhookResponseStatus.TooLarge => StatusCodes.Status413PayloadTooLarge,
             WebhookResponseStatus.UnsupportedMediaType => StatusCodes.Status415UnsupportedMediaType,
             WebhookResponseStatus.Failed => StatusCodes.Status500InternalServerError,
+            WebhookResponseStatus.Forbidden => StatusCodes.Status403Forbidden,
             _ => StatusCodes.Status500InternalServerError,
         };
         return TypedResults.Json(new WebhookAnswer(response.Message, response.DeploymentId), statusCode: status);

@@ -50,6 +50,7 @@ internal static class ApiEndpoints
         api.MapGitHubSettingsEndpoints();
         api.MapDomainEndpoints();
         api.MapRepositoryNetworkEndpoints();
+        api.MapPreviewEndpoints();
 
         // Unknown paths under /api answer 404 problem details (ApiEdge), not the panel's page.
         endpoints.MapFallback(ApiEdge.PathPrefix + "/{**path}", () => ApiResults.Problem(StatusCodes.Status404NotFound, "Not found", "No such API endpoint; see /openapi/v1.json."))

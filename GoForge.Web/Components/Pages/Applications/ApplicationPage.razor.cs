@@ -10,7 +10,7 @@ namespace GoForge.Web.Components.Pages.Applications;
 
 public sealed partial class ApplicationPage : TrailPage
 {
-    private static readonly string[] Tabs = ["overview", "deployments", "environment", "routing", "webhooks", "settings", "logs", "volumes"];
+    private static readonly string[] Tabs = ["overview", "deployments", "environment", "routing", "webhooks", "settings", "logs", "volumes", "previews"];
 
     [Inject]
     public required ApplicationService Applications { get; init; }
