@@ -14,6 +14,7 @@ internal static class UserCommands
         user.Subcommands.Add(ResetPassword(console));
         user.Subcommands.Add(List(console));
         user.Subcommands.Add(Token(console));
+        user.Subcommands.Add(TwoFactorCommands.ResetTwoFactor(console));
         return user;
     }
 
