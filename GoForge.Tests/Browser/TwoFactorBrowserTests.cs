@@ -4,6 +4,7 @@ using GoForge.Tests.Browser.Axe;
 using GoForge.Tests.Harness;
 using GoForge.Tests.Identity.TwoFactor;
 using GoForge.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 
 namespace GoForge.Tests.Browser;
@@ -18,6 +19,11 @@ public sealed class TwoFactorBrowserTests(BrowserFixture browser, PostgresFixtur
     : BrowserTest(browser, postgres, "browser_2fa"), IClassFixture<BrowserFixture>
 {
     private readonly BrowserFixture _chromium = browser;
+
+    // One user signs in four times within a minute here (each password and each code is an attempt on the account's
+    // limit, five by default); the limit itself is TwoFactorTests' subject.
+    protected override void ConfigureServices(IServiceCollection services) =>
+        services.PostConfigure<AuthOptions>(auth => auth.LoginAttemptsPerMinutePerAccount = 20);
 
     [Fact]
     public async Task Enrolled_on_the_profile_a_user_signs_in_with_a_code_and_later_with_a_recovery_code()

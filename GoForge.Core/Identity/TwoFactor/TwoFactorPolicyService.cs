@@ -11,12 +11,12 @@ public sealed class TwoFactorPolicyService(ITwoFactorPolicyRepository policies, 
         await policies.GetAsync(ct) ?? TwoFactorPolicy.Default;
 
     public async Task<Result<TwoFactorPolicy>> GetAsync(Actor actor, CancellationToken ct = default) =>
-        !actor.IsAdmin ? Error.Forbidden("Only administrators can see the two-factor policy.") : await GetAsync(ct);
+        !IsAdministrator(actor) ? Error.Forbidden("Only administrators can see the two-factor policy.") : await GetAsync(ct);
 
     public async Task<Result> SaveAsync(Actor actor, TwoFactorPolicy policy, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(policy);
-        if (!actor.IsAdmin)
+        if (!IsAdministrator(actor))
         {
             return Error.Forbidden("Only administrators can change the two-factor policy.");
         }
@@ -27,6 +27,9 @@ public sealed class TwoFactorPolicyService(ITwoFactorPolicyRepository policies, 
             $"before: {Describe(before)}; after: {Describe(policy)}", ct);
         return Result.Success;
     }
+
+    // A project-restricted token reaches one project, never installation settings, even an administrator's.
+    private static bool IsAdministrator(Actor actor) => actor.IsAdmin && actor.ProjectRestriction is null;
 
     private static string Describe(TwoFactorPolicy p) =>
         $"admins {(p.RequireForAdmins ? "required" : "optional")}, everyone {(p.RequireForEveryone ? "required" : "optional")}, after GitHub {(p.RequireAfterGitHub ? "required" : "not required")}";
