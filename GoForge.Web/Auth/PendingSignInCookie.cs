@@ -1,4 +1,8 @@
+using GoForge.Core.Common;
+using GoForge.Core.Identity;
 using GoForge.Core.Identity.TwoFactor;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
 
 namespace GoForge.Web.Auth;
 
@@ -27,6 +31,20 @@ public static class PendingSignInCookie
 
     public static void Clear(HttpContext context) =>
         context.Response.Cookies.Delete(Name, new CookieOptions { Path = "/login", Secure = context.Request.IsHttps, SameSite = SameSiteMode.Lax, HttpOnly = true });
+
+    /// <summary>The second step passed: the pending cookie goes, and only now the session cookie is issued.</summary>
+    public static async Task CompleteAsync(HttpContext context, SignedIn signedIn)
+    {
+        Clear(context);
+        await context.SignInAsync(
+            CookieAuthenticationDefaults.AuthenticationScheme,
+            GoForgeClaims.CreatePrincipal(signedIn.User, signedIn.Session.Id),
+            new AuthenticationProperties { IsPersistent = true });
+    }
+
+    /// <summary>One line for a refused code: the field's messages for a validation error, else the error's message.</summary>
+    public static string MessageOf(Error error) =>
+        error.Kind == ErrorKind.Validation ? string.Join(" ", error.FieldErrors.Values.SelectMany(v => v)) : error.Message;
 
     /// <summary>Where the browser goes next for <paramref name="ticket"/>, keeping the page it asked for.</summary>
     public static string NextStep(PendingSignInTicket ticket, string returnUrl) =>

@@ -1,4 +1,3 @@
-using GoForge.Core.Common;
 using GoForge.Core.Identity.TwoFactor;
 using GoForge.Web.Auth;
 using Microsoft.AspNetCore.Components;
@@ -29,7 +28,7 @@ public sealed partial class ReverifySecondFactor
         _busy = false;
         if (!result.IsSuccess)
         {
-            _error = result.Error!.Kind == ErrorKind.Validation ? string.Join(" ", result.Error.FieldErrors.Values.SelectMany(v => v)) : result.Error.Message;
+            _error = PendingSignInCookie.MessageOf(result.Error!);
             return;
         }
 

@@ -96,7 +96,7 @@ public sealed partial class TwoFactorCard
                 return result.Value;
             }
 
-            _error = result.Error!.Kind == ErrorKind.Validation ? string.Join(" ", result.Error.FieldErrors.Values.SelectMany(v => v)) : result.Error.Message;
+            _error = PendingSignInCookie.MessageOf(result.Error!);
             return default;
         }
         finally

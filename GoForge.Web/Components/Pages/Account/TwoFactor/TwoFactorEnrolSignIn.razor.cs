@@ -1,8 +1,6 @@
 using GoForge.Core.Common;
 using GoForge.Core.Identity.TwoFactor;
 using GoForge.Web.Auth;
-using Microsoft.AspNetCore.Authentication;
-using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Components;
 
 namespace GoForge.Web.Components.Pages.Account.TwoFactor;
@@ -47,18 +45,14 @@ public sealed partial class TwoFactorEnrolSignIn
         var result = await SecondFactor.CompleteEnrolmentAsync(PendingSignInCookie.Read(HttpContext), Input.Code, HttpContext.RequestAborted);
         if (!result.IsSuccess)
         {
-            _error = result.Error!.Kind == ErrorKind.Validation ? result.Error.FieldErrors.Values.First()[0] : result.Error.Message;
+            _error = PendingSignInCookie.MessageOf(result.Error!);
             HttpContext.Response.StatusCode = result.Error.Kind == ErrorKind.TooManyRequests ? StatusCodes.Status429TooManyRequests : StatusCodes.Status400BadRequest;
             Input.Code = null;
             return;
         }
 
-        PendingSignInCookie.Clear(HttpContext);
         var (signedIn, codes) = result.Value;
-        await HttpContext.SignInAsync(
-            CookieAuthenticationDefaults.AuthenticationScheme,
-            GoForgeClaims.CreatePrincipal(signedIn.User, signedIn.Session.Id),
-            new AuthenticationProperties { IsPersistent = true });
+        await PendingSignInCookie.CompleteAsync(HttpContext, signedIn);
         _recoveryCodes = codes;
     }
 

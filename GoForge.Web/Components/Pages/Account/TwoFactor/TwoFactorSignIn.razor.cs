@@ -1,8 +1,6 @@
 using GoForge.Core.Common;
 using GoForge.Core.Identity.TwoFactor;
 using GoForge.Web.Auth;
-using Microsoft.AspNetCore.Authentication;
-using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Components;
 
 namespace GoForge.Web.Components.Pages.Account.TwoFactor;
@@ -50,11 +48,7 @@ public sealed partial class TwoFactorSignIn
             return;
         }
 
-        PendingSignInCookie.Clear(HttpContext);
-        await HttpContext.SignInAsync(
-            CookieAuthenticationDefaults.AuthenticationScheme,
-            GoForgeClaims.CreatePrincipal(result.Value.User, result.Value.Session.Id),
-            new AuthenticationProperties { IsPersistent = true });
+        await PendingSignInCookie.CompleteAsync(HttpContext, result.Value!);
         Navigation.NavigateTo(LocalUrl.OrHome(ReturnUrl));
     }
 
