@@ -120,14 +120,13 @@ public sealed partial class ApiCoverageTests(PostgresFixture postgres) : IAsyncL
         ["ServiceInstanceService.DeleteAsync"] = "queues ServiceCommands.DeleteAsync and follows it; DELETE /services/{id} calls that",
 
         // How a person signs in and looks at the panel: never a token's business.
-        ["SignInService.SignInAsync"] = "browser sign-in with a password; the API authenticates with tokens only",
         ["SetupService.CompleteAsync"] = "first-run setup, before any account or token exists",
         ["SetupService.IsTokenValid"] = "first-run setup's one-time token, checked by the setup page",
         ["AccountService.ChangePasswordAsync"] = "needs the current password: a leaked token must not be able to take over its owner's account",
         ["AccountService.SetThemeAsync"] = "the panel's light or dark look, meaningless to an API client",
         ["GitHubLinkService.GetAsync"] = "linking GitHub sign-in is a browser OAuth flow; a token must not change how its owner signs in",
         ["GitHubLinkService.UnlinkAsync"] = "a token must not change how its owner signs in (see GitHubLinkService.GetAsync)",
-        ["SignInService.StartAsync"] = "browser sign-in with a password (see SignInService.SignInAsync)",
+        ["SignInService.StartAsync"] = "browser sign-in with a password; the API authenticates with tokens only",
         ["SecondFactorSignIn.GetPurposeAsync"] = "the second step of a browser sign-in, before any session or token exists",
         ["SecondFactorSignIn.VerifyAsync"] = "the second step of a browser sign-in (see SecondFactorSignIn.GetPurposeAsync)",
         ["SecondFactorSignIn.BeginEnrolmentAsync"] = "the enrolment a browser sign-in must pass first (see SecondFactorSignIn.GetPurposeAsync)",
