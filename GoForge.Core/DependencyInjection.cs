@@ -49,6 +49,7 @@ public static class DependencyInjection
         services.AddSingleton<AccountService>();
         services.AddGitHubSignInServices();
         services.AddSingleton<GoForge.Core.Identity.ApiTokens.ApiTokenService>();
+        GoForge.Core.Identity.TwoFactor.TwoFactorRegistration.AddTwoFactorServices(services);
 
         services.AddSingleton<ProjectAccess>();
         services.AddSingleton<GoForge.Core.Identity.ApiTokens.IProjectVisibility>(sp => sp.GetRequiredService<ProjectAccess>());

@@ -87,6 +87,7 @@ public static class DependencyInjection
     {
         services.AddSingleton<IUserRepository, UserRepository>();
         services.AddSingleton<IUserSessionRepository, UserSessionRepository>();
+        Identity.TwoFactor.TwoFactorStorageRegistration.AddTwoFactorStorage(services);
         services.AddSingleton<IAuditLog, AuditLogRepository>();
         services.AddSingleton<IProjectRepository, ProjectRepository>();
         services.AddSingleton<IEnvironmentRepository, EnvironmentRepository>();

@@ -106,6 +106,16 @@ public static class AuditActions
     public const string ApiTokenCreated = "api_token.created";
     public const string ApiTokenRevoked = "api_token.revoked";
 
+    // Two-factor sign-in (docs/decisions/two-factor.md), targeted user:<login>.
+    public const string TwoFactorEnrolled = "user.two_factor_enrolled";
+    public const string TwoFactorDisabled = "user.two_factor_disabled";
+    public const string TwoFactorPassed = "user.two_factor_passed";
+    public const string TwoFactorFailed = "user.two_factor_failed";
+    public const string TwoFactorRecoveryCodeUsed = "user.two_factor_recovery_code_used";
+    public const string TwoFactorRecoveryCodesRegenerated = "user.two_factor_recovery_codes_regenerated";
+    public const string TwoFactorReset = "user.two_factor_reset";
+    public const string TwoFactorPolicyChanged = "settings.two_factor_policy_changed";
+
     // The reconciler's actions (no actor: the system), targeted application:<id> or service:<id>.
     public const string ReconcilerContainerRemoved = "reconciler.container_removed";
     public const string ReconcilerContainerStarted = "reconciler.container_started";

@@ -1,5 +1,6 @@
 using GoForge.Core.Auditing;
 using GoForge.Core.Common;
+using GoForge.Core.Identity.TwoFactor;
 
 namespace GoForge.Core.Identity;
 
@@ -10,7 +11,7 @@ public sealed record SignedIn(User User, UserSession Session);
 /// <summary>Checks a login and password and opens a server-side session.</summary>
 public sealed class SignInService(
     IUserRepository users,
-    SessionOpener sessionOpener,
+    SecondFactorSignIn secondFactor,
     IPasswordHasher hasher,
     IAuditLog audit,
     LoginThrottle throttle,
@@ -27,7 +28,19 @@ public sealed class SignInService(
     // Verifying against a real hash for unknown logins makes their answer take as long as a wrong password.
     private readonly Lazy<string> _decoyHash = new(() => hasher.Hash(Guid.NewGuid().ToString("N")));
 
+    public const string SecondFactorNeededMessage = "This account signs in with a second factor. Use the sign-in page.";
+
+    /// <summary>Checks the password and opens a session; refused when the account needs a second factor (see <see cref="StartAsync"/>).</summary>
     public async Task<Result<SignedIn>> SignInAsync(SignInRequest request, CancellationToken ct = default)
+    {
+        var outcome = await StartAsync(request, ct);
+        return !outcome.IsSuccess ? outcome.Error!
+            : outcome.Value!.Session is { } session ? session
+            : Error.Forbidden(SecondFactorNeededMessage);
+    }
+
+    /// <summary>Checks the password; then a session, or a pending sign-in when a second factor or an enrolment is due.</summary>
+    public async Task<Result<SignInOutcome>> StartAsync(SignInRequest request, CancellationToken ct = default)
     {
         var errors = new FieldErrors();
         var login = UserInputRules.NormalizeLogin(request.Login);
@@ -87,8 +100,7 @@ public sealed class SignInService(
             await users.UpdatePasswordHashAsync(user.Id, hasher.Hash(request.Password!), now, ct);
         }
 
-        var session = await sessionOpener.OpenAsync(user, request.ClientAddress, request.UserAgent, how: null, ct);
-        return new SignedIn(user, session);
+        return await secondFactor.ContinueAsync(user, request.ClientAddress, request.UserAgent, how: null, viaGitHub: false, ct);
     }
 
     private Task RecordFailureAsync(Guid? userId, string login, SignInRequest request, string reason, CancellationToken ct) =>

@@ -61,6 +61,9 @@ public sealed record Actor(Guid UserId, string Login, UserRole Role)
 
     public bool IsAdmin => Role == UserRole.Admin;
 
+    /// <summary>The sign-in session this actor acts through (a browser); null for API tokens and the command line.</summary>
+    public Guid? SessionId { get; init; }
+
     /// <summary>
     /// The one project this actor may reach, when it acts through a project-restricted API token; null for no
     /// restriction. <c>ProjectAccess</c> answers every other project as not found.

@@ -67,6 +67,7 @@ internal static class SecretKeyTables
         new("registry_credentials", "secret_ciphertext", "secret_key_id"),
         new("backup_destination_secrets", "secret_ciphertext", "secret_key_id"),
         new("notification_channels", "secrets_ciphertext", "secrets_key_id"),
+        new("user_two_factor", "secret_ciphertext", "secret_key_id"),
     ];
 
     /// <summary>Every key id a stored value names.</summary>

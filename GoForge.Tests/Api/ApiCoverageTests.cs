@@ -120,13 +120,26 @@ public sealed partial class ApiCoverageTests(PostgresFixture postgres) : IAsyncL
         ["ServiceInstanceService.DeleteAsync"] = "queues ServiceCommands.DeleteAsync and follows it; DELETE /services/{id} calls that",
 
         // How a person signs in and looks at the panel: never a token's business.
-        ["SignInService.SignInAsync"] = "browser sign-in with a password; the API authenticates with tokens only",
         ["SetupService.CompleteAsync"] = "first-run setup, before any account or token exists",
         ["SetupService.IsTokenValid"] = "first-run setup's one-time token, checked by the setup page",
         ["AccountService.ChangePasswordAsync"] = "needs the current password: a leaked token must not be able to take over its owner's account",
         ["AccountService.SetThemeAsync"] = "the panel's light or dark look, meaningless to an API client",
         ["GitHubLinkService.GetAsync"] = "linking GitHub sign-in is a browser OAuth flow; a token must not change how its owner signs in",
         ["GitHubLinkService.UnlinkAsync"] = "a token must not change how its owner signs in (see GitHubLinkService.GetAsync)",
+        ["SignInService.StartAsync"] = "browser sign-in with a password; the API authenticates with tokens only",
+        ["SecondFactorSignIn.GetPurposeAsync"] = "the second step of a browser sign-in, before any session or token exists",
+        ["SecondFactorSignIn.VerifyAsync"] = "the second step of a browser sign-in (see SecondFactorSignIn.GetPurposeAsync)",
+        ["SecondFactorSignIn.BeginEnrolmentAsync"] = "the enrolment a browser sign-in must pass first (see SecondFactorSignIn.GetPurposeAsync)",
+        ["SecondFactorSignIn.CompleteEnrolmentAsync"] = "the enrolment a browser sign-in must pass first (see SecondFactorSignIn.GetPurposeAsync)",
+        ["RecentSecondFactor.ReverifyAsync"] = "records a code on the browser session; a token has no session and is its own credential",
+        ["TwoFactorService.GetStatusAsync"] = "two-factor is how a person signs in: a token must not change it (see GitHubLinkService.GetAsync)",
+        ["TwoFactorService.BeginAsync"] = "a token must not change how its owner signs in (see TwoFactorService.GetStatusAsync)",
+        ["TwoFactorService.ConfirmAsync"] = "a token must not change how its owner signs in (see TwoFactorService.GetStatusAsync)",
+        ["TwoFactorService.DisableAsync"] = "a token must not turn off its owner's second factor (see TwoFactorService.GetStatusAsync)",
+        ["TwoFactorService.RegenerateRecoveryCodesAsync"] = "recovery codes sign a person in; a token must never see them (see TwoFactorService.GetStatusAsync)",
+        ["TwoFactorAdministration.ResetAsync"] = "not in the API yet: a leaked admin token could strip every user's second factor; the Users page and `user reset-2fa` hold it (docs/decisions/two-factor.md)",
+        ["TwoFactorPolicyService.GetAsync"] = "not in the API yet: the Settings page holds it (docs/decisions/two-factor.md, Not done)",
+        ["TwoFactorPolicyService.SaveAsync"] = "not in the API yet: a leaked admin token could lift the requirement; the Settings page holds it (docs/decisions/two-factor.md)",
 
         // Page plumbing, not operations.
         ["ProjectAccess.CheckAsync"] = "a page's guard before it renders; every API endpoint's Core service checks access itself",

@@ -48,7 +48,7 @@ internal sealed class GitHubOAuthEvents(
 
         var request = new GitHubSignInRequest(identity, Item(context.Properties, GitHubSignIn.InvitationItem),
             http.Connection.RemoteIpAddress?.ToString(), http.Request.Headers.UserAgent.ToString());
-        var result = await signIn.SignInAsync(request, http.RequestAborted);
+        var result = await signIn.StartAsync(request, http.RequestAborted);
         if (!result.IsSuccess)
         {
             GitHubSignInLog.Refused(logger, identity.Id, result.Error.Kind);
@@ -56,10 +56,19 @@ internal sealed class GitHubOAuthEvents(
             return;
         }
 
-        GitHubSignInLog.SignedIn(logger, identity.Id, result.Value.User.Id);
+        if (result.Value!.Pending is { } pending)
+        {
+            // The two-factor policy asks for a code after GitHub too: no session until it passes.
+            PendingSignInCookie.Set(http, pending);
+            http.Response.Redirect(PendingSignInCookie.NextStep(pending, LocalUrl.OrHome(context.ReturnUri)));
+            return;
+        }
+
+        var signedIn = result.Value.Session!;
+        GitHubSignInLog.SignedIn(logger, identity.Id, signedIn.User.Id);
         await http.SignInAsync(
             CookieAuthenticationDefaults.AuthenticationScheme,
-            GoForgeClaims.CreatePrincipal(result.Value.User, result.Value.Session.Id),
+            GoForgeClaims.CreatePrincipal(signedIn.User, signedIn.Session.Id),
             new AuthenticationProperties { IsPersistent = true });
         http.Response.Redirect(LocalUrl.OrHome(context.ReturnUri));
     }

@@ -40,6 +40,6 @@ public static class GoForgeClaims
         }
 
         var role = principal.IsInRole(AdminRole) ? UserRole.Admin : UserRole.Member;
-        return new Actor(userId, principal.Identity.Name ?? string.Empty, role);
+        return new Actor(userId, principal.Identity.Name ?? string.Empty, role) { SessionId = principal.GetSessionId() };
     }
 }

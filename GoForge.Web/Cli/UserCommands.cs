@@ -4,7 +4,7 @@ using GoForge.Core.Identity.ApiTokens;
 
 namespace GoForge.Web.Cli;
 
-/// <summary><c>user create | reset-password | list</c>: accounts through <see cref="UserAdministration"/>, as the operator.</summary>
+/// <summary><c>user create | reset-password | list | token | reset-2fa</c>: accounts through <see cref="UserAdministration"/>, as the operator.</summary>
 internal static class UserCommands
 {
     public static Command Build(CliConsole console)
@@ -14,6 +14,7 @@ internal static class UserCommands
         user.Subcommands.Add(ResetPassword(console));
         user.Subcommands.Add(List(console));
         user.Subcommands.Add(Token(console));
+        user.Subcommands.Add(TwoFactorCommands.ResetTwoFactor(console));
         return user;
     }
 

@@ -12,6 +12,7 @@ public sealed partial class ApiTokenService(
     IApiTokenRepository tokens,
     IUserRepository users,
     IProjectVisibility projects,
+    GoForge.Core.Identity.TwoFactor.RecentSecondFactor recentSecondFactor,
     IAuditLog audit,
     TimeProvider time,
     ILogger<ApiTokenService> logger)
@@ -29,6 +30,11 @@ public sealed partial class ApiTokenService(
         if (actor.ProjectRestriction is not null)
         {
             return Error.Forbidden("A project-restricted token cannot create tokens.");
+        }
+
+        if (await recentSecondFactor.CheckAsync(actor, ct) is { IsSuccess: false } notRecent)
+        {
+            return notRecent.Error!;
         }
 
         var owner = await users.GetByIdAsync(actor.UserId, ct);

@@ -1,5 +1,6 @@
 using GoForge.Core.Auditing;
 using GoForge.Core.Common;
+using GoForge.Core.Identity.TwoFactor;
 
 namespace GoForge.Core.Identity.GitHub;
 
@@ -17,7 +18,7 @@ public sealed class GitHubSignInService(
     IUserRepository users,
     IGitHubUserRepository gitHubUsers,
     IInvitationRepository invitations,
-    SessionOpener sessionOpener,
+    SecondFactorSignIn secondFactor,
     LoginThrottle throttle,
     IAuditLog audit,
     TimeProvider time)
@@ -30,7 +31,17 @@ public sealed class GitHubSignInService(
         $"No GoForge account is linked to the GitHub account {identity.Describe()}, and this panel does not let people sign up. " +
         "Ask an administrator for an invitation link, or sign in with your password and link GitHub on your profile page.";
 
+    /// <summary>Signs in and opens a session; refused when the account needs a second factor after GitHub (see <see cref="StartAsync"/>).</summary>
     public async Task<Result<SignedIn>> SignInAsync(GitHubSignInRequest request, CancellationToken ct = default)
+    {
+        var outcome = await StartAsync(request, ct);
+        return !outcome.IsSuccess ? outcome.Error!
+            : outcome.Value!.Session is { } session ? session
+            : Error.Forbidden(SignInService.SecondFactorNeededMessage);
+    }
+
+    /// <summary>Decides the account; then a session, or a pending sign-in when the two-factor policy asks for a code after GitHub.</summary>
+    public async Task<Result<SignInOutcome>> StartAsync(GitHubSignInRequest request, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(request);
         var identity = request.Identity;
@@ -84,7 +95,7 @@ public sealed class GitHubSignInService(
             Detail = SignInService.Truncate($"GitHub: {reason}", 300),
         }, ct);
 
-    private async Task<Result<SignedIn>> SignInLinkedAsync(User user, GitHubSignInRequest request, CancellationToken ct)
+    private async Task<Result<SignInOutcome>> SignInLinkedAsync(User user, GitHubSignInRequest request, CancellationToken ct)
     {
         if (user.IsDisabled)
         {
@@ -93,11 +104,10 @@ public sealed class GitHubSignInService(
         }
 
         await gitHubUsers.UpdateGitHubLoginAsync(user.Id, StoredLogin(request.Identity), ct);
-        var session = await sessionOpener.OpenAsync(user, request.ClientAddress, request.UserAgent, $"GitHub {Describe(request.Identity)}", ct);
-        return new SignedIn(user, session);
+        return await secondFactor.ContinueAsync(user, request.ClientAddress, request.UserAgent, $"GitHub {Describe(request.Identity)}", viaGitHub: true, ct);
     }
 
-    private async Task<Result<SignedIn>> RedeemInvitationAsync(string token, GitHubSignInRequest request, CancellationToken ct)
+    private async Task<Result<SignInOutcome>> RedeemInvitationAsync(string token, GitHubSignInRequest request, CancellationToken ct)
     {
         var hash = InvitationService.HashToken(token);
         var invitation = hash is null ? null : await invitations.GetByTokenHashAsync(hash, ct);
@@ -111,7 +121,7 @@ public sealed class GitHubSignInService(
         return await CreateAccountAsync(request, invitation.Role, invitation, ct);
     }
 
-    private async Task<Result<SignedIn>> CreateAccountAsync(GitHubSignInRequest request, UserRole role, Invitation? invitation, CancellationToken ct)
+    private async Task<Result<SignInOutcome>> CreateAccountAsync(GitHubSignInRequest request, UserRole role, Invitation? invitation, CancellationToken ct)
     {
         var identity = request.Identity;
         var now = time.GetUtcNow();
@@ -157,7 +167,7 @@ public sealed class GitHubSignInService(
         return Error.Conflict($"Every login made from '{identity.Login}' is taken. Ask an administrator to create your account.");
     }
 
-    private async Task<Result<SignedIn>> OpenNewAccountAsync(User user, GitHubSignInRequest request, Invitation? invitation, CancellationToken ct)
+    private async Task<Result<SignInOutcome>> OpenNewAccountAsync(User user, GitHubSignInRequest request, Invitation? invitation, CancellationToken ct)
     {
         var now = time.GetUtcNow();
         var how = invitation is null ? "sign-up" : $"invitation {invitation.Id}";
@@ -183,8 +193,7 @@ public sealed class GitHubSignInService(
             }, ct);
         }
 
-        var session = await sessionOpener.OpenAsync(user, request.ClientAddress, request.UserAgent, $"GitHub {Describe(request.Identity)}, new account", ct);
-        return new SignedIn(user, session);
+        return await secondFactor.ContinueAsync(user, request.ClientAddress, request.UserAgent, $"GitHub {Describe(request.Identity)}, new account", viaGitHub: true, ct);
     }
 
     private Task RecordFailureAsync(User? user, GitHubIdentity identity, GitHubSignInRequest request, string reason, CancellationToken ct) =>

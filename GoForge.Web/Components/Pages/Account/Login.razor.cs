@@ -58,7 +58,7 @@ public sealed partial class Login
     {
         var request = new SignInRequest(Input.Login, Input.Password, HttpContext.Connection.RemoteIpAddress?.ToString(),
             HttpContext.Request.Headers.UserAgent.ToString());
-        var result = await SignIn.SignInAsync(request, HttpContext.RequestAborted);
+        var result = await SignIn.StartAsync(request, HttpContext.RequestAborted);
         if (!result.IsSuccess)
         {
             _error = result.Error.Kind == Core.Common.ErrorKind.Validation ? null : result.Error.Message;
@@ -78,7 +78,15 @@ public sealed partial class Login
             return;
         }
 
-        var signedIn = result.Value;
+        if (result.Value!.Pending is { } pending)
+        {
+            // No session yet: the second step (or a required enrolment) comes first.
+            PendingSignInCookie.Set(HttpContext, pending);
+            Navigation.NavigateTo(PendingSignInCookie.NextStep(pending, SafeReturnUrl));
+            return;
+        }
+
+        var signedIn = result.Value.Session!;
         await HttpContext.SignInAsync(
             CookieAuthenticationDefaults.AuthenticationScheme,
             GoForgeClaims.CreatePrincipal(signedIn.User, signedIn.Session.Id),
