@@ -125,7 +125,7 @@ public static class DependencyInjection
         services.AddSingleton<IServiceSetTeardown>(s => s.GetRequiredService<Compose.ComposeTeardown>());
         services.AddSingleton<Volumes.IDeclaredVolumeTeardown>(s => s.GetRequiredService<Compose.ComposeTeardown>());
         services.AddSingleton<DockerAdminService>();
-        services.AddSingleton<AuditLogService>();
+        services.AddSingleton<GoForge.Core.AuditTrail.AuditLogService>();
         services.AddSingleton<DashboardService>();
 
         services.AddSingleton<CatalogService>();

@@ -87,6 +87,7 @@ public static class DependencyInjection
         services.AddSingleton<IUserRepository, UserRepository>();
         services.AddSingleton<IUserSessionRepository, UserSessionRepository>();
         services.AddSingleton<IAuditLog, AuditLogRepository>();
+        services.AddSingleton<IAuditLogReader, AuditLogRepository>();
         services.AddSingleton<IProjectRepository, ProjectRepository>();
         services.AddSingleton<IEnvironmentRepository, EnvironmentRepository>();
         services.AddSingleton<IApplicationRepository, ApplicationRepository>();

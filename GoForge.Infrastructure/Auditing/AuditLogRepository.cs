@@ -4,13 +4,13 @@ using Npgsql;
 
 namespace GoForge.Infrastructure.Auditing;
 
-internal sealed class AuditLogRepository(NpgsqlDataSource dataSource) : IAuditLog
+internal sealed partial class AuditLogRepository(NpgsqlDataSource dataSource) : IAuditLog
 {
     /// <summary>The columns an event is inserted into and the parameters (an <see cref="AuditEvent"/>'s properties) that fill them, for statements that record an event beside other changes.</summary>
-    internal const string InsertColumns = "occurred_at, actor_user_id, action, target, client_address, detail";
+    internal const string InsertColumns = "occurred_at, actor_user_id, action, target, client_address, detail, project_id";
 
     /// <inheritdoc cref="InsertColumns"/>
-    internal const string InsertValues = "@OccurredAt, @ActorUserId, @Action, @Target, @ClientAddress, @Detail";
+    internal const string InsertValues = "@OccurredAt, @ActorUserId, @Action, @Target, @ClientAddress, @Detail, @ProjectId";
 
     public async Task RecordAsync(AuditEvent auditEvent, CancellationToken ct = default)
     {
@@ -22,7 +22,7 @@ internal sealed class AuditLogRepository(NpgsqlDataSource dataSource) : IAuditLo
     public async Task<IReadOnlyList<AuditEvent>> ListRecentAsync(int count, CancellationToken ct = default)
     {
         const string sql = """
-            SELECT id, occurred_at, actor_user_id, action, target, client_address, detail
+            SELECT id, occurred_at, actor_user_id, action, target, client_address, detail, project_id
             FROM audit_events ORDER BY id DESC LIMIT @count
             """;
         await using var conn = await dataSource.OpenConnectionAsync(ct);
@@ -33,7 +33,7 @@ internal sealed class AuditLogRepository(NpgsqlDataSource dataSource) : IAuditLo
     {
         // The primary key's index serves both the seek and the order.
         const string sql = """
-            SELECT id, occurred_at, actor_user_id, action, target, client_address, detail
+            SELECT id, occurred_at, actor_user_id, action, target, client_address, detail, project_id
             FROM audit_events WHERE (@beforeId::bigint IS NULL OR id < @beforeId) ORDER BY id DESC LIMIT @count
             """;
         await using var conn = await dataSource.OpenConnectionAsync(ct);
@@ -44,7 +44,7 @@ internal sealed class AuditLogRepository(NpgsqlDataSource dataSource) : IAuditLo
     {
         // audit_events_target_idx (target, id DESC) serves the filter and the order.
         const string sql = """
-            SELECT id, occurred_at, actor_user_id, action, target, client_address, detail
+            SELECT id, occurred_at, actor_user_id, action, target, client_address, detail, project_id
             FROM audit_events WHERE target = @target ORDER BY id DESC LIMIT @count
             """;
         await using var conn = await dataSource.OpenConnectionAsync(ct);
