@@ -14,10 +14,26 @@ internal sealed partial class AuditLogRepository(NpgsqlDataSource dataSource) : 
 
     public async Task RecordAsync(AuditEvent auditEvent, CancellationToken ct = default)
     {
-        const string sql = $"INSERT INTO audit_events ({InsertColumns}) VALUES ({InsertValues})";
+        // An event without a project whose target names an application or service by id (the reconciler's, the
+        // runtime's: application:<id>, service:<id>) belongs to that one's project while it exists: the rule 0026's
+        // backfill proves, applied as the event is written (docs/decisions/audit-log.md). Ids are never reused.
+        const string sql = $"""
+            INSERT INTO audit_events ({InsertColumns})
+            VALUES (@OccurredAt, @ActorUserId, @Action, @Target, @ClientAddress, @Detail,
+                    COALESCE(@ProjectId,
+                             (SELECT project_id FROM applications WHERE id = @SubjectApplicationId),
+                             (SELECT project_id FROM service_instances WHERE id = @SubjectServiceId)))
+            """;
+        ArgumentNullException.ThrowIfNull(auditEvent);
+        var parameters = new DynamicParameters(auditEvent);
+        parameters.Add("SubjectApplicationId", auditEvent.ProjectId is null ? SubjectId(auditEvent.Target, "application:") : null, System.Data.DbType.Guid);
+        parameters.Add("SubjectServiceId", auditEvent.ProjectId is null ? SubjectId(auditEvent.Target, "service:") : null, System.Data.DbType.Guid);
         await using var conn = await dataSource.OpenConnectionAsync(ct);
-        await conn.ExecuteAsync(new CommandDefinition(sql, auditEvent, cancellationToken: ct));
+        await conn.ExecuteAsync(new CommandDefinition(sql, parameters, cancellationToken: ct));
     }
+
+    private static Guid? SubjectId(string? target, string prefix) =>
+        target is not null && target.StartsWith(prefix, StringComparison.Ordinal) && Guid.TryParseExact(target.AsSpan(prefix.Length), "D", out var id) ? id : null;
 
     public async Task<IReadOnlyList<AuditEvent>> ListRecentAsync(int count, CancellationToken ct = default)
     {
