@@ -128,7 +128,7 @@ public static class DependencyInjection
         services.AddSingleton<Volumes.IDeclaredVolumeTeardown>(s => s.GetRequiredService<Compose.ComposeTeardown>());
         services.AddSingleton<DockerAdminService>();
         services.AddSingleton<Servers.SwarmService>();
-        services.AddSingleton<AuditLogService>();
+        services.AddSingleton<GoForge.Core.AuditTrail.AuditLogService>();
         services.AddSingleton<DashboardService>();
 
         services.AddSingleton<CatalogService>();

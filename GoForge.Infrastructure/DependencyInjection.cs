@@ -89,6 +89,7 @@ public static class DependencyInjection
         services.AddSingleton<IUserSessionRepository, UserSessionRepository>();
         Identity.TwoFactor.TwoFactorStorageRegistration.AddTwoFactorStorage(services);
         services.AddSingleton<IAuditLog, AuditLogRepository>();
+        services.AddSingleton<IAuditLogReader, AuditLogRepository>();
         services.AddSingleton<IProjectRepository, ProjectRepository>();
         services.AddSingleton<IEnvironmentRepository, EnvironmentRepository>();
         services.AddSingleton<IApplicationRepository, ApplicationRepository>();

@@ -52,7 +52,7 @@ public sealed class ServiceBackupService(
         var saved = await operations.SaveScheduleAsync(BackupTargetKind.Service, serviceId, found.Value.ProjectId, input, ct);
         if (saved.IsSuccess)
         {
-            await audit.RecordAsync(time, actor, AuditActions.BackupScheduleSaved, $"service:{found.Value.Slug}",
+            await audit.RecordAsync(time, actor, found.Value.ProjectId, AuditActions.BackupScheduleSaved, $"service:{found.Value.Slug}",
                 $"'{saved.Value.Cron}' {(saved.Value.Enabled ? "enabled" : "disabled")}, keep last {saved.Value.KeepLast?.ToString() ?? "-"}, {saved.Value.KeepDays?.ToString() ?? "-"} days", ct);
         }
 
@@ -82,7 +82,7 @@ public sealed class ServiceBackupService(
         var queued = await queue.EnqueueBackupAsync(schedule, BackupTrigger.Manual, actor.AccountId, ct);
         if (queued.IsSuccess)
         {
-            await audit.RecordAsync(time, actor, AuditActions.BackupRequested, $"service:{found.Value.Slug}", $"to {queued.Value.DestinationName}", ct);
+            await audit.RecordAsync(time, actor, found.Value.ProjectId, AuditActions.BackupRequested, $"service:{found.Value.Slug}", $"to {queued.Value.DestinationName}", ct);
         }
 
         return queued;
@@ -119,7 +119,7 @@ public sealed class ServiceBackupService(
         var queued = await queue.EnqueueRestoreAsync(run.Value, actor.AccountId, ct);
         if (queued.IsSuccess)
         {
-            await audit.RecordAsync(time, actor, AuditActions.BackupRestoreRequested, $"service:{found.Value.Slug}", $"backup {runId} from {run.Value.DestinationName}", ct);
+            await audit.RecordAsync(time, actor, found.Value.ProjectId, AuditActions.BackupRestoreRequested, $"service:{found.Value.Slug}", $"backup {runId} from {run.Value.DestinationName}", ct);
         }
 
         return queued;
@@ -149,7 +149,7 @@ public sealed class ServiceBackupService(
         var opened = await operations.OpenArchiveAsync(serviceId, runId, ct);
         if (opened.IsSuccess)
         {
-            await audit.RecordAsync(time, actor, AuditActions.BackupDownloaded, $"service:{found.Value.Slug}", opened.Value.FileName, ct);
+            await audit.RecordAsync(time, actor, found.Value.ProjectId, AuditActions.BackupDownloaded, $"service:{found.Value.Slug}", opened.Value.FileName, ct);
         }
 
         return opened;

@@ -48,6 +48,7 @@ public sealed partial class DeploymentService(
             Action = AuditActions.DeploymentQueued,
             Target = $"application:{app.Slug}",
             Detail = $"{deployment.Id} ({why})",
+            ProjectId = app.ProjectId,
         }, ct);
         return deployment;
     }
@@ -88,7 +89,7 @@ public sealed partial class DeploymentService(
         }
 
         var deployment = await QueueAsync(actor.AccountId, applicationId, source, commitSha, rollbackOf: null, ct, app.Value, force, forceRebuild);
-        await audit.RecordAsync(time, actor, AuditActions.DeploymentQueued, $"application:{app.Value.Slug}",
+        await audit.RecordAsync(time, actor, app.Value.ProjectId, AuditActions.DeploymentQueued, $"application:{app.Value.Slug}",
             forceRebuild ? $"{deployment.Id} (force rebuild)" : deployment.Id.ToString(), ct);
         return deployment;
     }
@@ -113,6 +114,7 @@ public sealed partial class DeploymentService(
             Action = AuditActions.DeploymentQueued,
             Target = $"application:{app.Slug}",
             Detail = $"{deployment.Id} ({why})",
+            ProjectId = app.ProjectId,
         };
         return new DeploymentQueueing(deployment, Supersession.Of(deployment), audited);
     }
@@ -170,7 +172,7 @@ public sealed partial class DeploymentService(
 
         var source = (await deployments.GetAsync(target!.DeploymentId, ct))!;
         var deployment = await QueueAsync(actor.AccountId, applicationId, DeploymentSource.Rollback, source.CommitSha, source, ct);
-        await audit.RecordAsync(time, actor, AuditActions.DeploymentRollbackQueued, $"application:{app.Value.Slug}", $"{deployment.Id} to {source.Id}", ct);
+        await audit.RecordAsync(time, actor, app.Value.ProjectId, AuditActions.DeploymentRollbackQueued, $"application:{app.Value.Slug}", $"{deployment.Id} to {source.Id}", ct);
         return deployment;
     }
 
@@ -334,7 +336,7 @@ public sealed partial class DeploymentService(
         if (result.IsSuccess)
         {
             cancellations.Cancel(deploymentId);
-            await audit.RecordAsync(time, actor, AuditActions.DeploymentCanceled, $"application:{app.Value.Slug}", deploymentId.ToString(), ct);
+            await audit.RecordAsync(time, actor, app.Value.ProjectId, AuditActions.DeploymentCanceled, $"application:{app.Value.Slug}", deploymentId.ToString(), ct);
         }
 
         return result;

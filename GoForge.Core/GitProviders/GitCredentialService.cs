@@ -264,7 +264,8 @@ public sealed class GitCredentialService(
 
     private async Task AuditAsync(Actor actor, GitCredentialScope scope, string action, string? detail, CancellationToken ct)
     {
-        var target = scope.IsProject ? $"project:{scope.Id}" : $"application:{(await applicationRepository.GetAsync(scope.Id, ct))?.Slug ?? scope.Id.ToString()}";
-        await audit.RecordAsync(time, actor, action, target, detail, ct);
+        var app = scope.IsProject ? null : await applicationRepository.GetAsync(scope.Id, ct);
+        var target = scope.IsProject ? $"project:{scope.Id}" : $"application:{app?.Slug ?? scope.Id.ToString()}";
+        await audit.RecordAsync(time, actor, scope.IsProject ? scope.Id : app?.ProjectId, action, target, detail, ct);
     }
 }

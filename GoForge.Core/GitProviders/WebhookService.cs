@@ -52,7 +52,7 @@ public sealed class WebhookService(
             return Error.NotFound("This application has no webhook secret yet.");
         }
 
-        await audit.RecordAsync(time, actor, AuditActions.WebhookSecretRevealed, $"application:{app.Value.Slug}", ct: ct);
+        await audit.RecordAsync(time, actor, app.Value.ProjectId, AuditActions.WebhookSecretRevealed, $"application:{app.Value.Slug}", ct: ct);
         return secret;
     }
 
@@ -68,7 +68,7 @@ public sealed class WebhookService(
         var secret = NewSecret();
         var replaced = await webhooks.GetSecretCreatedAtAsync(applicationId, ct) is not null;
         await webhooks.SetSecretAsync(applicationId, secret, time.GetUtcNow(), ct);
-        await audit.RecordAsync(time, actor, AuditActions.WebhookSecretSet, $"application:{app.Value.Slug}", replaced ? "replaced" : "created", ct);
+        await audit.RecordAsync(time, actor, app.Value.ProjectId, AuditActions.WebhookSecretSet, $"application:{app.Value.Slug}", replaced ? "replaced" : "created", ct);
         return secret;
     }
 

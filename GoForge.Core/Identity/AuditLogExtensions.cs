@@ -17,6 +17,21 @@ public static class AuditLogExtensions
         }, ct);
 
     /// <summary>
+    /// Records what an actor did to a target in a project, now: the event carries <paramref name="projectId"/>, so the
+    /// project's maintainers read it on the audit log page (docs/decisions/audit-log.md). Null for installation-wide events.
+    /// </summary>
+    public static Task RecordAsync(this IAuditLog log, TimeProvider time, Actor actor, Guid? projectId, string action, string target, string? detail = null, CancellationToken ct = default) =>
+        log.RecordAsync(new AuditEvent
+        {
+            OccurredAt = time.GetUtcNow(),
+            ActorUserId = actor.AccountId,
+            Action = action,
+            Target = target,
+            Detail = detail,
+            ProjectId = projectId,
+        }, ct);
+
+    /// <summary>
     /// Records that a password change revoked the account's API tokens (nothing when it had none): one event for
     /// all of them, target the account, detail the count and why.
     /// </summary>

@@ -135,7 +135,7 @@ public sealed class ApplicationService(
             return error;
         }
 
-        await audit.RecordAsync(time, actor, AuditActions.ApplicationCreated, $"application:{built.Value.Slug}", $"environment {environmentId}", ct);
+        await audit.RecordAsync(time, actor, built.Value.ProjectId, AuditActions.ApplicationCreated, $"application:{built.Value.Slug}", $"environment {environmentId}", ct);
         return built.Value;
     }
 
@@ -176,7 +176,7 @@ public sealed class ApplicationService(
             return error;
         }
 
-        await audit.RecordAsync(time, actor, AuditActions.ApplicationUpdated, $"application:{updated.Slug}", ct: ct);
+        await audit.RecordAsync(time, actor, updated.ProjectId, AuditActions.ApplicationUpdated, $"application:{updated.Slug}", ct: ct);
         return updated;
     }
 
@@ -200,7 +200,7 @@ public sealed class ApplicationService(
         }
 
         await applications.DeleteAsync(applicationId, ct);
-        await audit.RecordAsync(time, actor, AuditActions.ApplicationDeleted, $"application:{found.Value.Slug}", ct: ct);
+        await audit.RecordAsync(time, actor, found.Value.ProjectId, AuditActions.ApplicationDeleted, $"application:{found.Value.Slug}", ct: ct);
         return Result.Success;
     }
 

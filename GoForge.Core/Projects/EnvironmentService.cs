@@ -54,7 +54,7 @@ public sealed class EnvironmentService(
             return Error.Validation("Name", $"This project already has an environment named like '{environment.Slug}'.");
         }
 
-        await audit.RecordAsync(time, actor, AuditActions.EnvironmentCreated, $"environment:{environment.Slug}", $"project {projectId}", ct);
+        await audit.RecordAsync(time, actor, projectId, AuditActions.EnvironmentCreated, $"environment:{environment.Slug}", $"project {projectId}", ct);
         return environment;
     }
 
@@ -74,7 +74,7 @@ public sealed class EnvironmentService(
         }
 
         await environments.RenameAsync(environmentId, ProjectInputRules.NormalizeName(name), ct);
-        await audit.RecordAsync(time, actor, AuditActions.EnvironmentRenamed, $"environment:{found.Value.Slug}", ProjectInputRules.NormalizeName(name), ct);
+        await audit.RecordAsync(time, actor, found.Value.ProjectId, AuditActions.EnvironmentRenamed, $"environment:{found.Value.Slug}", ProjectInputRules.NormalizeName(name), ct);
         return Result.Success;
     }
 
@@ -96,7 +96,7 @@ public sealed class EnvironmentService(
         }
 
         await environments.DeleteAsync(environmentId, ct);
-        await audit.RecordAsync(time, actor, AuditActions.EnvironmentDeleted, $"environment:{found.Value.Slug}", $"project {found.Value.ProjectId}", ct);
+        await audit.RecordAsync(time, actor, found.Value.ProjectId, AuditActions.EnvironmentDeleted, $"environment:{found.Value.Slug}", $"project {found.Value.ProjectId}", ct);
         return Result.Success;
     }
 

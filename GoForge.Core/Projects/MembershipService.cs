@@ -41,7 +41,7 @@ public sealed class MembershipService(IProjectRepository projects, IUserReposito
         }
 
         await projects.SetMemberAsync(projectId, user.Id, role, ct);
-        await audit.RecordAsync(time, actor, AuditActions.MemberSet, $"project:{projectId}", $"{user.Login} as {role}", ct);
+        await audit.RecordAsync(time, actor, projectId, AuditActions.MemberSet, $"project:{projectId}", $"{user.Login} as {role}", ct);
         return Result.Success;
     }
 
@@ -66,7 +66,7 @@ public sealed class MembershipService(IProjectRepository projects, IUserReposito
         }
 
         await projects.RemoveMemberAsync(projectId, userId, ct);
-        await audit.RecordAsync(time, actor, AuditActions.MemberRemoved, $"project:{projectId}", member.Login, ct);
+        await audit.RecordAsync(time, actor, projectId, AuditActions.MemberRemoved, $"project:{projectId}", member.Login, ct);
         return Result.Success;
     }
 

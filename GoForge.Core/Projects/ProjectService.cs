@@ -73,7 +73,7 @@ public sealed class ProjectService(
             };
             if (await projects.TryCreateAsync(project, production, actor.AccountId, ct) == SaveOutcome.Saved)
             {
-                await audit.RecordAsync(time, actor, AuditActions.ProjectCreated, $"project:{project.Slug}", ct: ct);
+                await audit.RecordAsync(time, actor, project.Id, AuditActions.ProjectCreated, $"project:{project.Slug}", ct: ct);
                 return project;
             }
         }
@@ -101,7 +101,7 @@ public sealed class ProjectService(
             return ProjectAccess.NotFound("project");
         }
 
-        await audit.RecordAsync(time, actor, AuditActions.ProjectUpdated, $"project:{projectId}", ct: ct);
+        await audit.RecordAsync(time, actor, projectId, AuditActions.ProjectUpdated, $"project:{projectId}", ct: ct);
         return Result.Success;
     }
 
@@ -138,7 +138,7 @@ public sealed class ProjectService(
             return ProjectAccess.NotFound("project");
         }
 
-        await audit.RecordAsync(time, actor, AuditActions.ProjectDeleted, $"project:{project.Slug}", ct: ct);
+        await audit.RecordAsync(time, actor, project.Id, AuditActions.ProjectDeleted, $"project:{project.Slug}", ct: ct);
         return Result.Success;
     }
 

@@ -57,7 +57,7 @@ public sealed class VariableService(
 
         if (variable.IsSecret)
         {
-            await audit.RecordAsync(time, actor, AuditActions.SecretRevealed, $"application:{app.Value.Slug}", variable.Key, ct);
+            await audit.RecordAsync(time, actor, app.Value.ProjectId, AuditActions.SecretRevealed, $"application:{app.Value.Slug}", variable.Key, ct);
         }
 
         return variable.Value;
@@ -107,7 +107,7 @@ public sealed class VariableService(
             Services = (services[n] ?? stored.GetValueOrDefault(i.Key!)?.Services) is { Count: > 0 } only ? only : null,
         }).ToList();
         await variables.UpsertAsync(applicationId, resolved, time.GetUtcNow(), ct);
-        await audit.RecordAsync(time, actor, AuditActions.VariablesSet, $"application:{app.Value.Slug}", string.Join(", ", inputs.Select(i => i.Key)), ct);
+        await audit.RecordAsync(time, actor, app.Value.ProjectId, AuditActions.VariablesSet, $"application:{app.Value.Slug}", string.Join(", ", inputs.Select(i => i.Key)), ct);
         return Result.Success;
     }
 
@@ -126,7 +126,7 @@ public sealed class VariableService(
         }
 
         await variables.DeleteAsync(variableId, ct);
-        await audit.RecordAsync(time, actor, AuditActions.VariableDeleted, $"application:{app.Value.Slug}", variable.Key, ct);
+        await audit.RecordAsync(time, actor, app.Value.ProjectId, AuditActions.VariableDeleted, $"application:{app.Value.Slug}", variable.Key, ct);
         return Result.Success;
     }
 

@@ -71,7 +71,7 @@ public sealed class RegistryCredentialService(
 
         var credential = new RegistryAuth(reference.RegistryHost, input.Username!, password!);
         await credentials.SetAsync(applicationId, credential, time.GetUtcNow(), ct);
-        await audit.RecordAsync(time, actor, AuditActions.ApplicationUpdated, $"application:{app.Value.Slug}", $"registry credential for {credential.Registry}", ct);
+        await audit.RecordAsync(time, actor, app.Value.ProjectId, AuditActions.ApplicationUpdated, $"application:{app.Value.Slug}", $"registry credential for {credential.Registry}", ct);
         return new RegistryCredentialSummary(credential.Registry, credential.Username);
     }
 
@@ -86,7 +86,7 @@ public sealed class RegistryCredentialService(
 
         if (await credentials.DeleteAsync(applicationId, ct))
         {
-            await audit.RecordAsync(time, actor, AuditActions.ApplicationUpdated, $"application:{app.Value.Slug}", "registry credential removed", ct);
+            await audit.RecordAsync(time, actor, app.Value.ProjectId, AuditActions.ApplicationUpdated, $"application:{app.Value.Slug}", "registry credential removed", ct);
         }
 
         return Result.Success;

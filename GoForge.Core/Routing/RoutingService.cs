@@ -50,7 +50,7 @@ public sealed class RoutingService(
             return ProjectAccess.NotFound("application");
         }
 
-        await audit.RecordAsync(time, actor, AuditActions.RoutingUpdated, $"application:{found.Value.Slug}", Describe(built.Value), ct);
+        await audit.RecordAsync(time, actor, found.Value.ProjectId, AuditActions.RoutingUpdated, $"application:{found.Value.Slug}", Describe(built.Value), ct);
         return RoutingInput.From(built.Value);
     }
 

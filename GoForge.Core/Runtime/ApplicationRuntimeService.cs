@@ -206,7 +206,7 @@ public sealed partial class ApplicationRuntimeService(
     }
 
     private Task RecordAsync(Actor actor, string action, Application app, string detail, CancellationToken ct) =>
-        audit.RecordAsync(time, actor, action, ApplicationEvents.Target(app.Id), $"{app.Slug}: {detail}", ct);
+        audit.RecordAsync(time, actor, app.ProjectId, action, ApplicationEvents.Target(app.Id), $"{app.Slug}: {detail}", ct);
 
     [LoggerMessage(EventId = 7102, Level = LogLevel.Warning, Message = "Application {ApplicationId}: its started container is not healthy: {Reason}")]
     private static partial void LogNotHealthy(ILogger logger, Guid applicationId, string reason);

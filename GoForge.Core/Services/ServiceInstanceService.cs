@@ -119,7 +119,7 @@ public sealed class ServiceInstanceService(
         }
 
         var (inputs, _) = await instances.GetInputsAsync(serviceId, ct);
-        await audit.RecordAsync(time, actor, AuditActions.ServiceCredentialsRevealed, Target(found.Value), ct: ct);
+        await audit.RecordAsync(time, actor, found.Value.ProjectId, AuditActions.ServiceCredentialsRevealed, Target(found.Value), ct: ct);
         return new ServiceSecrets(inputs, rendered.Value.Service.Outputs.Select(o => new ServiceOutputValue(o.Name, o.Label, o.Value, o.Secret)).ToList());
     }
 
@@ -199,7 +199,7 @@ public sealed class ServiceInstanceService(
             return saved;
         }
 
-        await audit.RecordAsync(time, actor, AuditActions.ServiceLinked, Target(found.Value), $"{output.Name} → application:{app.Value.Slug} {variableKey}", ct);
+        await audit.RecordAsync(time, actor, found.Value.ProjectId, AuditActions.ServiceLinked, Target(found.Value), $"{output.Name} → application:{app.Value.Slug} {variableKey}", ct);
         return Result.Success;
     }
 

@@ -123,6 +123,7 @@ public sealed partial class ServiceWorker(
                     Action = ActionOf(operation.Kind),
                     Target = $"service:{before.Slug}",
                     Detail = DetailOf(operation, before, result),
+                    ProjectId = before.ProjectId,
                 }, CancellationToken.None);
             }
 

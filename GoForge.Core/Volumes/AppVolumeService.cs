@@ -109,7 +109,7 @@ public sealed class AppVolumeService(
             return Error.Conflict("The application already has a volume of that name or mount path.");
         }
 
-        await audit.RecordAsync(time, actor, AuditActions.VolumeAdded, $"application:{app.Value.Slug}",
+        await audit.RecordAsync(time, actor, app.Value.ProjectId, AuditActions.VolumeAdded, $"application:{app.Value.Slug}",
             bind ? $"{volume.Name} (bind {hostPath} at {mountPath})" : $"{volume.Name} at {mountPath}", ct);
         return volume;
     }
@@ -148,7 +148,7 @@ public sealed class AppVolumeService(
         }
 
         await repository.DeleteAsync(volumeId, ct);
-        await audit.RecordAsync(time, actor, AuditActions.VolumeDeleted, $"application:{app.Value.Slug}", volume.Name, ct);
+        await audit.RecordAsync(time, actor, app.Value.ProjectId, AuditActions.VolumeDeleted, $"application:{app.Value.Slug}", volume.Name, ct);
         return Result.Success;
     }
 
@@ -168,7 +168,7 @@ public sealed class AppVolumeService(
         }
 
         await repository.SetBindMountsAllowedAsync(applicationId, allowed, actor.UserId, time.GetUtcNow(), ct);
-        await audit.RecordAsync(time, actor, AuditActions.BindMountsChanged, $"application:{app.Value.Slug}",
+        await audit.RecordAsync(time, actor, app.Value.ProjectId, AuditActions.BindMountsChanged, $"application:{app.Value.Slug}",
             allowed ? "bind mounts allowed" : "bind mounts refused", ct);
         return Result.Success;
     }

@@ -99,6 +99,7 @@ internal sealed class WebhookRepository(NpgsqlDataSource dataSource, ISecretProt
                 queue.Audit.Target,
                 queue.Audit.ClientAddress,
                 queue.Audit.Detail,
+                queue.Audit.ProjectId,
             });
         }
 

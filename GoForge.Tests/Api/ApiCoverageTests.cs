@@ -161,6 +161,9 @@ public sealed partial class ApiCoverageTests(PostgresFixture postgres) : IAsyncL
         ["GitHubSettingsProvider.GetAsync"] = "the settings page's actor-less read of the settings in effect; GET /settings/github answers them through GitHubSettingsAdministration",
         ["InvitationService.PreviewAsync"] = "the invitation page a person opens before signing up; not an administrator's operation",
 
+        // The audit log page's filter bar and its navigation link; API clients list their projects with GET /projects.
+        ["AuditLogService.ProjectsAsync"] = "the audit log page's project choices and whether its link shows; API clients list projects with GET /projects",
+
         // Notification channels: the UI first (issue 22); the API follows.
         ["NotificationChannelService.ListAsync"] = "notification channels have no API endpoints yet (docs/decisions/notifications.md, Left out); managed in the Settings card and the project settings dialog",
         ["NotificationChannelService.CreateAsync"] = "notification channels have no API endpoints yet (docs/decisions/notifications.md, Left out); managed in the Settings card and the project settings dialog",

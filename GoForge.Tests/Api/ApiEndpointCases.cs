@@ -148,7 +148,9 @@ internal sealed record ApiEndpointCase(
         new("GET", "/api/v1/docker", ApiScope.Admin, _ => "/api/v1/docker", NoBody, 200, OtherProject: 403),
         new("GET", "/api/v1/docker/prune/{kind}", ApiScope.Admin, _ => "/api/v1/docker/prune/danglingImages", NoBody, 409, OtherProject: 403),
         new("POST", "/api/v1/docker/prune/{kind}", ApiScope.Admin, _ => "/api/v1/docker/prune/danglingImages", _ => new { candidates = Array.Empty<object>() }, 409, OtherProject: 403),
-        new("GET", "/api/v1/audit-log", ApiScope.Admin, _ => "/api/v1/audit-log?limit=5", NoBody, 200, OtherProject: 403),
+        // The audit log is read by administrators and by a project's maintainers (the world's owner), filtered here by the world's project.
+        new("GET", "/api/v1/audit-log", ApiScope.Read, w => $"/api/v1/audit-log?limit=5&project={w.Project.Id}", NoBody, 200),
+        new("GET", "/api/v1/audit-log.csv", ApiScope.Read, w => $"/api/v1/audit-log.csv?project={w.Project.Id}", NoBody, 200),
         // GitHub sign-in is off in the matrix, so an invitation is Core's 409 and revoking one that does not exist its 404.
         new("GET", "/api/v1/invitations", ApiScope.Admin, _ => "/api/v1/invitations", NoBody, 200, OtherProject: 403),
         new("POST", "/api/v1/invitations", ApiScope.Admin, _ => "/api/v1/invitations", _ => new { note = "for the matrix", validForHours = 24 }, 409, OtherProject: 403),

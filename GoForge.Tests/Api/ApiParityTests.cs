@@ -258,7 +258,7 @@ public sealed class ApiParityTests(PostgresFixture postgres) : IAsyncLifetime
     public async Task The_audit_log_pages_by_keyset_without_repeats_or_gaps_while_events_are_recorded()
     {
         var admin = await _app.CreateUserAsync(UserRole.Admin);
-        var client = _app.TokenClient(await _app.CreateTokenAsync(admin, ApiScope.Admin));
+        var client = _app.TokenClient(await _app.CreateTokenAsync(admin, ApiScope.Read | ApiScope.Admin));
         var audit = _app.Get<IAuditLog>();
         for (var i = 0; i < 7; i++)
         {
@@ -296,7 +296,7 @@ public sealed class ApiParityTests(PostgresFixture postgres) : IAsyncLifetime
     public async Task A_bad_audit_page_request_is_400_naming_the_parameter(string query, string field)
     {
         var admin = await _app.CreateUserAsync(UserRole.Admin);
-        var client = _app.TokenClient(await _app.CreateTokenAsync(admin, ApiScope.Admin));
+        var client = _app.TokenClient(await _app.CreateTokenAsync(admin, ApiScope.Read | ApiScope.Admin));
 
         var problem = await (await client.GetAsync("/api/v1/audit-log?" + query)).AssertProblemAsync(400);
 
@@ -351,7 +351,7 @@ public sealed class ApiParityTests(PostgresFixture postgres) : IAsyncLifetime
     public async Task A_bad_prune_kind_is_400_naming_it(string kind)
     {
         var admin = await _app.CreateUserAsync(UserRole.Admin);
-        var client = _app.TokenClient(await _app.CreateTokenAsync(admin, ApiScope.Admin));
+        var client = _app.TokenClient(await _app.CreateTokenAsync(admin, ApiScope.Read | ApiScope.Admin));
 
         var problem = await (await client.GetAsync($"/api/v1/docker/prune/{Uri.EscapeDataString(kind)}")).AssertProblemAsync(400);
 

@@ -23,7 +23,7 @@ public sealed class AuthorizationMatrixTests(PostgresFixture postgres) : IAsyncL
         [typeof(ProjectService), typeof(EnvironmentService), typeof(ApplicationService), typeof(VariableService), typeof(MembershipService), typeof(DeploymentService), typeof(RoutingService), typeof(MonitoringService),
          typeof(WebhookService), typeof(GitCredentialService), typeof(ServiceInstanceService), typeof(ServiceCommands),
          typeof(GoForge.Core.Volumes.AppVolumeService), typeof(ComposeOverviewService), typeof(GoForge.Core.Backups.ServiceBackupService), typeof(GoForge.Core.Notifications.NotificationChannelService),
-         typeof(GoForge.Core.Previews.PreviewService)];
+         typeof(GoForge.Core.Previews.PreviewService), typeof(GoForge.Core.AuditTrail.AuditLogService)];
 
     private TestHost _host = null!;
     private Actor _maintainer = null!;
@@ -160,6 +160,7 @@ public sealed class AuthorizationMatrixTests(PostgresFixture postgres) : IAsyncL
         var commands = _host.Get<ServiceCommands>();
         var backups = _host.Get<GoForge.Core.Backups.ServiceBackupService>();
         var channels = _host.Get<GoForge.Core.Notifications.NotificationChannelService>();
+        var auditLog = _host.Get<GoForge.Core.AuditTrail.AuditLogService>();
         var serviceInput = new ServiceInstanceInput { TemplateId = "redis", Name = "sneaky", Inputs = new Dictionary<string, string> { ["password"] = "x1234567" } };
         return new()
         {
@@ -272,12 +273,15 @@ public sealed class AuthorizationMatrixTests(PostgresFixture postgres) : IAsyncL
                 watch.Value?.Dispose();
                 return watch.Error;
             },
+            ["AuditLogService.ListAsync"] = async a => (await auditLog.ListAsync(a, new GoForge.Core.AuditTrail.AuditLogFilter { ProjectId = _b.ProjectId }, null, 10)).Error,
+            ["AuditLogService.ExportAsync"] = async a => (await auditLog.ExportAsync(a, new GoForge.Core.AuditTrail.AuditLogFilter { ProjectId = _b.ProjectId })).Error,
         };
     }
 
-    // Listing returns only the caller's own projects (tested in ProjectServicesTests); creating makes a new one;
+    // Listing returns only the caller's own projects (tested in ProjectServicesTests; the audit log's filter choices in
+    // The_audit_log_shows_an_administrator_everything_and_a_maintainer_only_the_projects_they_maintain); creating makes a new one;
     // waiting takes an operation the caller already got from an authorized call, and no actor.
-    private static readonly string[] NotAboutAnExistingProject = ["ProjectService.ListAsync", "ProjectService.CreateAsync", "ServiceInstanceService.PreviewAsync", "ServiceCommands.WaitAsync"];
+    private static readonly string[] NotAboutAnExistingProject = ["ProjectService.ListAsync", "ProjectService.CreateAsync", "ServiceInstanceService.PreviewAsync", "ServiceCommands.WaitAsync", "AuditLogService.ProjectsAsync"];
 
     private static readonly HashSet<string> ReadOnlyCalls =
     [
@@ -431,6 +435,28 @@ public sealed class AuthorizationMatrixTests(PostgresFixture postgres) : IAsyncL
 
         Assert.True((await _host.Get<ProjectService>().GetAsync(admin, _b.ProjectId)).IsSuccess);
         Assert.Equal("s3cret", (await _host.Get<VariableService>().RevealAsync(admin, _b.VariableId)).Value);
+    }
+
+    [Fact]
+    public async Task The_audit_log_shows_an_administrator_everything_and_a_maintainer_only_the_projects_they_maintain()
+    {
+        var audit = _host.Get<GoForge.Core.AuditTrail.AuditLogService>();
+        var admin = Actor.From(await TestUsers.CreateAsync(_host, UserRole.Admin));
+        var intruders = Assert.Single(await _host.Get<ProjectService>().ListAsync(_intruder)).Project.Id;
+        var all = GoForge.Core.AuditTrail.AuditLogFilter.None;
+        async Task<HashSet<Guid?>> ProjectsSeenBy(Actor actor) =>
+            (await audit.ListAsync(actor, all, null, GoForge.Core.AuditTrail.AuditLogService.MaxPage)).Value!.Entries.Select(e => e.Event.ProjectId).ToHashSet();
+
+        Assert.Superset(new HashSet<Guid?> { _b.ProjectId, intruders, null }, await ProjectsSeenBy(admin));
+        Assert.Equal([_b.ProjectId], await ProjectsSeenBy(_maintainer));
+        Assert.Equal([intruders], await ProjectsSeenBy(_intruder));
+        Assert.Equal(ErrorKind.NotFound, (await audit.ListAsync(_maintainer, all with { ProjectId = intruders }, null, 10)).Error?.Kind);
+        Assert.Equal(ErrorKind.NotFound, (await audit.ListAsync(_intruder, all with { ProjectId = _b.ProjectId }, null, 10)).Error?.Kind);
+        Assert.True((await audit.ListAsync(admin, all with { ProjectId = intruders }, null, 10)).IsSuccess);
+        Assert.Equal(ErrorKind.NotFound, (await audit.ListAsync(_viewer, all, null, 10)).Error?.Kind);
+        Assert.Equal(ErrorKind.NotFound, (await audit.ListAsync(_deployer, all, null, 10)).Error?.Kind);
+        Assert.Equal([_b.ProjectId], (await audit.ProjectsAsync(_maintainer)).Value!.Select(p => p.Id));
+        Assert.Equal(ErrorKind.NotFound, (await audit.ProjectsAsync(_viewer)).Error?.Kind);
     }
 
     private async Task<string> SnapshotAsync(bool includeDeployments = true)

@@ -100,6 +100,8 @@ public static class InMemoryProjects
         services.AddSingleton<IEnvironmentVariableRepository>(new InMemoryVariableRepository(store));
         services.AddSingleton<IUserRepository>(new InMemoryUserRepository(store));
         services.AddSingleton<IAuditLog>(new InMemoryAuditLog(store));
+        services.AddSingleton<IAuditLogReader>(new InMemoryAuditLogReader(store));
+        services.AddSingleton<GoForge.Core.AuditTrail.AuditLogService>();
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<ProjectAccess>();
         services.AddSingleton<ProjectService>();

@@ -125,6 +125,7 @@ public static class WebRegistration
         app.MapGitHubSignInEndpoints();
         app.MapDeploymentEndpoints();
         app.MapBackupArchiveEndpoints();
+        GoForge.Web.Endpoints.AuditLog.AuditLogDownloadEndpoints.MapAuditLogDownloadEndpoints(app);
         app.MapContainerLogEndpoints();
         app.MapWebhookEndpoints();
         app.MapGoForgeApiEndpoints();
