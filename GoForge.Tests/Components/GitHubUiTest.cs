@@ -31,7 +31,8 @@ public abstract class GitHubUiTest(PostgresFixture postgres, UserRole role) : Go
     {
         Host = await TestHost.StartAsync(postgres, "ghui", GitHubSignInServiceTests.GitHubSettings(allowSignUp: false));
         SignedIn = await CreateSignedInUserAsync(Host);
-        foreach (var type in new[] { typeof(GitHubSettingsAdministration), typeof(GitHubSettingsProvider), typeof(InvitationService), typeof(GitHubLinkService), typeof(AccountService), typeof(TimeProvider), typeof(GoForge.Core.Identity.ApiTokens.ApiTokenService) })
+        foreach (var type in new[] { typeof(GitHubSettingsAdministration), typeof(GitHubSettingsProvider), typeof(InvitationService), typeof(GitHubLinkService), typeof(AccountService), typeof(TimeProvider), typeof(GoForge.Core.Identity.ApiTokens.ApiTokenService),
+            typeof(GoForge.Core.Identity.TwoFactor.TwoFactorService), typeof(GoForge.Core.Identity.TwoFactor.RecentSecondFactor) })
         {
             Services.AddSingleton(type, Host.Services.GetRequiredService(type));
         }
