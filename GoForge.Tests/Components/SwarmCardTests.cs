@@ -35,8 +35,9 @@ public sealed class SwarmCardTests(PostgresFixture postgres) : GoForgeTestContex
     [Fact]
     public void An_administrator_turns_the_engine_into_a_manager_after_a_refused_address_and_sees_its_node_and_join_commands()
     {
+        SetRendererInfo(new Microsoft.AspNetCore.Components.RendererInfo("Server", isInteractive: true));
         Render<MudPopoverProvider>();
-        Render<MudSnackbarProvider>();
+        var snackbars = Render<MudSnackbarProvider>();
         var card = Render<SwarmCard>();
         card.WaitForAssertion(() => Assert.Equal("off", card.Find("[data-testid=swarm-state]").TextContent.Trim()), WaitTimeout);
 
@@ -48,7 +49,8 @@ public sealed class SwarmCardTests(PostgresFixture postgres) : GoForgeTestContex
         card.Fill("swarm-advertise-address", _engine.Manager.Address.ToString());
         card.Find("[data-testid=swarm-init]").Click();
 
-        card.WaitForAssertion(() => Assert.Equal("manager", card.Find("[data-testid=swarm-state]").TextContent.Trim()), WaitTimeout);
+        // swarm init is seconds of the engine's work (certificates, raft): given a minute, and any refusal shown.
+        card.WaitForAssertion(() => Assert.True(card.Find("[data-testid=swarm-state]").TextContent.Trim() == "manager", snackbars.Markup), TimeSpan.FromMinutes(1));
         var node = Assert.Single(card.FindAll("[data-testid=swarm-node]"));
         Assert.Contains("manager (leader)", node.TextContent, StringComparison.Ordinal);
         Assert.Equal("active", card.Find("[data-testid=swarm-node-availability]").TextContent.Trim());
