@@ -46,11 +46,13 @@ public sealed class SwarmCardTests(PostgresFixture postgres) : GoForgeTestContex
         card.WaitForAssertion(() => Assert.True(card.ShowsError("swarm-advertise-address")), WaitTimeout);
         Assert.Equal("off", card.Find("[data-testid=swarm-state]").TextContent.Trim());
 
+        // The refusal shows while the card still reloads the engine's state (the button is disabled until then).
+        card.WaitForAssertion(() => Assert.False(card.Find("[data-testid=swarm-init]").HasAttribute("disabled")), WaitTimeout);
         card.Fill("swarm-advertise-address", _engine.Manager.Address.ToString());
         card.Find("[data-testid=swarm-init]").Click();
 
         // swarm init is seconds of the engine's work (certificates, raft): given a minute, and any refusal shown.
-        card.WaitForAssertion(() => Assert.True(card.Find("[data-testid=swarm-state]").TextContent.Trim() == "manager", snackbars.Markup), TimeSpan.FromMinutes(1));
+        card.WaitForAssertion(() => Assert.True(card.Find("[data-testid=swarm-state]").TextContent.Trim() == "manager", snackbars.Markup + "\n---\n" + card.Markup), TimeSpan.FromMinutes(1));
         var node = Assert.Single(card.FindAll("[data-testid=swarm-node]"));
         Assert.Contains("manager (leader)", node.TextContent, StringComparison.Ordinal);
         Assert.Equal("active", card.Find("[data-testid=swarm-node-availability]").TextContent.Trim());
