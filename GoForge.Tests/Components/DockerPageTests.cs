@@ -23,9 +23,7 @@ public sealed class DockerPageTests : GoForgeTestContext
         _store = Services.AddInMemoryProjects();
         _monitoring = LiveMonitoring.AddTo(Services, TimeProvider.System);
         // The Swarm card asks the real adapter, at an endpoint where no engine listens: it says so and offers nothing.
-        Services.AddSingleton<GoForge.Core.Servers.ISwarmEngine>(new GoForge.Infrastructure.Docker.DockerSwarmEngine(new GoForge.Infrastructure.Docker.DockerClientProvider(
-            Microsoft.Extensions.Options.Options.Create(new GoForge.Infrastructure.Docker.DockerOptions { Endpoint = new Uri("unix:///nonexistent/goforge-test/docker.sock") }))));
-        Services.AddSingleton<GoForge.Core.Servers.SwarmService>();
+        Services.AddUnreachableSwarm();
     }
 
     protected override Task InitializeAsync() => _monitoring.StartAsync();

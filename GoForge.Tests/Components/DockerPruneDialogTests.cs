@@ -22,6 +22,7 @@ public sealed class DockerPruneDialogTests : GoForgeTestContext
     {
         var store = Services.AddInMemoryProjects();
         _monitoring = LiveMonitoring.AddTo(Services, TimeProvider.System);
+        Services.AddUnreachableSwarm();
         this.SignIn(store.AddUser("ada", UserRole.Admin));
         SetRendererInfo(new RendererInfo("Server", isInteractive: true));
         _dialogs = Render<MudDialogProvider>();
