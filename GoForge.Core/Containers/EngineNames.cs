@@ -50,10 +50,11 @@ public static class EngineNames
     public static string ComposeNetwork(Guid applicationId) => $"goforge-cnet-{applicationId:N}";
 
     /// <summary>
-    /// A pull request preview's container (docs/decisions/previews.md): <c>goforge-pr-&lt;preview id&gt;-&lt;number&gt;</c>. The preview's
-    /// id keeps previews of two applications (and two pull requests) apart; the number is for people reading <c>docker ps</c>.
+    /// A pull request preview's container (docs/decisions/previews.md): <c>goforge-pr-&lt;deployment id&gt;-&lt;number&gt;</c>. The
+    /// deployment's id keeps previews of two applications, two pull requests and two pushes of one (start-first) apart;
+    /// the number is for people reading <c>docker ps</c>; the owner is in the <c>goforge.preview</c> label.
     /// </summary>
-    public static string PreviewContainer(Guid previewId, int number) => Readable($"goforge-pr-{previewId:N}", number.ToString(System.Globalization.CultureInfo.InvariantCulture));
+    public static string PreviewContainer(Guid deploymentId, int number) => Readable($"goforge-pr-{deploymentId:N}", number.ToString(System.Globalization.CultureInfo.InvariantCulture));
 
     /// <summary>The names GoForge used before issue 17: slugs joined with hyphens, which collide (only read by the migration).</summary>
     public static class Legacy

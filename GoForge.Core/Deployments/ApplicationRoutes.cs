@@ -17,6 +17,18 @@ public sealed class ApplicationRoutes(RoutingService routing, IContainerRuntime 
     public Task<Result<RouteTarget>> TargetAsync(Application app, ProjectEnvironment environment, CancellationToken ct = default) =>
         routing.TargetAsync(app, proxyNetwork.Value.Network ?? RoutingService.NetworkOf(environment), ct);
 
+    /// <summary>
+    /// A preview's route target: its one host, keyed by the preview's id (so the application's own route is never
+    /// touched), on the same network as the application's, with the default routing settings.
+    /// </summary>
+    public Result<RouteTarget> PreviewTarget(Application app, ProjectEnvironment environment, PreviewPlan preview)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        ArgumentNullException.ThrowIfNull(preview);
+        return RouteTarget.ForService(preview.PreviewId, $"pr-{preview.Number}", preview.Host, app.ContainerPort,
+            proxyNetwork.Value.Network ?? RoutingService.NetworkOf(environment));
+    }
+
     /// <summary>Points the application's route at <paramref name="containerId"/> (named <paramref name="containerName"/>). Throws <see cref="ProxyException"/>, or <see cref="EngineException"/> when the engine cannot be asked.</summary>
     public async Task ApplyAsync(RouteTarget target, Application app, string containerId, string containerName, CancellationToken ct = default)
     {

@@ -139,6 +139,12 @@ public sealed record Deployment
     /// <summary>Deploy even when the pulled digest is the one running (the user's "force").</summary>
     public bool ForceDeploy { get; init; }
 
+    /// <summary>
+    /// Set for a pull request preview's deployment (docs/decisions/previews.md): its lane is (application, preview), so
+    /// it never supersedes, blocks or retires the application's own deployments; it serves the preview's host only.
+    /// </summary>
+    public Guid? PreviewId { get; init; }
+
     public bool IsFinished => State is DeploymentState.Failed or DeploymentState.Canceled or DeploymentState.RolledBack or DeploymentState.Superseded or DeploymentState.Unchanged;
 }
 

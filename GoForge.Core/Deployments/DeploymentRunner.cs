@@ -24,6 +24,7 @@ public sealed class DeploymentRunner(
     IEnvironmentVariableRepository variables,
     RepositoryClone clone,
     IComposeDeployStep compose,
+    IPreviewLanes previewLanes,
     IImageBuilder images,
     IImagePullStep pulls,
     IContainerRuntime containers,
@@ -61,6 +62,25 @@ public sealed class DeploymentRunner(
 
             var vars = await variables.ListAsync(app.Id, cancel.Token);
             log.Masker = new SecretMasker(vars.Where(v => v.IsSecret).Select(v => v.Value));
+            if (deployment.PreviewId is not null)
+            {
+                // A pull request's preview: its own lane, variables, source and host (docs/decisions/previews.md).
+                var plan = await previewLanes.PlanAsync(deployment, app, vars, cancel.Token);
+                if (!plan.IsSuccess)
+                {
+                    await FailAsync(deployment.Id, plan.Error!.Message, log);
+                    return;
+                }
+
+                var previewTag = $"goforge/{app.Slug}:{deployment.Id:N}";
+                if (await CloneAndBuildAsync(deployment, app, vars, previewTag, workDirectory, log, settings, cancel, plan.Value))
+                {
+                    await DeployAsync(deployment, app, environment, project, vars, previewTag, log, settings, cancel, plan.Value);
+                }
+
+                return;
+            }
+
             if (app.Source == ApplicationSourceKind.Compose)
             {
                 // Several containers from one compose file (docs/deployments/compose.md).
@@ -124,19 +144,27 @@ public sealed class DeploymentRunner(
             // Every line is stored before the run ends.
             await log.FlushAsync();
             cancellations.Unregister(deployment.Id);
+            if (deployment.PreviewId is not null)
+            {
+                // The preview shows how its deployment ended, whatever ended it.
+                await previewLanes.FinishedAsync(deployment.Id, CancellationToken.None);
+            }
+
             // Left for the next start's recovery if it cannot go now; never fails a deployment.
             WorkFolder.TryDelete(workDirectory, out _);
         }
     }
 
+    /// <param name="preview">A preview's plan: its head is cloned, and only its variables reach the build.</param>
     private async Task<bool> CloneAndBuildAsync(Deployment deployment, Application app, IReadOnlyList<EnvironmentVariable> vars, string tag,
-        string workDirectory, DeploymentLog log, DeploymentOptions settings, CancellationTokenSource cancel)
+        string workDirectory, DeploymentLog log, DeploymentOptions settings, CancellationTokenSource cancel, PreviewPlan? preview = null)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancel.Token);
         timeout.CancelAfter(settings.BuildTimeout);
         try
         {
-            var commit = await clone.CloneAsync(deployment, app, vars, workDirectory, log, timeout.Token);
+            var commit = await clone.CloneAsync(deployment, app, vars, workDirectory, log, timeout.Token, preview?.Source);
+            vars = preview?.Variables ?? vars;
             if (!(await states.TransitionAsync(deployment.Id, DeploymentTrigger.CloneSucceeded, TransitionRequest.System("clone ok"), timeout.Token)).IsSuccess)
             {
                 return false;
@@ -172,11 +200,13 @@ public sealed class DeploymentRunner(
     }
 
     private async Task DeployAsync(Deployment deployment, Application app, ProjectEnvironment environment, Project project,
-        IReadOnlyList<EnvironmentVariable> vars, string tag, DeploymentLog log, DeploymentOptions settings, CancellationTokenSource cancel)
+        IReadOnlyList<EnvironmentVariable> vars, string tag, DeploymentLog log, DeploymentOptions settings, CancellationTokenSource cancel, PreviewPlan? preview = null)
     {
         // The proxy's view of the application: refused settings fail the deployment before anything starts.
         var network = RoutingService.NetworkOf(environment);
-        var route = await routes.TargetAsync(app, environment, CancellationToken.None);
+        var route = preview is null
+            ? await routes.TargetAsync(app, environment, CancellationToken.None)
+            : routes.PreviewTarget(app, environment, preview);
         if (!route.IsSuccess)
         {
             await FailAsync(deployment.Id, "routing: " + route.Error.Message, log);
@@ -192,17 +222,23 @@ public sealed class DeploymentRunner(
             [GoForgeLabels.Deployment] = deployment.Id.ToString(),
             [GoForgeLabels.Project] = project.Id.ToString(),
             [GoForgeLabels.Environment] = environment.Id.ToString(),
-            [GoForgeLabels.Kind] = GoForgeLabels.Kinds.AppContainer,
+            [GoForgeLabels.Kind] = preview is null ? GoForgeLabels.Kinds.AppContainer : GoForgeLabels.Kinds.PreviewContainer,
         };
+        if (preview is not null)
+        {
+            labels[GoForgeLabels.Preview] = preview.PreviewId.ToString();
+        }
+
         var spec = new ContainerSpec
         {
-            Name = EngineNames.AppContainer(deployment.Id, app.Slug),
+            Name = preview is null ? EngineNames.AppContainer(deployment.Id, app.Slug) : EngineNames.PreviewContainer(deployment.Id, preview.Number),
             Image = tag,
             Network = network,
             ProxyNetwork = proxyNetwork.Value.Network,
             ProbeNetwork = probeNetwork.Value.ProbeNetwork,
             ContainerPort = app.ContainerPort,
-            Env = vars.ToDictionary(v => v.Key, v => v.Value, StringComparer.Ordinal),
+            // A preview gets only the variables marked for previews: code from a pull request reads whatever it is given.
+            Env = (preview?.Variables ?? vars).ToDictionary(v => v.Key, v => v.Value, StringComparer.Ordinal),
             Labels = labels,
             MemoryLimitMb = app.MemoryLimitMb,
             CpuLimit = app.CpuLimit is { } cpus ? (double)cpus : null,
@@ -221,7 +257,8 @@ public sealed class DeploymentRunner(
             // The panel probes through this one (usually the proxy's too): a panel in a container reaches no environment's network.
             var probed = await networks.EnsureSharedOrNoneAsync(spec.ProbeNetwork, CancellationToken.None);
             // The application's volumes exist (and are provably its own) before the container starts: every deployment mounts the same ones.
-            var mounts = await volumeMounts.EnsureAsync(app, CancellationToken.None);
+            // A preview mounts none: a pull request's code never writes the application's data.
+            var mounts = preview is null ? await volumeMounts.EnsureAsync(app, CancellationToken.None) : [];
             log.Write($"Starting {spec.Name} on {network}");
             containerId = await containers.CreateAndStartAsync(spec with { Network = owned.Id, ProxyNetwork = shared?.Id, ProbeNetwork = probed?.Id, Volumes = mounts }, CancellationToken.None);
         }
@@ -259,15 +296,17 @@ public sealed class DeploymentRunner(
             return;
         }
 
-        var previous = await deployments.ListRunningAsync(app.Id, CancellationToken.None);
+        var previous = preview is null
+            ? await deployments.ListRunningAsync(app.Id, CancellationToken.None)
+            : (await deployments.ListByPreviewAsync(preview.PreviewId, 50, CancellationToken.None)).Where(d => d.State == DeploymentState.Running && d.Id != deployment.Id).ToList();
         if (!(await states.TransitionAsync(deployment.Id, DeploymentTrigger.BecameHealthy, TransitionRequest.System("healthy"), CancellationToken.None)).IsSuccess)
         {
             await containers.StopAndRemoveAsync(containerId, CancellationToken.None);
             return;
         }
 
-        log.Write("Healthy: the new container serves now.");
-        await succession.RetireAsync(deployment, previous, previous.Select(p => p.ContainerId).OfType<string>().ToList(), log);
+        log.Write(preview is null ? "Healthy: the new container serves now." : $"Healthy: the preview serves http://{preview.Host}/ now.");
+        await succession.RetireAsync(deployment, previous, previous.Select(p => p.ContainerId).OfType<string>().ToList(), log, ofApplication: preview is null);
     }
 
     private async Task FailAsync(Guid deploymentId, string reason, DeploymentLog? log = null)

@@ -342,6 +342,34 @@ public sealed partial class DeploymentService(
         return result;
     }
 
+    /// <summary>
+    /// Queues a pull request preview's deployment of <paramref name="commitSha"/> in the preview's own lane (it
+    /// supersedes only that preview's pending ones). Called by the Previews feature, which decided the preview may be
+    /// built (the fork boundary) and audits it; <paramref name="requestedBy"/> is null for a webhook's.
+    /// </summary>
+    internal async Task<Result<Deployment>> QueuePreviewAsync(Application app, Guid previewId, string commitSha, Guid? requestedBy, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        if (!CommitSha().IsMatch(commitSha ?? string.Empty))
+        {
+            return Error.Validation("CommitSha", "A commit is a full 40- or 64-character lower-case hexadecimal id.");
+        }
+
+        var source = requestedBy is null ? DeploymentSource.Webhook : DeploymentSource.Manual;
+        return await QueueAsync(NewPending(requestedBy, app.Id, source, commitSha, rollbackOf: null) with { PreviewId = previewId }, ct);
+    }
+
+    /// <summary>Ends a preview's deployment that has not ended (its pull request closed): pending or in progress is canceled, the work stops.</summary>
+    internal async Task StopPreviewDeploymentAsync(Deployment deployment, string why, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(deployment);
+        if (deployment.State == DeploymentState.Pending || deployment.State.IsInProgress())
+        {
+            await states.TransitionAsync(deployment.Id, DeploymentTrigger.Cancel, TransitionRequest.System(why), ct);
+            cancellations.Cancel(deployment.Id);
+        }
+    }
+
     [GeneratedRegex("^[0-9a-f]{40}([0-9a-f]{24})?\\z", RegexOptions.CultureInvariant)]
     private static partial Regex CommitSha();
 }

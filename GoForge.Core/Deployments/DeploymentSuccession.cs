@@ -17,10 +17,15 @@ public sealed class DeploymentSuccession(
     TimeProvider time)
 {
     /// <param name="retired">The previous deployments' containers, removed after the drain.</param>
-    internal async Task RetireAsync(Deployment deployment, IReadOnlyList<Deployment> previous, IReadOnlyList<string> retired, DeploymentLog log)
+    /// <param name="ofApplication">False for a preview's deployment: the application's own run state is not its to change.</param>
+    internal async Task RetireAsync(Deployment deployment, IReadOnlyList<Deployment> previous, IReadOnlyList<string> retired, DeploymentLog log, bool ofApplication = true)
     {
-        // A deployment is a wish to serve: a stopped application is running again once one is healthy.
-        await runStates.SetAsync(deployment.ApplicationId, ApplicationRunState.Running, CancellationToken.None);
+        if (ofApplication)
+        {
+            // A deployment is a wish to serve: a stopped application is running again once one is healthy.
+            await runStates.SetAsync(deployment.ApplicationId, ApplicationRunState.Running, CancellationToken.None);
+        }
+
         foreach (var old in previous)
         {
             // A rollback's predecessor is RolledBack; any other's is Superseded. Either way its container goes.

@@ -12,7 +12,7 @@ public interface IDeploymentRepository
 
     Task<Deployment?> GetAsync(Guid id, CancellationToken ct = default);
 
-    /// <summary>Newest first.</summary>
+    /// <summary>The application's own deployments (not its previews'), newest first.</summary>
     Task<IReadOnlyList<Deployment>> ListByApplicationAsync(Guid applicationId, int limit, CancellationToken ct = default);
 
     /// <summary>The newest <paramref name="limit"/> deployments of any of these applications, newest first, in one query.</summary>
@@ -36,8 +36,11 @@ public interface IDeploymentRepository
     /// <summary>Records the built image's tag and the started container's id (either may be null to leave it).</summary>
     Task RecordArtifactsAsync(Guid id, string? imageTag, string? containerId, CancellationToken ct = default);
 
-    /// <summary>The application's deployments in Running.</summary>
+    /// <summary>The application's own deployments in Running (a preview's are not the application's).</summary>
     Task<IReadOnlyList<Deployment>> ListRunningAsync(Guid applicationId, CancellationToken ct = default);
+
+    /// <summary>A preview's deployments (<see cref="Deployment.PreviewId"/>), newest first.</summary>
+    Task<IReadOnlyList<Deployment>> ListByPreviewAsync(Guid previewId, int limit, CancellationToken ct = default);
 
     /// <summary>Pending deployments, oldest first, whose application has no active deployment.</summary>
     Task<IReadOnlyList<Guid>> ListRunnableAsync(int limit, CancellationToken ct = default);

@@ -7,14 +7,24 @@ namespace GoForge.Core.Deployments;
 /// </summary>
 public sealed class RepositoryClone(IGitClient git, IRepositoryCredentials gitCredentials, IDeploymentRepository deployments)
 {
+    /// <param name="source">A pull request's head instead of the application's repository and branch; the application's
+    /// credentials go with it only when <see cref="CloneSource.UseApplicationCredentials"/> (its own repository).</param>
     internal async Task<ClonedCommit> CloneAsync(Deployment deployment, Projects.Application app, IReadOnlyList<Projects.EnvironmentVariable> vars,
-        string workDirectory, DeploymentLog log, CancellationToken ct)
+        string workDirectory, DeploymentLog log, CancellationToken ct, CloneSource? source = null)
     {
         ArgumentNullException.ThrowIfNull(deployment);
         ArgumentNullException.ThrowIfNull(app);
         ArgumentNullException.ThrowIfNull(log);
-        log.Write($"Cloning {app.Branch}{(deployment.CommitSha is null ? "" : " at " + deployment.CommitSha)}");
+        var url = source?.RepositoryUrl ?? app.GitUrl;
+        var branch = source?.Branch ?? app.Branch;
+        log.Write($"Cloning {(source is null ? "" : url + " ")}{branch}{(deployment.CommitSha is null ? "" : " at " + deployment.CommitSha)}");
         var access = await gitCredentials.ResolveAsync(app, ct);
+        if (source is { UseApplicationCredentials: false })
+        {
+            // Another repository (a fork): the application's token or key never goes to it; the network rules still apply.
+            access = access with { ForClone = null, Secret = null, CredentialId = null, Note = null };
+        }
+
         if (access.Secret is { } secret)
         {
             // The token or private key is masked like any secret, should a tool ever echo it.
@@ -26,7 +36,7 @@ public sealed class RepositoryClone(IGitClient git, IRepositoryCredentials gitCr
             log.Write(note);
         }
 
-        var commit = await git.CloneAsync(new GitCloneRequest(app.GitUrl, app.Branch, deployment.CommitSha, workDirectory, access.ForClone) { AllowPrivateNetworks = access.AllowPrivateNetworks }, log.Progress(), ct);
+        var commit = await git.CloneAsync(new GitCloneRequest(url, branch, deployment.CommitSha, workDirectory, access.ForClone) { AllowPrivateNetworks = access.AllowPrivateNetworks }, log.Progress(), ct);
         if (access.CredentialId is not null && commit.SshHostKey is { } hostKey && await gitCredentials.PinHostKeyAsync(access, hostKey, ct))
         {
             log.Write($"Pinned the SSH server's host key {hostKey}: a server showing another key will be refused");

@@ -26,6 +26,15 @@ public interface IPreviewRepository
 
     Task DeleteAsync(Guid previewId, CancellationToken ct = default);
 
+    /// <summary>
+    /// Sets the state a preview's deployment ended in, only while the preview's head is still <paramref name="headCommit"/>
+    /// and it is not closed (a push or a close meanwhile wins); false when nothing was changed.
+    /// </summary>
+    Task<bool> SetOutcomeAsync(Guid previewId, string headCommit, PreviewState state, string reason, CancellationToken ct = default);
+
+    /// <summary>Closed previews that still hold something: a deployment not ended or still running, or an image not removed (a teardown a crash cut short).</summary>
+    Task<IReadOnlyList<Preview>> ListClosedWithLeftoversAsync(CancellationToken ct = default);
+
     /// <summary>Open previews (not closed) whose last activity is before <paramref name="before"/> for their application's idle days.</summary>
     Task<IReadOnlyList<Preview>> ListIdleAsync(DateTimeOffset now, CancellationToken ct = default);
 

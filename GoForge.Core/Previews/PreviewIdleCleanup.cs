@@ -4,7 +4,10 @@ using Microsoft.Extensions.Logging;
 
 namespace GoForge.Core.Previews;
 
-/// <summary>Tears down open previews idle (no event, approval or redeploy) for longer than their application's idle days.</summary>
+/// <summary>
+/// Tears down open previews idle (no event, approval or redeploy) for longer than their application's idle days, and
+/// finishes the teardown of closed previews that still hold something (a crash of the panel cut it short).
+/// </summary>
 public sealed partial class PreviewIdleCleanup(IPreviewRepository previews, IApplicationRepository applications, PreviewTeardown teardown, TimeProvider time, ILogger<PreviewIdleCleanup> logger)
 {
     /// <summary>One pass; answers how many previews it tore down.</summary>
@@ -25,6 +28,15 @@ public sealed partial class PreviewIdleCleanup(IPreviewRepository previews, IApp
             await teardown.TearDownAsync(app, idle, why, ct);
             Log.TornDown(logger, idle.Number, app.Id, days);
             closed++;
+        }
+
+        // Closed previews a crash (or a failing proxy or engine) left holding a route, container or image.
+        foreach (var left in await previews.ListClosedWithLeftoversAsync(ct))
+        {
+            if (await applications.GetAsync(left.ApplicationId, ct) is { } app)
+            {
+                await teardown.RemoveLeftoversAsync(app, left, ct);
+            }
         }
 
         return closed;

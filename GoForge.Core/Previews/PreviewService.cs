@@ -1,12 +1,17 @@
 using GoForge.Core.Auditing;
 using GoForge.Core.Common;
+using GoForge.Core.Deployments;
 using GoForge.Core.Identity;
 using GoForge.Core.Projects;
 
 namespace GoForge.Core.Previews;
 
 /// <summary>A preview as the Previews tab and the API show it: with its URL (null until the settings give a pattern).</summary>
-public sealed record PreviewView(Preview Preview, string? Url);
+public sealed record PreviewView(Preview Preview, string? Url)
+{
+    /// <summary>The preview's own deployments, newest first (at most <see cref="PreviewService.RecentDeployments"/>): each has its log, state and cancel on the deployment page.</summary>
+    public IReadOnlyList<Deployment> Deployments { get; init; } = [];
+}
 
 /// <summary>
 /// Preview deployments as people see them. Viewers list; maintainers change the settings, mark variables, approve a
@@ -15,14 +20,19 @@ public sealed record PreviewView(Preview Preview, string? Url);
 /// </summary>
 public sealed class PreviewService(
     IPreviewRepository previews,
+    IDeploymentRepository deployments,
     ApplicationService applications,
     IEnvironmentVariableRepository variables,
     PreviewSettingsRules rules,
     PreviewTeardown teardown,
+    PreviewDeployer deployer,
     IAuditLog audit,
     TimeProvider time)
 {
     private const string What = "preview";
+
+    /// <summary>How many of each preview's deployments a listing shows.</summary>
+    public const int RecentDeployments = 5;
 
     public async Task<Result<PreviewSettings>> GetSettingsAsync(Actor actor, Guid applicationId, CancellationToken ct = default)
     {
@@ -75,9 +85,16 @@ public sealed class PreviewService(
 
         var settings = await previews.GetSettingsAsync(applicationId, ct);
         var pattern = PreviewDomainPattern.Parse(settings?.DomainPattern).Pattern;
-        return (await previews.ListAsync(applicationId, ct))
-            .Select(p => new PreviewView(p, p.State == PreviewState.Closed || pattern is null ? null : $"http://{pattern.HostOf(p.Number)}/"))
-            .ToList();
+        var views = new List<PreviewView>();
+        foreach (var p in await previews.ListAsync(applicationId, ct))
+        {
+            views.Add(new PreviewView(p, p.State == PreviewState.Closed || pattern is null ? null : $"http://{pattern.HostOf(p.Number)}/")
+            {
+                Deployments = await deployments.ListByPreviewAsync(p.Id, RecentDeployments, ct),
+            });
+        }
+
+        return views;
     }
 
     /// <summary>A maintainer approves the preview's exact head commit (a fork's); a later push needs a new approval.</summary>
@@ -137,13 +154,22 @@ public sealed class PreviewService(
         }
 
         var (app, preview) = found.Value;
-        await previews.DeleteAsync(preview.Id, ct);
-        await Audit(actor, app, PreviewAuditActions.Deleted, $"#{preview.Number}", ct);
+        // Closed and torn down first: the row (and with it the deployments that know the images) goes only after.
+        var now = time.GetUtcNow();
+        var closed = preview.State == PreviewState.Closed
+            ? preview
+            : await previews.SaveAsync(preview with { State = PreviewState.Closed, Reason = "deleted by " + actor.Login, ClosedAt = now, LastActivityAt = now }, ct);
         if (preview.State != PreviewState.Closed)
         {
-            await teardown.TearDownAsync(app, preview with { State = PreviewState.Closed }, "deleted by " + actor.Login, ct);
+            await teardown.TearDownAsync(app, closed, "deleted by " + actor.Login, ct);
+        }
+        else if (!await teardown.RemoveLeftoversAsync(app, closed, ct))
+        {
+            return Error.Conflict("The preview's route or containers could not be removed; nothing was deleted, delete again to retry.");
         }
 
+        await previews.DeleteAsync(preview.Id, ct);
+        await Audit(actor, app, PreviewAuditActions.Deleted, $"#{preview.Number}", ct);
         return Result.Success;
     }
 
@@ -192,6 +218,7 @@ public sealed class PreviewService(
         var queued = PreviewDecisions.Queue(preview, settings, places, time.GetUtcNow(), out var reason);
         var stored = await previews.SaveAsync(queued, ct);
         await Audit(actor, app, action, $"#{stored.Number} {PreviewDecisions.Short(stored.HeadCommit)}: {reason}", ct);
+        await deployer.QueueAsync(app, stored, actor.AccountId, ct);
         return stored;
     }
 

@@ -9,7 +9,10 @@ public static class PreviewsRegistration
     public static IServiceCollection AddPreviews(this IServiceCollection services)
     {
         services.AddSingleton<PreviewSettingsRules>();
+        services.AddSingleton<PreviewDeployer>();
         services.AddSingleton<PreviewTeardown>();
+        services.AddSingleton<PreviewLanes>();
+        services.AddSingleton<Deployments.IPreviewLanes>(sp => sp.GetRequiredService<PreviewLanes>());
         services.AddSingleton<PreviewIdleCleanup>();
         services.AddSingleton<PreviewService>();
         services.AddSingleton<PullRequestPreviews>();

@@ -12,6 +12,7 @@ namespace GoForge.Core.Previews;
 public sealed partial class PullRequestPreviews(
     IPreviewRepository previews,
     PreviewTeardown teardown,
+    PreviewDeployer deployer,
     IAuditLog audit,
     TimeProvider time,
     ILogger<PullRequestPreviews> logger) : IPullRequestEvents
@@ -50,6 +51,7 @@ public sealed partial class PullRequestPreviews(
                 ProjectId = app.ProjectId,
                 Detail = $"#{stored.Number} {PreviewDecisions.Short(stored.HeadCommit)} ({provider} {evt.DeliveryKey})",
             }, ct);
+            await deployer.QueueAsync(app, stored, requestedBy: null, ct);
         }
 
         Log.Decided(logger, provider, stored.Number, app.Id, stored.State);

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using GoForge.Core.Auditing;
 using GoForge.Core.Containers;
+using GoForge.Core.Deployments;
 using GoForge.Core.Routing;
 using Microsoft.Extensions.Logging;
 
@@ -67,7 +68,8 @@ public sealed class Reconciler(
 
         var pass = new ReconcilePass(id, state, routes);
         var ours = listed.Where(c => IsOurs(c, id, state)).ToList();
-        var appContainers = ours.Where(c => c.IdLabel(GoForgeLabels.Service) is null && c.IdLabel(GoForgeLabels.App) is not null)
+        var previewContainers = ours.Where(c => c.Label(GoForgeLabels.Kind) == GoForgeLabels.Kinds.PreviewContainer).ToList();
+        var appContainers = ours.Except(previewContainers).Where(c => c.IdLabel(GoForgeLabels.Service) is null && c.IdLabel(GoForgeLabels.App) is not null)
             .ToLookup(c => c.IdLabel(GoForgeLabels.App)!.Value);
         var serviceContainers = ours.Where(c => c.IdLabel(GoForgeLabels.Service) is not null).ToLookup(c => c.IdLabel(GoForgeLabels.Service)!.Value);
 
@@ -82,6 +84,7 @@ public sealed class Reconciler(
             await services.ReconcileAsync(pass, serviceId, [.. serviceContainers[serviceId]], ct);
         }
 
+        RemovePreviewLeftovers(pass, previewContainers);
         await actions.RemoveAllAsync(pass, ct);
         await RemoveNetworksAsync(pass, ownNetworks, ct);
         await RemoveComposeNetworksAsync(pass, composeNetworks, ct);
@@ -108,6 +111,26 @@ public sealed class Reconciler(
 
         return (container.IdLabel(GoForgeLabels.Deployment) is { } deployment && state.Deployments.ContainsKey(deployment))
             || (container.IdLabel(GoForgeLabels.Service) is { } service && state.Services.ContainsKey(service));
+    }
+
+    /// <summary>
+    /// A preview's container stays while its deployment runs or works (docs/decisions/previews.md); one whose deployment
+    /// ended or is gone (the preview deleted while the panel was down) is removed. Routes and images of closed previews
+    /// are the previews' own clean-up (<c>PreviewTeardown</c>), which every start runs again.
+    /// </summary>
+    private static void RemovePreviewLeftovers(ReconcilePass pass, IReadOnlyList<EngineContainer> previewContainers)
+    {
+        foreach (var container in previewContainers)
+        {
+            var deployment = container.IdLabel(GoForgeLabels.Deployment);
+            if (deployment is { } id && pass.State.Deployments.TryGetValue(id, out var state) && (state == DeploymentState.Running || state.IsInProgress()))
+            {
+                continue;
+            }
+
+            pass.Remove($"preview:{container.Label(GoForgeLabels.Preview)}", container,
+                deployment is { } known && pass.State.Deployments.TryGetValue(known, out var ended) ? $"left by a preview deployment that is {ended}" : "left by a preview that no longer exists");
+        }
     }
 
     /// <summary>Our compose applications' own networks whose application is gone (a crash during its deletion); one still in use stays.</summary>

@@ -25,7 +25,7 @@ internal sealed class DeploymentFingerprintRepository(NpgsqlDataSource dataSourc
         const string sql = """
             SELECT id AS deployment_id, image_tag, commit_message, commit_author
             FROM deployments
-            WHERE application_id = @applicationId AND build_fingerprint = @buildFingerprint AND id <> @exceptDeploymentId
+            WHERE application_id = @applicationId AND preview_id IS NULL AND build_fingerprint = @buildFingerprint AND id <> @exceptDeploymentId
               AND image_tag IS NOT NULL AND image_pruned_at IS NULL
             ORDER BY created_at DESC, id DESC
             LIMIT 5

@@ -11,7 +11,7 @@ internal sealed class DeploymentRepository(NpgsqlDataSource dataSource) : IDeplo
     internal const string Columns = """
         id, application_id, state, source, requested_by, commit_sha, commit_message, commit_author, rollback_of,
         image_tag, container_id, reason, created_at, updated_at, image_reference, image_digest, force_deploy,
-        kind, build_fingerprint, settings_fingerprint, force_rebuild
+        kind, build_fingerprint, settings_fingerprint, force_rebuild, preview_id
         """;
 
     /// <summary>
@@ -40,7 +40,7 @@ internal sealed class DeploymentRepository(NpgsqlDataSource dataSource) : IDeplo
             INSERT INTO deployments ({Columns})
             SELECT @QueuedId, @QueuedApplicationId, @QueuedState, @QueuedSource, @QueuedRequestedBy, @QueuedCommitSha, @QueuedCommitMessage,
                    @QueuedCommitAuthor, @QueuedRollbackOf, @QueuedImageTag, NULL, NULL, q.at, q.at,
-                   @QueuedImageReference, @QueuedImageDigest, @QueuedForceDeploy, @QueuedKind, NULL, NULL, @QueuedForceRebuild
+                   @QueuedImageReference, @QueuedImageDigest, @QueuedForceDeploy, @QueuedKind, NULL, NULL, @QueuedForceRebuild, @QueuedPreviewId
             FROM gate, queued_at q
             RETURNING {Columns}),
         created_transition AS (
@@ -48,7 +48,8 @@ internal sealed class DeploymentRepository(NpgsqlDataSource dataSource) : IDeplo
             SELECT id, NULL, @QueuedState, NULL, @QueuedRequestedBy, created_at FROM created),
         superseded AS (
             UPDATE deployments SET state = @SupersedeTo, reason = @SupersedeReason, updated_at = (SELECT at FROM queued_at)
-            WHERE application_id = @QueuedApplicationId AND state = @SupersedeFrom AND id <> @QueuedId
+            WHERE application_id = @QueuedApplicationId AND preview_id IS NOT DISTINCT FROM @QueuedPreviewId
+              AND state = @SupersedeFrom AND id <> @QueuedId
               AND EXISTS (SELECT 1 FROM created)
             RETURNING {Columns}),
         superseded_transitions AS (
@@ -107,6 +108,7 @@ internal sealed class DeploymentRepository(NpgsqlDataSource dataSource) : IDeplo
             QueuedForceDeploy = deployment.ForceDeploy,
             QueuedKind = deployment.Kind.ToString().ToLowerInvariant(),
             QueuedForceRebuild = deployment.ForceRebuild,
+            QueuedPreviewId = deployment.PreviewId,
             SupersedeFrom = ToDb(supersession.From),
             SupersedeTo = ToDb(supersession.To),
             SupersedeReason = supersession.Reason,
@@ -123,7 +125,7 @@ internal sealed class DeploymentRepository(NpgsqlDataSource dataSource) : IDeplo
 
     public async Task<IReadOnlyList<Deployment>> ListByApplicationAsync(Guid applicationId, int limit, CancellationToken ct = default)
     {
-        const string sql = $"SELECT {Columns} FROM deployments WHERE application_id = @applicationId ORDER BY created_at DESC, id DESC LIMIT @limit";
+        const string sql = $"SELECT {Columns} FROM deployments WHERE application_id = @applicationId AND preview_id IS NULL ORDER BY created_at DESC, id DESC LIMIT @limit";
         await using var conn = await dataSource.OpenConnectionAsync(ct);
         var rows = await conn.QueryAsync<DeploymentRow>(new CommandDefinition(sql, new { applicationId, limit = Math.Clamp(limit, 1, 500) }, cancellationToken: ct));
         return rows.Select(r => r.ToDeployment()).ToList();
@@ -137,7 +139,7 @@ internal sealed class DeploymentRepository(NpgsqlDataSource dataSource) : IDeplo
             return [];
         }
 
-        const string sql = $"SELECT {Columns} FROM deployments WHERE application_id = ANY(@applicationIds) ORDER BY created_at DESC, id DESC LIMIT @limit";
+        const string sql = $"SELECT {Columns} FROM deployments WHERE application_id = ANY(@applicationIds) AND preview_id IS NULL ORDER BY created_at DESC, id DESC LIMIT @limit";
         await using var conn = await dataSource.OpenConnectionAsync(ct);
         var rows = await conn.QueryAsync<DeploymentRow>(new CommandDefinition(sql, new { applicationIds = applicationIds.ToArray(), limit = Math.Clamp(limit, 1, 500) }, cancellationToken: ct));
         return rows.Select(r => r.ToDeployment()).ToList();
@@ -205,7 +207,8 @@ internal sealed class DeploymentRepository(NpgsqlDataSource dataSource) : IDeplo
             SELECT d.id FROM deployments d
             WHERE d.state = 'pending'
               AND NOT EXISTS (SELECT 1 FROM deployments a
-                              WHERE a.application_id = d.application_id AND a.state IN ('cloning', 'building', 'pulling', 'deploying'))
+                              WHERE a.application_id = d.application_id AND a.preview_id IS NOT DISTINCT FROM d.preview_id
+                                AND a.state IN ('cloning', 'building', 'pulling', 'deploying'))
             ORDER BY d.created_at, d.id
             LIMIT @limit
             FOR UPDATE OF d SKIP LOCKED
@@ -239,9 +242,17 @@ internal sealed class DeploymentRepository(NpgsqlDataSource dataSource) : IDeplo
 
     public async Task<IReadOnlyList<Deployment>> ListRunningAsync(Guid applicationId, CancellationToken ct = default)
     {
-        const string sql = $"SELECT {Columns} FROM deployments WHERE application_id = @applicationId AND state = 'running' ORDER BY created_at, id";
+        const string sql = $"SELECT {Columns} FROM deployments WHERE application_id = @applicationId AND preview_id IS NULL AND state = 'running' ORDER BY created_at, id";
         await using var conn = await dataSource.OpenConnectionAsync(ct);
         var rows = await conn.QueryAsync<DeploymentRow>(new CommandDefinition(sql, new { applicationId }, cancellationToken: ct));
+        return rows.Select(r => r.ToDeployment()).ToList();
+    }
+
+    public async Task<IReadOnlyList<Deployment>> ListByPreviewAsync(Guid previewId, int limit, CancellationToken ct = default)
+    {
+        const string sql = $"SELECT {Columns} FROM deployments WHERE preview_id = @previewId ORDER BY created_at DESC, id DESC LIMIT @limit";
+        await using var conn = await dataSource.OpenConnectionAsync(ct);
+        var rows = await conn.QueryAsync<DeploymentRow>(new CommandDefinition(sql, new { previewId, limit = Math.Clamp(limit, 1, 500) }, cancellationToken: ct));
         return rows.Select(r => r.ToDeployment()).ToList();
     }
 
@@ -285,7 +296,7 @@ internal sealed class DeploymentRepository(NpgsqlDataSource dataSource) : IDeplo
             SELECT d.id AS deployment_id, d.image_tag, d.state, d.created_at,
                    EXISTS (SELECT 1 FROM deployment_transitions t WHERE t.deployment_id = d.id AND t.to_state = 'running') AS served
             FROM deployments d
-            WHERE d.application_id = @applicationId AND d.image_tag IS NOT NULL AND d.image_pruned_at IS NULL
+            WHERE d.application_id = @applicationId AND d.preview_id IS NULL AND d.image_tag IS NOT NULL AND d.image_pruned_at IS NULL
             ORDER BY d.created_at DESC, d.id DESC
             """;
         await using var conn = await dataSource.OpenConnectionAsync(ct);
@@ -367,6 +378,8 @@ internal sealed class DeploymentRepository(NpgsqlDataSource dataSource) : IDeplo
 
         public bool ForceRebuild { get; init; }
 
+        public Guid? PreviewId { get; init; }
+
         public Deployment ToDeployment() => new()
         {
             Id = Id,
@@ -390,6 +403,7 @@ internal sealed class DeploymentRepository(NpgsqlDataSource dataSource) : IDeplo
             BuildFingerprint = BuildFingerprint,
             SettingsFingerprint = SettingsFingerprint,
             ForceRebuild = ForceRebuild,
+            PreviewId = PreviewId,
         };
     }
 }

@@ -111,6 +111,31 @@ internal sealed class PreviewRepository(NpgsqlDataSource dataSource) : IPreviewR
         await conn.ExecuteAsync(new CommandDefinition(sql, new { previewId }, cancellationToken: ct));
     }
 
+    public async Task<bool> SetOutcomeAsync(Guid previewId, string headCommit, PreviewState state, string reason, CancellationToken ct = default)
+    {
+        const string sql = """
+            UPDATE previews SET state = @state, reason = @reason
+            WHERE id = @previewId AND head_commit = @headCommit AND state <> 'closed'
+            """;
+        await using var conn = await dataSource.OpenConnectionAsync(ct);
+        return await conn.ExecuteAsync(new CommandDefinition(sql, new { previewId, headCommit, state = ToDb(state), reason = reason.Length > 1000 ? reason[..1000] : reason }, cancellationToken: ct)) > 0;
+    }
+
+    public async Task<IReadOnlyList<Preview>> ListClosedWithLeftoversAsync(CancellationToken ct = default)
+    {
+        const string sql = $"""
+            SELECT {Columns} FROM previews p
+            WHERE p.state = 'closed'
+              AND EXISTS (SELECT 1 FROM deployments d WHERE d.preview_id = p.id
+                          AND (d.state IN ('pending', 'cloning', 'building', 'pulling', 'deploying', 'running')
+                               OR (d.image_tag IS NOT NULL AND d.image_pruned_at IS NULL)))
+            ORDER BY p.closed_at
+            LIMIT 100
+            """;
+        await using var conn = await dataSource.OpenConnectionAsync(ct);
+        return (await conn.QueryAsync<Row>(new CommandDefinition(sql, cancellationToken: ct))).Select(r => r.ToPreview()).ToList();
+    }
+
     public async Task<IReadOnlyList<Preview>> ListIdleAsync(DateTimeOffset now, CancellationToken ct = default)
     {
         const string sql = $"""

@@ -14,9 +14,9 @@ internal sealed class ReconcilerRepository(NpgsqlDataSource dataSource) : IRecon
     {
         const string sql = """
             SELECT a.id, EXISTS (SELECT 1 FROM application_domains d WHERE d.application_id = a.id) AS has_domains FROM applications a;
-            SELECT id, application_id, source, image_tag, container_id, created_at FROM deployments WHERE state = 'running' ORDER BY created_at, id;
-            SELECT DISTINCT application_id FROM deployments WHERE state IN ('cloning', 'building', 'pulling', 'deploying');
-            SELECT application_id, max(created_at) AS newest FROM deployments GROUP BY application_id;
+            SELECT id, application_id, source, image_tag, container_id, created_at FROM deployments WHERE state = 'running' AND preview_id IS NULL ORDER BY created_at, id;
+            SELECT DISTINCT application_id FROM deployments WHERE state IN ('cloning', 'building', 'pulling', 'deploying') AND preview_id IS NULL;
+            SELECT application_id, max(created_at) AS newest FROM deployments WHERE preview_id IS NULL GROUP BY application_id;
             SELECT id, state FROM deployments WHERE id = ANY(@deploymentIds);
             SELECT s.id, s.state, s.container_id, s.domain IS NOT NULL AS has_domain,
                    EXISTS (SELECT 1 FROM service_operations o WHERE o.service_id = s.id AND o.state IN ('queued', 'running')) AS in_flight

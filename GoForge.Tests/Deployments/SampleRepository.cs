@@ -47,6 +47,40 @@ internal sealed class SampleRepository
         GitCli.Run(_source, "push", "-q", GitUrl, "main");
         return GitCli.Run(_source, "rev-parse", "HEAD");
     }
+
+    /// <summary>
+    /// Commits the Dockerfile and files on <paramref name="branch"/> (made from main the first time) and pushes that
+    /// branch, like a pull request's head; the working copy is back on main afterwards. Returns the commit's sha.
+    /// </summary>
+    public string CommitOnBranch(string branch, string message, string dockerfile, IReadOnlyDictionary<string, string>? files = null)
+    {
+        if (GitCli.Run(_source, "branch", "--list", branch).Length > 0)
+        {
+            GitCli.Run(_source, "checkout", "-q", branch);
+        }
+        else
+        {
+            GitCli.Run(_source, "checkout", "-q", "-b", branch);
+        }
+
+        try
+        {
+            File.WriteAllText(Path.Combine(_source, "Dockerfile"), dockerfile);
+            foreach (var (name, content) in files ?? new Dictionary<string, string>())
+            {
+                File.WriteAllText(Path.Combine(_source, name), content);
+            }
+
+            GitCli.Run(_source, "add", "-A");
+            GitCli.Run(_source, "-c", "user.name=Grace", "-c", "user.email=grace@example.com", "commit", "-q", "--allow-empty", "-m", message);
+            GitCli.Run(_source, "push", "-q", GitUrl, branch);
+            return GitCli.Run(_source, "rev-parse", "HEAD");
+        }
+        finally
+        {
+            GitCli.Run(_source, "checkout", "-q", "main");
+        }
+    }
 }
 
 /// <summary>Dockerfiles for deployment tests; <c>nonce</c> makes a step's cache key unique, so it really runs and prints.</summary>

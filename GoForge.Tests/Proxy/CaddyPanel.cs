@@ -189,6 +189,15 @@ internal sealed class CaddyPanel : IAsyncDisposable
                 }
             }
 
+            // A pull request preview's images are its deployments' (the application's listing leaves them out).
+            foreach (var preview in await Host.Get<GoForge.Core.Previews.IPreviewRepository>().ListAsync(app))
+            {
+                foreach (var tag in (await Host.Get<IDeploymentRepository>().ListByPreviewAsync(preview.Id, 50)).Select(d => d.ImageTag).OfType<string>())
+                {
+                    await runtime.RemoveImageAsync(tag);
+                }
+            }
+
             var volumes = Host.Get<IVolumeStore>();
             foreach (var volume in await volumes.ListVolumesAsync(new Dictionary<string, string> { [GoForgeLabels.App] = app.ToString() }))
             {

@@ -81,7 +81,11 @@ public sealed record PreviewApprovalRequest(string? HeadCommit);
 
 public sealed record PreviewVariableRequest(bool Available);
 
-public sealed record PreviewResponse(Preview Preview, string? Url)
+public sealed record PreviewResponse(Preview Preview, string? Url, IReadOnlyList<PreviewDeploymentResponse> Deployments)
 {
-    public static PreviewResponse From(PreviewView view) => new(view.Preview, view.Url);
+    public static PreviewResponse From(PreviewView view) => new(view.Preview, view.Url,
+        view.Deployments.Select(d => new PreviewDeploymentResponse(d.Id, d.State, d.CommitSha, d.Reason, d.CreatedAt)).ToList());
 }
+
+/// <summary>One of a preview's deployments; its log, transitions and cancel are the deployment endpoints'.</summary>
+public sealed record PreviewDeploymentResponse(Guid Id, GoForge.Core.Deployments.DeploymentState State, string? CommitSha, string? Reason, DateTimeOffset CreatedAt);

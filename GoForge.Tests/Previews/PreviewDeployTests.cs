@@ -1,0 +1,172 @@
+using System.Net;
+using Docker.DotNet;
+using GoForge.Core.Containers;
+using GoForge.Core.Deployments;
+using GoForge.Core.GitProviders;
+using GoForge.Core.Previews;
+using GoForge.Core.Projects;
+using GoForge.Tests.Deployments;
+using GoForge.Tests.Harness;
+using GoForge.Tests.Proxy;
+using GoForge.Tests.Support;
+using static GoForge.Tests.Previews.PullRequestDeliveries;
+
+namespace GoForge.Tests.Previews;
+
+/// <summary>
+/// Pull request previews end to end (docs/decisions/previews.md): signed GitHub pull request deliveries through the
+/// real receiver, the real deployment worker, engine, git and Caddy. A same-repository pull request's preview answers
+/// on its own host beside the application; closing it removes its container, image and route; a fork's waits for an
+/// approval, is built from the fork, and sees only the variables marked for previews.
+/// </summary>
+[Collection(PostgresCollection.Name)]
+public sealed class PreviewDeployTests(PostgresFixture postgres, SharedCaddyPanel shared) : IClassFixture<SharedCaddyPanel>, IAsyncLifetime
+{
+    /// <summary>The head branch the GitHub payload names (<c>head.ref</c>).</summary>
+    private const string HeadBranch = "changes";
+
+    private CaddyFixture Caddy => shared.Caddy;
+    private CaddyPanel _panel = null!;
+
+    public async Task InitializeAsync() => _panel = await shared.GetAsync(postgres, "previewdeploy");
+
+    public Task DisposeAsync() => Task.CompletedTask;
+
+    private WebhookReceiver Receiver => _panel.Host.Get<WebhookReceiver>();
+
+    private IDeploymentRepository Deployments => _panel.Host.Get<IDeploymentRepository>();
+
+    private static Dictionary<string, string> Index(string body) => new Dictionary<string, string> { ["index.html"] = body + "\n" };
+
+    /// <summary>A running application on <c>&lt;name&gt;.previews.test</c> with previews on <c>pr-{number}.&lt;name&gt;.previews.test</c>, a
+    /// build-time secret and a runtime secret not marked for previews, and one variable that is.</summary>
+    private async Task<(ProxiedApp App, string Secret, string Zone)> RunningAppAsync(string name)
+    {
+        var zone = $"{name}.previews.test";
+        var app = await _panel.CreateAppAsync(name, zone);
+        var variables = _panel.Host.Get<VariableService>();
+        Assert.True((await variables.SetAsync(_panel.Owner, app.App.Id, new VariableInput("TOKEN", "build-secret-" + name, IsSecret: true, IsBuildTime: true))).IsSuccess);
+        Assert.True((await variables.SetAsync(_panel.Owner, app.App.Id, new VariableInput("DATABASE_PASSWORD", "production-only", IsSecret: true))).IsSuccess);
+        Assert.True((await variables.SetAsync(_panel.Owner, app.App.Id, new VariableInput("GREETING", "hello previews"))).IsSuccess);
+        var shared = (await variables.ListAsync(_panel.Owner, app.App.Id)).Value!.Single(v => v.Key == "GREETING");
+        var previews = _panel.Host.Get<PreviewService>();
+        Assert.True((await previews.SetVariableAvailableAsync(_panel.Owner, app.App.Id, shared.Id, available: true)).IsSuccess);
+        var settings = await previews.UpdateSettingsAsync(_panel.Owner, app.App.Id, new PreviewSettingsInput
+        {
+            Enabled = true, DomainPattern = "pr-{number}." + zone, MaxConcurrent = 3, IdleDays = 7,
+        });
+        Assert.True(settings.IsSuccess, settings.Error?.Message);
+        var secret = (await _panel.Host.Get<WebhookService>().RegenerateSecretAsync(_panel.Owner, app.App.Id)).Value!;
+        app.Serve("main v1");
+        await _panel.DeployAsync(app);
+        return (app, secret, zone);
+    }
+
+    private async Task<Preview> PreviewAsync(ProxiedApp app, int number) =>
+        (await _panel.Host.Get<IPreviewRepository>().FindAsync(app.App.Id, WebhookProvider.GitHub, number))!;
+
+    /// <summary>Waits for the preview's newest deployment to be queued, then for the worker to end it.</summary>
+    private async Task<Deployment> PreviewDeploymentAsync(Preview preview, int count = 1)
+    {
+        await Wait.UntilAsync(async () => (await Deployments.ListByPreviewAsync(preview.Id, 10)).Count >= count, $"preview #{preview.Number}'s deployment {count} to be queued");
+        return await _panel.UntilEndedAsync((await Deployments.ListByPreviewAsync(preview.Id, 10))[0].Id);
+    }
+
+    private async Task<IReadOnlyList<string>> EnvOfAsync(string containerId) =>
+        (await shared.Docker.Client.Containers.InspectContainerAsync(containerId)).Config!.Env.ToList();
+
+    private async Task<bool> ImageExistsAsync(string tag)
+    {
+        try
+        {
+            await shared.Docker.Client.Images.InspectImageAsync(tag);
+            return true;
+        }
+        catch (DockerImageNotFoundException)
+        {
+            return false;
+        }
+    }
+
+    private Task<IReadOnlyList<string>> PreviewContainersAsync(Preview preview) =>
+        _panel.Host.Get<IContainerRuntime>().ListContainersAsync(new Dictionary<string, string> { [GoForgeLabels.Preview] = preview.Id.ToString() });
+
+    [Fact]
+    public async Task A_same_repository_pull_request_deploys_a_preview_caddy_serves_beside_the_app_and_closing_it_removes_container_image_and_route()
+    {
+        var (app, secret, zone) = await RunningAppAsync("samerepo");
+        var running = Assert.Single(await Deployments.ListRunningAsync(app.App.Id));
+        var head = app.Repository.CommitOnBranch(HeadBranch, "preview v1", SampleDockerfiles.ServesIndex(app.Nonce), Index("preview v1"));
+
+        var opened = await Receiver.ReceiveAsync(Request(WebhookProvider.GitHub, secret, PullRequestAction.Opened, app.Repository.GitUrl, app.Repository.GitUrl, number: 5, headSha: head));
+        var preview = await PreviewAsync(app, 5);
+        var deployed = await PreviewDeploymentAsync(preview);
+
+        Assert.Equal(WebhookResponseStatus.Accepted, opened.Status);
+        Assert.Equal((HttpStatusCode.OK, "preview v1"), await Caddy.GetAsync($"pr-5.{zone}"));
+        // The application serves on, untouched: its deployment is still the one running, and it is not superseded by the preview's.
+        Assert.Equal((HttpStatusCode.OK, "main v1"), await Caddy.GetAsync(zone));
+        Assert.Equal(running.Id, Assert.Single(await Deployments.ListRunningAsync(app.App.Id)).Id);
+        Assert.Equal((PreviewState.Running, head), ((await PreviewAsync(app, 5)).State, deployed.CommitSha));
+        var container = Assert.Single(await PreviewContainersAsync(preview));
+        Assert.Equal(deployed.ContainerId, container);
+        var env = await EnvOfAsync(container);
+        Assert.Contains("GREETING=hello previews", env);
+        Assert.DoesNotContain(env, e => e.StartsWith("DATABASE_PASSWORD=", StringComparison.Ordinal) || e.StartsWith("TOKEN=", StringComparison.Ordinal));
+        Assert.True(await ImageExistsAsync(deployed.ImageTag!));
+
+        var closed = await Receiver.ReceiveAsync(Request(WebhookProvider.GitHub, secret, PullRequestAction.Closed, app.Repository.GitUrl, app.Repository.GitUrl, number: 5, headSha: head));
+
+        Assert.Equal(WebhookResponseStatus.Accepted, closed.Status);
+        Assert.Empty(await PreviewContainersAsync(preview));
+        Assert.False(await ImageExistsAsync(deployed.ImageTag!));
+        Assert.NotEqual(HttpStatusCode.OK, (await Caddy.GetAsync($"pr-5.{zone}")).Status);
+        Assert.Equal(PreviewState.Closed, (await PreviewAsync(app, 5)).State);
+        Assert.Equal(DeploymentState.Superseded, (await Deployments.GetAsync(deployed.Id))!.State);
+        Assert.Equal((HttpStatusCode.OK, "main v1"), await Caddy.GetAsync(zone));
+        Assert.Equal(running.Id, Assert.Single(await Deployments.ListRunningAsync(app.App.Id)).Id);
+    }
+
+    [Fact]
+    public async Task A_forks_pull_request_builds_from_the_fork_only_after_approval_without_unmarked_variables_and_a_new_push_waits_again()
+    {
+        var (app, secret, zone) = await RunningAppAsync("forked");
+        var fork = new SampleRepository(Path.GetDirectoryName(app.Repository.GitUrl)!, "fork.git");
+        var head = fork.CommitOnBranch(HeadBranch, "from a fork", SampleDockerfiles.ServesIndex(app.Nonce), Index("fork v1"));
+
+        await Receiver.ReceiveAsync(Request(WebhookProvider.GitHub, secret, PullRequestAction.Opened, app.Repository.GitUrl, fork.GitUrl, number: 8, headSha: head));
+        var waiting = await PreviewAsync(app, 8);
+
+        Assert.Equal((PreviewState.AwaitingApproval, true), (waiting.State, waiting.IsFork));
+        Assert.Empty(await Deployments.ListByPreviewAsync(waiting.Id, 10));
+
+        var approved = await _panel.Host.Get<PreviewService>().ApproveAsync(_panel.Owner, waiting.Id, head);
+        var deployed = await PreviewDeploymentAsync(waiting);
+
+        Assert.True(approved.IsSuccess, approved.Error?.Message);
+        Assert.Equal((HttpStatusCode.OK, "fork v1"), await Caddy.GetAsync($"pr-8.{zone}"));
+        var env = await EnvOfAsync(deployed.ContainerId!);
+        Assert.Contains("GREETING=hello previews", env);
+        Assert.DoesNotContain(env, e => e.StartsWith("DATABASE_PASSWORD=", StringComparison.Ordinal) || e.StartsWith("TOKEN=", StringComparison.Ordinal));
+        // The build-time secret not marked for previews never reached the fork's build: the step printed an empty token.
+        var log = await _panel.LogAsync(deployed.Id);
+        var tokenLine = Assert.Single(log.Split('\n'), l => l.Contains($"build {app.Nonce} sees token=", StringComparison.Ordinal) && !l.Contains("echo", StringComparison.Ordinal));
+        Assert.EndsWith("sees token=", tokenLine.TrimEnd(), StringComparison.Ordinal);
+        Assert.DoesNotContain("build-secret-forked", log, StringComparison.Ordinal);
+
+        var pushed = fork.CommitOnBranch(HeadBranch, "another push", SampleDockerfiles.ServesIndex(app.Nonce), Index("fork v2"));
+        await Receiver.ReceiveAsync(Request(WebhookProvider.GitHub, secret, PullRequestAction.Synchronized, app.Repository.GitUrl, fork.GitUrl, number: 8, headSha: pushed));
+
+        Assert.Equal((PreviewState.AwaitingApproval, pushed), ((await PreviewAsync(app, 8)).State, (await PreviewAsync(app, 8)).HeadCommit));
+        Assert.Single(await Deployments.ListByPreviewAsync(waiting.Id, 10));
+        Assert.Equal((HttpStatusCode.OK, "fork v1"), await Caddy.GetAsync($"pr-8.{zone}"));
+
+        var deleted = await _panel.Host.Get<PreviewService>().DeleteAsync(_panel.Owner, waiting.Id);
+
+        Assert.True(deleted.IsSuccess, deleted.Error?.Message);
+        Assert.Empty(await PreviewContainersAsync(waiting));
+        Assert.False(await ImageExistsAsync(deployed.ImageTag!));
+        Assert.NotEqual(HttpStatusCode.OK, (await Caddy.GetAsync($"pr-8.{zone}")).Status);
+        Assert.Equal((HttpStatusCode.OK, "main v1"), await Caddy.GetAsync(zone));
+    }
+}
