@@ -36,14 +36,17 @@ public sealed class PreviewDeployTests(PostgresFixture postgres, SharedCaddyPane
 
     private IDeploymentRepository Deployments => _panel.Host.Get<IDeploymentRepository>();
 
+    /// <summary>The application's own host: outside its previews' zone (a zone holds no other route).</summary>
+    private static string AppHost(string zone) => "app-" + zone.Replace(".previews.test", ".apps.test", StringComparison.Ordinal);
+
     private static Dictionary<string, string> Index(string body) => new Dictionary<string, string> { ["index.html"] = body + "\n" };
 
-    /// <summary>A running application on <c>&lt;name&gt;.previews.test</c> with previews on <c>pr-{number}.&lt;name&gt;.previews.test</c>, a
+    /// <summary>A running application on <c>app-&lt;name&gt;.apps.test</c> with previews on <c>pr-{number}.&lt;name&gt;.previews.test</c>, a
     /// build-time secret and a runtime secret not marked for previews, and one variable that is.</summary>
     private async Task<(ProxiedApp App, string Secret, string Zone)> RunningAppAsync(string name)
     {
         var zone = $"{name}.previews.test";
-        var app = await _panel.CreateAppAsync(name, zone);
+        var app = await _panel.CreateAppAsync(name, AppHost(zone));
         var variables = _panel.Host.Get<VariableService>();
         Assert.True((await variables.SetAsync(_panel.Owner, app.App.Id, new VariableInput("TOKEN", "build-secret-" + name, IsSecret: true, IsBuildTime: true))).IsSuccess);
         Assert.True((await variables.SetAsync(_panel.Owner, app.App.Id, new VariableInput("DATABASE_PASSWORD", "production-only", IsSecret: true))).IsSuccess);
@@ -105,7 +108,7 @@ public sealed class PreviewDeployTests(PostgresFixture postgres, SharedCaddyPane
         Assert.Equal(WebhookResponseStatus.Accepted, opened.Status);
         Assert.Equal((HttpStatusCode.OK, "preview v1"), await Caddy.GetAsync($"pr-5.{zone}"));
         // The application serves on, untouched: its deployment is still the one running, and it is not superseded by the preview's.
-        Assert.Equal((HttpStatusCode.OK, "main v1"), await Caddy.GetAsync(zone));
+        Assert.Equal((HttpStatusCode.OK, "main v1"), await Caddy.GetAsync(AppHost(zone)));
         Assert.Equal(running.Id, Assert.Single(await Deployments.ListRunningAsync(app.App.Id)).Id);
         Assert.Equal((PreviewState.Running, head), ((await PreviewAsync(app, 5)).State, deployed.CommitSha));
         var container = Assert.Single(await PreviewContainersAsync(preview));
@@ -117,13 +120,13 @@ public sealed class PreviewDeployTests(PostgresFixture postgres, SharedCaddyPane
 
         var closed = await Receiver.ReceiveAsync(Request(WebhookProvider.GitHub, secret, PullRequestAction.Closed, app.Repository.GitUrl, app.Repository.GitUrl, number: 5, headSha: head));
 
-        Assert.Equal(WebhookResponseStatus.Accepted, closed.Status);
+        Assert.Equal(WebhookResponseStatus.Ok, closed.Status);
         Assert.Empty(await PreviewContainersAsync(preview));
         Assert.False(await ImageExistsAsync(deployed.ImageTag!));
         Assert.NotEqual(HttpStatusCode.OK, (await Caddy.GetAsync($"pr-5.{zone}")).Status);
         Assert.Equal(PreviewState.Closed, (await PreviewAsync(app, 5)).State);
         Assert.Equal(DeploymentState.Superseded, (await Deployments.GetAsync(deployed.Id))!.State);
-        Assert.Equal((HttpStatusCode.OK, "main v1"), await Caddy.GetAsync(zone));
+        Assert.Equal((HttpStatusCode.OK, "main v1"), await Caddy.GetAsync(AppHost(zone)));
         Assert.Equal(running.Id, Assert.Single(await Deployments.ListRunningAsync(app.App.Id)).Id);
     }
 
@@ -132,7 +135,10 @@ public sealed class PreviewDeployTests(PostgresFixture postgres, SharedCaddyPane
     {
         var (app, secret, zone) = await RunningAppAsync("forked");
         var fork = new SampleRepository(Path.GetDirectoryName(app.Repository.GitUrl)!, "fork.git");
-        var head = fork.CommitOnBranch(HeadBranch, "from a fork", SampleDockerfiles.ServesIndex(app.Nonce), Index("fork v1"));
+        fork.Commit("the fork's main", SampleDockerfiles.ServesIndex(app.Nonce), Index("main v1"));
+        // A nonce of its own: the fork's token step must really run (not come from the application's build cache).
+        var forkNonce = app.Nonce + "f";
+        var head = fork.CommitOnBranch(HeadBranch, "from a fork", SampleDockerfiles.ServesIndex(forkNonce), Index("fork v1"));
 
         await Receiver.ReceiveAsync(Request(WebhookProvider.GitHub, secret, PullRequestAction.Opened, app.Repository.GitUrl, fork.GitUrl, number: 8, headSha: head));
         var waiting = await PreviewAsync(app, 8);
@@ -150,11 +156,11 @@ public sealed class PreviewDeployTests(PostgresFixture postgres, SharedCaddyPane
         Assert.DoesNotContain(env, e => e.StartsWith("DATABASE_PASSWORD=", StringComparison.Ordinal) || e.StartsWith("TOKEN=", StringComparison.Ordinal));
         // The build-time secret not marked for previews never reached the fork's build: the step printed an empty token.
         var log = await _panel.LogAsync(deployed.Id);
-        var tokenLine = Assert.Single(log.Split('\n'), l => l.Contains($"build {app.Nonce} sees token=", StringComparison.Ordinal) && !l.Contains("echo", StringComparison.Ordinal));
+        var tokenLine = Assert.Single(log.Split('\n'), l => l.Contains($"build {forkNonce} sees token=", StringComparison.Ordinal) && !l.Contains("echo", StringComparison.Ordinal));
         Assert.EndsWith("sees token=", tokenLine.TrimEnd(), StringComparison.Ordinal);
         Assert.DoesNotContain("build-secret-forked", log, StringComparison.Ordinal);
 
-        var pushed = fork.CommitOnBranch(HeadBranch, "another push", SampleDockerfiles.ServesIndex(app.Nonce), Index("fork v2"));
+        var pushed = fork.CommitOnBranch(HeadBranch, "another push", SampleDockerfiles.ServesIndex(forkNonce), Index("fork v2"));
         await Receiver.ReceiveAsync(Request(WebhookProvider.GitHub, secret, PullRequestAction.Synchronized, app.Repository.GitUrl, fork.GitUrl, number: 8, headSha: pushed));
 
         Assert.Equal((PreviewState.AwaitingApproval, pushed), ((await PreviewAsync(app, 8)).State, (await PreviewAsync(app, 8)).HeadCommit));
@@ -167,6 +173,6 @@ public sealed class PreviewDeployTests(PostgresFixture postgres, SharedCaddyPane
         Assert.Empty(await PreviewContainersAsync(waiting));
         Assert.False(await ImageExistsAsync(deployed.ImageTag!));
         Assert.NotEqual(HttpStatusCode.OK, (await Caddy.GetAsync($"pr-8.{zone}")).Status);
-        Assert.Equal((HttpStatusCode.OK, "main v1"), await Caddy.GetAsync(zone));
+        Assert.Equal((HttpStatusCode.OK, "main v1"), await Caddy.GetAsync(AppHost(zone)));
     }
 }
