@@ -9,7 +9,7 @@ namespace GoForge.Core.Deployments;
 /// <summary>
 /// Takes away what deployments left on the proxy and the engine for applications about to be deleted: their routes,
 /// their containers (found by the <c>goforge.app</c> label, so a container a failed step lost track of goes too) and
-/// their images. Runs before the rows are deleted, because the image tags are known only from the deployment rows,
+/// their images, their pull request previews' included. Runs before the rows are deleted, because the image tags are known only from the deployment rows,
 /// and every step is idempotent: when the proxy or the engine fails, the caller keeps the rows and the user deletes
 /// again, which finishes the job; after the rows are gone there would be nothing left to retry from.
 /// </summary>
@@ -27,10 +27,13 @@ public sealed partial class ApplicationTeardown(
     {
         var deployed = new List<Guid>();
         var composeSets = new Dictionary<Guid, ServiceSetRemains>();
+        var previewDeployments = new Dictionary<Guid, IReadOnlyList<Deployment>>();
         foreach (var id in applicationIds)
         {
             // A deployment past Pending would start a container (and route it) after its containers were listed.
-            var recent = await deployments.ListByApplicationAsync(id, RecentDeployments, ct);
+            // Its pull request previews' deployments too: their containers, routes and images go with the application.
+            var previews = previewDeployments[id] = await deployments.ListPreviewDeploymentsAsync(id, ct);
+            var recent = (await deployments.ListByApplicationAsync(id, RecentDeployments, ct)).Concat(previews).ToList();
             if (recent.Any(d => d.State.IsInProgress()))
             {
                 return Error.Conflict("A deployment is in progress; cancel it or wait for it to end, then delete again.");
@@ -57,6 +60,11 @@ public sealed partial class ApplicationTeardown(
             {
                 // The route first: traffic stops reaching the application before its containers stop.
                 await proxy.RemoveAsync(id, ct);
+                foreach (var previewId in previewDeployments[id].Select(d => d.PreviewId).OfType<Guid>().Distinct())
+                {
+                    await proxy.RemoveAsync(previewId, ct);
+                }
+
                 if (composeSets.TryGetValue(id, out var routedSets))
                 {
                     await compose.RemoveRoutesAsync(id, routedSets, ct);
@@ -80,7 +88,8 @@ public sealed partial class ApplicationTeardown(
             }
 
             IEnumerable<string> composeTags = composeSets.TryGetValue(id, out var imaged) ? imaged.ImageTags : [];
-            foreach (var tag in (await deployments.ListImagesAsync(id, ct)).Select(i => i.ImageTag).Concat(composeTags).Distinct(StringComparer.Ordinal))
+            var previewTags = previewDeployments[id].Select(d => d.ImageTag).OfType<string>();
+            foreach (var tag in (await deployments.ListImagesAsync(id, ct)).Select(i => i.ImageTag).Concat(composeTags).Concat(previewTags).Distinct(StringComparer.Ordinal))
             {
                 try
                 {

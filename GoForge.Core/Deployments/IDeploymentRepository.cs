@@ -39,6 +39,9 @@ public interface IDeploymentRepository
     /// <summary>The application's own deployments in Running (a preview's are not the application's).</summary>
     Task<IReadOnlyList<Deployment>> ListRunningAsync(Guid applicationId, CancellationToken ct = default);
 
+    /// <summary>Every deployment of the application's pull request previews (any preview, any state), newest first.</summary>
+    Task<IReadOnlyList<Deployment>> ListPreviewDeploymentsAsync(Guid applicationId, CancellationToken ct = default);
+
     /// <summary>A preview's deployments (<see cref="Deployment.PreviewId"/>), newest first.</summary>
     Task<IReadOnlyList<Deployment>> ListByPreviewAsync(Guid previewId, int limit, CancellationToken ct = default);
 

@@ -16,6 +16,12 @@ public sealed class PreviewSettingsRules(DomainRules domains, IDomainHolderRepos
         ArgumentNullException.ThrowIfNull(app);
         ArgumentNullException.ThrowIfNull(input);
         var errors = new FieldErrors();
+        if (input.Enabled && app.Source != ApplicationSourceKind.Git)
+        {
+            // A pull request changes a repository's Dockerfile build; a compose set or a registry image has no such preview yet.
+            errors.Add(nameof(input.Enabled), "Pull request previews are for applications built from a Git repository's Dockerfile.");
+        }
+
         if (input.MaxConcurrent is not (>= 1 and <= PreviewLimits.MaxConcurrentCeiling))
         {
             errors.Add(nameof(input.MaxConcurrent), $"Allow between 1 and {PreviewLimits.MaxConcurrentCeiling} previews at once.");

@@ -248,6 +248,14 @@ internal sealed class DeploymentRepository(NpgsqlDataSource dataSource) : IDeplo
         return rows.Select(r => r.ToDeployment()).ToList();
     }
 
+    public async Task<IReadOnlyList<Deployment>> ListPreviewDeploymentsAsync(Guid applicationId, CancellationToken ct = default)
+    {
+        const string sql = $"SELECT {Columns} FROM deployments WHERE application_id = @applicationId AND preview_id IS NOT NULL ORDER BY created_at DESC, id DESC";
+        await using var conn = await dataSource.OpenConnectionAsync(ct);
+        var rows = await conn.QueryAsync<DeploymentRow>(new CommandDefinition(sql, new { applicationId }, cancellationToken: ct));
+        return rows.Select(r => r.ToDeployment()).ToList();
+    }
+
     public async Task<IReadOnlyList<Deployment>> ListByPreviewAsync(Guid previewId, int limit, CancellationToken ct = default)
     {
         const string sql = $"SELECT {Columns} FROM deployments WHERE preview_id = @previewId ORDER BY created_at DESC, id DESC LIMIT @limit";

@@ -175,4 +175,42 @@ public sealed class PreviewDeployTests(PostgresFixture postgres, SharedCaddyPane
         Assert.NotEqual(HttpStatusCode.OK, (await Caddy.GetAsync($"pr-8.{zone}")).Status);
         Assert.Equal((HttpStatusCode.OK, "main v1"), await Caddy.GetAsync(AppHost(zone)));
     }
+
+    [Fact]
+    public async Task A_teardown_a_killed_panel_cut_short_is_finished_by_the_next_clean_up_pass_and_deleting_the_app_takes_its_previews_along()
+    {
+        var (app, secret, zone) = await RunningAppAsync("crashed");
+        var head = app.Repository.CommitOnBranch(HeadBranch, "preview v1", SampleDockerfiles.ServesIndex(app.Nonce), Index("preview v1"));
+        await Receiver.ReceiveAsync(Request(WebhookProvider.GitHub, secret, PullRequestAction.Opened, app.Repository.GitUrl, app.Repository.GitUrl, number: 11, headSha: head));
+        var preview = await PreviewAsync(app, 11);
+        var deployed = await PreviewDeploymentAsync(preview);
+        Assert.Equal((HttpStatusCode.OK, "preview v1"), await Caddy.GetAsync($"pr-11.{zone}"));
+
+        // The close was stored, then the panel died before the teardown: the preview's container, image and route are still there.
+        var repository = _panel.Host.Get<IPreviewRepository>();
+        await repository.SaveAsync(preview with { State = PreviewState.Closed, Reason = "pull request closed", ClosedAt = DateTimeOffset.UtcNow });
+        Assert.Single(await PreviewContainersAsync(preview));
+
+        await _panel.Host.Get<PreviewIdleCleanup>().RunAsync();
+
+        Assert.Empty(await PreviewContainersAsync(preview));
+        Assert.False(await ImageExistsAsync(deployed.ImageTag!));
+        Assert.NotEqual(HttpStatusCode.OK, (await Caddy.GetAsync($"pr-11.{zone}")).Status);
+        Assert.Equal(DeploymentState.Superseded, (await Deployments.GetAsync(deployed.Id))!.State);
+        Assert.Empty(await repository.ListClosedWithLeftoversAsync());
+
+        // Another pull request's preview runs; deleting the application removes it with everything else.
+        var second = app.Repository.CommitOnBranch(HeadBranch, "preview v2", SampleDockerfiles.ServesIndex(app.Nonce), Index("preview v2"));
+        await Receiver.ReceiveAsync(Request(WebhookProvider.GitHub, secret, PullRequestAction.Opened, app.Repository.GitUrl, app.Repository.GitUrl, number: 12, headSha: second));
+        var other = await PreviewAsync(app, 12);
+        var otherDeployed = await PreviewDeploymentAsync(other);
+        Assert.Equal((HttpStatusCode.OK, "preview v2"), await Caddy.GetAsync($"pr-12.{zone}"));
+
+        var deleted = await _panel.Host.Get<ApplicationService>().DeleteAsync(_panel.Owner, app.App.Id);
+
+        Assert.True(deleted.IsSuccess, deleted.Error?.Message);
+        Assert.Empty(await PreviewContainersAsync(other));
+        Assert.False(await ImageExistsAsync(otherDeployed.ImageTag!));
+        Assert.NotEqual(HttpStatusCode.OK, (await Caddy.GetAsync($"pr-12.{zone}")).Status);
+    }
 }

@@ -37,6 +37,8 @@ internal sealed class NoDeploymentRepository : IDeploymentRepository
 
     public Task<IReadOnlyList<Deployment>> ListRunningAsync(Guid applicationId, CancellationToken ct = default) => Empty<Deployment>();
 
+    public Task<IReadOnlyList<Deployment>> ListPreviewDeploymentsAsync(Guid applicationId, CancellationToken ct = default) => Empty<Deployment>();
+
     public Task<IReadOnlyList<Deployment>> ListByPreviewAsync(Guid previewId, int limit, CancellationToken ct = default) => Empty<Deployment>();
 
     public Task<IReadOnlyList<Guid>> ListRunnableAsync(int limit, CancellationToken ct = default) => Empty<Guid>();

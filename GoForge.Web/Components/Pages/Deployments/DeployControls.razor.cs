@@ -62,7 +62,8 @@ public sealed partial class DeployControls : ComponentBase, IDisposable
     // Runs on the publisher's thread: hand off to the circuit at once.
     private void OnUpdate(DeploymentUpdate update)
     {
-        if (update is DeploymentStateChanged changed)
+        // A pull request preview's deployment is not the application's (docs/decisions/previews.md).
+        if (update is DeploymentStateChanged { Deployment.PreviewId: null } changed)
         {
             _ = InvokeAsync(() => Apply(changed.Deployment));
         }

@@ -1,7 +1,9 @@
 using GoForge.Core.Common;
+using GoForge.Core.Deployments;
 using GoForge.Core.Identity;
 using GoForge.Core.Previews;
 using GoForge.Web.Auth;
+using GoForge.Web.Components.Shared;
 using Microsoft.AspNetCore.Components;
 using MudBlazor;
 
@@ -9,10 +11,14 @@ namespace GoForge.Web.Components.Pages.Previews;
 
 /// <summary>
 /// An application's previews (docs/decisions/previews.md). Every action goes through <see cref="PreviewService"/>,
-/// which checks the viewer's role again; the buttons shown only follow it. Give it <c>@key</c> of the application.
+/// which checks the viewer's role again; the buttons shown only follow it. Live: a preview deployment's change of
+/// state (pushed by the deployments feed) reloads the list. Give it <c>@key</c> of the application.
 /// </summary>
-public sealed partial class PreviewsPanel : ComponentBase
+public sealed partial class PreviewsPanel : LiveComponent
 {
+    [Inject]
+    public required DeploymentService Deployments { get; init; }
+
     [Inject]
     public required PreviewService Previews { get; init; }
 
@@ -42,8 +48,21 @@ public sealed partial class PreviewsPanel : ComponentBase
     protected override async Task OnInitializedAsync()
     {
         _actor = await CurrentUser.GetActorAsync();
-        await LoadAsync();
+        // Watch first, then read: nothing that happens in between is missed.
+        Watch((await Deployments.WatchAsync(_actor, ApplicationId, OnUpdate)).Value);
+        await ReloadNowAsync();
     }
+
+    // On the feed's thread: only a preview's deployment changing state changes this list.
+    private void OnUpdate(DeploymentUpdate update)
+    {
+        if (update is DeploymentStateChanged { Deployment.PreviewId: not null })
+        {
+            RefreshSoon();
+        }
+    }
+
+    protected override Task ReloadAsync() => LoadAsync();
 
     private async Task LoadAsync()
     {
@@ -58,7 +77,7 @@ public sealed partial class PreviewsPanel : ComponentBase
         if (saved.IsSuccess)
         {
             Snackbar.Add(saved.Value.Enabled ? "Pull request previews are on." : "Pull request previews are off.", Severity.Success);
-            await LoadAsync();
+            await ReloadNowAsync();
         }
 
         return saved.Error;
@@ -77,6 +96,6 @@ public sealed partial class PreviewsPanel : ComponentBase
     {
         var error = await action();
         Snackbar.Add(error?.Message ?? done, error is null ? Severity.Success : Severity.Error);
-        await LoadAsync();
+        await ReloadNowAsync();
     }
 }
