@@ -148,6 +148,14 @@ internal sealed record ApiEndpointCase(
         new("GET", "/api/v1/docker", ApiScope.Admin, _ => "/api/v1/docker", NoBody, 200, OtherProject: 403),
         new("GET", "/api/v1/docker/prune/{kind}", ApiScope.Admin, _ => "/api/v1/docker/prune/danglingImages", NoBody, 409, OtherProject: 403),
         new("POST", "/api/v1/docker/prune/{kind}", ApiScope.Admin, _ => "/api/v1/docker/prune/danglingImages", _ => new { candidates = Array.Empty<object>() }, 409, OtherProject: 403),
+        // The Swarm: the matrix's engine is unreachable, so every call that asks it is Core's 409; a bad body is refused first.
+        new("GET", "/api/v1/swarm", ApiScope.Admin, _ => "/api/v1/swarm", NoBody, 409, OtherProject: 403),
+        new("POST", "/api/v1/swarm/init", ApiScope.Admin, _ => "/api/v1/swarm/init", _ => new { advertiseAddress = "10.0.0.5" }, 409, OtherProject: 403),
+        new("GET", "/api/v1/swarm/join", ApiScope.Admin, _ => "/api/v1/swarm/join", NoBody, 409, OtherProject: 403),
+        new("GET", "/api/v1/swarm/nodes", ApiScope.Admin, _ => "/api/v1/swarm/nodes", NoBody, 409, OtherProject: 403),
+        new("PUT", "/api/v1/swarm/nodes/{nodeId}/availability", ApiScope.Admin, _ => "/api/v1/swarm/nodes/abc123/availability", _ => new { availability = "drain" }, 409, OtherProject: 403),
+        new("PUT", "/api/v1/swarm/nodes/{nodeId}/labels", ApiScope.Admin, _ => "/api/v1/swarm/nodes/abc123/labels", _ => new { labels = new { disk = "ssd" } }, 409, OtherProject: 403),
+        new("DELETE", "/api/v1/swarm/nodes/{nodeId}", ApiScope.Admin, _ => "/api/v1/swarm/nodes/abc123", NoBody, 409, OtherProject: 403),
         // The audit log is read by administrators and by a project's maintainers (the world's owner), filtered here by the world's project.
         new("GET", "/api/v1/audit-log", ApiScope.Read, w => $"/api/v1/audit-log?limit=5&project={w.Project.Id}", NoBody, 200),
         new("GET", "/api/v1/audit-log.csv", ApiScope.Read, w => $"/api/v1/audit-log.csv?project={w.Project.Id}", NoBody, 200),

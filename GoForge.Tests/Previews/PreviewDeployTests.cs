@@ -1,3 +1,5 @@
+using System.Diagnostics;
+using System.Globalization;
 using System.Net;
 using Docker.DotNet;
 using GoForge.Core.Containers;
@@ -9,6 +11,7 @@ using GoForge.Tests.Deployments;
 using GoForge.Tests.Harness;
 using GoForge.Tests.Proxy;
 using GoForge.Tests.Support;
+using Xunit.Abstractions;
 using static GoForge.Tests.Previews.PullRequestDeliveries;
 
 namespace GoForge.Tests.Previews;
@@ -20,10 +23,18 @@ namespace GoForge.Tests.Previews;
 /// approval, is built from the fork, and sees only the variables marked for previews.
 /// </summary>
 [Collection(PostgresCollection.Name)]
-public sealed class PreviewDeployTests(PostgresFixture postgres, SharedCaddyPanel shared) : IClassFixture<SharedCaddyPanel>, IAsyncLifetime
+public sealed class PreviewDeployTests(PostgresFixture postgres, SharedCaddyPanel shared, ITestOutputHelper output) : IClassFixture<SharedCaddyPanel>, IAsyncLifetime
 {
     /// <summary>The head branch the GitHub payload names (<c>head.ref</c>).</summary>
     private const string HeadBranch = "changes";
+
+    /// <summary>The head branch each provider's payload fixture names (GitHub <c>head.ref</c>, GitLab <c>source_branch</c>, Gitea <c>head.ref</c>).</summary>
+    private static string HeadBranchOf(WebhookProvider provider) => provider switch
+    {
+        WebhookProvider.GitHub => HeadBranch,
+        WebhookProvider.GitLab => "ms-viewport",
+        _ => "contact-page",
+    };
 
     private CaddyFixture Caddy => shared.Caddy;
     private CaddyPanel _panel = null!;
@@ -65,8 +76,8 @@ public sealed class PreviewDeployTests(PostgresFixture postgres, SharedCaddyPane
         return (app, secret, zone);
     }
 
-    private async Task<Preview> PreviewAsync(ProxiedApp app, int number) =>
-        (await _panel.Host.Get<IPreviewRepository>().FindAsync(app.App.Id, WebhookProvider.GitHub, number))!;
+    private async Task<Preview> PreviewAsync(ProxiedApp app, int number, WebhookProvider provider = WebhookProvider.GitHub) =>
+        (await _panel.Host.Get<IPreviewRepository>().FindAsync(app.App.Id, provider, number))!;
 
     /// <summary>Waits for the preview's newest deployment to be queued, then for the worker to end it.</summary>
     private async Task<Deployment> PreviewDeploymentAsync(Preview preview, int count = 1)
@@ -94,15 +105,18 @@ public sealed class PreviewDeployTests(PostgresFixture postgres, SharedCaddyPane
     private Task<IReadOnlyList<string>> PreviewContainersAsync(Preview preview) =>
         _panel.Host.Get<IContainerRuntime>().ListContainersAsync(new Dictionary<string, string> { [GoForgeLabels.Preview] = preview.Id.ToString() });
 
-    [Fact]
-    public async Task A_same_repository_pull_request_deploys_a_preview_caddy_serves_beside_the_app_and_closing_it_removes_container_image_and_route()
+    [Theory]
+    [InlineData(WebhookProvider.GitHub)]
+    [InlineData(WebhookProvider.GitLab)]
+    [InlineData(WebhookProvider.Gitea)]
+    public async Task A_same_repository_pull_request_deploys_a_preview_caddy_serves_beside_the_app_and_closing_it_removes_container_image_and_route(WebhookProvider provider)
     {
-        var (app, secret, zone) = await RunningAppAsync("samerepo");
+        var (app, secret, zone) = await RunningAppAsync("same" + provider.ToString().ToLowerInvariant());
         var running = Assert.Single(await Deployments.ListRunningAsync(app.App.Id));
-        var head = app.Repository.CommitOnBranch(HeadBranch, "preview v1", SampleDockerfiles.ServesIndex(app.Nonce), Index("preview v1"));
+        var head = app.Repository.CommitOnBranch(HeadBranchOf(provider), "preview v1", SampleDockerfiles.ServesIndex(app.Nonce), Index("preview v1"));
 
-        var opened = await Receiver.ReceiveAsync(Request(WebhookProvider.GitHub, secret, PullRequestAction.Opened, app.Repository.GitUrl, app.Repository.GitUrl, number: 5, headSha: head));
-        var preview = await PreviewAsync(app, 5);
+        var opened = await Receiver.ReceiveAsync(Request(provider, secret, PullRequestAction.Opened, app.Repository.GitUrl, app.Repository.GitUrl, number: 5, headSha: head));
+        var preview = await PreviewAsync(app, 5, provider);
         var deployed = await PreviewDeploymentAsync(preview);
 
         Assert.Equal(WebhookResponseStatus.Accepted, opened.Status);
@@ -110,7 +124,7 @@ public sealed class PreviewDeployTests(PostgresFixture postgres, SharedCaddyPane
         // The application serves on, untouched: its deployment is still the one running, and it is not superseded by the preview's.
         Assert.Equal((HttpStatusCode.OK, "main v1"), await Caddy.GetAsync(AppHost(zone)));
         Assert.Equal(running.Id, Assert.Single(await Deployments.ListRunningAsync(app.App.Id)).Id);
-        Assert.Equal((PreviewState.Running, head), ((await PreviewAsync(app, 5)).State, deployed.CommitSha));
+        Assert.Equal((PreviewState.Running, head), ((await PreviewAsync(app, 5, provider)).State, deployed.CommitSha));
         var container = Assert.Single(await PreviewContainersAsync(preview));
         Assert.Equal(deployed.ContainerId, container);
         var env = await EnvOfAsync(container);
@@ -118,13 +132,14 @@ public sealed class PreviewDeployTests(PostgresFixture postgres, SharedCaddyPane
         Assert.DoesNotContain(env, e => e.StartsWith("DATABASE_PASSWORD=", StringComparison.Ordinal) || e.StartsWith("TOKEN=", StringComparison.Ordinal));
         Assert.True(await ImageExistsAsync(deployed.ImageTag!));
 
-        var closed = await Receiver.ReceiveAsync(Request(WebhookProvider.GitHub, secret, PullRequestAction.Closed, app.Repository.GitUrl, app.Repository.GitUrl, number: 5, headSha: head));
+        var closed = await Receiver.ReceiveAsync(Request(provider, secret, provider == WebhookProvider.GitLab ? PullRequestAction.Merged : PullRequestAction.Closed,
+            app.Repository.GitUrl, app.Repository.GitUrl, number: 5, headSha: head));
 
         Assert.Equal(WebhookResponseStatus.Ok, closed.Status);
         Assert.Empty(await PreviewContainersAsync(preview));
         Assert.False(await ImageExistsAsync(deployed.ImageTag!));
         Assert.NotEqual(HttpStatusCode.OK, (await Caddy.GetAsync($"pr-5.{zone}")).Status);
-        Assert.Equal(PreviewState.Closed, (await PreviewAsync(app, 5)).State);
+        Assert.Equal(PreviewState.Closed, (await PreviewAsync(app, 5, provider)).State);
         Assert.Equal(DeploymentState.Superseded, (await Deployments.GetAsync(deployed.Id))!.State);
         Assert.Equal((HttpStatusCode.OK, "main v1"), await Caddy.GetAsync(AppHost(zone)));
         Assert.Equal(running.Id, Assert.Single(await Deployments.ListRunningAsync(app.App.Id)).Id);
@@ -213,4 +228,36 @@ public sealed class PreviewDeployTests(PostgresFixture postgres, SharedCaddyPane
         Assert.False(await ImageExistsAsync(otherDeployed.ImageTag!));
         Assert.NotEqual(HttpStatusCode.OK, (await Caddy.GetAsync($"pr-12.{zone}")).Status);
     }
+
+    /// <summary>
+    /// Figures, not assertions (docs/benchmarks.md, "Previews"): from a signed pull request event to the preview
+    /// answering through Caddy (a build that really runs: a new step each round), and the close event's teardown of
+    /// container, image and route; median of 3.
+    /// </summary>
+    [Fact]
+    [Trait("Category", "Benchmark")]
+    public async Task Benchmark_pull_request_event_to_preview_answering_and_close_to_everything_removed()
+    {
+        var (app, secret, zone) = await RunningAppAsync("bench");
+        var opened = new List<double>();
+        var closed = new List<double>();
+        for (var round = 1; round <= 3; round++)
+        {
+            var head = app.Repository.CommitOnBranch(HeadBranch, $"round {round}", SampleDockerfiles.ServesIndex($"{app.Nonce}r{round}"), Index($"round {round}"));
+            var started = Stopwatch.GetTimestamp();
+            await Receiver.ReceiveAsync(Request(WebhookProvider.GitHub, secret, PullRequestAction.Opened, app.Repository.GitUrl, app.Repository.GitUrl, number: 20 + round, headSha: head));
+            await Wait.UntilAsync(async () => await Caddy.GetAsync($"pr-{20 + round}.{zone}") == (HttpStatusCode.OK, $"round {round}"), $"preview {round} to answer", CaddyPanel.BuildWait);
+            opened.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+
+            started = Stopwatch.GetTimestamp();
+            await Receiver.ReceiveAsync(Request(WebhookProvider.GitHub, secret, PullRequestAction.Closed, app.Repository.GitUrl, app.Repository.GitUrl, number: 20 + round, headSha: head));
+            closed.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            Assert.Empty(await PreviewContainersAsync(await PreviewAsync(app, 20 + round)));
+        }
+
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"preview: event to answering through Caddy median {Median(opened):0} ms ({string.Join(", ", opened.Select(v => v.ToString("0", CultureInfo.InvariantCulture)))}); close to container, image and route removed median {Median(closed):0} ms"));
+    }
+
+    private static double Median(List<double> values) => values.Order().ElementAt(values.Count / 2);
 }

@@ -44,6 +44,7 @@ internal static class ApiEndpoints
         api.MapApiTokenEndpoints();
         api.MapWorkloadEndpoints();
         api.MapDockerAdminEndpoints();
+        api.MapSwarmEndpoints();
         api.MapAuditLogEndpoints();
         api.MapSecretKeyEndpoints();
         api.MapInvitationEndpoints();
