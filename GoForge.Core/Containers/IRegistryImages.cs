@@ -23,6 +23,15 @@ public interface IRegistryImages
 
     /// <summary>The digest the registry has for <paramref name="reference"/> now, asked without pulling (the engine's distribution endpoint).</summary>
     Task<string> RemoteDigestAsync(ImageReference reference, RegistryAuth? auth, CancellationToken ct = default);
+
+    /// <summary>
+    /// Pushes the local image <paramref name="localTag"/> (one GoForge built) to <paramref name="target"/> (a registry
+    /// reference with a tag, no digest), so every node of a Swarm can pull it, and returns the digest the registry
+    /// stored it under: a service is deployed by <c>name@digest</c>, never by a tag that may move
+    /// (docs/decisions/swarm.md). A refused credential is said so; the credential travels only as the Engine API's
+    /// registry header.
+    /// </summary>
+    Task<string> PushAsync(string localTag, ImageReference target, RegistryAuth? auth, IProgress<ImagePullProgress>? progress, CancellationToken ct = default);
 }
 
 /// <summary>A pulled image: the engine's id and the registry digest of the reference it was pulled by.</summary>

@@ -145,6 +145,50 @@ public sealed partial class DockerRegistryImages(DockerClientProvider docker, IL
         }
     }
 
+    public async Task<string> PushAsync(string localTag, ImageReference target, RegistryAuth? auth, IProgress<ImagePullProgress>? progress, CancellationToken ct = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(localTag);
+        ArgumentNullException.ThrowIfNull(target);
+        if (target.Digest is not null || target.Tag is null || target.Registry is null)
+        {
+            throw new ArgumentException("A push target names its registry and a tag, and no digest.", nameof(target));
+        }
+
+        var name = target.ToString();
+        LogPushing(logger, localTag, name, auth is not null);
+        var relay = new PullMessages(progress);
+        var messages = new PushMessages(relay);
+        try
+        {
+            await docker.Client.Images.TagImageAsync(localTag, new ImageTagParameters { RepositoryName = target.Name, Tag = target.Tag }, ct);
+            await docker.Client.Images.PushImageAsync(target.Name, new ImagePushParameters { Tag = target.Tag }, ToAuthConfig(auth) ?? new AuthConfig(), messages, ct);
+        }
+        catch (DockerApiException e)
+        {
+            throw Unpushable(target, auth, e.EngineMessage(), e);
+        }
+        catch (Exception e) when (DockerErrors.IsUnreachable(e))
+        {
+            throw DockerErrors.ToEngineException(e);
+        }
+
+        if (relay.Error is not null)
+        {
+            throw Unpushable(target, auth, relay.Error, null);
+        }
+
+        var pushedDigest = messages.Digest;
+        if (pushedDigest is null)
+        {
+            var image = await docker.Client.Images.InspectImageAsync(target.Pulled, ct);
+            pushedDigest = DigestOf(target, image.RepoDigests);
+        }
+
+        var digest = pushedDigest ?? throw new EngineException($"The engine pushed {target} but reported no registry digest for it.");
+        LogPushed(logger, name, digest);
+        return digest;
+    }
+
     public void Dispose()
     {
         if (_http.IsValueCreated)
@@ -187,6 +231,17 @@ public sealed partial class DockerRegistryImages(DockerClientProvider docker, IL
         return Convert.ToBase64String(json).Replace('+', '-').Replace('/', '_');
     }
 
+    /// <summary>The user's words for a failed push: a refused credential says so; the engine's message follows.</summary>
+    private static EngineException Unpushable(ImageReference target, RegistryAuth? auth, string engineError, Exception? inner)
+    {
+        var message = !IsAuthFailure(engineError)
+            ? $"The image could not be pushed to {target}: {engineError}"
+            : auth is null
+                ? $"the registry {target.RegistryHost} asks for credentials to push {target}, and none are set: {engineError}"
+                : $"the registry refused the credentials for {auth.Registry} (user {auth.Username}) to push {target}: {engineError}";
+        return inner is null ? new EngineException(message) : new EngineException(message, inner);
+    }
+
     /// <summary>The user's words for a failed pull: a refused credential says so; the engine's message follows.</summary>
     private static EngineException Unpullable(ImageReference reference, RegistryAuth? auth, string engineError, Exception? inner)
     {
@@ -203,6 +258,28 @@ public sealed partial class DockerRegistryImages(DockerClientProvider docker, IL
         || engineError.Contains("authentication required", StringComparison.OrdinalIgnoreCase)
         || engineError.Contains("no basic auth credentials", StringComparison.OrdinalIgnoreCase)
         || engineError.Contains("denied", StringComparison.OrdinalIgnoreCase);
+
+    [LoggerMessage(EventId = 7258, Level = LogLevel.Information, Message = "Pushing {Image} to {Target} (with a credential: {WithCredential})")]
+    private static partial void LogPushing(ILogger logger, string image, string target, bool withCredential);
+
+    [LoggerMessage(EventId = 7259, Level = LogLevel.Information, Message = "Pushed {Target}: {Digest}")]
+    private static partial void LogPushed(ILogger logger, string target, string digest);
+
+    /// <summary>A push's messages, read as they come (not posted later like <see cref="Progress{T}"/>): progress, the first error, and the digest of the last message's <c>aux</c>.</summary>
+    private sealed class PushMessages(PullMessages relay) : IProgress<JSONMessage>
+    {
+        public string? Digest { get; private set; }
+
+        public void Report(JSONMessage value)
+        {
+            ArgumentNullException.ThrowIfNull(value);
+            ((IProgress<JSONMessage>)relay).Report(value);
+            if (value.Aux?.ExtensionData is { } aux && aux.TryGetValue("Digest", out var d) && d?.ToString() is { } digest && digest.StartsWith("sha256:", StringComparison.Ordinal))
+            {
+                Digest = digest;
+            }
+        }
+    }
 
     [LoggerMessage(EventId = 7255, Level = LogLevel.Information, Message = "Pulling {Image} (with a credential: {WithCredential})")]
     private static partial void LogPulling(ILogger logger, string image, bool withCredential);
