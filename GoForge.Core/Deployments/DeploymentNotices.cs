@@ -46,6 +46,13 @@ public sealed class DeploymentNotices(IApplicationRepository applications, INoti
                 ["Deployment"] = deployment.Id.ToString(),
                 ["Source"] = deployment.Source.ToString().ToLowerInvariant(),
             };
+            // A pull request preview's deployment says so: it is not the application's own release.
+            var what = deployment.PreviewId is null ? app.Name : $"a pull request preview of {app.Name}";
+            if (deployment.PreviewId is { } preview)
+            {
+                facts["Preview"] = preview.ToString();
+            }
+
             if (deployment.CommitSha is { Length: > 0 } sha)
             {
                 facts["Commit"] = sha.Length > 12 ? sha[..12] : sha;
@@ -55,7 +62,7 @@ public sealed class DeploymentNotices(IApplicationRepository applications, INoti
                 kind,
                 app.ProjectId,
                 deployment.Id,
-                $"Deployment of {app.Name} {outcome}",
+                $"Deployment of {what} {outcome}",
                 deployment.Reason ?? string.Empty,
                 facts,
                 time.GetUtcNow()), ct);
