@@ -95,6 +95,10 @@ public static class AuditActions
     public const string GitHubSettingsUpdated = "settings.github_updated";
     public const string GitHubSettingsReset = "settings.github_reset";
     public const string RepositoryNetworkUpdated = "settings.repository_network_updated";
+    public const string AuditRetentionChanged = "settings.audit_retention_changed";
+
+    /// <summary>The daily prune removed events older than the retention (no actor: the system); detail the count and cut-off.</summary>
+    public const string AuditPruned = "audit.pruned";
     public const string ServiceCreated = "service.created";
     public const string ServiceStarted = "service.started";
     public const string ServiceStopped = "service.stopped";
