@@ -9,6 +9,9 @@ public sealed record AuditEvent
 
     public Guid? ActorUserId { get; init; }
 
+    /// <summary>The API token the actor acted through, when it was a token (the account is <see cref="ActorUserId"/>).</summary>
+    public Guid? ActorTokenId { get; init; }
+
     /// <summary>A dotted verb such as <c>user.signed_in</c>; see <see cref="AuditActions"/>.</summary>
     public required string Action { get; init; }
 

@@ -1,4 +1,5 @@
--- GoForge schema, version 31: how long audit events are kept (docs/decisions/audit-log.md, "Retention").
+-- GoForge schema, version 31: how long audit events are kept, and the API token an event's actor acted through
+-- (docs/decisions/audit-log.md).
 -- Forward-only: never edit this file after it has landed; add a new numbered script instead.
 
 -- "Keep audit events for N days" as an administrator saved it; while the row is missing the default (365) applies.
@@ -10,3 +11,7 @@ CREATE TABLE audit_retention (
     updated_by  uuid        NULL REFERENCES users (id) ON DELETE SET NULL
 );
 
+
+-- The API token the actor acted through (the account stays actor_user_id). No foreign key: an event outlives its
+-- token, as it outlives its project.
+ALTER TABLE audit_events ADD COLUMN actor_token_id uuid NULL;
