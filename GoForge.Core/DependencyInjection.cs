@@ -128,7 +128,7 @@ public static class DependencyInjection
         services.AddSingleton<Volumes.IDeclaredVolumeTeardown>(s => s.GetRequiredService<Compose.ComposeTeardown>());
         services.AddSingleton<DockerAdminService>();
         services.AddSingleton<Servers.SwarmService>();
-        services.AddSingleton<GoForge.Core.AuditTrail.AuditLogService>();
+        GoForge.Core.AuditTrail.AuditTrailRegistration.AddAuditTrail(services);
         services.AddSingleton<DashboardService>();
 
         services.AddSingleton<CatalogService>();
@@ -182,6 +182,7 @@ public static class DependencyInjection
         services.AddBackupWorkers();
         services.AddHostedService<NotificationDispatcher>();
         GoForge.Core.Previews.PreviewsRegistration.AddPreviewWorkers(services);
+        GoForge.Core.AuditTrail.AuditTrailRegistration.AddAuditTrailWorkers(services);
         services.AddHostedService(sp => sp.GetRequiredService<ContainerStateTracker>());
         // Last: its first pass waits for both workers' recovery.
         services.AddHostedService<ReconcilerWorker>();

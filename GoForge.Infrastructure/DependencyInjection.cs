@@ -90,6 +90,7 @@ public static class DependencyInjection
         Identity.TwoFactor.TwoFactorStorageRegistration.AddTwoFactorStorage(services);
         services.AddSingleton<IAuditLog, AuditLogRepository>();
         services.AddSingleton<IAuditLogReader, AuditLogRepository>();
+        services.AddSingleton<GoForge.Core.AuditTrail.IAuditRetentionRepository, AuditRetentionRepository>();
         services.AddSingleton<IProjectRepository, ProjectRepository>();
         services.AddSingleton<IEnvironmentRepository, EnvironmentRepository>();
         services.AddSingleton<IApplicationRepository, ApplicationRepository>();

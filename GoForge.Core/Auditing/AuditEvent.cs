@@ -9,6 +9,9 @@ public sealed record AuditEvent
 
     public Guid? ActorUserId { get; init; }
 
+    /// <summary>The API token the actor acted through, when it was a token (the account is <see cref="ActorUserId"/>).</summary>
+    public Guid? ActorTokenId { get; init; }
+
     /// <summary>A dotted verb such as <c>user.signed_in</c>; see <see cref="AuditActions"/>.</summary>
     public required string Action { get; init; }
 
@@ -95,6 +98,10 @@ public static class AuditActions
     public const string GitHubSettingsUpdated = "settings.github_updated";
     public const string GitHubSettingsReset = "settings.github_reset";
     public const string RepositoryNetworkUpdated = "settings.repository_network_updated";
+    public const string AuditRetentionChanged = "settings.audit_retention_changed";
+
+    /// <summary>The daily prune removed events older than the retention (no actor: the system); detail the count and cut-off.</summary>
+    public const string AuditPruned = "audit.pruned";
     public const string ServiceCreated = "service.created";
     public const string ServiceStarted = "service.started";
     public const string ServiceStopped = "service.stopped";

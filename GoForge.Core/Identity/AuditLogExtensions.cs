@@ -11,6 +11,8 @@ public static class AuditLogExtensions
         {
             OccurredAt = time.GetUtcNow(),
             ActorUserId = actor.AccountId,
+            ActorTokenId = actor.TokenId,
+            ClientAddress = SignInService.Truncate(actor.ClientAddress, 64),
             Action = action,
             Target = target,
             Detail = detail,
@@ -25,6 +27,8 @@ public static class AuditLogExtensions
         {
             OccurredAt = time.GetUtcNow(),
             ActorUserId = actor.AccountId,
+            ActorTokenId = actor.TokenId,
+            ClientAddress = SignInService.Truncate(actor.ClientAddress, 64),
             Action = action,
             Target = target,
             Detail = detail,

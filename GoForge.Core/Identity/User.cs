@@ -70,6 +70,12 @@ public sealed record Actor(Guid UserId, string Login, UserRole Role)
     /// </summary>
     public Guid? ProjectRestriction { get; init; }
 
+    /// <summary>The API token this actor acts through; null in a browser and at the command line. Recorded on its audit events.</summary>
+    public Guid? TokenId { get; init; }
+
+    /// <summary>The address the actor's request or browser connection came from, when known. Recorded on its audit events.</summary>
+    public string? ClientAddress { get; init; }
+
     /// <summary>Whether the project restriction (if any) lets this actor reach <paramref name="projectId"/>.</summary>
     public bool MayReach(Guid projectId) => ProjectRestriction is not { } only || only == projectId;
 

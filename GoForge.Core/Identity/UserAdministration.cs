@@ -180,12 +180,5 @@ public sealed class UserAdministration(
     }
 
     private Task RecordAsync(Actor actor, string action, User target, string? detail, CancellationToken ct) =>
-        audit.RecordAsync(new AuditEvent
-        {
-            OccurredAt = time.GetUtcNow(),
-            ActorUserId = actor.AccountId,
-            Action = action,
-            Target = $"user:{target.Login}",
-            Detail = detail,
-        }, ct);
+        audit.RecordAsync(time, actor, action, $"user:{target.Login}", detail, ct);
 }

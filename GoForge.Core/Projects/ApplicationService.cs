@@ -176,7 +176,8 @@ public sealed class ApplicationService(
             return error;
         }
 
-        await audit.RecordAsync(time, actor, updated.ProjectId, AuditActions.ApplicationUpdated, $"application:{updated.Slug}", ct: ct);
+        // A domain change is a routing change: the event says which hosts the application answered before and after.
+        await audit.RecordAsync(time, actor, updated.ProjectId, AuditActions.ApplicationUpdated, $"application:{updated.Slug}", DescribeDomainChange(found.Value, updated), ct);
         return updated;
     }
 
@@ -302,4 +303,11 @@ public sealed class ApplicationService(
         SaveOutcome.NotFound => ProjectAccess.NotFound(What),
         _ => throw new ArgumentOutOfRangeException(nameof(outcome), outcome, null),
     };
+
+    private static string? DescribeDomainChange(Application before, Application after)
+    {
+        static string Hosts(Application a) => a.Domains.Count == 0 ? "none" : string.Join(", ", a.Domains.Select(d => $"{d.Host}{d.PathPrefix}"));
+        var (was, now) = (Hosts(before), Hosts(after));
+        return was == now ? null : $"domains before: {was}; after: {now}";
+    }
 }

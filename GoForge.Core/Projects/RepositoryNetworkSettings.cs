@@ -64,11 +64,14 @@ public sealed class RepositoryNetworkSettings(
             return NotAdmin;
         }
 
+        var before = await AllowsLocalAndPrivateAsync(ct);
         await repository.SaveAsync(input.AllowLocalAndPrivate, actor.UserId, time.GetUtcNow(), ct);
         await audit.RecordAsync(time, actor, AuditActions.RepositoryNetworkUpdated, "settings:repositories",
-            input.AllowLocalAndPrivate ? "local and private repositories allowed" : "local and private repositories refused", ct);
+            $"before: {Describe(before)}; after: {Describe(input.AllowLocalAndPrivate)}", ct);
         return await ViewAsync(ct);
     }
+
+    private static string Describe(bool allowed) => allowed ? "local and private repositories allowed" : "local and private repositories refused";
 
     private async Task<RepositoryNetworkSettingsView> ViewAsync(CancellationToken ct)
     {

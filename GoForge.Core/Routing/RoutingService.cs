@@ -39,7 +39,8 @@ public sealed class RoutingService(
             return found.Error;
         }
 
-        var built = Build(input, await LoadAsync(applicationId, ct));
+        var before = await LoadAsync(applicationId, ct);
+        var built = Build(input, before);
         if (!built.IsSuccess)
         {
             return built.Error;
@@ -50,7 +51,8 @@ public sealed class RoutingService(
             return ProjectAccess.NotFound("application");
         }
 
-        await audit.RecordAsync(time, actor, found.Value.ProjectId, AuditActions.RoutingUpdated, $"application:{found.Value.Slug}", Describe(built.Value), ct);
+        await audit.RecordAsync(time, actor, found.Value.ProjectId, AuditActions.RoutingUpdated, $"application:{found.Value.Slug}",
+            $"before: {Describe(before)}; after: {Describe(built.Value)}", ct);
         return RoutingInput.From(built.Value);
     }
 

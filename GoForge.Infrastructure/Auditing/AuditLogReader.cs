@@ -13,7 +13,7 @@ internal sealed partial class AuditLogRepository : IAuditLogReader
     // serve the project and actor filters, the primary key the rest.
     private const string QuerySelect = """
         SELECT e.id, e.occurred_at, e.actor_user_id, e.action, e.target, e.client_address, e.detail, e.project_id,
-               u.login AS actor_login, p.name AS project_name
+               u.login AS actor_login, p.name AS project_name, e.actor_token_id
         FROM audit_events e
         LEFT JOIN users u ON u.id = e.actor_user_id
         LEFT JOIN projects p ON p.id = e.project_id
@@ -86,6 +86,7 @@ internal sealed partial class AuditLogRepository : IAuditLogReader
                 Id = r.Id,
                 OccurredAt = r.OccurredAt,
                 ActorUserId = r.ActorUserId,
+                ActorTokenId = r.ActorTokenId,
                 Action = r.Action,
                 Target = r.Target,
                 ClientAddress = r.ClientAddress,
@@ -98,5 +99,5 @@ internal sealed partial class AuditLogRepository : IAuditLogReader
 
     private sealed record EntryRow(
         long Id, DateTimeOffset OccurredAt, Guid? ActorUserId, string Action, string? Target, string? ClientAddress, string? Detail, Guid? ProjectId,
-        string? ActorLogin, string? ProjectName);
+        string? ActorLogin, string? ProjectName, Guid? ActorTokenId);
 }

@@ -18,11 +18,12 @@ internal sealed partial class AuditLogRepository(NpgsqlDataSource dataSource) : 
         // runtime's: application:<id>, service:<id>) belongs to that one's project while it exists: the rule 0026's
         // backfill proves, applied as the event is written (docs/decisions/audit-log.md). Ids are never reused.
         const string sql = $"""
-            INSERT INTO audit_events ({InsertColumns})
+            INSERT INTO audit_events ({InsertColumns}, actor_token_id)
             VALUES (@OccurredAt, @ActorUserId, @Action, @Target, @ClientAddress, @Detail,
                     COALESCE(@ProjectId,
                              (SELECT project_id FROM applications WHERE id = @SubjectApplicationId),
-                             (SELECT project_id FROM service_instances WHERE id = @SubjectServiceId)))
+                             (SELECT project_id FROM service_instances WHERE id = @SubjectServiceId)),
+                    @ActorTokenId)
             """;
         ArgumentNullException.ThrowIfNull(auditEvent);
         var parameters = new DynamicParameters(auditEvent);
@@ -38,7 +39,7 @@ internal sealed partial class AuditLogRepository(NpgsqlDataSource dataSource) : 
     public async Task<IReadOnlyList<AuditEvent>> ListRecentAsync(int count, CancellationToken ct = default)
     {
         const string sql = """
-            SELECT id, occurred_at, actor_user_id, action, target, client_address, detail, project_id
+            SELECT id, occurred_at, actor_user_id, actor_token_id, action, target, client_address, detail, project_id
             FROM audit_events ORDER BY id DESC LIMIT @count
             """;
         await using var conn = await dataSource.OpenConnectionAsync(ct);
@@ -49,7 +50,7 @@ internal sealed partial class AuditLogRepository(NpgsqlDataSource dataSource) : 
     {
         // The primary key's index serves both the seek and the order.
         const string sql = """
-            SELECT id, occurred_at, actor_user_id, action, target, client_address, detail, project_id
+            SELECT id, occurred_at, actor_user_id, actor_token_id, action, target, client_address, detail, project_id
             FROM audit_events WHERE (@beforeId::bigint IS NULL OR id < @beforeId) ORDER BY id DESC LIMIT @count
             """;
         await using var conn = await dataSource.OpenConnectionAsync(ct);
@@ -60,7 +61,7 @@ internal sealed partial class AuditLogRepository(NpgsqlDataSource dataSource) : 
     {
         // audit_events_target_idx (target, id DESC) serves the filter and the order.
         const string sql = """
-            SELECT id, occurred_at, actor_user_id, action, target, client_address, detail, project_id
+            SELECT id, occurred_at, actor_user_id, actor_token_id, action, target, client_address, detail, project_id
             FROM audit_events WHERE target = @target ORDER BY id DESC LIMIT @count
             """;
         await using var conn = await dataSource.OpenConnectionAsync(ct);

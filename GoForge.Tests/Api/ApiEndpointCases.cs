@@ -169,6 +169,8 @@ internal sealed record ApiEndpointCase(
         new("GET", "/api/v1/settings/domains", ApiScope.Admin, _ => "/api/v1/settings/domains", NoBody, 200, OtherProject: 403),
         new("GET", "/api/v1/settings/repositories", ApiScope.Admin, _ => "/api/v1/settings/repositories", NoBody, 200, OtherProject: 403),
         new("PUT", "/api/v1/settings/repositories", ApiScope.Admin, _ => "/api/v1/settings/repositories", _ => new { allowLocalAndPrivate = true }, 200, OtherProject: 403),
+        new("GET", "/api/v1/settings/audit-retention", ApiScope.Admin, _ => "/api/v1/settings/audit-retention", NoBody, 200, OtherProject: 403),
+        new("PUT", "/api/v1/settings/audit-retention", ApiScope.Admin, _ => "/api/v1/settings/audit-retention", _ => new { days = 400 }, 200, OtherProject: 403),
 
         // Volumes: the world's application has one (a row: nothing deployed created it). The matrix's engine is
         // unreachable, so a delete, which checks the engine volume's labels first, is Core's 409 and deletes nothing.

@@ -28,7 +28,7 @@ public sealed class RegistrationTests
         builder.AddGoForgeWorkers();
 
         var hosted = builder.Services.Where(d => d.ServiceType == typeof(IHostedService)).ToList();
-        Assert.Equal(10, hosted.Count);
+        Assert.Equal(11, hosted.Count);
         // Hosted services start in order: old-named networks are migrated before any deployment or service runs.
         Assert.Equal(typeof(GoForge.Core.Upgrades.LegacyNetworkMigrationStartup), hosted[0].ImplementationType);
         Assert.Contains(hosted, d => d.ImplementationType == typeof(DeploymentWorker));
@@ -36,6 +36,7 @@ public sealed class RegistrationTests
         Assert.Contains(hosted, d => d.ImplementationType == typeof(GoForge.Core.Registry.DigestCheckWorker));
         Assert.Contains(hosted, d => d.ImplementationType == typeof(GoForge.Core.Notifications.NotificationDispatcher));
         Assert.Contains(hosted, d => d.ImplementationType == typeof(GoForge.Core.Previews.PreviewIdleWorker));
+        Assert.Contains(hosted, d => d.ImplementationType == typeof(GoForge.Core.AuditTrail.AuditPruneWorker));
         // The tracker (shared with the monitoring pages), and the backup worker and scheduler (singletons the services reach too).
         Assert.Equal(3, hosted.Count(d => d.ImplementationFactory is not null));
         // Last: its first pass waits for the workers' recovery anyway, and it starts after the tracker it listens to.

@@ -46,7 +46,9 @@ internal sealed class ApiTokenAuthenticationHandler(
             return AuthenticateResult.Fail(_failure);
         }
 
-        return AuthenticateResult.Success(new AuthenticationTicket(ApiClaims.CreatePrincipal(caller.Value), SchemeName));
+        var principal = ApiClaims.CreatePrincipal(caller.Value);
+        principal.SetClientAddress(Context);
+        return AuthenticateResult.Success(new AuthenticationTicket(principal, SchemeName));
     }
 
     protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
@@ -121,6 +123,6 @@ public static class ApiClaims
             throw new InvalidOperationException("Not an API token principal.");
         }
 
-        return actor with { ProjectRestriction = Guid.TryParse(principal.FindFirstValue(Project), out var project) ? project : null };
+        return actor with { ProjectRestriction = Guid.TryParse(principal.FindFirstValue(Project), out var project) ? project : null, TokenId = principal.GetTokenId() };
     }
 }

@@ -9,6 +9,9 @@ public static class GoForgeClaims
 {
     public const string SessionId = "goforge:sid";
     public const string DisplayName = "goforge:name";
+
+    /// <summary>The address of the request the principal came with, replaced on every request: recorded on the actor's audit events.</summary>
+    public const string ClientAddress = "goforge:addr";
     public const string AdminRole = "admin";
     public const string MemberRole = "member";
 
@@ -25,6 +28,25 @@ public static class GoForgeClaims
             ClaimTypes.Name,
             ClaimTypes.Role));
 
+    /// <summary>Sets the principal's <see cref="ClientAddress"/> claim to this request's client (after trusted forwarded headers).</summary>
+    public static void SetClientAddress(this ClaimsPrincipal principal, HttpContext context)
+    {
+        if (principal.Identity is not ClaimsIdentity identity)
+        {
+            return;
+        }
+
+        foreach (var old in identity.FindAll(ClientAddress).ToList())
+        {
+            identity.RemoveClaim(old);
+        }
+
+        if (context.Connection.RemoteIpAddress is { } address)
+        {
+            identity.AddClaim(new Claim(ClientAddress, address.ToString()));
+        }
+    }
+
     public static string RoleName(UserRole role) => role == UserRole.Admin ? AdminRole : MemberRole;
 
     public static Guid? GetSessionId(this ClaimsPrincipal principal) =>
@@ -40,6 +62,6 @@ public static class GoForgeClaims
         }
 
         var role = principal.IsInRole(AdminRole) ? UserRole.Admin : UserRole.Member;
-        return new Actor(userId, principal.Identity.Name ?? string.Empty, role) { SessionId = principal.GetSessionId() };
+        return new Actor(userId, principal.Identity.Name ?? string.Empty, role) { SessionId = principal.GetSessionId(), ClientAddress = principal.FindFirstValue(ClientAddress) };
     }
 }

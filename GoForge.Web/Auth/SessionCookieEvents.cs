@@ -29,6 +29,9 @@ internal sealed class SessionCookieEvents(SessionService sessions) : CookieAuthe
             context.ReplacePrincipal(GoForgeClaims.CreatePrincipal(user, sessionId!.Value));
             context.ShouldRenew = true;
         }
+
+        // Not kept in the cookie: each request (and a browser's circuit, from the connection that carries it) records its own.
+        context.Principal!.SetClientAddress(context.HttpContext);
     }
 
     public override Task RedirectToAccessDenied(RedirectContext<CookieAuthenticationOptions> context)

@@ -51,6 +51,7 @@ internal static class ApiEndpoints
         api.MapGitHubSettingsEndpoints();
         api.MapDomainEndpoints();
         api.MapRepositoryNetworkEndpoints();
+        api.MapAuditRetentionEndpoints();
         api.MapPreviewEndpoints();
 
         // Unknown paths under /api answer 404 problem details (ApiEdge), not the panel's page.

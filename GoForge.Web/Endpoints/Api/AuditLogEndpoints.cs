@@ -103,20 +103,21 @@ internal static class AuditLogEndpoints
 /// <param name="ActorLogin">The acting account's login while it exists; null for the system or a deleted account.</param>
 /// <param name="ProjectId">The project the event belongs to; null for installation-wide events.</param>
 /// <param name="ProjectName">The project's name while it exists.</param>
+/// <param name="ActorTokenId">The API token the actor acted through; null in a browser, for the system and the command line.</param>
 public sealed record AuditEventResponse(
     long Id, DateTimeOffset OccurredAt, Guid? ActorUserId, string Action, string? Target, string? ClientAddress, string? Detail,
-    string? ActorLogin = null, Guid? ProjectId = null, string? ProjectName = null)
+    string? ActorLogin = null, Guid? ProjectId = null, string? ProjectName = null, Guid? ActorTokenId = null)
 {
     public static AuditEventResponse From(AuditEvent e)
     {
         ArgumentNullException.ThrowIfNull(e);
-        return new(e.Id, e.OccurredAt, e.ActorUserId, e.Action, e.Target, e.ClientAddress, e.Detail, ProjectId: e.ProjectId);
+        return new(e.Id, e.OccurredAt, e.ActorUserId, e.Action, e.Target, e.ClientAddress, e.Detail, ProjectId: e.ProjectId, ActorTokenId: e.ActorTokenId);
     }
 
     public static AuditEventResponse From(AuditEntry entry)
     {
         ArgumentNullException.ThrowIfNull(entry);
         var e = entry.Event;
-        return new(e.Id, e.OccurredAt, e.ActorUserId, e.Action, e.Target, e.ClientAddress, e.Detail, entry.ActorLogin, e.ProjectId, entry.ProjectName);
+        return new(e.Id, e.OccurredAt, e.ActorUserId, e.Action, e.Target, e.ClientAddress, e.Detail, entry.ActorLogin, e.ProjectId, entry.ProjectName, e.ActorTokenId);
     }
 }
