@@ -204,6 +204,12 @@ public sealed record SwarmTask
 
     public string? NodeHostname { get; init; }
 
+    /// <summary>The replica's slot (1…replicas): a task that replaces another in an update has its slot.</summary>
+    public long? Slot { get; init; }
+
+    /// <summary>When the task reached <see cref="State"/>.</summary>
+    public DateTimeOffset? Since { get; init; }
+
     /// <summary>The engine's word: <c>new</c>, <c>pending</c>, <c>starting</c>, <c>running</c>, <c>failed</c>, <c>shutdown</c>…</summary>
     public required string State { get; init; }
 

@@ -58,14 +58,12 @@ internal sealed class DockerSwarmServices(DockerClientProvider docker, Installat
     {
         using var limit = CancellationTokenSource.CreateLinkedTokenSource(ct);
         limit.CancelAfter(timeout);
-        string? lastError = null;
+        var seen = new RolloutWatch();
         try
         {
             while (true)
             {
-                var (outcome, error) = await CallAsync(() => RolloutAsync(serviceId, limit.Token));
-                lastError = error ?? lastError;
-                if (outcome is not null)
+                if (await CallAsync(() => RolloutAsync(serviceId, seen, limit.Token)) is { } outcome)
                 {
                     logger.RolloutEnded(new ShortId(serviceId), outcome.Status, outcome.Reason);
                     return outcome;
@@ -76,37 +74,54 @@ internal sealed class DockerSwarmServices(DockerClientProvider docker, Installat
         }
         catch (OperationCanceledException) when (limit.IsCancellationRequested && !ct.IsCancellationRequested)
         {
-            var timedOut = new SwarmRollout(SwarmRolloutStatus.TimedOut, lastError);
+            var timedOut = new SwarmRollout(SwarmRolloutStatus.TimedOut, seen.RollbackReason ?? seen.TaskError);
             logger.RolloutEnded(new ShortId(serviceId), timedOut.Status, timedOut.Reason);
             return timedOut;
         }
     }
 
-    /// <summary>The rollout's end, or null while it goes on (with the newest task error seen, for a time-out's reason).</summary>
-    private async Task<(SwarmRollout? Outcome, string? Error)> RolloutAsync(string serviceId, CancellationToken ct)
+    /// <summary>The rollout's end, or null while it goes on.</summary>
+    private async Task<SwarmRollout?> RolloutAsync(string serviceId, RolloutWatch seen, CancellationToken ct)
     {
         var service = await docker.Client.Swarm.InspectServiceAsync(serviceId, ct);
         var status = service.UpdateStatus;
+        var tasks = await ListEngineTasksAsync(serviceId, ct);
+        seen.TaskError = tasks.OrderByDescending(t => t.Status?.Timestamp).Select(t => t.Status?.Err).FirstOrDefault(e => !string.IsNullOrEmpty(e)) ?? seen.TaskError;
         switch (status?.State)
         {
+            case "rollback_started":
+                // The engine says why it rolls back only now ("update rolled back due to failure or early termination
+                // of task …"); once done it says "rollback completed", so the reason is kept from here.
+                seen.RollbackReason = Reason(status.Message, seen.TaskError);
+                return null;
             case "rollback_completed":
-                return (new SwarmRollout(SwarmRolloutStatus.RolledBack, status.Message), null);
+                return new SwarmRollout(SwarmRolloutStatus.RolledBack, seen.RollbackReason ?? Reason(status.Message, seen.TaskError));
             case "paused" or "rollback_paused":
-                return (new SwarmRollout(SwarmRolloutStatus.Failed, status.Message), null);
-            case "updating" or "rollback_started":
-                return (null, null);
+                return new SwarmRollout(SwarmRolloutStatus.Failed, Reason(status.Message, seen.TaskError));
+            case "updating":
+                return null;
         }
 
         // Completed, or no update status at all (a new service, an update the engine has not started, or one that
-        // changed no task): done once every replica runs the current spec.
-        var tasks = await ListEngineTasksAsync(serviceId, ct);
+        // changed no task): done once every replica runs the current spec (running means healthy: a task with a health
+        // check stays "starting" until it passes).
         var current = JsonSerializer.Serialize(service.Spec?.TaskTemplate);
         var wanted = tasks.Where(t => t.DesiredState == TaskState.Running).ToList();
         var replicas = service.Spec?.Mode?.Replicated?.Replicas ?? 0;
         var converged = (ulong)wanted.Count == replicas
             && wanted.All(t => t.Status?.State == TaskState.Running && JsonSerializer.Serialize(t.Spec) == current);
-        var error = tasks.OrderByDescending(t => t.CreatedAt).Select(t => t.Status?.Err).FirstOrDefault(e => !string.IsNullOrEmpty(e));
-        return (converged ? new SwarmRollout(SwarmRolloutStatus.Completed, status?.Message) : null, error);
+        return converged ? new SwarmRollout(SwarmRolloutStatus.Completed, status?.Message) : null;
+    }
+
+    private static string? Reason(string? message, string? taskError) =>
+        string.IsNullOrEmpty(taskError) ? message : string.IsNullOrEmpty(message) ? taskError : $"{message}: {taskError}";
+
+    /// <summary>What one wait has seen so far: the engine's rollback reason and the newest task error.</summary>
+    private sealed class RolloutWatch
+    {
+        public string? RollbackReason { get; set; }
+
+        public string? TaskError { get; set; }
     }
 
     public Task<SwarmServiceRef?> FindAsync(string name, IReadOnlyDictionary<string, string> owner, CancellationToken ct = default) => CallAsync(async () =>

@@ -1,0 +1,232 @@
+using Docker.DotNet.Models;
+using GoForge.Core.Containers;
+using GoForge.Core.Servers;
+using GoForge.Tests.Support;
+using ContainerSpec = Docker.DotNet.Models.ContainerSpec;
+
+namespace GoForge.Tests.Swarm;
+
+/// <summary>
+/// Applications as Swarm services (issue 24) on a real three-node swarm: GoForge's spec converges across nodes and every
+/// task answers on its overlay address; a new release rolls start-first; a release whose health check fails is rolled
+/// back by the engine, with its reason; a drained node's tasks move; what carries GoForge's names without its labels is
+/// refused and left as it was.
+/// </summary>
+public sealed class SwarmServicesTests(SwarmServicesCluster swarm) : IClassFixture<SwarmServicesCluster>
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(2);
+    private static readonly TimeSpan Rollout = TimeSpan.FromSeconds(90);
+
+    private ISwarmServices Services => swarm.Services;
+
+    [Fact]
+    public async Task Three_replicas_converge_on_more_than_one_node_and_every_task_answers_on_its_overlay_address()
+    {
+        using var timeout = new CancellationTokenSource(Timeout);
+        var ct = timeout.Token;
+        var spec = swarm.Spec(Guid.NewGuid(), swarm.Release1, replicas: 3);
+        try
+        {
+            var service = await Services.ApplyAsync(spec, ct);
+            var rollout = await Services.WaitAsync(service.Id, Rollout, ct);
+            Assert.Equal(SwarmRolloutStatus.Completed, rollout.Status);
+
+            var running = (await Services.ListTasksAsync(service.Id, ct)).Where(t => t.IsRunning).ToList();
+            Assert.Equal(3, running.Count);
+            Assert.True(running.Select(t => t.NodeId).Distinct().Count() > 1, "the replicas are spread over more than one node");
+            Assert.All(running, t => Assert.Equal(swarm.Release1, t.Image));
+            foreach (var task in running)
+            {
+                await swarm.AssertAnswersAsync(task.Addresses[swarm.Network.Id], "hello", ct);
+            }
+
+            // dnsrr: the service's name resolves to its tasks on the overlay network, with no virtual IP.
+            await swarm.AssertAnswersAsync(spec.Name, "hello", ct);
+            Assert.Equal(service.Id, (await Services.FindAsync(spec.Name, spec.Owner, ct))?.Id);
+            Assert.Null(await Services.FindAsync(spec.Name, SwarmOwners.Service(swarm.ProjectId, swarm.EnvironmentId, Guid.NewGuid()), ct));
+            Assert.Equal(swarm.Network.Id, (await Services.EnsureNetworkAsync(swarm.ProjectId, swarm.EnvironmentId, encrypted: false, ct)).Id);
+        }
+        finally
+        {
+            await Services.RemoveAsync(spec.Name, spec.Owner, CancellationToken.None);
+        }
+
+        Assert.Null(await Services.FindAsync(spec.Name, spec.Owner, ct));
+    }
+
+    [Fact]
+    public async Task An_update_to_a_new_image_completes_start_first_each_new_task_running_before_the_one_it_replaces_stops()
+    {
+        using var timeout = new CancellationTokenSource(Timeout);
+        var ct = timeout.Token;
+        var app = Guid.NewGuid();
+        var spec = swarm.Spec(app, swarm.Release1, replicas: 2);
+        try
+        {
+            var first = await Services.ApplyAsync(spec, ct);
+            Assert.Equal(SwarmRolloutStatus.Completed, (await Services.WaitAsync(first.Id, Rollout, ct)).Status);
+
+            var second = await Services.ApplyAsync(swarm.Spec(app, swarm.Release2, replicas: 2), ct);
+            Assert.Equal(first.Id, second.Id);
+            Assert.True(second.Version > first.Version, "the update is made at the service's version, which moves on");
+            Assert.Equal(SwarmRolloutStatus.Completed, (await Services.WaitAsync(second.Id, Rollout, ct)).Status);
+
+            var tasks = await Services.ListTasksAsync(second.Id, ct);
+            var running = tasks.Where(t => t.IsRunning).ToList();
+            Assert.Equal(2, running.Count);
+            foreach (var task in running)
+            {
+                Assert.Equal(swarm.Release2, task.Image);
+                await swarm.AssertAnswersAsync(task.Addresses[swarm.Network.Id], "v2", ct);
+
+                // Start-first: the old task of the slot was shut down only once its replacement ran (healthy).
+                var replaced = Assert.Single(tasks, t => t.Slot == task.Slot && t.Image == swarm.Release1);
+                Assert.Equal("shutdown", replaced.State);
+                Assert.True(replaced.Since >= task.Since, $"slot {task.Slot}: the old task stopped at {replaced.Since:O}, the new one ran at {task.Since:O}");
+            }
+        }
+        finally
+        {
+            await Services.RemoveAsync(spec.Name, spec.Owner, CancellationToken.None);
+        }
+    }
+
+    [Fact]
+    public async Task An_update_whose_health_check_fails_is_rolled_back_by_the_engine_and_the_outcome_gives_its_reason()
+    {
+        using var timeout = new CancellationTokenSource(Timeout);
+        var ct = timeout.Token;
+        var app = Guid.NewGuid();
+        var spec = swarm.Spec(app, swarm.Release1, replicas: 2);
+        try
+        {
+            var service = await Services.ApplyAsync(spec, ct);
+            Assert.Equal(SwarmRolloutStatus.Completed, (await Services.WaitAsync(service.Id, Rollout, ct)).Status);
+
+            await Services.ApplyAsync(swarm.Spec(app, swarm.Release2, replicas: 2, healthPath: "/missing"), ct);
+            var rollout = await Services.WaitAsync(service.Id, Rollout, ct);
+
+            Assert.Equal(SwarmRolloutStatus.RolledBack, rollout.Status);
+            Assert.Contains("rolled back", rollout.Reason, StringComparison.Ordinal);
+            var running = (await Services.ListTasksAsync(service.Id, ct)).Where(t => t.IsRunning).ToList();
+            Assert.Equal(2, running.Count);
+            foreach (var task in running)
+            {
+                Assert.Equal(swarm.Release1, task.Image);
+                await swarm.AssertAnswersAsync(task.Addresses[swarm.Network.Id], "hello", ct);
+            }
+        }
+        finally
+        {
+            await Services.RemoveAsync(spec.Name, spec.Owner, CancellationToken.None);
+        }
+    }
+
+    [Fact]
+    public async Task Draining_a_node_moves_its_tasks_to_the_other_nodes()
+    {
+        using var timeout = new CancellationTokenSource(Timeout);
+        var ct = timeout.Token;
+        var spec = swarm.Spec(Guid.NewGuid(), swarm.Release1, replicas: 3);
+        ClusterNode? drained = null;
+        try
+        {
+            var service = await Services.ApplyAsync(spec, ct);
+            Assert.Equal(SwarmRolloutStatus.Completed, (await Services.WaitAsync(service.Id, Rollout, ct)).Status);
+            var workers = new HashSet<string>(await Task.WhenAll(swarm.Cluster.Workers.Select(w => w.IdAsync(ct))), StringComparer.Ordinal);
+            var nodeId = (await Services.ListTasksAsync(service.Id, ct)).First(t => t.IsRunning && workers.Contains(t.NodeId!)).NodeId!;
+
+            var node = (await swarm.Engine.GetNodeAsync(nodeId, ct))!;
+            await swarm.Engine.UpdateNodeAsync(nodeId, node.Version, ClusterNodeAvailability.Drain, node.Labels, ct);
+            drained = node;
+
+            IReadOnlyList<SwarmTask> running = [];
+            await Wait.UntilAsync(
+                async () => (running = [.. (await Services.ListTasksAsync(service.Id, ct)).Where(t => t.IsRunning)]).Count == 3 && running.All(t => t.NodeId != nodeId),
+                "three running tasks, none on the drained node",
+                Rollout);
+            foreach (var task in running)
+            {
+                await swarm.AssertAnswersAsync(task.Addresses[swarm.Network.Id], "hello", ct);
+            }
+        }
+        finally
+        {
+            if (drained is not null && await swarm.Engine.GetNodeAsync(drained.Id, CancellationToken.None) is { } now)
+            {
+                await swarm.Engine.UpdateNodeAsync(now.Id, now.Version, ClusterNodeAvailability.Active, now.Labels, CancellationToken.None);
+            }
+
+            await Services.RemoveAsync(spec.Name, spec.Owner, CancellationToken.None);
+        }
+    }
+
+    [Fact]
+    public async Task A_service_or_network_of_goforges_name_without_its_owner_labels_is_refused_and_left_untouched()
+    {
+        using var timeout = new CancellationTokenSource(Timeout);
+        var ct = timeout.Token;
+        var manager = swarm.Cluster.Manager.Client;
+        var app = Guid.NewGuid();
+        var otherApp = Guid.NewGuid();
+        var ours = swarm.Spec(app, swarm.Release2, replicas: 1);
+        var othersName = EngineNames.SwarmService(otherApp, "web");
+        var environment = Guid.NewGuid();
+        var networkName = EngineNames.SwarmNetwork(environment);
+        var created = new List<string>();
+        string? networkId = null;
+        try
+        {
+            // One of the name with no GoForge label, one with another application's labels: neither is ours.
+            created.Add(await CreateServiceAsync(ours.Name, new Dictionary<string, string> { ["team"] = "theirs" }, ct));
+            created.Add(await CreateServiceAsync(othersName, new Dictionary<string, string>(SwarmOwners.Service(swarm.ProjectId, swarm.EnvironmentId, Guid.NewGuid())), ct));
+            networkId = (await manager.Networks.CreateNetworkAsync(new NetworksCreateParameters { Name = networkName, Driver = "overlay", Attachable = true }, ct)).ID;
+            var before = await Task.WhenAll(created.Select(id => manager.Swarm.InspectServiceAsync(id, ct)));
+
+            var refused = await Assert.ThrowsAsync<EngineException>(() => Services.ApplyAsync(ours, ct));
+            Assert.Contains(ours.Name, refused.Message, StringComparison.Ordinal);
+            Assert.Contains("not GoForge's", refused.Message, StringComparison.Ordinal);
+            await Assert.ThrowsAsync<EngineException>(() => Services.ApplyAsync(swarm.Spec(otherApp, swarm.Release2, replicas: 1), ct));
+            await Assert.ThrowsAsync<EngineException>(() => Services.RemoveAsync(ours.Name, ours.Owner, ct));
+            Assert.Null(await Services.FindAsync(ours.Name, ours.Owner, ct));
+            var refusedNetwork = await Assert.ThrowsAsync<EngineException>(() => Services.EnsureNetworkAsync(swarm.ProjectId, environment, encrypted: false, ct));
+            Assert.Contains(networkName, refusedNetwork.Message, StringComparison.Ordinal);
+
+            var after = await Task.WhenAll(created.Select(id => manager.Swarm.InspectServiceAsync(id, ct)));
+            for (var i = 0; i < created.Count; i++)
+            {
+                Assert.Equal(before[i].Version!.Index, after[i].Version!.Index);
+                Assert.Equal(before[i].Spec!.Labels, after[i].Spec!.Labels);
+                Assert.Equal(swarm.Release1, after[i].Spec!.TaskTemplate!.ContainerSpec!.Image);
+            }
+
+            var network = await manager.Networks.InspectNetworkAsync(networkId, ct);
+            Assert.Empty(network.Labels ?? new Dictionary<string, string>());
+        }
+        finally
+        {
+            foreach (var id in created)
+            {
+                await manager.Swarm.RemoveServiceAsync(id, CancellationToken.None);
+            }
+
+            if (networkId is not null)
+            {
+                await manager.Networks.DeleteNetworkAsync(networkId, CancellationToken.None);
+            }
+        }
+    }
+
+    private async Task<string> CreateServiceAsync(string name, IDictionary<string, string> labels, CancellationToken ct) =>
+        (await swarm.Cluster.Manager.Client.Swarm.CreateServiceAsync(new ServiceCreateParameters
+        {
+            Service = new ServiceSpec
+            {
+                Name = name,
+                Labels = labels,
+                Mode = new ServiceMode { Replicated = new ReplicatedService { Replicas = 0 } },
+                TaskTemplate = new TaskSpec { ContainerSpec = new ContainerSpec { Image = swarm.Release1 } },
+                EndpointSpec = new EndpointSpec { Mode = "dnsrr" },
+            },
+        }, ct)).ID!;
+}
