@@ -116,9 +116,12 @@ public static class SwarmOwners
 /// <summary>An HTTP GET of <see cref="Path"/> on the container's port, run by the engine inside the task with <c>wget</c> (the image must have it).</summary>
 public sealed record SwarmHealthCheck(string Path, TimeSpan Interval, TimeSpan Timeout, int Retries, TimeSpan StartPeriod)
 {
-    /// <summary>The command the engine runs (exec form, no shell): exit 0 is healthy.</summary>
+    /// <summary>
+    /// The command the engine runs (exec form, no shell): exit 0 is healthy. The engine enforces <see cref="Timeout"/>
+    /// itself; wget's own <c>-T</c> is left out because busybox's static build crashes on it (Debian's busybox-static).
+    /// </summary>
     public IReadOnlyList<string> Command(int port) =>
-        ["wget", "-q", "-O", "/dev/null", "-T", Math.Max(1, (int)Math.Ceiling(Timeout.TotalSeconds)).ToString(CultureInfo.InvariantCulture), $"http://127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}{(Path.StartsWith('/') ? Path : "/" + Path)}"];
+        ["wget", "-q", "-O", "/dev/null", $"http://127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}{(Path.StartsWith('/') ? Path : "/" + Path)}"];
 }
 
 /// <summary>

@@ -80,7 +80,8 @@ public sealed class SwarmServicesCluster : IAsyncLifetime
         var (exitCode, output) = await ContainerExec.RunAsync(
             Cluster.Manager.Client,
             _probeId ?? throw new InvalidOperationException("Not started."),
-            ["wget", "-q", "-O", "-", "-T", "3", $"http://{host}:{BusyboxImage.Port}/"],
+            // busybox's static wget crashes on its own -T: its time-out is busybox's timeout.
+            ["timeout", "3", "wget", "-q", "-O", "-", $"http://{host}:{BusyboxImage.Port}/"],
             ct);
         return exitCode == 0 ? output.Trim() : null;
     }
@@ -97,6 +98,36 @@ public sealed class SwarmServicesCluster : IAsyncLifetime
         {
             throw new TimeoutException($"{e.Message} Last answer: {answer ?? "none"}.\n{Cluster.LogTails(10)}", e);
         }
+    }
+
+    /// <summary>The engine's health check log of the service's newest task that has a container (for failure messages).</summary>
+    public async Task<string> HealthLogAsync(string serviceId, CancellationToken ct)
+    {
+        var tasks = await Cluster.Manager.Client.Tasks.ListAsync(new TasksListParameters
+        {
+            Filters = new Dictionary<string, IDictionary<string, bool>> { ["service"] = new Dictionary<string, bool> { [serviceId] = true } },
+        }, ct);
+        foreach (var task in tasks.Where(t => !string.IsNullOrEmpty(t.Status?.ContainerStatus?.ContainerID)).OrderByDescending(t => t.CreatedAt))
+        {
+            foreach (var node in Cluster.Nodes)
+            {
+                if (await node.IdAsync(ct) == task.NodeID)
+                {
+                    try
+                    {
+                        var container = await node.Client.Containers.InspectContainerAsync(task.Status!.ContainerStatus!.ContainerID, ct);
+                        return $"health of {task.ID} on {node.Name}: {container.State?.Health?.Status}: " +
+                            string.Join(" | ", (container.State?.Health?.Log ?? []).Select(l => $"{l.ExitCode} {l.Output?.Trim()}"));
+                    }
+                    catch (global::Docker.DotNet.DockerApiException e)
+                    {
+                        return $"{task.ID}: {e.Message}";
+                    }
+                }
+            }
+        }
+
+        return "no task has a container";
     }
 
     /// <summary>A GoForge spec of the test image: its page is checked by the engine (wget), small limits, a quick update monitor.</summary>

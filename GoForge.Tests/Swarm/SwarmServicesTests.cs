@@ -28,8 +28,7 @@ public sealed class SwarmServicesTests(SwarmServicesCluster swarm) : IClassFixtu
         try
         {
             var service = await Services.ApplyAsync(spec, ct);
-            var rollout = await Services.WaitAsync(service.Id, Rollout, ct);
-            Assert.Equal(SwarmRolloutStatus.Completed, rollout.Status);
+            await AssertCompletesAsync(service.Id, ct);
 
             var running = (await Services.ListTasksAsync(service.Id, ct)).Where(t => t.IsRunning).ToList();
             Assert.Equal(3, running.Count);
@@ -64,12 +63,12 @@ public sealed class SwarmServicesTests(SwarmServicesCluster swarm) : IClassFixtu
         try
         {
             var first = await Services.ApplyAsync(spec, ct);
-            Assert.Equal(SwarmRolloutStatus.Completed, (await Services.WaitAsync(first.Id, Rollout, ct)).Status);
+            await AssertCompletesAsync(first.Id, ct);
 
             var second = await Services.ApplyAsync(swarm.Spec(app, swarm.Release2, replicas: 2), ct);
             Assert.Equal(first.Id, second.Id);
             Assert.True(second.Version > first.Version, "the update is made at the service's version, which moves on");
-            Assert.Equal(SwarmRolloutStatus.Completed, (await Services.WaitAsync(second.Id, Rollout, ct)).Status);
+            await AssertCompletesAsync(second.Id, ct);
 
             var tasks = await Services.ListTasksAsync(second.Id, ct);
             var running = tasks.Where(t => t.IsRunning).ToList();
@@ -101,7 +100,7 @@ public sealed class SwarmServicesTests(SwarmServicesCluster swarm) : IClassFixtu
         try
         {
             var service = await Services.ApplyAsync(spec, ct);
-            Assert.Equal(SwarmRolloutStatus.Completed, (await Services.WaitAsync(service.Id, Rollout, ct)).Status);
+            await AssertCompletesAsync(service.Id, ct);
 
             await Services.ApplyAsync(swarm.Spec(app, swarm.Release2, replicas: 2, healthPath: "/missing"), ct);
             var rollout = await Services.WaitAsync(service.Id, Rollout, ct);
@@ -132,7 +131,7 @@ public sealed class SwarmServicesTests(SwarmServicesCluster swarm) : IClassFixtu
         try
         {
             var service = await Services.ApplyAsync(spec, ct);
-            Assert.Equal(SwarmRolloutStatus.Completed, (await Services.WaitAsync(service.Id, Rollout, ct)).Status);
+            await AssertCompletesAsync(service.Id, ct);
             var workers = new HashSet<string>(await Task.WhenAll(swarm.Cluster.Workers.Select(w => w.IdAsync(ct))), StringComparer.Ordinal);
             var nodeId = (await Services.ListTasksAsync(service.Id, ct)).First(t => t.IsRunning && workers.Contains(t.NodeId!)).NodeId!;
 
@@ -214,6 +213,17 @@ public sealed class SwarmServicesTests(SwarmServicesCluster swarm) : IClassFixtu
             {
                 await manager.Networks.DeleteNetworkAsync(networkId, CancellationToken.None);
             }
+        }
+    }
+
+    /// <summary>Waits for the rollout and asserts it completed, telling the tasks' states and errors when not.</summary>
+    private async Task AssertCompletesAsync(string serviceId, CancellationToken ct)
+    {
+        var rollout = await Services.WaitAsync(serviceId, Rollout, ct);
+        if (rollout.Status != SwarmRolloutStatus.Completed)
+        {
+            var tasks = await Services.ListTasksAsync(serviceId, ct);
+            Assert.Fail($"The rollout ended {rollout.Status} ({rollout.Reason}); {await swarm.HealthLogAsync(serviceId, ct)}; tasks:\n" + string.Join('\n', tasks.Select(t => $"{t.Id} slot {t.Slot} on {t.NodeId}: {t.State} (desired {t.DesiredState}) {t.Image} {t.Error}")));
         }
     }
 
