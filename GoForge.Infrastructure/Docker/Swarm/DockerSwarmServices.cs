@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Net;
-using System.Text.Json;
 using Docker.DotNet;
 using Docker.DotNet.Models;
 using GoForge.Core.Containers;
@@ -105,11 +104,11 @@ internal sealed class DockerSwarmServices(DockerClientProvider docker, Installat
         // Completed, or no update status at all (a new service, an update the engine has not started, or one that
         // changed no task): done once every replica runs the current spec (running means healthy: a task with a health
         // check stays "starting" until it passes).
-        var current = JsonSerializer.Serialize(service.Spec?.TaskTemplate);
+        var current = SwarmServiceMapping.Release(service.Spec?.TaskTemplate);
         var wanted = tasks.Where(t => t.DesiredState == TaskState.Running).ToList();
         var replicas = service.Spec?.Mode?.Replicated?.Replicas ?? 0;
         var converged = (ulong)wanted.Count == replicas
-            && wanted.All(t => t.Status?.State == TaskState.Running && JsonSerializer.Serialize(t.Spec) == current);
+            && wanted.All(t => t.Status?.State == TaskState.Running && SwarmServiceMapping.Release(t.Spec) == current);
         return converged ? new SwarmRollout(SwarmRolloutStatus.Completed, status?.Message) : null;
     }
 

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Docker.DotNet.Models;
 using GoForge.Core.Servers;
 
@@ -84,6 +85,22 @@ internal static class SwarmServiceMapping
             .GroupBy(a => a.Network!.ID, StringComparer.Ordinal)
             .ToDictionary(g => g.Key, g => g.First().Addresses![0].Split('/')[0], StringComparer.Ordinal),
     };
+
+    /// <summary>
+    /// What GoForge sets in a task's spec, as one string: a task whose string differs from its service's runs an older
+    /// release. Not the whole spec: the engine fills in fields of its own in a task's copy.
+    /// </summary>
+    public static string Release(TaskSpec? spec) => JsonSerializer.Serialize(new
+    {
+        spec?.ContainerSpec?.Image,
+        Env = spec?.ContainerSpec?.Env ?? [],
+        Health = spec?.ContainerSpec?.Healthcheck?.Test ?? [],
+        spec?.ContainerSpec?.Healthcheck?.Interval,
+        spec?.Resources?.Limits?.NanoCPUs,
+        spec?.Resources?.Limits?.MemoryBytes,
+        Constraints = spec?.Placement?.Constraints ?? [],
+        spec?.ForceUpdate,
+    });
 
     private static string Word(TaskState? state) => state?.ToString().ToLowerInvariant() ?? "unknown";
 }
