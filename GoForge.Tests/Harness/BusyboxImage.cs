@@ -73,6 +73,7 @@ public static class BusyboxImage
             {
                 var dockerfile = $$"""
                     FROM {{Tag}}
+                    LABEL goforge-test.variant={{variant}}
                     CMD ["/bin/sh", "-c", "mkdir -p /www && echo {{variant}} > /www/index.html && exec httpd -f -p {{Port}} -h /www"]
                     """;
                 var context = new MemoryStream();

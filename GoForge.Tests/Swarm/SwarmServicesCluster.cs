@@ -43,7 +43,7 @@ public sealed class SwarmServicesCluster : IAsyncLifetime
     /// <summary>The image id of the release that answers "hello".</summary>
     public string Release1 { get; private set; } = "";
 
-    /// <summary>The image id of the release that answers "v2".</summary>
+    /// <summary>The image id of the release that answers "release2".</summary>
     public string Release2 { get; private set; } = "";
 
     public async Task InitializeAsync()
@@ -52,12 +52,16 @@ public sealed class SwarmServicesCluster : IAsyncLifetime
         var ct = timeout.Token;
         await _source.InitializeAsync();
         var release1 = await BusyboxImage.EnsureAsync(_source.Client, ct);
-        var release2 = await BusyboxImage.EnsureVariantAsync(_source.Client, "v2", ct);
+        var release2 = await BusyboxImage.EnsureVariantAsync(_source.Client, "release2", ct);
         _cluster = await SwarmCluster.StartAsync(workers: 2, ct);
         await _cluster.LoadImagesAsync(_source.Client, [release1, release2], ct);
         // By image id: a node that has the image runs it without asking a registry (there is none here).
         Release1 = (await Cluster.Manager.Client.Images.InspectImageAsync(release1, ct)).ID;
         Release2 = (await Cluster.Manager.Client.Images.InspectImageAsync(release2, ct)).ID;
+        if (Release1 == Release2)
+        {
+            throw new InvalidOperationException($"{release2} is the same image as {release1} ({Release1}): an update to it would change nothing.");
+        }
 
         _provider = new DockerClientProvider(Options.Create(new DockerOptions { Endpoint = Cluster.Manager.Endpoint }));
         _services = new DockerSwarmServices(_provider, TestInstallation.Identity(), NullLogger<DockerSwarmServices>.Instance);

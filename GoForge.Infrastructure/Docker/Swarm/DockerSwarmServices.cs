@@ -105,6 +105,12 @@ internal sealed class DockerSwarmServices(DockerClientProvider docker, Installat
         // changed no task): done once every replica runs the current spec (running means healthy: a task with a health
         // check stays "starting" until it passes).
         var current = SwarmServiceMapping.Release(service.Spec?.TaskTemplate);
+        if (status is null && service.PreviousSpec is { } previous && SwarmServiceMapping.Release(previous.TaskTemplate) != current)
+        {
+            // Updated to another release, and the engine has not started rolling it yet.
+            return null;
+        }
+
         var wanted = tasks.Where(t => t.DesiredState == TaskState.Running).ToList();
         var replicas = service.Spec?.Mode?.Replicated?.Replicas ?? 0;
         var converged = (ulong)wanted.Count == replicas
