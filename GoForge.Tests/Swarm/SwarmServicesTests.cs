@@ -77,6 +77,7 @@ public sealed class SwarmServicesTests(SwarmServicesCluster swarm, ITestOutputHe
             foreach (var task in running)
             {
                 Assert.Equal(swarm.Release2, task.Image);
+                await swarm.AssertAnswersAsync(task.Addresses[swarm.Network.Id], "release2", ct);
 
                 // Start-first: the old task of the slot is told to stop (its container may still be in its stop grace)
                 // only once its replacement runs, healthy.
