@@ -56,6 +56,16 @@ public static class EngineNames
     /// </summary>
     public static string PreviewContainer(Guid deploymentId, int number) => Readable($"goforge-pr-{deploymentId:N}", number.ToString(System.Globalization.CultureInfo.InvariantCulture));
 
+    /// <summary>
+    /// An application's Swarm service: <c>goforge-swarm-&lt;application id&gt;-&lt;app slug, cut&gt;</c>. Per application, not per
+    /// deployment: a deployment updates the one service. Not <c>goforge-svc-</c>: the engine names the task containers
+    /// <c>&lt;service&gt;.&lt;slot&gt;.&lt;task id&gt;</c>, which must not read as a catalog service's container.
+    /// </summary>
+    public static string SwarmService(Guid applicationId, string appSlug) => Readable($"goforge-swarm-{applicationId:N}", appSlug);
+
+    /// <summary>The environment's overlay network in a Swarm: <c>goforge-ovl-&lt;environment id&gt;</c> (beside its bridge, never the same name).</summary>
+    public static string SwarmNetwork(Guid environmentId) => $"goforge-ovl-{environmentId:N}";
+
     /// <summary>The names GoForge used before issue 17: slugs joined with hyphens, which collide (only read by the migration).</summary>
     public static class Legacy
     {

@@ -63,5 +63,7 @@ public static class GoForgeLabels
         public const string ComposeVolume = "compose-volume";
         public const string ComposeNetwork = "compose-network";
         public const string PreviewContainer = "preview-container";
+        public const string SwarmService = "swarm-service";
+        public const string SwarmNetwork = "swarm-network";
     }
 }

@@ -39,6 +39,7 @@ public static class DockerAdapterRegistration
         services.TryAddSingleton<IContainerLifecycle, DockerContainerLifecycle>();
         services.TryAddSingleton<IContainerWaits, DockerContainerWaits>();
         services.TryAddSingleton<GoForge.Core.Backups.IContainerExec, DockerContainerExec>();
+        services.TryAddSingleton<GoForge.Core.Servers.ISwarmServices, Swarm.DockerSwarmServices>();
         return services;
     }
 }

@@ -38,24 +38,10 @@ public static class BusyboxImage
         await BuildLock.WaitAsync(ct);
         try
         {
-            if (await ExistsAsync(docker, ct))
+            if (!await ExistsAsync(docker, Tag, ct))
             {
-                return Tag;
-            }
-
-            await using var context = await CreateBuildContextAsync(ct);
-            var log = new DockerBuildLog();
-            var parameters = new ImageBuildParameters
-            {
-                Tags = [Tag],
-                Labels = new Dictionary<string, string> { [Label] = "true" },
-                Remove = true,
-                ForceRemove = true,
-            };
-            await docker.Images.BuildImageFromDockerfileAsync(parameters, context, null, null, log, ct);
-            if (log.Error is not null || !await ExistsAsync(docker, ct))
-            {
-                throw new InvalidOperationException($"Building {Tag} failed: {log.Error ?? "the image is missing afterwards"}\n{log}");
+                await using var context = await CreateBuildContextAsync(ct);
+                await BuildAsync(docker, Tag, context, ct);
             }
 
             return Tag;
@@ -66,11 +52,73 @@ public static class BusyboxImage
         }
     }
 
-    private static async Task<bool> ExistsAsync(IDockerClient docker, CancellationToken ct)
+    /// <summary>
+    /// A second release of the image, for update tests: <c>goforge-test/busybox-httpd:&lt;variant&gt;</c>, built on the image
+    /// above, whose page says <paramref name="variant"/> (lower-case letters and digits) instead of "hello". A distinct
+    /// image id, so an engine rolls it out as a new image.
+    /// </summary>
+    public static async Task<string> EnsureVariantAsync(IDockerClient docker, string variant, CancellationToken ct = default)
+    {
+        if (variant.Length is 0 or > 32 || !variant.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c)))
+        {
+            throw new ArgumentException("A variant is 1 to 32 lower-case letters and digits.", nameof(variant));
+        }
+
+        await EnsureAsync(docker, ct);
+        var tag = $"{Tag[..Tag.LastIndexOf(':')]}:{variant}";
+        await BuildLock.WaitAsync(ct);
+        try
+        {
+            if (!await ExistsAsync(docker, tag, ct))
+            {
+                var dockerfile = $$"""
+                    FROM {{Tag}}
+                    LABEL goforge-test.variant={{variant}}
+                    CMD ["/bin/sh", "-c", "mkdir -p /www && echo {{variant}} > /www/index.html && exec httpd -f -p {{Port}} -h /www"]
+                    """;
+                var context = new MemoryStream();
+                await using (var tar = new TarWriter(context, TarEntryFormat.Ustar, leaveOpen: true))
+                {
+                    await tar.WriteEntryAsync(FileEntry("Dockerfile", Encoding.UTF8.GetBytes(dockerfile), executable: false), ct);
+                }
+
+                context.Position = 0;
+                await using (context)
+                {
+                    await BuildAsync(docker, tag, context, ct);
+                }
+            }
+
+            return tag;
+        }
+        finally
+        {
+            BuildLock.Release();
+        }
+    }
+
+    private static async Task BuildAsync(IDockerClient docker, string tag, Stream context, CancellationToken ct)
+    {
+        var log = new DockerBuildLog();
+        var parameters = new ImageBuildParameters
+        {
+            Tags = [tag],
+            Labels = new Dictionary<string, string> { [Label] = "true" },
+            Remove = true,
+            ForceRemove = true,
+        };
+        await docker.Images.BuildImageFromDockerfileAsync(parameters, context, null, null, log, ct);
+        if (log.Error is not null || !await ExistsAsync(docker, tag, ct))
+        {
+            throw new InvalidOperationException($"Building {tag} failed: {log.Error ?? "the image is missing afterwards"}\n{log}");
+        }
+    }
+
+    private static async Task<bool> ExistsAsync(IDockerClient docker, string tag, CancellationToken ct)
     {
         try
         {
-            var image = await docker.Images.InspectImageAsync(Tag, ct);
+            var image = await docker.Images.InspectImageAsync(tag, ct);
             return image.Config?.Labels?.ContainsKey(Label) == true;
         }
         catch (DockerApiException e) when (e.StatusCode == System.Net.HttpStatusCode.NotFound)
